@@ -1,0 +1,38 @@
+import { getTranslations } from 'next-intl/server';
+import { DevOutboxNotice } from '@/components/DevOutboxNotice';
+import { FlowForm } from '@/components/FlowForm';
+import { PageFrame } from '@/components/PageFrame';
+import { TextLink } from '@/components/TextLink';
+import { flowHref, loadFlowPage } from '@/app/_lib/flow';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { confirmAction } from './actions';
+
+export default async function ConfirmPage(props: PageProps) {
+  const { locale, query } = await pageInput(props);
+  const { rt, view, step, csrf } = await loadFlowPage(locale, query.uid, 'confirm-account');
+  const t = await getTranslations({ locale });
+  return (
+    <PageFrame
+      locale={locale}
+      path="/confirm"
+      query={{ uid: view.uid }}
+      heading={t('confirm.title')}
+      subheading={step.destination ? t('confirm.sentTo', { destination: step.destination }) : t('confirm.sentNoDestination')}
+    >
+      <DevOutboxNotice locale={locale} show={rt.outboxVisible} />
+      <FlowForm
+        testId="confirm-form"
+        action={confirmAction}
+        hidden={{ uid: view.uid, csrf, locale }}
+        fields={[{ name: 'code', label: t('confirm.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' }]}
+        buttons={[
+          { label: t('confirm.submit'), name: 'intent', value: 'confirm', testId: 'confirm' },
+          { label: t('confirm.resend'), name: 'intent', value: 'resend', variant: 'secondary', formNoValidate: true, testId: 'resend' },
+        ]}
+      />
+      <p className="mt-6 text-sm">
+        <TextLink href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
+      </p>
+    </PageFrame>
+  );
+}

@@ -1,0 +1,46 @@
+import { getTranslations } from 'next-intl/server';
+import { notFound, redirect } from 'next/navigation';
+import { FlowForm } from '@/components/FlowForm';
+import { PageFrame } from '@/components/PageFrame';
+import { flowHref } from '@/app/_lib/flow';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { requestInfo } from '@/app/_lib/request';
+import { readInteraction } from '@/server/oidc';
+import { runtime } from '@/server/runtime-handle';
+import { consentAction } from './actions';
+
+const known = ['openid', 'email', 'phone', 'profile', 'address'] as const;
+
+export default async function ConsentPage(props: PageProps) {
+  const { locale, query } = await pageInput(props);
+  if (!query.uid) notFound();
+  const rt = await runtime();
+  const req = await requestInfo();
+  const view = await readInteraction(rt.provider, req.headers, query.uid);
+  if (!view) notFound();
+  if (view.prompt !== 'consent') redirect(flowHref(locale, 'login', view.uid));
+  const client = await rt.pool.clients.find(view.clientId);
+  const app = client?.client_name ?? view.clientId;
+  const t = await getTranslations({ locale });
+  const scopes = String(view.params.scope ?? 'openid').split(' ').filter((s): s is (typeof known)[number] => (known as readonly string[]).includes(s));
+  return (
+    <PageFrame locale={locale} path="/consent" query={{ uid: view.uid }} heading={t('consent.title', { app })}>
+      <p className="mb-3">{t('consent.explain', { app })}</p>
+      <ul className="list-disc ps-6 mb-6" data-testid="consent-scopes">
+        {scopes.map((s) => (
+          <li key={s}>{t(`consent.scopes.${s}`)}</li>
+        ))}
+      </ul>
+      <FlowForm
+        testId="consent-form"
+        action={consentAction}
+        hidden={{ uid: view.uid, csrf: req.csrf, locale }}
+        fields={[]}
+        buttons={[
+          { label: t('consent.allow'), name: 'intent', value: 'allow', testId: 'allow' },
+          { label: t('consent.deny'), name: 'intent', value: 'deny', variant: 'secondary', testId: 'deny' },
+        ]}
+      />
+    </PageFrame>
+  );
+}

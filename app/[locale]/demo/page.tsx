@@ -1,0 +1,63 @@
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import * as oidc from 'openid-client';
+import { getTranslations } from 'next-intl/server';
+import { Alert } from '@/components/Alert';
+import { ClaimsTable } from '@/components/ClaimsTable';
+import { PageFrame } from '@/components/PageFrame';
+import { TextLink } from '@/components/TextLink';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { DEMO_CLIENT_ID, demoConfig, readDemoSession } from '@/app/api/demo/rp';
+
+let jwks: { url: string; set: ReturnType<typeof createRemoteJWKSet> } | undefined;
+
+/** The demo relying party's only page: sign-in button, or the verified tokens it received. */
+export default async function DemoPage(props: PageProps) {
+  const { locale, query } = await pageInput(props);
+  const t = await getTranslations({ locale });
+  const rp = await demoConfig();
+  const session = await readDemoSession();
+  let claims: JWTPayload | undefined;
+  let userinfo: Record<string, unknown> | undefined;
+  if (rp && session) {
+    try {
+      const url = `${rp.base}/.well-known/jwks.json`;
+      if (jwks?.url !== url) jwks = { url, set: createRemoteJWKSet(new URL(url)) };
+      ({ payload: claims } = await jwtVerify(session.id_token, jwks.set, { issuer: rp.base, audience: DEMO_CLIENT_ID }));
+      userinfo = (await oidc.fetchUserInfo(rp.config, session.access_token, String(claims.sub))) as Record<string, unknown>;
+    } catch {
+      claims = undefined;
+    }
+  }
+  return (
+    <PageFrame locale={locale} path="/demo" heading={t('demo.title')} subheading={t('demo.explain')}>
+      {query.error ? <Alert tone="error">{t('demo.error', { reason: query.error })}</Alert> : null}
+      {query.signed_out ? <Alert tone="notice">{t('demo.signedOut')}</Alert> : null}
+      {claims ? (
+        <>
+          <p className="mb-4 font-semibold" data-testid="signed-in-as">
+            {t('demo.signedInAs', { name: String(claims['cognito:username'] ?? claims.sub) })}
+          </p>
+          <h2 className="text-lg font-semibold mb-2">{t('demo.idToken')}</h2>
+          <ClaimsTable testId="id-token-claims" claims={claims} labels={{ claim: t('demo.claim'), value: t('demo.value') }} />
+          <h2 className="text-lg font-semibold mt-6 mb-2">{t('demo.userinfo')}</h2>
+          <ClaimsTable testId="userinfo-claims" claims={userinfo ?? {}} labels={{ claim: t('demo.claim'), value: t('demo.value') }} />
+          <a href={`/api/demo/logout?lang=${locale}`} data-testid="demo-sign-out" className="block text-center mt-6 border-2 border-line rounded-theme px-4 py-2.5 font-semibold">
+            {t('demo.signOut')}
+          </a>
+        </>
+      ) : (
+        <div className="flex flex-col gap-3">
+          <a href={`/api/demo/login?lang=${locale}`} data-testid="demo-sign-in" className="block text-center bg-brand text-brand-ink rounded-theme px-4 py-2.5 font-semibold">
+            {t('demo.signIn')}
+          </a>
+          <a href={`/api/demo/login?lang=${locale}&screen=signup`} data-testid="demo-sign-up" className="block text-center border-2 border-line rounded-theme px-4 py-2.5 font-semibold">
+            {t('demo.signUp')}
+          </a>
+        </div>
+      )}
+      <p className="mt-6 text-sm">
+        <TextLink href={`/${locale}`}>{t('demo.home')}</TextLink>
+      </p>
+    </PageFrame>
+  );
+}

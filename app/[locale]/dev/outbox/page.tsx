@@ -1,0 +1,36 @@
+import { getTranslations } from 'next-intl/server';
+import { notFound } from 'next/navigation';
+import { PageFrame } from '@/components/PageFrame';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { runtime } from '@/server/runtime-handle';
+
+/** Development only: mail that was not sent. 404 unless the issuer is loopback or FOYER_DEV_OUTBOX=1. */
+export default async function OutboxPage(props: PageProps) {
+  const { locale } = await pageInput(props);
+  const rt = await runtime();
+  if (!rt.outboxVisible) notFound();
+  const t = await getTranslations({ locale });
+  const mails = await rt.pool.outbox(50);
+  return (
+    <PageFrame locale={locale} path="/dev/outbox" heading={t('outbox.title')} subheading={t('outbox.explain')}>
+      {mails.length === 0 ? <p>{t('outbox.empty')}</p> : null}
+      <ol className="flex flex-col gap-4" data-testid="outbox">
+        {mails.map((m) => (
+          <li key={m.id} className="border border-line rounded-theme p-3">
+            <dl className="text-sm grid grid-cols-[auto_1fr] gap-x-3">
+              <dt className="font-semibold">{t('outbox.to')}</dt>
+              <dd dir="ltr">{m.recipient}</dd>
+              <dt className="font-semibold">{t('outbox.subject')}</dt>
+              <dd>{m.subject}</dd>
+              <dt className="font-semibold">{t('outbox.sentAt')}</dt>
+              <dd>
+                <time dateTime={new Date(m.created_at).toISOString()}>{new Date(m.created_at).toISOString().replace('T', ' ').slice(0, 19)}</time>
+              </dd>
+            </dl>
+            <pre className="whitespace-pre-wrap mt-2 text-sm">{m.body}</pre>
+          </li>
+        ))}
+      </ol>
+    </PageFrame>
+  );
+}

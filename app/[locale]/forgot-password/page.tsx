@@ -1,0 +1,29 @@
+import { getTranslations } from 'next-intl/server';
+import { DevOutboxNotice } from '@/components/DevOutboxNotice';
+import { FlowForm } from '@/components/FlowForm';
+import { PageFrame } from '@/components/PageFrame';
+import { TextLink } from '@/components/TextLink';
+import { flowHref, loadFlowPage } from '@/app/_lib/flow';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { forgotAction } from './actions';
+
+export default async function ForgotPasswordPage(props: PageProps) {
+  const { locale, query } = await pageInput(props);
+  const { rt, view, csrf } = await loadFlowPage(locale, query.uid, 'first');
+  const t = await getTranslations({ locale });
+  return (
+    <PageFrame locale={locale} path="/forgot-password" query={{ uid: view.uid }} heading={t('forgot.title')} subheading={t('forgot.explain')}>
+      <DevOutboxNotice locale={locale} show={rt.outboxVisible} />
+      <FlowForm
+        testId="forgot-form"
+        action={forgotAction}
+        hidden={{ uid: view.uid, csrf, locale }}
+        fields={[{ name: 'identifier', label: t('forgot.identifier'), type: 'text', autoComplete: 'username', required: true, maxLength: 254, autoFocus: true, dir: 'ltr' }]}
+        buttons={[{ label: t('forgot.submit'), testId: 'send-code' }]}
+      />
+      <p className="mt-6 text-sm">
+        <TextLink href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
+      </p>
+    </PageFrame>
+  );
+}

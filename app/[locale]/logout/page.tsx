@@ -1,0 +1,30 @@
+import { getTranslations } from 'next-intl/server';
+import { notFound } from 'next/navigation';
+import { Button } from '@/components/Button';
+import { PageFrame } from '@/components/PageFrame';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { runtime } from '@/server/runtime-handle';
+
+/** RP-initiated logout without a valid id_token_hint: ask first. The form posts to the provider. */
+export default async function LogoutPage(props: PageProps) {
+  const { locale, query } = await pageInput(props);
+  if (!query.xsrf) notFound();
+  const rt = await runtime();
+  const client = query.client_id ? await rt.pool.clients.find(query.client_id) : undefined;
+  const t = await getTranslations({ locale });
+  const app = client ? (client.client_name ?? client.client_id) : undefined;
+  return (
+    <PageFrame locale={locale} path="/logout" query={{ xsrf: query.xsrf, client_id: query.client_id }} heading={t('logout.title')}>
+      <p className="mb-6">{app ? t('logout.explain', { app }) : t('logout.explainGeneric')}</p>
+      <form method="post" action="/logout/confirm" data-testid="logout-form" className="flex flex-col gap-3">
+        <input type="hidden" name="xsrf" value={query.xsrf} />
+        <Button type="submit" name="logout" value="yes" data-testid="confirm-logout">
+          {t('logout.confirm')}
+        </Button>
+        <a href={`/${locale}`} className="text-center text-brand underline">
+          {t('logout.cancel')}
+        </a>
+      </form>
+    </PageFrame>
+  );
+}

@@ -1,0 +1,48 @@
+'use server';
+
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { FormState } from '@/components/FlowForm';
+import * as input from '@/server/pool/input';
+import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
+
+const profileFields = ['name', 'given_name', 'family_name'] as const;
+
+export async function signUpAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await actionContext(data, 'first');
+  if (!isCtx(ctx)) return ctx;
+  const settings = await ctx.rt.pool.settings();
+  const required = new Set(settings.required_attributes);
+  const usesUsername = settings.sign_in_aliases.includes('username');
+  const optional = <T extends z.ZodType>(s: T, needed: boolean) =>
+    needed ? s : z.union([z.literal('').transform(() => undefined), s]);
+  const schema = z.object({
+    username: usesUsername ? input.username : z.any().transform(() => undefined),
+    email: optional(input.email, required.has('email') || settings.sign_in_aliases.includes('email')),
+    phone_number: optional(input.phoneNumber, required.has('phone_number')),
+    ...Object.fromEntries(profileFields.map((f) => [f, optional(input.safeText(256).refine((s) => s.length > 0, 'required'), required.has(f))])),
+    password: input.password,
+  });
+  const raw = Object.fromEntries(['username', 'email', 'phone_number', ...profileFields, 'password'].map((k) => [k, field(data, k)]));
+  const values = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'password').map(([k, v]) => [k, v.slice(0, 256)]));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const code = issue.code === 'invalid_type' || issue.message.startsWith('Invalid') ? 'invalid_input' : issue.message;
+    return errorState(ctx.t, { error: code as never, field: String(issue.path[0]) }, values);
+  }
+  const d = parsed.data as Record<string, string | undefined>;
+  const attributes = Object.fromEntries(profileFields.flatMap((f) => (d[f] ? [[f, d[f]!]] : [])));
+  const outcome = await ctx.rt.pool.signUp({
+    // Pools that sign in by e-mail only get an opaque username, as Cognito does.
+    username: d.username ?? randomUUID(),
+    email: d.email ?? null,
+    phoneNumber: d.phone_number ?? null,
+    password: d.password!,
+    attributes,
+    ip: ctx.ip,
+    locale: ctx.locale,
+  });
+  if ('error' in outcome) return errorState(ctx.t, outcome, values);
+  return advance(ctx, outcome);
+}

@@ -1,0 +1,105 @@
+import { notFound, redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
+import type { FormState } from '@/components/FlowForm';
+import { isLocale, type Locale } from '@/i18n/locales';
+import { finishLogin, readInteraction, type InteractionView } from '@/server/oidc';
+import type { FlowOutcome, FlowStep, PoolError } from '@/server/pool';
+import { runtime } from '@/server/runtime-handle';
+import { requestInfo } from './request';
+
+export type StepName = FlowStep['step'];
+const UID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The page that shows each step of the sign-in state machine. */
+export const pageForStep: Record<StepName, string> = {
+  'sign-in': 'login',
+  'confirm-account': 'confirm',
+  'new-password': 'new-password',
+  'reset-password': 'reset-password',
+};
+
+export function flowHref(locale: string, page: string, uid: string, extra = ''): string {
+  return `/${locale}/${page}?uid=${encodeURIComponent(uid)}${extra}`;
+}
+
+/**
+ * Loads what a flow page needs. A page bound to a later step only renders when the server says
+ * that step is current; anything else goes back to where the flow really is.
+ */
+export async function loadFlowPage<K extends StepName>(locale: string, uid: string | undefined, wants: K | 'first') {
+  if (!uid || !UID.test(uid)) notFound();
+  const rt = await runtime();
+  const req = await requestInfo();
+  const view = await readInteraction(rt.provider, req.headers, uid);
+  if (!view) notFound();
+  if (view.prompt === 'consent') redirect(flowHref(locale, 'consent', uid));
+  const step = await rt.pool.flow.current(uid);
+  if (wants !== 'first' && step.step !== wants) redirect(flowHref(locale, pageForStep[step.step], uid));
+  const client = await rt.pool.clients.find(view.clientId);
+  return {
+    rt,
+    view,
+    step: step as Extract<FlowStep, { step: K }>,
+    appName: client?.client_name ?? view.clientId,
+    csrf: req.csrf,
+    settings: await rt.pool.settings(),
+  };
+}
+
+const translator = (locale: Locale) => getTranslations({ locale });
+
+type Ctx = {
+  rt: Awaited<ReturnType<typeof runtime>>;
+  uid: string;
+  locale: Locale;
+  ip: string;
+  headers: Record<string, string>;
+  view: InteractionView;
+  step: FlowStep;
+  t: Awaited<ReturnType<typeof translator>>;
+};
+
+/** Every flow action starts here: CSRF, a live interaction bound to this browser, the right step. */
+export async function actionContext(data: FormData, wants: StepName | 'first'): Promise<Ctx | FormState> {
+  const locale = String(data.get('locale') ?? '');
+  const t = await translator(isLocale(locale) ? locale : 'en');
+  if (!isLocale(locale)) return { error: { message: t('errors.invalid_input') } };
+  const req = await requestInfo();
+  const csrf = data.get('csrf');
+  if (typeof csrf !== 'string' || !req.csrf || csrf !== req.csrf) return { error: { message: t('errors.csrf') } };
+  const uid = data.get('uid');
+  if (typeof uid !== 'string' || !UID.test(uid)) return { error: { message: t('errors.session_expired') } };
+  const rt = await runtime();
+  const view = await readInteraction(rt.provider, req.headers, uid);
+  if (!view) return { error: { message: t('errors.session_expired') } };
+  const step = await rt.pool.flow.current(uid);
+  if (wants !== 'first' && step.step !== wants) return { error: { message: t('errors.wrong_step') } };
+  return { rt, uid, locale, ip: req.ip, headers: req.headers, view, step, t };
+}
+
+export function isCtx(x: Ctx | FormState): x is Ctx {
+  return 'rt' in x;
+}
+
+export function errorState(t: Ctx['t'], e: PoolError, values?: Record<string, string>): FormState {
+  const params = { ...(e.params ?? {}), seconds: e.retryAfter ?? 0 };
+  return { error: { message: t(`errors.${e.error}`, params as never), field: e.field }, values };
+}
+
+/** Moves the flow on: saves the next step and shows its page, or finishes the sign-in. */
+export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): Promise<FormState> {
+  if ('done' in outcome) {
+    const to = await finishLogin(ctx.rt.provider, ctx.headers, ctx.uid, { accountId: outcome.done.userId, amr: outcome.done.amr });
+    await ctx.rt.pool.flow.end(ctx.uid);
+    if (!to) return { error: { message: ctx.t('errors.session_expired') } };
+    redirect(to);
+  }
+  await ctx.rt.pool.flow.save(ctx.uid, outcome.next);
+  redirect(flowHref(ctx.locale, pageForStep[outcome.next.step], ctx.uid, notice ? `&notice=${notice}` : ''));
+}
+
+/** Reads a form field as a string; a missing field or a file is an empty string. */
+export function field(data: FormData, name: string): string {
+  const v = data.get(name);
+  return typeof v === 'string' ? v : '';
+}

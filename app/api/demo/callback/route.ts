@@ -1,0 +1,38 @@
+import * as oidc from 'openid-client';
+import { NextResponse, type NextRequest } from 'next/server';
+import { isLocale } from '@/i18n/locales';
+import { cookieOptions, demoConfig, sessionCookie, txCookie } from '../rp';
+
+/** Finishes the round trip: checks state, PKCE and nonce, exchanges the code, keeps the tokens. */
+export async function GET(request: NextRequest) {
+  const rp = await demoConfig();
+  let tx: { verifier: string; state: string; nonce: string; locale: string } | undefined;
+  try {
+    tx = JSON.parse(Buffer.from(request.cookies.get(txCookie)?.value ?? '', 'base64url').toString());
+  } catch {
+    tx = undefined;
+  }
+  const locale = tx && isLocale(tx.locale) ? tx.locale : 'en';
+  const back = (q: string) => NextResponse.redirect(new URL(`/${locale}/demo${q}`, rp?.base ?? request.url), 303);
+  if (!rp || !tx) return back('?error=no_transaction');
+  let res: NextResponse;
+  try {
+    const current = new URL(`${rp.base}/api/demo/callback${request.nextUrl.search}`);
+    const tokens = await oidc.authorizationCodeGrant(rp.config, current, {
+      pkceCodeVerifier: tx.verifier,
+      expectedState: tx.state,
+      expectedNonce: tx.nonce,
+      idTokenExpected: true,
+    });
+    res = back('');
+    res.cookies.set(sessionCookie, Buffer.from(JSON.stringify({ id_token: tokens.id_token, access_token: tokens.access_token })).toString('base64url'), {
+      ...(await cookieOptions()),
+      maxAge: 3600,
+    });
+  } catch (e) {
+    const reason = e instanceof oidc.AuthorizationResponseError ? e.error : 'token_exchange_failed';
+    res = back(`?error=${encodeURIComponent(reason.replace(/[^a-z_]/g, '').slice(0, 64) || 'unknown')}`);
+  }
+  res.cookies.delete({ name: txCookie, path: '/api/demo' });
+  return res;
+}

@@ -1,0 +1,21 @@
+import * as oidc from 'openid-client';
+import { NextResponse, type NextRequest } from 'next/server';
+import { demoConfig, readDemoSession, sessionCookie } from '../rp';
+
+/** Signs out of the demo app and, with an id_token_hint, of Foyer (no confirmation needed). */
+export async function GET(request: NextRequest) {
+  const rp = await demoConfig();
+  const session = await readDemoSession();
+  const lang = request.nextUrl.searchParams.get('lang') ?? 'en';
+  const target =
+    rp && session
+      ? oidc.buildEndSessionUrl(rp.config, {
+          id_token_hint: session.id_token,
+          post_logout_redirect_uri: `${rp.base}/api/demo/signed-out`,
+          state: lang === 'ar' ? 'ar' : 'en',
+        })
+      : new URL(`/${lang === 'ar' ? 'ar' : 'en'}/demo`, rp?.base ?? request.url);
+  const res = NextResponse.redirect(target, 303);
+  res.cookies.delete({ name: sessionCookie, path: '/' });
+  return res;
+}

@@ -1,0 +1,14 @@
+import type { ButtonHTMLAttributes } from 'react';
+
+export function Button({ variant = 'primary', className = '', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' }) {
+  const look =
+    variant === 'primary'
+      ? 'bg-brand text-brand-ink border-brand'
+      : 'bg-surface text-ink border-line';
+  return (
+    <button
+      {...props}
+      className={`w-full border-2 rounded-theme px-4 py-2.5 font-semibold disabled:opacity-60 ${look} ${className}`}
+    />
+  );
+}

@@ -1,0 +1,121 @@
+'use client';
+
+import { useActionState, type HTMLInputTypeAttribute } from 'react';
+import { Alert } from './Alert';
+import { Button } from './Button';
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  type: HTMLInputTypeAttribute;
+  autoComplete: string;
+  required?: boolean;
+  maxLength?: number;
+  hint?: string;
+  inputMode?: 'numeric' | 'email' | 'tel' | 'text';
+  pattern?: string;
+  defaultValue?: string;
+  autoFocus?: boolean;
+  dir?: 'ltr' | 'auto';
+}
+
+/** What an action answers when it does not redirect: a translated error or notice, and values to refill. */
+export interface FormState {
+  error?: { message: string; field?: string };
+  notice?: string;
+  values?: Record<string, string>;
+}
+
+export interface FormButton {
+  label: string;
+  name?: string;
+  value?: string;
+  variant?: 'primary' | 'secondary';
+  formNoValidate?: boolean;
+  testId?: string;
+}
+
+/**
+ * A hosted-UI form. A plain HTML form posted to a server action: it works without JavaScript
+ * (the server re-renders with the action's state) and is enhanced when JavaScript runs.
+ */
+export function FlowForm({
+  action,
+  fields,
+  hidden,
+  buttons,
+  initial,
+  testId,
+}: {
+  action: (state: FormState, data: FormData) => Promise<FormState>;
+  fields: FieldSpec[];
+  hidden: Record<string, string>;
+  buttons: FormButton[];
+  initial?: FormState;
+  testId?: string;
+}) {
+  const [state, formAction, pending] = useActionState(action, initial ?? {});
+  const errorId = 'form-error';
+  return (
+    <form action={formAction} data-testid={testId} aria-describedby={state.error ? errorId : undefined} noValidate={false}>
+      {state.error ? (
+        <div id={errorId}>
+          <Alert tone="error">{state.error.message}</Alert>
+        </div>
+      ) : null}
+      {state.notice ? <Alert tone="notice">{state.notice}</Alert> : null}
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {fields.map((f) => {
+        const invalid = state.error?.field === f.name;
+        const hintId = f.hint ? `${f.name}-hint` : undefined;
+        const described = [hintId, invalid ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+        return (
+          <div key={f.name} className="mb-4">
+            <label htmlFor={f.name} className="block font-medium mb-1">
+              {f.label}
+            </label>
+            <input
+              id={f.name}
+              name={f.name}
+              type={f.type}
+              autoComplete={f.autoComplete}
+              required={f.required}
+              maxLength={f.maxLength}
+              inputMode={f.inputMode}
+              pattern={f.pattern}
+              dir={f.dir}
+              defaultValue={state.values?.[f.name] ?? f.defaultValue}
+              autoFocus={f.autoFocus || invalid}
+              aria-invalid={invalid || undefined}
+              aria-describedby={described}
+              className="w-full border-2 border-line bg-surface text-ink rounded-theme px-3 py-2"
+            />
+            {f.hint ? (
+              <p id={hintId} className="text-sm text-muted mt-1">
+                {f.hint}
+              </p>
+            ) : null}
+          </div>
+        );
+      })}
+      <div className="flex flex-col gap-3 mt-6">
+        {buttons.map((b) => (
+          <Button
+            key={b.label}
+            type="submit"
+            name={b.name}
+            value={b.value}
+            variant={b.variant}
+            formNoValidate={b.formNoValidate}
+            disabled={pending}
+            data-testid={b.testId}
+          >
+            {b.label}
+          </Button>
+        ))}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,9 @@
+import type { ReactNode } from 'react';
+
+export function TextLink({ href, children, testId }: { href: string; children: ReactNode; testId?: string }) {
+  return (
+    <a href={href} data-testid={testId} className="text-brand underline underline-offset-2">
+      {children}
+    </a>
+  );
+}

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it, expect } from 'vitest';
+import { createTranslator } from 'next-intl';
+
+/** Every translated catalogue must mirror en.json: same keys, same ICU arguments and rich tags, and it must format. */
+
+const dir = import.meta.dirname ?? path.join(process.cwd(), 'messages');
+
+type Tree = { [key: string]: unknown };
+
+function load(file: string): Tree {
+  return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Tree;
+}
+
+/** Leaf paths (`a.b.c`) with their values; objects are descended into, anything else is a leaf. */
+function leaves(tree: Tree, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(tree)) {
+    const p = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of leaves(value as Tree, p)) out.set(k, v);
+    } else {
+      out.set(p, value);
+    }
+  }
+  return out;
+}
+
+/** Names of the top-level ICU arguments: `{min}` → min, `{seconds, plural, ...}` → seconds. Honours ICU apostrophe quoting. */
+function argumentNames(message: string): Set<string> {
+  const names = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < message.length; i++) {
+    const ch = message[i];
+    if (ch === "'") {
+      if (message[i + 1] === "'") {
+        i++;
+        continue;
+      }
+      if ('{}#|<'.includes(message[i + 1] ?? '')) {
+        const end = message.indexOf("'", i + 1);
+        i = end === -1 ? message.length : end;
+      }
+      continue;
+    }
+    if (ch === '{') {
+      if (depth === 0) {
+        const match = /^\s*([^\s,{}]+)\s*[,}]/.exec(message.slice(i + 1));
+        if (match) names.add(match[1]);
+      }
+      depth++;
+    } else if (ch === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return names;
+}
+
+function tagNames(message: string): Set<string> {
+  return new Set([...message.matchAll(/<([A-Za-z][\w-]*)>/g)].map((m) => m[1]));
+}
+
+const numericArguments = new Set(['min', 'max', 'seconds', 'minutes']);
+
+function dummyValues(names: Iterable<string>, count = 5): Record<string, string | number> {
+  const values: Record<string, string | number> = {};
+  for (const name of names) values[name] = numericArguments.has(name) ? count : `[${name}]`;
+  return values;
+}
+
+type LooseTranslator = {
+  (key: string, values?: Record<string, unknown>): string;
+  rich(key: string, values?: Record<string, unknown>): unknown;
+};
+
+const en = load('en.json');
+const enLeaves = leaves(en);
+const translations = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json') && f !== 'en.json')
+  .sort();
+
+describe('message catalogues', () => {
+  it('has at least one translation next to en.json', () => {
+    expect(translations.length).toBeGreaterThan(0);
+  });
+
+  describe.each(translations)('%s', (file) => {
+    const locale = path.basename(file, '.json');
+    const catalogue = load(file);
+    const catLeaves = leaves(catalogue);
+
+    it('has exactly the key paths of en.json', () => {
+      const missing = [...enLeaves.keys()].filter((k) => !catLeaves.has(k));
+      const extra = [...catLeaves.keys()].filter((k) => !enLeaves.has(k));
+      expect({ missing, extra }, `${file}: missing ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)}`).toEqual({
+        missing: [],
+        extra: [],
+      });
+    });
+
+    it('has a non-empty string for every value', () => {
+      const bad = [...catLeaves].filter(([, v]) => typeof v !== 'string' || v.trim() === '').map(([k]) => k);
+      expect(bad, `${file}: empty or non-string values at ${bad.join(', ')}`).toEqual([]);
+    });
+
+    it('keeps every placeholder and rich tag of en.json', () => {
+      const problems: string[] = [];
+      for (const [key, source] of enLeaves) {
+        const target = catLeaves.get(key);
+        if (typeof source !== 'string' || typeof target !== 'string') continue;
+        const targetArgs = argumentNames(target);
+        for (const name of argumentNames(source)) {
+          if (!targetArgs.has(name)) problems.push(`${key}: missing {${name}}`);
+        }
+        const targetTags = tagNames(target);
+        for (const tag of tagNames(source)) {
+          if (!targetTags.has(tag) || !target.includes(`</${tag}>`)) problems.push(`${key}: missing <${tag}>…</${tag}>`);
+        }
+      }
+      expect(problems, `${file}:\n${problems.join('\n')}`).toEqual([]);
+    });
+
+    it('parses and formats every message with next-intl', () => {
+      const errors: string[] = [];
+      const t = createTranslator({
+        locale: locale as never,
+        messages: catalogue as never,
+        onError: (error: Error) => {
+          errors.push(error.message);
+        },
+      }) as unknown as LooseTranslator;
+
+      for (const [key, value] of catLeaves) {
+        if (typeof value !== 'string') continue;
+        const source = enLeaves.get(key);
+        const names = new Set([...argumentNames(value), ...(typeof source === 'string' ? argumentNames(source) : [])]);
+        const tags = tagNames(value);
+        const hasNumber = [...names].some((n) => numericArguments.has(n));
+        // 5 as asked; with a number argument also walk the plural categories (zero, one, two, few, many, other).
+        for (const count of hasNumber ? [5, 0, 1, 2, 3, 11, 100] : [5]) {
+          const values = dummyValues(names, count);
+          const before = errors.length;
+          try {
+            if (tags.size > 0) {
+              const tagHandlers = Object.fromEntries([...tags].map((tag) => [tag, (chunks: unknown) => chunks]));
+              t.rich(key, { ...values, link: (chunks: unknown) => chunks, ...tagHandlers });
+            } else {
+              const out = t(key, values);
+              if (typeof out !== 'string' || out === '') errors.push(`${key}: formatted to ${JSON.stringify(out)}`);
+            }
+          } catch (error) {
+            errors.push(`${key}: ${(error as Error).message}`);
+          }
+          if (errors.length > before) errors[errors.length - 1] = `${key} (count ${count}): ${errors[errors.length - 1]}`;
+        }
+      }
+      expect(errors, `${file}:\n${errors.join('\n')}`).toEqual([]);
+    });
+  });
+});

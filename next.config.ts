@@ -1,0 +1,15 @@
+import type { NextConfig } from 'next';
+import createNextIntlPlugin from 'next-intl/plugin';
+
+const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
+
+const config: NextConfig = {
+  poweredByHeader: false,
+  // Loaded from node_modules at run time, so Next's code and the custom server share one copy.
+  serverExternalPackages: ['oidc-provider', 'better-sqlite3', 'pg', '@node-rs/argon2', 'kysely', 'nodemailer', 'jose', 'openid-client'],
+  experimental: {
+    serverActions: { bodySizeLimit: '64kb' },
+  },
+};
+
+export default withNextIntl(config);

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests. Each worker starts its own Foyer server and SMTP sink (see e2e/fixtures),
+ * so there is no `webServer` here. Run `next build` first; `npm run test:e2e` does.
+ */
+function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  try {
+    // Written by scripts/find-chromium.mjs; empty means Playwright's own browser.
+    const cached = fs.readFileSync(new URL('./node_modules/.cache/foyer-chromium-path', import.meta.url), 'utf8').trim();
+    return cached === '' ? undefined : cached;
+  } catch {
+    return '/usr/bin/chromium';
+  }
+}
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  use: {
+    trace: 'off',
+    launchOptions: {
+      executablePath: chromiumPath(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});

@@ -1,0 +1,85 @@
+import createMiddleware from 'next-intl/middleware';
+import { NextRequest, NextResponse } from 'next/server';
+import { isLocale, localeCookie } from './i18n/locales';
+import { routing } from './i18n/routing';
+import { csrfCookieName, newCsrfToken } from './app/_lib/csrf-token';
+import { queryProblem } from './app/_lib/query';
+
+const handleI18n = createMiddleware(routing);
+
+/**
+ * Every page: locale routing, a CSP nonce, the CSRF cookie, and query parameters checked before
+ * any page sees them (a bad one gets the error page with a 400, never a crash).
+ */
+export default function proxy(request: NextRequest) {
+  const url = request.nextUrl;
+  const secure = url.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  const segments = url.pathname.split('/');
+  const pathLocale = isLocale(segments[1]) ? segments[1] : undefined;
+
+  // `?lang=ar` (Cognito) or `?ui_locales=ar` switches the page's language.
+  const wanted = url.searchParams.get('lang') ?? url.searchParams.get('ui_locales');
+  if (pathLocale && wanted && isLocale(wanted) && wanted !== pathLocale) {
+    const target = url.clone();
+    target.pathname = `/${wanted}${url.pathname.slice(pathLocale.length + 1)}`;
+    target.searchParams.delete('lang');
+    target.searchParams.delete('ui_locales');
+    const res = NextResponse.redirect(target, 303);
+    res.cookies.set(localeCookie, wanted, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 3600 });
+    return res;
+  }
+
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+  const headers = new Headers(request.headers);
+  headers.set('x-nonce', nonce);
+  headers.set('content-security-policy', csp);
+  const cookieName = csrfCookieName(secure);
+  let csrf = request.cookies.get(cookieName)?.value;
+  const mintCsrf = !csrf;
+  if (!csrf) {
+    csrf = newCsrfToken();
+    headers.set('cookie', [request.headers.get('cookie'), `${cookieName}=${csrf}`].filter(Boolean).join('; '));
+  }
+  headers.set('x-foyer-csrf', csrf);
+
+  const problem = pathLocale ? queryProblem(url.pathname.slice(pathLocale.length + 1), url.searchParams) : null;
+  let response: NextResponse;
+  if (problem) {
+    const target = url.clone();
+    target.pathname = `/${pathLocale}/error`;
+    target.search = `?code=${problem}`;
+    response = NextResponse.rewrite(target, { status: 400, request: { headers } });
+  } else {
+    response = handleI18n(new NextRequest(request.url, { headers, method: request.method }));
+    // Forward the nonce and token to the page, as NextResponse.next({ request: { headers } }) would.
+    const forward = NextResponse.next({ request: { headers } });
+    forward.headers.forEach((v, k) => {
+      if (k.startsWith('x-middleware-request-') || k === 'x-middleware-override-headers') response.headers.set(k, v);
+    });
+  }
+  response.headers.set('content-security-policy', csp);
+  response.headers.set('x-content-type-options', 'nosniff');
+  response.headers.set('referrer-policy', 'no-referrer');
+  response.headers.set('x-frame-options', 'DENY');
+  if (secure) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
+  if (mintCsrf) {
+    response.cookies.set(cookieName, csrf, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+  }
+  return response;
+}
+
+export const config = {
+  matcher: ['/((?!api|_next|oauth2|saml2|\\.well-known|.*\\..*).*)'],
+};

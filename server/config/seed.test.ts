@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { demoSeed, parseSeed, poolSettingsSchema } from './seed';
+
+const client = {
+  client_id: 'app',
+  client_secret: 'a-secret-of-at-least-16',
+  redirect_uris: ['https://app.example.com/callback'],
+};
+
+describe('parseSeed', () => {
+  it('accepts the demo seed', () => {
+    const seed = demoSeed('http://localhost:3000');
+    expect(seed.clients).toHaveLength(1);
+    expect(seed.clients[0]).toMatchObject({
+      client_id: 'demo',
+      redirect_uris: ['http://localhost:3000/api/demo/callback'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+    expect(seed.clients[0].client_secret?.length).toBeGreaterThanOrEqual(16);
+    expect(seed.pool.name).toBe('Foyer demo');
+    expect(seed.pool.custom_attributes).toEqual([{ name: 'custom:plan', type: 'string', mutable: true }]);
+    // Re-parsing its own output must succeed too (the seed is also the export format).
+    expect(parseSeed(JSON.parse(JSON.stringify(seed)))).toEqual(seed);
+  });
+
+  it('fills defaults for an empty seed', () => {
+    const seed = parseSeed({});
+    expect(seed.pool).toEqual(poolSettingsSchema.parse({}));
+    expect(seed.pool.password_policy.min_length).toBe(12);
+    expect(seed.clients).toEqual([]);
+    expect(seed.users).toEqual([]);
+  });
+
+  it('rejects an invalid redirect URI, naming the field path', () => {
+    expect(() => parseSeed({ clients: [{ ...client, redirect_uris: ['not a url'] }] })).toThrow(
+      /field "clients\.0\.redirect_uris\.0"/,
+    );
+    expect(() =>
+      parseSeed({ clients: [client, { ...client, client_id: 'b', redirect_uris: ['https://ok.example/cb', 'javascript:alert(1)'] }] }),
+    ).toThrow(/field "clients\.1\.redirect_uris\.1"/);
+  });
+
+  it('rejects a confidential client without client_secret, naming the field path', () => {
+    const { client_secret: _, ...noSecret } = client;
+    expect(() => parseSeed({ clients: [noSecret] }, 'pool.json')).toThrow(
+      /Invalid pool config \(pool\.json\): field "clients\.0\.client_secret": a confidential client needs a client_secret/,
+    );
+  });
+
+  it('accepts a public client without a secret', () => {
+    const { client_secret: _, ...noSecret } = client;
+    const seed = parseSeed({ clients: [{ ...noSecret, token_endpoint_auth_method: 'none' }] });
+    expect(seed.clients[0].client_secret).toBeUndefined();
+  });
+
+  it('rejects unknown keys and bad custom attribute names', () => {
+    expect(() => parseSeed({ pool: { nmae: 'typo' } })).toThrow(/field "pool"/);
+    expect(() => parseSeed({ pool: { custom_attributes: [{ name: 'plan' }] } })).toThrow(
+      /field "pool\.custom_attributes\.0\.name": must look like custom:name/,
+    );
+  });
+});

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { z } from 'zod';
+
+/** The pool config file: seeds an empty database and is the import/export format. */
+const standardAttributes = [
+  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile',
+  'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'address', 'updated_at',
+  'email', 'phone_number',
+] as const;
+export type StandardAttribute = (typeof standardAttributes)[number];
+
+const customName = z.string().regex(/^custom:[A-Za-z0-9_]{1,20}$/, 'must look like custom:name');
+
+export const poolSettingsSchema = z
+  .object({
+    name: z.string().min(1).max(100).default('Foyer'),
+    sign_in_aliases: z.array(z.enum(['username', 'email', 'phone_number'])).min(1).default(['username', 'email']),
+    // Attributes the sign-up screen asks for (each has a translated label).
+    required_attributes: z.array(z.enum(['email', 'phone_number', 'name', 'given_name', 'family_name'])).default(['email']),
+    custom_attributes: z
+      .array(z.object({ name: customName, type: z.enum(['string', 'number']).default('string'), mutable: z.boolean().default(true) }))
+      .default([]),
+    password_policy: z
+      .object({
+        min_length: z.number().int().min(8).max(64).default(12),
+        max_length: z.number().int().min(64).max(1024).default(128),
+        reject_common: z.boolean().default(true),
+      })
+      .strict()
+      .default({ min_length: 12, max_length: 128, reject_common: true }),
+    self_sign_up: z.boolean().default(true),
+    lockout: z
+      .object({
+        free_failures: z.number().int().min(1).max(100).default(4),
+        base_seconds: z.number().int().min(1).max(3600).default(1),
+        max_seconds: z.number().int().min(1).max(86400).default(900),
+      })
+      .strict()
+      .default({ free_failures: 4, base_seconds: 1, max_seconds: 900 }),
+    rate_limits: z
+      .object({
+        sign_in_per_ip_per_5_minutes: z.number().int().min(1).default(300),
+        sign_up_per_ip_per_hour: z.number().int().min(1).default(30),
+        forgot_password_per_ip_per_hour: z.number().int().min(1).default(30),
+      })
+      .strict()
+      .default({ sign_in_per_ip_per_5_minutes: 300, sign_up_per_ip_per_hour: 30, forgot_password_per_ip_per_hour: 30 }),
+  })
+  .strict();
+export type PoolSettings = z.infer<typeof poolSettingsSchema>;
+
+const url = z.url({ protocol: /^https?$/ });
+
+export const clientSeedSchema = z
+  .object({
+    client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and ._~- only'),
+    client_secret: z.string().min(16).max(256).optional(),
+    client_name: z.string().min(1).max(100).optional(),
+    redirect_uris: z.array(url).min(1),
+    post_logout_redirect_uris: z.array(url).default([]),
+    grant_types: z.array(z.enum(['authorization_code', 'refresh_token'])).default(['authorization_code', 'refresh_token']),
+    token_endpoint_auth_method: z
+      .enum(['client_secret_basic', 'client_secret_post', 'none'])
+      .default('client_secret_basic'),
+    scope: z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/).default('openid email phone profile'),
+    third_party: z.boolean().default(false),
+    frame_ancestors: z.array(url).default([]),
+  })
+  .strict()
+  .refine((c) => c.token_endpoint_auth_method === 'none' || !!c.client_secret, {
+    message: 'a confidential client needs a client_secret',
+    path: ['client_secret'],
+  });
+export type ClientSeed = z.infer<typeof clientSeedSchema>;
+
+export const userSeedSchema = z
+  .object({
+    username: z.string().min(1).max(128),
+    email: z.email().optional(),
+    email_verified: z.boolean().default(false),
+    phone_number: z.string().regex(/^\+[1-9][0-9]{6,14}$/).optional(),
+    phone_number_verified: z.boolean().default(false),
+    password: z.string().min(1).max(1024).optional(),
+    status: z.enum(['CONFIRMED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED']).default('CONFIRMED'),
+    attributes: z.record(z.string(), z.string().max(2048)).default({}),
+    groups: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const seedSchema = z
+  .object({
+    pool: poolSettingsSchema.default(poolSettingsSchema.parse({})),
+    clients: z.array(clientSeedSchema).default([]),
+    groups: z
+      .array(z.object({ name: z.string().min(1).max(128), description: z.string().max(2048).optional(), precedence: z.number().int().min(0).optional() }).strict())
+      .default([]),
+    users: z.array(userSeedSchema).default([]),
+  })
+  .strict();
+export type Seed = z.infer<typeof seedSchema>;
+
+/** Parses a seed; the error names the offending field, e.g. `clients.0.redirect_uris.0`. */
+export function parseSeed(input: unknown, source = 'seed'): Seed {
+  const result = seedSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue.path.join('.') || '(root)';
+    throw new Error(`Invalid pool config (${source}): field "${field}": ${issue.message}`);
+  }
+  return result.data;
+}
+
+export function readSeedFile(file: string): Seed {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read FOYER_CONFIG file ${file}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`Invalid pool config (${file}): not JSON: ${(e as Error).message}`);
+  }
+  return parseSeed(json, file);
+}
+
+/** The seed used when FOYER_CONFIG is not given: a demo pool and the built-in demo app. */
+export function demoSeed(publicUrl: string): Seed {
+  return parseSeed({
+    // The demo app runs inside Foyer; its secret is made once and kept in the database.
+    pool: { name: 'Foyer demo', custom_attributes: [{ name: 'custom:plan' }] },
+    clients: [
+      {
+        client_id: 'demo',
+        client_name: 'Foyer demo app',
+        redirect_uris: [`${publicUrl}/api/demo/callback`],
+        post_logout_redirect_uris: [`${publicUrl}/api/demo/signed-out`],
+        token_endpoint_auth_method: 'client_secret_basic',
+        client_secret: randomBytes(32).toString('base64url'),
+      },
+    ],
+    groups: [{ name: 'admins', description: 'Pool administrators', precedence: 0 }],
+  });
+}

@@ -1,0 +1,3 @@
+export { connect, connectPostgres, connectSqlite, type Db, type Dialect } from './connect';
+export { migrate } from './migrate';
+export type * from './schema';

@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { describeEachDb } from '../testing/databases';
+import type { Db } from './connect';
+import { migrate } from './migrate';
+
+const tables = [
+  'users', 'groups', 'user_groups', 'codes', 'oidc_artifacts', 'clients', 'signing_keys',
+  'secrets', 'settings', 'outbox', 'rate_limits', 'lockouts', 'sign_in_flows', 'events',
+];
+
+async function tableNames(db: Db): Promise<string[]> {
+  const query =
+    db.dialect === 'postgres'
+      ? sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'table'`;
+  const { rows } = await query.execute(db.kysely);
+  return rows.map((r) => r.name).sort();
+}
+
+describeEachDb('migrations', (open) => {
+  it('create every table of the schema', async () => {
+    const db = await open();
+    const names = await tableNames(db);
+    for (const t of tables) expect(names).toContain(t);
+  });
+
+  it('are idempotent: running them again changes nothing and keeps the data', async () => {
+    const db = await open(); // already migrated once
+    const before = await tableNames(db);
+    await db.kysely.insertInto('secrets').values({ name: 'kept', value: 'v', created_at: 1 }).execute();
+
+    await migrate(db);
+    await migrate(db);
+
+    expect(await tableNames(db)).toEqual(before);
+    const applied = await db.kysely
+      .selectFrom('kysely_migration' as never)
+      .select(sql<string>`name`.as('name'))
+      .execute();
+    expect(applied.map((r) => r.name)).toEqual(['001_initial']);
+    const kept = await db.kysely.selectFrom('secrets').selectAll().execute();
+    expect(kept).toEqual([{ name: 'kept', value: 'v', created_at: 1 }]);
+  });
+
+  it('store epoch milliseconds exactly and read them back as numbers', async () => {
+    const db = await open();
+    const t = Date.UTC(2099, 11, 31, 23, 59, 59, 999);
+    await db.kysely.insertInto('settings').values({ name: 'x', value: '{}', updated_at: t }).execute();
+    const row = await db.kysely.selectFrom('settings').select('updated_at').executeTakeFirstOrThrow();
+    expect(row.updated_at).toBe(t);
+  });
+});

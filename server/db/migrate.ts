@@ -1,0 +1,16 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Db } from './connect';
+import * as m001 from './migrations/001_initial';
+
+/** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
+export async function migrate(db: Db): Promise<void> {
+  const list: Record<string, Migration> = {
+    '001_initial': { up: (k) => m001.up(k, db.dialect) },
+  };
+  const provider: MigrationProvider = { getMigrations: async () => list };
+  const { error, results } = await new Migrator({ db: db.kysely, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Database migration ${failed} failed: ${(error as Error).message ?? error}`);
+  }
+}

@@ -1,0 +1,135 @@
+import type { Generated } from 'kysely';
+
+/** Booleans are 0/1 and times are epoch milliseconds, so one schema fits SQLite and PostgreSQL. */
+export interface UsersTable {
+  id: string; // the `sub`, a UUID
+  username: string;
+  username_lower: string;
+  email: string | null;
+  email_lower: string | null;
+  email_verified: number;
+  phone_number: string | null;
+  phone_number_verified: number;
+  status: UserStatus;
+  enabled: number;
+  password_hash: string | null;
+  attributes: string; // JSON: standard profile and custom:* attributes
+  created_at: number;
+  updated_at: number;
+}
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
+
+export interface GroupsTable {
+  name: string;
+  description: string | null;
+  precedence: number | null;
+  created_at: number;
+}
+
+export interface UserGroupsTable {
+  user_id: string;
+  group_name: string;
+}
+
+export interface CodesTable {
+  id: string;
+  user_id: string;
+  purpose: string;
+  code_hash: string;
+  attempts: number;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+export interface OidcArtifactsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface ClientsTable {
+  client_id: string;
+  metadata: string; // JSON, RFC 7591 names plus ours
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  private_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface SecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: string; // JSON
+  updated_at: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  channel: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  created_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface LockoutsTable {
+  key: string;
+  failures: number;
+  locked_until: number;
+  updated_at: number;
+}
+
+export interface SignInFlowsTable {
+  uid: string;
+  state: string; // JSON of the current step
+  expires_at: number;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  user_id: string | null;
+  ip: string | null;
+  detail: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  groups: GroupsTable;
+  user_groups: UserGroupsTable;
+  codes: CodesTable;
+  oidc_artifacts: OidcArtifactsTable;
+  clients: ClientsTable;
+  signing_keys: SigningKeysTable;
+  secrets: SecretsTable;
+  settings: SettingsTable;
+  outbox: OutboxTable;
+  rate_limits: RateLimitsTable;
+  lockouts: LockoutsTable;
+  sign_in_flows: SignInFlowsTable;
+  events: EventsTable;
+}

@@ -1,0 +1,42 @@
+import nodemailer from 'nodemailer';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  /** True when mail really leaves the machine; screens tell users when it does not. */
+  readonly delivers: boolean;
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+export function smtpMailer(url: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(url);
+  return {
+    delivers: true,
+    async send(mail) {
+      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+    },
+  };
+}
+
+/** Development default: messages are stored and shown on the outbox page. */
+export function outboxMailer(db: Kysely<Database>, now = () => Date.now()): Mailer {
+  return {
+    delivers: false,
+    async send(mail) {
+      await db
+        .insertInto('outbox')
+        .values({ channel: 'email', recipient: mail.to, subject: mail.subject, body: mail.text, created_at: now() })
+        .execute();
+    },
+  };
+}
+
+export async function readOutbox(db: Kysely<Database>, limit = 50) {
+  return db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,25 @@
+import { createTranslator } from 'next-intl';
+import ar from '../../messages/ar.json';
+import en from '../../messages/en.json';
+import type { OutgoingMail } from './mailer';
+
+const catalogues = { en, ar } as const;
+export type MailLocale = keyof typeof catalogues;
+
+export type MailTemplate =
+  | { kind: 'confirmSignUp'; code: string; minutes: number }
+  | { kind: 'resetPassword'; code: string; minutes: number }
+  | { kind: 'passwordChanged' }
+  | { kind: 'accountExists' };
+
+/** E-mails are written from the same typed catalogues as the screens. */
+export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string): OutgoingMail {
+  const lang: MailLocale = locale in catalogues ? (locale as MailLocale) : 'en';
+  const t = createTranslator({ locale: lang, messages: catalogues[lang], namespace: 'email' });
+  const values = { ...template, pool: poolName };
+  return {
+    to,
+    subject: t(`${template.kind}.subject`, values),
+    text: t(`${template.kind}.body`, values),
+  };
+}

@@ -1,0 +1,95 @@
+import http from 'node:http';
+import next from 'next';
+import { readEnv } from './config/env';
+import { entryRedirect, isProtocolPath } from './http/routes';
+import { protocolHeaders } from './http/headers';
+import { installRuntime, startRuntime } from './runtime';
+
+/**
+ * One process: oidc-provider answers the protocol paths directly (fast, Node req/res), Next.js
+ * renders everything else. Both share the runtime (database, pool, provider).
+ */
+async function main() {
+  const env = readEnv();
+  const httpServer = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(env.port, env.host, resolve);
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : env.port;
+  const internal = `http://${env.host === '0.0.0.0' || env.host === '::' ? '127.0.0.1' : env.host}:${port}`;
+
+  const renderPage = async (path: string, headers: Record<string, string | undefined>) => {
+    const res = await fetch(`${internal}${path}`, {
+      headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v)) as Record<string, string>,
+      redirect: 'manual',
+    });
+    const keep = ['content-security-policy', 'content-language'];
+    return {
+      html: await res.text(),
+      headers: Object.fromEntries(keep.flatMap((k) => (res.headers.get(k) ? [[k, res.headers.get(k)!]] : []))),
+    };
+  };
+  const rt = await installRuntime(startRuntime({ ...env, port }, renderPage));
+  const app = next({ dev: false, dir: process.cwd(), hostname: env.host, port });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  const handleOidc = rt.provider.callback();
+  const secure = env.publicUrl.startsWith('https://');
+
+  httpServer.on('request', (req, res) => {
+    // Who is calling, as far as we can tell; never what the client claims.
+    req.headers['x-foyer-client-ip'] = req.socket.remoteAddress ?? 'unknown';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q === -1 ? url : url.slice(0, q);
+    const entry = entryRedirect(pathname, q === -1 ? '' : url.slice(q + 1));
+    if (entry) {
+      res.statusCode = 302;
+      res.setHeader('location', entry);
+      res.end();
+      return;
+    }
+    if (isProtocolPath(pathname)) {
+      // Next prefetches an action's redirect target as RSC; make the browser navigate for real.
+      if (req.headers.rsc) {
+        res.statusCode = 204;
+        res.end();
+        return;
+      }
+      protocolHeaders(res, secure);
+      if (pathname.toLowerCase() === '/oauth2/userinfo') {
+        rt.userinfo(req, res).catch((e: unknown) => fail(res, e));
+        return;
+      }
+      handleOidc(req, res);
+      return;
+    }
+    handleNext(req, res).catch((e: unknown) => fail(res, e));
+  });
+
+  const url = env.publicUrl;
+  console.log(`Foyer listening on ${internal} (issuer ${url}, database ${rt.db.dialect}${rt.outboxVisible ? `, dev outbox at ${url}/en/dev/outbox` : ''})`);
+
+  const stop = async () => {
+    httpServer.close();
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+function fail(res: http.ServerResponse, e: unknown) {
+  console.error(e);
+  if (!res.headersSent) {
+    res.statusCode = 500;
+    res.end('Internal error');
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`Foyer failed to start: ${(e as Error).message}`);
+  process.exit(1);
+});

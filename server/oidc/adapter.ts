@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Database } from '../db/schema';
+import { findClient, type AppClient } from '../pool/clients';
+
+/** The provider's view of an app client: only what oidc-provider validates, always code + PKCE. */
+export function providerClientMetadata(c: AppClient): AdapterPayload {
+  return {
+    client_id: c.client_id,
+    ...(c.client_secret ? { client_secret: c.client_secret } : {}),
+    client_name: c.client_name,
+    redirect_uris: c.redirect_uris,
+    post_logout_redirect_uris: c.post_logout_redirect_uris,
+    grant_types: c.grant_types,
+    response_types: ['code'],
+    token_endpoint_auth_method: c.token_endpoint_auth_method,
+    scope: c.scope,
+    require_auth_time: true,
+  } as AdapterPayload;
+}
+
+/** Every provider artifact (sessions, interactions, codes, grants, tokens) in our database. */
+export function adapterFactory(db: Kysely<Database>, now: () => number = Date.now) {
+  return class DatabaseAdapter implements Adapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const values = {
+        payload: JSON.stringify(payload),
+        grant_id: payload.grantId ?? null,
+        user_code: payload.userCode ?? null,
+        uid: payload.uid ?? null,
+        expires_at: expiresIn ? now() + expiresIn * 1000 : null,
+        consumed_at: null,
+      };
+      await db
+        .insertInto('oidc_artifacts')
+        .values({ model: this.model, id, ...values })
+        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
+        .execute();
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === 'Client') {
+        const client = await findClient(db, id);
+        return client ? providerClientMetadata(client) : undefined;
+      }
+      return this.findWhere('id', id);
+    }
+
+    findByUserCode(userCode: string) {
+      return this.findWhere('user_code', userCode);
+    }
+
+    findByUid(uid: string) {
+      return this.findWhere('uid', uid);
+    }
+
+    private async findWhere(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
+      const row = await db
+        .selectFrom('oidc_artifacts')
+        .select(['payload', 'expires_at', 'consumed_at'])
+        .where('model', '=', this.model)
+        .where(column, '=', value)
+        .executeTakeFirst();
+      if (!row || (row.expires_at !== null && row.expires_at <= now())) return undefined;
+      const payload = JSON.parse(row.payload) as AdapterPayload;
+      return row.consumed_at ? { ...payload, consumed: Math.floor(row.consumed_at / 1000) } : payload;
+    }
+
+    async consume(id: string): Promise<void> {
+      await db.updateTable('oidc_artifacts').set({ consumed_at: now() }).where('model', '=', this.model).where('id', '=', id).execute();
+    }
+
+    async destroy(id: string): Promise<void> {
+      await db.deleteFrom('oidc_artifacts').where('model', '=', this.model).where('id', '=', id).execute();
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await db.deleteFrom('oidc_artifacts').where('grant_id', '=', grantId).execute();
+    }
+  };
+}
+
+/** Expired artifacts are removed now and then; lookups already ignore them. */
+export async function sweepExpired(db: Kysely<Database>, now = Date.now()): Promise<void> {
+  await db.deleteFrom('oidc_artifacts').where('expires_at', '<=', now).execute();
+  await db.deleteFrom('sign_in_flows').where('expires_at', '<=', now).execute();
+  await db.deleteFrom('codes').where('expires_at', '<=', now - 24 * 3600_000).execute();
+  await db.deleteFrom('rate_limits').where('window_start', '<=', now - 24 * 3600_000).execute();
+}

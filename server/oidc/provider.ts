@@ -1,0 +1,216 @@
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import { localeCookie, pickLocale } from '../../i18n/locales';
+import type { Database } from '../db/schema';
+import type { Pool } from '../pool';
+import { adapterFactory } from './adapter';
+
+export interface ProviderOptions {
+  issuer: string;
+  db: Kysely<Database>;
+  pool: Pool;
+  keys: JWK[];
+  cookieKeys: string[];
+  /** Renders one of our pages (the error page) for the provider to answer with. */
+  renderPage: (path: string, headers: Record<string, string | undefined>) => Promise<{ html: string; headers: Record<string, string> }>;
+}
+
+export const ACCESS_TOKEN_TTL = 3600;
+export const REFRESH_TOKEN_TTL = 30 * 24 * 3600;
+
+/** Our cookies use the `__Host-` prefix whenever the issuer is served over TLS. */
+export function cookiePrefix(issuer: string): string {
+  return issuer.startsWith('https://') ? '__Host-' : '';
+}
+
+export function localeOf(ctx: KoaContextWithOIDC): string {
+  const params = (ctx.oidc?.params ?? {}) as Record<string, unknown>;
+  const requested = [params.ui_locales, params.lang].find((v) => typeof v === 'string') as string | undefined;
+  return pickLocale({ requested, cookie: ctx.cookies.get(localeCookie), acceptLanguage: ctx.get('accept-language') });
+}
+
+function screenFor(prompt: string, params: Record<string, unknown>): string {
+  if (prompt === 'consent') return 'consent';
+  if (params.screen === 'signup') return 'signup';
+  if (params.screen === 'forgot') return 'forgot-password';
+  return 'login';
+}
+
+export async function createProvider(opts: ProviderOptions): Promise<Provider> {
+  const { issuer, pool } = opts;
+  const secure = issuer.startsWith('https://');
+  const prefix = cookiePrefix(issuer);
+  const scopeClaims = await pool.scopeClaims();
+  const oidcScopes = Object.keys(scopeClaims);
+
+  const configuration: Configuration = {
+    adapter: adapterFactory(opts.db),
+    clients: [],
+    jwks: { keys: opts.keys as never },
+    scopes: oidcScopes,
+    claims: { ...scopeClaims, acr: null, amr: null, auth_time: null, sid: null },
+    acrValues: ['urn:foyer:pwd', 'urn:foyer:mfa'],
+    conformIdTokenClaims: false, // Cognito puts scope claims in the ID token
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    extraParams: ['lang', 'screen'],
+    routes: {
+      authorization: '/oauth2/authorize',
+      token: '/oauth2/token',
+      userinfo: '/oauth2/userInfo',
+      revocation: '/oauth2/revoke',
+      introspection: '/oauth2/introspect',
+      end_session: '/logout',
+      jwks: '/.well-known/jwks.json',
+    },
+    cookies: {
+      keys: opts.cookieKeys,
+      names: {
+        session: `${prefix}foyer.session`,
+        interaction: `${prefix}foyer.interaction`,
+        resume: `${prefix}foyer.resume`,
+      },
+      long: { signed: true, secure, httpOnly: true, sameSite: 'lax', path: '/' },
+      short: { signed: true, secure, httpOnly: true, sameSite: 'lax', path: '/' },
+    },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL,
+      AuthorizationCode: 300,
+      IdToken: 3600,
+      Interaction: 3600,
+      Grant: REFRESH_TOKEN_TTL,
+      RefreshToken: REFRESH_TOKEN_TTL,
+      Session: 14 * 24 * 3600,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      introspection: { enabled: false },
+      userinfo: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        // One resource, the pool itself: access tokens are JWTs for it, accepted by userInfo.
+        defaultResource: () => issuer,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: oidcScopes.join(' '),
+          audience: issuer,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: ACCESS_TOKEN_TTL,
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource,
+        async postLogoutSuccessSource(ctx) {
+          ctx.status = 303;
+          ctx.redirect(`/${localeOf(ctx)}/logout/done`);
+        },
+      },
+    },
+    async findAccount(_ctx, sub) {
+      const claims = await pool.users.claims(sub);
+      if (!claims) return undefined;
+      return {
+        accountId: sub,
+        async claims(use) {
+          const out: Record<string, unknown> = { ...claims, sub };
+          if (use === 'id_token') out.token_use = 'id';
+          if (Array.isArray(out['cognito:groups']) && out['cognito:groups'].length === 0) delete out['cognito:groups'];
+          return out as { sub: string };
+        },
+      };
+    },
+    async extraTokenClaims(_ctx, token) {
+      if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
+      const claims = await pool.users.claims(token.accountId);
+      const groups = (claims?.['cognito:groups'] as string[] | undefined) ?? [];
+      return {
+        token_use: 'access',
+        username: claims?.['cognito:username'],
+        origin_jti: token.grantId,
+        ...(groups.length ? { 'cognito:groups': groups } : {}),
+      };
+    },
+    // Cognito issues refresh tokens to every client allowed the grant, no offline_access dance.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    revokeGrantPolicy: () => true,
+    async loadExistingGrant(ctx) {
+      const client = ctx.oidc.client!;
+      const session = ctx.oidc.session!;
+      const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(client.clientId);
+      if (grantId) {
+        const grant = await ctx.oidc.provider.Grant.find(grantId);
+        if (grant) return grant;
+      }
+      const app = await pool.clients.find(client.clientId);
+      if (!app || app.third_party || !session.accountId) return undefined;
+      // First-party apps get what they ask for within their registered scope, as in Cognito.
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const allowed = new Set((client.scope ?? '').split(' '));
+      const requested = String(ctx.oidc.params?.scope ?? 'openid').split(' ').filter((s) => allowed.has(s));
+      grant.addOIDCScope(requested.join(' '));
+      grant.addResourceScope(issuer, requested.join(' '));
+      await grant.save();
+      return grant;
+    },
+    interactions: {
+      async url(ctx, interaction) {
+        const screen = screenFor(interaction.prompt.name, interaction.params as Record<string, unknown>);
+        return `/${localeOf(ctx)}/${screen}?uid=${interaction.uid}`;
+      },
+    },
+    clientBasedCORS(_ctx, origin, client) {
+      return client.redirectUris?.some((u) => new URL(u).origin === origin) ?? false;
+    },
+    async renderError(ctx, out) {
+      const code = typeof out.error === 'string' ? out.error : 'server_error';
+      try {
+        const page = await opts.renderPage(`/${localeOf(ctx)}/error?code=${encodeURIComponent(code)}`, {
+          cookie: ctx.get('cookie') || undefined,
+          'accept-language': ctx.get('accept-language') || undefined,
+        });
+        ctx.type = 'html';
+        for (const [k, v] of Object.entries(page.headers)) ctx.set(k, v);
+        ctx.body = page.html;
+      } catch {
+        ctx.type = 'text/plain';
+        ctx.body = `${code}`;
+      }
+    },
+  };
+
+  async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+    const session = ctx.oidc.session!;
+    const hint = ctx.oidc.params?.id_token_hint as string | undefined;
+    const secret = /name="xsrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    // The provider has already verified the hint's signature and audience; it must name this session's user.
+    const hintSub = hint ? JSON.parse(Buffer.from(hint.split('.')[1], 'base64url').toString()).sub : undefined;
+    if (hint && hintSub === session.accountId) {
+      for (const { grantId } of Object.values(session.authorizations ?? {})) {
+        if (!grantId) continue;
+        await ctx.oidc.provider.Grant.adapter.revokeByGrantId!(grantId);
+        await ctx.oidc.provider.Grant.adapter.destroy(grantId);
+      }
+      const { state, postLogoutRedirectUri } = (session.state ?? {}) as { state?: string; postLogoutRedirectUri?: string };
+      await session.destroy();
+      ctx.cookies.set(ctx.oidc.provider.cookieName('session'), null, configuration.cookies!.long);
+      const target = postLogoutRedirectUri
+        ? `${postLogoutRedirectUri}${postLogoutRedirectUri.includes('?') ? '&' : '?'}${state ? `state=${encodeURIComponent(state)}` : ''}`.replace(/[?&]$/, '')
+        : `/${localeOf(ctx)}/logout/done`;
+      ctx.status = 303;
+      ctx.redirect(target);
+      return;
+    }
+    const client = ctx.oidc.client?.clientId;
+    ctx.status = 303;
+    ctx.redirect(`/${localeOf(ctx)}/logout?xsrf=${encodeURIComponent(secret)}${client ? `&client_id=${encodeURIComponent(client)}` : ''}`);
+  }
+
+  const provider = new Provider(issuer, configuration);
+  if (secure) provider.proxy = true; // TLS ends at the load balancer in front of us
+  return provider;
+}

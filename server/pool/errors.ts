@@ -1,0 +1,38 @@
+/** Every failure the pool reports to a screen; each code has a message under `errors.` in messages/. */
+export type PoolErrorCode =
+  | 'invalid_credentials'
+  | 'locked_out'
+  | 'rate_limited'
+  | 'user_exists'
+  | 'invalid_code'
+  | 'expired_code'
+  | 'too_many_attempts'
+  | 'password_too_short'
+  | 'password_too_long'
+  | 'password_common'
+  | 'password_contains_username'
+  | 'password_mismatch'
+  | 'invalid_username'
+  | 'invalid_email'
+  | 'invalid_phone'
+  | 'invalid_characters'
+  | 'too_long'
+  | 'required'
+  | 'invalid_input'
+  | 'sign_up_disabled'
+  | 'user_disabled'
+  | 'no_destination'
+  | 'session_expired'
+  | 'wrong_step'
+  | 'csrf';
+
+export interface PoolError {
+  error: PoolErrorCode;
+  params?: Record<string, string | number>;
+  field?: string;
+  retryAfter?: number;
+}
+
+export function fail(error: PoolErrorCode, extra: Omit<PoolError, 'error'> = {}): PoolError {
+  return { error, ...extra };
+}

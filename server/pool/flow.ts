@@ -1,0 +1,49 @@
+import type { PoolContext } from './context';
+
+/**
+ * The sign-in state machine, one per authorization interaction. The server decides the step;
+ * a screen may only act on the step stored here, so a later step cannot be reached by URL.
+ */
+export type FlowStep =
+  | { step: 'sign-in' }
+  | { step: 'confirm-account'; userId: string | null; destination: string | null }
+  | { step: 'new-password'; userId: string }
+  | { step: 'reset-password'; userId: string | null; destination: string | null; forced: boolean };
+
+/** What an operation hands back: the next step, or a finished sign-in for the protocol layer. */
+export type FlowOutcome = { next: FlowStep } | { done: { userId: string; amr: string[] } };
+
+const FLOW_TTL_MS = 60 * 60_000;
+
+export async function currentStep(ctx: PoolContext, uid: string): Promise<FlowStep> {
+  const row = await ctx.db
+    .selectFrom('sign_in_flows')
+    .select(['state', 'expires_at'])
+    .where('uid', '=', uid)
+    .executeTakeFirst();
+  if (!row || row.expires_at <= ctx.now()) return { step: 'sign-in' };
+  return JSON.parse(row.state) as FlowStep;
+}
+
+export async function saveStep(ctx: PoolContext, uid: string, step: FlowStep): Promise<void> {
+  if (step.step === 'sign-in') return endFlow(ctx, uid);
+  const values = { state: JSON.stringify(step), expires_at: ctx.now() + FLOW_TTL_MS };
+  await ctx.db
+    .insertInto('sign_in_flows')
+    .values({ uid, ...values })
+    .onConflict((oc) => oc.column('uid').doUpdateSet(values))
+    .execute();
+}
+
+export async function endFlow(ctx: PoolContext, uid: string): Promise<void> {
+  await ctx.db.deleteFrom('sign_in_flows').where('uid', '=', uid).execute();
+}
+
+/** Shows where a code went without giving the address away: j***@e***.com */
+export function maskEmail(email: string): string {
+  const [local, domain] = email.split('@');
+  const dot = domain.lastIndexOf('.');
+  const host = dot > 0 ? domain.slice(0, dot) : domain;
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  return `${local.slice(0, 1)}***@${host.slice(0, 1)}***${tld}`;
+}

@@ -1,0 +1,60 @@
+/**
+ * The user pool's façade: the one door through which app/, server/oidc and tests reach users,
+ * credentials and flows. Nothing here knows about HTTP, Next.js or React.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Mailer } from '../mail/mailer';
+import { readOutbox } from '../mail/mailer';
+import { userClaims, scopeClaims } from './claims';
+import { findClient, saveClient, type AppClient } from './clients';
+import type { PoolContext } from './context';
+import { currentStep, endFlow, saveStep, type FlowStep } from './flow';
+import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
+import { settingsReader } from './settings';
+import { signInWithPassword } from './sign-in';
+import { signUp } from './sign-up';
+import { getUserRow, toUser } from './users';
+
+export type { FlowStep, FlowOutcome } from './flow';
+export type { PoolError, PoolErrorCode } from './errors';
+export type { AppClient } from './clients';
+export type { User } from './users';
+export type { Claims } from './claims';
+
+export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret: string; now?: () => number }) {
+  const settings = settingsReader(deps.db);
+  const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, secret: deps.secret, settings: settings.read, now: deps.now ?? Date.now };
+  return {
+    ctx,
+    settings: settings.read,
+    mailDelivers: deps.mailer.delivers,
+    flow: {
+      current: (uid: string) => currentStep(ctx, uid),
+      save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),
+      end: (uid: string) => endFlow(ctx, uid),
+    },
+    signIn: (input: Parameters<typeof signInWithPassword>[1]) => signInWithPassword(ctx, input),
+    signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
+    confirmAccount: (step: Parameters<typeof confirmAccount>[1], code: string) => confirmAccount(ctx, step, code),
+    resendCode: (step: Parameters<typeof resendCode>[1], locale: string) => resendCode(ctx, step, locale),
+    forgotPassword: (input: Parameters<typeof forgotPassword>[1]) => forgotPassword(ctx, input),
+    resetPassword: (step: Parameters<typeof resetPassword>[1], input: Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
+    completeNewPassword: (step: Parameters<typeof completeNewPassword>[1], input: { password: string }) => completeNewPassword(ctx, step, input),
+    users: {
+      get: async (id: string) => {
+        const row = await getUserRow(ctx, id);
+        return row ? toUser(row) : undefined;
+      },
+      claims: (id: string) => userClaims(ctx, id),
+    },
+    scopeClaims: async () => scopeClaims((await settings.read()).custom_attributes.map((a) => a.name)),
+    clients: {
+      find: (clientId: string) => findClient(deps.db, clientId),
+      save: (client: AppClient) => saveClient(deps.db, client, ctx.now()),
+    },
+    outbox: (limit?: number) => readOutbox(deps.db, limit),
+  };
+}
+
+export type Pool = ReturnType<typeof createPool>;

@@ -1,0 +1,48 @@
+import { renderMail, type MailTemplate } from '../mail/templates';
+import { CODE_TTL_MS, issueCode, type CodePurpose } from './codes';
+import type { PoolContext } from './context';
+import { fail, type PoolError } from './errors';
+import { codeLimits, hit } from './rate-limit';
+import type { UserRow } from './users';
+
+const templates: Record<CodePurpose, 'confirmSignUp' | 'resetPassword'> = {
+  confirm_sign_up: 'confirmSignUp',
+  reset_password: 'resetPassword',
+};
+
+/** Issues and e-mails a code, within the per-user send limits. */
+export async function sendCode(
+  ctx: PoolContext,
+  user: Pick<UserRow, 'id' | 'email'>,
+  purpose: CodePurpose,
+  locale: string,
+  options: { resend?: boolean; later?: boolean } = {},
+): Promise<{ sent: true } | PoolError> {
+  if (!user.email) return fail('no_destination');
+  if (options.resend) {
+    const gap = await hit(ctx, `gap:${purpose}:${user.id}`, codeLimits.resendGap);
+    if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
+  }
+  const quota = await hit(ctx, `send:${purpose}:${user.id}`, codeLimits.sendsPerUser);
+  if (!quota.allowed) return fail('rate_limited', { retryAfter: quota.retryAfter });
+  const code = await issueCode(ctx, user.id, purpose);
+  const mail = { kind: templates[purpose], code, minutes: CODE_TTL_MS / 60_000 } as const;
+  if (options.later) notifyLater(ctx, user.email, mail, locale);
+  else await notify(ctx, user.email, mail, locale);
+  return { sent: true };
+}
+
+export async function notify(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
+  const settings = await ctx.settings();
+  await ctx.mailer.send(renderMail(to, template, locale, settings.name));
+}
+
+/**
+ * For mail whose sending must not show in the response time (it would tell whether an account
+ * exists): sent after the answer, failures logged.
+ */
+export function notifyLater(ctx: PoolContext, to: string, template: MailTemplate, locale: string): void {
+  setImmediate(() => {
+    notify(ctx, to, template, locale).catch((e: unknown) => console.error('mail failed:', (e as Error).message));
+  });
+}

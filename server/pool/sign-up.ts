@@ -1,0 +1,59 @@
+import type { PoolContext } from './context';
+import { fail, type PoolError } from './errors';
+import { maskEmail, type FlowOutcome } from './flow';
+import { hashPassword } from './passwords/hash';
+import { checkPassword } from './passwords/policy';
+import { perIp } from './rate-limit';
+import { notifyLater, sendCode } from './messages';
+import { insertUser, usernameTaken, verifiedEmailTaken } from './users';
+
+export interface SignUpInput {
+  username: string;
+  email: string | null;
+  phoneNumber: string | null;
+  password: string;
+  attributes: Record<string, string>;
+  ip: string;
+  locale: string;
+}
+
+/**
+ * Creates an UNCONFIRMED user and sends the confirmation code. An e-mail that already belongs
+ * to a confirmed account gets the same answer (the owner is told by mail), so sign-up does not
+ * reveal who has an account. A taken username has to be said: the person must pick another.
+ */
+export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<FlowOutcome | PoolError> {
+  const settings = await ctx.settings();
+  if (!settings.self_sign_up) return fail('sign_up_disabled');
+  const limited = await perIp(ctx, 'sign_up', input.ip);
+  if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
+
+  const problem = checkPassword(input.password, settings.password_policy, { username: input.username, email: input.email ?? undefined });
+  if (problem) return fail(problem.code, { field: 'password', params: 'min' in problem ? { min: problem.min } : 'max' in problem ? { max: problem.max } : {} });
+
+  const passwordHash = await hashPassword(input.password);
+  if (await usernameTaken(ctx, input.username)) return fail('user_exists', { field: 'username' });
+  const destination = input.email ? maskEmail(input.email) : null;
+  if (input.email && (await verifiedEmailTaken(ctx, input.email))) {
+    notifyLater(ctx, input.email, { kind: 'accountExists' }, input.locale);
+    return { next: { step: 'confirm-account', userId: null, destination } };
+  }
+  let userId: string;
+  try {
+    userId = await insertUser(ctx, {
+      username: input.username,
+      email: input.email,
+      phoneNumber: input.phoneNumber,
+      passwordHash,
+      status: 'UNCONFIRMED',
+      attributes: input.attributes,
+    });
+  } catch (e) {
+    // Two sign-ups racing for one username: the unique index decides.
+    if (await usernameTaken(ctx, input.username)) return fail('user_exists', { field: 'username' });
+    throw e;
+  }
+  const sent = await sendCode(ctx, { id: userId, email: input.email }, 'confirm_sign_up', input.locale);
+  if ('error' in sent && sent.error !== 'no_destination') return sent;
+  return { next: { step: 'confirm-account', userId, destination } };
+}

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: { '@': root },
+  },
+  test: {
+    include: ['server/**/*.test.ts', 'messages/**/*.test.ts', 'i18n/**/*.test.ts'],
+    exclude: ['e2e/**', '**/node_modules/**'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // The PostgreSQL suites share one server; one file at a time keeps them predictable.
+    fileParallelism: false,
+  },
+});
