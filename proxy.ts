@@ -71,7 +71,8 @@ export default function proxy(request: NextRequest) {
   }
   response.headers.set('content-security-policy', csp);
   response.headers.set('x-content-type-options', 'nosniff');
-  response.headers.set('referrer-policy', 'no-referrer');
+  // same-origin: forms still send a real Origin (no-referrer would make it "null"), URLs never leak out.
+  response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-frame-options', 'DENY');
   if (secure) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
   if (mintCsrf) {

@@ -3,6 +3,7 @@ import next from 'next';
 import { readEnv } from './config/env';
 import { entryRedirect, isProtocolPath } from './http/routes';
 import { protocolHeaders } from './http/headers';
+import { applyStatusSignal, isPlainFormPost } from './http/status-signal';
 import { installRuntime, startRuntime } from './runtime';
 
 /**
@@ -66,6 +67,7 @@ async function main() {
       handleOidc(req, res);
       return;
     }
+    if (isPlainFormPost(req)) applyStatusSignal(res);
     handleNext(req, res).catch((e: unknown) => fail(res, e));
   });
 

@@ -1,9 +1,11 @@
+import { cookies, headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import type { FormState } from '@/components/FlowForm';
 import { isLocale, type Locale } from '@/i18n/locales';
 import { finishLogin, readInteraction, type InteractionView } from '@/server/oidc';
-import type { FlowOutcome, FlowStep, PoolError } from '@/server/pool';
+import { STATUS_SIGNAL } from '@/server/http/status-signal';
+import type { FlowOutcome, FlowStep, PoolError, PoolErrorCode } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
 import { requestInfo } from './request';
 
@@ -63,17 +65,17 @@ type Ctx = {
 export async function actionContext(data: FormData, wants: StepName | 'first'): Promise<Ctx | FormState> {
   const locale = String(data.get('locale') ?? '');
   const t = await translator(isLocale(locale) ? locale : 'en');
-  if (!isLocale(locale)) return { error: { message: t('errors.invalid_input') } };
+  if (!isLocale(locale)) return errorState(t, { error: 'invalid_input' });
   const req = await requestInfo();
   const csrf = data.get('csrf');
-  if (typeof csrf !== 'string' || !req.csrf || csrf !== req.csrf) return { error: { message: t('errors.csrf') } };
+  if (typeof csrf !== 'string' || !req.csrf || csrf !== req.csrf) return errorState(t, { error: 'csrf' });
   const uid = data.get('uid');
-  if (typeof uid !== 'string' || !UID.test(uid)) return { error: { message: t('errors.session_expired') } };
+  if (typeof uid !== 'string' || !UID.test(uid)) return errorState(t, { error: 'session_expired' });
   const rt = await runtime();
   const view = await readInteraction(rt.provider, req.headers, uid);
-  if (!view) return { error: { message: t('errors.session_expired') } };
+  if (!view) return errorState(t, { error: 'session_expired' });
   const step = await rt.pool.flow.current(uid);
-  if (wants !== 'first' && step.step !== wants) return { error: { message: t('errors.wrong_step') } };
+  if (wants !== 'first' && step.step !== wants) return errorState(t, { error: 'wrong_step' });
   return { rt, uid, locale, ip: req.ip, headers: req.headers, view, step, t };
 }
 
@@ -81,7 +83,14 @@ export function isCtx(x: Ctx | FormState): x is Ctx {
   return 'rt' in x;
 }
 
-export function errorState(t: Ctx['t'], e: PoolError, values?: Record<string, string>): FormState {
+const statusFor = (code: PoolErrorCode) =>
+  code === 'csrf' ? 403 : code === 'rate_limited' || code === 'locked_out' ? 429 : code === 'session_expired' || code === 'wrong_step' ? 409 : 400;
+
+/** A refused form: the translated message, and for a form posted without JavaScript a 4xx status. */
+export async function errorState(t: Ctx['t'], e: PoolError, values?: Record<string, string>): Promise<FormState> {
+  if (!(await headers()).get('next-action')) {
+    (await cookies()).set(STATUS_SIGNAL, String(statusFor(e.error)), { maxAge: 0, path: '/' });
+  }
   const params = { ...(e.params ?? {}), seconds: e.retryAfter ?? 0 };
   return { error: { message: t(`errors.${e.error}`, params as never), field: e.field }, values };
 }
@@ -91,7 +100,7 @@ export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): 
   if ('done' in outcome) {
     const to = await finishLogin(ctx.rt.provider, ctx.headers, ctx.uid, { accountId: outcome.done.userId, amr: outcome.done.amr });
     await ctx.rt.pool.flow.end(ctx.uid);
-    if (!to) return { error: { message: ctx.t('errors.session_expired') } };
+    if (!to) return errorState(ctx.t, { error: 'session_expired' });
     redirect(to);
   }
   await ctx.rt.pool.flow.save(ctx.uid, outcome.next);

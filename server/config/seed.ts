@@ -3,13 +3,6 @@ import fs from 'node:fs';
 import { z } from 'zod';
 
 /** The pool config file: seeds an empty database and is the import/export format. */
-const standardAttributes = [
-  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile',
-  'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'address', 'updated_at',
-  'email', 'phone_number',
-] as const;
-export type StandardAttribute = (typeof standardAttributes)[number];
-
 const customName = z.string().regex(/^custom:[A-Za-z0-9_]{1,20}$/, 'must look like custom:name');
 
 export const poolSettingsSchema = z

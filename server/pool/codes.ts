@@ -37,12 +37,20 @@ export async function consumeCode(ctx: PoolContext, userId: string, purpose: Cod
     .executeTakeFirst();
   if (!row) return 'invalid_code';
   if (row.expires_at <= ctx.now()) return 'expired_code';
-  if (row.attempts >= MAX_ATTEMPTS) return 'too_many_attempts';
+  // Each try takes an attempt before the comparison, in one conditional update, so parallel
+  // guesses cannot all read the same count and get past the limit.
+  const counted = await ctx.db
+    .updateTable('codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', row.id)
+    .where('attempts', '<', MAX_ATTEMPTS)
+    .returning('attempts')
+    .executeTakeFirst();
+  if (!counted) return 'too_many_attempts';
   const expected = Buffer.from(row.code_hash);
   const given = Buffer.from(digest(ctx, row.id, code));
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    await ctx.db.updateTable('codes').set({ attempts: row.attempts + 1 }).where('id', '=', row.id).execute();
-    return row.attempts + 1 >= MAX_ATTEMPTS ? 'too_many_attempts' : 'invalid_code';
+    return Number(counted.attempts) >= MAX_ATTEMPTS ? 'too_many_attempts' : 'invalid_code';
   }
   // The conditional update makes a concurrent second use lose.
   const done = await ctx.db

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { PoolContext } from './context';
 
 /**
@@ -14,16 +15,18 @@ export async function lockedFor(ctx: PoolContext, key: string): Promise<number> 
 export async function recordFailure(ctx: PoolContext, key: string): Promise<number> {
   const policy = (await ctx.settings()).lockout;
   const now = ctx.now();
-  const row = await ctx.db.selectFrom('lockouts').select('failures').where('key', '=', key).executeTakeFirst();
-  const failures = (row?.failures ?? 0) + 1;
-  const over = failures - policy.free_failures;
-  const lockMs = over > 0 ? Math.min(policy.base_seconds * 2 ** (over - 1), policy.max_seconds) * 1000 : 0;
-  const values = { failures, locked_until: now + lockMs, updated_at: now };
-  await ctx.db
+  // Counted in one statement, so parallel failures cannot overwrite each other's count.
+  const { failures } = await ctx.db
     .insertInto('lockouts')
-    .values({ key, ...values })
-    .onConflict((oc) => oc.column('key').doUpdateSet(values))
-    .execute();
+    .values({ key, failures: 1, locked_until: now, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: sql`lockouts.failures + 1`, updated_at: now }))
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  const over = Number(failures) - policy.free_failures;
+  const lockMs = over > 0 ? Math.min(policy.base_seconds * 2 ** (over - 1), policy.max_seconds) * 1000 : 0;
+  if (lockMs > 0) {
+    await ctx.db.updateTable('lockouts').set({ locked_until: now + lockMs }).where('key', '=', key).execute();
+  }
   return Math.ceil(lockMs / 1000);
 }
 

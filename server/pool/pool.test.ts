@@ -128,6 +128,14 @@ describeEachDb('pool', (open) => {
     expect(await pool.users.get(s.userId!)).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
   });
 
+  it('the right code still works after four wrong ones', async () => {
+    const { pool, sent } = await setup();
+    const s = step(await pool.signUp(signUpInput()), 'confirm-account');
+    const code = codeIn(sent[0]);
+    for (let i = 1; i <= 4; i++) expect(await pool.confirmAccount(s, otherCode(code))).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.confirmAccount(s, code)).toEqual({ done: { userId: s.userId, amr: ['pwd'] } });
+  });
+
   it('parallel wrong guesses cannot get past the five attempts', async () => {
     const { pool, sent } = await setup();
     const s = step(await pool.signUp(signUpInput()), 'confirm-account');

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { getTranslations } from 'next-intl/server';
 import { Alert } from '@/components/Alert';
@@ -6,9 +6,7 @@ import { ClaimsTable } from '@/components/ClaimsTable';
 import { PageFrame } from '@/components/PageFrame';
 import { TextLink } from '@/components/TextLink';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
-import { DEMO_CLIENT_ID, demoConfig, readDemoSession } from '@/app/api/demo/rp';
-
-let jwks: { url: string; set: ReturnType<typeof createRemoteJWKSet> } | undefined;
+import { DEMO_CLIENT_ID, demoConfig, demoJwks, readDemoSession } from '@/app/api/demo/rp';
 
 /** The demo relying party's only page: sign-in button, or the verified tokens it received. */
 export default async function DemoPage(props: PageProps) {
@@ -20,9 +18,7 @@ export default async function DemoPage(props: PageProps) {
   let userinfo: Record<string, unknown> | undefined;
   if (rp && session) {
     try {
-      const url = `${rp.base}/.well-known/jwks.json`;
-      if (jwks?.url !== url) jwks = { url, set: createRemoteJWKSet(new URL(url)) };
-      ({ payload: claims } = await jwtVerify(session.id_token, jwks.set, { issuer: rp.base, audience: DEMO_CLIENT_ID }));
+      ({ payload: claims } = await jwtVerify(session.id_token, demoJwks(rp.base), { issuer: rp.base, audience: DEMO_CLIENT_ID }));
       userinfo = (await oidc.fetchUserInfo(rp.config, session.access_token, String(claims.sub))) as Record<string, unknown>;
     } catch {
       claims = undefined;

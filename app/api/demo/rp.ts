@@ -1,3 +1,4 @@
+import { createRemoteJWKSet } from 'jose';
 import * as oidc from 'openid-client';
 import { cookies } from 'next/headers';
 import { runtime } from '@/server/runtime-handle';
@@ -44,4 +45,13 @@ export async function readDemoSession(): Promise<DemoSession | undefined> {
   } catch {
     return undefined;
   }
+}
+
+let jwks: { url: string; set: ReturnType<typeof createRemoteJWKSet> } | undefined;
+
+/** The issuer's published keys, fetched over HTTP like any relying party does, and cached. */
+export function demoJwks(issuer: string) {
+  const url = `${issuer}/.well-known/jwks.json`;
+  if (jwks?.url !== url) jwks = { url, set: createRemoteJWKSet(new URL(url)) };
+  return jwks.set;
 }
