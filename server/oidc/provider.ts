@@ -49,7 +49,8 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     clients: [],
     jwks: { keys: opts.keys as never },
     scopes: oidcScopes,
-    claims: { ...scopeClaims, acr: null, amr: null, auth_time: null, sid: null },
+    // How and when the user signed in ride on `openid`, so every ID token says it.
+    claims: { ...scopeClaims, openid: [...scopeClaims.openid, 'acr', 'amr', 'auth_time'], sid: null },
     acrValues: ['urn:foyer:pwd', 'urn:foyer:mfa'],
     conformIdTokenClaims: false, // Cognito puts scope claims in the ID token
     responseTypes: ['code'],
