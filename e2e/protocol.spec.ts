@@ -509,6 +509,7 @@ test('logout with a valid id_token_hint goes straight to the post-logout URI and
   const state = oidc.randomState();
   const end = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: RP_REDIRECT_URI, state });
   expect(end.origin + end.pathname).toBe(`${foyer.url}/logout`);
+  page.on('response', async (r) => console.log('DBG0', r.status(), r.url(), r.headers()['location'] ?? '', r.headers()['set-cookie'] ?? ''));
   await gotoRp(page, end.href);
   const back = await rp.next(RP_REDIRECT_URI);
   expect(back.searchParams.get('state')).toBe(state);
@@ -517,7 +518,11 @@ test('logout with a valid id_token_hint goes straight to the post-logout URI and
 
   // The session is gone: a new authorization request asks to sign in again.
   const again = await authorizationUrl(config);
-  await page.goto(again.url.href);
+  page.on('response', async (r) => console.log('DBG', r.status(), r.url(), r.headers()['location'] ?? '', r.headers()['set-cookie'] ?? ''));
+  page.on('request', (r) => console.log('DBGREQ', r.url(), r.headers()['cookie'] ?? ''));
+  console.log('DBG cookies before', JSON.stringify(await page.context().cookies()));
+  await page.goto(again.url.href).catch((e) => console.log('DBG goto', e.message.split('\n')[0]));
+  console.log('DBG seen', rp.seen.map(String));
   await expect(page.getByTestId('login-form')).toBeVisible();
 });
 

