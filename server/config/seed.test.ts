@@ -60,3 +60,20 @@ describe('parseSeed', () => {
     );
   });
 });
+
+describe('seed references', () => {
+  const base = { clients: [], groups: [{ name: 'staff' }], pool: { custom_attributes: [{ name: 'custom:plan' }] } };
+  it('names an undeclared group', () => {
+    expect(() => parseSeed({ ...base, users: [{ username: 'a', groups: ['nope'] }] })).toThrow(/users\.0\.groups\.0/);
+  });
+  it('names an undeclared attribute', () => {
+    expect(() => parseSeed({ ...base, users: [{ username: 'a', attributes: { 'custom:tier': 'x' } }] })).toThrow(/users\.0\.attributes\.custom:tier/);
+  });
+  it('names a duplicate username, whatever its case', () => {
+    expect(() => parseSeed({ ...base, users: [{ username: 'Bob' }, { username: 'bob' }] })).toThrow(/users\.1\.username/);
+  });
+  it('accepts declared references', () => {
+    const seed = parseSeed({ ...base, users: [{ username: 'a', groups: ['staff'], attributes: { 'custom:plan': 'pro', given_name: 'A' } }] });
+    expect(seed.users[0].groups).toEqual(['staff']);
+  });
+});

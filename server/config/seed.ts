@@ -3,6 +3,11 @@ import fs from 'node:fs';
 import { z } from 'zod';
 
 /** The pool config file: seeds an empty database and is the import/export format. */
+const profileAttributes = new Set([
+  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile',
+  'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'address',
+]);
+
 const customName = z.string().regex(/^custom:[A-Za-z0-9_]{1,20}$/, 'must look like custom:name');
 
 export const poolSettingsSchema = z
@@ -90,7 +95,30 @@ export const seedSchema = z
       .default([]),
     users: z.array(userSeedSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((seed, ctx) => {
+    // References inside the file must resolve, so a bad file fails here and not half-way through.
+    const groups = new Set(seed.groups.map((g) => g.name));
+    const custom = new Set(seed.pool.custom_attributes.map((a) => a.name));
+    const clientIds = new Set<string>();
+    seed.clients.forEach((c, i) => {
+      if (clientIds.has(c.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'duplicate client_id' });
+      clientIds.add(c.client_id);
+    });
+    const usernames = new Set<string>();
+    seed.users.forEach((u, i) => {
+      const lower = u.username.toLowerCase();
+      if (usernames.has(lower)) ctx.addIssue({ code: 'custom', path: ['users', i, 'username'], message: 'duplicate username' });
+      usernames.add(lower);
+      u.groups.forEach((g, j) => {
+        if (!groups.has(g)) ctx.addIssue({ code: 'custom', path: ['users', i, 'groups', j], message: `group "${g}" is not declared in "groups"` });
+      });
+      for (const key of Object.keys(u.attributes)) {
+        const known = key.startsWith('custom:') ? custom.has(key) : profileAttributes.has(key);
+        if (!known) ctx.addIssue({ code: 'custom', path: ['users', i, 'attributes', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)' });
+      }
+    });
+  });
 export type Seed = z.infer<typeof seedSchema>;
 
 /** Parses a seed; the error names the offending field, e.g. `clients.0.redirect_uris.0`. */
