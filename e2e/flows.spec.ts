@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { ALICE, FORCED, expect, startFoyer, startFoyerExpectingFailure, test, testConfig } from './fixtures/foyer';
+import { ALICE, FORCED, expect, startFoyer, startFoyerExpectingFailure, test, testConfig, type SmtpSink } from './fixtures/foyer';
 import { enterCode, expectError, expectNotice, requestPasswordReset, resetPassword, setNewPassword, signIn, signUp } from './fixtures/pages';
 
 /** The hosted UI round trips through the demo app, as a new user would do them. */
@@ -25,6 +25,20 @@ async function expectSignedIn(page: Page, username: string) {
   await expect(claims.locator('tr[data-claim="amr"] td')).toHaveText('["pwd"]');
   await expect(claims.locator('tr[data-claim="sub"] td')).toHaveText(/^[0-9a-f-]{36}$/);
   await expect(page.getByTestId('userinfo-claims').locator('tr[data-claim="username"] td')).toHaveText(username);
+}
+
+/** A new account, confirmed and signed out again, with the demo app's sign-in page showing. */
+async function confirmedUserAtLogin(page: Page, smtp: SmtpSink) {
+  const u = fresh();
+  await startAtDemo(page, 'en', 'demo-sign-up');
+  const t = Date.now();
+  await signUp(page, u);
+  await enterCode(page, await smtp.codeFor(u.email, t));
+  await expectSignedIn(page, u.username);
+  await page.getByTestId('demo-sign-out').click();
+  await page.getByTestId('demo-sign-in').click();
+  await expect(page).toHaveURL(/\/login\?uid=/);
+  return u;
 }
 
 for (const javaScriptEnabled of [true, false]) {
@@ -53,17 +67,9 @@ for (const javaScriptEnabled of [true, false]) {
     });
 
     test('forgot password, reset with the code, sign in with the new password only', async ({ page, smtp }) => {
-      const u = fresh();
-      await startAtDemo(page, 'en', 'demo-sign-up');
-      let t = Date.now();
-      await signUp(page, u);
-      await enterCode(page, await smtp.codeFor(u.email, t));
-      await expectSignedIn(page, u.username);
-      await page.getByTestId('demo-sign-out').click();
-
-      await page.getByTestId('demo-sign-in').click();
+      const u = await confirmedUserAtLogin(page, smtp);
       await page.getByTestId('forgot-link').click();
-      t = Date.now();
+      const t = Date.now();
       await requestPasswordReset(page, u.username);
       await expect(page).toHaveURL(/\/reset-password\?uid=/);
       const code = await smtp.codeFor(u.email, t);
@@ -95,14 +101,7 @@ test('a wrong password and an unknown user get the same answer', async ({ page }
 });
 
 test('five failures lock the account; even the right password waits', async ({ page, smtp }) => {
-  const u = fresh();
-  await startAtDemo(page, 'en', 'demo-sign-up');
-  const t = Date.now();
-  await signUp(page, u);
-  await enterCode(page, await smtp.codeFor(u.email, t));
-  await expectSignedIn(page, u.username);
-  await page.getByTestId('demo-sign-out').click();
-  await page.getByTestId('demo-sign-in').click();
+  const u = await confirmedUserAtLogin(page, smtp);
   for (let i = 1; i <= 4; i++) {
     await signIn(page, u.username, `wrong password number ${i}`);
     await expectError(page, 'Incorrect username or password.');
