@@ -51,11 +51,20 @@ type RpWatch = {
 
 async function watchRp(page: Page): Promise<RpWatch> {
   const seen: URL[] = [];
+  // One ordered log of RP requests and main-frame commits, to know when a landing has settled.
+  const log: ({ kind: 'request'; url: URL } | { kind: 'commit'; url: string })[] = [];
   let taken = 0;
   page.on('request', (r) => {
-    if (r.url().startsWith(`${RP_HOST}/`)) seen.push(new URL(r.url()));
+    if (!r.url().startsWith(`${RP_HOST}/`)) return;
+    const url = new URL(r.url());
+    seen.push(url);
+    log.push({ kind: 'request', url });
+  });
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) log.push({ kind: 'commit', url: f.url() });
   });
   await page.route(`${RP_HOST}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'ok' }));
+  const landed = (u: string) => u.startsWith('chrome-error:') || u.startsWith(`${RP_HOST}/`);
   return {
     seen,
     async next(redirectUri) {
@@ -64,19 +73,18 @@ async function watchRp(page: Page): Promise<RpWatch> {
       await expect
         .poll(
           () => {
-            const i = seen.findIndex((u, j) => j >= taken && matches(u));
-            if (i !== -1) {
-              found = seen[i];
-              taken = i + 1;
-            }
-            return found?.href;
+            const i = log.findIndex((e, j) => j >= taken && e.kind === 'request' && matches(e.url));
+            if (i === -1) return undefined;
+            // Wait as well for the browser to be done with it (our fulfilment, or its error
+            // page), or the test's next page.goto is "interrupted by another navigation".
+            if (!log.some((e, j) => j > i && e.kind === 'commit' && landed(e.url))) return undefined;
+            found = (log[i] as { url: URL }).url;
+            taken = i + 1;
+            return found.href;
           },
           { message: `the browser is sent to ${redirectUri}`, timeout: 15_000 },
         )
         .toBeTruthy();
-      // Let the browser finish with it (our fulfilment, or its error page) before the test
-      // navigates again, or the next page.goto is "interrupted by another navigation".
-      await page.waitForURL((u) => u.protocol === 'chrome-error:' || u.href.startsWith(`${RP_HOST}/`), { waitUntil: 'commit', timeout: 10_000 });
       return found!;
     },
   };

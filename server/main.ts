@@ -72,7 +72,7 @@ async function main() {
   });
 
   const url = env.publicUrl;
-  console.log(`Foyer listening on ${internal} (issuer ${url}, database ${rt.db.dialect}${rt.outboxVisible ? `, dev outbox at ${url}/en/dev/outbox` : ''})`);
+  console.log(`Foyer listening on ${env.host}:${port}: open ${url} (database ${rt.db.dialect}${rt.outboxVisible ? `, dev mail outbox at ${url}/en/dev/outbox` : ''})`);
 
   const stop = async () => {
     httpServer.close();
