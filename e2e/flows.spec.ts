@@ -187,6 +187,26 @@ test('Arabic screens render right to left, and the language follows the whole fl
   await expectSignedIn(page, u.username);
 });
 
+test("Cognito's /signup and /forgotPassword entry URLs open those screens, in the asked language", async ({ page, foyer }) => {
+  const params = new URLSearchParams({
+    client_id: 'demo',
+    redirect_uri: `${foyer.url}/api/demo/callback`,
+    response_type: 'code',
+    scope: 'openid email',
+    state: 'st',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  });
+  await page.goto(`/signup?${params}&lang=ar`);
+  await expect(page).toHaveURL(/\/ar\/signup\?uid=/);
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  // Without lang, the language the browser last used (its cookie) stays.
+  await page.goto(`/forgotPassword?${params}`);
+  await expect(page).toHaveURL(/\/ar\/forgot-password\?uid=/);
+  await page.goto(`/login?${params}&lang=en`);
+  await expect(page).toHaveURL(/\/en\/login\?uid=/);
+});
+
 test('the locale comes from ui_locales, then the cookie, then Accept-Language', async ({ browser, foyer }) => {
   const ctx = await browser.newContext({ locale: 'ar-EG', baseURL: foyer.url });
   const page = await ctx.newPage();
@@ -301,6 +321,9 @@ test('over TLS every cookie is __Host- prefixed and Secure', async ({ request })
     const pageCookies = page.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
     expect(pageCookies.some((c) => c.startsWith('__Host-foyer.csrf='))).toBe(true);
     expect(page.headers()['strict-transport-security']).toContain('max-age=');
+    // No SMTP, but the issuer is not a loopback address: the outbox stays hidden.
+    const outbox = await request.get(`${foyer.url}/en/dev/outbox`, { headers, maxRedirects: 0 });
+    expect(outbox.status()).toBe(404);
   } finally {
     await foyer.stop();
   }
