@@ -4,6 +4,7 @@ import { isLocale, localeCookie } from './i18n/locales';
 import { routing } from './i18n/routing';
 import { csrfCookieName, newCsrfToken } from './app/_lib/csrf-token';
 import { queryProblem } from './app/_lib/query';
+import { STATUS_HEADER } from './server/http/status-signal';
 
 const handleI18n = createMiddleware(routing);
 
@@ -60,7 +61,8 @@ export default function proxy(request: NextRequest) {
     const target = url.clone();
     target.pathname = `/${pathLocale}/error`;
     target.search = `?code=${problem}`;
-    response = NextResponse.rewrite(target, { status: 400, request: { headers } });
+    response = NextResponse.rewrite(target, { request: { headers } });
+    response.headers.set(STATUS_HEADER, '400');
   } else {
     response = handleI18n(new NextRequest(request.url, { headers, method: request.method }));
     // Forward the nonce and token to the page, as NextResponse.next({ request: { headers } }) would.

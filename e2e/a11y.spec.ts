@@ -33,10 +33,66 @@ async function audit(page: Page): Promise<Violation[]> {
       });
       out.push({ scheme, line: `[${scheme}] ${v.id} (${v.impact}): ${v.help} — ${nodes.join(' | ')}` });
     }
+    for (const line of await textContrast(page)) out.push({ scheme, line: `[${scheme}] text-contrast (serious): ${line}` });
   }
   // The dark palette really applied (else "dark" would just audit light twice).
   expect(backgrounds.size, 'light and dark render differently').toBe(2);
   return out;
+}
+
+/**
+ * WCAG 1.4.3 contrast of every visible text, computed directly. axe's own color-contrast rule
+ * skips Arabic text (its icon-ligature heuristic mistakes shaped Arabic for an icon font), so on
+ * the rtl pages this is the only contrast check; on the ltr pages it doubles axe's.
+ */
+async function textContrast(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgba = (c: string) => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) return undefined;
+      const [r, g, b, a = 1] = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return { r, g, b, a };
+    };
+    const lum = ({ r, g, b }: { r: number; g: number; b: number }) => {
+      const f = (x: number) => {
+        const s = x / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const problems: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
+      const text = Array.from(el.childNodes)
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .trim();
+      if (!text || ['SCRIPT', 'STYLE', 'TITLE', 'NOSCRIPT'].includes(el.tagName)) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width <= 1 || rect.height <= 1 || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      const style = getComputedStyle(el);
+      const fg = rgba(style.color);
+      let bg: ReturnType<typeof rgba>;
+      for (let a: Element | null = el; a; a = a.parentElement) {
+        const c = rgba(getComputedStyle(a).backgroundColor);
+        if (c && c.a > 0) {
+          bg = c;
+          break;
+        }
+      }
+      if (!fg || !bg) continue;
+      const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const px = parseFloat(style.fontSize);
+      const large = px >= 24 || (px >= 18.66 && Number(style.fontWeight) >= 700);
+      const needed = large ? 3 : 4.5;
+      if (ratio < needed) {
+        const id = el.getAttribute('data-testid') ?? el.className.toString().slice(0, 40);
+        problems.push(`<${el.tagName.toLowerCase()} ${id}> "${text.slice(0, 30)}": ${style.color} on rgb(${bg.r}, ${bg.g}, ${bg.b}) is ${ratio.toFixed(2)}:1, needs ${needed}:1`);
+      }
+    }
+    return problems;
+  });
 }
 
 async function expectDirection(page: Page, locale: Locale): Promise<void> {

@@ -3,7 +3,9 @@ import next from 'next';
 import { readEnv } from './config/env';
 import { entryRedirect, isProtocolPath } from './http/routes';
 import { protocolHeaders } from './http/headers';
-import { applyStatusSignal, isPlainFormPost } from './http/status-signal';
+import { DRAIN_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES } from './http/limits';
+import { applyStatusSignal } from './http/status-signal';
+import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
 
 /**
@@ -67,9 +69,38 @@ async function main() {
       handleOidc(req, res);
       return;
     }
-    if (isPlainFormPost(req)) applyStatusSignal(res);
+    if (req.method === 'POST') {
+      const length = req.headers['content-length'];
+      const tooLarge = length === undefined ? req.headers['transfer-encoding'] !== undefined : Number(length) > FORM_BODY_LIMIT_BYTES;
+      if (tooLarge) {
+        refuseLargePost(req, res, pathname).catch((e: unknown) => fail(res, e));
+        return;
+      }
+    }
+    applyStatusSignal(res);
     handleNext(req, res).catch((e: unknown) => fail(res, e));
   });
+
+  /** Next turns an over-limit action body into a 500; we answer 413 with our error page first. */
+  async function refuseLargePost(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+    const segment = pathname.split('/')[1];
+    const locale = isLocale(segment) ? segment : 'en';
+    let read = 0;
+    await new Promise<void>((resolve) => {
+      req.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > DRAIN_LIMIT_BYTES) req.destroy();
+      });
+      req.on('end', resolve);
+      req.on('close', resolve);
+    });
+    const page = await renderPage(`/${locale}/error?code=request_too_large`, { cookie: req.headers.cookie, 'accept-language': req.headers['accept-language'] });
+    res.statusCode = 413;
+    for (const [k, v] of Object.entries(page.headers)) res.setHeader(k, v);
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.setHeader('connection', 'close');
+    res.end(page.html);
+  }
 
   const url = env.publicUrl;
   console.log(`Foyer listening on ${env.host}:${port}: open ${url} (database ${rt.db.dialect}${rt.outboxVisible ? `, dev mail outbox at ${url}/en/dev/outbox` : ''})`);

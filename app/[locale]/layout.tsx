@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import { hasLocale } from 'next-intl';
-import { getTranslations, setRequestLocale } from 'next-intl/server';
+import { hasLocale, NextIntlClientProvider } from 'next-intl';
+import { getMessages, getTranslations, setRequestLocale } from 'next-intl/server';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
@@ -21,6 +21,8 @@ export default async function LocaleLayout({ children, params }: { children: Rea
   setRequestLocale(locale);
   const nonce = (await headers()).get('x-nonce') ?? undefined;
   const t = await getTranslations({ locale, namespace: 'meta' });
+  // Client components only need the error screen's words; the rest stays on the server.
+  const { errorPage } = await getMessages({ locale });
   return (
     <html lang={locale} dir={direction(locale)}>
       <head>
@@ -30,7 +32,9 @@ export default async function LocaleLayout({ children, params }: { children: Rea
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-surface">
           {t('skipToContent')}
         </a>
-        {children}
+        <NextIntlClientProvider locale={locale} messages={{ errorPage }}>
+          {children}
+        </NextIntlClientProvider>
       </body>
     </html>
   );

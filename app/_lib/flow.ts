@@ -92,7 +92,9 @@ export async function errorState(t: Ctx['t'], e: PoolError, values?: Record<stri
     (await cookies()).set(STATUS_SIGNAL, String(statusFor(e.error)), { maxAge: 0, path: '/' });
   }
   const params = { ...(e.params ?? {}), seconds: e.retryAfter ?? 0 };
-  return { error: { message: t(`errors.${e.error}`, params as never), field: e.field }, values };
+  // A code from a validator that has no message of its own still gets a translated sentence.
+  const key = t.has(`errors.${e.error}`) ? e.error : 'invalid_input';
+  return { error: { message: t(`errors.${key}`, params as never), field: e.field }, values };
 }
 
 /** Moves the flow on: saves the next step and shows its page, or finishes the sign-in. */

@@ -1,20 +1,23 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
 /**
- * A form posted without JavaScript is answered by Next.js with the re-rendered page, always 200.
- * An action that refused the input marks the response with this cookie name; here it becomes the
- * HTTP status (400, 403, 429) and the marker is removed before anything is sent.
+ * Next.js cannot set the status of every answer we want a 4xx for: a form posted without
+ * JavaScript is answered with the re-rendered page (200), and a proxy rewrite to the error page
+ * loses its status. An action marks its response with a cookie of this name, the proxy with a
+ * header of this name; here the mark becomes the HTTP status and is removed before anything is sent.
  */
 export const STATUS_SIGNAL = 'foyer.status';
-
-export function isPlainFormPost(req: IncomingMessage): boolean {
-  const type = req.headers['content-type'] ?? '';
-  return req.method === 'POST' && !req.headers['next-action'] && /^(multipart\/form-data|application\/x-www-form-urlencoded)/.test(type);
-}
+export const STATUS_HEADER = 'x-foyer-status';
 
 export function applyStatusSignal(res: ServerResponse): void {
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((...args: unknown[]) => {
+    const fromProxy = Number(res.getHeader(STATUS_HEADER));
+    if (res.hasHeader(STATUS_HEADER)) res.removeHeader(STATUS_HEADER);
+    if (fromProxy >= 400 && fromProxy < 500 && (typeof args[0] !== 'number' || args[0] === 200)) {
+      res.statusCode = fromProxy;
+      if (typeof args[0] === 'number') args[0] = fromProxy;
+    }
     const cookies = res.getHeader('set-cookie');
     const list = Array.isArray(cookies) ? cookies : typeof cookies === 'string' ? [cookies] : [];
     const marker = list.find((c) => c.startsWith(`${STATUS_SIGNAL}=`));

@@ -5,7 +5,7 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 
 const known = [
   'invalid_request', 'invalid_client', 'invalid_redirect_uri', 'unauthorized_client', 'unsupported_response_type',
-  'invalid_scope', 'access_denied', 'session_not_found', 'invalid_grant', 'not_found', 'server_error',
+  'invalid_scope', 'access_denied', 'session_not_found', 'invalid_grant', 'not_found', 'request_too_large', 'server_error',
 ] as const;
 
 /** Our error page: also what the protocol engine shows for a bad client or redirect URI. */
