@@ -351,7 +351,7 @@ async function main() {
   try {
     log('starting Foyer...');
     const t = performance.now();
-    server = await startBenchServer(benchConfig, log);
+    server = await startBenchServer(benchConfig);
     log(`Foyer is up at ${server.url} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
     const client = new Client(server.url);
 
