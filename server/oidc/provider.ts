@@ -39,6 +39,15 @@ function screenFor(prompt: string, params: Record<string, unknown>): string {
 
 export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   const { issuer, pool } = opts;
+  // One token request asks for a user's claims twice (ID token, access token): load them once.
+  const perRequest = new WeakMap<object, Map<string, ReturnType<Pool['users']['claims']>>>();
+  const claimsOf = (ctx: object, sub: string) => {
+    let cache = perRequest.get(ctx);
+    if (!cache) perRequest.set(ctx, (cache = new Map()));
+    let claims = cache.get(sub);
+    if (!claims) cache.set(sub, (claims = pool.users.claims(sub)));
+    return claims;
+  };
   const secure = issuer.startsWith('https://');
   const prefix = cookiePrefix(issuer);
   const scopeClaims = await pool.scopeClaims();
@@ -111,8 +120,8 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         },
       },
     },
-    async findAccount(_ctx, sub) {
-      const claims = await pool.users.claims(sub);
+    async findAccount(ctx, sub) {
+      const claims = await claimsOf(ctx, sub);
       if (!claims) return undefined;
       return {
         accountId: sub,
@@ -124,9 +133,9 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         },
       };
     },
-    async extraTokenClaims(_ctx, token) {
+    async extraTokenClaims(ctx, token) {
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
-      const claims = await pool.users.claims(token.accountId);
+      const claims = await claimsOf(ctx, token.accountId);
       const groups = (claims?.['cognito:groups'] as string[] | undefined) ?? [];
       return {
         token_use: 'access',
