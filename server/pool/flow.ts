@@ -8,7 +8,7 @@ export type FlowStep =
   | { step: 'sign-in' }
   | { step: 'confirm-account'; userId: string | null; destination: string | null }
   | { step: 'new-password'; userId: string }
-  | { step: 'reset-password'; userId: string | null; destination: string | null; forced: boolean };
+  | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };
 
 /** What an operation hands back: the next step, or a finished sign-in for the protocol layer. */
 export type FlowOutcome = { next: FlowStep } | { done: { userId: string; amr: string[] } };

@@ -37,7 +37,7 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
     signIn: (input: Parameters<typeof signInWithPassword>[1]) => signInWithPassword(ctx, input),
     signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
     confirmAccount: (step: Parameters<typeof confirmAccount>[1], code: string) => confirmAccount(ctx, step, code),
-    resendCode: (step: Parameters<typeof resendCode>[1], locale: string) => resendCode(ctx, step, locale),
+    resendCode: (uid: string, step: Parameters<typeof resendCode>[2], locale: string) => resendCode(ctx, uid, step, locale),
     forgotPassword: (input: Parameters<typeof forgotPassword>[1]) => forgotPassword(ctx, input),
     resetPassword: (step: Parameters<typeof resetPassword>[1], input: Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
     completeNewPassword: (step: Parameters<typeof completeNewPassword>[1], input: { password: string }) => completeNewPassword(ctx, step, input),

@@ -10,25 +10,22 @@ const templates: Record<CodePurpose, 'confirmSignUp' | 'resetPassword'> = {
   reset_password: 'resetPassword',
 };
 
-/** Issues and e-mails a code, within the per-user send limits. */
+/**
+ * Issues and e-mails a code, within the per-user send limits. The mail leaves after the answer,
+ * so an existing account never answers slower than a missing one (and a mail server's failure is
+ * logged, not turned into an error page).
+ */
 export async function sendCode(
   ctx: PoolContext,
   user: Pick<UserRow, 'id' | 'email'>,
   purpose: CodePurpose,
   locale: string,
-  options: { resend?: boolean; later?: boolean } = {},
 ): Promise<{ sent: true } | PoolError> {
   if (!user.email) return fail('no_destination');
-  if (options.resend) {
-    const gap = await hit(ctx, `gap:${purpose}:${user.id}`, codeLimits.resendGap);
-    if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
-  }
   const quota = await hit(ctx, `send:${purpose}:${user.id}`, codeLimits.sendsPerUser);
   if (!quota.allowed) return fail('rate_limited', { retryAfter: quota.retryAfter });
   const code = await issueCode(ctx, user.id, purpose);
-  const mail = { kind: templates[purpose], code, minutes: CODE_TTL_MS / 60_000 } as const;
-  if (options.later) notifyLater(ctx, user.email, mail, locale);
-  else await notify(ctx, user.email, mail, locale);
+  notifyLater(ctx, user.email, { kind: templates[purpose], code, minutes: CODE_TTL_MS / 60_000 }, locale);
   return { sent: true };
 }
 

@@ -53,7 +53,22 @@ describeEachDb('pool', (open) => {
     const sent: OutgoingMail[] = [];
     const mailer = { delivers: true, send: async (m: OutgoingMail) => void sent.push(m) };
     await applySeedIfEmpty(db.kysely, parseSeed(seedInput), clock.now());
-    const pool = createPool({ db: db.kysely, mailer, secret: 'test-secret', now: clock.now });
+    const base = createPool({ db: db.kysely, mailer, secret: 'test-secret', now: clock.now });
+    // Codes are mailed after the answer (so timing reveals nothing); let that mail leave
+    // before a test looks at what was sent.
+    const settled = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A) => {
+      const r = await fn(...a);
+      await tick();
+      return r;
+    };
+    const pool = {
+      ...base,
+      signUp: settled(base.signUp),
+      signIn: settled(base.signIn),
+      resendCode: settled(base.resendCode),
+      forgotPassword: settled(base.forgotPassword),
+      resetPassword: settled(base.resetPassword),
+    };
     const userId = async (username: string) =>
       (await db.kysely.selectFrom('users').select('id').where('username_lower', '=', username.toLowerCase()).executeTakeFirstOrThrow()).id;
     const userCount = async () => Number((await db.kysely.selectFrom('users').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
@@ -221,14 +236,35 @@ describeEachDb('pool', (open) => {
   it('sign-up with an already verified e-mail answers like success and mails the owner instead', async () => {
     const { pool, sent, userCount, mailTo } = await setup({ users: [alice] });
     const r = await pool.signUp(signUpInput({ username: 'intruder', email: 'ALICE@example.com' }));
-    expect(r).toEqual({ next: { step: 'confirm-account', userId: null, destination: 'A***@e***.com' } });
-    expect(await userCount()).toBe(1);
+    const s = step(r, 'confirm-account');
+    expect(s).toEqual({ step: 'confirm-account', userId: expect.any(String), destination: 'A***@e***.com' });
+    // The account exists (its username is taken alike) but its e-mail stays unverified.
+    expect(await userCount()).toBe(2);
+    expect(await pool.users.get(s.userId!)).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
+    expect(await pool.signUp(signUpInput({ username: 'intruder', email: 'other@example.com' }))).toMatchObject({ error: 'user_exists' });
 
     const mail = await mailTo('ALICE@example.com');
     expect(mail.subject).toBe('Sign-up attempt for your Foyer account');
     expect(mail.text).toContain('already has one');
     expect(mail.text).not.toMatch(/\b\d{6}\b/);
     expect(sent).toHaveLength(1);
+
+    // Even with a code (resent to the owner's mailbox), the address cannot be verified twice.
+    await pool.resendCode('flow-x', s, 'en');
+    const code = codeIn(await mailTo('ALICE@example.com', 2));
+    expect(await pool.confirmAccount(s, code)).toEqual({ error: 'email_taken' });
+    expect(await pool.users.get(s.userId!)).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
+  });
+
+  it('a username shaped like an e-mail or phone number is refused while those are sign-in aliases', async () => {
+    const { pool } = await setup({ pool: { sign_in_aliases: ['username', 'email', 'phone_number'] } });
+    expect(await pool.signUp(signUpInput({ username: 'victim@example.com' }))).toMatchObject({ error: 'username_looks_like_alias' });
+    expect(await pool.signUp(signUpInput({ username: '+14155550100' }))).toMatchObject({ error: 'username_looks_like_alias' });
+  });
+
+  it('with username-only sign-in, any username shape is fine', async () => {
+    const { pool } = await setup({ pool: { sign_in_aliases: ['username'] } });
+    expect(await pool.signUp(signUpInput({ username: 'me@home' }))).toMatchObject({ next: { step: 'confirm-account' } });
   });
 
   it('an unverified copy of an e-mail does not block sign-up', async () => {
@@ -400,7 +436,7 @@ describeEachDb('pool', (open) => {
     const { pool, sent, userId } = await setup({ users: [{ ...alice, status: 'RESET_REQUIRED' }] });
     const id = await userId('alice');
     const s = step(await pool.signIn({ identifier: 'alice', password: GOOD, ip: IP, locale: 'en' }), 'reset-password');
-    expect(s).toEqual({ step: 'reset-password', userId: id, destination: 'A***@E***.com', forced: true });
+    expect(s).toEqual({ step: 'reset-password', userId: id, identifier: 'alice', destination: 'A***@E***.com', forced: true });
     expect(sent).toHaveLength(1);
     expect(sent[0].to).toBe('Alice@Example.com');
     expect(sent[0].subject).toContain('password reset code');
@@ -417,12 +453,13 @@ describeEachDb('pool', (open) => {
     const id = await userId('alice');
 
     const unknown = await pool.forgotPassword({ identifier: 'nobody@example.com', ip: IP, locale: 'en' });
-    expect(unknown).toEqual({ next: { step: 'reset-password', userId: null, destination: 'n***@e***.com', forced: false } });
+    expect(unknown).toEqual({ next: { step: 'reset-password', userId: null, identifier: 'nobody@example.com', destination: 'n***@e***.com', forced: false } });
     const unknownName = await pool.forgotPassword({ identifier: 'nobody', ip: IP, locale: 'en' });
     expect(step(unknownName, 'reset-password').userId).toBeNull();
 
     const known = step(await pool.forgotPassword({ identifier: 'alice@example.com', ip: IP, locale: 'en' }), 'reset-password');
-    expect(known).toEqual({ step: 'reset-password', userId: id, destination: 'A***@E***.com', forced: false });
+    // The screen shows what was typed, masked, never the account's own address.
+    expect(known).toEqual({ step: 'reset-password', userId: id, identifier: 'alice@example.com', destination: 'a***@e***.com', forced: false });
 
     const mail = await mailTo('Alice@Example.com');
     await tick();
@@ -476,16 +513,16 @@ describeEachDb('pool', (open) => {
   it('resendCode keeps a 30 s gap between sends and replaces the code', async () => {
     const { pool, sent, clock } = await setup();
     const s = step(await pool.signUp(signUpInput()), 'confirm-account');
-    expect(await pool.resendCode(s, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode('flow-1', s, 'en')).toEqual({ sent: true });
     expect(sent).toHaveLength(2);
-    const second = await pool.resendCode(s, 'en');
+    const second = await pool.resendCode('flow-1', s, 'en');
     expect(second).toMatchObject({ error: 'rate_limited' });
     expect((second as PoolError).retryAfter).toBeGreaterThan(0);
     expect((second as PoolError).retryAfter).toBeLessThanOrEqual(30);
     expect(sent).toHaveLength(2);
 
     clock.advance(31_000);
-    expect(await pool.resendCode(s, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode('flow-1', s, 'en')).toEqual({ sent: true });
     expect(sent).toHaveLength(3);
     const latest = codeIn(sent[2]);
     for (const old of [codeIn(sent[0]), codeIn(sent[1])]) {
@@ -496,8 +533,25 @@ describeEachDb('pool', (open) => {
 
   it('resendCode for the anti-enumeration step pretends to send', async () => {
     const { pool, sent } = await setup();
-    expect(await pool.resendCode({ step: 'confirm-account', userId: null, destination: null }, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode('flow-1', { step: 'confirm-account', userId: null, destination: null }, 'en')).toEqual({ sent: true });
     expect(sent).toHaveLength(0);
+  });
+
+  it('the pause between resends is the same with or without an account behind the step', async () => {
+    const { pool, sent } = await setup({ users: [alice] });
+    const ghost = step(await pool.forgotPassword({ identifier: 'ghost@example.com', ip: IP, locale: 'en' }), 'reset-password');
+    const real = step(await pool.forgotPassword({ identifier: 'alice@example.com', ip: IP, locale: 'en' }), 'reset-password');
+    for (const [uid, s] of [['f-ghost', ghost], ['f-real', real]] as const) {
+      expect(await pool.resendCode(uid, s, 'en')).toEqual({ sent: true });
+      expect(await pool.resendCode(uid, s, 'en')).toMatchObject({ error: 'rate_limited' });
+    }
+    // Both refuse a password containing what was typed, whether or not it names an account.
+    for (const s of [ghost, real]) {
+      expect(await pool.resetPassword(s, { code: '000000', password: `${s.identifier} is my password`, locale: 'en' })).toMatchObject({
+        error: 'password_contains_username',
+      });
+    }
+    expect(sent.every((m) => m.to === 'Alice@Example.com')).toBe(true);
   });
 
   it('at most five codes per user in 15 minutes', async () => {
@@ -505,10 +559,12 @@ describeEachDb('pool', (open) => {
     const s = step(await pool.signUp(signUpInput()), 'confirm-account'); // send 1
     for (let i = 2; i <= 5; i++) {
       clock.advance(31_000);
-      expect(await pool.resendCode(s, 'en'), `send ${i}`).toEqual({ sent: true });
+      expect(await pool.resendCode('flow-1', s, 'en'), `send ${i}`).toEqual({ sent: true });
     }
     clock.advance(31_000);
-    expect(await pool.resendCode(s, 'en')).toMatchObject({ error: 'rate_limited' });
+    // Past the quota nothing is sent, and the answer does not say so (an unknown account's wouldn't).
+    expect(await pool.resendCode('flow-1', s, 'en')).toEqual({ sent: true });
+    await tick();
     expect(sent).toHaveLength(5);
   });
 
@@ -518,7 +574,7 @@ describeEachDb('pool', (open) => {
     const { pool, clock } = await setup();
     expect(await pool.flow.current('unknown-uid')).toEqual({ step: 'sign-in' });
 
-    const s: FlowStep = { step: 'reset-password', userId: 'u-1', destination: 'a***@e***.com', forced: true };
+    const s: FlowStep = { step: 'reset-password', userId: 'u-1', identifier: 'a', destination: 'a***@e***.com', forced: true };
     await pool.flow.save('uid-1', s);
     expect(await pool.flow.current('uid-1')).toEqual(s);
 

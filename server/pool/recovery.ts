@@ -6,12 +6,12 @@ import { clearFailures } from './lockout';
 import { notifyLater, sendCode } from './messages';
 import { hashPassword } from './passwords/hash';
 import { checkPassword } from './passwords/policy';
-import { perIp } from './rate-limit';
+import { codeLimits, hit, perIp } from './rate-limit';
 import { findUserRowByAlias, getUserRow, updateUser } from './users';
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
 
-async function policyProblem(ctx: PoolContext, password: string, user?: { username: string; email: string | null }) {
+async function policyProblem(ctx: PoolContext, password: string, user: { username?: string; email?: string | null }) {
   const problem = checkPassword(password, (await ctx.settings()).password_policy, {
     username: user?.username,
     email: user?.email ?? undefined,
@@ -26,20 +26,49 @@ export async function confirmAccount(ctx: PoolContext, step: Step<'confirm-accou
   if (!step.userId) return fail('invalid_code', { field: 'code' });
   const result = await consumeCode(ctx, step.userId, 'confirm_sign_up', code);
   if (result !== 'ok') return fail(result, { field: 'code' });
-  await updateUser(ctx, step.userId, { status: 'CONFIRMED', email_verified: 1 });
+  // Only the mailbox's owner gets this far, so saying the address is taken reveals nothing new.
+  if (!(await verifyEmailOf(ctx, step.userId))) return fail('email_taken');
+  await updateUser(ctx, step.userId, { status: 'CONFIRMED' });
   return { done: { userId: step.userId, amr: ['pwd'] } };
 }
 
+/**
+ * Marks a user's e-mail verified, unless another account already holds it verified: a verified
+ * e-mail is a sign-in name and must stay unique (Cognito's AliasExistsException).
+ */
+async function verifyEmailOf(ctx: PoolContext, userId: string): Promise<boolean> {
+  const row = await getUserRow(ctx, userId);
+  if (!row?.email_lower) return false;
+  if (row.email_verified === 1) return true;
+  const other = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('email_lower', '=', row.email_lower)
+    .where('email_verified', '=', 1)
+    .where('id', '!=', userId)
+    .executeTakeFirst();
+  if (other) return false;
+  await updateUser(ctx, userId, { email_verified: 1 });
+  return true;
+}
+
+/**
+ * Sends a new code. The pause between resends is per sign-in (flow), so it applies alike whether
+ * or not an account is behind the step; past the per-user quota nothing is sent, silently.
+ */
 export async function resendCode(
   ctx: PoolContext,
+  uid: string,
   step: Step<'confirm-account'> | Step<'reset-password'>,
   locale: string,
 ): Promise<{ sent: true } | PoolError> {
-  if (!step.userId) return { sent: true }; // nothing to send, and nothing to reveal
-  const row = await getUserRow(ctx, step.userId);
+  const gap = await hit(ctx, `gap:${uid}`, codeLimits.resendGap);
+  if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
+  const row = step.userId ? await getUserRow(ctx, step.userId) : undefined;
   if (!row) return { sent: true };
   const purpose: CodePurpose = step.step === 'confirm-account' ? 'confirm_sign_up' : 'reset_password';
-  return sendCode(ctx, row, purpose, locale, { resend: true });
+  const sent = await sendCode(ctx, row, purpose, locale);
+  return 'error' in sent && sent.error === 'rate_limited' ? { sent: true } : sent;
 }
 
 /**
@@ -53,14 +82,14 @@ export async function forgotPassword(
   const limited = await perIp(ctx, 'forgot_password', input.ip);
   if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
   const row = await findUserRowByAlias(ctx, input.identifier);
-  const guess = input.identifier.includes('@') ? maskEmail(input.identifier) : null;
-  if (!row || !row.email || row.enabled !== 1) {
-    return { next: { step: 'reset-password', userId: null, destination: guess, forced: false } };
-  }
-  const sent = await sendCode(ctx, row, 'reset_password', input.locale, { later: true });
+  // What the screen shows comes from what was typed, never from the account.
+  const destination = input.identifier.includes('@') ? maskEmail(input.identifier) : null;
+  const next = { step: 'reset-password' as const, identifier: input.identifier, destination, forced: false };
+  if (!row || !row.email || row.enabled !== 1) return { next: { ...next, userId: null } };
+  const sent = await sendCode(ctx, row, 'reset_password', input.locale);
   // Over the per-user quota we still answer as if sent: the earlier codes are valid.
   if ('error' in sent && sent.error !== 'rate_limited') return sent;
-  return { next: { step: 'reset-password', userId: row.id, destination: maskEmail(row.email), forced: false } };
+  return { next: { ...next, userId: row.id } };
 }
 
 /** Sets the new password with the code. A reset never signs in by itself: the user signs in next. */
@@ -69,18 +98,16 @@ export async function resetPassword(
   step: Step<'reset-password'>,
   input: { code: string; password: string; locale: string },
 ): Promise<FlowOutcome | PoolError> {
-  const row = step.userId ? await getUserRow(ctx, step.userId) : undefined;
-  const problem = await policyProblem(ctx, input.password, row);
+  // Checked against what was typed, so a known and an unknown account refuse the same passwords.
+  const problem = await policyProblem(ctx, input.password, { username: step.identifier });
   if (problem) return problem;
+  const row = step.userId ? await getUserRow(ctx, step.userId) : undefined;
   if (!row) return fail('invalid_code', { field: 'code' });
   const result = await consumeCode(ctx, row.id, 'reset_password', input.code);
   if (result !== 'ok') return fail(result, { field: 'code' });
-  await updateUser(ctx, row.id, {
-    password_hash: await hashPassword(input.password),
-    // The code reached the mailbox, which proves it; an unconfirmed user becomes confirmed.
-    email_verified: 1,
-    status: 'CONFIRMED',
-  });
+  // The code reached the mailbox, which proves it; an unconfirmed user becomes confirmed.
+  await verifyEmailOf(ctx, row.id);
+  await updateUser(ctx, row.id, { password_hash: await hashPassword(input.password), status: 'CONFIRMED' });
   await clearFailures(ctx, `user:${row.id}`);
   if (row.email) notifyLater(ctx, row.email, { kind: 'passwordChanged' }, input.locale);
   return { next: { step: 'sign-in' } };

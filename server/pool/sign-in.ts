@@ -50,7 +50,7 @@ export async function signInWithPassword(ctx: PoolContext, input: SignInInput): 
     case 'RESET_REQUIRED': {
       const sent = await sendCode(ctx, row, 'reset_password', input.locale);
       if ('error' in sent) return sent;
-      return { next: { step: 'reset-password', userId: row.id, destination: row.email ? maskEmail(row.email) : null, forced: true } };
+      return { next: { step: 'reset-password', userId: row.id, identifier: input.identifier, destination: row.email ? maskEmail(row.email) : null, forced: true } };
     }
   }
 }

@@ -17,10 +17,16 @@ export interface SignUpInput {
   locale: string;
 }
 
+/** With e-mail or phone sign-in on, a username shaped like one could shadow someone's address. */
+function usernameLooksLikeAlias(username: string, aliases: string[]): boolean {
+  return (aliases.includes('email') && username.includes('@')) || (aliases.includes('phone_number') && /^\+?[0-9 ()-]+$/.test(username));
+}
+
 /**
  * Creates an UNCONFIRMED user and sends the confirmation code. An e-mail that already belongs
- * to a confirmed account gets the same answer (the owner is told by mail), so sign-up does not
- * reveal who has an account. A taken username has to be said: the person must pick another.
+ * to a confirmed account gets the same answer and timing (the owner is told by mail instead), so
+ * sign-up does not reveal who has an account. A taken username has to be said: the person must
+ * pick another.
  */
 export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<FlowOutcome | PoolError> {
   const settings = await ctx.settings();
@@ -28,16 +34,14 @@ export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<Flow
   const limited = await perIp(ctx, 'sign_up', input.ip);
   if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
 
+  if (usernameLooksLikeAlias(input.username, settings.sign_in_aliases)) return fail('username_looks_like_alias', { field: 'username' });
   const problem = checkPassword(input.password, settings.password_policy, { username: input.username, email: input.email ?? undefined });
   if (problem) return fail(problem.code, { field: 'password', params: 'min' in problem ? { min: problem.min } : 'max' in problem ? { max: problem.max } : {} });
 
   const passwordHash = await hashPassword(input.password);
   if (await usernameTaken(ctx, input.username)) return fail('user_exists', { field: 'username' });
   const destination = input.email ? maskEmail(input.email) : null;
-  if (input.email && (await verifiedEmailTaken(ctx, input.email))) {
-    notifyLater(ctx, input.email, { kind: 'accountExists' }, input.locale);
-    return { next: { step: 'confirm-account', userId: null, destination } };
-  }
+  // The new account is made either way (its e-mail unverified), so its username is taken alike.
   let userId: string;
   try {
     userId = await insertUser(ctx, {
@@ -53,7 +57,12 @@ export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<Flow
     if (await usernameTaken(ctx, input.username)) return fail('user_exists', { field: 'username' });
     throw e;
   }
-  const sent = await sendCode(ctx, { id: userId, email: input.email }, 'confirm_sign_up', input.locale);
-  if ('error' in sent && sent.error !== 'no_destination') return sent;
+  if (input.email && (await verifiedEmailTaken(ctx, input.email))) {
+    // The address's owner is told instead of being sent a code; the screen looks the same.
+    notifyLater(ctx, input.email, { kind: 'accountExists' }, input.locale);
+  } else {
+    const sent = await sendCode(ctx, { id: userId, email: input.email }, 'confirm_sign_up', input.locale);
+    if ('error' in sent && sent.error !== 'no_destination' && sent.error !== 'rate_limited') return sent;
+  }
   return { next: { step: 'confirm-account', userId, destination } };
 }

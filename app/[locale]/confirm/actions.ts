@@ -8,7 +8,7 @@ export async function confirmAction(_prev: FormState, data: FormData): Promise<F
   const ctx = await actionContext(data, 'confirm-account');
   if (!isCtx(ctx) || ctx.step.step !== 'confirm-account') return isCtx(ctx) ? {} : ctx;
   if (field(data, 'intent') === 'resend') {
-    const sent = await ctx.rt.pool.resendCode(ctx.step, ctx.locale);
+    const sent = await ctx.rt.pool.resendCode(ctx.uid, ctx.step, ctx.locale);
     return 'error' in sent ? errorState(ctx.t, sent) : { notice: ctx.t('confirm.resent') };
   }
   const code = input.code.safeParse(field(data, 'code'));

@@ -8,8 +8,7 @@ export async function resetAction(_prev: FormState, data: FormData): Promise<For
   const ctx = await actionContext(data, 'reset-password');
   if (!isCtx(ctx) || ctx.step.step !== 'reset-password') return isCtx(ctx) ? {} : ctx;
   if (field(data, 'intent') === 'resend') {
-    const sent = await ctx.rt.pool.resendCode(ctx.step, ctx.locale);
-    // An over-limit resend for an unknown account must look like a known one: both say "sent".
+    const sent = await ctx.rt.pool.resendCode(ctx.uid, ctx.step, ctx.locale);
     return 'error' in sent && sent.error !== 'no_destination' ? errorState(ctx.t, sent) : { notice: ctx.t('reset.resent') };
   }
   const code = input.code.safeParse(field(data, 'code'));
