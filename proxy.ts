@@ -14,7 +14,8 @@ const handleI18n = createMiddleware(routing);
  */
 export default function proxy(request: NextRequest) {
   const url = request.nextUrl;
-  const secure = url.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  // Whether cookies are Secure follows the issuer's configuration, never a client's header.
+  const secure = (process.env.PUBLIC_URL ?? '').startsWith('https://');
   const segments = url.pathname.split('/');
   const pathLocale = isLocale(segments[1]) ? segments[1] : undefined;
 
@@ -76,7 +77,7 @@ export default function proxy(request: NextRequest) {
   // same-origin: forms still send a real Origin (no-referrer would make it "null"), URLs never leak out.
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-frame-options', 'DENY');
-  if (secure) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
+  if (secure) response.headers.set('strict-transport-security', 'max-age=63072000');
   if (mintCsrf) {
     response.cookies.set(cookieName, csrf, { path: '/', httpOnly: true, sameSite: 'lax', secure });
   }

@@ -88,6 +88,18 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+test('signing out of the app when the Foyer session is already gone still ends at the app', async ({ page, foyer, smtp }) => {
+  await confirmedUserAtLogin(page, smtp);
+  await signIn(page, ALICE.username, ALICE.password);
+  await expect(page.getByTestId('signed-in-as')).toContainText(ALICE.username);
+  // Foyer's session ends elsewhere (expiry, another tab); the app still holds its ID token.
+  const kept = (await page.context().cookies(foyer.url)).filter((c) => c.name !== 'foyer.session' && c.name !== 'foyer.session.sig');
+  await page.context().clearCookies();
+  await page.context().addCookies(kept);
+  await page.getByTestId('demo-sign-out').click();
+  await expect(page).toHaveURL(/\/demo\?signed_out=1$/);
+});
+
 test('a wrong password and an unknown user get the same answer', async ({ page }) => {
   await startAtDemo(page);
   await signIn(page, ALICE.username, 'not the right password at all');

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import next from 'next';
-import { readEnv } from './config/env';
+import { clientIp, readEnv } from './config/env';
 import { entryRedirect, isProtocolPath } from './http/routes';
 import { protocolHeaders } from './http/headers';
 import { DRAIN_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES } from './http/limits';
@@ -43,7 +43,7 @@ async function main() {
 
   httpServer.on('request', (req, res) => {
     // Who is calling, as far as we can tell; never what the client claims.
-    req.headers['x-foyer-client-ip'] = req.socket.remoteAddress ?? 'unknown';
+    req.headers['x-foyer-client-ip'] = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], env.trustProxy);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
@@ -104,6 +104,10 @@ async function main() {
 
   const url = env.publicUrl;
   console.log(`Foyer listening on ${env.host}:${port}: open ${url} (database ${rt.db.dialect}${rt.outboxVisible ? `, dev mail outbox at ${url}/en/dev/outbox` : ''})`);
+
+  if (!env.smtpUrl && !rt.outboxVisible) {
+    console.warn('Warning: SMTP_URL is not set, so no e-mail leaves this server (codes are kept in the dev outbox, which is not served on a public issuer). Set SMTP_URL.');
+  }
 
   const stop = async () => {
     httpServer.close();

@@ -1,12 +1,25 @@
 import type Provider from 'oidc-provider';
 import { demoSeed, readSeedFile } from './config/seed';
-import { isLoopbackUrl, readEnv, type Env } from './config/env';
+import { isLoopbackIp, isLoopbackUrl, readEnv, type Env } from './config/env';
+import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer } from './mail/mailer';
 import { createProvider, signingKeys, sweepExpired, userinfoHandler } from './oidc';
 import { createPool, type Pool } from './pool';
 import { applySeedIfEmpty } from './pool/seed';
 import { ensureSecret } from './pool/secrets';
+
+/**
+ * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
+ * first start's; its secret stays as first made.
+ */
+async function followPublicUrl(pool: Pool, demo: ReturnType<typeof demoSeed>): Promise<void> {
+  const wanted = demo.clients[0];
+  const stored = await pool.clients.find(wanted.client_id);
+  if (!stored) return;
+  if (stored.redirect_uris.join() === wanted.redirect_uris.join() && stored.post_logout_redirect_uris.join() === wanted.post_logout_redirect_uris.join()) return;
+  await pool.clients.save({ ...stored, redirect_uris: wanted.redirect_uris, post_logout_redirect_uris: wanted.post_logout_redirect_uris });
+}
 
 /** The composition root: one of these per process, shared by the HTTP server and Next's code. */
 export interface Runtime {
@@ -16,8 +29,10 @@ export interface Runtime {
   provider: Provider;
   userinfo: ReturnType<typeof userinfoHandler>;
   csrfSecret: string;
-  /** The dev outbox page is served only where it cannot leak to the internet. */
+  /** The dev outbox exists: no SMTP, and the issuer is loopback (or FOYER_DEV_OUTBOX=1). */
   outboxVisible: boolean;
+  /** Whether this client may read it: only from this machine, unless FOYER_DEV_OUTBOX=1. */
+  outboxVisibleTo(ip: string): boolean;
   close(): Promise<void>;
 }
 
@@ -31,11 +46,14 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const secret = await ensureSecret(db.kysely, 'pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
   const pool = createPool({ db: db.kysely, mailer, secret });
+  if (!env.configPath) await followPublicUrl(pool, seed);
   const keys = await signingKeys(db.kysely);
   const cookieKeys = [await ensureSecret(db.kysely, 'cookie-key')];
   const provider = await createProvider({ issuer: env.publicUrl, db: db.kysely, pool, keys, cookieKeys, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys, pool, db: db.kysely });
   const csrfSecret = await ensureSecret(db.kysely, 'csrf-key');
+  const outboxVisible = !mailer.delivers && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
+  await warmUpPasswordTiming();
   const sweeper = setInterval(() => void sweepExpired(db.kysely).catch(() => undefined), 10 * 60_000);
   sweeper.unref();
   return {
@@ -45,7 +63,8 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     provider,
     userinfo,
     csrfSecret,
-    outboxVisible: !mailer.delivers && (env.devOutboxForced || isLoopbackUrl(env.publicUrl)),
+    outboxVisible,
+    outboxVisibleTo: (ip) => outboxVisible && (env.devOutboxForced || isLoopbackIp(ip)),
     async close() {
       clearInterval(sweeper);
       await db.close();

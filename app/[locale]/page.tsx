@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import { PageFrame } from '@/components/PageFrame';
 import { TextLink } from '@/components/TextLink';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { requestInfo } from '@/app/_lib/request';
 import { runtime } from '@/server/runtime-handle';
 
 export default async function Home(props: PageProps) {
@@ -18,7 +19,7 @@ export default async function Home(props: PageProps) {
         <li>
           <TextLink href="/.well-known/openid-configuration">{t('home.discovery')}</TextLink>
         </li>
-        {rt.outboxVisible ? (
+        {rt.outboxVisibleTo((await requestInfo()).ip) ? (
           <li>
             <TextLink href={`/${locale}/dev/outbox`}>{t('home.outbox')}</TextLink>
           </li>

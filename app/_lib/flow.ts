@@ -45,6 +45,8 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
     appName: client?.client_name ?? view.clientId,
     csrf: req.csrf,
     settings: await rt.pool.settings(),
+    /** Mail is not really sent and this client may read the dev outbox. */
+    showOutbox: rt.outboxVisibleTo(req.ip),
   };
 }
 

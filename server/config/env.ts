@@ -12,6 +12,7 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Foyer <no-reply@foyer.localhost>'),
   FOYER_DEV_OUTBOX: z.enum(['0', '1']).optional(),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type Env = {
@@ -24,6 +25,8 @@ export type Env = {
   smtpUrl?: string;
   mailFrom: string;
   devOutboxForced: boolean;
+  /** How many reverse proxies in front of us append to X-Forwarded-For (0: use the socket). */
+  trustProxy: number;
 };
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -45,6 +48,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     devOutboxForced: e.FOYER_DEV_OUTBOX === '1',
+    trustProxy: e.TRUST_PROXY,
   };
 }
 
@@ -52,4 +56,20 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export function isLoopbackUrl(url: string): boolean {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host);
+}
+
+export function isLoopbackIp(ip: string): boolean {
+  const v = ip.replace(/^::ffff:/, '');
+  return v === '::1' || /^127\./.test(v);
+}
+
+/**
+ * The client's address: the socket's, or with `trust` proxies in front, the entry they added to
+ * X-Forwarded-For (entries further left are whatever the client claimed).
+ */
+export function clientIp(socketIp: string | undefined, forwardedFor: string | string[] | undefined, trust: number): string {
+  const socket = socketIp ?? 'unknown';
+  if (trust === 0 || !forwardedFor) return socket;
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((s) => s.trim()).filter(Boolean);
+  return hops[hops.length - trust] ?? hops[0] ?? socket;
 }

@@ -77,3 +77,21 @@ describe('seed references', () => {
     expect(seed.users[0].groups).toEqual(['staff']);
   });
 });
+
+describe('client metadata that would only fail at sign-in time is refused at start', () => {
+  const withClient = (over: Record<string, unknown>) => () =>
+    parseSeed({ clients: [{ client_id: 'web', client_secret: 's'.repeat(32), redirect_uris: ['https://app.example/cb'], ...over }] });
+  it('unknown or missing scopes', () => {
+    expect(withClient({ scope: 'openid aws.cognito.signin.user.admin' })).toThrow(/clients\.0\.scope/);
+    expect(withClient({ scope: 'email profile' })).toThrow(/clients\.0\.scope.*openid/);
+  });
+  it('a redirect URI with a fragment', () => {
+    expect(withClient({ redirect_uris: ['https://app.example/cb#x'] })).toThrow(/clients\.0\.redirect_uris\.0/);
+  });
+  it('grant types without the authorization code', () => {
+    expect(withClient({ grant_types: ['refresh_token'] })).toThrow(/clients\.0\.grant_types/);
+  });
+  it('duplicate group names', () => {
+    expect(() => parseSeed({ groups: [{ name: 'a' }, { name: 'a' }] })).toThrow(/groups\.1\.name/);
+  });
+});

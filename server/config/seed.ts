@@ -49,19 +49,30 @@ export const poolSettingsSchema = z
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;
 
 const url = z.url({ protocol: /^https?$/ });
+/** Redirect URIs are compared exactly and may not carry a fragment (RFC 6749 §3.1.2). */
+const redirectUri = url.refine((u) => !u.includes('#'), 'a redirect URI may not contain a fragment');
+/** The scopes the pool knows; a client may be allowed a subset. */
+export const knownScopes = ['openid', 'email', 'phone', 'profile', 'address'] as const;
 
 export const clientSeedSchema = z
   .object({
     client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and ._~- only'),
     client_secret: z.string().min(16).max(256).optional(),
     client_name: z.string().min(1).max(100).optional(),
-    redirect_uris: z.array(url).min(1),
-    post_logout_redirect_uris: z.array(url).default([]),
-    grant_types: z.array(z.enum(['authorization_code', 'refresh_token'])).default(['authorization_code', 'refresh_token']),
+    redirect_uris: z.array(redirectUri).min(1),
+    post_logout_redirect_uris: z.array(redirectUri).default([]),
+    grant_types: z
+      .array(z.enum(['authorization_code', 'refresh_token']))
+      .refine((g) => g.includes('authorization_code'), 'must include authorization_code')
+      .default(['authorization_code', 'refresh_token']),
     token_endpoint_auth_method: z
       .enum(['client_secret_basic', 'client_secret_post', 'none'])
       .default('client_secret_basic'),
-    scope: z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/).default('openid email phone profile'),
+    scope: z
+      .string()
+      .refine((v) => v.split(' ').every((s) => (knownScopes as readonly string[]).includes(s)), `scopes are a space-separated subset of: ${knownScopes.join(' ')}`)
+      .refine((v) => v.split(' ').includes('openid'), 'must include openid')
+      .default('openid email phone profile'),
     third_party: z.boolean().default(false),
     frame_ancestors: z.array(url).default([]),
   })
@@ -98,7 +109,11 @@ export const seedSchema = z
   .strict()
   .superRefine((seed, ctx) => {
     // References inside the file must resolve, so a bad file fails here and not half-way through.
-    const groups = new Set(seed.groups.map((g) => g.name));
+    const groups = new Set<string>();
+    seed.groups.forEach((g, i) => {
+      if (groups.has(g.name)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: 'duplicate group name' });
+      groups.add(g.name);
+    });
     const custom = new Set(seed.pool.custom_attributes.map((a) => a.name));
     const clientIds = new Set<string>();
     seed.clients.forEach((c, i) => {

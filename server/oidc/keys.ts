@@ -2,7 +2,11 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 
-/** RS256 signing keys, made at first start and kept in the database for every instance. */
+/**
+ * RS256 signing keys, made at first start and kept in the database for every instance. When
+ * several instances start at once, each offers a key under one fixed name and all adopt the
+ * one that was stored first, so they sign with, and publish, the same key.
+ */
 export async function signingKeys(db: Kysely<Database>): Promise<JWK[]> {
   const load = () =>
     db.selectFrom('signing_keys').select('private_jwk').where('retired_at', 'is', null).orderBy('created_at', 'desc').execute();
@@ -10,12 +14,17 @@ export async function signingKeys(db: Kysely<Database>): Promise<JWK[]> {
   if (rows.length === 0) {
     const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
     const jwk = await exportJWK(privateKey);
-    const kid = await calculateJwkThumbprint(jwk);
-    const stored = { ...jwk, kid, alg: 'RS256', use: 'sig' };
-    // Two instances starting at once: the first insert wins and both read it back.
+    const offer = { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'RS256', use: 'sig' };
+    await db
+      .insertInto('secrets')
+      .values({ name: 'first-signing-key', value: JSON.stringify(offer), created_at: Date.now() })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const chosen = await db.selectFrom('secrets').select('value').where('name', '=', 'first-signing-key').executeTakeFirstOrThrow();
+    const key = JSON.parse(chosen.value) as JWK & { kid: string };
     await db
       .insertInto('signing_keys')
-      .values({ kid, alg: 'RS256', private_jwk: JSON.stringify(stored), created_at: Date.now(), retired_at: null })
+      .values({ kid: key.kid, alg: 'RS256', private_jwk: chosen.value, created_at: Date.now(), retired_at: null })
       .onConflict((oc) => oc.column('kid').doNothing())
       .execute();
     rows = await load();

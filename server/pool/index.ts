@@ -58,3 +58,4 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
 }
 
 export type Pool = ReturnType<typeof createPool>;
+export * as input from './input';

@@ -38,6 +38,3 @@ export const code = z
   .transform((s) => s.replace(/\s/g, ''))
   .pipe(z.string().regex(/^[0-9]{6}$/, 'invalid_code'));
 
-export function lower(s: string): string {
-  return s.toLowerCase();
-}

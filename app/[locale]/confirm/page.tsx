@@ -9,7 +9,7 @@ import { confirmAction } from './actions';
 
 export default async function ConfirmPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, step, csrf } = await loadFlowPage(locale, query.uid, 'confirm-account');
+  const { showOutbox, view, step, csrf } = await loadFlowPage(locale, query.uid, 'confirm-account');
   const t = await getTranslations({ locale });
   return (
     <PageFrame
@@ -19,7 +19,7 @@ export default async function ConfirmPage(props: PageProps) {
       heading={t('confirm.title')}
       subheading={step.destination ? t('confirm.sentTo', { destination: step.destination }) : t('confirm.sentNoDestination')}
     >
-      <DevOutboxNotice locale={locale} show={rt.outboxVisible} />
+      <DevOutboxNotice locale={locale} show={showOutbox} />
       <FlowForm
         testId="confirm-form"
         action={confirmAction}

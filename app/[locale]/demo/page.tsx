@@ -12,7 +12,9 @@ import { DEMO_CLIENT_ID, demoConfig, demoJwks, readDemoSession } from '@/app/api
 export default async function DemoPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   const t = await getTranslations({ locale });
-  const rp = await demoConfig();
+  // The demo reaches Foyer over HTTP like any app; if that fails, it says so instead of crashing.
+  const rp = await demoConfig().catch(() => undefined);
+  const problem = query.error ?? (rp ? undefined : 'discovery_failed');
   const session = await readDemoSession();
   let claims: JWTPayload | undefined;
   let userinfo: Record<string, unknown> | undefined;
@@ -26,7 +28,7 @@ export default async function DemoPage(props: PageProps) {
   }
   return (
     <PageFrame locale={locale} path="/demo" heading={t('demo.title')} subheading={t('demo.explain')}>
-      {query.error ? <Alert tone="error">{t('demo.error', { reason: query.error })}</Alert> : null}
+      {problem ? <Alert tone="error">{t('demo.error', { reason: problem })}</Alert> : null}
       {query.signed_out ? <Alert tone="notice">{t('demo.signedOut')}</Alert> : null}
       {claims ? (
         <>
@@ -37,9 +39,12 @@ export default async function DemoPage(props: PageProps) {
           <ClaimsTable testId="id-token-claims" claims={claims} labels={{ claim: t('demo.claim'), value: t('demo.value') }} />
           <h2 className="text-lg font-semibold mt-6 mb-2">{t('demo.userinfo')}</h2>
           <ClaimsTable testId="userinfo-claims" claims={userinfo ?? {}} labels={{ claim: t('demo.claim'), value: t('demo.value') }} />
-          <a href={`/api/demo/logout?lang=${locale}`} data-testid="demo-sign-out" className="block text-center mt-6 border-2 border-line rounded-theme px-4 py-2.5 font-semibold">
-            {t('demo.signOut')}
-          </a>
+          <form method="post" action="/api/demo/logout" className="mt-6">
+            <input type="hidden" name="lang" value={locale} />
+            <button type="submit" data-testid="demo-sign-out" className="w-full border-2 border-line rounded-theme px-4 py-2.5 font-semibold">
+              {t('demo.signOut')}
+            </button>
+          </form>
         </>
       ) : (
         <div className="flex flex-col gap-3">

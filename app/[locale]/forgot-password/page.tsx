@@ -9,11 +9,11 @@ import { forgotAction } from './actions';
 
 export default async function ForgotPasswordPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, csrf } = await loadFlowPage(locale, query.uid, 'first');
+  const { showOutbox, view, csrf } = await loadFlowPage(locale, query.uid, 'first');
   const t = await getTranslations({ locale });
   return (
     <PageFrame locale={locale} path="/forgot-password" query={{ uid: view.uid }} heading={t('forgot.title')} subheading={t('forgot.explain')}>
-      <DevOutboxNotice locale={locale} show={rt.outboxVisible} />
+      <DevOutboxNotice locale={locale} show={showOutbox} />
       <FlowForm
         testId="forgot-form"
         action={forgotAction}

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import type { FormState } from '@/components/FlowForm';
-import * as input from '@/server/pool/input';
+import { input } from '@/server/pool';
 import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
 
 const schema = z.object({ identifier: input.safeText(254).refine((s) => s.length > 0, 'required'), password: input.password });

@@ -1,7 +1,7 @@
 'use server';
 
 import type { FormState } from '@/components/FlowForm';
-import * as input from '@/server/pool/input';
+import { input } from '@/server/pool';
 import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
 
 export async function resetAction(_prev: FormState, data: FormData): Promise<FormState> {

@@ -9,7 +9,7 @@ import { resetAction } from './actions';
 
 export default async function ResetPasswordPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'reset-password');
+  const { showOutbox, view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'reset-password');
   const t = await getTranslations({ locale });
   const subheading = step.forced
     ? t('reset.forced', { destination: step.destination ?? '' })
@@ -18,7 +18,7 @@ export default async function ResetPasswordPage(props: PageProps) {
       : t('reset.sentGeneric');
   return (
     <PageFrame locale={locale} path="/reset-password" query={{ uid: view.uid }} heading={t('reset.title')} subheading={subheading}>
-      <DevOutboxNotice locale={locale} show={rt.outboxVisible} />
+      <DevOutboxNotice locale={locale} show={showOutbox} />
       <FlowForm
         testId="reset-form"
         action={resetAction}

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FormState } from '@/components/FlowForm';
-import * as input from '@/server/pool/input';
+import { input } from '@/server/pool';
 import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
 
 const profileFields = ['name', 'given_name', 'family_name'] as const;

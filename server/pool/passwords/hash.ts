@@ -20,6 +20,13 @@ export async function verifyPassword(stored: string, password: string): Promise<
 }
 
 let dummy: Promise<string> | undefined;
+
+/** Made at start-up, so even the first unknown user costs the same as a known one. */
+export async function warmUpPasswordTiming(): Promise<void> {
+  dummy ??= hashPassword('foyer-dummy-password-for-timing');
+  await dummy;
+}
+
 /** Spends the same time as a real check, so an unknown user answers like a wrong password. */
 export async function verifyAgainstDummy(password: string): Promise<false> {
   dummy ??= hashPassword('foyer-dummy-password-for-timing');

@@ -2,13 +2,15 @@ import { getTranslations } from 'next-intl/server';
 import { notFound } from 'next/navigation';
 import { PageFrame } from '@/components/PageFrame';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { requestInfo } from '@/app/_lib/request';
 import { runtime } from '@/server/runtime-handle';
 
-/** Development only: mail that was not sent. 404 unless the issuer is loopback or FOYER_DEV_OUTBOX=1. */
+/** Development only: mail that was not sent. 404 unless mail is not sent, the issuer is loopback and the
+ * reader is on this machine (or FOYER_DEV_OUTBOX=1). */
 export default async function OutboxPage(props: PageProps) {
   const { locale } = await pageInput(props);
   const rt = await runtime();
-  if (!rt.outboxVisible) notFound();
+  if (!rt.outboxVisibleTo((await requestInfo()).ip)) notFound();
   const t = await getTranslations({ locale });
   const mails = await rt.pool.outbox(50);
   return (

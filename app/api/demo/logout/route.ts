@@ -2,11 +2,14 @@ import * as oidc from 'openid-client';
 import { NextResponse, type NextRequest } from 'next/server';
 import { demoConfig, readDemoSession, sessionCookie } from '../rp';
 
-/** Signs out of the demo app and, with an id_token_hint, of Foyer (no confirmation needed). */
-export async function GET(request: NextRequest) {
+/**
+ * Signs out of the demo app and, with an id_token_hint, of Foyer (no confirmation needed).
+ * A POST, so another site cannot sign a user out with a link or an image.
+ */
+export async function POST(request: NextRequest) {
   const rp = await demoConfig();
   const session = await readDemoSession();
-  const lang = request.nextUrl.searchParams.get('lang') ?? 'en';
+  const lang = String((await request.formData().catch(() => undefined))?.get('lang') ?? 'en');
   const target =
     rp && session
       ? oidc.buildEndSessionUrl(rp.config, {
