@@ -13,7 +13,6 @@ export interface FieldSpec {
   maxLength?: number;
   hint?: string;
   inputMode?: 'numeric' | 'email' | 'tel' | 'text';
-  pattern?: string;
   defaultValue?: string;
   autoFocus?: boolean;
   dir?: 'ltr' | 'auto';
@@ -84,7 +83,6 @@ export function FlowForm({
               required={f.required}
               maxLength={f.maxLength}
               inputMode={f.inputMode}
-              pattern={f.pattern}
               dir={f.dir}
               defaultValue={state.values?.[f.name] ?? f.defaultValue}
               autoFocus={f.autoFocus || invalid}

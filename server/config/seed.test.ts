@@ -18,7 +18,7 @@ describe('parseSeed', () => {
     });
     expect(seed.clients[0].client_secret?.length).toBeGreaterThanOrEqual(16);
     expect(seed.pool.name).toBe('Foyer demo');
-    expect(seed.pool.custom_attributes).toEqual([{ name: 'custom:plan', type: 'string', mutable: true }]);
+    expect(seed.pool.custom_attributes).toEqual([{ name: 'custom:plan' }]);
     // Re-parsing its own output must succeed too (the seed is also the export format).
     expect(parseSeed(JSON.parse(JSON.stringify(seed)))).toEqual(seed);
   });

@@ -17,7 +17,7 @@ export const poolSettingsSchema = z
     // Attributes the sign-up screen asks for (each has a translated label).
     required_attributes: z.array(z.enum(['email', 'phone_number', 'name', 'given_name', 'family_name'])).default(['email']),
     custom_attributes: z
-      .array(z.object({ name: customName, type: z.enum(['string', 'number']).default('string'), mutable: z.boolean().default(true) }))
+      .array(z.object({ name: customName }).strict())
       .default([]),
     password_policy: z
       .object({
@@ -74,7 +74,6 @@ export const clientSeedSchema = z
       .refine((v) => v.split(' ').includes('openid'), 'must include openid')
       .default('openid email phone profile'),
     third_party: z.boolean().default(false),
-    frame_ancestors: z.array(url).default([]),
   })
   .strict()
   .refine((c) => c.token_endpoint_auth_method === 'none' || !!c.client_secret, {

@@ -64,7 +64,6 @@ describeEachDb('oidc-provider adapter', (open) => {
         token_endpoint_auth_method: 'client_secret_basic',
         scope: 'openid email',
         third_party: false,
-        frame_ancestors: [],
       },
       Date.now(),
     );

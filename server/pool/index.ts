@@ -28,7 +28,6 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
   return {
     ctx,
     settings: settings.read,
-    mailDelivers: deps.mailer.delivers,
     flow: {
       current: (uid: string) => currentStep(ctx, uid),
       save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),
