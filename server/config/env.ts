@@ -38,6 +38,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const parsedUrl = new URL(publicUrl);
+  if (!/^https?:$/.test(parsedUrl.protocol) || parsedUrl.pathname !== '/' || parsedUrl.search || parsedUrl.hash) {
+    throw new Error('Invalid environment variable PUBLIC_URL: must be http(s)://host[:port] with no path, query or fragment');
+  }
   return {
     port: e.PORT,
     host: e.HOST,

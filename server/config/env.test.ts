@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { clientIp, isLoopbackIp, isLoopbackUrl, readEnv } from './env';
+
+describe('environment', () => {
+  it('defaults the issuer to localhost on the port', () => {
+    expect(readEnv({ PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
+    expect(readEnv({ PUBLIC_URL: 'https://id.example.com/' }).publicUrl).toBe('https://id.example.com');
+  });
+  it('refuses what cannot work, naming the variable', () => {
+    expect(() => readEnv({ PUBLIC_URL: 'https://example.com/auth' })).toThrow(/PUBLIC_URL/);
+    expect(() => readEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => readEnv({ SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
+  });
+  it('knows loopback addresses', () => {
+    expect(isLoopbackUrl('http://localhost:3000')).toBe(true);
+    expect(isLoopbackUrl('http://127.0.0.1:3000')).toBe(true);
+    expect(isLoopbackUrl('http://[::1]:3000')).toBe(true);
+    expect(isLoopbackUrl('https://id.example.com')).toBe(false);
+    expect(isLoopbackIp('::ffff:127.0.0.1')).toBe(true);
+    expect(isLoopbackIp('10.0.0.1')).toBe(false);
+  });
+  it('trusts X-Forwarded-For only as far as it is told', () => {
+    expect(clientIp('10.0.0.9', '1.2.3.4', 0)).toBe('10.0.0.9');
+    expect(clientIp('10.0.0.9', 'spoofed, 1.2.3.4', 1)).toBe('1.2.3.4');
+    expect(clientIp('10.0.0.9', 'spoofed, 1.2.3.4, 10.0.0.8', 2)).toBe('1.2.3.4');
+    expect(clientIp('10.0.0.9', undefined, 1)).toBe('10.0.0.9');
+  });
+});
