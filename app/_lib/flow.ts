@@ -18,6 +18,8 @@ export const pageForStep: Record<StepName, string> = {
   'confirm-account': 'confirm',
   'new-password': 'new-password',
   'reset-password': 'reset-password',
+  mfa: 'mfa',
+  'mfa-setup': 'mfa/setup',
 };
 
 export function flowHref(locale: string, page: string, uid: string, extra = ''): string {

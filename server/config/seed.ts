@@ -28,6 +28,14 @@ export const poolSettingsSchema = z
       .strict()
       .default({ min_length: 12, max_length: 128, reject_common: true }),
     self_sign_up: z.boolean().default(true),
+    // OPTIONAL: users who enrolled a factor are asked for it. REQUIRED: everyone enrols at sign-in.
+    mfa: z
+      .object({
+        mode: z.enum(['OFF', 'OPTIONAL', 'REQUIRED']).default('OFF'),
+        factors: z.array(z.enum(['totp'])).min(1).default(['totp']),
+      })
+      .strict()
+      .default({ mode: 'OFF', factors: ['totp'] }),
     lockout: z
       .object({
         free_failures: z.number().int().min(1).max(100).default(4),

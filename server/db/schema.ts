@@ -117,6 +117,15 @@ export interface EventsTable {
   created_at: number;
 }
 
+export interface MfaFactorsTable {
+  id: string;
+  user_id: string;
+  kind: 'totp';
+  secret: string;
+  last_used_step: number | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -132,4 +141,5 @@ export interface Database {
   lockouts: LockoutsTable;
   sign_in_flows: SignInFlowsTable;
   events: EventsTable;
+  mfa_factors: MfaFactorsTable;
 }

@@ -8,6 +8,8 @@ export type FlowStep =
   | { step: 'sign-in' }
   | { step: 'confirm-account'; userId: string | null; destination: string | null }
   | { step: 'new-password'; userId: string }
+  | { step: 'mfa'; userId: string; amr: string[] }
+  | { step: 'mfa-setup'; userId: string; amr: string[]; secret: string }
   | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };
 
 /** What an operation hands back: the next step, or a finished sign-in for the protocol layer. */

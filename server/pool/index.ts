@@ -9,11 +9,14 @@ import { readOutbox } from '../mail/mailer';
 import { userClaims, scopeClaims } from './claims';
 import { findClient, saveClient, type AppClient } from './clients';
 import type { PoolContext } from './context';
-import { currentStep, endFlow, saveStep, type FlowStep } from './flow';
+import type { PoolError } from './errors';
+import { currentStep, endFlow, saveStep, type FlowOutcome, type FlowStep } from './flow';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
+import { answerTotp, enrolAndAnswerTotp, requireSecondFactor } from './mfa/gate';
+import { totpUri } from './mfa/totp';
 import { getUserRow, toUser } from './users';
 
 export type { FlowStep, FlowOutcome } from './flow';
@@ -25,6 +28,7 @@ export type { Claims } from './claims';
 export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret: string; now?: () => number }) {
   const settings = settingsReader(deps.db);
   const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, secret: deps.secret, settings: settings.read, now: deps.now ?? Date.now };
+  const gate = async (r: FlowOutcome | PoolError): Promise<FlowOutcome | PoolError> => ('error' in r ? r : requireSecondFactor(ctx, r));
   return {
     ctx,
     settings: settings.read,
@@ -33,13 +37,19 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
       save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),
       end: (uid: string) => endFlow(ctx, uid),
     },
-    signIn: (input: Parameters<typeof signInWithPassword>[1]) => signInWithPassword(ctx, input),
+    signIn: async (input: Parameters<typeof signInWithPassword>[1]) => gate(await signInWithPassword(ctx, input)),
     signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
-    confirmAccount: (step: Parameters<typeof confirmAccount>[1], code: string) => confirmAccount(ctx, step, code),
+    confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string) => gate(await confirmAccount(ctx, step, code)),
     resendCode: (uid: string, step: Parameters<typeof resendCode>[2], locale: string) => resendCode(ctx, uid, step, locale),
     forgotPassword: (input: Parameters<typeof forgotPassword>[1]) => forgotPassword(ctx, input),
     resetPassword: (step: Parameters<typeof resetPassword>[1], input: Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
-    completeNewPassword: (step: Parameters<typeof completeNewPassword>[1], input: { password: string }) => completeNewPassword(ctx, step, input),
+    completeNewPassword: async (step: Parameters<typeof completeNewPassword>[1], input: { password: string }) =>
+      gate(await completeNewPassword(ctx, step, input)),
+    mfa: {
+      answerTotp: (step: Parameters<typeof answerTotp>[1], code: string) => answerTotp(ctx, step, code),
+      enrolTotp: (step: Parameters<typeof enrolAndAnswerTotp>[1], code: string) => enrolAndAnswerTotp(ctx, step, code),
+      totpUri: async (secret: string, account: string) => totpUri(secret, account, (await settings.read()).name),
+    },
     users: {
       get: async (id: string) => {
         const row = await getUserRow(ctx, id);

@@ -1,0 +1,100 @@
+import AxeBuilder from '@axe-core/playwright';
+import { Secret, TOTP } from 'otpauth';
+import type { Page } from '@playwright/test';
+import { ALICE, expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
+import { expectError, signIn, submit } from './fixtures/pages';
+
+/** Two-step verification with an authenticator app, required by the pool's policy. */
+
+const codeAt = (secret: string, at: number) =>
+  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
+
+async function enterTotp(page: Page, formId: 'mfa-form' | 'mfa-setup-form', code: string) {
+  const form = page.getByTestId(formId);
+  await form.locator('[name="code"]').fill(code);
+  await submit(page, form.getByTestId('verify-code'));
+}
+
+const BOB = { username: 'bob', email: 'bob@example.test', password: 'Bob-Has-A-Long-Passphrase-7' } as const;
+
+let foyer: Foyer;
+test.beforeAll(async () => {
+  foyer = await startFoyer({
+    config: (url: string) => {
+      const c = testConfig(url);
+      return { ...c, pool: { ...c.pool, mfa: { mode: 'REQUIRED' } }, users: [...c.users, { ...BOB, email_verified: true }] };
+    },
+  });
+});
+test.afterAll(async () => foyer?.stop());
+
+for (const javaScriptEnabled of [false, true]) {
+  test(`REQUIRED: enrol at first sign-in, then a code at every sign-in, each code once (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: foyer.url, javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto('/en/demo');
+    await page.getByTestId('demo-sign-in').click();
+    const user = javaScriptEnabled ? BOB : ALICE; // each run enrols its own user
+    await signIn(page, user.email, user.password);
+
+    // No token yet: the setup screen, with a QR code drawn on the server and the key as text.
+    await expect(page).toHaveURL(/\/en\/mfa\/setup\?uid=/);
+    await expect(page.getByTestId('totp-qr')).toBeVisible();
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    if (javaScriptEnabled) {
+      const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    }
+    await enterTotp(page, 'mfa-setup-form', '123456' === codeAt(secret, Date.now()) ? '654321' : '123456');
+    await expectError(page, 'This code is not right.');
+    const enrolCode = codeAt(secret, Date.now());
+    await enterTotp(page, 'mfa-setup-form', enrolCode);
+
+    await expect(page).toHaveURL(/\/demo$/);
+    const claims = page.getByTestId('id-token-claims');
+    await expect(claims.locator('tr[data-claim="amr"] td')).toHaveText('["pwd","otp","mfa"]');
+    await expect(claims.locator('tr[data-claim="acr"] td')).toHaveText('urn:foyer:mfa');
+
+    // Next sign-in: password, then a code; the enrolment code cannot be replayed.
+    await page.getByTestId('demo-sign-out').click();
+    await page.getByTestId('demo-sign-in').click();
+    await signIn(page, user.username, user.password);
+    await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
+    await enterTotp(page, 'mfa-form', enrolCode);
+    await expectError(page, 'This code is not right.');
+    await enterTotp(page, 'mfa-form', codeAt(secret, Date.now() + 30_000));
+    await expect(page).toHaveURL(/\/demo$/);
+    await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd","otp","mfa"]');
+    await context.close();
+  });
+}
+
+test('the second factor cannot be skipped by URL', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: foyer.url });
+  const page = await context.newPage();
+  await page.goto('/en/demo');
+  await page.getByTestId('demo-sign-in').click();
+  const uid = new URL(page.url()).searchParams.get('uid')!;
+  // Before the password: neither MFA screen is reachable.
+  for (const screen of ['mfa', 'mfa/setup']) {
+    await page.goto(`/en/${screen}?uid=${uid}`);
+    await expect(page).toHaveURL(new RegExp(`/en/login\\?uid=${uid}$`));
+  }
+  await signIn(page, 'forced', 'Temporary-Password-For-Forced-1');
+  await expect(page).toHaveURL(/\/new-password\?uid=/);
+  // After the password, at the MFA step, resuming the authorization does not finish it.
+  await page.getByTestId('new-password-form').locator('[name="password"]').fill('a brand new passphrase of mine');
+  await submit(page, page.getByTestId('new-password-form').getByTestId('save-password'));
+  await expect(page).toHaveURL(/\/en\/mfa\/setup\?uid=/);
+  const callbacks: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/demo/callback')) callbacks.push(r.url());
+  });
+  await page.goto(`/oauth2/authorize/${uid}`);
+  // The provider starts a new sign-in instead: no code reached the app.
+  await expect(page).toHaveURL(/\/en\/login\?uid=/);
+  expect(new URL(page.url()).searchParams.get('uid')).not.toBe(uid);
+  expect(callbacks).toEqual([]);
+  await context.close();
+});

@@ -1,0 +1,94 @@
+import { Secret, TOTP } from 'otpauth';
+import { expect, it } from 'vitest';
+import { parseSeed } from '../../config/seed';
+import { describeEachDb } from '../../testing/databases';
+import { createPool, type FlowOutcome, type FlowStep, type PoolError } from '../index';
+import { applySeedIfEmpty } from '../seed';
+
+const START = Date.UTC(2030, 0, 1, 12, 0, 0);
+const PASSWORD = 'violet tractor under seven lanterns';
+const IP = '203.0.113.9';
+
+const codeAt = (secret: string, at: number) =>
+  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
+
+function step<K extends FlowStep['step']>(r: FlowOutcome | PoolError, k: K): Extract<FlowStep, { step: K }> {
+  if (!('next' in r) || r.next.step !== k) throw new Error(`expected step ${k}, got ${JSON.stringify(r)}`);
+  return r.next as Extract<FlowStep, { step: K }>;
+}
+
+describeEachDb('second factor (TOTP)', (open) => {
+  async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED') {
+    const db = await open();
+    let t = START;
+    await applySeedIfEmpty(
+      db.kysely,
+      parseSeed({ pool: { mfa: { mode } }, users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: PASSWORD }] }),
+      t,
+    );
+    const mails: string[] = [];
+    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async (m) => void mails.push(m.text) }, secret: 'test-secret', now: () => t });
+    const signIn = (password = PASSWORD) => pool.signIn({ identifier: 'alice', password, ip: IP, locale: 'en' });
+    return { db, pool, signIn, mails, advance: (ms: number) => (t += ms), now: () => t };
+  }
+
+  it('OFF: a password alone finishes the sign-in', async () => {
+    const { signIn } = await setup('OFF');
+    expect(await signIn()).toMatchObject({ done: { amr: ['pwd'] } });
+  });
+
+  it('OPTIONAL: a user without a factor is not asked for one', async () => {
+    const { signIn } = await setup('OPTIONAL');
+    expect(await signIn()).toMatchObject({ done: { amr: ['pwd'] } });
+  });
+
+  it('REQUIRED: enrolment before any token, then every sign-in asks for a code, each code once', async () => {
+    const { db, pool, signIn, advance, now } = await setup('REQUIRED');
+    const setupStep = step(await signIn(), 'mfa-setup');
+    expect(setupStep.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(await pool.mfa.totpUri(setupStep.secret, 'alice@example.com')).toMatch(/^otpauth:\/\/totp\/.*secret=/);
+
+    expect(await pool.mfa.enrolTotp(setupStep, '000000')).toMatchObject({ error: 'invalid_code' });
+    const first = codeAt(setupStep.secret, now());
+    expect(await pool.mfa.enrolTotp(setupStep, first)).toEqual({ done: { userId: setupStep.userId, amr: ['pwd', 'otp', 'mfa'] } });
+    // The secret is stored sealed, not as the base32 the user saw.
+    const stored = await db.kysely.selectFrom('mfa_factors').select('secret').executeTakeFirstOrThrow();
+    expect(stored.secret).not.toContain(setupStep.secret);
+
+    const mfa = step(await signIn(), 'mfa');
+    // The enrolment code was used in this time step: replaying it fails.
+    expect(await pool.mfa.answerTotp(mfa, first)).toMatchObject({ error: 'invalid_code' });
+    // The next step's code is within the window and new: accepted, once.
+    const next = codeAt(setupStep.secret, now() + 30_000);
+    expect(await pool.mfa.answerTotp(mfa, next)).toMatchObject({ done: { amr: ['pwd', 'otp', 'mfa'] } });
+    expect(await pool.mfa.answerTotp(mfa, next)).toMatchObject({ error: 'invalid_code' });
+
+    // Codes more than one step away are refused.
+    advance(5 * 60_000);
+    expect(await pool.mfa.answerTotp(mfa, codeAt(setupStep.secret, now() - 90_000))).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerTotp(mfa, codeAt(setupStep.secret, now()))).toMatchObject({ done: {} });
+  });
+
+  it('wrong codes lock the second factor like wrong passwords lock the first', async () => {
+    const { pool, signIn, now } = await setup('REQUIRED');
+    const s = step(await signIn(), 'mfa-setup');
+    await pool.mfa.enrolTotp(s, codeAt(s.secret, now()));
+    const mfa = step(await signIn(), 'mfa');
+    for (let i = 0; i < 4; i++) expect(await pool.mfa.answerTotp(mfa, '000000')).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerTotp(mfa, '000000')).toMatchObject({ error: 'locked_out' });
+    expect(await pool.mfa.answerTotp(mfa, codeAt(s.secret, now() + 30_000))).toMatchObject({ error: 'locked_out' });
+  });
+
+  it('a password reset never removes the factor', async () => {
+    const { pool, signIn, mails, now } = await setup('REQUIRED');
+    const s = step(await signIn(), 'mfa-setup');
+    await pool.mfa.enrolTotp(s, codeAt(s.secret, now()));
+    const r = step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'en' }), 'reset-password');
+    await new Promise((done) => setTimeout(done, 20)); // the code is mailed after the answer
+    const code = /\b(\d{6})\b/.exec(mails.at(-1) ?? '')?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    const renewed = `${PASSWORD} renewed`;
+    expect(await pool.resetPassword(r, { code: code!, password: renewed, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
+    expect(step(await signIn(renewed), 'mfa')).toMatchObject({ userId: s.userId });
+  });
+});
