@@ -1,27 +1,32 @@
 'use server';
 
 import type { FormState } from '@/components/FlowForm';
-import { input } from '@/server/pool';
+import { input, type FlowOutcome, type FlowStep, type Pool, type PoolError } from '@/server/pool';
 import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
 
-/** The second-factor step: a code from the user's authenticator app. */
-export async function mfaAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const ctx = await actionContext(data, 'mfa');
-  if (!isCtx(ctx) || ctx.step.step !== 'mfa') return isCtx(ctx) ? {} : ctx;
+type MfaStep = Extract<FlowStep, { step: 'mfa' | 'mfa-setup' }>;
+
+/** Both MFA screens take one authenticator code for the step the server says is current. */
+async function answerWithCode(
+  data: FormData,
+  wants: MfaStep['step'],
+  answer: (pool: Pool, step: MfaStep, code: string) => Promise<FlowOutcome | PoolError>,
+): Promise<FormState> {
+  const ctx = await actionContext(data, wants);
+  if (!isCtx(ctx) || ctx.step.step !== wants) return isCtx(ctx) ? {} : ctx;
   const code = input.code.safeParse(field(data, 'code'));
   if (!code.success) return errorState(ctx.t, { error: 'invalid_code', field: 'code' });
-  const outcome = await ctx.rt.pool.mfa.answerTotp(ctx.step, code.data);
+  const outcome = await answer(ctx.rt.pool, ctx.step as MfaStep, code.data);
   if ('error' in outcome) return errorState(ctx.t, outcome);
   return advance(ctx, outcome);
 }
 
+/** The second-factor step: a code from the user's authenticator app. */
+export async function mfaAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return answerWithCode(data, 'mfa', (pool, step, code) => pool.mfa.answerTotp(step as Extract<MfaStep, { step: 'mfa' }>, code));
+}
+
 /** Enrolment forced by the pool's policy: the first code proves the app holds the secret. */
 export async function mfaSetupAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const ctx = await actionContext(data, 'mfa-setup');
-  if (!isCtx(ctx) || ctx.step.step !== 'mfa-setup') return isCtx(ctx) ? {} : ctx;
-  const code = input.code.safeParse(field(data, 'code'));
-  if (!code.success) return errorState(ctx.t, { error: 'invalid_code', field: 'code' });
-  const outcome = await ctx.rt.pool.mfa.enrolTotp(ctx.step, code.data);
-  if ('error' in outcome) return errorState(ctx.t, outcome);
-  return advance(ctx, outcome);
+  return answerWithCode(data, 'mfa-setup', (pool, step, code) => pool.mfa.enrolTotp(step as Extract<MfaStep, { step: 'mfa-setup' }>, code));
 }
