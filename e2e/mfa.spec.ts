@@ -51,6 +51,14 @@ for (const javaScriptEnabled of [false, true]) {
     const enrolCode = codeAt(secret, Date.now());
     await enterTotp(page, 'mfa-setup-form', enrolCode);
 
+    // Ten recovery codes, shown once, also offered as a file; then the app gets its tokens.
+    await expect(page).toHaveURL(/\/en\/mfa\/recovery-codes\?uid=/);
+    const codes = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((c) => c.trim());
+    expect(codes).toHaveLength(10);
+    for (const c of codes) expect(c).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    expect(decodeURIComponent((await page.getByTestId('download-recovery-codes').getAttribute('href')) ?? '')).toContain(codes[9]);
+    await submit(page, page.getByTestId('recovery-codes-form').getByTestId('recovery-codes-saved'));
+
     await expect(page).toHaveURL(/\/demo$/);
     const claims = page.getByTestId('id-token-claims');
     await expect(claims.locator('tr[data-claim="amr"] td')).toHaveText('["pwd","otp","mfa"]');
@@ -66,6 +74,27 @@ for (const javaScriptEnabled of [false, true]) {
     await enterTotp(page, 'mfa-form', codeAt(secret, Date.now() + 30_000));
     await expect(page).toHaveURL(/\/demo$/);
     await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd","otp","mfa"]');
+
+    // Without the app: a recovery code, once.
+    await page.getByTestId('demo-sign-out').click();
+    await page.getByTestId('demo-sign-in').click();
+    await signIn(page, user.username, user.password);
+    await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
+    const recovery = page.getByTestId('recovery-code-form');
+    await recovery.locator('[name="recovery_code"]').fill(codes[0]);
+    await submit(page, recovery.getByTestId('use-recovery-code'));
+    await expect(page).toHaveURL(/\/demo$/);
+    await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd","mfa"]');
+    await page.goto('/en/dev/outbox');
+    await expect(page.getByTestId('outbox').locator('li').first()).toContainText('You have 9 recovery codes left.');
+
+    await page.goto('/en/demo');
+    await page.getByTestId('demo-sign-out').click();
+    await page.getByTestId('demo-sign-in').click();
+    await signIn(page, user.username, user.password);
+    await recovery.locator('[name="recovery_code"]').fill(codes[0]);
+    await submit(page, recovery.getByTestId('use-recovery-code'));
+    await expectError(page, 'This code is not right.');
     await context.close();
   });
 }

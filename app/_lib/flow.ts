@@ -20,6 +20,7 @@ export const pageForStep: Record<StepName, string> = {
   'reset-password': 'reset-password',
   mfa: 'mfa',
   'mfa-setup': 'mfa/setup',
+  'recovery-codes': 'mfa/recovery-codes',
 };
 
 export function flowHref(locale: string, page: string, uid: string, extra = ''): string {

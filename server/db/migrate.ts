@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './connect';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_mfa';
+import * as m003 from './migrations/003_recovery_codes';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
   const list: Record<string, Migration> = {
     '001_initial': { up: (k) => m001.up(k, db.dialect) },
     '002_mfa': { up: (k) => m002.up(k) },
+    '003_recovery_codes': { up: (k) => m003.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
   const { error, results } = await new Migrator({ db: db.kysely, provider }).migrateToLatest();

@@ -126,6 +126,14 @@ export interface MfaFactorsTable {
   created_at: number;
 }
 
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: number | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -142,4 +150,5 @@ export interface Database {
   sign_in_flows: SignInFlowsTable;
   events: EventsTable;
   mfa_factors: MfaFactorsTable;
+  recovery_codes: RecoveryCodesTable;
 }

@@ -10,7 +10,8 @@ export type MailTemplate =
   | { kind: 'confirmSignUp'; code: string; minutes: number }
   | { kind: 'resetPassword'; code: string; minutes: number }
   | { kind: 'passwordChanged' }
-  | { kind: 'accountExists' };
+  | { kind: 'accountExists' }
+  | { kind: 'recoveryCodeUsed'; remaining: number };
 
 /** E-mails are written from the same typed catalogues as the screens. */
 export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string): OutgoingMail {

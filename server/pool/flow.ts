@@ -10,6 +10,7 @@ export type FlowStep =
   | { step: 'new-password'; userId: string }
   | { step: 'mfa'; userId: string; amr: string[] }
   | { step: 'mfa-setup'; userId: string; amr: string[]; secret: string }
+  | { step: 'recovery-codes'; userId: string; amr: string[]; codes: string[] }
   | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };
 
 /** What an operation hands back: the next step, or a finished sign-in for the protocol layer. */

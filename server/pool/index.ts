@@ -15,7 +15,7 @@ import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetP
 import { settingsReader } from './settings';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
-import { answerTotp, enrolAndAnswerTotp, requireSecondFactor } from './mfa/gate';
+import { acknowledgeRecoveryCodes, answerRecoveryCode, answerTotp, enrolAndAnswerTotp, requireSecondFactor } from './mfa/gate';
 import { totpUri } from './mfa/totp';
 import { getUserRow, toUser } from './users';
 
@@ -48,6 +48,8 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
     mfa: {
       answerTotp: (step: Parameters<typeof answerTotp>[1], code: string) => answerTotp(ctx, step, code),
       enrolTotp: (step: Parameters<typeof enrolAndAnswerTotp>[1], code: string) => enrolAndAnswerTotp(ctx, step, code),
+      answerRecoveryCode: (step: Parameters<typeof answerRecoveryCode>[1], code: string, locale: string) => answerRecoveryCode(ctx, step, code, locale),
+      acknowledgeRecoveryCodes,
       totpUri: async (secret: string, account: string) => totpUri(secret, account, (await settings.read()).name),
     },
     users: {

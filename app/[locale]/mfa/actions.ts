@@ -30,3 +30,21 @@ export async function mfaAction(_prev: FormState, data: FormData): Promise<FormS
 export async function mfaSetupAction(_prev: FormState, data: FormData): Promise<FormState> {
   return answerWithCode(data, 'mfa-setup', (pool, step, code) => pool.mfa.enrolTotp(step as Extract<MfaStep, { step: 'mfa-setup' }>, code));
 }
+
+/** A recovery code instead of the app's code, at the same step. */
+export async function recoveryCodeAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await actionContext(data, 'mfa');
+  if (!isCtx(ctx) || ctx.step.step !== 'mfa') return isCtx(ctx) ? {} : ctx;
+  const code = input.safeText(32).safeParse(field(data, 'recovery_code'));
+  if (!code.success || !code.data) return errorState(ctx.t, { error: 'invalid_code', field: 'recovery_code' });
+  const outcome = await ctx.rt.pool.mfa.answerRecoveryCode(ctx.step, code.data, ctx.locale);
+  if ('error' in outcome) return errorState(ctx.t, outcome);
+  return advance(ctx, outcome);
+}
+
+/** The user has seen (and saved) the recovery codes: the sign-in finishes. */
+export async function recoveryCodesSavedAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await actionContext(data, 'recovery-codes');
+  if (!isCtx(ctx) || ctx.step.step !== 'recovery-codes') return isCtx(ctx) ? {} : ctx;
+  return advance(ctx, ctx.rt.pool.mfa.acknowledgeRecoveryCodes(ctx.step));
+}

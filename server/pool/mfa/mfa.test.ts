@@ -50,7 +50,11 @@ describeEachDb('second factor (TOTP)', (open) => {
 
     expect(await pool.mfa.enrolTotp(setupStep, '000000')).toMatchObject({ error: 'invalid_code' });
     const first = codeAt(setupStep.secret, now());
-    expect(await pool.mfa.enrolTotp(setupStep, first)).toEqual({ done: { userId: setupStep.userId, amr: ['pwd', 'otp', 'mfa'] } });
+    // Enrolled: ten recovery codes are shown once, then the sign-in finishes.
+    const shown = step(await pool.mfa.enrolTotp(setupStep, first), 'recovery-codes');
+    expect(shown.codes).toHaveLength(10);
+    expect(new Set(shown.codes).size).toBe(10);
+    expect(pool.mfa.acknowledgeRecoveryCodes(shown)).toEqual({ done: { userId: setupStep.userId, amr: ['pwd', 'otp', 'mfa'] } });
     // The secret is stored sealed, not as the base32 the user saw.
     const stored = await db.kysely.selectFrom('mfa_factors').select('secret').executeTakeFirstOrThrow();
     expect(stored.secret).not.toContain(setupStep.secret);
@@ -72,11 +76,30 @@ describeEachDb('second factor (TOTP)', (open) => {
   it('wrong codes lock the second factor like wrong passwords lock the first', async () => {
     const { pool, signIn, now } = await setup('REQUIRED');
     const s = step(await signIn(), 'mfa-setup');
-    await pool.mfa.enrolTotp(s, codeAt(s.secret, now()));
+    step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
     const mfa = step(await signIn(), 'mfa');
     for (let i = 0; i < 4; i++) expect(await pool.mfa.answerTotp(mfa, '000000')).toMatchObject({ error: 'invalid_code' });
     expect(await pool.mfa.answerTotp(mfa, '000000')).toMatchObject({ error: 'locked_out' });
     expect(await pool.mfa.answerTotp(mfa, codeAt(s.secret, now() + 30_000))).toMatchObject({ error: 'locked_out' });
+  });
+
+  it('a recovery code stands in for the app once; the user is told how many remain', async () => {
+    const { db, pool, signIn, mails, now } = await setup('REQUIRED');
+    const s = step(await signIn(), 'mfa-setup');
+    const { codes } = step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
+    const stored = await db.kysely.selectFrom('recovery_codes').select('code_hash').execute();
+    expect(stored).toHaveLength(10);
+    expect(stored.map((r) => r.code_hash)).not.toContain(codes[0]);
+
+    const mfa = step(await signIn(), 'mfa');
+    expect(await pool.mfa.answerRecoveryCode(mfa, 'aaaa-bbbb-cccc', 'en')).toMatchObject({ error: 'invalid_code', field: 'recovery_code' });
+    // Typed loosely: case, spaces and dashes do not matter.
+    expect(await pool.mfa.answerRecoveryCode(mfa, ` ${codes[3].toUpperCase().replace(/-/g, ' ')} `, 'en')).toEqual({ done: { userId: s.userId, amr: ['pwd', 'mfa'] } });
+    expect(await pool.mfa.answerRecoveryCode(mfa, codes[3], 'en')).toMatchObject({ error: 'invalid_code' });
+    await new Promise((done) => setTimeout(done, 20));
+    expect(mails.at(-1)).toContain('You have 9 recovery codes left.');
+    const logged = await db.kysely.selectFrom('events').select(['type', 'user_id']).execute();
+    expect(logged).toEqual([{ type: 'recovery_code_used', user_id: s.userId }]);
   });
 
   it('a password reset never removes the factor', async () => {

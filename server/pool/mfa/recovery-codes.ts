@@ -1,0 +1,52 @@
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
+import type { PoolContext } from '../context';
+
+const COUNT = 10;
+const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: read aloud and typed by hand
+
+function digest(ctx: PoolContext, code: string): string {
+  return createHmac('sha256', ctx.secret).update(`recovery:${code}`).digest('base64url');
+}
+
+/** What a person may type: case, spaces and dashes do not matter. */
+export function normalizeRecoveryCode(input: string): string {
+  return input.toLowerCase().replace(/[\s-]/g, '');
+}
+
+/** Ten new single-use codes (12 characters, ~59 bits each); earlier ones stop working. Shown once, stored hashed. */
+export async function issueRecoveryCodes(ctx: PoolContext, userId: string): Promise<string[]> {
+  const codes = Array.from({ length: COUNT }, () => {
+    const raw = Array.from({ length: 12 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+    return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`;
+  });
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    await tx
+      .insertInto('recovery_codes')
+      .values(codes.map((c) => ({ id: randomUUID(), user_id: userId, code_hash: digest(ctx, normalizeRecoveryCode(c)), used_at: null, created_at: now })))
+      .execute();
+  });
+  return codes;
+}
+
+/** Uses a code once (a conditional update, so two uses at once cannot both win); returns how many remain, or null. */
+export async function useRecoveryCode(ctx: PoolContext, userId: string, input: string): Promise<number | null> {
+  const code = normalizeRecoveryCode(input);
+  if (!/^[a-z0-9]{12}$/.test(code)) return null;
+  const used = await ctx.db
+    .updateTable('recovery_codes')
+    .set({ used_at: ctx.now() })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', digest(ctx, code))
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(used.numUpdatedRows) !== 1) return null;
+  const left = await ctx.db
+    .selectFrom('recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(left.n);
+}
