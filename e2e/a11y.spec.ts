@@ -1,8 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { test, expect, startFoyer, testConfig, ALICE } from './fixtures/foyer';
 import { reachReset, reachScreen, type Locale, type Screen } from './fixtures/flows';
 import { errorMessage, signIn } from './fixtures/pages';
+import { expectAccessible } from './fixtures/a11y';
 
 /**
  * Accessibility of every hosted screen, in light and dark, left-to-right (en) and right-to-left
@@ -10,105 +9,7 @@ import { errorMessage, signIn } from './fixtures/pages';
  * violations; and the sign-in form driven by keyboard alone.
  */
 
-const SCHEMES = ['light', 'dark'] as const;
 const LOCALES: Locale[] = ['en', 'ar'];
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-type Violation = { scheme: string; line: string };
-
-/** Runs axe in each colour scheme on the page as it is; returns the serious and critical violations, readably. */
-async function audit(page: Page): Promise<Violation[]> {
-  const out: Violation[] = [];
-  const backgrounds = new Set<string>();
-  for (const scheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme: scheme });
-    backgrounds.add(await page.evaluate(() => getComputedStyle(document.querySelector('main') ?? document.body).backgroundColor));
-    const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-    for (const v of results.violations) {
-      if (v.impact !== 'serious' && v.impact !== 'critical') continue;
-      const nodes = v.nodes.map((n) => {
-        const data = (n.any[0]?.data ?? {}) as { fgColor?: string; bgColor?: string; contrastRatio?: number; expectedContrastRatio?: string };
-        const colours = data.contrastRatio ? ` (${data.fgColor} on ${data.bgColor}: ${data.contrastRatio}, needs ${data.expectedContrastRatio})` : '';
-        return `${n.target.join(' ')}${colours}`;
-      });
-      out.push({ scheme, line: `[${scheme}] ${v.id} (${v.impact}): ${v.help} — ${nodes.join(' | ')}` });
-    }
-    for (const line of await textContrast(page)) out.push({ scheme, line: `[${scheme}] text-contrast (serious): ${line}` });
-  }
-  // The dark palette really applied (else "dark" would just audit light twice).
-  expect(backgrounds.size, 'light and dark render differently').toBe(2);
-  return out;
-}
-
-/**
- * WCAG 1.4.3 contrast of every visible text, computed directly. axe's own color-contrast rule
- * skips Arabic text (its icon-ligature heuristic mistakes shaped Arabic for an icon font), so on
- * the rtl pages this is the only contrast check; on the ltr pages it doubles axe's.
- */
-async function textContrast(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const rgba = (c: string) => {
-      const m = /rgba?\(([^)]+)\)/.exec(c);
-      if (!m) return undefined;
-      const [r, g, b, a = 1] = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
-      return { r, g, b, a };
-    };
-    const lum = ({ r, g, b }: { r: number; g: number; b: number }) => {
-      const f = (x: number) => {
-        const s = x / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-      };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const problems: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
-      const text = Array.from(el.childNodes)
-        .filter((n) => n.nodeType === Node.TEXT_NODE)
-        .map((n) => n.textContent ?? '')
-        .join('')
-        .trim();
-      if (!text || ['SCRIPT', 'STYLE', 'TITLE', 'NOSCRIPT'].includes(el.tagName)) continue;
-      const rect = el.getBoundingClientRect();
-      if (rect.width <= 1 || rect.height <= 1 || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
-      const style = getComputedStyle(el);
-      const fg = rgba(style.color);
-      let bg: ReturnType<typeof rgba>;
-      for (let a: Element | null = el; a; a = a.parentElement) {
-        const c = rgba(getComputedStyle(a).backgroundColor);
-        if (c && c.a > 0) {
-          bg = c;
-          break;
-        }
-      }
-      if (!fg || !bg) continue;
-      const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-      const ratio = (hi + 0.05) / (lo + 0.05);
-      const px = parseFloat(style.fontSize);
-      const large = px >= 24 || (px >= 18.66 && Number(style.fontWeight) >= 700);
-      const needed = large ? 3 : 4.5;
-      if (ratio < needed) {
-        const id = el.getAttribute('data-testid') ?? el.className.toString().slice(0, 40);
-        problems.push(`<${el.tagName.toLowerCase()} ${id}> "${text.slice(0, 30)}": ${style.color} on rgb(${bg.r}, ${bg.g}, ${bg.b}) is ${ratio.toFixed(2)}:1, needs ${needed}:1`);
-      }
-    }
-    return problems;
-  });
-}
-
-async function expectDirection(page: Page, locale: Locale): Promise<void> {
-  await expect(page.locator('html')).toHaveAttribute('lang', locale);
-  await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
-}
-
-async function expectAccessible(page: Page, locale: Locale, what: string): Promise<void> {
-  await expectDirection(page, locale);
-  // After a client-side (soft) navigation the new <title> arrives with the streamed metadata a
-  // moment after the form: give it that moment, so axe judges the page, not the transition.
-  await page.waitForFunction(() => document.title !== '', null, { timeout: 5_000 }).catch(() => {});
-  const violations = await audit(page);
-  expect(violations.map((v) => v.line), `${what} (${locale}, ${page.url()}): serious/critical axe violations`).toEqual([]);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The flow screens: one flow per screen and locale, audited in both colour schemes
 
