@@ -150,3 +150,43 @@ for (const locale of ['en', 'ar'] as const) {
     await context.close();
   });
 }
+
+test.describe('e-mail codes as the second factor', () => {
+  let mailFoyer: Foyer;
+  test.beforeAll(async () => {
+    mailFoyer = await startFoyer({
+      config: (url: string) => {
+        const c = testConfig(url);
+        return { ...c, pool: { ...c.pool, mfa: { mode: 'REQUIRED', factors: ['email', 'totp'] } } };
+      },
+    });
+  });
+  test.afterAll(async () => mailFoyer?.stop());
+
+  test('a code mailed for this sign-in finishes it, with no enrolment needed (no JavaScript)', async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: mailFoyer.url, javaScriptEnabled: false });
+    const page = await context.newPage();
+    const latestCode = async () => {
+      const outbox = await context.newPage();
+      await outbox.goto('/en/dev/outbox');
+      const text = (await outbox.getByTestId('outbox').locator('li').first().textContent()) ?? '';
+      await outbox.close();
+      expect(text).toContain('finish signing in');
+      return /\b(\d{6})\b/.exec(text)![1];
+    };
+    await page.goto('/en/demo');
+    await page.getByTestId('demo-sign-in').click();
+    await signIn(page, ALICE.username, ALICE.password);
+    // A verified e-mail is a factor already: no enrolment, the code is on its way.
+    await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your e-mail');
+    await expect(page.getByTestId('dev-outbox-notice')).toBeVisible();
+    const code = await latestCode();
+    await enterTotp(page, 'mfa-form', code === '000000' ? '111111' : '000000');
+    await expectError(page, 'This code is not right.');
+    await enterTotp(page, 'mfa-form', code);
+    await expect(page).toHaveURL(/\/demo$/);
+    await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd","otp","mfa"]');
+    await context.close();
+  });
+});

@@ -32,7 +32,7 @@ export const poolSettingsSchema = z
     mfa: z
       .object({
         mode: z.enum(['OFF', 'OPTIONAL', 'REQUIRED']).default('OFF'),
-        factors: z.array(z.enum(['totp'])).min(1).default(['totp']),
+        factors: z.array(z.enum(['totp', 'email'])).min(1).default(['totp']),
       })
       .strict()
       .default({ mode: 'OFF', factors: ['totp'] }),

@@ -14,6 +14,7 @@ export interface UsersTable {
   enabled: number;
   password_hash: string | null;
   attributes: string; // JSON: standard profile and custom:* attributes
+  preferred_mfa: string | null;
   created_at: number;
   updated_at: number;
 }

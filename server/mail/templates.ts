@@ -11,7 +11,8 @@ export type MailTemplate =
   | { kind: 'resetPassword'; code: string; minutes: number }
   | { kind: 'passwordChanged' }
   | { kind: 'accountExists' }
-  | { kind: 'recoveryCodeUsed'; remaining: number };
+  | { kind: 'recoveryCodeUsed'; remaining: number }
+  | { kind: 'mfaEmailCode'; code: string; minutes: number };
 
 /** E-mails are written from the same typed catalogues as the screens. */
 export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string): OutgoingMail {

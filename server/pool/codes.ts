@@ -1,7 +1,8 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { PoolContext } from './context';
 
-export type CodePurpose = 'confirm_sign_up' | 'reset_password';
+/** `mfa_email:<attempt>` binds a second-factor code to one sign-in attempt. */
+export type CodePurpose = 'confirm_sign_up' | 'reset_password' | `mfa_email:${string}`;
 export const CODE_TTL_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 5;
 
@@ -10,7 +11,7 @@ function digest(ctx: PoolContext, id: string, code: string): string {
 }
 
 /** A new code replaces any earlier one for the same user and purpose. */
-export async function issueCode(ctx: PoolContext, userId: string, purpose: CodePurpose): Promise<string> {
+export async function issueCode(ctx: PoolContext, userId: string, purpose: CodePurpose, ttlMs = CODE_TTL_MS): Promise<string> {
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
   const id = randomUUID();
   const now = ctx.now();
@@ -18,7 +19,7 @@ export async function issueCode(ctx: PoolContext, userId: string, purpose: CodeP
     await tx.deleteFrom('codes').where('user_id', '=', userId).where('purpose', '=', purpose).execute();
     await tx
       .insertInto('codes')
-      .values({ id, user_id: userId, purpose, code_hash: digest(ctx, id, code), attempts: 0, expires_at: now + CODE_TTL_MS, consumed_at: null, created_at: now })
+      .values({ id, user_id: userId, purpose, code_hash: digest(ctx, id, code), attempts: 0, expires_at: now + ttlMs, consumed_at: null, created_at: now })
       .execute();
   });
   return code;

@@ -4,11 +4,23 @@ import type { PoolContext } from './context';
  * The sign-in state machine, one per authorization interaction. The server decides the step;
  * a screen may only act on the step stored here, so a later step cannot be reached by URL.
  */
+export type MfaMethod = 'totp' | 'email';
+
 export type FlowStep =
   | { step: 'sign-in' }
   | { step: 'confirm-account'; userId: string | null; destination: string | null }
   | { step: 'new-password'; userId: string }
-  | { step: 'mfa'; userId: string; amr: string[] }
+  | {
+      step: 'mfa';
+      userId: string;
+      amr: string[];
+      /** The factors this user can answer with, and the one the screen asks for now. */
+      methods: MfaMethod[];
+      method: MfaMethod;
+      /** Binds an e-mailed code to this sign-in attempt. */
+      attempt: string;
+      destination: string | null;
+    }
   | { step: 'mfa-setup'; userId: string; amr: string[]; secret: string }
   | { step: 'recovery-codes'; userId: string; amr: string[]; codes: string[] }
   | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };

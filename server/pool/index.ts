@@ -15,7 +15,7 @@ import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetP
 import { settingsReader } from './settings';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
-import { acknowledgeRecoveryCodes, answerRecoveryCode, answerTotp, enrolAndAnswerTotp, requireSecondFactor } from './mfa/gate';
+import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaEmail } from './mfa/gate';
 import { totpUri } from './mfa/totp';
 import { getUserRow, toUser } from './users';
 
@@ -28,7 +28,7 @@ export type { Claims } from './claims';
 export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret: string; now?: () => number }) {
   const settings = settingsReader(deps.db);
   const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, secret: deps.secret, settings: settings.read, now: deps.now ?? Date.now };
-  const gate = async (r: FlowOutcome | PoolError): Promise<FlowOutcome | PoolError> => ('error' in r ? r : requireSecondFactor(ctx, r));
+  const gate = async (r: FlowOutcome | PoolError, locale: string): Promise<FlowOutcome | PoolError> => ('error' in r ? r : requireSecondFactor(ctx, r, locale));
   return {
     ctx,
     settings: settings.read,
@@ -37,16 +37,18 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
       save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),
       end: (uid: string) => endFlow(ctx, uid),
     },
-    signIn: async (input: Parameters<typeof signInWithPassword>[1]) => gate(await signInWithPassword(ctx, input)),
+    signIn: async (input: Parameters<typeof signInWithPassword>[1]) => gate(await signInWithPassword(ctx, input), input.locale),
     signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
-    confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string) => gate(await confirmAccount(ctx, step, code)),
+    confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string, locale = 'en') => gate(await confirmAccount(ctx, step, code), locale),
     resendCode: (uid: string, step: Parameters<typeof resendCode>[2], locale: string) => resendCode(ctx, uid, step, locale),
     forgotPassword: (input: Parameters<typeof forgotPassword>[1]) => forgotPassword(ctx, input),
     resetPassword: (step: Parameters<typeof resetPassword>[1], input: Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
-    completeNewPassword: async (step: Parameters<typeof completeNewPassword>[1], input: { password: string }) =>
-      gate(await completeNewPassword(ctx, step, input)),
+    completeNewPassword: async (step: Parameters<typeof completeNewPassword>[1], input: { password: string }, locale = 'en') =>
+      gate(await completeNewPassword(ctx, step, input), locale),
     mfa: {
-      answerTotp: (step: Parameters<typeof answerTotp>[1], code: string) => answerTotp(ctx, step, code),
+      answerCode: (step: Parameters<typeof answerMfaCode>[1], code: string) => answerMfaCode(ctx, step, code),
+      choose: (step: Parameters<typeof chooseMfaMethod>[1], method: Parameters<typeof chooseMfaMethod>[2], locale: string) => chooseMfaMethod(ctx, step, method, locale),
+      resendEmail: (uid: string, step: Parameters<typeof resendMfaEmail>[2], locale: string) => resendMfaEmail(ctx, uid, step, locale),
       enrolTotp: (step: Parameters<typeof enrolAndAnswerTotp>[1], code: string) => enrolAndAnswerTotp(ctx, step, code),
       answerRecoveryCode: (step: Parameters<typeof answerRecoveryCode>[1], code: string, locale: string) => answerRecoveryCode(ctx, step, code, locale),
       acknowledgeRecoveryCodes,

@@ -4,31 +4,49 @@ import type { FormState } from '@/components/FlowForm';
 import { input, type FlowOutcome, type FlowStep, type Pool, type PoolError } from '@/server/pool';
 import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
 
-type MfaStep = Extract<FlowStep, { step: 'mfa' | 'mfa-setup' }>;
+type MfaStep = Extract<FlowStep, { step: 'mfa' }>;
+type SetupStep = Extract<FlowStep, { step: 'mfa-setup' }>;
 
-/** Both MFA screens take one authenticator code for the step the server says is current. */
-async function answerWithCode(
+/** Both MFA screens take one code for the step the server says is current. */
+async function answerWithCode<S extends MfaStep | SetupStep>(
   data: FormData,
-  wants: MfaStep['step'],
-  answer: (pool: Pool, step: MfaStep, code: string) => Promise<FlowOutcome | PoolError>,
+  wants: S['step'],
+  answer: (pool: Pool, step: S, code: string) => Promise<FlowOutcome | PoolError>,
 ): Promise<FormState> {
   const ctx = await actionContext(data, wants);
   if (!isCtx(ctx) || ctx.step.step !== wants) return isCtx(ctx) ? {} : ctx;
   const code = input.code.safeParse(field(data, 'code'));
   if (!code.success) return errorState(ctx.t, { error: 'invalid_code', field: 'code' });
-  const outcome = await answer(ctx.rt.pool, ctx.step as MfaStep, code.data);
+  const outcome = await answer(ctx.rt.pool, ctx.step as S, code.data);
   if ('error' in outcome) return errorState(ctx.t, outcome);
   return advance(ctx, outcome);
 }
 
-/** The second-factor step: a code from the user's authenticator app. */
+/** The second-factor step: a code from the authenticator app or the e-mail, or a new e-mail. */
 export async function mfaAction(_prev: FormState, data: FormData): Promise<FormState> {
-  return answerWithCode(data, 'mfa', (pool, step, code) => pool.mfa.answerTotp(step as Extract<MfaStep, { step: 'mfa' }>, code));
+  if (field(data, 'intent') === 'resend') {
+    const ctx = await actionContext(data, 'mfa');
+    if (!isCtx(ctx) || ctx.step.step !== 'mfa') return isCtx(ctx) ? {} : ctx;
+    const sent = await ctx.rt.pool.mfa.resendEmail(ctx.uid, ctx.step, ctx.locale);
+    return 'error' in sent ? errorState(ctx.t, sent) : { notice: ctx.t('mfaEmail.resent') };
+  }
+  return answerWithCode<MfaStep>(data, 'mfa', (pool, step, code) => pool.mfa.answerCode(step, code));
 }
 
 /** Enrolment forced by the pool's policy: the first code proves the app holds the secret. */
 export async function mfaSetupAction(_prev: FormState, data: FormData): Promise<FormState> {
-  return answerWithCode(data, 'mfa-setup', (pool, step, code) => pool.mfa.enrolTotp(step as Extract<MfaStep, { step: 'mfa-setup' }>, code));
+  return answerWithCode<SetupStep>(data, 'mfa-setup', (pool, step, code) => pool.mfa.enrolTotp(step, code));
+}
+
+/** Another of the user's factors for this sign-in. */
+export async function chooseMethodAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await actionContext(data, 'mfa');
+  if (!isCtx(ctx) || ctx.step.step !== 'mfa') return isCtx(ctx) ? {} : ctx;
+  const method = field(data, 'method');
+  if (method !== 'totp' && method !== 'email') return errorState(ctx.t, { error: 'invalid_input' });
+  const outcome = await ctx.rt.pool.mfa.choose(ctx.step, method, ctx.locale);
+  if ('error' in outcome) return errorState(ctx.t, outcome);
+  return advance(ctx, outcome);
 }
 
 /** A recovery code instead of the app's code, at the same step. */

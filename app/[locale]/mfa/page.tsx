@@ -1,39 +1,64 @@
 import { getTranslations } from 'next-intl/server';
+import { DevOutboxNotice } from '@/components/DevOutboxNotice';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
+import { SubSection } from '@/components/SubSection';
 import { TextLink } from '@/components/TextLink';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
-import { mfaAction, recoveryCodeAction } from './actions';
+import { chooseMethodAction, mfaAction, recoveryCodeAction } from './actions';
 
+/** The second step: a code by the method the server chose (the last one used), and the others. */
 export default async function MfaPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, csrf } = await loadFlowPage(locale, query.uid, 'mfa');
+  const { view, step, csrf, showOutbox } = await loadFlowPage(locale, query.uid, 'mfa');
   const t = await getTranslations({ locale });
+  const hidden = { uid: view.uid, csrf, locale };
+  const byEmail = step.method === 'email';
+  const others = step.methods.filter((m) => m !== step.method);
   return (
-    <PageFrame locale={locale} path="/mfa" query={{ uid: view.uid }} heading={t('mfa.title')} subheading={t('mfa.explain')}>
+    <PageFrame
+      locale={locale}
+      path="/mfa"
+      query={{ uid: view.uid }}
+      heading={byEmail ? t('mfaEmail.title') : t('mfa.title')}
+      subheading={byEmail ? t('mfaEmail.sent', { destination: step.destination ?? '' }) : t('mfa.explain')}
+    >
+      {byEmail ? <DevOutboxNotice locale={locale} show={showOutbox} /> : null}
       <FlowForm
+        key={step.method}
         testId="mfa-form"
         action={mfaAction}
-        hidden={{ uid: view.uid, csrf, locale }}
+        hidden={hidden}
         fields={[{ name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' }]}
-        buttons={[{ label: t('mfa.submit'), testId: 'verify-code' }]}
+        buttons={[
+          { label: t('mfa.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
+          ...(byEmail ? [{ label: t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }] : []),
+        ]}
       />
-      {/* Always open: without JavaScript a refused code's message must not hide in a closed disclosure. */}
-      <section className="mt-6 border-t border-line pt-4" aria-labelledby="recovery-heading">
-        <h2 id="recovery-heading" className="font-medium mb-3">
-          {t('mfaRecovery.or')}
-        </h2>
-        <div>
+      {others.length > 0 ? (
+        <SubSection id="other-methods" heading={t('mfaChoose.heading')}>
+          <FlowForm
+            testId="mfa-choose-form"
+            action={chooseMethodAction}
+            hidden={hidden}
+            fields={[]}
+            buttons={others.map((m) => ({ label: t(`mfaChoose.${m}`), name: 'method', value: m, variant: 'secondary' as const, testId: `use-${m}` }))}
+          />
+        </SubSection>
+      ) : null}
+      {step.methods.includes('totp') ? (
+        // Always open: without JavaScript a refused code's message must not hide in a closed disclosure.
+        <SubSection id="recovery-heading" heading={t('mfaRecovery.or')}>
           <FlowForm
             testId="recovery-code-form"
             action={recoveryCodeAction}
-            hidden={{ uid: view.uid, csrf, locale }}
+            hidden={hidden}
             fields={[{ name: 'recovery_code', label: t('mfaRecovery.code'), type: 'text', autoComplete: 'off', required: true, maxLength: 32, dir: 'ltr' }]}
             buttons={[{ label: t('mfaRecovery.submit'), variant: 'secondary', testId: 'use-recovery-code' }]}
           />
-        </div>
-      </section>
+        </SubSection>
+      ) : null}
       <p className="mt-6 text-sm">
         <TextLink href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
       </p>

@@ -3,7 +3,11 @@ import { fail, type PoolError } from '../errors';
 import type { FlowOutcome, FlowStep } from '../flow';
 import { clearFailures, lockedFor, recordFailure } from '../lockout';
 import { notifyLater } from '../messages';
-import { getUserRow } from '../users';
+import { randomUUID } from 'node:crypto';
+import { consumeCode, issueCode } from '../codes';
+import { maskEmail, type MfaMethod } from '../flow';
+import { codeLimits, hit } from '../rate-limit';
+import { getUserRow, updateUser } from '../users';
 import { issueRecoveryCodes, useRecoveryCode } from './recovery-codes';
 import { enrolTotp, hasTotp, newTotpSecret, verifyTotp } from './totp';
 
@@ -13,14 +17,54 @@ type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
  * Every first factor ends here. No sign-in is finished (and so no token issued) before the
  * second factor the pool's policy asks for: proved if the user has one, enrolled if required.
  */
-export async function requireSecondFactor(ctx: PoolContext, outcome: FlowOutcome): Promise<FlowOutcome> {
+export async function requireSecondFactor(ctx: PoolContext, outcome: FlowOutcome, locale: string): Promise<FlowOutcome | PoolError> {
   if (!('done' in outcome)) return outcome;
   const { userId, amr } = outcome.done;
-  const { mode } = (await ctx.settings()).mfa;
+  const { mode, factors } = (await ctx.settings()).mfa;
   if (mode === 'OFF' || amr.includes('mfa')) return outcome;
-  if (await hasTotp(ctx, userId)) return { next: { step: 'mfa', userId, amr } };
-  if (mode === 'REQUIRED') return { next: { step: 'mfa-setup', userId, amr, secret: newTotpSecret() } };
-  return outcome;
+  const user = await getUserRow(ctx, userId);
+  if (!user) return fail('session_expired');
+  const methods: MfaMethod[] = [];
+  if (factors.includes('totp') && (await hasTotp(ctx, userId))) methods.push('totp');
+  // A verified e-mail is a factor the user already has: nothing to enrol.
+  if (factors.includes('email') && user.email && user.email_verified === 1) methods.push('email');
+  if (methods.length > 0) {
+    const preferred = methods.find((m) => m === user.preferred_mfa) ?? methods[0];
+    const step: Step<'mfa'> = { step: 'mfa', userId, amr, methods, method: preferred, attempt: randomUUID(), destination: user.email ? maskEmail(user.email) : null };
+    if (preferred === 'email') await sendMfaEmail(ctx, step, locale);
+    return { next: step };
+  }
+  if (mode !== 'REQUIRED') return outcome;
+  if (factors.includes('totp')) return { next: { step: 'mfa-setup', userId, amr, secret: newTotpSecret() } };
+  return fail('mfa_unavailable');
+}
+
+const EMAIL_CODE_TTL_MS = 5 * 60_000;
+
+/** A code for this sign-in attempt only, valid 5 minutes, within the per-user send quota. */
+async function sendMfaEmail(ctx: PoolContext, step: Step<'mfa'>, locale: string): Promise<void> {
+  const user = await getUserRow(ctx, step.userId);
+  if (!user?.email) return;
+  const quota = await hit(ctx, `send:mfa_email:${step.userId}`, codeLimits.sendsPerUser);
+  if (!quota.allowed) return;
+  const code = await issueCode(ctx, step.userId, `mfa_email:${step.attempt}`, EMAIL_CODE_TTL_MS);
+  notifyLater(ctx, user.email, { kind: 'mfaEmailCode', code, minutes: EMAIL_CODE_TTL_MS / 60_000 }, locale);
+}
+
+/** Switches the MFA screen to another of the user's factors (an e-mail code is sent on the way). */
+export async function chooseMfaMethod(ctx: PoolContext, step: Step<'mfa'>, method: MfaMethod, locale: string): Promise<FlowOutcome | PoolError> {
+  if (!step.methods.includes(method)) return fail('wrong_step');
+  const next: Step<'mfa'> = { ...step, method };
+  if (method === 'email') await sendMfaEmail(ctx, next, locale);
+  return { next };
+}
+
+export async function resendMfaEmail(ctx: PoolContext, uid: string, step: Step<'mfa'>, locale: string): Promise<{ sent: true } | PoolError> {
+  if (step.method !== 'email') return fail('wrong_step');
+  const gap = await hit(ctx, `gap:${uid}`, codeLimits.resendGap);
+  if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
+  await sendMfaEmail(ctx, step, locale);
+  return { sent: true };
 }
 
 /**
@@ -39,9 +83,16 @@ async function checked(ctx: PoolContext, userId: string, check: () => Promise<bo
   return { amr: [...new Set([...amr, 'mfa'])] };
 }
 
-export async function answerTotp(ctx: PoolContext, step: Step<'mfa'>, code: string): Promise<FlowOutcome | PoolError> {
-  const r = await checked(ctx, step.userId, () => verifyTotp(ctx, step.userId, code), [...step.amr, 'otp']);
-  return 'error' in r ? r : { done: { userId: step.userId, amr: r.amr } };
+/** The code for the method the screen asked for; the method used becomes the user's preferred one. */
+export async function answerMfaCode(ctx: PoolContext, step: Step<'mfa'>, code: string): Promise<FlowOutcome | PoolError> {
+  const check =
+    step.method === 'totp'
+      ? () => verifyTotp(ctx, step.userId, code)
+      : async () => (await consumeCode(ctx, step.userId, `mfa_email:${step.attempt}`, code)) === 'ok';
+  const r = await checked(ctx, step.userId, check, [...step.amr, 'otp']);
+  if ('error' in r) return r;
+  await updateUser(ctx, step.userId, { preferred_mfa: step.method });
+  return { done: { userId: step.userId, amr: r.amr } };
 }
 
 /** After the first code, the user is shown ten recovery codes once, before going on. */

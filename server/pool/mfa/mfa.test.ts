@@ -18,12 +18,12 @@ function step<K extends FlowStep['step']>(r: FlowOutcome | PoolError, k: K): Ext
 }
 
 describeEachDb('second factor (TOTP)', (open) => {
-  async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED') {
+  async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED', factors: ('totp' | 'email')[] = ['totp']) {
     const db = await open();
     let t = START;
     await applySeedIfEmpty(
       db.kysely,
-      parseSeed({ pool: { mfa: { mode } }, users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: PASSWORD }] }),
+      parseSeed({ pool: { mfa: { mode, factors } }, users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: PASSWORD }] }),
       t,
     );
     const mails: string[] = [];
@@ -61,16 +61,16 @@ describeEachDb('second factor (TOTP)', (open) => {
 
     const mfa = step(await signIn(), 'mfa');
     // The enrolment code was used in this time step: replaying it fails.
-    expect(await pool.mfa.answerTotp(mfa, first)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode(mfa, first)).toMatchObject({ error: 'invalid_code' });
     // The next step's code is within the window and new: accepted, once.
     const next = codeAt(setupStep.secret, now() + 30_000);
-    expect(await pool.mfa.answerTotp(mfa, next)).toMatchObject({ done: { amr: ['pwd', 'otp', 'mfa'] } });
-    expect(await pool.mfa.answerTotp(mfa, next)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode(mfa, next)).toMatchObject({ done: { amr: ['pwd', 'otp', 'mfa'] } });
+    expect(await pool.mfa.answerCode(mfa, next)).toMatchObject({ error: 'invalid_code' });
 
     // Codes more than one step away are refused.
     advance(5 * 60_000);
-    expect(await pool.mfa.answerTotp(mfa, codeAt(setupStep.secret, now() - 90_000))).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.mfa.answerTotp(mfa, codeAt(setupStep.secret, now()))).toMatchObject({ done: {} });
+    expect(await pool.mfa.answerCode(mfa, codeAt(setupStep.secret, now() - 90_000))).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode(mfa, codeAt(setupStep.secret, now()))).toMatchObject({ done: {} });
   });
 
   it('wrong codes lock the second factor like wrong passwords lock the first', async () => {
@@ -78,9 +78,9 @@ describeEachDb('second factor (TOTP)', (open) => {
     const s = step(await signIn(), 'mfa-setup');
     step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
     const mfa = step(await signIn(), 'mfa');
-    for (let i = 0; i < 4; i++) expect(await pool.mfa.answerTotp(mfa, '000000')).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.mfa.answerTotp(mfa, '000000')).toMatchObject({ error: 'locked_out' });
-    expect(await pool.mfa.answerTotp(mfa, codeAt(s.secret, now() + 30_000))).toMatchObject({ error: 'locked_out' });
+    for (let i = 0; i < 4; i++) expect(await pool.mfa.answerCode(mfa, '000000')).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode(mfa, '000000')).toMatchObject({ error: 'locked_out' });
+    expect(await pool.mfa.answerCode(mfa, codeAt(s.secret, now() + 30_000))).toMatchObject({ error: 'locked_out' });
   });
 
   it('a recovery code stands in for the app once; the user is told how many remain', async () => {
@@ -100,6 +100,42 @@ describeEachDb('second factor (TOTP)', (open) => {
     expect(mails.at(-1)).toContain('You have 9 recovery codes left.');
     const logged = await db.kysely.selectFrom('events').select(['type', 'user_id']).execute();
     expect(logged).toEqual([{ type: 'recovery_code_used', user_id: s.userId }]);
+  });
+
+  it('e-mail codes: sent for this attempt only, 5 minutes, once; the last method used comes first', async () => {
+    const { pool, signIn, mails, now, advance } = await setup('REQUIRED', ['totp', 'email']);
+    const settle = () => new Promise((done) => setTimeout(done, 20));
+    const lastCode = () => /\b(\d{6})\b/.exec(mails.at(-1) ?? '')?.[1] ?? '';
+
+    // A verified e-mail is already a factor: no enrolment, a code is mailed at once.
+    const first = step(await signIn(), 'mfa');
+    expect(first).toMatchObject({ methods: ['email'], method: 'email', destination: 'a***@e***.com' });
+    await settle();
+    const code1 = lastCode();
+    expect(mails.at(-1)).toContain('finish signing in');
+
+    // A second attempt gets its own code; neither works for the other attempt.
+    const second = step(await signIn(), 'mfa');
+    await settle();
+    const code2 = lastCode();
+    expect(code2).not.toBe(code1);
+    if (code1 !== code2) expect(await pool.mfa.answerCode(second, code1)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode(first, code1)).toEqual({ done: { userId: first.userId, amr: ['pwd', 'otp', 'mfa'] } });
+    expect(await pool.mfa.answerCode(first, code1)).toMatchObject({ error: 'invalid_code' });
+
+    // Expired after 5 minutes.
+    advance(5 * 60_000 + 1);
+    expect(await pool.mfa.answerCode(second, code2)).toMatchObject({ error: expect.stringMatching(/invalid_code|expired_code/) });
+
+    // With an authenticator too, both are offered; the one used last is asked for first.
+    const s: Extract<FlowStep, { step: 'mfa-setup' }> = { step: 'mfa-setup', userId: first.userId, amr: ['pwd'], secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' };
+    step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
+    const both = step(await signIn(), 'mfa');
+    expect(both).toMatchObject({ methods: ['totp', 'email'], method: 'email' });
+    const viaApp = step(await pool.mfa.choose(both, 'totp', 'en'), 'mfa');
+    expect(await pool.mfa.answerCode(viaApp, codeAt(s.secret, now() + 30_000))).toMatchObject({ done: {} });
+    expect(step(await signIn(), 'mfa')).toMatchObject({ method: 'totp' });
+    expect(await pool.mfa.resendEmail('flow-z', viaApp, 'en')).toMatchObject({ error: 'wrong_step' });
   });
 
   it('a password reset never removes the factor', async () => {
