@@ -70,6 +70,14 @@ export function FlowForm({
         const invalid = state.error?.field === f.name;
         const hintId = f.hint ? `${f.name}-hint` : undefined;
         const described = [hintId, invalid ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+        if (f.type === 'checkbox') {
+          return (
+            <div key={f.name} className="mb-4 flex items-center gap-2">
+              <input id={f.name} name={f.name} type="checkbox" defaultChecked={f.defaultValue === 'on'} className="size-5 accent-brand" />
+              <label htmlFor={f.name}>{f.label}</label>
+            </div>
+          );
+        }
         return (
           <div key={f.name} className="mb-4">
             <label htmlFor={f.name} className="block font-medium mb-1">

@@ -1,5 +1,5 @@
 import { Secret, TOTP } from 'otpauth';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { ALICE, expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
 import { expectError, signIn, submit } from './fixtures/pages';
@@ -157,23 +157,24 @@ test.describe('e-mail codes as the second factor', () => {
     mailFoyer = await startFoyer({
       config: (url: string) => {
         const c = testConfig(url);
-        return { ...c, pool: { ...c.pool, mfa: { mode: 'REQUIRED', factors: ['email', 'totp'] } } };
+        return { ...c, pool: { ...c.pool, mfa: { mode: 'REQUIRED', factors: ['email', 'totp'], remember_device_days: 30 } }, users: [...c.users, { ...BOB, email_verified: true }] };
       },
     });
   });
   test.afterAll(async () => mailFoyer?.stop());
 
+  /** The newest sign-in code in the dev outbox (newest first), read over HTTP: no extra tab. */
+  const latestCode = async (context: BrowserContext) => {
+    const html = await (await context.request.get('/en/dev/outbox')).text();
+    const code = /finish signing in to [^<]*? is (\d{6})/.exec(html)?.[1];
+    expect(code, 'a sign-in code in the outbox').toMatch(/^\d{6}$/);
+    return code!;
+  };
+
+
   test('a code mailed for this sign-in finishes it, with no enrolment needed (no JavaScript)', async ({ browser }) => {
     const context = await browser.newContext({ baseURL: mailFoyer.url, javaScriptEnabled: false });
     const page = await context.newPage();
-    const latestCode = async () => {
-      const outbox = await context.newPage();
-      await outbox.goto('/en/dev/outbox');
-      const text = (await outbox.getByTestId('outbox').locator('li').first().textContent()) ?? '';
-      await outbox.close();
-      expect(text).toContain('finish signing in');
-      return /\b(\d{6})\b/.exec(text)![1];
-    };
     await page.goto('/en/demo');
     await page.getByTestId('demo-sign-in').click();
     await signIn(page, ALICE.username, ALICE.password);
@@ -181,12 +182,44 @@ test.describe('e-mail codes as the second factor', () => {
     await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your e-mail');
     await expect(page.getByTestId('dev-outbox-notice')).toBeVisible();
-    const code = await latestCode();
+    const code = await latestCode(context);
     await enterTotp(page, 'mfa-form', code === '000000' ? '111111' : '000000');
     await expectError(page, 'This code is not right.');
     await enterTotp(page, 'mfa-form', code);
     await expect(page).toHaveURL(/\/demo$/);
     await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd","otp","mfa"]');
     await context.close();
+  });
+
+  test('"remember this device" skips the second factor in that browser only', async ({ browser }) => {
+    const signInToDemo = async (page: Page) => {
+      await page.goto('/en/demo');
+      await page.getByTestId('demo-sign-in').click();
+      await signIn(page, BOB.username, BOB.password);
+    };
+    const remembered = await browser.newContext({ baseURL: mailFoyer.url });
+    const page = await remembered.newPage();
+    await signInToDemo(page);
+    await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
+    await expectAccessible(page, 'en', 'code by e-mail, with the remember option');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByLabel('Remember this device for 30 days').check();
+    await enterTotp(page, 'mfa-form', await latestCode(remembered));
+    await expect(page).toHaveURL(/\/demo$/);
+    const device = (await remembered.cookies(mailFoyer.url)).find((c) => c.name === 'foyer.device');
+    expect(device?.httpOnly).toBe(true);
+    await page.getByTestId('demo-sign-out').click();
+    await expect(page).toHaveURL(/signed_out=1/);
+
+    await signInToDemo(page);
+    await expect(page).toHaveURL(/\/demo$/);
+    await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd"]');
+
+    const other = await browser.newContext({ baseURL: mailFoyer.url });
+    const elsewhere = await other.newPage();
+    await signInToDemo(elsewhere);
+    await expect(elsewhere).toHaveURL(/\/en\/mfa\?uid=/);
+    await other.close();
+    await remembered.close();
   });
 });

@@ -7,6 +7,7 @@ import { finishLogin, readInteraction, type InteractionView } from '@/server/oid
 import { STATUS_SIGNAL } from '@/server/http/status-signal';
 import type { FlowOutcome, FlowStep, PoolError, PoolErrorCode } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
+import { keepDeviceToken } from './device-cookie';
 import { requestInfo } from './request';
 
 export type StepName = FlowStep['step'];
@@ -105,6 +106,8 @@ export async function errorState(t: Ctx['t'], e: PoolError, values?: Record<stri
 /** Moves the flow on: saves the next step and shows its page, or finishes the sign-in. */
 export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): Promise<FormState> {
   if ('done' in outcome) {
+    const remember = outcome.done.rememberDevice;
+    if (remember) await keepDeviceToken(ctx.rt.env.publicUrl, remember.token, remember.days);
     const to = await finishLogin(ctx.rt.provider, ctx.headers, ctx.uid, { accountId: outcome.done.userId, amr: outcome.done.amr });
     await ctx.rt.pool.flow.end(ctx.uid);
     if (!to) return errorState(ctx.t, { error: 'session_expired' });

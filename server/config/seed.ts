@@ -33,9 +33,11 @@ export const poolSettingsSchema = z
       .object({
         mode: z.enum(['OFF', 'OPTIONAL', 'REQUIRED']).default('OFF'),
         factors: z.array(z.enum(['totp', 'email'])).min(1).default(['totp']),
+        // 0: never. Otherwise a browser may skip the second factor for this many days.
+        remember_device_days: z.number().int().min(0).max(365).default(0),
       })
       .strict()
-      .default({ mode: 'OFF', factors: ['totp'] }),
+      .default({ mode: 'OFF', factors: ['totp'], remember_device_days: 0 }),
     lockout: z
       .object({
         free_failures: z.number().int().min(1).max(100).default(4),

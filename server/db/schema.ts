@@ -135,6 +135,15 @@ export interface RecoveryCodesTable {
   created_at: number;
 }
 
+export interface RememberedDevicesTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -152,4 +161,5 @@ export interface Database {
   events: EventsTable;
   mfa_factors: MfaFactorsTable;
   recovery_codes: RecoveryCodesTable;
+  remembered_devices: RememberedDevicesTable;
 }

@@ -26,7 +26,9 @@ export type FlowStep =
   | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };
 
 /** What an operation hands back: the next step, or a finished sign-in for the protocol layer. */
-export type FlowOutcome = { next: FlowStep } | { done: { userId: string; amr: string[] } };
+export type FlowOutcome =
+  | { next: FlowStep }
+  | { done: { userId: string; amr: string[]; /** A token for the browser to keep, to skip MFA later. */ rememberDevice?: { token: string; days: number } } };
 
 const FLOW_TTL_MS = 60 * 60_000;
 

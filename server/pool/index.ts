@@ -28,7 +28,8 @@ export type { Claims } from './claims';
 export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret: string; now?: () => number }) {
   const settings = settingsReader(deps.db);
   const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, secret: deps.secret, settings: settings.read, now: deps.now ?? Date.now };
-  const gate = async (r: FlowOutcome | PoolError, locale: string): Promise<FlowOutcome | PoolError> => ('error' in r ? r : requireSecondFactor(ctx, r, locale));
+  const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; device?: string }): Promise<FlowOutcome | PoolError> =>
+    'error' in r ? r : requireSecondFactor(ctx, r, opts);
   return {
     ctx,
     settings: settings.read,
@@ -37,16 +38,18 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
       save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),
       end: (uid: string) => endFlow(ctx, uid),
     },
-    signIn: async (input: Parameters<typeof signInWithPassword>[1]) => gate(await signInWithPassword(ctx, input), input.locale),
+    /** `device`: the remembered-device cookie, if the browser sent one. */
+    signIn: async (input: Parameters<typeof signInWithPassword>[1] & { device?: string }) =>
+      gate(await signInWithPassword(ctx, input), { locale: input.locale, device: input.device }),
     signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
-    confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string, locale = 'en') => gate(await confirmAccount(ctx, step, code), locale),
+    confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string, locale = 'en') => gate(await confirmAccount(ctx, step, code), { locale }),
     resendCode: (uid: string, step: Parameters<typeof resendCode>[2], locale: string) => resendCode(ctx, uid, step, locale),
     forgotPassword: (input: Parameters<typeof forgotPassword>[1]) => forgotPassword(ctx, input),
     resetPassword: (step: Parameters<typeof resetPassword>[1], input: Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
     completeNewPassword: async (step: Parameters<typeof completeNewPassword>[1], input: { password: string }, locale = 'en') =>
-      gate(await completeNewPassword(ctx, step, input), locale),
+      gate(await completeNewPassword(ctx, step, input), { locale }),
     mfa: {
-      answerCode: (step: Parameters<typeof answerMfaCode>[1], code: string) => answerMfaCode(ctx, step, code),
+      answerCode: (step: Parameters<typeof answerMfaCode>[1], code: string, remember = false) => answerMfaCode(ctx, step, code, remember),
       choose: (step: Parameters<typeof chooseMfaMethod>[1], method: Parameters<typeof chooseMfaMethod>[2], locale: string) => chooseMfaMethod(ctx, step, method, locale),
       resendEmail: (uid: string, step: Parameters<typeof resendMfaEmail>[2], locale: string) => resendMfaEmail(ctx, uid, step, locale),
       enrolTotp: (step: Parameters<typeof enrolAndAnswerTotp>[1], code: string) => enrolAndAnswerTotp(ctx, step, code),

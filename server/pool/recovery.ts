@@ -3,6 +3,7 @@ import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome, type FlowStep } from './flow';
 import { clearFailures } from './lockout';
+import { forgetDevices } from './mfa/devices';
 import { notifyLater, sendCode } from './messages';
 import { hashPassword } from './passwords/hash';
 import { checkPassword } from './passwords/policy';
@@ -108,6 +109,7 @@ export async function resetPassword(
   // The code reached the mailbox, which proves it; an unconfirmed user becomes confirmed.
   await verifyEmailOf(ctx, row.id);
   await updateUser(ctx, row.id, { password_hash: await hashPassword(input.password), status: 'CONFIRMED' });
+  await forgetDevices(ctx, row.id);
   await clearFailures(ctx, `user:${row.id}`);
   if (row.email) notifyLater(ctx, row.email, { kind: 'passwordChanged' }, input.locale);
   return { next: { step: 'sign-in' } };

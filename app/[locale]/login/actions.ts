@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { FormState } from '@/components/FlowForm';
 import { input } from '@/server/pool';
+import { readDeviceToken } from '@/app/_lib/device-cookie';
 import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
 
 const schema = z.object({ identifier: input.safeText(254).refine((s) => s.length > 0, 'required'), password: input.password });
@@ -16,7 +17,8 @@ export async function signInAction(_prev: FormState, data: FormData): Promise<Fo
     const issue = parsed.error.issues[0];
     return errorState(ctx.t, { error: issue.message as never, field: String(issue.path[0]) }, values);
   }
-  const outcome = await ctx.rt.pool.signIn({ ...parsed.data, ip: ctx.ip, locale: ctx.locale });
+  const device = await readDeviceToken(ctx.rt.env.publicUrl);
+  const outcome = await ctx.rt.pool.signIn({ ...parsed.data, ip: ctx.ip, locale: ctx.locale, device });
   if ('error' in outcome) return errorState(ctx.t, outcome, values);
   return advance(ctx, outcome);
 }

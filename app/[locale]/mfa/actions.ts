@@ -30,7 +30,8 @@ export async function mfaAction(_prev: FormState, data: FormData): Promise<FormS
     const sent = await ctx.rt.pool.mfa.resendEmail(ctx.uid, ctx.step, ctx.locale);
     return 'error' in sent ? errorState(ctx.t, sent) : { notice: ctx.t('mfaEmail.resent') };
   }
-  return answerWithCode<MfaStep>(data, 'mfa', (pool, step, code) => pool.mfa.answerCode(step, code));
+  const remember = field(data, 'remember') === 'on';
+  return answerWithCode<MfaStep>(data, 'mfa', (pool, step, code) => pool.mfa.answerCode(step, code, remember));
 }
 
 /** Enrolment forced by the pool's policy: the first code proves the app holds the secret. */

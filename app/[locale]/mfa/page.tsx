@@ -11,7 +11,8 @@ import { chooseMethodAction, mfaAction, recoveryCodeAction } from './actions';
 /** The second step: a code by the method the server chose (the last one used), and the others. */
 export default async function MfaPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, step, csrf, showOutbox } = await loadFlowPage(locale, query.uid, 'mfa');
+  const { view, step, csrf, showOutbox, settings } = await loadFlowPage(locale, query.uid, 'mfa');
+  const rememberDays = settings.mfa.remember_device_days;
   const t = await getTranslations({ locale });
   const hidden = { uid: view.uid, csrf, locale };
   const byEmail = step.method === 'email';
@@ -30,7 +31,10 @@ export default async function MfaPage(props: PageProps) {
         testId="mfa-form"
         action={mfaAction}
         hidden={hidden}
-        fields={[{ name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' }]}
+        fields={[
+          { name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' },
+          ...(rememberDays > 0 ? [{ name: 'remember', label: t('mfa.remember', { days: rememberDays }), type: 'checkbox', autoComplete: 'off' }] : []),
+        ]}
         buttons={[
           { label: t('mfa.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
           ...(byEmail ? [{ label: t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }] : []),

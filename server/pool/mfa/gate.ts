@@ -8,6 +8,7 @@ import { consumeCode, issueCode } from '../codes';
 import { maskEmail, type MfaMethod } from '../flow';
 import { codeLimits, hit } from '../rate-limit';
 import { getUserRow, updateUser } from '../users';
+import { isRememberedDevice, rememberDevice as rememberDeviceToken } from './devices';
 import { issueRecoveryCodes, useRecoveryCode } from './recovery-codes';
 import { enrolTotp, hasTotp, newTotpSecret, verifyTotp } from './totp';
 
@@ -17,11 +18,18 @@ type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
  * Every first factor ends here. No sign-in is finished (and so no token issued) before the
  * second factor the pool's policy asks for: proved if the user has one, enrolled if required.
  */
-export async function requireSecondFactor(ctx: PoolContext, outcome: FlowOutcome, locale: string): Promise<FlowOutcome | PoolError> {
+export async function requireSecondFactor(
+  ctx: PoolContext,
+  outcome: FlowOutcome,
+  opts: { locale: string; device?: string },
+): Promise<FlowOutcome | PoolError> {
   if (!('done' in outcome)) return outcome;
   const { userId, amr } = outcome.done;
-  const { mode, factors } = (await ctx.settings()).mfa;
+  const { mode, factors, remember_device_days: rememberDays } = (await ctx.settings()).mfa;
   if (mode === 'OFF' || amr.includes('mfa')) return outcome;
+  // A browser the user chose to remember skips the second factor (the tokens say only `pwd`).
+  if (rememberDays > 0 && (await isRememberedDevice(ctx, userId, opts.device))) return outcome;
+  const { locale } = opts;
   const user = await getUserRow(ctx, userId);
   if (!user) return fail('session_expired');
   const methods: MfaMethod[] = [];
@@ -84,7 +92,7 @@ async function checked(ctx: PoolContext, userId: string, check: () => Promise<bo
 }
 
 /** The code for the method the screen asked for; the method used becomes the user's preferred one. */
-export async function answerMfaCode(ctx: PoolContext, step: Step<'mfa'>, code: string): Promise<FlowOutcome | PoolError> {
+export async function answerMfaCode(ctx: PoolContext, step: Step<'mfa'>, code: string, remember = false): Promise<FlowOutcome | PoolError> {
   const check =
     step.method === 'totp'
       ? () => verifyTotp(ctx, step.userId, code)
@@ -92,7 +100,9 @@ export async function answerMfaCode(ctx: PoolContext, step: Step<'mfa'>, code: s
   const r = await checked(ctx, step.userId, check, [...step.amr, 'otp']);
   if ('error' in r) return r;
   await updateUser(ctx, step.userId, { preferred_mfa: step.method });
-  return { done: { userId: step.userId, amr: r.amr } };
+  const days = (await ctx.settings()).mfa.remember_device_days;
+  const rememberDevice = remember && days > 0 ? { token: await rememberDeviceToken(ctx, step.userId, days), days } : undefined;
+  return { done: { userId: step.userId, amr: r.amr, ...(rememberDevice ? { rememberDevice } : {}) } };
 }
 
 /** After the first code, the user is shown ten recovery codes once, before going on. */

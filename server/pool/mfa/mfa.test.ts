@@ -18,17 +18,17 @@ function step<K extends FlowStep['step']>(r: FlowOutcome | PoolError, k: K): Ext
 }
 
 describeEachDb('second factor (TOTP)', (open) => {
-  async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED', factors: ('totp' | 'email')[] = ['totp']) {
+  async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED', factors: ('totp' | 'email')[] = ['totp'], rememberDays = 0) {
     const db = await open();
     let t = START;
     await applySeedIfEmpty(
       db.kysely,
-      parseSeed({ pool: { mfa: { mode, factors } }, users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: PASSWORD }] }),
+      parseSeed({ pool: { mfa: { mode, factors, remember_device_days: rememberDays } }, users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: PASSWORD }] }),
       t,
     );
     const mails: string[] = [];
     const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async (m) => void mails.push(m.text) }, secret: 'test-secret', now: () => t });
-    const signIn = (password = PASSWORD) => pool.signIn({ identifier: 'alice', password, ip: IP, locale: 'en' });
+    const signIn = (password = PASSWORD, device?: string) => pool.signIn({ identifier: 'alice', password, ip: IP, locale: 'en', device });
     return { db, pool, signIn, mails, advance: (ms: number) => (t += ms), now: () => t };
   }
 
@@ -136,6 +136,35 @@ describeEachDb('second factor (TOTP)', (open) => {
     expect(await pool.mfa.answerCode(viaApp, codeAt(s.secret, now() + 30_000))).toMatchObject({ done: {} });
     expect(step(await signIn(), 'mfa')).toMatchObject({ method: 'totp' });
     expect(await pool.mfa.resendEmail('flow-z', viaApp, 'en')).toMatchObject({ error: 'wrong_step' });
+  });
+
+  it('a remembered browser skips the second factor until it expires or the password changes', async () => {
+    const { pool, signIn, mails, now, advance } = await setup('REQUIRED', ['totp'], 30);
+    const s = step(await signIn(), 'mfa-setup');
+    step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
+    const mfa = step(await signIn(), 'mfa');
+    // Not asked for: no token.
+    expect(await pool.mfa.answerCode(mfa, codeAt(s.secret, now() + 30_000))).toEqual({ done: { userId: s.userId, amr: ['pwd', 'otp', 'mfa'] } });
+    advance(60_000);
+    const answered = await pool.mfa.answerCode(step(await signIn(), 'mfa'), codeAt(s.secret, now()), true);
+    const token = (answered as { done: { rememberDevice?: { token: string; days: number } } }).done.rememberDevice;
+    expect(token?.days).toBe(30);
+
+    expect(await signIn(PASSWORD, token!.token)).toEqual({ done: { userId: s.userId, amr: ['pwd'] } });
+    expect(step(await signIn(PASSWORD, `${token!.token.split('.')[0]}.forged`), 'mfa')).toBeDefined();
+    expect(step(await signIn(PASSWORD, undefined), 'mfa')).toBeDefined();
+    advance(31 * 86_400_000);
+    expect(step(await signIn(PASSWORD, token!.token), 'mfa')).toBeDefined();
+
+    // A fresh token, then a password reset: forgotten.
+    const again = await pool.mfa.answerCode(step(await signIn(), 'mfa'), codeAt(s.secret, now()), true);
+    const fresh = (again as { done: { rememberDevice: { token: string } } }).done.rememberDevice.token;
+    expect(await signIn(PASSWORD, fresh)).toMatchObject({ done: {} });
+    const r = step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'en' }), 'reset-password');
+    await new Promise((done) => setTimeout(done, 20));
+    const code = /\b(\d{6})\b/.exec(mails.at(-1) ?? '')![1];
+    await pool.resetPassword(r, { code, password: `${PASSWORD} renewed`, locale: 'en' });
+    expect(step(await signIn(`${PASSWORD} renewed`, fresh), 'mfa')).toBeDefined();
   });
 
   it('a password reset never removes the factor', async () => {

@@ -1,0 +1,38 @@
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { PoolContext } from '../context';
+
+/**
+ * "Remember this device": a random token the browser keeps in a cookie; its HMAC is stored. A
+ * valid, unexpired token of the same user lets that browser skip the second factor.
+ */
+function digest(ctx: PoolContext, secret: string): string {
+  return createHmac('sha256', ctx.secret).update(`device:${secret}`).digest('base64url');
+}
+
+export async function rememberDevice(ctx: PoolContext, userId: string, days: number): Promise<string> {
+  const id = randomUUID();
+  const secret = randomBytes(32).toString('base64url');
+  const now = ctx.now();
+  await ctx.db
+    .insertInto('remembered_devices')
+    .values({ id, user_id: userId, token_hash: digest(ctx, secret), created_at: now, expires_at: now + days * 86_400_000, last_used_at: null })
+    .execute();
+  return `${id}.${secret}`;
+}
+
+export async function isRememberedDevice(ctx: PoolContext, userId: string, token: string | undefined): Promise<boolean> {
+  const [id, secret] = (token ?? '').split('.');
+  if (!id || !secret || id.length > 64 || secret.length > 128) return false;
+  const row = await ctx.db.selectFrom('remembered_devices').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.user_id !== userId || row.expires_at <= ctx.now()) return false;
+  const expected = Buffer.from(row.token_hash);
+  const given = Buffer.from(digest(ctx, secret));
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
+  await ctx.db.updateTable('remembered_devices').set({ last_used_at: ctx.now() }).where('id', '=', id).execute();
+  return true;
+}
+
+/** A new password forgets every remembered browser: whoever had the old one must prove the second factor again. */
+export async function forgetDevices(ctx: PoolContext, userId: string): Promise<void> {
+  await ctx.db.deleteFrom('remembered_devices').where('user_id', '=', userId).execute();
+}
