@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import { demoSeed, readSeedFile } from './config/seed';
-import { isLoopbackIp, isLoopbackUrl, readEnv, type Env } from './config/env';
+import { isLoopbackIp, isLoopbackUrl, type Env } from './config/env';
 import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer } from './mail/mailer';
@@ -72,5 +72,4 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   };
 }
 
-export { readEnv };
-export { installRuntime, runtime } from './runtime-handle';
+export { installRuntime } from './runtime-handle';

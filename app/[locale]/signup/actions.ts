@@ -28,8 +28,8 @@ export async function signUpAction(_prev: FormState, data: FormData): Promise<Fo
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const code = issue.code === 'invalid_type' || issue.message.startsWith('Invalid') ? 'invalid_input' : issue.message;
-    return errorState(ctx.t, { error: code as never, field: String(issue.path[0]) }, values);
+    // errorState turns a message that is not one of ours (zod's own) into invalid_input.
+    return errorState(ctx.t, { error: issue.message as never, field: String(issue.path[0]) }, values);
   }
   const d = parsed.data as Record<string, string | undefined>;
   const attributes = Object.fromEntries(profileFields.flatMap((f) => (d[f] ? [[f, d[f]!]] : [])));
