@@ -27,10 +27,9 @@ function leaves(tree: Tree, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-/** Names of the top-level ICU arguments: `{min}` → min, `{seconds, plural, ...}` → seconds. Honours ICU apostrophe quoting. */
+/** Names of the ICU arguments, also inside branches: `{min}` → min, `{seconds, plural, ...}` → seconds. Honours ICU apostrophe quoting. */
 function argumentNames(message: string): Set<string> {
   const names = new Set<string>();
-  let depth = 0;
   for (let i = 0; i < message.length; i++) {
     const ch = message[i];
     if (ch === "'") {
@@ -45,13 +44,9 @@ function argumentNames(message: string): Set<string> {
       continue;
     }
     if (ch === '{') {
-      if (depth === 0) {
-        const match = /^\s*([^\s,{}]+)\s*[,}]/.exec(message.slice(i + 1));
-        if (match) names.add(match[1]);
-      }
-      depth++;
-    } else if (ch === '}') {
-      depth = Math.max(0, depth - 1);
+      // Arguments also sit inside select and plural branches ("other {… {pool} …}").
+      const match = /^\s*([A-Za-z_][\w:-]*)\s*[,}]/.exec(message.slice(i + 1));
+      if (match) names.add(match[1]);
     }
   }
   return names;

@@ -8,6 +8,7 @@ import { createProvider, signingKeys, sweepExpired, userinfoHandler } from './oi
 import { createPool, type Pool } from './pool';
 import { applySeedIfEmpty } from './pool/seed';
 import { ensureSecret } from './pool/secrets';
+import { ensureAccountClient } from './pool/account/client';
 
 /**
  * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
@@ -47,6 +48,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
   const pool = createPool({ db: db.kysely, mailer, secret });
   if (!env.configPath) await followPublicUrl(pool, seed);
+  await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const keys = await signingKeys(db.kysely);
   const cookieKeys = [await ensureSecret(db.kysely, 'cookie-key')];
   const provider = await createProvider({ issuer: env.publicUrl, db: db.kysely, pool, keys, cookieKeys, renderPage });

@@ -17,6 +17,9 @@ export default async function Home(props: PageProps) {
       </a>
       <ul className="flex flex-col gap-2 text-sm">
         <li>
+          <TextLink href={`/${locale}/account`} testId="account-link">{t('account.manage')}</TextLink>
+        </li>
+        <li>
           <TextLink href="/.well-known/openid-configuration">{t('home.discovery')}</TextLink>
         </li>
         {rt.outboxVisibleTo((await requestInfo()).ip) ? (

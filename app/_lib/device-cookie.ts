@@ -18,3 +18,10 @@ export async function keepDeviceToken(publicUrl: string, token: string, days: nu
     maxAge: days * 86_400,
   });
 }
+
+/** A short name for a browser from its User-Agent ("Firefox on Windows"), for the device list. */
+export function browserLabel(userAgent: string): string {
+  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox' : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : null;
+  const os = /Windows/.test(userAgent) ? 'Windows' : /Android/.test(userAgent) ? 'Android' : /iPhone|iPad/.test(userAgent) ? 'iOS' : /Mac OS X/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : null;
+  return [browser, os].filter(Boolean).join(' · ');
+}

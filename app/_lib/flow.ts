@@ -7,7 +7,8 @@ import { finishLogin, readInteraction, type InteractionView } from '@/server/oid
 import { STATUS_SIGNAL } from '@/server/http/status-signal';
 import type { FlowOutcome, FlowStep, PoolError, PoolErrorCode } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
-import { keepDeviceToken } from './device-cookie';
+import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
+import { browserLabel, keepDeviceToken } from './device-cookie';
 import { requestInfo } from './request';
 
 export type StepName = FlowStep['step'];
@@ -42,11 +43,13 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
   const step = await rt.pool.flow.current(uid);
   if (wants !== 'first' && step.step !== wants) redirect(flowHref(locale, pageForStep[step.step], uid));
   const client = await rt.pool.clients.find(view.clientId);
+  // The account pages are our own app: their name is translated like the rest of the screen.
+  const appName = view.clientId === ACCOUNT_CLIENT_ID ? (await getTranslations({ locale: isLocale(locale) ? locale : 'en' }))('account.appName') : (client?.client_name ?? view.clientId);
   return {
     rt,
     view,
     step: step as Extract<FlowStep, { step: K }>,
-    appName: client?.client_name ?? view.clientId,
+    appName,
     csrf: req.csrf,
     settings: await rt.pool.settings(),
     /** Mail is not really sent and this client may read the dev outbox. */
@@ -107,7 +110,11 @@ export async function errorState(t: Ctx['t'], e: PoolError, values?: Record<stri
 export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): Promise<FormState> {
   if ('done' in outcome) {
     const remember = outcome.done.rememberDevice;
-    if (remember) await keepDeviceToken(ctx.rt.env.publicUrl, remember.token, remember.days);
+    if (remember) {
+      await keepDeviceToken(ctx.rt.env.publicUrl, remember.token, remember.days);
+      const label = browserLabel(ctx.headers['user-agent'] ?? '');
+      if (label) await ctx.rt.pool.account.labelDevice(remember.token, label);
+    }
     const to = await finishLogin(ctx.rt.provider, ctx.headers, ctx.uid, { accountId: outcome.done.userId, amr: outcome.done.amr });
     await ctx.rt.pool.flow.end(ctx.uid);
     if (!to) return errorState(ctx.t, { error: 'session_expired' });

@@ -91,6 +91,9 @@ describe('client metadata that would only fail at sign-in time is refused at sta
   it('grant types without the authorization code', () => {
     expect(withClient({ grant_types: ['refresh_token'] })).toThrow(/clients\.0\.grant_types/);
   });
+  it('the client id the account pages use', () => {
+    expect(withClient({ client_id: 'foyer-account' })).toThrow(/clients\.0\.client_id.*reserved/);
+  });
   it('duplicate group names', () => {
     expect(() => parseSeed({ groups: [{ name: 'a' }, { name: 'a' }] })).toThrow(/groups\.1\.name/);
   });

@@ -38,6 +38,11 @@ export const poolSettingsSchema = z
       })
       .strict()
       .default({ mode: 'OFF', factors: ['totp'], remember_device_days: 0 }),
+    // Account self-service: sensitive changes need a sign-in at most this old.
+    account: z
+      .object({ reauth_after_seconds: z.number().int().min(1).max(86400).default(300) })
+      .strict()
+      .default({ reauth_after_seconds: 300 }),
     lockout: z
       .object({
         free_failures: z.number().int().min(1).max(100).default(4),
@@ -127,6 +132,7 @@ export const seedSchema = z
     const clientIds = new Set<string>();
     seed.clients.forEach((c, i) => {
       if (clientIds.has(c.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'duplicate client_id' });
+      if (c.client_id === 'foyer-account') ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'foyer-account is reserved for the account pages' });
       clientIds.add(c.client_id);
     });
     const usernames = new Set<string>();

@@ -9,6 +9,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** The PostgreSQL schema in use, when not the default one. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export function connectPostgres(connectionString: string, options: { searchPath?
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', ...(options.searchPath ? { schema: options.searchPath } : {}), close: () => kysely.destroy() };
 }
 
 export function connect(opts: { databaseUrl?: string; dataDir: string }): Db {

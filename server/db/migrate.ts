@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_mfa';
 import * as m003 from './migrations/003_recovery_codes';
 import * as m004 from './migrations/004_preferred_mfa';
 import * as m005 from './migrations/005_remembered_devices';
+import * as m007 from './migrations/007_account';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
@@ -14,9 +15,15 @@ export async function migrate(db: Db): Promise<void> {
     '003_recovery_codes': { up: (k) => m003.up(k) },
     '004_preferred_mfa': { up: (k) => m004.up(k) },
     '005_remembered_devices': { up: (k) => m005.up(k) },
+    '007_account': { up: (k) => m007.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
-  const { error, results } = await new Migrator({ db: db.kysely, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({
+    db: db.kysely,
+    provider,
+    // Its bookkeeping tables go in our schema too, so several Foyer schemas can share one database.
+    ...(db.schema ? { migrationTableSchema: db.schema } : {}),
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Database migration ${failed} failed: ${(error as Error).message ?? error}`);

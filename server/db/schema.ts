@@ -52,6 +52,7 @@ export interface OidcArtifactsTable {
   uid: string | null;
   expires_at: number | null;
   consumed_at: number | null;
+  account_id: string | null;
 }
 
 export interface ClientsTable {
@@ -121,7 +122,8 @@ export interface EventsTable {
 export interface MfaFactorsTable {
   id: string;
   user_id: string;
-  kind: 'totp';
+  /** `email`: the user turned on e-mail codes (in an OPTIONAL pool); its secret is empty. */
+  kind: 'totp' | 'email';
   secret: string;
   last_used_step: number | null;
   created_at: number;
@@ -142,6 +144,21 @@ export interface RememberedDevicesTable {
   created_at: number;
   expires_at: number;
   last_used_at: number | null;
+  label: string | null;
+}
+
+export interface AccountSessionsTable {
+  id: string;
+  user_id: string;
+  grant_id: string;
+  id_token: string;
+  auth_time: number;
+  amr: string; // JSON array
+  reveal: string | null;
+  pending_email: string | null;
+  pending_totp: string | null;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface Database {
@@ -162,4 +179,5 @@ export interface Database {
   mfa_factors: MfaFactorsTable;
   recovery_codes: RecoveryCodesTable;
   remembered_devices: RememberedDevicesTable;
+  account_sessions: AccountSessionsTable;
 }

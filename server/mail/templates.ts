@@ -12,7 +12,13 @@ export type MailTemplate =
   | { kind: 'passwordChanged' }
   | { kind: 'accountExists' }
   | { kind: 'recoveryCodeUsed'; remaining: number }
-  | { kind: 'mfaEmailCode'; code: string; minutes: number };
+  | { kind: 'mfaEmailCode'; code: string; minutes: number }
+  | { kind: 'changeEmailCode'; code: string; minutes: number }
+  | { kind: 'emailChanged'; destination: string }
+  | { kind: 'securityChange'; change: SecurityChange };
+
+/** Changes to how an account signs in, each announced to its owner by e-mail. */
+export type SecurityChange = 'totp_added' | 'totp_removed' | 'email_codes_on' | 'email_codes_off' | 'recovery_codes' | 'session_revoked' | 'device_forgotten';
 
 /** E-mails are written from the same typed catalogues as the screens. */
 export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string): OutgoingMail {

@@ -30,6 +30,7 @@ export function adapterFactory(db: Kysely<Database>, now: () => number = Date.no
         grant_id: payload.grantId ?? null,
         user_code: payload.userCode ?? null,
         uid: payload.uid ?? null,
+        account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
         expires_at: expiresIn ? now() + expiresIn * 1000 : null,
         consumed_at: null,
       };

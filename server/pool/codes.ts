@@ -2,7 +2,7 @@ import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { PoolContext } from './context';
 
 /** `mfa_email:<attempt>` binds a second-factor code to one sign-in attempt. */
-export type CodePurpose = 'confirm_sign_up' | 'reset_password' | `mfa_email:${string}`;
+export type CodePurpose = 'confirm_sign_up' | 'reset_password' | `mfa_email:${string}` | `change_email:${string}`;
 export const CODE_TTL_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 5;
 

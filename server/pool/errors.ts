@@ -26,6 +26,12 @@ export type PoolErrorCode =
   | 'no_destination'
   | 'session_expired'
   | 'wrong_step'
+  | 'wrong_password'
+  | 'password_unchanged'
+  | 'email_unchanged'
+  | 'setup_expired'
+  | 'last_factor'
+  | 'not_found'
   | 'csrf';
 
 export interface PoolError {

@@ -18,6 +18,13 @@ import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaEmail } from './mfa/gate';
 import { totpUri } from './mfa/totp';
 import { getUserRow, toUser } from './users';
+import { confirmEmailChange, startEmailChange } from './account/email';
+import { announce, setEmailCodes, confirmTotpSetup, regenerateRecoveryCodes, removeTotp, securityOverview, startTotpSetup } from './account/factors';
+import { changePassword } from './account/password';
+import { createAccountSession, endAccountSession, findAccountSession, setPendingEmail, setReveal, takeReveal } from './account/sessions';
+import { listSignIns, revokeOtherSignIns, revokeSignIn } from './account/sign-ins';
+import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
+import { seal, unseal } from './mfa/seal';
 
 export type { FlowStep, FlowOutcome } from './flow';
 export type { PoolError, PoolErrorCode } from './errors';
@@ -56,6 +63,44 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
       answerRecoveryCode: (step: Parameters<typeof answerRecoveryCode>[1], code: string, locale: string) => answerRecoveryCode(ctx, step, code, locale),
       acknowledgeRecoveryCodes,
       totpUri: async (secret: string, account: string) => totpUri(secret, account, (await settings.read()).name),
+    },
+    /** Self-service for a signed-in user (the account pages); every call names the user it acts for. */
+    account: {
+      sessions: {
+        create: (s: Parameters<typeof createAccountSession>[1]) => createAccountSession(ctx, s),
+        find: (token: string | undefined) => findAccountSession(ctx, token),
+        end: (id: string) => endAccountSession(ctx, id),
+        setPendingEmail: (id: string, email: string | null) => setPendingEmail(ctx, id, email),
+        /** Something to show once on the next page, sealed at rest. */
+        reveal: (id: string, value: string) => setReveal(ctx, id, seal(ctx.secret, value)),
+        takeReveal: async (id: string) => {
+          const sealed = await takeReveal(ctx, id);
+          return sealed ? unseal(ctx.secret, sealed) : null;
+        },
+      },
+      changePassword: (userId: string, input: Parameters<typeof changePassword>[2]) => changePassword(ctx, userId, input),
+      startEmailChange: (userId: string, input: Parameters<typeof startEmailChange>[2]) => startEmailChange(ctx, userId, input),
+      confirmEmailChange: (userId: string, input: Parameters<typeof confirmEmailChange>[2]) => confirmEmailChange(ctx, userId, input),
+      security: (userId: string) => securityOverview(ctx, userId),
+      startTotpSetup: (userId: string, session: { id: string; pendingTotp: string | null }) => startTotpSetup(ctx, userId, session.id, session.pendingTotp),
+      confirmTotpSetup: (userId: string, input: Parameters<typeof confirmTotpSetup>[2]) => confirmTotpSetup(ctx, userId, input),
+      removeTotp: (userId: string, locale: string) => removeTotp(ctx, userId, locale),
+      setEmailCodes: (userId: string, on: boolean, locale: string) => setEmailCodes(ctx, userId, on, locale),
+      regenerateRecoveryCodes: (userId: string, locale: string) => regenerateRecoveryCodes(ctx, userId, locale),
+      devices: (userId: string) => listDevices(ctx, userId),
+      forgetDevice: async (userId: string, id: string | 'all', locale: string) => {
+        const done = await forgetDevice(ctx, userId, id);
+        if (done) announce(ctx, (await getUserRow(ctx, userId))?.email, 'device_forgotten', locale);
+        return done;
+      },
+      labelDevice: (token: string, label: string) => labelDevice(ctx, token, label),
+      signIns: (userId: string, currentGrantId: string) => listSignIns(ctx, userId, currentGrantId),
+      revokeSignIn: async (userId: string, sessionId: string, locale: string) => {
+        const done = await revokeSignIn(ctx, userId, sessionId);
+        if (done) announce(ctx, (await getUserRow(ctx, userId))?.email, 'session_revoked', locale);
+        return done;
+      },
+      revokeOtherSignIns: (userId: string, keepGrantId: string) => revokeOtherSignIns(ctx, userId, keepGrantId),
     },
     users: {
       get: async (id: string) => {

@@ -1,11 +1,11 @@
 import { renderMail, type MailTemplate } from '../mail/templates';
-import { CODE_TTL_MS, issueCode, type CodePurpose } from './codes';
+import { CODE_TTL_MS, issueCode } from './codes';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { codeLimits, hit } from './rate-limit';
 import type { UserRow } from './users';
 
-const templates: Record<CodePurpose, 'confirmSignUp' | 'resetPassword'> = {
+const templates: Record<'confirm_sign_up' | 'reset_password', 'confirmSignUp' | 'resetPassword'> = {
   confirm_sign_up: 'confirmSignUp',
   reset_password: 'resetPassword',
 };
@@ -18,7 +18,7 @@ const templates: Record<CodePurpose, 'confirmSignUp' | 'resetPassword'> = {
 export async function sendCode(
   ctx: PoolContext,
   user: Pick<UserRow, 'id' | 'email'>,
-  purpose: CodePurpose,
+  purpose: keyof typeof templates,
   locale: string,
 ): Promise<{ sent: true } | PoolError> {
   if (!user.email) return fail('no_destination');

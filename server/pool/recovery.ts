@@ -12,7 +12,7 @@ import { findUserRowByAlias, getUserRow, updateUser } from './users';
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
 
-async function policyProblem(ctx: PoolContext, password: string, user: { username?: string; email?: string | null }) {
+export async function policyProblem(ctx: PoolContext, password: string, user: { username?: string; email?: string | null }) {
   const problem = checkPassword(password, (await ctx.settings()).password_policy, {
     username: user?.username,
     email: user?.email ?? undefined,

@@ -39,6 +39,9 @@ export default async function DemoPage(props: PageProps) {
           <ClaimsTable testId="id-token-claims" claims={claims} labels={{ claim: t('demo.claim'), value: t('demo.value') }} />
           <h2 className="text-lg font-semibold mt-6 mb-2">{t('demo.userinfo')}</h2>
           <ClaimsTable testId="userinfo-claims" claims={userinfo ?? {}} labels={{ claim: t('demo.claim'), value: t('demo.value') }} />
+          <p className="mt-6">
+            <TextLink href={`/${locale}/account`} testId="manage-account">{t('account.manage')}</TextLink>
+          </p>
           <form method="post" action="/api/demo/logout" className="mt-6">
             <input type="hidden" name="lang" value={locale} />
             <button type="submit" data-testid="demo-sign-out" className="w-full border-2 border-line rounded-theme px-4 py-2.5 font-semibold">

@@ -5,7 +5,8 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 
 const known = [
   'invalid_request', 'invalid_client', 'invalid_redirect_uri', 'unauthorized_client', 'unsupported_response_type',
-  'invalid_scope', 'access_denied', 'session_not_found', 'invalid_grant', 'not_found', 'request_too_large', 'server_error',
+  'invalid_scope', 'access_denied', 'session_not_found', 'invalid_grant', 'not_found', 'request_too_large', 'server_error', 'session_expired',
+  'login_required',
 ] as const;
 
 /** Our error page: also what the protocol engine shows for a bad client or redirect URI. */

@@ -36,3 +36,37 @@ export async function isRememberedDevice(ctx: PoolContext, userId: string, token
 export async function forgetDevices(ctx: PoolContext, userId: string): Promise<void> {
   await ctx.db.deleteFrom('remembered_devices').where('user_id', '=', userId).execute();
 }
+
+export interface RememberedDevice {
+  id: string;
+  label: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number;
+}
+
+export async function listDevices(ctx: PoolContext, userId: string): Promise<RememberedDevice[]> {
+  const rows = await ctx.db
+    .selectFrom('remembered_devices')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', ctx.now())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at, expiresAt: r.expires_at }));
+}
+
+/** Only the user's own device can be forgotten; `all` forgets every one. */
+export async function forgetDevice(ctx: PoolContext, userId: string, id: string | 'all'): Promise<boolean> {
+  let q = ctx.db.deleteFrom('remembered_devices').where('user_id', '=', userId);
+  if (id !== 'all') q = q.where('id', '=', id);
+  const done = await q.executeTakeFirst();
+  return Number(done.numDeletedRows) > 0;
+}
+
+/** A name the user can recognise the browser by, from its User-Agent, set when it is remembered. */
+export async function labelDevice(ctx: PoolContext, token: string, label: string): Promise<void> {
+  const id = token.split('.')[0];
+  if (!id) return;
+  await ctx.db.updateTable('remembered_devices').set({ label: label.slice(0, 80) }).where('id', '=', id).execute();
+}

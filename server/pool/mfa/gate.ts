@@ -11,6 +11,7 @@ import { getUserRow, updateUser } from '../users';
 import { isRememberedDevice, rememberDevice as rememberDeviceToken } from './devices';
 import { issueRecoveryCodes, useRecoveryCode } from './recovery-codes';
 import { enrolTotp, hasTotp, newTotpSecret, verifyTotp } from './totp';
+import { hasEmailFactor } from './email-factor';
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
 
@@ -34,8 +35,11 @@ export async function requireSecondFactor(
   if (!user) return fail('session_expired');
   const methods: MfaMethod[] = [];
   if (factors.includes('totp') && (await hasTotp(ctx, userId))) methods.push('totp');
-  // A verified e-mail is a factor the user already has: nothing to enrol.
-  if (factors.includes('email') && user.email && user.email_verified === 1) methods.push('email');
+  // A verified e-mail is a factor the user already has: required pools use it without enrolment,
+  // optional ones once the user turned it on.
+  if (factors.includes('email') && user.email && user.email_verified === 1 && (mode === 'REQUIRED' || (await hasEmailFactor(ctx, userId)))) {
+    methods.push('email');
+  }
   if (methods.length > 0) {
     const preferred = methods.find((m) => m === user.preferred_mfa) ?? methods[0];
     const step: Step<'mfa'> = { step: 'mfa', userId, amr, methods, method: preferred, attempt: randomUUID(), destination: user.email ? maskEmail(user.email) : null };

@@ -42,6 +42,10 @@ export async function useRecoveryCode(ctx: PoolContext, userId: string, input: s
     .where('used_at', 'is', null)
     .executeTakeFirst();
   if (Number(used.numUpdatedRows) !== 1) return null;
+  return recoveryCodesLeft(ctx, userId);
+}
+
+export async function recoveryCodesLeft(ctx: PoolContext, userId: string): Promise<number> {
   const left = await ctx.db
     .selectFrom('recovery_codes')
     .select((eb) => eb.fn.countAll<number>().as('n'))

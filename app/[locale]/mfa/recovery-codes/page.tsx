@@ -1,31 +1,19 @@
 import { getTranslations } from 'next-intl/server';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
+import { RecoveryCodeList } from '@/components/RecoveryCodeList';
 import { loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { recoveryCodesSavedAction } from '../actions';
 
-/** Shown once, right after enrolment: ten single-use codes, as a list and as a file to keep. */
+/** Shown once, right after enrolment, before the sign-in goes on. */
 export default async function RecoveryCodesPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   const { view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'recovery-codes');
   const t = await getTranslations({ locale });
-  const file = [t('recoveryCodes.fileHeader', { pool: settings.name }), '', ...step.codes, ''].join('\n');
   return (
     <PageFrame locale={locale} path="/mfa/recovery-codes" query={{ uid: view.uid }} heading={t('recoveryCodes.title')} subheading={t('recoveryCodes.explain')}>
-      <ol dir="ltr" className="grid grid-cols-2 gap-2 font-mono text-lg mb-4" data-testid="recovery-codes">
-        {step.codes.map((c) => (
-          <li key={c}>{c}</li>
-        ))}
-      </ol>
-      <a
-        href={`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`}
-        download="recovery-codes.txt"
-        className="text-brand underline"
-        data-testid="download-recovery-codes"
-      >
-        {t('recoveryCodes.download')}
-      </a>
+      <RecoveryCodeList locale={locale} codes={step.codes} poolName={settings.name} />
       <FlowForm
         testId="recovery-codes-form"
         action={recoveryCodesSavedAction}

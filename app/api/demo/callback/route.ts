@@ -1,17 +1,13 @@
 import * as oidc from 'openid-client';
 import { NextResponse, type NextRequest } from 'next/server';
 import { isLocale } from '@/i18n/locales';
+import { packCookie, unpackCookie } from '@/app/_lib/relying-party';
 import { cookieOptions, demoConfig, sessionCookie, txCookie } from '../rp';
 
 /** Finishes the round trip: checks state, PKCE and nonce, exchanges the code, keeps the tokens. */
 export async function GET(request: NextRequest) {
   const rp = await demoConfig();
-  let tx: { verifier: string; state: string; nonce: string; locale: string } | undefined;
-  try {
-    tx = JSON.parse(Buffer.from(request.cookies.get(txCookie)?.value ?? '', 'base64url').toString());
-  } catch {
-    tx = undefined;
-  }
+  const tx = unpackCookie<{ verifier: string; state: string; nonce: string; locale: string }>(request.cookies.get(txCookie)?.value, (v) => typeof v.verifier === 'string');
   const locale = tx && isLocale(tx.locale) ? tx.locale : 'en';
   const back = (q: string) => NextResponse.redirect(new URL(`/${locale}/demo${q}`, rp?.base ?? request.url), 303);
   if (!rp || !tx) return back('?error=no_transaction');
@@ -25,7 +21,7 @@ export async function GET(request: NextRequest) {
       idTokenExpected: true,
     });
     res = back('');
-    res.cookies.set(sessionCookie, Buffer.from(JSON.stringify({ id_token: tokens.id_token, access_token: tokens.access_token })).toString('base64url'), {
+    res.cookies.set(sessionCookie, packCookie({ id_token: tokens.id_token, access_token: tokens.access_token }), {
       ...(await cookieOptions()),
       maxAge: 3600,
     });

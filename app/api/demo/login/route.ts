@@ -1,6 +1,6 @@
-import * as oidc from 'openid-client';
 import { NextResponse, type NextRequest } from 'next/server';
 import { isLocale } from '@/i18n/locales';
+import { authorizationRequest, packCookie } from '@/app/_lib/relying-party';
 import { cookieOptions, demoConfig, txCookie } from '../rp';
 
 /** Starts the round trip: code flow with PKCE S256, state and nonce. */
@@ -9,21 +9,10 @@ export async function GET(request: NextRequest) {
   const lang = request.nextUrl.searchParams.get('lang');
   const locale = isLocale(lang) ? lang : 'en';
   if (!rp) return NextResponse.redirect(new URL(`/${locale}/demo?error=not_configured`, request.url), 303);
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const params: Record<string, string> = {
-    redirect_uri: `${rp.base}/api/demo/callback`,
-    scope: 'openid email phone profile',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ui_locales: locale,
-  };
-  if (request.nextUrl.searchParams.get('screen') === 'signup') params.screen = 'signup';
-  const res = NextResponse.redirect(oidc.buildAuthorizationUrl(rp.config, params), 303);
-  res.cookies.set(txCookie, Buffer.from(JSON.stringify({ verifier, state, nonce, locale })).toString('base64url'), {
+  const signup = request.nextUrl.searchParams.get('screen') === 'signup';
+  const { url, tx } = await authorizationRequest(rp, '/api/demo/callback', locale, signup ? { screen: 'signup' } : {});
+  const res = NextResponse.redirect(url, 303);
+  res.cookies.set(txCookie, packCookie({ ...tx, locale }), {
     ...(await cookieOptions('/api/demo')),
     maxAge: 3600,
   });

@@ -1,0 +1,84 @@
+'use server';
+
+import * as oidc from 'openid-client';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import type { FormState } from '@/components/FlowForm';
+import { accountAction, accountCookieName, isAccountCtx, type AccountCtx } from '@/app/_lib/account';
+import { errorState, field } from '@/app/_lib/flow';
+import { relyingParty } from '@/app/_lib/relying-party';
+import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
+
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Runs a change for the signed-in user, then shows the account page with a notice. */
+async function change(
+  data: FormData,
+  opts: { recent?: string },
+  run: (ctx: AccountCtx) => Promise<string | { error: FormState }>,
+): Promise<FormState> {
+  const ctx = await accountAction(data, opts);
+  if (!isAccountCtx(ctx)) return ctx;
+  const outcome = await run(ctx);
+  if (typeof outcome !== 'string') return outcome.error;
+  redirect(outcome.startsWith('/') ? outcome : `/${ctx.locale}/account?notice=${outcome}`);
+}
+
+export async function signOutAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, {}, async (ctx) => {
+    await ctx.rt.pool.account.sessions.end(ctx.session.id);
+    (await cookies()).delete(accountCookieName(ctx.rt.env.publicUrl));
+    const rp = await relyingParty(ACCOUNT_CLIENT_ID);
+    if (!rp) return `/${ctx.locale}/logout/done`;
+    // With the ID token as hint the pool signs the browser out without asking again.
+    const url = oidc.buildEndSessionUrl(rp.config, {
+      id_token_hint: ctx.session.idToken,
+      post_logout_redirect_uri: `${rp.base}/api/account/signed-out`,
+      state: ctx.locale,
+    });
+    return `${url.pathname}${url.search}`;
+  });
+}
+
+export async function revokeSignInAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, {}, async (ctx) => {
+    const id = field(data, 'id');
+    if (!ID.test(id) || !(await ctx.rt.pool.account.revokeSignIn(ctx.session.userId, id, ctx.locale))) {
+      return { error: await errorState(ctx.t, { error: 'not_found' }) };
+    }
+    return 'session_revoked';
+  });
+}
+
+export async function forgetDeviceAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, {}, async (ctx) => {
+    const id = field(data, 'id');
+    if ((id !== 'all' && !ID.test(id)) || !(await ctx.rt.pool.account.forgetDevice(ctx.session.userId, id, ctx.locale))) {
+      return { error: await errorState(ctx.t, { error: 'not_found' }) };
+    }
+    return 'device_forgotten';
+  });
+}
+
+export async function removeTotpAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, { recent: '' }, async (ctx) => {
+    const done = await ctx.rt.pool.account.removeTotp(ctx.session.userId, ctx.locale);
+    return 'error' in done ? { error: await errorState(ctx.t, done) } : 'totp_removed';
+  });
+}
+
+export async function regenerateCodesAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, { recent: '' }, async (ctx) => {
+    const codes = await ctx.rt.pool.account.regenerateRecoveryCodes(ctx.session.userId, ctx.locale);
+    await ctx.rt.pool.account.sessions.reveal(ctx.session.id, JSON.stringify(codes));
+    return `/${ctx.locale}/account/recovery-codes`;
+  });
+}
+
+export async function emailCodesAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, { recent: '' }, async (ctx) => {
+    const on = field(data, 'on') === '1';
+    const done = await ctx.rt.pool.account.setEmailCodes(ctx.session.userId, on, ctx.locale);
+    return 'error' in done ? { error: await errorState(ctx.t, done) } : on ? 'email_codes_on' : 'email_codes_off';
+  });
+}

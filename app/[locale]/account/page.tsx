@@ -1,0 +1,124 @@
+import { getFormatter, getTranslations } from 'next-intl/server';
+import { Alert } from '@/components/Alert';
+import { FlowForm } from '@/components/FlowForm';
+import { PageFrame } from '@/components/PageFrame';
+import { SubSection } from '@/components/SubSection';
+import { TextLink } from '@/components/TextLink';
+import { loadAccountPage } from '@/app/_lib/account';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
+import { emailCodesAction, forgetDeviceAction, regenerateCodesAction, removeTotpAction, revokeSignInAction, signOutAction } from './actions';
+
+/** The signed-in user's own page: profile, password, second factors, devices and sessions. */
+export default async function AccountPage(props: PageProps) {
+  const { locale, query } = await pageInput(props);
+  const { rt, session, user, hidden } = await loadAccountPage(locale, '');
+  const t = await getTranslations({ locale });
+  const format = await getFormatter({ locale });
+  const when = (ms: number) => format.dateTime(new Date(ms), { dateStyle: 'medium', timeStyle: 'short' });
+  const settings = await rt.pool.settings();
+  const security = await rt.pool.account.security(user.id);
+  const devices = await rt.pool.account.devices(user.id);
+  const signIns = await rt.pool.account.signIns(user.id, session.grantId);
+  const appName = async (clientId: string) =>
+    clientId === ACCOUNT_CLIENT_ID ? t('account.appName') : ((await rt.pool.clients.find(clientId))?.client_name ?? clientId);
+  const signInRows = await Promise.all(signIns.map(async (s) => ({ ...s, apps: (await Promise.all(s.clients.map(appName))).join(', ') })));
+  const notice = query.notice && t.has(`account.notices.${query.notice}` as never) ? t(`account.notices.${query.notice}` as never) : null;
+  const row = 'flex items-center justify-between gap-3 py-2 border-b border-line last:border-b-0';
+  return (
+    <PageFrame locale={locale} path="/account" heading={t('account.title')} subheading={t('account.signedInAs', { name: user.username })}>
+      {notice ? <Alert tone="notice">{notice}</Alert> : null}
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 mb-2" data-testid="profile">
+        <dt className="text-muted">{t('account.username')}</dt>
+        <dd dir="auto">{user.username}</dd>
+        <dt className="text-muted">{t('account.email')}</dt>
+        <dd dir="ltr" className="text-start" data-testid="profile-email">
+          {user.email ?? t('account.none')} {user.email && !user.emailVerified ? `(${t('account.unverified')})` : ''}
+        </dd>
+        <dt className="text-muted">{t('account.phone')}</dt>
+        <dd dir="ltr" className="text-start">{user.phoneNumber ?? t('account.none')}</dd>
+      </dl>
+      <ul className="flex flex-col gap-1 text-sm mb-2">
+        <li><TextLink href={`/${locale}/account/email`}>{t('account.changeEmail')}</TextLink></li>
+        <li><TextLink href={`/${locale}/account/password`}>{t('account.changePassword')}</TextLink></li>
+      </ul>
+
+      {security.mode !== 'OFF' ? (
+        <SubSection id="mfa-heading" heading={t('account.mfa.heading')}>
+          <p className="text-sm text-muted mb-2">{security.mode === 'REQUIRED' ? t('account.mfa.required') : t('account.mfa.optional')}</p>
+          <ul data-testid="factors">
+            {security.allowed.includes('totp') ? (
+              <li className={row} data-testid="factor-totp">
+                <span>{t('account.mfa.totp')}: {security.totp ? t('account.mfa.on') : t('account.mfa.off')}</span>
+                {security.totp ? (
+                  <FlowForm testId="remove-totp-form" action={removeTotpAction} hidden={hidden} fields={[]} buttons={[{ label: t('account.mfa.remove'), variant: 'secondary', testId: 'remove-totp' }]} />
+                ) : (
+                  <TextLink href={`/${locale}/account/totp`}>{t('account.mfa.setUp')}</TextLink>
+                )}
+              </li>
+            ) : null}
+            {security.email ? (
+              <li className={row} data-testid="factor-email">
+                <span>
+                  {t('account.mfa.email', { email: security.email.address })}: {security.email.on ? t('account.mfa.on') : t('account.mfa.off')}
+                </span>
+                {security.mode === 'OPTIONAL' ? (
+                  <FlowForm
+                    testId="email-codes-form"
+                    action={emailCodesAction}
+                    hidden={{ ...hidden, on: security.email.on ? '0' : '1' }}
+                    fields={[]}
+                    buttons={[{ label: security.email.on ? t('account.mfa.turnOff') : t('account.mfa.turnOn'), variant: 'secondary', testId: 'toggle-email-codes' }]}
+                  />
+                ) : null}
+              </li>
+            ) : null}
+            <li className={row} data-testid="recovery-codes-status">
+              <span>{t('account.mfa.recoveryLeft', { count: security.recoveryCodesLeft })}</span>
+              <FlowForm testId="regenerate-codes-form" action={regenerateCodesAction} hidden={hidden} fields={[]} buttons={[{ label: t('account.mfa.regenerate'), variant: 'secondary', testId: 'regenerate-codes' }]} />
+            </li>
+          </ul>
+        </SubSection>
+      ) : null}
+
+      {settings.mfa.remember_device_days > 0 || devices.length > 0 ? (
+        <SubSection id="devices-heading" heading={t('account.devices.heading')}>
+          {devices.length === 0 ? <p className="text-sm text-muted">{t('account.devices.none')}</p> : null}
+          <ul data-testid="devices">
+            {devices.map((d) => (
+              <li key={d.id} className={row} data-testid="device">
+                <span className="text-sm">
+                  {d.label ?? t('account.devices.unnamed')}
+                  <br />
+                  <span className="text-muted">{t('account.devices.since', { date: when(d.createdAt) })}</span>
+                </span>
+                <FlowForm testId="forget-device-form" action={forgetDeviceAction} hidden={{ ...hidden, id: d.id }} fields={[]} buttons={[{ label: t('account.devices.forget'), variant: 'secondary', testId: 'forget-device' }]} />
+              </li>
+            ))}
+          </ul>
+        </SubSection>
+      ) : null}
+
+      <SubSection id="sessions-heading" heading={t('account.sessions.heading')}>
+        <ul data-testid="sessions">
+          {signInRows.map((s) => (
+            <li key={s.id} className={row} data-testid="session" data-current={s.current ? 'true' : 'false'}>
+              <span className="text-sm">
+                {s.current ? <strong>{t('account.sessions.current')}</strong> : t('account.sessions.other')}
+                <br />
+                <span className="text-muted">{t('account.sessions.since', { date: when(s.signedInAt), apps: s.apps })}</span>
+              </span>
+              {s.current ? null : (
+                <FlowForm testId="revoke-session-form" action={revokeSignInAction} hidden={{ ...hidden, id: s.id }} fields={[]} buttons={[{ label: t('account.sessions.revoke'), variant: 'secondary', testId: 'revoke-session' }]} />
+              )}
+            </li>
+          ))}
+        </ul>
+      </SubSection>
+
+      <div className="mt-6">
+        <FlowForm testId="sign-out-form" action={signOutAction} hidden={hidden} fields={[]} buttons={[{ label: t('account.signOut'), variant: 'secondary', testId: 'sign-out' }]} />
+      </div>
+    </PageFrame>
+  );
+}

@@ -1,0 +1,66 @@
+import * as oidc from 'openid-client';
+import { runtime } from '@/server/runtime-handle';
+
+/**
+ * An OpenID Connect client that lives in this process (the demo app, the account pages). It talks
+ * to Foyer only through the protocol, as any application would.
+ */
+const cache = new Map<string, { key: string; config: Promise<oidc.Configuration> }>();
+
+export async function relyingParty(clientId: string): Promise<{ config: oidc.Configuration; base: string } | undefined> {
+  const rt = await runtime();
+  const issuer = rt.env.publicUrl;
+  const client = await rt.pool.clients.find(clientId);
+  if (!client?.client_secret) return undefined;
+  const key = `${issuer} ${client.client_secret}`;
+  let entry = cache.get(clientId);
+  if (!entry || entry.key !== key) {
+    const options = issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : undefined;
+    const config = oidc.discovery(new URL(issuer), client.client_id, undefined, oidc.ClientSecretBasic(client.client_secret), options);
+    entry = { key, config };
+    cache.set(clientId, entry);
+    config.catch(() => cache.delete(clientId));
+  }
+  return { config: await entry.config, base: issuer };
+}
+
+export async function cookieOptions(path = '/') {
+  const rt = await runtime();
+  return { httpOnly: true, sameSite: 'lax' as const, secure: rt.env.publicUrl.startsWith('https://'), path };
+}
+
+/**
+ * Starts a round trip to the authorization endpoint: code flow, PKCE S256, state and nonce. The
+ * caller keeps `tx` (verifier, state, nonce) in a cookie for the callback.
+ */
+export async function authorizationRequest(
+  rp: { config: oidc.Configuration; base: string },
+  callbackPath: string,
+  locale: string,
+  extra: Record<string, string> = {},
+) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const tx = { verifier, state: oidc.randomState(), nonce: oidc.randomNonce() };
+  const url = oidc.buildAuthorizationUrl(rp.config, {
+    redirect_uri: `${rp.base}${callbackPath}`,
+    scope: 'openid email phone profile',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state: tx.state,
+    nonce: tx.nonce,
+    ui_locales: locale,
+    ...extra,
+  });
+  return { url, tx };
+}
+
+export const packCookie = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+export function unpackCookie<T>(raw: string | undefined, valid: (v: Record<string, unknown>) => boolean): T | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(raw ?? '', 'base64url').toString()) as Record<string, unknown>;
+    return v && typeof v === 'object' && valid(v) ? (v as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}

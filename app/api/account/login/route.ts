@@ -1,0 +1,24 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { isLocale } from '@/i18n/locales';
+import { ACCOUNT_TX_COOKIE, isAccountPath } from '@/app/_lib/account';
+import { authorizationRequest, cookieOptions, packCookie, relyingParty } from '@/app/_lib/relying-party';
+import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
+
+/**
+ * Sends the browser to the pool's own sign-in for the account pages. `reauth=1` asks for a fresh
+ * sign-in (prompt=login, max_age=0) before a sensitive change.
+ */
+export async function GET(request: NextRequest) {
+  const q = request.nextUrl.searchParams;
+  const lang = q.get('lang');
+  const locale = isLocale(lang) ? lang : 'en';
+  const back = q.get('return');
+  const returnTo = isAccountPath(back) ? back : `/${locale}/account`;
+  const rp = await relyingParty(ACCOUNT_CLIENT_ID);
+  if (!rp) return NextResponse.redirect(new URL(`/${locale}/error?code=server_error`, request.url), 303);
+  const reauth: Record<string, string> = q.get('reauth') === '1' ? { prompt: 'login', max_age: '0' } : {};
+  const { url, tx } = await authorizationRequest(rp, '/api/account/callback', locale, reauth);
+  const res = NextResponse.redirect(url, 303);
+  res.cookies.set(ACCOUNT_TX_COOKIE, packCookie({ ...tx, returnTo }), { ...(await cookieOptions('/api/account')), maxAge: 1800 });
+  return res;
+}

@@ -1,0 +1,204 @@
+import { Secret, TOTP } from 'otpauth';
+import { expect, it } from 'vitest';
+import { parseSeed } from '../../config/seed';
+import { describeEachDb } from '../../testing/databases';
+import { createPool } from '../index';
+import { applySeedIfEmpty } from '../seed';
+
+const START = Date.UTC(2030, 0, 1, 12, 0, 0);
+const PASSWORD = 'violet tractor under seven lanterns';
+const NEW_PASSWORD = 'orange kettle beside nine harbours';
+
+const codeAt = (secret: string, at: number) =>
+  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
+const settle = () => new Promise((r) => setTimeout(r, 20)); // mail leaves after the answer
+
+describeEachDb('account self-service', (open) => {
+  async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED' = 'OPTIONAL', factors: ('totp' | 'email')[] = ['totp', 'email']) {
+    const db = await open();
+    let t = START;
+    await applySeedIfEmpty(
+      db.kysely,
+      parseSeed({
+        pool: { mfa: { mode, factors, remember_device_days: 30 } },
+        users: [
+          { username: 'alice', email: 'alice@example.com', email_verified: true, password: PASSWORD },
+          { username: 'bob', email: 'bob@example.com', email_verified: true, password: PASSWORD },
+        ],
+      }),
+      t,
+    );
+    const mails: { to: string; subject: string; text: string }[] = [];
+    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async (m) => void mails.push(m) }, secret: 'test-secret', now: () => t });
+    const id = async (name: string) => (await db.kysely.selectFrom('users').select('id').where('username', '=', name).executeTakeFirstOrThrow()).id;
+    /** An account session as the account pages' callback makes it, under a grant that exists. */
+    const session = async (userId: string, grantId = `grant-${Math.random()}`) => {
+      await db.kysely
+        .insertInto('oidc_artifacts')
+        .values({ model: 'Grant', id: grantId, payload: '{}', grant_id: null, user_code: null, uid: null, expires_at: t + 3600_000, consumed_at: null, account_id: userId })
+        .execute();
+      const token = await pool.account.sessions.create({ userId, grantId, idToken: 'x.y.z', authTime: t, amr: ['pwd'] });
+      return { token, grantId, s: (await pool.account.sessions.find(token))! };
+    };
+    return { db, pool, mails, id, session, advance: (ms: number) => (t += ms), now: () => t };
+  }
+
+  it('an account session lives only while its grant does, and only with the right token', async () => {
+    const { db, pool, id, session } = await setup();
+    const alice = await id('alice');
+    const { token, grantId, s } = await session(alice);
+    expect(s).toMatchObject({ userId: alice, grantId, amr: ['pwd'] });
+    expect(await pool.account.sessions.find(`${token}x`)).toBeUndefined();
+    expect(await pool.account.sessions.find(undefined)).toBeUndefined();
+    // The token itself is not stored.
+    expect(await db.kysely.selectFrom('account_sessions').select('id').where('id', '=', token).executeTakeFirst()).toBeUndefined();
+    await db.kysely.deleteFrom('oidc_artifacts').where('id', '=', grantId).execute();
+    expect(await pool.account.sessions.find(token)).toBeUndefined();
+  });
+
+  it('what is revealed once is gone after reading', async () => {
+    const { pool, id, session } = await setup();
+    const { s } = await session(await id('alice'));
+    await pool.account.sessions.reveal(s.id, '["a","b"]');
+    expect(await pool.account.sessions.takeReveal(s.id)).toBe('["a","b"]');
+    expect(await pool.account.sessions.takeReveal(s.id)).toBeNull();
+  });
+
+  it('change password: the current one is checked and wrong guesses lock; policy applies; remembered devices are forgotten; the owner is told', async () => {
+    const { db, pool, mails, id } = await setup();
+    const alice = await id('alice');
+    await db.kysely.insertInto('remembered_devices').values({ id: 'd1', user_id: alice, token_hash: 'h', created_at: START, expires_at: START + 86_400_000, last_used_at: null, label: null }).execute();
+    expect(await pool.account.changePassword(alice, { current: 'wrong one', next: NEW_PASSWORD, locale: 'en' })).toMatchObject({ error: 'wrong_password', field: 'current_password' });
+    expect(await pool.account.changePassword(alice, { current: PASSWORD, next: 'password1234', locale: 'en' })).toMatchObject({ error: 'password_common', field: 'new_password' });
+    expect(await pool.account.changePassword(alice, { current: PASSWORD, next: PASSWORD, locale: 'en' })).toMatchObject({ error: 'password_unchanged' });
+    expect(await pool.account.changePassword(alice, { current: PASSWORD, next: NEW_PASSWORD, locale: 'en' })).toEqual({ changed: true });
+    await settle();
+    expect(mails.at(-1)).toMatchObject({ to: 'alice@example.com', subject: expect.stringMatching(/password was changed/) });
+    expect(await pool.account.devices(alice)).toEqual([]);
+    expect(await pool.signIn({ identifier: 'alice', password: NEW_PASSWORD, ip: '203.0.113.1', locale: 'en' })).toMatchObject({ done: { userId: alice } });
+    // Five wrong current passwords lock, as at sign-in.
+    let last;
+    for (let i = 0; i < 6; i++) last = await pool.account.changePassword(alice, { current: `wrong ${i}`, next: PASSWORD, locale: 'en' });
+    expect(last).toMatchObject({ error: 'locked_out' });
+  });
+
+  it('change e-mail: the code is bound to the new address; a taken address gets a warning and no code; the old address is told', async () => {
+    const { db, pool, mails, id } = await setup();
+    const alice = await id('alice');
+    expect(await pool.account.startEmailChange(alice, { email: 'ALICE@example.com', locale: 'en' })).toMatchObject({ error: 'email_unchanged' });
+    expect(await pool.account.startEmailChange(alice, { email: 'bob@example.com', locale: 'en' })).toEqual({ sent: true });
+    await settle();
+    expect(mails.at(-1)).toMatchObject({ to: 'bob@example.com', subject: expect.stringMatching(/Sign-up attempt/) });
+    expect(await db.kysely.selectFrom('codes').select('id').where('user_id', '=', alice).execute()).toHaveLength(0);
+
+    expect(await pool.account.startEmailChange(alice, { email: 'alice.new@example.com', locale: 'en' })).toEqual({ sent: true });
+    await settle();
+    const code = /(\d{6})/.exec(mails.at(-1)!.subject)![1];
+    expect(mails.at(-1)!.to).toBe('alice.new@example.com');
+    // The code does not prove another address.
+    expect(await pool.account.confirmEmailChange(alice, { email: 'other@example.com', code, locale: 'en' })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.account.confirmEmailChange(alice, { email: 'alice.new@example.com', code, locale: 'en' })).toEqual({ changed: true });
+    const user = await pool.users.get(alice);
+    expect(user).toMatchObject({ email: 'alice.new@example.com', emailVerified: true });
+    await settle();
+    expect(mails.at(-1)).toMatchObject({ to: 'alice@example.com', subject: expect.stringMatching(/e-mail address was changed/) });
+    expect(mails.at(-1)!.text).not.toContain('alice.new@example.com');
+    // Once used, the code is spent.
+    expect(await pool.account.confirmEmailChange(alice, { email: 'alice.new@example.com', code, locale: 'en' })).toMatchObject({ error: 'invalid_code' });
+  });
+
+  it('authenticator app: the setup secret stays for the session and is sealed to the user; the first code enrols; recovery codes come with the first factor', async () => {
+    const { pool, id, session, advance, now } = await setup();
+    const alice = await id('alice');
+    const bob = await id('bob');
+    const { token, s } = await session(alice);
+    const secret = await pool.account.startTotpSetup(alice, s);
+    const again = (await pool.account.sessions.find(token))!;
+    expect(await pool.account.startTotpSetup(alice, again)).toBe(secret);
+    // Another user cannot use the sealed secret.
+    expect(await pool.account.confirmTotpSetup(bob, { sessionId: s.id, sealed: again.pendingTotp, code: codeAt(secret, now()), locale: 'en' })).toMatchObject({ error: 'setup_expired' });
+    expect(await pool.account.confirmTotpSetup(alice, { sessionId: s.id, sealed: again.pendingTotp, code: '000000', locale: 'en' })).toMatchObject({ error: 'invalid_code' });
+    const done = await pool.account.confirmTotpSetup(alice, { sessionId: s.id, sealed: again.pendingTotp, code: codeAt(secret, now()), locale: 'en' });
+    expect(done).toMatchObject({ recoveryCodes: expect.any(Array) });
+    expect((await pool.account.security(alice)).totp).toBe(true);
+    expect((await pool.account.sessions.find(token))!.pendingTotp).toBeNull();
+    // A second app (after removing the first) keeps the remaining recovery codes.
+    expect(await pool.account.removeTotp(alice, 'en')).toEqual({ removed: true });
+    const next = await pool.account.startTotpSetup(alice, (await pool.account.sessions.find(token))!);
+    advance(60_000);
+    const pending = (await pool.account.sessions.find(token))!.pendingTotp;
+    expect(await pool.account.confirmTotpSetup(alice, { sessionId: s.id, sealed: pending, code: codeAt(next, now()), locale: 'en' })).toEqual({ recoveryCodes: null });
+    // A setup left for more than 15 minutes has expired.
+    await pool.account.removeTotp(alice, 'en');
+    const late = await pool.account.startTotpSetup(alice, (await pool.account.sessions.find(token))!);
+    advance(16 * 60_000);
+    const stale = (await pool.account.sessions.find(token))!.pendingTotp;
+    expect(await pool.account.confirmTotpSetup(alice, { sessionId: s.id, sealed: stale, code: codeAt(late, now()), locale: 'en' })).toMatchObject({ error: 'setup_expired' });
+  });
+
+  it('REQUIRED pool: the last second factor cannot be removed', async () => {
+    const { pool, id, session, now } = await setup('REQUIRED', ['totp']);
+    const alice = await id('alice');
+    const { s } = await session(alice);
+    const secret = await pool.account.startTotpSetup(alice, s);
+    // The pending secret belongs to that account session only.
+    expect((await session(alice)).s.pendingTotp).toBeNull();
+    const sealed = (await pool.ctx.db.selectFrom('account_sessions').select('pending_totp').where('id', '=', s.id).executeTakeFirstOrThrow()).pending_totp;
+    await pool.account.confirmTotpSetup(alice, { sessionId: s.id, sealed, code: codeAt(secret, now()), locale: 'en' });
+    expect(await pool.account.removeTotp(alice, 'en')).toMatchObject({ error: 'last_factor' });
+    expect((await pool.account.security(alice)).totp).toBe(true);
+  });
+
+  it('OPTIONAL pool: e-mail codes are asked for only once the user turns them on', async () => {
+    const { pool, id } = await setup('OPTIONAL', ['totp', 'email']);
+    const alice = await id('alice');
+    const signIn = () => pool.signIn({ identifier: 'alice', password: PASSWORD, ip: '203.0.113.1', locale: 'en' });
+    expect(await signIn()).toMatchObject({ done: { amr: ['pwd'] } });
+    expect(await pool.account.setEmailCodes(alice, true, 'en')).toEqual({ done: true });
+    expect(await signIn()).toMatchObject({ next: { step: 'mfa', methods: ['email'] } });
+    expect(await pool.account.setEmailCodes(alice, true, 'en')).toMatchObject({ error: 'wrong_step' });
+    expect(await pool.account.setEmailCodes(alice, false, 'en')).toEqual({ done: true });
+    expect(await signIn()).toMatchObject({ done: { amr: ['pwd'] } });
+  });
+
+  it('remembered devices and sign-ins: each user sees and revokes only their own', async () => {
+    const { db, pool, id, session } = await setup();
+    const alice = await id('alice');
+    const bob = await id('bob');
+    await db.kysely
+      .insertInto('remembered_devices')
+      .values([
+        { id: 'da', user_id: alice, token_hash: 'h', created_at: START, expires_at: START + 86_400_000, last_used_at: null, label: 'Chrome · Linux' },
+        { id: 'db', user_id: bob, token_hash: 'h', created_at: START, expires_at: START + 86_400_000, last_used_at: null, label: null },
+      ])
+      .execute();
+    expect((await pool.account.devices(alice)).map((d) => d.label)).toEqual(['Chrome · Linux']);
+    expect(await pool.account.forgetDevice(alice, 'db', 'en')).toBe(false);
+    expect(await pool.account.forgetDevice(alice, 'da', 'en')).toBe(true);
+    expect(await pool.account.devices(bob)).toHaveLength(1);
+
+    // Two provider sessions of alice's, each with a grant; one of bob's.
+    const mine = await session(alice);
+    const other = await session(alice);
+    const bobs = await session(bob);
+    const addSession = (sid: string, accountId: string, grantId: string) =>
+      db.kysely
+        .insertInto('oidc_artifacts')
+        .values({ model: 'Session', id: sid, payload: JSON.stringify({ accountId, loginTs: START / 1000, authorizations: { demo: { grantId } } }), grant_id: null, user_code: null, uid: sid, expires_at: START + 3600_000, consumed_at: null, account_id: accountId })
+        .execute();
+    await addSession('s-mine', alice, mine.grantId);
+    await addSession('s-other', alice, other.grantId);
+    await addSession('s-bob', bob, bobs.grantId);
+    const list = await pool.account.signIns(alice, mine.grantId);
+    expect(list.map((s) => [s.id, s.current])).toEqual([['s-mine', true], ['s-other', false]]);
+    expect(await pool.account.revokeSignIn(alice, 's-bob', 'en')).toBe(false);
+    expect(await pool.account.revokeSignIn(alice, 's-other', 'en')).toBe(true);
+    expect(await pool.account.sessions.find(other.token)).toBeUndefined();
+    expect(await pool.account.sessions.find(mine.token)).toBeDefined();
+    expect(await pool.account.sessions.find(bobs.token)).toBeDefined();
+    // After a password change every other sign-in goes, this one stays.
+    await addSession('s-third', alice, (await session(alice)).grantId);
+    expect(await pool.account.revokeOtherSignIns(alice, mine.grantId)).toBe(1);
+    expect((await pool.account.signIns(alice, mine.grantId)).map((s) => s.id)).toEqual(['s-mine']);
+  });
+});

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { findClient, saveClient } from '../clients';
+
+/**
+ * The account pages are an app of the pool like any other: they sign users in through the
+ * authorization endpoint, so every way of signing in (and re-authenticating) works for them too.
+ */
+export const ACCOUNT_CLIENT_ID = 'foyer-account';
+
+export async function ensureAccountClient(db: Kysely<Database>, publicUrl: string, now: number): Promise<void> {
+  const stored = await findClient(db, ACCOUNT_CLIENT_ID);
+  const wanted = {
+    client_id: ACCOUNT_CLIENT_ID,
+    client_secret: stored?.client_secret ?? randomBytes(32).toString('base64url'),
+    client_name: 'Account',
+    redirect_uris: [`${publicUrl}/api/account/callback`],
+    post_logout_redirect_uris: [`${publicUrl}/api/account/signed-out`],
+    grant_types: ['authorization_code' as const],
+    token_endpoint_auth_method: 'client_secret_basic' as const,
+    scope: 'openid email phone profile',
+    third_party: false,
+  };
+  if (stored && JSON.stringify(stored) === JSON.stringify(wanted)) return;
+  await saveClient(db, wanted, now);
+}

@@ -1,0 +1,120 @@
+import type { PoolContext } from '../context';
+import { fail, type PoolError } from '../errors';
+import { lockedFor, recordFailure, clearFailures } from '../lockout';
+import { notifyLater } from '../messages';
+import { issueRecoveryCodes, recoveryCodesLeft } from '../mfa/recovery-codes';
+import { seal, unseal } from '../mfa/seal';
+import { enrolTotp, hasTotp, newTotpSecret } from '../mfa/totp';
+import { getUserRow } from '../users';
+import { hasEmailFactor, setEmailFactor } from '../mfa/email-factor';
+import { setPendingTotp } from './sessions';
+import type { SecurityChange } from '../../mail/templates';
+
+/** What the account page shows about a user's second factors. */
+export interface SecurityOverview {
+  mode: 'OFF' | 'OPTIONAL' | 'REQUIRED';
+  allowed: string[];
+  totp: boolean;
+  /** A verified e-mail the pool could send codes to, and whether sign-ins ask for them. */
+  email: { address: string; on: boolean } | null;
+  recoveryCodesLeft: number;
+}
+
+export async function securityOverview(ctx: PoolContext, userId: string): Promise<SecurityOverview> {
+  const { mode, factors } = (await ctx.settings()).mfa;
+  const user = await getUserRow(ctx, userId);
+  return {
+    mode,
+    allowed: [...factors],
+    totp: await hasTotp(ctx, userId),
+    email:
+      factors.includes('email') && user?.email && user.email_verified === 1
+        ? { address: user.email, on: mode === 'REQUIRED' || (await hasEmailFactor(ctx, userId)) }
+        : null,
+    recoveryCodesLeft: await recoveryCodesLeft(ctx, userId),
+  };
+}
+
+/** How many second factors the user could still sign in with, other than the one named. */
+async function otherFactors(ctx: PoolContext, userId: string, without: 'totp' | 'email'): Promise<number> {
+  const o = await securityOverview(ctx, userId);
+  return [o.totp && without !== 'totp', !!o.email?.on && without !== 'email'].filter(Boolean).length;
+}
+
+export function announce(ctx: PoolContext, email: string | null | undefined, change: SecurityChange, locale: string): void {
+  if (email) notifyLater(ctx, email, { kind: 'securityChange', change }, locale);
+}
+
+const TOTP_SETUP_MS = 15 * 60_000;
+
+/**
+ * The secret for the setup page: the one this account session is already setting up, or a new
+ * one sealed to this user for 15 minutes.
+ */
+export async function startTotpSetup(ctx: PoolContext, userId: string, sessionId: string, pending: string | null): Promise<string> {
+  const open = pending ? openTotpSetup(ctx, userId, pending) : null;
+  if (open) return open;
+  const secret = newTotpSecret();
+  await setPendingTotp(ctx, sessionId, seal(ctx.secret, JSON.stringify({ u: userId, s: secret, e: ctx.now() + TOTP_SETUP_MS })));
+  return secret;
+}
+
+export function openTotpSetup(ctx: PoolContext, userId: string, sealed: string): string | null {
+  try {
+    const v = JSON.parse(unseal(ctx.secret, sealed)) as { u: string; s: string; e: number };
+    return v.u === userId && v.e > ctx.now() && typeof v.s === 'string' ? v.s : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The first code proves the app has the secret. Recovery codes come with the first factor; a
+ * user who still has some keeps them.
+ */
+export async function confirmTotpSetup(
+  ctx: PoolContext,
+  userId: string,
+  input: { sessionId: string; sealed: string | null; code: string; locale: string },
+): Promise<{ recoveryCodes: string[] | null } | PoolError> {
+  const secret = input.sealed ? openTotpSetup(ctx, userId, input.sealed) : null;
+  if (!secret) return fail('setup_expired');
+  const key = `mfa:${userId}`;
+  const locked = await lockedFor(ctx, key);
+  if (locked > 0) return fail('locked_out', { retryAfter: locked });
+  if (!(await enrolTotp(ctx, userId, secret, input.code))) {
+    const lockSeconds = await recordFailure(ctx, key);
+    return lockSeconds > 0 ? fail('locked_out', { retryAfter: lockSeconds }) : fail('invalid_code', { field: 'code' });
+  }
+  await clearFailures(ctx, key);
+  await setPendingTotp(ctx, input.sessionId, null);
+  const { recoveryCodesLeft } = await securityOverview(ctx, userId);
+  const recoveryCodes = recoveryCodesLeft === 0 ? await issueRecoveryCodes(ctx, userId) : null;
+  announce(ctx, (await getUserRow(ctx, userId))?.email, 'totp_added', input.locale);
+  return { recoveryCodes };
+}
+
+/** With MFA required, the last factor cannot be removed: the user could not sign in any more. */
+export async function removeTotp(ctx: PoolContext, userId: string, locale: string): Promise<{ removed: true } | PoolError> {
+  const { mode } = (await ctx.settings()).mfa;
+  if (mode === 'REQUIRED' && (await otherFactors(ctx, userId, 'totp')) === 0) return fail('last_factor');
+  const done = await ctx.db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', 'totp').executeTakeFirst();
+  if (Number(done.numDeletedRows) === 0) return fail('wrong_step');
+  announce(ctx, (await getUserRow(ctx, userId))?.email, 'totp_removed', locale);
+  return { removed: true };
+}
+
+export async function regenerateRecoveryCodes(ctx: PoolContext, userId: string, locale: string): Promise<string[]> {
+  const codes = await issueRecoveryCodes(ctx, userId);
+  announce(ctx, (await getUserRow(ctx, userId))?.email, 'recovery_codes', locale);
+  return codes;
+}
+
+/** Turns e-mail codes on or off as a second factor (pools where MFA is optional). */
+export async function setEmailCodes(ctx: PoolContext, userId: string, on: boolean, locale: string): Promise<{ done: true } | PoolError> {
+  const o = await securityOverview(ctx, userId);
+  if (o.mode !== 'OPTIONAL' || !o.email || o.email.on === on) return fail('wrong_step');
+  await setEmailFactor(ctx, userId, on);
+  announce(ctx, o.email.address, on ? 'email_codes_on' : 'email_codes_off', locale);
+  return { done: true };
+}

@@ -1,0 +1,36 @@
+import type { PoolContext } from '../context';
+import { fail, type PoolError } from '../errors';
+import { clearFailures, lockedFor, recordFailure } from '../lockout';
+import { forgetDevices } from '../mfa/devices';
+import { notifyLater } from '../messages';
+import { hashPassword, verifyPassword } from '../passwords/hash';
+import { policyProblem } from '../recovery';
+import { getUserRow, updateUser } from '../users';
+
+/**
+ * A signed-in user changes their password by giving the current one. Wrong guesses count toward
+ * the same lock as sign-in, so a stolen session cannot be used to walk through passwords.
+ */
+export async function changePassword(
+  ctx: PoolContext,
+  userId: string,
+  input: { current: string; next: string; locale: string },
+): Promise<{ changed: true } | PoolError> {
+  const row = await getUserRow(ctx, userId);
+  if (!row) return fail('session_expired');
+  const lockKey = `user:${row.id}`;
+  const locked = await lockedFor(ctx, lockKey);
+  if (locked > 0) return fail('locked_out', { retryAfter: locked });
+  if (!row.password_hash || !(await verifyPassword(row.password_hash, input.current))) {
+    const lockSeconds = await recordFailure(ctx, lockKey);
+    return lockSeconds > 0 ? fail('locked_out', { retryAfter: lockSeconds }) : fail('wrong_password', { field: 'current_password' });
+  }
+  await clearFailures(ctx, lockKey);
+  const problem = await policyProblem(ctx, input.next, row);
+  if (problem) return { ...problem, field: 'new_password' };
+  if (input.next === input.current) return fail('password_unchanged', { field: 'new_password' });
+  await updateUser(ctx, row.id, { password_hash: await hashPassword(input.next) });
+  await forgetDevices(ctx, row.id);
+  if (row.email) notifyLater(ctx, row.email, { kind: 'passwordChanged' }, input.locale);
+  return { changed: true };
+}
