@@ -3,8 +3,14 @@ import ar from '../../messages/ar.json';
 import en from '../../messages/en.json';
 import type { OutgoingMail } from './mailer';
 
-const catalogues = { en, ar } as const;
+/** The typed catalogues texts sent out of band (mail, SMS) are written from. */
+export const catalogues = { en, ar } as const;
 export type MailLocale = keyof typeof catalogues;
+
+/** A locale we have a catalogue for; English otherwise. */
+export function catalogueLocale(locale: string): MailLocale {
+  return locale in catalogues ? (locale as MailLocale) : 'en';
+}
 
 export type MailTemplate =
   | { kind: 'confirmSignUp'; code: string; minutes: number }
@@ -16,7 +22,7 @@ export type MailTemplate =
 
 /** E-mails are written from the same typed catalogues as the screens. */
 export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string): OutgoingMail {
-  const lang: MailLocale = locale in catalogues ? (locale as MailLocale) : 'en';
+  const lang = catalogueLocale(locale);
   const t = createTranslator({ locale: lang, messages: catalogues[lang], namespace: 'email' });
   const values = { ...template, pool: poolName };
   return {

@@ -12,7 +12,7 @@ export default async function RecoveryCodesPage(props: PageProps) {
   const t = await getTranslations({ locale });
   const file = [t('recoveryCodes.fileHeader', { pool: settings.name }), '', ...step.codes, ''].join('\n');
   return (
-    <PageFrame locale={locale} path="/mfa/recovery-codes" query={{ uid: view.uid }} heading={t('recoveryCodes.title')} subheading={t('recoveryCodes.explain')}>
+    <PageFrame locale={locale} path="/mfa/recovery-codes" query={{ uid: view.uid }} heading={t('recoveryCodes.title')} subheading={step.amr.includes('sms') ? t('smsSetup.recoveryExplain') : t('recoveryCodes.explain')}>
       <ol dir="ltr" className="grid grid-cols-2 gap-2 font-mono text-lg mb-4" data-testid="recovery-codes">
         {step.codes.map((c) => (
           <li key={c}>{c}</li>
