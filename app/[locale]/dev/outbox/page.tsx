@@ -40,7 +40,7 @@ export default async function OutboxPage(props: PageProps) {
                 <time dateTime={new Date(m.created_at).toISOString()}>{new Date(m.created_at).toISOString().replace('T', ' ').slice(0, 19)}</time>
               </dd>
             </dl>
-            <pre className="whitespace-pre-wrap mt-2 text-sm">{m.body}</pre>
+            <pre dir="auto" className="whitespace-pre-wrap mt-2 text-sm">{m.body}</pre>
           </li>
         ))}
       </ol>
