@@ -3,6 +3,7 @@ import type { Browser, Page } from '@playwright/test';
 import { ALICE, expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
 import { startSmtpSink, type SmtpSink } from './fixtures/smtp';
+import { startSmsReceiver, type SmsReceiver } from './fixtures/sms';
 import { expectError, signIn, submit } from './fixtures/pages';
 
 /**
@@ -17,20 +18,23 @@ const codeAt = (secret: string, at: number) =>
 const PASSWORD = 'Account-Owner-Passphrase-42';
 const NEW_PASSWORD = 'Brand-New-Account-Passphrase-43';
 const user = (name: string) => ({ username: name, email: `${name}@example.test`, email_verified: true, password: PASSWORD });
-const USERS = ['pat', 'quinn', 'robin', 'sam', 'tess', 'uma', 'audit-en', 'audit-ar'].map(user);
+const USERS = ['pat', 'quinn', 'robin', 'sam', 'tess', 'uma', 'audit-en', 'audit-ar', 'vic'].map(user);
 const REAUTH_SECONDS = 20; // long enough for a loaded CI machine to finish each test's steps within it
 
 let foyer: Foyer;
 let smtp: SmtpSink;
+let sms: SmsReceiver;
 test.beforeAll(async () => {
   smtp = await startSmtpSink();
+  sms = await startSmsReceiver();
   foyer = await startFoyer({
     smtpUrl: smtp.url,
+    env: { SMS_WEBHOOK_URL: sms.url, SMS_WEBHOOK_SECRET: sms.secret },
     config: (url: string) => {
       const c = testConfig(url);
       return {
         ...c,
-        pool: { ...c.pool, mfa: { mode: 'OPTIONAL', factors: ['totp', 'email'], remember_device_days: 30 }, account: { reauth_after_seconds: REAUTH_SECONDS } },
+        pool: { ...c.pool, mfa: { mode: 'OPTIONAL', factors: ['totp', 'email', 'sms'], remember_device_days: 30 }, account: { reauth_after_seconds: REAUTH_SECONDS } },
         users: [...c.users, ...USERS],
       };
     },
@@ -39,6 +43,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await foyer?.stop();
   await smtp?.stop();
+  await sms?.stop();
 });
 
 async function newPage(browser: Browser, javaScriptEnabled = true): Promise<Page> {
@@ -217,6 +222,43 @@ test('change e-mail: takes effect only with the code sent to the new address; th
   await page.context().close();
 });
 
+test('change phone number with a texted code, then turn on codes by text: the next sign-in asks for one', async ({ browser }) => {
+  const who = USERS[8];
+  const phone = '+447700900123';
+  const page = await newPage(browser);
+  await openAccount(page, who, '/phone');
+  const form = page.getByTestId('change-phone-form');
+  await form.locator('[name="phone_number"]').fill('not a number');
+  await submit(page, form.getByTestId('send-phone-code'));
+  await expectError(page);
+  let since = Date.now();
+  await form.locator('[name="phone_number"]').fill(phone);
+  await submit(page, form.getByTestId('send-phone-code'));
+  const code = await sms.codeFor(phone, since);
+  const confirm = page.getByTestId('confirm-phone-form');
+  await confirm.locator('[name="code"]').fill(code);
+  await submit(page, confirm.getByTestId('confirm-phone'));
+  await expect(page).toHaveURL(/\/en\/account\?notice=phone_changed$/);
+  await expect(page.getByTestId('profile')).toContainText(phone);
+  await smtp.waitFor(who.email, (m) => m.at >= since && /phone number of your/.test(m.text));
+
+  await expect(page.getByTestId('factor-sms')).toContainText('off');
+  await submit(page, page.getByTestId('toggle-sms-codes'));
+  await expect(page.getByTestId('factor-sms')).toContainText('on');
+
+  const next = await newPage(browser);
+  await next.goto('/en/account');
+  since = Date.now();
+  await signIn(next, who.username, PASSWORD);
+  await expect(next).toHaveURL(/\/en\/mfa\?uid=/);
+  const signInCode = await sms.codeFor(phone, since);
+  await next.getByTestId('mfa-form').locator('[name="code"]').fill(signInCode);
+  await submit(next, next.getByTestId('verify-code'));
+  await expect(next).toHaveURL(/\/en\/account$/);
+  await page.context().close();
+  await next.context().close();
+});
+
 test('signed-in browsers are listed, and one can sign another out', async ({ browser }) => {
   const who = USERS[5];
   const a = await newPage(browser);
@@ -273,7 +315,7 @@ for (const locale of ['en', 'ar'] as const) {
   test(`account pages have no serious axe violations (${locale}, light and dark)`, async ({ browser }) => {
     const who = USERS[locale === 'en' ? 6 : 7];
     const page = await newPage(browser);
-    for (const path of ['', '/password', '/email', '/totp']) {
+    for (const path of ['', '/password', '/email', '/phone', '/totp']) {
       await page.goto(`/${locale}/account${path}`);
       // Pages for sensitive changes ask for a fresh sign-in once the last one is a few seconds old.
       if (page.url().includes('/login?')) await signIn(page, who.username, PASSWORD);

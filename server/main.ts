@@ -108,6 +108,9 @@ async function main() {
   if (!env.smtpUrl && !rt.outboxVisible) {
     console.warn('Warning: SMTP_URL is not set, so no e-mail leaves this server (codes are kept in the dev outbox, which is not served on a public issuer). Set SMTP_URL.');
   }
+  if (!env.smsWebhookUrl && !rt.outboxVisible && (await rt.pool.settings()).mfa.factors.includes('sms')) {
+    console.warn('Warning: SMS_WEBHOOK_URL is not set, so no text message leaves this server (codes are kept in the dev outbox, which is not served on a public issuer). Set SMS_WEBHOOK_URL.');
+  }
 
   const stop = async () => {
     httpServer.close();

@@ -4,6 +4,7 @@ import { isLoopbackIp, isLoopbackUrl, type Env } from './config/env';
 import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer } from './mail/mailer';
+import { outboxSmsSender, webhookSmsSender } from './sms/sender';
 import { createProvider, signingKeys, sweepExpired, userinfoHandler } from './oidc';
 import { createPool, type Pool } from './pool';
 import { applySeedIfEmpty } from './pool/seed';
@@ -30,10 +31,13 @@ export interface Runtime {
   provider: Provider;
   userinfo: ReturnType<typeof userinfoHandler>;
   csrfSecret: string;
-  /** The dev outbox exists: no SMTP, and the issuer is loopback (or FOYER_DEV_OUTBOX=1). */
+  /** The dev outbox exists: no SMTP or no SMS webhook, and the issuer is loopback (or FOYER_DEV_OUTBOX=1). */
   outboxVisible: boolean;
-  /** Whether this client may read it: only from this machine, unless FOYER_DEV_OUTBOX=1. */
-  outboxVisibleTo(ip: string): boolean;
+  /**
+   * Whether this client may read it: only from this machine, unless FOYER_DEV_OUTBOX=1. With a
+   * `channel`, whether that channel's messages land there (screens that mail or text say so).
+   */
+  outboxVisibleTo(ip: string, channel?: 'email' | 'sms'): boolean;
   close(): Promise<void>;
 }
 
@@ -46,7 +50,8 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   await applySeedIfEmpty(db.kysely, seed);
   const secret = await ensureSecret(db.kysely, 'pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
-  const pool = createPool({ db: db.kysely, mailer, secret });
+  const sms = env.smsWebhookUrl ? webhookSmsSender(env.smsWebhookUrl, env.smsWebhookSecret) : outboxSmsSender(db.kysely);
+  const pool = createPool({ db: db.kysely, mailer, sms, secret });
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const keys = await signingKeys(db.kysely);
@@ -54,7 +59,8 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const provider = await createProvider({ issuer: env.publicUrl, db: db.kysely, pool, keys, cookieKeys, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys, pool, db: db.kysely });
   const csrfSecret = await ensureSecret(db.kysely, 'csrf-key');
-  const outboxVisible = !mailer.delivers && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
+  const kept = { email: !mailer.delivers, sms: !sms.delivers };
+  const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
   await warmUpPasswordTiming();
   const sweeper = setInterval(() => void sweepExpired(db.kysely).catch(() => undefined), 10 * 60_000);
   sweeper.unref();
@@ -66,7 +72,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     userinfo,
     csrfSecret,
     outboxVisible,
-    outboxVisibleTo: (ip) => outboxVisible && (env.devOutboxForced || isLoopbackIp(ip)),
+    outboxVisibleTo: (ip, channel) => outboxVisible && (!channel || kept[channel]) && (env.devOutboxForced || isLoopbackIp(ip)),
     async close() {
       clearInterval(sweeper);
       await db.close();

@@ -22,6 +22,7 @@ export const pageForStep: Record<StepName, string> = {
   'reset-password': 'reset-password',
   mfa: 'mfa',
   'mfa-setup': 'mfa/setup',
+  'mfa-setup-sms': 'mfa/setup/sms',
   'recovery-codes': 'mfa/recovery-codes',
 };
 
@@ -53,7 +54,9 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
     csrf: req.csrf,
     settings: await rt.pool.settings(),
     /** Mail is not really sent and this client may read the dev outbox. */
-    showOutbox: rt.outboxVisibleTo(req.ip),
+    showOutbox: rt.outboxVisibleTo(req.ip, 'email'),
+    /** The same for text messages. */
+    showSmsOutbox: rt.outboxVisibleTo(req.ip, 'sms'),
   };
 }
 

@@ -11,6 +11,17 @@ describe('environment', () => {
     expect(() => readEnv({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => readEnv({ SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
+    expect(() => readEnv({ SMS_WEBHOOK_URL: 'ftp://sms.example/send' })).toThrow(/SMS_WEBHOOK_URL/);
+    expect(() => readEnv({ SMS_WEBHOOK_URL: 'not a url' })).toThrow(/SMS_WEBHOOK_URL/);
+    expect(() => readEnv({ SMS_WEBHOOK_URL: 'https://sms.example/send', SMS_WEBHOOK_SECRET: 'short' })).toThrow(/SMS_WEBHOOK_SECRET/);
+    expect(() => readEnv({ SMS_WEBHOOK_SECRET: 'a-secret-long-enough-to-sign' })).toThrow(/SMS_WEBHOOK_SECRET/);
+  });
+  it('reads the SMS webhook', () => {
+    expect(readEnv({})).toMatchObject({ smsWebhookUrl: undefined, smsWebhookSecret: undefined });
+    expect(readEnv({ SMS_WEBHOOK_URL: 'https://sms.example/send', SMS_WEBHOOK_SECRET: 'a-secret-long-enough-to-sign' })).toMatchObject({
+      smsWebhookUrl: 'https://sms.example/send',
+      smsWebhookSecret: 'a-secret-long-enough-to-sign',
+    });
   });
   it('knows loopback addresses', () => {
     expect(isLoopbackUrl('http://localhost:3000')).toBe(true);

@@ -13,6 +13,8 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Foyer <no-reply@foyer.localhost>'),
   FOYER_DEV_OUTBOX: z.enum(['0', '1']).optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  SMS_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
 });
 
 export type Env = {
@@ -27,6 +29,10 @@ export type Env = {
   devOutboxForced: boolean;
   /** How many reverse proxies in front of us append to X-Forwarded-For (0: use the socket). */
   trustProxy: number;
+  /** Where texts are POSTed; without it they go to the dev outbox. */
+  smsWebhookUrl?: string;
+  /** Signs each POST (HMAC-SHA256) so the receiver can tell it came from us. */
+  smsWebhookSecret?: string;
 };
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -37,6 +43,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.SMS_WEBHOOK_SECRET && !e.SMS_WEBHOOK_URL) {
+    throw new Error('Invalid environment variable SMS_WEBHOOK_SECRET: set only with SMS_WEBHOOK_URL');
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const parsedUrl = new URL(publicUrl);
   if (!/^https?:$/.test(parsedUrl.protocol) || parsedUrl.pathname !== '/' || parsedUrl.search || parsedUrl.hash) {
@@ -53,6 +62,8 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     devOutboxForced: e.FOYER_DEV_OUTBOX === '1',
     trustProxy: e.TRUST_PROXY,
+    smsWebhookUrl: e.SMS_WEBHOOK_URL,
+    smsWebhookSecret: e.SMS_WEBHOOK_SECRET,
   };
 }
 

@@ -31,6 +31,15 @@ describe('parseSeed', () => {
     expect(seed.users).toEqual([]);
   });
 
+  it('allows SMS codes as a factor, with anti-pumping limits that default and can be set', () => {
+    const defaults = parseSeed({ pool: { mfa: { mode: 'REQUIRED', factors: ['sms'] } } }).pool;
+    expect(defaults.mfa.factors).toEqual(['sms']);
+    expect(defaults.rate_limits).toMatchObject({ sms_per_number_per_hour: 10, sms_per_ip_per_hour: 20, sms_per_country_code_per_hour: 300 });
+    expect(parseSeed({ pool: { rate_limits: { sms_per_ip_per_hour: 3 } } }).pool.rate_limits).toMatchObject({ sms_per_ip_per_hour: 3, sms_per_number_per_hour: 10 });
+    expect(() => parseSeed({ pool: { rate_limits: { sms_per_number_per_hour: 0 } } })).toThrow(/pool\.rate_limits\.sms_per_number_per_hour/);
+    expect(() => parseSeed({ pool: { mfa: { factors: ['carrier-pigeon'] } } })).toThrow(/pool\.mfa\.factors\.0/);
+  });
+
   it('rejects an invalid redirect URI, naming the field path', () => {
     expect(() => parseSeed({ clients: [{ ...client, redirect_uris: ['not a url'] }] })).toThrow(
       /field "clients\.0\.redirect_uris\.0"/,

@@ -32,7 +32,7 @@ export const poolSettingsSchema = z
     mfa: z
       .object({
         mode: z.enum(['OFF', 'OPTIONAL', 'REQUIRED']).default('OFF'),
-        factors: z.array(z.enum(['totp', 'email'])).min(1).default(['totp']),
+        factors: z.array(z.enum(['totp', 'email', 'sms'])).min(1).default(['totp']),
         // 0: never. Otherwise a browser may skip the second factor for this many days.
         remember_device_days: z.number().int().min(0).max(365).default(0),
       })
@@ -56,9 +56,21 @@ export const poolSettingsSchema = z
         sign_in_per_ip_per_5_minutes: z.number().int().min(1).default(300),
         sign_up_per_ip_per_hour: z.number().int().min(1).default(30),
         forgot_password_per_ip_per_hour: z.number().int().min(1).default(30),
+        // Against SMS pumping (texts sent to numbers that pay the sender): every text Foyer sends
+        // counts toward its number, the client's address and the number's country calling code.
+        sms_per_number_per_hour: z.number().int().min(1).default(10),
+        sms_per_ip_per_hour: z.number().int().min(1).default(20),
+        sms_per_country_code_per_hour: z.number().int().min(1).default(300),
       })
       .strict()
-      .default({ sign_in_per_ip_per_5_minutes: 300, sign_up_per_ip_per_hour: 30, forgot_password_per_ip_per_hour: 30 }),
+      .default({
+        sign_in_per_ip_per_5_minutes: 300,
+        sign_up_per_ip_per_hour: 30,
+        forgot_password_per_ip_per_hour: 30,
+        sms_per_number_per_hour: 10,
+        sms_per_ip_per_hour: 20,
+        sms_per_country_code_per_hour: 300,
+      }),
   })
   .strict();
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;

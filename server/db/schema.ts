@@ -122,8 +122,8 @@ export interface EventsTable {
 export interface MfaFactorsTable {
   id: string;
   user_id: string;
-  /** `email`: the user turned on e-mail codes (in an OPTIONAL pool); its secret is empty. */
-  kind: 'totp' | 'email';
+  /** `email`, `sms`: the user turned on codes by e-mail or text (in an OPTIONAL pool); no secret. */
+  kind: 'totp' | 'email' | 'sms';
   secret: string;
   last_used_step: number | null;
   created_at: number;
@@ -156,6 +156,7 @@ export interface AccountSessionsTable {
   amr: string; // JSON array
   reveal: string | null;
   pending_email: string | null;
+  pending_phone: string | null;
   pending_totp: string | null;
   created_at: number;
   expires_at: number;

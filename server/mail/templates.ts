@@ -3,8 +3,14 @@ import ar from '../../messages/ar.json';
 import en from '../../messages/en.json';
 import type { OutgoingMail } from './mailer';
 
-const catalogues = { en, ar } as const;
+/** The typed catalogues texts sent out of band (mail, SMS) are written from. */
+export const catalogues = { en, ar } as const;
 export type MailLocale = keyof typeof catalogues;
+
+/** A locale we have a catalogue for; English otherwise. */
+export function catalogueLocale(locale: string): MailLocale {
+  return locale in catalogues ? (locale as MailLocale) : 'en';
+}
 
 export type MailTemplate =
   | { kind: 'confirmSignUp'; code: string; minutes: number }
@@ -18,11 +24,11 @@ export type MailTemplate =
   | { kind: 'securityChange'; change: SecurityChange };
 
 /** Changes to how an account signs in, each announced to its owner by e-mail. */
-export type SecurityChange = 'totp_added' | 'totp_removed' | 'email_codes_on' | 'email_codes_off' | 'recovery_codes' | 'session_revoked' | 'device_forgotten';
+export type SecurityChange = 'totp_added' | 'totp_removed' | 'email_codes_on' | 'email_codes_off' | 'sms_codes_on' | 'sms_codes_off' | 'phone_changed' | 'recovery_codes' | 'session_revoked' | 'device_forgotten';
 
 /** E-mails are written from the same typed catalogues as the screens. */
 export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string): OutgoingMail {
-  const lang: MailLocale = locale in catalogues ? (locale as MailLocale) : 'en';
+  const lang = catalogueLocale(locale);
   const t = createTranslator({ locale: lang, messages: catalogues[lang], namespace: 'email' });
   const values = { ...template, pool: poolName };
   return {

@@ -1,8 +1,17 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { PoolContext } from './context';
 
-/** `mfa_email:<attempt>` binds a second-factor code to one sign-in attempt. */
-export type CodePurpose = 'confirm_sign_up' | 'reset_password' | `mfa_email:${string}` | `change_email:${string}`;
+/**
+ * `mfa_email:<attempt>` and `mfa_sms:<attempt>` bind a second-factor code to one sign-in attempt;
+ * `verify_phone:<E.164>` and `change_email:<address>` bind a code to the value it was sent to.
+ */
+export type CodePurpose =
+  | 'confirm_sign_up'
+  | 'reset_password'
+  | `mfa_email:${string}`
+  | `mfa_sms:${string}`
+  | `verify_phone:${string}`
+  | `change_email:${string}`;
 export const CODE_TTL_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 5;
 

@@ -14,6 +14,7 @@ export type PoolErrorCode =
   | 'invalid_username'
   | 'username_looks_like_alias'
   | 'email_taken'
+  | 'phone_taken'
   | 'mfa_unavailable'
   | 'invalid_email'
   | 'invalid_phone'

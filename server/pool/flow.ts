@@ -4,7 +4,7 @@ import type { PoolContext } from './context';
  * The sign-in state machine, one per authorization interaction. The server decides the step;
  * a screen may only act on the step stored here, so a later step cannot be reached by URL.
  */
-export type MfaMethod = 'totp' | 'email';
+export type MfaMethod = 'totp' | 'email' | 'sms';
 
 export type FlowStep =
   | { step: 'sign-in' }
@@ -17,11 +17,15 @@ export type FlowStep =
       /** The factors this user can answer with, and the one the screen asks for now. */
       methods: MfaMethod[];
       method: MfaMethod;
-      /** Binds an e-mailed code to this sign-in attempt. */
+      /** Binds an e-mailed or texted code to this sign-in attempt. */
       attempt: string;
       destination: string | null;
+      /** The user's verified phone number, masked (+44 •••• ••23), when `sms` is one of the methods. */
+      smsDestination?: string | null;
     }
   | { step: 'mfa-setup'; userId: string; amr: string[]; secret: string }
+  /** Enrolling a phone for text codes: `phone` (E.164) is set once a code has been texted to it. */
+  | { step: 'mfa-setup-sms'; userId: string; amr: string[]; phone: string | null; destination: string | null }
   | { step: 'recovery-codes'; userId: string; amr: string[]; codes: string[] }
   | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };
 

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from '../mail/mailer';
 import { readOutbox } from '../mail/mailer';
+import { outboxSmsSender, type SmsSender } from '../sms/sender';
 import { userClaims, scopeClaims } from './claims';
 import { findClient, saveClient, type AppClient } from './clients';
 import type { PoolContext } from './context';
@@ -15,13 +16,15 @@ import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetP
 import { settingsReader } from './settings';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
-import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaEmail } from './mfa/gate';
+import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaCode } from './mfa/gate';
+import { changeSetupPhone, enrolSms, resendSetupSms, sendSetupSms, switchSetup, type SendOpts } from './mfa/sms';
+import { confirmPhone, sendPhoneVerification } from './phone/verification';
 import { totpUri } from './mfa/totp';
 import { getUserRow, toUser } from './users';
 import { confirmEmailChange, startEmailChange } from './account/email';
-import { announce, setEmailCodes, confirmTotpSetup, regenerateRecoveryCodes, removeTotp, securityOverview, startTotpSetup } from './account/factors';
+import { announce, setCodesOptIn, confirmTotpSetup, regenerateRecoveryCodes, removeTotp, securityOverview, startTotpSetup } from './account/factors';
 import { changePassword } from './account/password';
-import { createAccountSession, endAccountSession, findAccountSession, setPendingEmail, setReveal, takeReveal } from './account/sessions';
+import { createAccountSession, endAccountSession, findAccountSession, setPending, setReveal, takeReveal } from './account/sessions';
 import { listSignIns, revokeOtherSignIns, revokeSignIn } from './account/sign-ins';
 import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { seal, unseal } from './mfa/seal';
@@ -32,10 +35,13 @@ export type { AppClient } from './clients';
 export type { User } from './users';
 export type { Claims } from './claims';
 
-export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret: string; now?: () => number }) {
+/** `sms`: how texts leave (the runtime builds it from SMS_WEBHOOK_URL); the dev outbox by default. */
+export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: SmsSender; secret: string; now?: () => number }) {
   const settings = settingsReader(deps.db);
-  const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, secret: deps.secret, settings: settings.read, now: deps.now ?? Date.now };
-  const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; device?: string }): Promise<FlowOutcome | PoolError> =>
+  const now = deps.now ?? Date.now;
+  const sms = deps.sms ?? outboxSmsSender(deps.db, now);
+  const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, sms, secret: deps.secret, settings: settings.read, now };
+  const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }): Promise<FlowOutcome | PoolError> =>
     'error' in r ? r : requireSecondFactor(ctx, r, opts);
   return {
     ctx,
@@ -47,22 +53,41 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
     },
     /** `device`: the remembered-device cookie, if the browser sent one. */
     signIn: async (input: Parameters<typeof signInWithPassword>[1] & { device?: string }) =>
-      gate(await signInWithPassword(ctx, input), { locale: input.locale, device: input.device }),
+      gate(await signInWithPassword(ctx, input), { locale: input.locale, ip: input.ip, device: input.device }),
     signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
-    confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string, locale = 'en') => gate(await confirmAccount(ctx, step, code), { locale }),
+    /** `ip`: the client's, for the limits on texting a sign-in code. */
+    confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string, locale = 'en', ip = 'unknown') =>
+      gate(await confirmAccount(ctx, step, code), { locale, ip }),
     resendCode: (uid: string, step: Parameters<typeof resendCode>[2], locale: string) => resendCode(ctx, uid, step, locale),
     forgotPassword: (input: Parameters<typeof forgotPassword>[1]) => forgotPassword(ctx, input),
     resetPassword: (step: Parameters<typeof resetPassword>[1], input: Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
-    completeNewPassword: async (step: Parameters<typeof completeNewPassword>[1], input: { password: string }, locale = 'en') =>
-      gate(await completeNewPassword(ctx, step, input), { locale }),
+    completeNewPassword: async (step: Parameters<typeof completeNewPassword>[1], input: { password: string }, locale = 'en', ip = 'unknown') =>
+      gate(await completeNewPassword(ctx, step, input), { locale, ip }),
     mfa: {
       answerCode: (step: Parameters<typeof answerMfaCode>[1], code: string, remember = false) => answerMfaCode(ctx, step, code, remember),
-      choose: (step: Parameters<typeof chooseMfaMethod>[1], method: Parameters<typeof chooseMfaMethod>[2], locale: string) => chooseMfaMethod(ctx, step, method, locale),
-      resendEmail: (uid: string, step: Parameters<typeof resendMfaEmail>[2], locale: string) => resendMfaEmail(ctx, uid, step, locale),
+      choose: (step: Parameters<typeof chooseMfaMethod>[1], method: Parameters<typeof chooseMfaMethod>[2], opts: SendOpts) => chooseMfaMethod(ctx, step, method, opts),
+      /** A new e-mailed or texted code for this sign-in (`uid`), after the resend gap. */
+      resend: (uid: string, step: Parameters<typeof resendMfaCode>[2], opts: SendOpts) => resendMfaCode(ctx, uid, step, opts),
       enrolTotp: (step: Parameters<typeof enrolAndAnswerTotp>[1], code: string) => enrolAndAnswerTotp(ctx, step, code),
+      /** Between the authenticator-app and text-message setup screens (both factors allowed). */
+      switchSetup: (step: Parameters<typeof switchSetup>[1], to: Parameters<typeof switchSetup>[2]) => switchSetup(ctx, step, to),
+      /** Text-message enrolment: a number, a code texted to it, the code. */
+      sendSetupSms: (step: Parameters<typeof sendSetupSms>[1], phone: string, opts: SendOpts) => sendSetupSms(ctx, step, phone, opts),
+      resendSetupSms: (uid: string, step: Parameters<typeof resendSetupSms>[2], opts: SendOpts) => resendSetupSms(ctx, uid, step, opts),
+      changeSetupPhone,
+      enrolSms: (step: Parameters<typeof enrolSms>[1], code: string) => enrolSms(ctx, step, code),
       answerRecoveryCode: (step: Parameters<typeof answerRecoveryCode>[1], code: string, locale: string) => answerRecoveryCode(ctx, step, code, locale),
       acknowledgeRecoveryCodes,
       totpUri: async (secret: string, account: string) => totpUri(secret, account, (await settings.read()).name),
+    },
+    /**
+     * Proving a phone number outside any sign-in (SMS enrolment uses it; so can "change phone number").
+     * `sendVerification` texts a code bound to the number (limits apply: per user, number, IP and
+     * country code); `confirm` with that code makes it the user's verified phone_number.
+     */
+    phone: {
+      sendVerification: (userId: string, phone: string, opts: SendOpts) => sendPhoneVerification(ctx, userId, phone, opts),
+      confirm: (userId: string, phone: string, code: string) => confirmPhone(ctx, userId, phone, code),
     },
     /** Self-service for a signed-in user (the account pages); every call names the user it acts for. */
     account: {
@@ -70,7 +95,7 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
         create: (s: Parameters<typeof createAccountSession>[1]) => createAccountSession(ctx, s),
         find: (token: string | undefined) => findAccountSession(ctx, token),
         end: (id: string) => endAccountSession(ctx, id),
-        setPendingEmail: (id: string, email: string | null) => setPendingEmail(ctx, id, email),
+        setPending: (id: string, what: 'email' | 'phone', value: string | null) => setPending(ctx, id, what, value),
         /** Something to show once on the next page, sealed at rest. */
         reveal: (id: string, value: string) => setReveal(ctx, id, seal(ctx.secret, value)),
         takeReveal: async (id: string) => {
@@ -81,11 +106,17 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
       changePassword: (userId: string, input: Parameters<typeof changePassword>[2]) => changePassword(ctx, userId, input),
       startEmailChange: (userId: string, input: Parameters<typeof startEmailChange>[2]) => startEmailChange(ctx, userId, input),
       confirmEmailChange: (userId: string, input: Parameters<typeof confirmEmailChange>[2]) => confirmEmailChange(ctx, userId, input),
+      /** A new phone number, proved by a text; the owner is told by e-mail. */
+      confirmPhoneChange: async (userId: string, phone: string, code: string, locale: string) => {
+        const done = await confirmPhone(ctx, userId, phone, code);
+        if (!('error' in done)) announce(ctx, (await getUserRow(ctx, userId))?.email, 'phone_changed', locale);
+        return done;
+      },
       security: (userId: string) => securityOverview(ctx, userId),
       startTotpSetup: (userId: string, session: { id: string; pendingTotp: string | null }) => startTotpSetup(ctx, userId, session.id, session.pendingTotp),
       confirmTotpSetup: (userId: string, input: Parameters<typeof confirmTotpSetup>[2]) => confirmTotpSetup(ctx, userId, input),
       removeTotp: (userId: string, locale: string) => removeTotp(ctx, userId, locale),
-      setEmailCodes: (userId: string, on: boolean, locale: string) => setEmailCodes(ctx, userId, on, locale),
+      setCodesOptIn: (userId: string, kind: 'email' | 'sms', on: boolean, locale: string) => setCodesOptIn(ctx, userId, kind, on, locale),
       regenerateRecoveryCodes: (userId: string, locale: string) => regenerateRecoveryCodes(ctx, userId, locale),
       devices: (userId: string) => listDevices(ctx, userId),
       forgetDevice: async (userId: string, id: string | 'all', locale: string) => {

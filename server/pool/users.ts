@@ -122,7 +122,7 @@ export async function insertUser(ctx: Pick<PoolContext, 'db' | 'now'>, u: NewUse
 export async function updateUser(
   ctx: PoolContext,
   id: string,
-  patch: Partial<Pick<UserRow, 'status' | 'password_hash' | 'email_verified' | 'enabled' | 'phone_number_verified' | 'preferred_mfa'>>,
+  patch: Partial<Pick<UserRow, 'status' | 'password_hash' | 'email_verified' | 'enabled' | 'phone_number' | 'phone_number_verified' | 'preferred_mfa'>>,
 ): Promise<void> {
   await ctx.db.updateTable('users').set({ ...patch, updated_at: ctx.now() }).where('id', '=', id).execute();
 }

@@ -75,10 +75,13 @@ export async function regenerateCodesAction(_prev: FormState, data: FormData): P
   });
 }
 
-export async function emailCodesAction(_prev: FormState, data: FormData): Promise<FormState> {
+/** Codes by e-mail or by text message, on or off (pools where two-step verification is optional). */
+export async function codesOptInAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, { recent: '' }, async (ctx) => {
+    const kind = field(data, 'kind');
+    if (kind !== 'email' && kind !== 'sms') return { error: await errorState(ctx.t, { error: 'invalid_input' }) };
     const on = field(data, 'on') === '1';
-    const done = await ctx.rt.pool.account.setEmailCodes(ctx.session.userId, on, ctx.locale);
-    return 'error' in done ? { error: await errorState(ctx.t, done) } : on ? 'email_codes_on' : 'email_codes_off';
+    const done = await ctx.rt.pool.account.setCodesOptIn(ctx.session.userId, kind, on, ctx.locale);
+    return 'error' in done ? { error: await errorState(ctx.t, done) } : `${kind}_codes_${on ? 'on' : 'off'}`;
   });
 }

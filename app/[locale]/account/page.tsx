@@ -7,7 +7,7 @@ import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
-import { emailCodesAction, forgetDeviceAction, regenerateCodesAction, removeTotpAction, revokeSignInAction, signOutAction } from './actions';
+import { codesOptInAction, forgetDeviceAction, regenerateCodesAction, removeTotpAction, revokeSignInAction, signOutAction } from './actions';
 
 /** The signed-in user's own page: profile, password, second factors, devices and sessions. */
 export default async function AccountPage(props: PageProps) {
@@ -40,6 +40,9 @@ export default async function AccountPage(props: PageProps) {
       </dl>
       <ul className="flex flex-col gap-1 text-sm mb-2">
         <li><TextLink href={`/${locale}/account/email`}>{t('account.changeEmail')}</TextLink></li>
+        {settings.mfa.factors.includes('sms') || user.phoneNumber ? (
+          <li><TextLink href={`/${locale}/account/phone`}>{t('account.changePhone')}</TextLink></li>
+        ) : null}
         <li><TextLink href={`/${locale}/account/password`}>{t('account.changePassword')}</TextLink></li>
       </ul>
 
@@ -57,22 +60,26 @@ export default async function AccountPage(props: PageProps) {
                 )}
               </li>
             ) : null}
-            {security.email ? (
-              <li className={row} data-testid="factor-email">
-                <span>
-                  {t('account.mfa.email', { email: security.email.address })}: {security.email.on ? t('account.mfa.on') : t('account.mfa.off')}
-                </span>
-                {security.mode === 'OPTIONAL' ? (
-                  <FlowForm
-                    testId="email-codes-form"
-                    action={emailCodesAction}
-                    hidden={{ ...hidden, on: security.email.on ? '0' : '1' }}
-                    fields={[]}
-                    buttons={[{ label: security.email.on ? t('account.mfa.turnOff') : t('account.mfa.turnOn'), variant: 'secondary', testId: 'toggle-email-codes' }]}
-                  />
-                ) : null}
-              </li>
-            ) : null}
+            {(['email', 'sms'] as const).map((kind) => {
+              const factor = security[kind];
+              if (!factor) return null;
+              return (
+                <li key={kind} className={row} data-testid={`factor-${kind}`}>
+                  <span>
+                    {t(`account.mfa.${kind}`, { address: factor.address })}: <bdi>{factor.on ? t('account.mfa.on') : t('account.mfa.off')}</bdi>
+                  </span>
+                  {security.mode === 'OPTIONAL' ? (
+                    <FlowForm
+                      testId={`${kind}-codes-form`}
+                      action={codesOptInAction}
+                      hidden={{ ...hidden, kind, on: factor.on ? '0' : '1' }}
+                      fields={[]}
+                      buttons={[{ label: factor.on ? t('account.mfa.turnOff') : t('account.mfa.turnOn'), variant: 'secondary', testId: `toggle-${kind}-codes` }]}
+                    />
+                  ) : null}
+                </li>
+              );
+            })}
             <li className={row} data-testid="recovery-codes-status">
               <span>{t('account.mfa.recoveryLeft', { count: security.recoveryCodesLeft })}</span>
               <FlowForm testId="regenerate-codes-form" action={regenerateCodesAction} hidden={hidden} fields={[]} buttons={[{ label: t('account.mfa.regenerate'), variant: 'secondary', testId: 'regenerate-codes' }]} />

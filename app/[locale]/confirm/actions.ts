@@ -13,7 +13,7 @@ export async function confirmAction(_prev: FormState, data: FormData): Promise<F
   }
   const code = input.code.safeParse(field(data, 'code'));
   if (!code.success) return errorState(ctx.t, { error: 'invalid_code', field: 'code' });
-  const outcome = await ctx.rt.pool.confirmAccount(ctx.step, code.data, ctx.locale);
+  const outcome = await ctx.rt.pool.confirmAccount(ctx.step, code.data, ctx.locale, ctx.ip);
   if ('error' in outcome) return errorState(ctx.t, outcome);
   return advance(ctx, outcome);
 }

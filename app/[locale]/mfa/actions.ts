@@ -22,13 +22,14 @@ async function answerWithCode<S extends MfaStep | SetupStep>(
   return advance(ctx, outcome);
 }
 
-/** The second-factor step: a code from the authenticator app or the e-mail, or a new e-mail. */
+/** The second-factor step: a code from the authenticator app, the e-mail or the text, or a new e-mail or text. */
 export async function mfaAction(_prev: FormState, data: FormData): Promise<FormState> {
   if (field(data, 'intent') === 'resend') {
     const ctx = await actionContext(data, 'mfa');
     if (!isCtx(ctx) || ctx.step.step !== 'mfa') return isCtx(ctx) ? {} : ctx;
-    const sent = await ctx.rt.pool.mfa.resendEmail(ctx.uid, ctx.step, ctx.locale);
-    return 'error' in sent ? errorState(ctx.t, sent) : { notice: ctx.t('mfaEmail.resent') };
+    const sent = await ctx.rt.pool.mfa.resend(ctx.uid, ctx.step, { locale: ctx.locale, ip: ctx.ip });
+    if ('error' in sent) return errorState(ctx.t, sent);
+    return { notice: ctx.step.method === 'sms' ? ctx.t('mfaSms.resent') : ctx.t('mfaEmail.resent') };
   }
   const remember = field(data, 'remember') === 'on';
   return answerWithCode<MfaStep>(data, 'mfa', (pool, step, code) => pool.mfa.answerCode(step, code, remember));
@@ -44,8 +45,8 @@ export async function chooseMethodAction(_prev: FormState, data: FormData): Prom
   const ctx = await actionContext(data, 'mfa');
   if (!isCtx(ctx) || ctx.step.step !== 'mfa') return isCtx(ctx) ? {} : ctx;
   const method = field(data, 'method');
-  if (method !== 'totp' && method !== 'email') return errorState(ctx.t, { error: 'invalid_input' });
-  const outcome = await ctx.rt.pool.mfa.choose(ctx.step, method, ctx.locale);
+  if (method !== 'totp' && method !== 'email' && method !== 'sms') return errorState(ctx.t, { error: 'invalid_input' });
+  const outcome = await ctx.rt.pool.mfa.choose(ctx.step, method, { locale: ctx.locale, ip: ctx.ip });
   if ('error' in outcome) return errorState(ctx.t, outcome);
   return advance(ctx, outcome);
 }

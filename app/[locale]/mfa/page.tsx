@@ -11,21 +11,28 @@ import { chooseMethodAction, mfaAction, recoveryCodeAction } from './actions';
 /** The second step: a code by the method the server chose (the last one used), and the others. */
 export default async function MfaPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, step, csrf, showOutbox, settings } = await loadFlowPage(locale, query.uid, 'mfa');
+  const { view, step, csrf, showOutbox, showSmsOutbox, settings } = await loadFlowPage(locale, query.uid, 'mfa');
   const rememberDays = settings.mfa.remember_device_days;
   const t = await getTranslations({ locale });
   const hidden = { uid: view.uid, csrf, locale };
   const byEmail = step.method === 'email';
+  const bySms = step.method === 'sms';
   const others = step.methods.filter((m) => m !== step.method);
+  const methodLabel = (m: (typeof others)[number]) => (m === 'sms' ? t('mfaSms.choose') : t(`mfaChoose.${m}`));
+  // The masked number reads left to right inside right-to-left text.
+  const phone = `\u2066${step.smsDestination ?? ''}\u2069`;
   return (
     <PageFrame
       locale={locale}
       path="/mfa"
       query={{ uid: view.uid }}
-      heading={byEmail ? t('mfaEmail.title') : t('mfa.title')}
-      subheading={byEmail ? t('mfaEmail.sent', { destination: step.destination ?? '' }) : t('mfa.explain')}
+      heading={byEmail ? t('mfaEmail.title') : bySms ? t('mfaSms.title') : t('mfa.title')}
+      subheading={
+        byEmail ? t('mfaEmail.sent', { destination: step.destination ?? '' }) : bySms ? t('mfaSms.sent', { destination: phone }) : t('mfa.explain')
+      }
     >
       {byEmail ? <DevOutboxNotice locale={locale} show={showOutbox} /> : null}
+      {bySms ? <DevOutboxNotice locale={locale} show={showSmsOutbox} channel="sms" /> : null}
       <FlowForm
         key={step.method}
         testId="mfa-form"
@@ -37,7 +44,9 @@ export default async function MfaPage(props: PageProps) {
         ]}
         buttons={[
           { label: t('mfa.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
-          ...(byEmail ? [{ label: t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }] : []),
+          ...(byEmail || bySms
+            ? [{ label: bySms ? t('mfaSms.resend') : t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }]
+            : []),
         ]}
       />
       {others.length > 0 ? (
@@ -47,13 +56,13 @@ export default async function MfaPage(props: PageProps) {
             action={chooseMethodAction}
             hidden={hidden}
             fields={[]}
-            buttons={others.map((m) => ({ label: t(`mfaChoose.${m}`), name: 'method', value: m, variant: 'secondary' as const, testId: `use-${m}` }))}
+            buttons={others.map((m) => ({ label: methodLabel(m), name: 'method', value: m, variant: 'secondary' as const, testId: `use-${m}` }))}
           />
         </SubSection>
       ) : null}
-      {step.methods.includes('totp') ? (
+      {step.methods.includes('totp') || step.methods.includes('sms') ? (
         // Always open: without JavaScript a refused code's message must not hide in a closed disclosure.
-        <SubSection id="recovery-heading" heading={t('mfaRecovery.or')}>
+        <SubSection id="recovery-heading" heading={step.methods.includes('totp') ? t('mfaRecovery.or') : t('mfaSms.recovery')}>
           <FlowForm
             testId="recovery-code-form"
             action={recoveryCodeAction}

@@ -9,7 +9,7 @@ export async function newPasswordAction(_prev: FormState, data: FormData): Promi
   if (!isCtx(ctx) || ctx.step.step !== 'new-password') return isCtx(ctx) ? {} : ctx;
   const password = input.password.safeParse(field(data, 'password'));
   if (!password.success) return errorState(ctx.t, { error: password.error.issues[0].message as never, field: 'password' });
-  const outcome = await ctx.rt.pool.completeNewPassword(ctx.step, { password: password.data }, ctx.locale);
+  const outcome = await ctx.rt.pool.completeNewPassword(ctx.step, { password: password.data }, ctx.locale, ctx.ip);
   if ('error' in outcome) return errorState(ctx.t, outcome);
   return advance(ctx, outcome);
 }

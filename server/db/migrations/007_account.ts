@@ -13,6 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('amr', 'text', (c) => c.notNull())
     .addColumn('reveal', 'text') // sealed secrets shown once (new recovery codes)
     .addColumn('pending_email', 'text') // a new address waiting for its code
+    .addColumn('pending_phone', 'text') // a new number waiting for its code
     .addColumn('pending_totp', 'text') // a sealed authenticator secret waiting for its first code
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())

@@ -154,10 +154,10 @@ describeEachDb('account self-service', (open) => {
     const alice = await id('alice');
     const signIn = () => pool.signIn({ identifier: 'alice', password: PASSWORD, ip: '203.0.113.1', locale: 'en' });
     expect(await signIn()).toMatchObject({ done: { amr: ['pwd'] } });
-    expect(await pool.account.setEmailCodes(alice, true, 'en')).toEqual({ done: true });
+    expect(await pool.account.setCodesOptIn(alice, 'email', true, 'en')).toEqual({ done: true });
     expect(await signIn()).toMatchObject({ next: { step: 'mfa', methods: ['email'] } });
-    expect(await pool.account.setEmailCodes(alice, true, 'en')).toMatchObject({ error: 'wrong_step' });
-    expect(await pool.account.setEmailCodes(alice, false, 'en')).toEqual({ done: true });
+    expect(await pool.account.setCodesOptIn(alice, 'email', true, 'en')).toMatchObject({ error: 'wrong_step' });
+    expect(await pool.account.setCodesOptIn(alice, 'email', false, 'en')).toEqual({ done: true });
     expect(await signIn()).toMatchObject({ done: { amr: ['pwd'] } });
   });
 

@@ -6,7 +6,8 @@ import { issueRecoveryCodes, recoveryCodesLeft } from '../mfa/recovery-codes';
 import { seal, unseal } from '../mfa/seal';
 import { enrolTotp, hasTotp, newTotpSecret } from '../mfa/totp';
 import { getUserRow } from '../users';
-import { hasEmailFactor, setEmailFactor } from '../mfa/email-factor';
+import { hasOptIn, setOptIn, type OptInFactor } from '../mfa/opt-in';
+import { maskPhone } from '../phone/numbers';
 import { setPendingTotp } from './sessions';
 import type { SecurityChange } from '../../mail/templates';
 
@@ -17,6 +18,8 @@ export interface SecurityOverview {
   totp: boolean;
   /** A verified e-mail the pool could send codes to, and whether sign-ins ask for them. */
   email: { address: string; on: boolean } | null;
+  /** The same for a verified phone number and codes by text message. */
+  sms: { address: string; on: boolean } | null;
   recoveryCodesLeft: number;
 }
 
@@ -29,16 +32,20 @@ export async function securityOverview(ctx: PoolContext, userId: string): Promis
     totp: await hasTotp(ctx, userId),
     email:
       factors.includes('email') && user?.email && user.email_verified === 1
-        ? { address: user.email, on: mode === 'REQUIRED' || (await hasEmailFactor(ctx, userId)) }
+        ? { address: user.email, on: mode === 'REQUIRED' || (await hasOptIn(ctx, userId, 'email')) }
+        : null,
+    sms:
+      factors.includes('sms') && user?.phone_number && user.phone_number_verified === 1
+        ? { address: maskPhone(user.phone_number), on: mode === 'REQUIRED' || (await hasOptIn(ctx, userId, 'sms')) }
         : null,
     recoveryCodesLeft: await recoveryCodesLeft(ctx, userId),
   };
 }
 
 /** How many second factors the user could still sign in with, other than the one named. */
-async function otherFactors(ctx: PoolContext, userId: string, without: 'totp' | 'email'): Promise<number> {
+async function otherFactors(ctx: PoolContext, userId: string, without: 'totp' | OptInFactor): Promise<number> {
   const o = await securityOverview(ctx, userId);
-  return [o.totp && without !== 'totp', !!o.email?.on && without !== 'email'].filter(Boolean).length;
+  return [o.totp && without !== 'totp', !!o.email?.on && without !== 'email', !!o.sms?.on && without !== 'sms'].filter(Boolean).length;
 }
 
 export function announce(ctx: PoolContext, email: string | null | undefined, change: SecurityChange, locale: string): void {
@@ -110,11 +117,12 @@ export async function regenerateRecoveryCodes(ctx: PoolContext, userId: string, 
   return codes;
 }
 
-/** Turns e-mail codes on or off as a second factor (pools where MFA is optional). */
-export async function setEmailCodes(ctx: PoolContext, userId: string, on: boolean, locale: string): Promise<{ done: true } | PoolError> {
+/** Turns codes by e-mail or text message on or off as a second factor (pools where MFA is optional). */
+export async function setCodesOptIn(ctx: PoolContext, userId: string, kind: OptInFactor, on: boolean, locale: string): Promise<{ done: true } | PoolError> {
   const o = await securityOverview(ctx, userId);
-  if (o.mode !== 'OPTIONAL' || !o.email || o.email.on === on) return fail('wrong_step');
-  await setEmailFactor(ctx, userId, on);
-  announce(ctx, o.email.address, on ? 'email_codes_on' : 'email_codes_off', locale);
+  const factor = o[kind];
+  if (o.mode !== 'OPTIONAL' || !factor || factor.on === on) return fail('wrong_step');
+  await setOptIn(ctx, userId, kind, on);
+  announce(ctx, (await getUserRow(ctx, userId))?.email, `${kind}_codes_${on ? 'on' : 'off'}`, locale);
   return { done: true };
 }

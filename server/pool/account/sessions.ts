@@ -20,6 +20,7 @@ export interface AccountSession {
   authTime: number;
   amr: string[];
   pendingEmail: string | null;
+  pendingPhone: string | null;
   pendingTotp: string | null;
 }
 
@@ -40,6 +41,7 @@ export async function createAccountSession(
       amr: JSON.stringify(s.amr),
       reveal: null,
       pending_email: null,
+      pending_phone: null,
       pending_totp: null,
       created_at: now,
       expires_at: now + ACCOUNT_SESSION_TTL_MS,
@@ -53,7 +55,7 @@ export async function findAccountSession(ctx: PoolContext, token: string | undef
   const row = await ctx.db
     .selectFrom('account_sessions')
     .innerJoin('users', 'users.id', 'account_sessions.user_id')
-    .select(['account_sessions.id', 'user_id', 'grant_id', 'id_token', 'auth_time', 'amr', 'pending_email', 'pending_totp', 'expires_at', 'users.enabled'])
+    .select(['account_sessions.id', 'user_id', 'grant_id', 'id_token', 'auth_time', 'amr', 'pending_email', 'pending_phone', 'pending_totp', 'expires_at', 'users.enabled'])
     .where('account_sessions.id', '=', digest(ctx, token))
     .executeTakeFirst();
   if (!row || row.expires_at <= ctx.now() || row.enabled !== 1) return undefined;
@@ -65,7 +67,7 @@ export async function findAccountSession(ctx: PoolContext, token: string | undef
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', ctx.now())]))
     .executeTakeFirst();
   if (!grant) return undefined;
-  return { id: row.id, userId: row.user_id, grantId: row.grant_id, idToken: row.id_token, authTime: row.auth_time, amr: JSON.parse(row.amr) as string[], pendingEmail: row.pending_email, pendingTotp: row.pending_totp };
+  return { id: row.id, userId: row.user_id, grantId: row.grant_id, idToken: row.id_token, authTime: row.auth_time, amr: JSON.parse(row.amr) as string[], pendingEmail: row.pending_email, pendingPhone: row.pending_phone, pendingTotp: row.pending_totp };
 }
 
 export async function endAccountSession(ctx: PoolContext, id: string): Promise<void> {
@@ -85,9 +87,9 @@ export async function takeReveal(ctx: PoolContext, id: string): Promise<string |
   return row.reveal;
 }
 
-/** The new e-mail address this session is verifying, if any. */
-export async function setPendingEmail(ctx: PoolContext, id: string, email: string | null): Promise<void> {
-  await ctx.db.updateTable('account_sessions').set({ pending_email: email }).where('id', '=', id).execute();
+/** The new e-mail address or phone number this session is verifying, if any. */
+export async function setPending(ctx: PoolContext, id: string, what: 'email' | 'phone', value: string | null): Promise<void> {
+  await ctx.db.updateTable('account_sessions').set(what === 'email' ? { pending_email: value } : { pending_phone: value }).where('id', '=', id).execute();
 }
 
 /** The sealed authenticator secret being set up, so a refused code or a reload keeps the same one. */

@@ -6,12 +6,14 @@ import { notifyLater } from '../messages';
 import { randomUUID } from 'node:crypto';
 import { consumeCode, issueCode } from '../codes';
 import { maskEmail, type MfaMethod } from '../flow';
+import { maskPhone } from '../phone/numbers';
 import { codeLimits, hit } from '../rate-limit';
 import { getUserRow, updateUser } from '../users';
 import { isRememberedDevice, rememberDevice as rememberDeviceToken } from './devices';
 import { issueRecoveryCodes, useRecoveryCode } from './recovery-codes';
+import { sendMfaSms, smsSetupStep, type SendOpts } from './sms';
 import { enrolTotp, hasTotp, newTotpSecret, verifyTotp } from './totp';
-import { hasEmailFactor } from './email-factor';
+import { hasOptIn } from './opt-in';
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
 
@@ -22,7 +24,7 @@ type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
 export async function requireSecondFactor(
   ctx: PoolContext,
   outcome: FlowOutcome,
-  opts: { locale: string; device?: string },
+  opts: { locale: string; ip: string; device?: string },
 ): Promise<FlowOutcome | PoolError> {
   if (!('done' in outcome)) return outcome;
   const { userId, amr } = outcome.done;
@@ -35,19 +37,39 @@ export async function requireSecondFactor(
   if (!user) return fail('session_expired');
   const methods: MfaMethod[] = [];
   if (factors.includes('totp') && (await hasTotp(ctx, userId))) methods.push('totp');
-  // A verified e-mail is a factor the user already has: required pools use it without enrolment,
-  // optional ones once the user turned it on.
-  if (factors.includes('email') && user.email && user.email_verified === 1 && (mode === 'REQUIRED' || (await hasEmailFactor(ctx, userId)))) {
-    methods.push('email');
-  }
+  // A verified e-mail or phone is a factor the user already has: required pools use it without
+  // enrolment, optional ones once the user turned it on in their account.
+  const optedIn = async (kind: 'email' | 'sms') => mode === 'REQUIRED' || (await hasOptIn(ctx, userId, kind));
+  if (factors.includes('email') && user.email && user.email_verified === 1 && (await optedIn('email'))) methods.push('email');
+  const phone = factors.includes('sms') && user.phone_number && user.phone_number_verified === 1 && (await optedIn('sms')) ? user.phone_number : null;
+  if (phone) methods.push('sms');
   if (methods.length > 0) {
     const preferred = methods.find((m) => m === user.preferred_mfa) ?? methods[0];
-    const step: Step<'mfa'> = { step: 'mfa', userId, amr, methods, method: preferred, attempt: randomUUID(), destination: user.email ? maskEmail(user.email) : null };
-    if (preferred === 'email') await sendMfaEmail(ctx, step, locale);
+    let step: Step<'mfa'> = {
+      step: 'mfa',
+      userId,
+      amr,
+      methods,
+      method: preferred,
+      attempt: randomUUID(),
+      destination: user.email ? maskEmail(user.email) : null,
+      smsDestination: phone ? maskPhone(phone) : null,
+    };
+    if (preferred === 'sms') {
+      const sent = await sendMfaSms(ctx, step, opts);
+      if ('error' in sent) {
+        // No text now (limits): another of the user's factors, or the refusal if there is none.
+        const other = methods.find((m) => m !== 'sms');
+        if (!other) return sent;
+        step = { ...step, method: other };
+      }
+    }
+    if (step.method === 'email') await sendMfaEmail(ctx, step, locale);
     return { next: step };
   }
   if (mode !== 'REQUIRED') return outcome;
   if (factors.includes('totp')) return { next: { step: 'mfa-setup', userId, amr, secret: newTotpSecret() } };
+  if (factors.includes('sms')) return { next: smsSetupStep(userId, amr) };
   return fail('mfa_unavailable');
 }
 
@@ -63,19 +85,25 @@ async function sendMfaEmail(ctx: PoolContext, step: Step<'mfa'>, locale: string)
   notifyLater(ctx, user.email, { kind: 'mfaEmailCode', code, minutes: EMAIL_CODE_TTL_MS / 60_000 }, locale);
 }
 
-/** Switches the MFA screen to another of the user's factors (an e-mail code is sent on the way). */
-export async function chooseMfaMethod(ctx: PoolContext, step: Step<'mfa'>, method: MfaMethod, locale: string): Promise<FlowOutcome | PoolError> {
+/** Switches the MFA screen to another of the user's factors (a code is mailed or texted on the way). */
+export async function chooseMfaMethod(ctx: PoolContext, step: Step<'mfa'>, method: MfaMethod, opts: SendOpts): Promise<FlowOutcome | PoolError> {
   if (!step.methods.includes(method)) return fail('wrong_step');
   const next: Step<'mfa'> = { ...step, method };
-  if (method === 'email') await sendMfaEmail(ctx, next, locale);
+  if (method === 'email') await sendMfaEmail(ctx, next, opts.locale);
+  if (method === 'sms') {
+    const sent = await sendMfaSms(ctx, next, opts);
+    if ('error' in sent) return sent;
+  }
   return { next };
 }
 
-export async function resendMfaEmail(ctx: PoolContext, uid: string, step: Step<'mfa'>, locale: string): Promise<{ sent: true } | PoolError> {
-  if (step.method !== 'email') return fail('wrong_step');
+/** A new code by mail or text for this attempt, no sooner than the resend gap. */
+export async function resendMfaCode(ctx: PoolContext, uid: string, step: Step<'mfa'>, opts: SendOpts): Promise<{ sent: true } | PoolError> {
+  if (step.method !== 'email' && step.method !== 'sms') return fail('wrong_step');
   const gap = await hit(ctx, `gap:${uid}`, codeLimits.resendGap);
   if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
-  await sendMfaEmail(ctx, step, locale);
+  if (step.method === 'sms') return sendMfaSms(ctx, step, opts);
+  await sendMfaEmail(ctx, step, opts.locale);
   return { sent: true };
 }
 
@@ -95,13 +123,14 @@ async function checked(ctx: PoolContext, userId: string, check: () => Promise<bo
   return { amr: [...new Set([...amr, 'mfa'])] };
 }
 
-/** The code for the method the screen asked for; the method used becomes the user's preferred one. */
+/**
+ * The code for the method the screen asked for; the method used becomes the user's preferred one.
+ * A texted code says `sms` in the tokens, an app's or e-mailed one `otp`.
+ */
 export async function answerMfaCode(ctx: PoolContext, step: Step<'mfa'>, code: string, remember = false): Promise<FlowOutcome | PoolError> {
-  const check =
-    step.method === 'totp'
-      ? () => verifyTotp(ctx, step.userId, code)
-      : async () => (await consumeCode(ctx, step.userId, `mfa_email:${step.attempt}`, code)) === 'ok';
-  const r = await checked(ctx, step.userId, check, [...step.amr, 'otp']);
+  const sent = (kind: 'mfa_email' | 'mfa_sms') => async () => (await consumeCode(ctx, step.userId, `${kind}:${step.attempt}`, code)) === 'ok';
+  const check = step.method === 'totp' ? () => verifyTotp(ctx, step.userId, code) : sent(step.method === 'sms' ? 'mfa_sms' : 'mfa_email');
+  const r = await checked(ctx, step.userId, check, [...step.amr, step.method === 'sms' ? 'sms' : 'otp']);
   if ('error' in r) return r;
   await updateUser(ctx, step.userId, { preferred_mfa: step.method });
   const days = (await ctx.settings()).mfa.remember_device_days;

@@ -132,10 +132,10 @@ describeEachDb('second factor (TOTP)', (open) => {
     step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
     const both = step(await signIn(), 'mfa');
     expect(both).toMatchObject({ methods: ['totp', 'email'], method: 'email' });
-    const viaApp = step(await pool.mfa.choose(both, 'totp', 'en'), 'mfa');
+    const viaApp = step(await pool.mfa.choose(both, 'totp', { locale: 'en', ip: IP }), 'mfa');
     expect(await pool.mfa.answerCode(viaApp, codeAt(s.secret, now() + 30_000))).toMatchObject({ done: {} });
     expect(step(await signIn(), 'mfa')).toMatchObject({ method: 'totp' });
-    expect(await pool.mfa.resendEmail('flow-z', viaApp, 'en')).toMatchObject({ error: 'wrong_step' });
+    expect(await pool.mfa.resend('flow-z', viaApp, { locale: 'en', ip: IP })).toMatchObject({ error: 'wrong_step' });
   });
 
   it('a remembered browser skips the second factor until it expires or the password changes', async () => {

@@ -54,3 +54,9 @@ export async function recoveryCodesLeft(ctx: PoolContext, userId: string): Promi
     .executeTakeFirstOrThrow();
   return Number(left.n);
 }
+
+/** Whether the user still holds unused recovery codes (a second enrolment does not replace them). */
+export async function hasRecoveryCodes(ctx: PoolContext, userId: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom('recovery_codes').select('id').where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirst();
+  return row !== undefined;
+}

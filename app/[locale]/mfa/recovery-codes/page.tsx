@@ -12,7 +12,7 @@ export default async function RecoveryCodesPage(props: PageProps) {
   const { view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'recovery-codes');
   const t = await getTranslations({ locale });
   return (
-    <PageFrame locale={locale} path="/mfa/recovery-codes" query={{ uid: view.uid }} heading={t('recoveryCodes.title')} subheading={t('recoveryCodes.explain')}>
+    <PageFrame locale={locale} path="/mfa/recovery-codes" query={{ uid: view.uid }} heading={t('recoveryCodes.title')} subheading={step.amr.includes('sms') ? t('smsSetup.recoveryExplain') : t('recoveryCodes.explain')}>
       <RecoveryCodeList locale={locale} codes={step.codes} poolName={settings.name} />
       <FlowForm
         testId="recovery-codes-form"

@@ -2,14 +2,16 @@ import { getTranslations } from 'next-intl/server';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
 import { TotpSetup } from '@/components/TotpSetup';
+import { SubSection } from '@/components/SubSection';
 import { loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { mfaSetupAction } from '../actions';
+import { switchToSmsSetupAction } from './sms/actions';
 
 /** TOTP enrolment during sign-in, when the pool requires a second factor the user does not have. */
 export default async function MfaSetupPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, step, csrf } = await loadFlowPage(locale, query.uid, 'mfa-setup');
+  const { rt, view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'mfa-setup');
   const t = await getTranslations({ locale });
   const user = await rt.pool.users.get(step.userId);
   const uri = await rt.pool.mfa.totpUri(step.secret, user?.email ?? user?.username ?? step.userId);
@@ -23,6 +25,17 @@ export default async function MfaSetupPage(props: PageProps) {
         fields={[{ name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, dir: 'ltr' }]}
         buttons={[{ label: t('mfaSetup.submit'), testId: 'verify-code' }]}
       />
+      {settings.mfa.factors.includes('sms') ? (
+        <SubSection id="other-setup" heading={t('smsSetup.otherHeading')}>
+          <FlowForm
+            testId="use-sms-form"
+            action={switchToSmsSetupAction}
+            hidden={{ uid: view.uid, csrf, locale }}
+            fields={[]}
+            buttons={[{ label: t('smsSetup.useSms'), variant: 'secondary', testId: 'use-sms-setup' }]}
+          />
+        </SubSection>
+      ) : null}
     </PageFrame>
   );
 }

@@ -1,0 +1,54 @@
+import { getTranslations } from 'next-intl/server';
+import { DevOutboxNotice } from '@/components/DevOutboxNotice';
+import { FlowForm } from '@/components/FlowForm';
+import { PageFrame } from '@/components/PageFrame';
+import { TextLink } from '@/components/TextLink';
+import { loadAccountPage } from '@/app/_lib/account';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { requestInfo } from '@/app/_lib/request';
+import { confirmPhoneChangeAction, startPhoneChangeAction } from './actions';
+
+/** Changing the phone number: the new one, then the code texted to it. */
+export default async function ChangePhonePage(props: PageProps) {
+  const { locale } = await pageInput(props);
+  const { rt, session, user, hidden } = await loadAccountPage(locale, '/phone', { recent: true });
+  const t = await getTranslations({ locale });
+  const pending = session.pendingPhone;
+  return (
+    <PageFrame
+      locale={locale}
+      path="/account/phone"
+      heading={t('account.phoneChange.title')}
+      subheading={pending ? t('account.phoneChange.sent', { phone: `\u2066${pending}\u2069` }) : t('account.phoneChange.explain', { phone: user.phoneNumber ? `\u2066${user.phoneNumber}\u2069` : t('account.none') })}
+    >
+      {pending ? (
+        <>
+          <DevOutboxNotice locale={locale} show={rt.outboxVisibleTo((await requestInfo()).ip, 'sms')} channel="sms" />
+          <FlowForm
+            key="confirm"
+            testId="confirm-phone-form"
+            action={confirmPhoneChangeAction}
+            hidden={hidden}
+            fields={[{ name: 'code', label: t('confirm.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' }]}
+            buttons={[
+              { label: t('account.phoneChange.confirm'), name: 'intent', value: 'confirm', testId: 'confirm-phone' },
+              { label: t('account.phoneChange.cancel'), name: 'intent', value: 'cancel', variant: 'secondary', formNoValidate: true, testId: 'cancel-phone' },
+            ]}
+          />
+        </>
+      ) : (
+        <FlowForm
+          key="start"
+          testId="change-phone-form"
+          action={startPhoneChangeAction}
+          hidden={hidden}
+          fields={[{ name: 'phone_number', label: t('account.phoneChange.new'), type: 'tel', inputMode: 'tel', autoComplete: 'tel', required: true, maxLength: 32, dir: 'ltr', hint: t('account.phoneChange.hint') }]}
+          buttons={[{ label: t('account.phoneChange.send'), testId: 'send-phone-code' }]}
+        />
+      )}
+      <p className="mt-6 text-sm">
+        <TextLink href={`/${locale}/account`}>{t('account.back')}</TextLink>
+      </p>
+    </PageFrame>
+  );
+}

@@ -1,0 +1,84 @@
+import { getTranslations } from 'next-intl/server';
+import { DevOutboxNotice } from '@/components/DevOutboxNotice';
+import { FlowForm } from '@/components/FlowForm';
+import { PageFrame } from '@/components/PageFrame';
+import { SubSection } from '@/components/SubSection';
+import { loadFlowPage } from '@/app/_lib/flow';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { smsSetupCodeAction, smsSetupNumberAction, switchToTotpSetupAction } from './actions';
+
+/**
+ * Text-message enrolment during sign-in: first the number, then the code texted to it. Both are
+ * one step of the sign-in; the number is kept by the server, not the form.
+ */
+export default async function SmsSetupPage(props: PageProps) {
+  const { locale, query } = await pageInput(props);
+  const { rt, view, step, csrf, settings, showSmsOutbox } = await loadFlowPage(locale, query.uid, 'mfa-setup-sms');
+  const t = await getTranslations({ locale });
+  const hidden = { uid: view.uid, csrf, locale };
+  const user = step.phone ? undefined : await rt.pool.users.get(step.userId);
+  const otherWay = settings.mfa.factors.includes('totp') ? (
+    <SubSection id="other-setup" heading={t('smsSetup.otherHeading')}>
+      <FlowForm
+        testId="use-totp-form"
+        action={switchToTotpSetupAction}
+        hidden={hidden}
+        fields={[]}
+        buttons={[{ label: t('smsSetup.useTotp'), variant: 'secondary', testId: 'use-totp-setup' }]}
+      />
+    </SubSection>
+  ) : null;
+  if (!step.phone) {
+    return (
+      <PageFrame locale={locale} path="/mfa/setup/sms" query={{ uid: view.uid }} heading={t('smsSetup.title')} subheading={t('smsSetup.explain')}>
+        <FlowForm
+          key="number"
+          testId="sms-number-form"
+          action={smsSetupNumberAction}
+          hidden={hidden}
+          fields={[
+            {
+              name: 'phone_number',
+              label: t('smsSetup.phone'),
+              hint: t('smsSetup.phoneHint'),
+              type: 'tel',
+              inputMode: 'tel',
+              autoComplete: 'tel',
+              required: true,
+              maxLength: 32,
+              autoFocus: true,
+              dir: 'ltr',
+              defaultValue: user?.phoneNumber ?? undefined,
+            },
+          ]}
+          buttons={[{ label: t('smsSetup.send'), testId: 'send-sms-code' }]}
+        />
+        {otherWay}
+      </PageFrame>
+    );
+  }
+  return (
+    <PageFrame
+      locale={locale}
+      path="/mfa/setup/sms"
+      query={{ uid: view.uid }}
+      heading={t('smsSetup.codeTitle')}
+      subheading={t('smsSetup.codeSent', { destination: `\u2066${step.destination ?? ''}\u2069` })}
+    >
+      <DevOutboxNotice locale={locale} show={showSmsOutbox} channel="sms" />
+      <FlowForm
+        key="code"
+        testId="sms-code-form"
+        action={smsSetupCodeAction}
+        hidden={hidden}
+        fields={[{ name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' }]}
+        buttons={[
+          { label: t('smsSetup.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
+          { label: t('smsSetup.resend'), name: 'intent', value: 'resend', variant: 'secondary', formNoValidate: true, testId: 'resend' },
+          { label: t('smsSetup.changeNumber'), name: 'intent', value: 'change', variant: 'secondary', formNoValidate: true, testId: 'change-number' },
+        ]}
+      />
+      {otherWay}
+    </PageFrame>
+  );
+}

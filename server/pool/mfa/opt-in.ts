@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolContext } from '../context';
+
+/**
+ * In an OPTIONAL pool, codes by e-mail or text message are a second factor only for users who
+ * turned them on (a marker row with an empty secret); a REQUIRED pool uses any verified address.
+ */
+export type OptInFactor = 'email' | 'sms';
+
+export async function hasOptIn(ctx: PoolContext, userId: string, kind: OptInFactor): Promise<boolean> {
+  const row = await ctx.db.selectFrom('mfa_factors').select('id').where('user_id', '=', userId).where('kind', '=', kind).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function setOptIn(ctx: PoolContext, userId: string, kind: OptInFactor, on: boolean): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', kind).execute();
+    if (on) await tx.insertInto('mfa_factors').values({ id: randomUUID(), user_id: userId, kind, secret: '', last_used_step: null, created_at: ctx.now() }).execute();
+  });
+}
