@@ -144,6 +144,21 @@ export interface RememberedDevicesTable {
   last_used_at: number | null;
 }
 
+export interface SamlRequestsTable {
+  id: string; // the AuthnRequest / LogoutRequest ID we sent
+  provider: string;
+  kind: 'authn' | 'logout';
+  relay_state: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SamlReplayTable {
+  provider: string;
+  message_id: string; // an accepted assertion's or logout request's ID
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -162,4 +177,6 @@ export interface Database {
   mfa_factors: MfaFactorsTable;
   recovery_codes: RecoveryCodesTable;
   remembered_devices: RememberedDevicesTable;
+  saml_requests: SamlRequestsTable;
+  saml_replay: SamlReplayTable;
 }
