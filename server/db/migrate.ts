@@ -6,6 +6,7 @@ import * as m003 from './migrations/003_recovery_codes';
 import * as m004 from './migrations/004_preferred_mfa';
 import * as m005 from './migrations/005_remembered_devices';
 import * as m007 from './migrations/007_account';
+import * as m010 from './migrations/010_saml';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
@@ -16,6 +17,7 @@ export async function migrate(db: Db): Promise<void> {
     '004_preferred_mfa': { up: (k) => m004.up(k) },
     '005_remembered_devices': { up: (k) => m005.up(k) },
     '007_account': { up: (k) => m007.up(k) },
+    '010_saml': { up: (k) => m010.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
   const { error, results } = await new Migrator({
@@ -23,6 +25,8 @@ export async function migrate(db: Db): Promise<void> {
     provider,
     // Its bookkeeping tables go in our schema too, so several Foyer schemas can share one database.
     ...(db.schema ? { migrationTableSchema: db.schema } : {}),
+    // Features land from parallel branches; each migration stands alone, so their order may vary.
+    allowUnorderedMigrations: true,
   }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

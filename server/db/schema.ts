@@ -162,6 +162,21 @@ export interface AccountSessionsTable {
   expires_at: number;
 }
 
+export interface SamlRequestsTable {
+  id: string; // the AuthnRequest / LogoutRequest ID we sent
+  provider: string;
+  kind: 'authn' | 'logout';
+  relay_state: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SamlReplayTable {
+  provider: string;
+  message_id: string; // an accepted assertion's or logout request's ID
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -181,4 +196,6 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   remembered_devices: RememberedDevicesTable;
   account_sessions: AccountSessionsTable;
+  saml_requests: SamlRequestsTable;
+  saml_replay: SamlReplayTable;
 }
