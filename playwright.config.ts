@@ -21,7 +21,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // axe audits of several screens in two colour schemes take most of a minute on a busy 2-core machine.
+  timeout: 120_000,
   forbidOnly: !!process.env.CI,
   reporter: 'list',
   use: {
