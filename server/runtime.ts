@@ -45,7 +45,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   await applySeedIfEmpty(db.kysely, seed);
   const secret = await ensureSecret(db.kysely, 'pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
-  const pool = createPool({ db: db.kysely, mailer, secret });
+  const pool = createPool({ db: db.kysely, mailer, secret, publicUrl: env.publicUrl });
   if (!env.configPath) await followPublicUrl(pool, seed);
   const keys = await signingKeys(db.kysely);
   const cookieKeys = [await ensureSecret(db.kysely, 'cookie-key')];

@@ -38,7 +38,7 @@ describeEachDb('migrations', (open) => {
       .selectFrom('kysely_migration' as never)
       .select(sql<string>`name`.as('name'))
       .execute();
-    expect(applied.map((r) => r.name)).toEqual(['001_initial', '002_mfa', '003_recovery_codes', '004_preferred_mfa', '005_remembered_devices']);
+    expect(applied.map((r) => r.name)).toEqual(['001_initial', '002_mfa', '003_recovery_codes', '004_preferred_mfa', '005_remembered_devices', '008_webauthn']);
     const kept = await db.kysely.selectFrom('secrets').selectAll().execute();
     expect(kept).toEqual([{ name: 'kept', value: 'v', created_at: 1 }]);
   });

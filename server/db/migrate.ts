@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_mfa';
 import * as m003 from './migrations/003_recovery_codes';
 import * as m004 from './migrations/004_preferred_mfa';
 import * as m005 from './migrations/005_remembered_devices';
+import * as m008 from './migrations/008_webauthn';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
@@ -14,6 +15,7 @@ export async function migrate(db: Db): Promise<void> {
     '003_recovery_codes': { up: (k) => m003.up(k) },
     '004_preferred_mfa': { up: (k) => m004.up(k) },
     '005_remembered_devices': { up: (k) => m005.up(k) },
+    '008_webauthn': { up: (k) => m008.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
   const { error, results } = await new Migrator({ db: db.kysely, provider }).migrateToLatest();

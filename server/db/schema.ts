@@ -144,6 +144,27 @@ export interface RememberedDevicesTable {
   last_used_at: number | null;
 }
 
+export interface WebauthnCredentialsTable {
+  id: string; // credential ID, base64url
+  user_id: string;
+  public_key: string; // COSE public key, base64url
+  counter: number;
+  transports: string; // JSON array of AuthenticatorTransport
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: number;
+  aaguid: string;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebauthnChallengesTable {
+  binding: string;
+  purpose: 'registration' | 'authentication';
+  challenge: string;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -162,4 +183,6 @@ export interface Database {
   mfa_factors: MfaFactorsTable;
   recovery_codes: RecoveryCodesTable;
   remembered_devices: RememberedDevicesTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }

@@ -4,7 +4,7 @@ import type { PoolContext } from './context';
  * The sign-in state machine, one per authorization interaction. The server decides the step;
  * a screen may only act on the step stored here, so a later step cannot be reached by URL.
  */
-export type MfaMethod = 'totp' | 'email';
+export type MfaMethod = 'totp' | 'email' | 'webauthn';
 
 export type FlowStep =
   | { step: 'sign-in' }
@@ -22,6 +22,8 @@ export type FlowStep =
       destination: string | null;
     }
   | { step: 'mfa-setup'; userId: string; amr: string[]; secret: string }
+  /** Enrolment of a passkey, forced by the pool's policy like the authenticator app's. */
+  | { step: 'passkey-setup'; userId: string; amr: string[] }
   | { step: 'recovery-codes'; userId: string; amr: string[]; codes: string[] }
   | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };
 

@@ -18,14 +18,17 @@ import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaEmail } from './mfa/gate';
 import { totpUri } from './mfa/totp';
 import { getUserRow, toUser } from './users';
+import { passkeysFacade } from './passkeys';
 
 export type { FlowStep, FlowOutcome } from './flow';
 export type { PoolError, PoolErrorCode } from './errors';
 export type { AppClient } from './clients';
 export type { User } from './users';
 export type { Claims } from './claims';
+export type { Passkey, PasskeyOptions } from './passkeys';
 
-export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret: string; now?: () => number }) {
+/** `publicUrl`: the issuer; passkeys are bound to its host name and origin. */
+export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret: string; now?: () => number; publicUrl?: string }) {
   const settings = settingsReader(deps.db);
   const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, secret: deps.secret, settings: settings.read, now: deps.now ?? Date.now };
   const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; device?: string }): Promise<FlowOutcome | PoolError> =>
@@ -57,6 +60,7 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; secret:
       acknowledgeRecoveryCodes,
       totpUri: async (secret: string, account: string) => totpUri(secret, account, (await settings.read()).name),
     },
+    passkeys: passkeysFacade(ctx, deps.publicUrl ?? 'http://localhost:3000', gate),
     users: {
       get: async (id: string) => {
         const row = await getUserRow(ctx, id);

@@ -11,6 +11,7 @@ import { getUserRow, updateUser } from '../users';
 import { isRememberedDevice, rememberDevice as rememberDeviceToken } from './devices';
 import { issueRecoveryCodes, useRecoveryCode } from './recovery-codes';
 import { enrolTotp, hasTotp, newTotpSecret, verifyTotp } from './totp';
+import { hasPasskey } from '../passkeys/credentials';
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
 
@@ -36,14 +37,20 @@ export async function requireSecondFactor(
   if (factors.includes('totp') && (await hasTotp(ctx, userId))) methods.push('totp');
   // A verified e-mail is a factor the user already has: nothing to enrol.
   if (factors.includes('email') && user.email && user.email_verified === 1) methods.push('email');
+  // A passkey that signed in without verifying the person is not asked for again as the second factor.
+  const byPasskey = amr.includes('hwk') || amr.includes('swk');
+  if (factors.includes('webauthn') && !byPasskey && (await hasPasskey(ctx, userId))) methods.push('webauthn');
   if (methods.length > 0) {
     const preferred = methods.find((m) => m === user.preferred_mfa) ?? methods[0];
     const step: Step<'mfa'> = { step: 'mfa', userId, amr, methods, method: preferred, attempt: randomUUID(), destination: user.email ? maskEmail(user.email) : null };
     if (preferred === 'email') await sendMfaEmail(ctx, step, locale);
     return { next: step };
   }
+  // Such a passkey is one factor, and the user has no other to add to it: the password is.
+  if (byPasskey) return fail('passkey_not_verified');
   if (mode !== 'REQUIRED') return outcome;
   if (factors.includes('totp')) return { next: { step: 'mfa-setup', userId, amr, secret: newTotpSecret() } };
+  if (factors.includes('webauthn')) return { next: { step: 'passkey-setup', userId, amr } };
   return fail('mfa_unavailable');
 }
 
@@ -93,16 +100,22 @@ async function checked(ctx: PoolContext, userId: string, check: () => Promise<bo
 
 /** The code for the method the screen asked for; the method used becomes the user's preferred one. */
 export async function answerMfaCode(ctx: PoolContext, step: Step<'mfa'>, code: string, remember = false): Promise<FlowOutcome | PoolError> {
+  if (step.method === 'webauthn') return fail('wrong_step');
   const check =
     step.method === 'totp'
       ? () => verifyTotp(ctx, step.userId, code)
       : async () => (await consumeCode(ctx, step.userId, `mfa_email:${step.attempt}`, code)) === 'ok';
   const r = await checked(ctx, step.userId, check, [...step.amr, 'otp']);
   if ('error' in r) return r;
+  return secondFactorDone(ctx, step, r.amr, remember);
+}
+
+/** A second factor was proved: it becomes the user's preferred one, and the browser may be remembered. */
+export async function secondFactorDone(ctx: PoolContext, step: Step<'mfa'>, amr: string[], remember: boolean): Promise<FlowOutcome> {
   await updateUser(ctx, step.userId, { preferred_mfa: step.method });
   const days = (await ctx.settings()).mfa.remember_device_days;
   const rememberDevice = remember && days > 0 ? { token: await rememberDeviceToken(ctx, step.userId, days), days } : undefined;
-  return { done: { userId: step.userId, amr: r.amr, ...(rememberDevice ? { rememberDevice } : {}) } };
+  return { done: { userId: step.userId, amr, ...(rememberDevice ? { rememberDevice } : {}) } };
 }
 
 /** After the first code, the user is shown ten recovery codes once, before going on. */
