@@ -21,6 +21,7 @@ export const pageForStep: Record<StepName, string> = {
   'reset-password': 'reset-password',
   mfa: 'mfa',
   'mfa-setup': 'mfa/setup',
+  'passkey-setup': 'mfa/passkey',
   'recovery-codes': 'mfa/recovery-codes',
 };
 

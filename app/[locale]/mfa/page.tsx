@@ -7,6 +7,7 @@ import { TextLink } from '@/components/TextLink';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { chooseMethodAction, mfaAction, recoveryCodeAction } from './actions';
+import { PasskeyMfa } from './PasskeyMfa';
 
 /** The second step: a code by the method the server chose (the last one used), and the others. */
 export default async function MfaPage(props: PageProps) {
@@ -16,30 +17,35 @@ export default async function MfaPage(props: PageProps) {
   const t = await getTranslations({ locale });
   const hidden = { uid: view.uid, csrf, locale };
   const byEmail = step.method === 'email';
+  const byPasskey = step.method === 'webauthn';
   const others = step.methods.filter((m) => m !== step.method);
   return (
     <PageFrame
       locale={locale}
       path="/mfa"
       query={{ uid: view.uid }}
-      heading={byEmail ? t('mfaEmail.title') : t('mfa.title')}
-      subheading={byEmail ? t('mfaEmail.sent', { destination: step.destination ?? '' }) : t('mfa.explain')}
+      heading={byPasskey ? t('passkeys.mfaTitle') : byEmail ? t('mfaEmail.title') : t('mfa.title')}
+      subheading={byPasskey ? t('passkeys.mfaExplain') : byEmail ? t('mfaEmail.sent', { destination: step.destination ?? '' }) : t('mfa.explain')}
     >
       {byEmail ? <DevOutboxNotice locale={locale} show={showOutbox} /> : null}
-      <FlowForm
-        key={step.method}
-        testId="mfa-form"
-        action={mfaAction}
-        hidden={hidden}
-        fields={[
-          { name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' },
-          ...(rememberDays > 0 ? [{ name: 'remember', label: t('mfa.remember', { days: rememberDays }), type: 'checkbox', autoComplete: 'off' }] : []),
-        ]}
-        buttons={[
-          { label: t('mfa.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
-          ...(byEmail ? [{ label: t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }] : []),
-        ]}
-      />
+      {byPasskey ? (
+        <PasskeyMfa locale={locale} uid={view.uid} csrf={csrf} rememberDays={rememberDays} />
+      ) : (
+        <FlowForm
+          key={step.method}
+          testId="mfa-form"
+          action={mfaAction}
+          hidden={hidden}
+          fields={[
+            { name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' },
+            ...(rememberDays > 0 ? [{ name: 'remember', label: t('mfa.remember', { days: rememberDays }), type: 'checkbox', autoComplete: 'off' }] : []),
+          ]}
+          buttons={[
+            { label: t('mfa.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
+            ...(byEmail ? [{ label: t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }] : []),
+          ]}
+        />
+      )}
       {others.length > 0 ? (
         <SubSection id="other-methods" heading={t('mfaChoose.heading')}>
           <FlowForm
@@ -47,11 +53,11 @@ export default async function MfaPage(props: PageProps) {
             action={chooseMethodAction}
             hidden={hidden}
             fields={[]}
-            buttons={others.map((m) => ({ label: t(`mfaChoose.${m}`), name: 'method', value: m, variant: 'secondary' as const, testId: `use-${m}` }))}
+            buttons={others.map((m) => ({ label: m === 'webauthn' ? t('passkeys.choose') : t(`mfaChoose.${m}`), name: 'method', value: m, variant: 'secondary' as const, testId: `use-${m}` }))}
           />
         </SubSection>
       ) : null}
-      {step.methods.includes('totp') ? (
+      {step.methods.includes('totp') || step.methods.includes('webauthn') ? (
         // Always open: without JavaScript a refused code's message must not hide in a closed disclosure.
         <SubSection id="recovery-heading" heading={t('mfaRecovery.or')}>
           <FlowForm

@@ -5,11 +5,12 @@ import { PageFrame } from '@/components/PageFrame';
 import { loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { mfaSetupAction } from '../actions';
+import { PasskeyInstead } from '../passkey/PasskeyInstead';
 
 /** TOTP enrolment: a QR code drawn on the server (no JavaScript needed) and the secret as text. */
 export default async function MfaSetupPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, step, csrf } = await loadFlowPage(locale, query.uid, 'mfa-setup');
+  const { rt, view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'mfa-setup');
   const t = await getTranslations({ locale });
   const user = await rt.pool.users.get(step.userId);
   const uri = await rt.pool.mfa.totpUri(step.secret, user?.email ?? user?.username ?? step.userId);
@@ -45,6 +46,7 @@ export default async function MfaSetupPage(props: PageProps) {
         fields={[{ name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, dir: 'ltr' }]}
         buttons={[{ label: t('mfaSetup.submit'), testId: 'verify-code' }]}
       />
+      {settings.mfa.factors.includes('webauthn') ? <PasskeyInstead locale={locale} uid={view.uid} csrf={csrf} /> : null}
     </PageFrame>
   );
 }
