@@ -75,6 +75,7 @@ async function enrolPasskey(page: Page, username: string, password: string, name
 const codeAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
 
 test('REQUIRED: a passkey made at sign-in, then the second factor, then passwordless by button and by autofill', async ({ browser }) => {
+  test.slow(); // eight sign-ins
   const context = await browser.newContext({ baseURL: foyer.url });
   await recordCredentialCalls(context);
   const page = await context.newPage();
@@ -265,6 +266,7 @@ test('without JavaScript: password sign-in works, passkey screens say why they c
 
 for (const locale of ['en', 'ar'] as const) {
   test(`the passkey screens are accessible, light and dark (${locale})`, async ({ browser }) => {
+    test.slow(); // three screens, each audited twice
     const context = await browser.newContext({ baseURL: foyer.url });
     await recordCredentialCalls(context);
     const page = await context.newPage();
