@@ -167,6 +167,7 @@ export function PasskeyCeremony(props: Props) {
     <form ref={form} action={formAction} data-testid={`${props.testId}-form`} className="mt-4">
       {props.lead}
       {message ? <Alert tone="error">{message}</Alert> : null}
+      {state.notice && !message ? <Alert tone="notice">{state.notice}</Alert> : null}
       {Object.entries(props.hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
