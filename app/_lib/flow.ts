@@ -23,6 +23,7 @@ export const pageForStep: Record<StepName, string> = {
   mfa: 'mfa',
   'mfa-setup': 'mfa/setup',
   'mfa-setup-sms': 'mfa/setup/sms',
+  'passkey-setup': 'mfa/passkey',
   'recovery-codes': 'mfa/recovery-codes',
 };
 

@@ -32,7 +32,7 @@ export const poolSettingsSchema = z
     mfa: z
       .object({
         mode: z.enum(['OFF', 'OPTIONAL', 'REQUIRED']).default('OFF'),
-        factors: z.array(z.enum(['totp', 'email', 'sms'])).min(1).default(['totp']),
+        factors: z.array(z.enum(['totp', 'email', 'sms', 'webauthn'])).min(1).default(['totp']),
         // 0: never. Otherwise a browser may skip the second factor for this many days.
         remember_device_days: z.number().int().min(0).max(365).default(0),
       })

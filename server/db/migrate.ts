@@ -7,6 +7,7 @@ import * as m004 from './migrations/004_preferred_mfa';
 import * as m005 from './migrations/005_remembered_devices';
 import * as m007 from './migrations/007_account';
 import * as m010 from './migrations/010_saml';
+import * as m008 from './migrations/008_webauthn';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
@@ -18,6 +19,7 @@ export async function migrate(db: Db): Promise<void> {
     '005_remembered_devices': { up: (k) => m005.up(k) },
     '007_account': { up: (k) => m007.up(k) },
     '010_saml': { up: (k) => m010.up(k) },
+    '008_webauthn': { up: (k) => m008.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
   const { error, results } = await new Migrator({

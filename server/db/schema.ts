@@ -177,6 +177,27 @@ export interface SamlReplayTable {
   expires_at: number;
 }
 
+export interface WebauthnCredentialsTable {
+  id: string; // credential ID, base64url
+  user_id: string;
+  public_key: string; // COSE public key, base64url
+  counter: number;
+  transports: string; // JSON array of AuthenticatorTransport
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: number;
+  aaguid: string;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebauthnChallengesTable {
+  binding: string;
+  purpose: 'registration' | 'authentication';
+  challenge: string;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -198,4 +219,6 @@ export interface Database {
   account_sessions: AccountSessionsTable;
   saml_requests: SamlRequestsTable;
   saml_replay: SamlReplayTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }

@@ -88,6 +88,7 @@ export async function sweepExpired(db: Kysely<Database>, now = Date.now()): Prom
   await db.deleteFrom('oidc_artifacts').where('expires_at', '<=', now).execute();
   await db.deleteFrom('sign_in_flows').where('expires_at', '<=', now).execute();
   await db.deleteFrom('codes').where('expires_at', '<=', now - 24 * 3600_000).execute();
+  await db.deleteFrom('webauthn_challenges').where('expires_at', '<=', now).execute();
   await db.deleteFrom('rate_limits').where('window_start', '<=', now - 24 * 3600_000).execute();
   // A lock long over, from an idle name (sprayed unknown names would pile up otherwise).
   await db.deleteFrom('lockouts').where('locked_until', '<=', now - 24 * 3600_000).where('updated_at', '<=', now - 24 * 3600_000).execute();

@@ -4,7 +4,7 @@ import type { PoolContext } from './context';
  * The sign-in state machine, one per authorization interaction. The server decides the step;
  * a screen may only act on the step stored here, so a later step cannot be reached by URL.
  */
-export type MfaMethod = 'totp' | 'email' | 'sms';
+export type MfaMethod = 'totp' | 'email' | 'sms' | 'webauthn';
 
 export type FlowStep =
   | { step: 'sign-in' }
@@ -26,6 +26,8 @@ export type FlowStep =
   | { step: 'mfa-setup'; userId: string; amr: string[]; secret: string }
   /** Enrolling a phone for text codes: `phone` (E.164) is set once a code has been texted to it. */
   | { step: 'mfa-setup-sms'; userId: string; amr: string[]; phone: string | null; destination: string | null }
+  /** Enrolment of a passkey, forced by the pool's policy like the authenticator app's. */
+  | { step: 'passkey-setup'; userId: string; amr: string[] }
   | { step: 'recovery-codes'; userId: string; amr: string[]; codes: string[] }
   | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };
 

@@ -28,15 +28,20 @@ import { createAccountSession, endAccountSession, findAccountSession, setPending
 import { listSignIns, revokeOtherSignIns, revokeSignIn } from './account/sign-ins';
 import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { seal, unseal } from './mfa/seal';
+import { passkeysFacade } from './passkeys';
 
 export type { FlowStep, FlowOutcome } from './flow';
 export type { PoolError, PoolErrorCode } from './errors';
 export type { AppClient } from './clients';
 export type { User } from './users';
 export type { Claims } from './claims';
+export type { Passkey, PasskeyOptions } from './passkeys';
 
-/** `sms`: how texts leave (the runtime builds it from SMS_WEBHOOK_URL); the dev outbox by default. */
-export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: SmsSender; secret: string; now?: () => number }) {
+/**
+ * `sms`: how texts leave (the runtime builds it from SMS_WEBHOOK_URL); the dev outbox by default.
+ * `publicUrl`: the issuer; passkeys are bound to its host name and origin.
+ */
+export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: SmsSender; secret: string; now?: () => number; publicUrl?: string }) {
   const settings = settingsReader(deps.db);
   const now = deps.now ?? Date.now;
   const sms = deps.sms ?? outboxSmsSender(deps.db, now);
@@ -133,6 +138,7 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
       },
       revokeOtherSignIns: (userId: string, keepGrantId: string) => revokeOtherSignIns(ctx, userId, keepGrantId),
     },
+    passkeys: passkeysFacade(ctx, deps.publicUrl ?? 'http://localhost:3000', gate),
     users: {
       get: async (id: string) => {
         const row = await getUserRow(ctx, id);

@@ -6,6 +6,7 @@ import { TextLink } from '@/components/TextLink';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { signInAction } from './actions';
+import { PasskeySignIn } from './PasskeySignIn';
 
 export default async function LoginPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
@@ -13,6 +14,7 @@ export default async function LoginPage(props: PageProps) {
   const t = await getTranslations({ locale });
   const emailOnly = !settings.sign_in_aliases.includes('username');
   const hint = typeof view.params.login_hint === 'string' ? view.params.login_hint.slice(0, 254) : undefined;
+  const passkeys = settings.mfa.factors.includes('webauthn');
   return (
     <PageFrame locale={locale} path="/login" query={{ uid: view.uid }} heading={t('login.title')} subheading={t('login.subtitle', { app: appName })}>
       {query.notice === 'password_changed' ? <Alert tone="notice">{t('login.passwordChanged')}</Alert> : null}
@@ -25,7 +27,7 @@ export default async function LoginPage(props: PageProps) {
             name: 'identifier',
             label: emailOnly ? t('login.identifierEmailOnly') : t('login.identifier'),
             type: emailOnly ? 'email' : 'text',
-            autoComplete: 'username',
+            autoComplete: passkeys ? 'username webauthn' : 'username',
             required: true,
             maxLength: 254,
             defaultValue: hint,
@@ -36,6 +38,7 @@ export default async function LoginPage(props: PageProps) {
         ]}
         buttons={[{ label: t('login.submit'), testId: 'sign-in' }]}
       />
+      {passkeys ? <PasskeySignIn locale={locale} uid={view.uid} csrf={csrf} /> : null}
       <div className="mt-6 flex flex-col gap-2 text-sm">
         <TextLink href={flowHref(locale, 'forgot-password', view.uid)} testId="forgot-link">
           {t('login.forgot')}

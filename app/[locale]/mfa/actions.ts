@@ -44,8 +44,8 @@ export async function mfaSetupAction(_prev: FormState, data: FormData): Promise<
 export async function chooseMethodAction(_prev: FormState, data: FormData): Promise<FormState> {
   const ctx = await actionContext(data, 'mfa');
   if (!isCtx(ctx) || ctx.step.step !== 'mfa') return isCtx(ctx) ? {} : ctx;
-  const method = field(data, 'method');
-  if (method !== 'totp' && method !== 'email' && method !== 'sms') return errorState(ctx.t, { error: 'invalid_input' });
+  const method = ctx.step.methods.find((m) => m === field(data, 'method'));
+  if (!method) return errorState(ctx.t, { error: 'invalid_input' });
   const outcome = await ctx.rt.pool.mfa.choose(ctx.step, method, { locale: ctx.locale, ip: ctx.ip });
   if ('error' in outcome) return errorState(ctx.t, outcome);
   return advance(ctx, outcome);

@@ -7,6 +7,7 @@ import { TextLink } from '@/components/TextLink';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { chooseMethodAction, mfaAction, recoveryCodeAction } from './actions';
+import { PasskeyMfa } from './PasskeyMfa';
 
 /** The second step: a code by the method the server chose (the last one used), and the others. */
 export default async function MfaPage(props: PageProps) {
@@ -17,8 +18,9 @@ export default async function MfaPage(props: PageProps) {
   const hidden = { uid: view.uid, csrf, locale };
   const byEmail = step.method === 'email';
   const bySms = step.method === 'sms';
+  const byPasskey = step.method === 'webauthn';
   const others = step.methods.filter((m) => m !== step.method);
-  const methodLabel = (m: (typeof others)[number]) => (m === 'sms' ? t('mfaSms.choose') : t(`mfaChoose.${m}`));
+  const methodLabel = (m: (typeof others)[number]) => (m === 'sms' ? t('mfaSms.choose') : m === 'webauthn' ? t('passkeys.choose') : t(`mfaChoose.${m}`));
   // The masked number reads left to right inside right-to-left text.
   const phone = `\u2066${step.smsDestination ?? ''}\u2069`;
   return (
@@ -26,29 +28,39 @@ export default async function MfaPage(props: PageProps) {
       locale={locale}
       path="/mfa"
       query={{ uid: view.uid }}
-      heading={byEmail ? t('mfaEmail.title') : bySms ? t('mfaSms.title') : t('mfa.title')}
+      heading={byPasskey ? t('passkeys.mfaTitle') : byEmail ? t('mfaEmail.title') : bySms ? t('mfaSms.title') : t('mfa.title')}
       subheading={
-        byEmail ? t('mfaEmail.sent', { destination: step.destination ?? '' }) : bySms ? t('mfaSms.sent', { destination: phone }) : t('mfa.explain')
+        byPasskey
+          ? t('passkeys.mfaExplain')
+          : byEmail
+            ? t('mfaEmail.sent', { destination: step.destination ?? '' })
+            : bySms
+              ? t('mfaSms.sent', { destination: phone })
+              : t('mfa.explain')
       }
     >
       {byEmail ? <DevOutboxNotice locale={locale} show={showOutbox} /> : null}
       {bySms ? <DevOutboxNotice locale={locale} show={showSmsOutbox} channel="sms" /> : null}
-      <FlowForm
-        key={step.method}
-        testId="mfa-form"
-        action={mfaAction}
-        hidden={hidden}
-        fields={[
-          { name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' },
-          ...(rememberDays > 0 ? [{ name: 'remember', label: t('mfa.remember', { days: rememberDays }), type: 'checkbox', autoComplete: 'off' }] : []),
-        ]}
-        buttons={[
-          { label: t('mfa.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
-          ...(byEmail || bySms
-            ? [{ label: bySms ? t('mfaSms.resend') : t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }]
-            : []),
-        ]}
-      />
+      {byPasskey ? (
+        <PasskeyMfa locale={locale} uid={view.uid} csrf={csrf} rememberDays={rememberDays} />
+      ) : (
+        <FlowForm
+          key={step.method}
+          testId="mfa-form"
+          action={mfaAction}
+          hidden={hidden}
+          fields={[
+            { name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, autoFocus: true, dir: 'ltr' },
+            ...(rememberDays > 0 ? [{ name: 'remember', label: t('mfa.remember', { days: rememberDays }), type: 'checkbox', autoComplete: 'off' }] : []),
+          ]}
+          buttons={[
+            { label: t('mfa.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
+            ...(byEmail || bySms
+              ? [{ label: bySms ? t('mfaSms.resend') : t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }]
+              : []),
+          ]}
+        />
+      )}
       {others.length > 0 ? (
         <SubSection id="other-methods" heading={t('mfaChoose.heading')}>
           <FlowForm
@@ -60,9 +72,9 @@ export default async function MfaPage(props: PageProps) {
           />
         </SubSection>
       ) : null}
-      {step.methods.includes('totp') || step.methods.includes('sms') ? (
+      {step.methods.includes('totp') || step.methods.includes('sms') || step.methods.includes('webauthn') ? (
         // Always open: without JavaScript a refused code's message must not hide in a closed disclosure.
-        <SubSection id="recovery-heading" heading={step.methods.includes('totp') ? t('mfaRecovery.or') : t('mfaSms.recovery')}>
+        <SubSection id="recovery-heading" heading={step.methods.includes('sms') && !step.methods.includes('totp') && !step.methods.includes('webauthn') ? t('mfaSms.recovery') : t('mfaRecovery.or')}>
           <FlowForm
             testId="recovery-code-form"
             action={recoveryCodeAction}

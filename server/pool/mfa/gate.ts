@@ -14,6 +14,7 @@ import { issueRecoveryCodes, useRecoveryCode } from './recovery-codes';
 import { sendMfaSms, smsSetupStep, type SendOpts } from './sms';
 import { enrolTotp, hasTotp, newTotpSecret, verifyTotp } from './totp';
 import { hasOptIn } from './opt-in';
+import { hasPasskey } from '../passkeys/credentials';
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
 
@@ -43,6 +44,9 @@ export async function requireSecondFactor(
   if (factors.includes('email') && user.email && user.email_verified === 1 && (await optedIn('email'))) methods.push('email');
   const phone = factors.includes('sms') && user.phone_number && user.phone_number_verified === 1 && (await optedIn('sms')) ? user.phone_number : null;
   if (phone) methods.push('sms');
+  // A passkey that signed in without verifying the person is not asked for again as the second factor.
+  const byPasskey = amr.includes('hwk') || amr.includes('swk');
+  if (factors.includes('webauthn') && !byPasskey && (await hasPasskey(ctx, userId))) methods.push('webauthn');
   if (methods.length > 0) {
     const preferred = methods.find((m) => m === user.preferred_mfa) ?? methods[0];
     let step: Step<'mfa'> = {
@@ -67,9 +71,12 @@ export async function requireSecondFactor(
     if (step.method === 'email') await sendMfaEmail(ctx, step, locale);
     return { next: step };
   }
+  // Such a passkey is one factor, and the user has no other to add to it: the password is.
+  if (byPasskey) return fail('passkey_not_verified');
   if (mode !== 'REQUIRED') return outcome;
   if (factors.includes('totp')) return { next: { step: 'mfa-setup', userId, amr, secret: newTotpSecret() } };
   if (factors.includes('sms')) return { next: smsSetupStep(userId, amr) };
+  if (factors.includes('webauthn')) return { next: { step: 'passkey-setup', userId, amr } };
   return fail('mfa_unavailable');
 }
 
@@ -128,14 +135,20 @@ async function checked(ctx: PoolContext, userId: string, check: () => Promise<bo
  * A texted code says `sms` in the tokens, an app's or e-mailed one `otp`.
  */
 export async function answerMfaCode(ctx: PoolContext, step: Step<'mfa'>, code: string, remember = false): Promise<FlowOutcome | PoolError> {
+  if (step.method === 'webauthn') return fail('wrong_step');
   const sent = (kind: 'mfa_email' | 'mfa_sms') => async () => (await consumeCode(ctx, step.userId, `${kind}:${step.attempt}`, code)) === 'ok';
   const check = step.method === 'totp' ? () => verifyTotp(ctx, step.userId, code) : sent(step.method === 'sms' ? 'mfa_sms' : 'mfa_email');
   const r = await checked(ctx, step.userId, check, [...step.amr, step.method === 'sms' ? 'sms' : 'otp']);
   if ('error' in r) return r;
+  return secondFactorDone(ctx, step, r.amr, remember);
+}
+
+/** A second factor was proved: it becomes the user's preferred one, and the browser may be remembered. */
+export async function secondFactorDone(ctx: PoolContext, step: Step<'mfa'>, amr: string[], remember: boolean): Promise<FlowOutcome> {
   await updateUser(ctx, step.userId, { preferred_mfa: step.method });
   const days = (await ctx.settings()).mfa.remember_device_days;
   const rememberDevice = remember && days > 0 ? { token: await rememberDeviceToken(ctx, step.userId, days), days } : undefined;
-  return { done: { userId: step.userId, amr: r.amr, ...(rememberDevice ? { rememberDevice } : {}) } };
+  return { done: { userId: step.userId, amr, ...(rememberDevice ? { rememberDevice } : {}) } };
 }
 
 /** After the first code, the user is shown ten recovery codes once, before going on. */

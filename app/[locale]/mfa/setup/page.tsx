@@ -7,6 +7,7 @@ import { loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { mfaSetupAction } from '../actions';
 import { switchToSmsSetupAction } from './sms/actions';
+import { PasskeyInstead } from '../passkey/PasskeyInstead';
 
 /** TOTP enrolment during sign-in, when the pool requires a second factor the user does not have. */
 export default async function MfaSetupPage(props: PageProps) {
@@ -36,6 +37,7 @@ export default async function MfaSetupPage(props: PageProps) {
           />
         </SubSection>
       ) : null}
+      {settings.mfa.factors.includes('webauthn') ? <PasskeyInstead locale={locale} uid={view.uid} csrf={csrf} /> : null}
     </PageFrame>
   );
 }
