@@ -10,7 +10,7 @@ import { outboxSmsSender, type SmsSender } from '../sms/sender';
 import { userClaims, scopeClaims } from './claims';
 import { findClient, saveClient, type AppClient } from './clients';
 import type { PoolContext } from './context';
-import type { PoolError } from './errors';
+import { fail, type PoolError } from './errors';
 import { currentStep, endFlow, saveStep, type FlowOutcome, type FlowStep } from './flow';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
@@ -22,7 +22,7 @@ import { confirmPhone, sendPhoneVerification } from './phone/verification';
 import { totpUri } from './mfa/totp';
 import { getUserRow, toUser } from './users';
 import { confirmEmailChange, startEmailChange } from './account/email';
-import { announce, setCodesOptIn, confirmTotpSetup, regenerateRecoveryCodes, removeTotp, securityOverview, startTotpSetup } from './account/factors';
+import { announce, otherFactors, setCodesOptIn, confirmTotpSetup, regenerateRecoveryCodes, removeTotp, securityOverview, startTotpSetup } from './account/factors';
 import { changePassword } from './account/password';
 import { createAccountSession, endAccountSession, findAccountSession, setPending, setReveal, takeReveal } from './account/sessions';
 import { listSignIns, revokeOtherSignIns, revokeSignIn } from './account/sign-ins';
@@ -48,6 +48,7 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
   const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, sms, secret: deps.secret, settings: settings.read, now };
   const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }): Promise<FlowOutcome | PoolError> =>
     'error' in r ? r : requireSecondFactor(ctx, r, opts);
+  const passkeys = passkeysFacade(ctx, deps.publicUrl ?? 'http://localhost:3000', gate);
   return {
     ctx,
     settings: settings.read,
@@ -137,8 +138,21 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
         return done;
       },
       revokeOtherSignIns: (userId: string, keepGrantId: string) => revokeOtherSignIns(ctx, userId, keepGrantId),
+      addPasskey: async (userId: string, response: unknown, name: string, locale: string) => {
+        const done = await passkeys.register(userId, response, name);
+        if (!('error' in done)) announce(ctx, (await getUserRow(ctx, userId))?.email, 'passkey_added', locale);
+        return done;
+      },
+      /** Not the last second factor of a pool that requires one. */
+      removePasskey: async (userId: string, id: string, locale: string): Promise<{ removed: true } | PoolError> => {
+        if ((await settings.read()).mfa.mode === 'REQUIRED' && (await otherFactors(ctx, userId, 'webauthn')) === 0) return fail('last_factor');
+        const done = await passkeys.remove(userId, id);
+        if ('error' in done) return done;
+        announce(ctx, (await getUserRow(ctx, userId))?.email, 'passkey_removed', locale);
+        return { removed: true };
+      },
     },
-    passkeys: passkeysFacade(ctx, deps.publicUrl ?? 'http://localhost:3000', gate),
+    passkeys,
     users: {
       get: async (id: string) => {
         const row = await getUserRow(ctx, id);

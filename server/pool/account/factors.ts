@@ -6,6 +6,7 @@ import { issueRecoveryCodes, recoveryCodesLeft } from '../mfa/recovery-codes';
 import { seal, unseal } from '../mfa/seal';
 import { enrolTotp, hasTotp, newTotpSecret } from '../mfa/totp';
 import { getUserRow } from '../users';
+import { credentialRows } from '../passkeys/credentials';
 import { hasOptIn, setOptIn, type OptInFactor } from '../mfa/opt-in';
 import { maskPhone } from '../phone/numbers';
 import { setPendingTotp } from './sessions';
@@ -20,6 +21,8 @@ export interface SecurityOverview {
   email: { address: string; on: boolean } | null;
   /** The same for a verified phone number and codes by text message. */
   sms: { address: string; on: boolean } | null;
+  /** How many passkeys the user has (counted when passkeys are allowed). */
+  passkeys: number;
   recoveryCodesLeft: number;
 }
 
@@ -39,13 +42,15 @@ export async function securityOverview(ctx: PoolContext, userId: string): Promis
         ? { address: maskPhone(user.phone_number), on: mode === 'REQUIRED' || (await hasOptIn(ctx, userId, 'sms')) }
         : null,
     recoveryCodesLeft: await recoveryCodesLeft(ctx, userId),
+    passkeys: factors.includes('webauthn') ? (await credentialRows(ctx, userId)).length : 0,
   };
 }
 
-/** How many second factors the user could still sign in with, other than the one named. */
-async function otherFactors(ctx: PoolContext, userId: string, without: 'totp' | OptInFactor): Promise<number> {
+/** How many second factors the user could still sign in with after losing the one named (one passkey of several). */
+export async function otherFactors(ctx: PoolContext, userId: string, without: 'totp' | OptInFactor | 'webauthn'): Promise<number> {
   const o = await securityOverview(ctx, userId);
-  return [o.totp && without !== 'totp', !!o.email?.on && without !== 'email', !!o.sms?.on && without !== 'sms'].filter(Boolean).length;
+  const passkeysLeft = o.passkeys - (without === 'webauthn' ? 1 : 0);
+  return [o.totp && without !== 'totp', !!o.email?.on && without !== 'email', !!o.sms?.on && without !== 'sms', passkeysLeft > 0].filter(Boolean).length;
 }
 
 export function announce(ctx: PoolContext, email: string | null | undefined, change: SecurityChange, locale: string): void {
