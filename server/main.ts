@@ -1,7 +1,7 @@
 import http from 'node:http';
 import next from 'next';
 import { clientIp, readEnv } from './config/env';
-import { entryRedirect, isProtocolPath } from './http/routes';
+import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
 import { protocolHeaders } from './http/headers';
 import { DRAIN_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES } from './http/limits';
 import { applyStatusSignal } from './http/status-signal';
@@ -62,6 +62,10 @@ async function main() {
         return;
       }
       protocolHeaders(res, secure);
+      if (isFederationPath(pathname)) {
+        rt.federation.handle(req, res).catch((e: unknown) => fail(res, e));
+        return;
+      }
       if (pathname.toLowerCase() === '/oauth2/userinfo') {
         rt.userinfo(req, res).catch((e: unknown) => fail(res, e));
         return;

@@ -10,6 +10,7 @@ import { createPool, type Pool } from './pool';
 import { applySeedIfEmpty } from './pool/seed';
 import { ensureSecret } from './pool/secrets';
 import { ensureAccountClient } from './pool/account/client';
+import { createFederationHttp, type FederationHttp } from './federation/http';
 
 /**
  * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
@@ -30,6 +31,8 @@ export interface Runtime {
   pool: Pool;
   provider: Provider;
   userinfo: ReturnType<typeof userinfoHandler>;
+  /** Federated sign-in routes (start, callback, return from a provider's logout). */
+  federation: FederationHttp;
   csrfSecret: string;
   /** The dev outbox exists: no SMTP or no SMS webhook, and the issuer is loopback (or FOYER_DEV_OUTBOX=1). */
   outboxVisible: boolean;
@@ -56,13 +59,25 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const keys = await signingKeys(db.kysely);
   const cookieKeys = [await ensureSecret(db.kysely, 'cookie-key')];
-  const provider = await createProvider({ issuer: env.publicUrl, db: db.kysely, pool, keys, cookieKeys, renderPage });
+  const provider = await createProvider({
+    issuer: env.publicUrl,
+    db: db.kysely,
+    pool,
+    keys,
+    cookieKeys,
+    renderPage,
+    upstreamLogout: (session, target) => pool.federation.upstreamLogout(session, target, env.publicUrl),
+  });
+  const federation = createFederationHttp({ publicUrl: env.publicUrl, provider, pool, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys, pool, db: db.kysely });
   const csrfSecret = await ensureSecret(db.kysely, 'csrf-key');
   const kept = { email: !mailer.delivers, sms: !sms.delivers };
   const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
   await warmUpPasswordTiming();
-  const sweeper = setInterval(() => void sweepExpired(db.kysely).catch(() => undefined), 10 * 60_000);
+  const sweeper = setInterval(() => {
+    void sweepExpired(db.kysely).catch(() => undefined);
+    void pool.federation.sweep().catch(() => undefined);
+  }, 10 * 60_000);
   sweeper.unref();
   return {
     env,
@@ -70,6 +85,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     pool,
     provider,
     userinfo,
+    federation,
     csrfSecret,
     outboxVisible,
     outboxVisibleTo: (ip, channel) => outboxVisible && (!channel || kept[channel]) && (env.devOutboxForced || isLoopbackIp(ip)),

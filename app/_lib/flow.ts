@@ -3,7 +3,8 @@ import { notFound, redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import type { FormState } from '@/components/FlowForm';
 import { isLocale, type Locale } from '@/i18n/locales';
-import { finishLogin, readInteraction, type InteractionView } from '@/server/oidc';
+import { readInteraction, type InteractionView } from '@/server/oidc';
+import { finishSignIn } from '@/server/federation/finish';
 import { STATUS_SIGNAL } from '@/server/http/status-signal';
 import type { FlowOutcome, FlowStep, PoolError, PoolErrorCode } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
@@ -25,6 +26,7 @@ export const pageForStep: Record<StepName, string> = {
   'mfa-setup-sms': 'mfa/setup/sms',
   'passkey-setup': 'mfa/passkey',
   'recovery-codes': 'mfa/recovery-codes',
+  'link-account': 'federation/link',
 };
 
 export function flowHref(locale: string, page: string, uid: string, extra = ''): string {
@@ -51,6 +53,7 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
     rt,
     view,
     step: step as Extract<FlowStep, { step: K }>,
+    client,
     appName,
     csrf: req.csrf,
     settings: await rt.pool.settings(),
@@ -99,15 +102,20 @@ export function isCtx(x: Ctx | FormState): x is Ctx {
 const statusFor = (code: PoolErrorCode) =>
   code === 'csrf' ? 403 : code === 'rate_limited' || code === 'locked_out' ? 429 : code === 'session_expired' || code === 'wrong_step' ? 409 : 400;
 
+/** A refused form with a message already translated; without JavaScript the page gets `status`. */
+export async function refusal(message: string, status: number, extra: { field?: string; values?: Record<string, string> } = {}): Promise<FormState> {
+  if (!(await headers()).get('next-action')) {
+    (await cookies()).set(STATUS_SIGNAL, String(status), { maxAge: 0, path: '/' });
+  }
+  return { error: { message, field: extra.field }, values: extra.values };
+}
+
 /** A refused form: the translated message, and for a form posted without JavaScript a 4xx status. */
 export async function errorState(t: Ctx['t'], e: PoolError, values?: Record<string, string>): Promise<FormState> {
-  if (!(await headers()).get('next-action')) {
-    (await cookies()).set(STATUS_SIGNAL, String(statusFor(e.error)), { maxAge: 0, path: '/' });
-  }
   const params = { ...(e.params ?? {}), seconds: e.retryAfter ?? 0 };
   // A code from a validator that has no message of its own still gets a translated sentence.
   const key = t.has(`errors.${e.error}`) ? e.error : 'invalid_input';
-  return { error: { message: t(`errors.${key}`, params as never), field: e.field }, values };
+  return refusal(t(`errors.${key}`, params as never), statusFor(e.error), { field: e.field, values });
 }
 
 /** Moves the flow on: saves the next step and shows its page, or finishes the sign-in. */
@@ -119,8 +127,8 @@ export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): 
       const label = browserLabel(ctx.headers['user-agent'] ?? '');
       if (label) await ctx.rt.pool.account.labelDevice(remember.token, label);
     }
-    const to = await finishLogin(ctx.rt.provider, ctx.headers, ctx.uid, { accountId: outcome.done.userId, amr: outcome.done.amr });
-    await ctx.rt.pool.flow.end(ctx.uid);
+    // Links an outside identity waiting for this user, if they proved ownership on the way.
+    const to = await finishSignIn(ctx.rt, ctx.headers, ctx.uid, outcome.done);
     if (!to) return errorState(ctx.t, { error: 'session_expired' });
     redirect(to);
   }

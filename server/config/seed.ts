@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
 
 /** The pool config file: seeds an empty database and is the import/export format. */
 const profileAttributes = new Set([
@@ -101,6 +102,8 @@ export const clientSeedSchema = z
       .refine((v) => v.split(' ').includes('openid'), 'must include openid')
       .default('openid email phone profile'),
     third_party: z.boolean().default(false),
+    /** Provider names from `identity_providers`, and COGNITO for the pool's own sign-in. */
+    supported_identity_providers: supportedIdentityProviders,
   })
   .strict()
   .refine((c) => c.token_endpoint_auth_method === 'none' || !!c.client_secret, {
@@ -131,6 +134,7 @@ export const seedSchema = z
       .array(z.object({ name: z.string().min(1).max(128), description: z.string().max(2048).optional(), precedence: z.number().int().min(0).optional() }).strict())
       .default([]),
     users: z.array(userSeedSchema).default([]),
+    identity_providers: z.array(identityProviderSchema).max(300).default([]),
   })
   .strict()
   .superRefine((seed, ctx) => {
@@ -141,6 +145,7 @@ export const seedSchema = z
       groups.add(g.name);
     });
     const custom = new Set(seed.pool.custom_attributes.map((a) => a.name));
+    checkProviderReferences(seed.identity_providers, seed.clients, custom, ctx);
     const clientIds = new Set<string>();
     seed.clients.forEach((c, i) => {
       if (clientIds.has(c.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'duplicate client_id' });

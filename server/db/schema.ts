@@ -18,7 +18,8 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
 }
-export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
+/** EXTERNAL_PROVIDER: created by a federated sign-in (no password of ours), as in Cognito. */
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'EXTERNAL_PROVIDER';
 
 export interface GroupsTable {
   name: string;
@@ -198,6 +199,63 @@ export interface WebauthnChallengesTable {
   expires_at: number;
 }
 
+export interface IdentityProvidersTable {
+  name: string;
+  type: string;
+  config: string; // JSON, as in the pool config
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserIdentitiesTable {
+  provider_name: string;
+  subject: string;
+  user_id: string;
+  provider_type: string;
+  issuer: string | null;
+  linked_at: number;
+  last_sign_in_at: number | null;
+}
+
+export interface FederationRequestsTable {
+  id: string; // sha256 of the state sent to the provider
+  provider_name: string;
+  uid: string;
+  browser: string;
+  locale: string;
+  data: string;
+  response: string | null;
+  used_at: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface FederationPendingLinksTable {
+  uid: string;
+  user_id: string;
+  provider_name: string;
+  subject: string;
+  claims: string;
+  session: string | null;
+  proven: Generated<number>;
+  expires_at: number;
+}
+
+export interface FederatedSessionsTable {
+  id: string;
+  user_id: string;
+  login_ts: number;
+  provider_name: string;
+  data: string;
+  expires_at: number;
+}
+
+export interface FederatedLogoutsTable {
+  id: string;
+  target: string;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -221,4 +279,10 @@ export interface Database {
   saml_replay: SamlReplayTable;
   webauthn_credentials: WebauthnCredentialsTable;
   webauthn_challenges: WebauthnChallengesTable;
+  identity_providers: IdentityProvidersTable;
+  user_identities: UserIdentitiesTable;
+  federation_requests: FederationRequestsTable;
+  federation_pending_links: FederationPendingLinksTable;
+  federated_sessions: FederatedSessionsTable;
+  federated_logouts: FederatedLogoutsTable;
 }

@@ -1,3 +1,13 @@
+import { federationPaths } from '../federation/paths';
+
+/**
+ * Federation's own routes under `/oauth2/` (start, `/oauth2/idpresponse`, return from a provider's
+ * logout): answered by server/federation/http.ts before oidc-provider's catch-all for `/oauth2/*`.
+ */
+export function isFederationPath(pathname: string): boolean {
+  return federationPaths.has(pathname);
+}
+
 /** Which requests go to the protocol engine instead of Next.js. */
 export function isProtocolPath(pathname: string): boolean {
   return (

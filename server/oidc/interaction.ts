@@ -54,9 +54,15 @@ async function finish(provider: Provider, headers: HeaderBag, uid: string, resul
   return provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });
 }
 
-export function finishLogin(provider: Provider, headers: HeaderBag, uid: string, login: { accountId: string; amr: string[] }) {
+/** How the user signed in, as `acr`: a second factor, else our password, else an outside provider. */
+export function acrFor(amr: string[]): string {
+  return amr.includes('mfa') ? 'urn:foyer:mfa' : amr.includes('pwd') || !amr.includes('fed') ? 'urn:foyer:pwd' : 'urn:foyer:fed';
+}
+
+/** `ts` (login time, epoch seconds) lets a later sign-out find what else this sign-in started. */
+export function finishLogin(provider: Provider, headers: HeaderBag, uid: string, login: { accountId: string; amr: string[]; ts?: number }) {
   return finish(provider, headers, uid, {
-    login: { accountId: login.accountId, amr: login.amr, acr: login.amr.includes('mfa') ? 'urn:foyer:mfa' : 'urn:foyer:pwd', remember: true },
+    login: { accountId: login.accountId, amr: login.amr, acr: acrFor(login.amr), remember: true, ...(login.ts ? { ts: login.ts } : {}) },
   });
 }
 

@@ -14,6 +14,11 @@ export interface ProviderOptions {
   cookieKeys: string[];
   /** Renders one of our pages (the error page) for the provider to answer with. */
   renderPage: (path: string, headers: Record<string, string | undefined>) => Promise<{ html: string; headers: Record<string, string> }>;
+  /**
+   * Federated sign-out: for a session that came from an outside provider, where to send the
+   * browser first (the provider's logout, which brings it back to `target`); undefined otherwise.
+   */
+  upstreamLogout?: (session: { accountId?: string; loginTs?: number; amr?: string[] }, target: string) => Promise<string | undefined>;
 }
 
 export const ACCESS_TOKEN_TTL = 3600;
@@ -60,11 +65,12 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     scopes: oidcScopes,
     // How and when the user signed in ride on `openid`, so every ID token says it.
     claims: { ...scopeClaims, openid: [...scopeClaims.openid, 'acr', 'amr', 'auth_time'], sid: null },
-    acrValues: ['urn:foyer:pwd', 'urn:foyer:mfa'],
+    acrValues: ['urn:foyer:pwd', 'urn:foyer:mfa', 'urn:foyer:fed'],
     conformIdTokenClaims: false, // Cognito puts scope claims in the ID token
     responseTypes: ['code'],
     pkce: { required: () => true },
-    extraParams: ['lang', 'screen'],
+    // Cognito's: skip to an outside provider by name, or by one of its identifiers.
+    extraParams: ['lang', 'screen', 'identity_provider', 'idp_identifier'],
     routes: {
       authorization: '/oauth2/authorize',
       token: '/oauth2/token',
@@ -206,13 +212,14 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         await ctx.oidc.provider.Grant.adapter.destroy(grantId);
       }
       const { state, postLogoutRedirectUri } = (session.state ?? {}) as { state?: string; postLogoutRedirectUri?: string };
+      const signedIn = { accountId: session.accountId, loginTs: session.loginTs, amr: session.amr };
       await session.destroy();
       ctx.cookies.set(ctx.oidc.provider.cookieName('session'), null, configuration.cookies!.long);
       const target = postLogoutRedirectUri
         ? `${postLogoutRedirectUri}${postLogoutRedirectUri.includes('?') ? '&' : '?'}${state ? `state=${encodeURIComponent(state)}` : ''}`.replace(/[?&]$/, '')
         : `/${localeOf(ctx)}/logout/done`;
       ctx.status = 303;
-      ctx.redirect(target);
+      ctx.redirect((await opts.upstreamLogout?.(signedIn, target)) ?? target);
       return;
     }
     const client = ctx.oidc.client?.clientId;
@@ -222,5 +229,14 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
 
   const provider = new Provider(issuer, configuration);
   if (secure) provider.proxy = true; // TLS ends at the load balancer in front of us
+  // Sign-out confirmed on our logout page: the session is gone; a federated one also ends upstream.
+  provider.use(async (ctx, next) => {
+    await next();
+    const oidc = (ctx as KoaContextWithOIDC).oidc;
+    if (oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout || !opts.upstreamLogout) return;
+    const session = oidc.session;
+    const upstream = await opts.upstreamLogout({ accountId: session?.accountId, loginTs: session?.loginTs, amr: session?.amr }, String(ctx.response.get('location')));
+    if (upstream) ctx.redirect(upstream);
+  });
   return provider;
 }

@@ -1,5 +1,6 @@
 import type { PoolContext } from './context';
 import { getUserRow, groupsOf, toUser } from './users';
+import { identitiesClaim } from '../federation/identities';
 
 export type Claims = Record<string, unknown>;
 
@@ -11,7 +12,7 @@ const profileClaims = [
 /** The scopes and the claims each one releases; Cognito's extra claims ride on `openid`. */
 export function scopeClaims(customAttributes: string[]): Record<string, string[]> {
   return {
-    openid: ['sub', 'cognito:username', 'cognito:groups', 'token_use', ...customAttributes],
+    openid: ['sub', 'cognito:username', 'cognito:groups', 'token_use', 'identities', ...customAttributes],
     email: ['email', 'email_verified'],
     phone: ['phone_number', 'phone_number_verified'],
     profile: [...profileClaims],
@@ -38,6 +39,9 @@ export async function userClaims(ctx: PoolContext, userId: string): Promise<Clai
     claims.phone_number = user.phoneNumber;
     claims.phone_number_verified = user.phoneNumberVerified;
   }
+  // Cognito's claim for users with linked outside identities (federated or linked).
+  const identities = await identitiesClaim(ctx, user.id, user.status === 'EXTERNAL_PROVIDER');
+  if (identities) claims.identities = identities;
   for (const [k, v] of Object.entries(user.attributes)) {
     if (k === 'address') claims.address = { formatted: v };
     else claims[k] = v;

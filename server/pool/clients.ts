@@ -1,9 +1,18 @@
 import type { Kysely } from 'kysely';
+import { COGNITO } from '../config/identity-providers';
 import type { ClientSeed } from '../config/seed';
 import type { Database } from '../db/schema';
 
-/** An app client as stored: RFC 7591 metadata names plus ours. */
-export type AppClient = ClientSeed;
+/**
+ * An app client as stored: RFC 7591 metadata names plus ours. Clients stored before federation
+ * have no `supported_identity_providers`: see `clientProviders`.
+ */
+export type AppClient = Omit<ClientSeed, 'supported_identity_providers'> & { supported_identity_providers?: string[] };
+
+/** The sign-in options an app client allows; COGNITO is the pool's own (the default). */
+export function clientProviders(client: Pick<AppClient, 'supported_identity_providers'>): string[] {
+  return client.supported_identity_providers ?? [COGNITO];
+}
 
 export async function findClient(db: Kysely<Database>, clientId: string): Promise<AppClient | undefined> {
   const row = await db.selectFrom('clients').select('metadata').where('client_id', '=', clientId).executeTakeFirst();

@@ -29,7 +29,9 @@ export type FlowStep =
   /** Enrolment of a passkey, forced by the pool's policy like the authenticator app's. */
   | { step: 'passkey-setup'; userId: string; amr: string[] }
   | { step: 'recovery-codes'; userId: string; amr: string[]; codes: string[] }
-  | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean };
+  | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean }
+  /** A federated identity brought the verified e-mail of `userId`: they must prove they own it. */
+  | { step: 'link-account'; userId: string; provider: string; email: string };
 
 /** What an operation hands back: the next step, or a finished sign-in for the protocol layer. */
 export type FlowOutcome =

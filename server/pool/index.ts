@@ -29,6 +29,7 @@ import { listSignIns, revokeOtherSignIns, revokeSignIn } from './account/sign-in
 import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { seal, unseal } from './mfa/seal';
 import { passkeysFacade } from './passkeys';
+import { createFederation, createIdentities } from '../federation';
 
 export type { FlowStep, FlowOutcome } from './flow';
 export type { PoolError, PoolErrorCode } from './errors';
@@ -166,6 +167,10 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
       save: (client: AppClient) => saveClient(deps.db, client, ctx.now()),
     },
     outbox: (limit?: number) => readOutbox(deps.db, limit),
+    /** Outside identity providers: sign-in through them, linking, federated sign-out. */
+    federation: createFederation(ctx, gate),
+    /** A user's linked outside identities: `list(userId)`, `unlink(userId, provider)`. */
+    identities: createIdentities(ctx),
   };
 }
 

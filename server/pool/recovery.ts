@@ -86,7 +86,8 @@ export async function forgotPassword(
   // What the screen shows comes from what was typed, never from the account.
   const destination = input.identifier.includes('@') ? maskEmail(input.identifier) : null;
   const next = { step: 'reset-password' as const, identifier: input.identifier, destination, forced: false };
-  if (!row || !row.email || row.enabled !== 1) return { next: { ...next, userId: null } };
+  // A federated-only user signs in at their provider: no password of ours to reset (as in Cognito).
+  if (!row || !row.email || row.enabled !== 1 || row.status === 'EXTERNAL_PROVIDER') return { next: { ...next, userId: null } };
   const sent = await sendCode(ctx, row, 'reset_password', input.locale);
   // Over the per-user quota we still answer as if sent: the earlier codes are valid.
   if ('error' in sent && sent.error !== 'rate_limited') return sent;

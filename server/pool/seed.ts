@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Seed } from '../config/seed';
 import type { Database } from '../db/schema';
 import { saveClient } from './clients';
+import { saveProvider } from '../federation/providers';
 import { hashPassword } from './passwords/hash';
 import { writeSettings } from './settings';
 import { insertUser } from './users';
@@ -13,6 +14,7 @@ export async function applySeedIfEmpty(db: Kysely<Database>, seed: Seed, now = D
   const hashes = await Promise.all(seed.users.map((u) => (u.password ? hashPassword(u.password) : null)));
   await db.transaction().execute(async (tx) => {
     await writeSettings(tx, seed.pool, now);
+    for (const p of seed.identity_providers) await saveProvider(tx, p, now);
     for (const c of seed.clients) await saveClient(tx, c, now);
     for (const g of seed.groups) {
       await tx.insertInto('groups').values({ name: g.name, description: g.description ?? null, precedence: g.precedence ?? null, created_at: now }).execute();

@@ -38,6 +38,8 @@ export async function signInWithPassword(ctx: PoolContext, input: SignInInput): 
   if (row.enabled !== 1) return fail('user_disabled');
 
   switch (row.status) {
+    case 'EXTERNAL_PROVIDER': // has no password of ours: not reached, the check above failed
+      return fail('invalid_credentials');
     case 'CONFIRMED':
       return { done: { userId: row.id, amr: ['pwd'] } };
     case 'FORCE_CHANGE_PASSWORD':

@@ -1,4 +1,6 @@
 import { getTranslations } from 'next-intl/server';
+import { redirect } from 'next/navigation';
+import { cognitoAllowed } from '@/app/_lib/federation';
 import { DevOutboxNotice } from '@/components/DevOutboxNotice';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
@@ -9,7 +11,9 @@ import { forgotAction } from './actions';
 
 export default async function ForgotPasswordPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { showOutbox, view, csrf } = await loadFlowPage(locale, query.uid, 'first');
+  const { rt, showOutbox, view, csrf } = await loadFlowPage(locale, query.uid, 'first');
+  // An app that signs in only through outside providers has no passwords here.
+  if (!(await cognitoAllowed(rt, view.clientId))) redirect(flowHref(locale, 'login', view.uid));
   const t = await getTranslations({ locale });
   return (
     <PageFrame locale={locale} path="/forgot-password" query={{ uid: view.uid }} heading={t('forgot.title')} subheading={t('forgot.explain')}>

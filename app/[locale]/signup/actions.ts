@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FormState } from '@/components/FlowForm';
 import { input } from '@/server/pool';
+import { cognitoAllowed } from '@/app/_lib/federation';
 import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
 
 const profileFields = ['name', 'given_name', 'family_name'] as const;
@@ -11,6 +12,7 @@ const profileFields = ['name', 'given_name', 'family_name'] as const;
 export async function signUpAction(_prev: FormState, data: FormData): Promise<FormState> {
   const ctx = await actionContext(data, 'first');
   if (!isCtx(ctx)) return ctx;
+  if (!(await cognitoAllowed(ctx.rt, ctx.view.clientId))) return errorState(ctx.t, { error: 'wrong_step' });
   const settings = await ctx.rt.pool.settings();
   const required = new Set(settings.required_attributes);
   const usesUsername = settings.sign_in_aliases.includes('username');

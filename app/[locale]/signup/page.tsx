@@ -1,4 +1,6 @@
 import { getTranslations } from 'next-intl/server';
+import { redirect } from 'next/navigation';
+import { cognitoAllowed } from '@/app/_lib/federation';
 import { Alert } from '@/components/Alert';
 import { FlowForm, type FieldSpec } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
@@ -9,7 +11,9 @@ import { signUpAction } from './actions';
 
 export default async function SignUpPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, appName, csrf, settings } = await loadFlowPage(locale, query.uid, 'first');
+  const { rt, view, appName, csrf, settings } = await loadFlowPage(locale, query.uid, 'first');
+  // An app that signs in only through outside providers has no passwords here.
+  if (!(await cognitoAllowed(rt, view.clientId))) redirect(flowHref(locale, 'login', view.uid));
   const t = await getTranslations({ locale });
   const required = new Set(settings.required_attributes);
   const fields: FieldSpec[] = [];

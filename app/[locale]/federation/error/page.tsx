@@ -1,0 +1,35 @@
+import { getTranslations } from 'next-intl/server';
+import { PageFrame } from '@/components/PageFrame';
+import { TextLink } from '@/components/TextLink';
+import { flowHref } from '@/app/_lib/flow';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { requestInfo } from '@/app/_lib/request';
+import { isFederationErrorCode } from '@/server/federation/errors';
+import { readInteraction } from '@/server/oidc';
+import { runtime } from '@/server/runtime-handle';
+
+/**
+ * A federated sign-in that failed (rendered with its 4xx by server/federation/http.ts): what
+ * happened, and the way back to the sign-in when it is still going.
+ */
+export default async function FederationErrorPage(props: PageProps) {
+  const { locale, query } = await pageInput(props);
+  const t = await getTranslations({ locale });
+  const code = isFederationErrorCode(query.code) ? query.code : 'provider_error';
+  let back: string | undefined;
+  if (query.uid) {
+    const rt = await runtime();
+    const view = await readInteraction(rt.provider, (await requestInfo()).headers, query.uid);
+    if (view) back = flowHref(locale, 'login', view.uid);
+  }
+  return (
+    <PageFrame locale={locale} path="/federation/error" query={{ code: query.code, uid: query.uid }} heading={t('federation.errors.title')}>
+      <p role="alert" data-testid="federation-error" data-code={code} className="mb-6">
+        {t(`federation.errors.${code}`)}
+      </p>
+      <TextLink href={back ?? `/${locale}`} testId="federation-error-back">
+        {back ? t('federation.errors.back') : t('federation.errors.home')}
+      </TextLink>
+    </PageFrame>
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * Federation: outside identity providers (OpenID Connect, OAuth 2.0 social providers, SAML 2.0)
+ * signing users into the pool. Built by the pool's façade (`pool.federation`, `pool.identities`);
+ * the HTTP routes are in ./http.ts.
+ */
+import type { PoolContext } from '../pool/context';
+import type { PoolError } from '../pool/errors';
+import type { FlowOutcome } from '../pool/flow';
+import { perIp } from '../pool/rate-limit';
+import { FederationError } from './errors';
+import { listIdentities, unlinkIdentity } from './identities';
+import { cancelPendingLink, completePendingLink, linkOptions, proveWithPassword } from './link';
+import { oauthProtocol } from './oidc';
+import { optionsFor, providerReader, type IdentityProvider } from './providers';
+import { protocolFor, registerProtocol, type StartRequest } from './protocols';
+import { noteAutomaticStart, saveRequest, startedFederation, stashResponse, takeRequest } from './requests';
+import { newLogoutState, rememberUpstreamSession, saveLogoutReturn, sweepFederation, takeLogoutReturn, takeUpstreamSession, type UpstreamSession } from './sessions';
+import { federatedSignIn, type VerifiedIdentity } from './sign-in';
+import { IDP_LOGOUT_PATH } from './paths';
+import type { AppClient } from '../pool/clients';
+
+export type { IdentityProvider } from './providers';
+export type { VerifiedIdentity } from './sign-in';
+export type { LinkedIdentity, UnlinkResult } from './identities';
+export type { FederationProtocol, StartRequest, StartResult } from './protocols';
+export { FederationError, federationErrorStatus, isFederationErrorCode, type FederationErrorCode } from './errors';
+export { displayName, providerForEmail, providerForIdentifier } from './providers';
+export { registerProtocol } from './protocols';
+
+registerProtocol('oauth', oauthProtocol);
+
+export { IDP_LOGOUT_PATH, IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
+
+type Gate = (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
+
+export function createFederation(ctx: PoolContext, gate: Gate) {
+  const providers = providerReader(ctx.db);
+  return {
+    providers,
+    /** What an app client's sign-in page offers: the password form (COGNITO) and provider buttons. */
+    optionsFor: async (client: Pick<AppClient, 'supported_identity_providers'>) => optionsFor(await providers.list(), client),
+    /** Whether this sign-in was sent to a provider already (so `identity_provider` redirects once). */
+    started: (uid: string) => startedFederation(ctx, uid),
+    noteAutomaticStart: (uid: string, target: string) => noteAutomaticStart(ctx, uid, target),
+
+    /** Sends the browser to a provider (rate-limited like password sign-ins). */
+    async start(idp: IdentityProvider, request: StartRequest & { ip: string }) {
+      const limited = await perIp(ctx, 'sign_in', request.ip);
+      if (!limited.allowed) throw new FederationError('rate_limited', `sign-in limit for ${request.ip}`);
+      const protocol = protocolFor(idp);
+      if (!protocol) throw new FederationError('provider_unavailable', `no ${idp.type} protocol in this build`);
+      return protocol.start(ctx, idp, request);
+    },
+    /** The request store protocols use: state (or RelayState) -> provider, interaction, browser. */
+    requests: {
+      save: (state: string, r: Parameters<typeof saveRequest>[2]) => saveRequest(ctx, state, r),
+      take: (state: string) => takeRequest(ctx, state),
+      stashResponse: (state: string, response: Record<string, string>) => stashResponse(ctx, state, response),
+    },
+
+    /** A verified identity becomes a sign-in: done, or the linking step. */
+    signIn: (idp: IdentityProvider, identity: VerifiedIdentity, uid: string) => federatedSignIn(ctx, idp, identity, uid),
+    link: {
+      options: (step: Parameters<typeof linkOptions>[1]) => linkOptions(ctx, step),
+      /** `device`: the remembered-device cookie, which may skip the second factor as at sign-in. */
+      proveWithPassword: async (uid: string, step: Parameters<typeof proveWithPassword>[2], input: Parameters<typeof proveWithPassword>[3] & { device?: string }) =>
+        gate(await proveWithPassword(ctx, uid, step, input), { locale: input.locale, ip: input.ip, device: input.device }),
+      cancel: (uid: string) => cancelPendingLink(ctx, uid),
+      /** Called as any sign-in finishes: links a waiting identity the user proved they own. */
+      complete: (uid: string, done: { userId: string; amr: string[] }) => completePendingLink(ctx, providers, uid, done),
+    },
+
+    rememberUpstreamSession: (userId: string, loginTs: number, s: UpstreamSession) => rememberUpstreamSession(ctx, userId, loginTs, s),
+    /**
+     * Federated sign-out: when the Foyer session being ended came from a provider that offers
+     * logout, the URL to send the browser to first (it comes back to `target` through
+     * IDP_LOGOUT_PATH); otherwise undefined.
+     */
+    async upstreamLogout(session: { accountId?: string; loginTs?: number; amr?: string[] }, target: string, publicUrl: string): Promise<string | undefined> {
+      if (!session.accountId || !session.loginTs || !session.amr?.includes('fed')) return undefined;
+      const upstream = await takeUpstreamSession(ctx, session.accountId, session.loginTs);
+      const idp = upstream ? await providers.get(upstream.provider) : undefined;
+      const protocol = idp ? protocolFor(idp) : undefined;
+      if (!upstream || !idp || !protocol?.logoutUrl || (idp.type === 'saml' && !idp.sign_out)) return undefined;
+      const state = newLogoutState();
+      try {
+        const url = await protocol.logoutUrl(idp, upstream.data, `${publicUrl}${IDP_LOGOUT_PATH}`, state);
+        if (url) await saveLogoutReturn(ctx, state, target);
+        return url;
+      } catch (e) {
+        // The provider cannot be reached: the Foyer session still ends.
+        console.warn(`federation: logout at ${idp.name} skipped: ${(e as Error).message}`);
+        return undefined;
+      }
+    },
+    takeLogoutReturn: (state: string) => takeLogoutReturn(ctx, state),
+    /** A refused federated sign-in, for the events log. */
+    recordFailure: async (code: string, o: { provider?: string; ip?: string; detail?: string }) => {
+      await ctx.db
+        .insertInto('events')
+        .values({ type: 'federation_failed', user_id: null, ip: o.ip || null, detail: JSON.stringify({ code, provider: o.provider, detail: o.detail?.slice(0, 500) }), created_at: ctx.now() })
+        .execute();
+    },
+    sweep: () => sweepFederation(ctx),
+  };
+}
+
+export function createIdentities(ctx: PoolContext) {
+  return {
+    /** The outside identities linked to a user (for account self-service). */
+    list: (userId: string) => listIdentities(ctx, userId),
+    /** Unlinks the user's identity at `provider`; refused when it is their last way to sign in. */
+    unlink: (userId: string, provider: string) => unlinkIdentity(ctx, userId, provider),
+  };
+}

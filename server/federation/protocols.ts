@@ -1,0 +1,41 @@
+import type { PoolContext } from '../pool/context';
+import type { IdentityProvider } from './providers';
+
+/** What a protocol needs to send a browser to its provider. */
+export interface StartRequest {
+  uid: string;
+  locale: string;
+  /** The hash of the browser's binding cookie, to store with the request. */
+  browser: string;
+  /** Our public URL (the issuer); callbacks live under it. */
+  publicUrl: string;
+  loginHint?: string;
+}
+
+/** A redirect, or a page that posts itself (SAML HTTP-POST binding). */
+export type StartResult = { redirect: string } | { html: string };
+
+/**
+ * One sign-in protocol (OpenID Connect / OAuth 2.0 here; SAML 2.0 registers itself). A protocol
+ * verifies its provider's answer on its own route, then hands a `VerifiedIdentity` to
+ * `completeFederatedSignIn` (server/federation/http.ts), which does the rest for every protocol.
+ */
+export interface FederationProtocol {
+  /** Saves what the answer will be checked against (see `saveRequest`) and says where to go. */
+  start(ctx: PoolContext, idp: IdentityProvider, request: StartRequest): Promise<StartResult>;
+  /**
+   * The provider's logout URL for a session that came from it, or undefined when it has none.
+   * `returnTo` (with `state`) brings the browser back to Foyer to finish the sign-out.
+   */
+  logoutUrl?(idp: IdentityProvider, session: Record<string, unknown>, returnTo: string, state: string): Promise<string | undefined>;
+}
+
+const registry = new Map<'oauth' | 'saml', FederationProtocol>();
+
+export function registerProtocol(kind: 'oauth' | 'saml', protocol: FederationProtocol): void {
+  registry.set(kind, protocol);
+}
+
+export function protocolFor(idp: IdentityProvider): FederationProtocol | undefined {
+  return registry.get(idp.type === 'saml' ? 'saml' : 'oauth');
+}

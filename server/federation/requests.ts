@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { PoolContext } from '../pool/context';
+
+/**
+ * Each redirect to a provider is remembered until its answer comes back, found by the hash of
+ * the `state` it carried and bound to the browser (the hash of a random cookie) and to the
+ * sign-in interaction it serves. It is used once: taking it marks it used (the row stays until it
+ * expires, so the sign-in remembers it has been sent to a provider).
+ */
+const REQUEST_TTL_MS = 15 * 60_000;
+
+export const hashOf = (value: string) => createHash('sha256').update(value).digest('base64url');
+export const newBrowserKey = () => randomBytes(32).toString('base64url');
+
+export interface PendingRequest {
+  provider: string;
+  uid: string;
+  locale: string;
+  /** The hash of the browser key that started it. */
+  browser: string;
+  /** Protocol data: OIDC nonce and PKCE verifier, SAML request id, ... */
+  data: Record<string, unknown>;
+  /** A response that arrived by POST (form_post), kept for the browser's GET. */
+  response?: Record<string, string>;
+}
+
+export async function saveRequest(ctx: PoolContext, state: string, r: Omit<PendingRequest, 'response'>): Promise<void> {
+  const now = ctx.now();
+  await ctx.db
+    .insertInto('federation_requests')
+    .values({
+      id: hashOf(state),
+      provider_name: r.provider,
+      uid: r.uid,
+      browser: r.browser,
+      locale: r.locale,
+      data: JSON.stringify(r.data),
+      response: null,
+      used_at: null,
+      created_at: now,
+      expires_at: now + REQUEST_TTL_MS,
+    })
+    .execute();
+}
+
+/** Marks the request for this state used and returns it, if it was valid and unused. */
+export async function takeRequest(ctx: PoolContext, state: string): Promise<PendingRequest | undefined> {
+  const now = ctx.now();
+  const row = await ctx.db
+    .updateTable('federation_requests')
+    .set({ used_at: now })
+    .where('id', '=', hashOf(state))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    provider: row.provider_name,
+    uid: row.uid,
+    locale: row.locale,
+    browser: row.browser,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    response: row.response ? (JSON.parse(row.response) as Record<string, string>) : undefined,
+  };
+}
+
+/** Keeps a POSTed response (once) until the browser comes back with its cookies. */
+export async function stashResponse(ctx: PoolContext, state: string, response: Record<string, string>): Promise<boolean> {
+  const r = await ctx.db
+    .updateTable('federation_requests')
+    .set({ response: JSON.stringify(response) })
+    .where('id', '=', hashOf(state))
+    .where('response', 'is', null)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', ctx.now())
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Notes that this sign-in was sent on to a provider by Cognito's `identity_provider` /
+ * `idp_identifier` (a row no state can ever match), so coming back to the login page after a
+ * failure shows the options instead of redirecting again.
+ */
+export async function noteAutomaticStart(ctx: PoolContext, uid: string, target: string): Promise<void> {
+  const now = ctx.now();
+  await ctx.db
+    .insertInto('federation_requests')
+    .values({ id: `auto:${uid}`, provider_name: target.slice(0, 254), uid, browser: '', locale: '', data: '{}', response: null, used_at: now, created_at: now, expires_at: now + REQUEST_TTL_MS })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+/** Whether this sign-in has already been sent to a provider (so `identity_provider` redirects once). */
+export async function startedFederation(ctx: PoolContext, uid: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom('federation_requests').select('id').where('uid', '=', uid).where('expires_at', '>', ctx.now()).executeTakeFirst();
+  return row !== undefined;
+}
