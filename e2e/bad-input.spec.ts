@@ -465,7 +465,7 @@ test('a refused sign-up creates nothing: that username cannot sign in, and can s
 // Query parameters and protocol endpoints
 
 const PAGES = ['/login', '/signup', '/confirm', '/forgot-password', '/reset-password', '/new-password', '/consent', '/error', '/logout', '/logout/done', '/dev/outbox', '', '/demo'];
-/** Pages that need a live interaction (`uid`) or a logout secret (`xsrf`), or are off on this server (outbox with SMTP). */
+/** Pages that need a live interaction (`uid`) or a logout secret (`xsrf`), or are off on this server (outbox with SMTP and an SMS provider). */
 const NEEDS_MORE = new Set(['/login', '/signup', '/confirm', '/forgot-password', '/reset-password', '/new-password', '/consent', '/logout', '/dev/outbox']);
 
 /** Each query string, and the status every page must answer it with (400 = our error page, invalid_request). */

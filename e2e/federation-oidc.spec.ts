@@ -20,7 +20,7 @@ const APPLE = { client_id: 'com.example.foyer', team_id: 'TEAM123456', key_id: '
 const appleKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 let appleSecretsAccepted = 0;
 
-/** A user with a password and a second factor (e-mail codes: the pool offers them to verified addresses). */
+/** A user with a password, who turns on a second factor (e-mail codes) on the account page. */
 const CAROL = { username: 'carol', email: 'carol@example.test', password: 'Carol-Has-A-Long-Passphrase-3' } as const;
 
 let up: Upstream;
@@ -198,7 +198,16 @@ test('Sign in with Apple: the answer comes by form_post, the client secret is a 
   await page.context().close();
 });
 
-test('a verified e-mail of an existing account is linked only after the user proves the account is theirs (password, then second factor)', async ({ browser }) => {
+test('a verified e-mail of an existing account is linked only after the user proves the account is theirs (password, then second factor); the account page lists and unlinks it', async ({ browser }) => {
+  // carol turns on codes by e-mail (the pool makes them optional).
+  const settings = await newPage(browser);
+  await settings.goto('/en/account');
+  await signIn(settings, CAROL.username, CAROL.password);
+  await expect(settings).toHaveURL(/\/en\/account$/);
+  await submit(settings, settings.getByTestId('toggle-email-codes'));
+  await expect(settings).toHaveURL(/\/en\/account\?notice=email_codes_on$/);
+  await settings.context().close();
+
   const page = await newPage(browser);
   const account = upstreamUser(up, { email: CAROL.email, email_verified: true, department: 'Legal' });
   up.loginAs = account.sub;
@@ -241,6 +250,18 @@ test('a verified e-mail of an existing account is linked only after the user pro
   await expect(page).toHaveURL(/\/en\/demo$/);
   await expect(claim(page, 'sub')).toHaveText(sub!);
   expect(await claimJson(page, 'amr')).toEqual(['fed']);
+
+  // The account page (signed in through the provider too) lists the link; unlinking it is told by e-mail.
+  await page.getByTestId('manage-account').click();
+  await expect(page).toHaveURL(/\/en\/account$/);
+  const identity = page.getByTestId('identity');
+  await expect(identity).toHaveCount(1);
+  await expect(identity).toContainText('Upstream Corp');
+  const unlinkedAt = Date.now();
+  await submit(page, identity.getByTestId('unlink-identity'));
+  await expect(page).toHaveURL(/\/en\/account\?notice=identity_unlinked$/);
+  await expect(page.getByTestId('identity')).toHaveCount(0);
+  await smtp.waitFor(CAROL.email, (m) => m.at > unlinkedAt && m.text.includes('through another service was unlinked'));
   await page.context().close();
 });
 
@@ -254,13 +275,8 @@ test('declining to link links nothing and goes back to the sign-in options', asy
   await expect(page).toHaveURL(/\/en\/federation\/link\?uid=/);
   await submit(page, page.getByTestId('link-cancel-form').getByTestId('link-cancel'));
   await expect(page).toHaveURL(login);
-  // Signing in as alice now does not link the identity that was waiting.
-  const before = Date.now();
+  // Signing in as alice (no second factor turned on) now does not link the identity that was waiting.
   await signIn(page, ALICE.username, ALICE.password);
-  await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
-  const mfa = page.getByTestId('mfa-form');
-  await mfa.locator('[name="code"]').fill(await smtp.codeFor(ALICE.email, before));
-  await submit(page, mfa.getByTestId('verify-code'));
   await expect(page).toHaveURL(/\/en\/demo$/);
   await expect(claim(page, 'cognito:username')).toHaveText(ALICE.username);
   await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="identities"]')).toHaveCount(0);

@@ -261,7 +261,7 @@ test('without SMTP, mail goes to the dev outbox and the screens say so', async (
   }
 });
 
-test('with SMTP configured, there is no outbox and no notice', async ({ page }) => {
+test('with SMTP and an SMS provider configured, there is no outbox and no notice', async ({ page }) => {
   const res = await page.goto('/en/dev/outbox');
   expect(res?.status()).toBe(404);
   await startAtDemo(page, 'en', 'demo-sign-up');

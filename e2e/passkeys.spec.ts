@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { ALICE, expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
 import { expectError, signIn, submit } from './fixtures/pages';
-import { addAuthenticator, credentialCalls, recordCredentialCalls, registerExtraPasskey, type VirtualAuthenticator } from './fixtures/passkeys';
+import { addAuthenticator, addPasskeyOnAccountPage, credentialCalls, recordCredentialCalls, type VirtualAuthenticator } from './fixtures/passkeys';
 
 /**
  * Passkeys with Chromium's virtual authenticator. The server's issuer is http://localhost:<port>
@@ -52,9 +52,18 @@ async function signOut(page: Page) {
   await expect(page).toHaveURL(/signed_out=1/);
 }
 
-/** The login page's conditional request, once it is over (refused: the authenticator holds no passkey). */
-async function autofillRefused(page: Page) {
-  await expect.poll(async () => (await credentialCalls(page)).filter((c) => c.page.endsWith('/login')).at(-1)).toMatchObject({ mediation: 'conditional', allow: 0, outcome: 'rejected' });
+/** The calls recorded so far in this tab: a later check looks only at what comes after. */
+const callsSoFar = async (page: Page) => (await credentialCalls(page)).length;
+
+/**
+ * The sign-in page opened since `since` calls were recorded has made its conditional request,
+ * and it is over (refused: the authenticator holds no passkey). Earlier sign-in pages of the tab
+ * do not count: on a slow machine the new page's request starts well after it appears.
+ */
+async function autofillRefused(page: Page, since: number) {
+  await expect
+    .poll(async () => (await credentialCalls(page)).slice(since).filter((c) => c.page.endsWith('/login')).at(-1))
+    .toMatchObject({ mediation: 'conditional', allow: 0, outcome: 'rejected' });
 }
 
 /** Sign-in with the password, then the authenticator-app or passkey enrolment the pool demands. */
@@ -90,9 +99,10 @@ test('REQUIRED: a passkey made at sign-in, then the second factor, then password
   // Second factor: the password, then the passkey (the autofill finds nothing while it is hidden).
   await signOut(page);
   await phone.hide();
+  let since = await callsSoFar(page);
   await toLogin(page);
   await expect(page.getByTestId('login-form').locator('[name="identifier"]')).toHaveAttribute('autocomplete', 'username webauthn');
-  await autofillRefused(page);
+  await autofillRefused(page, since);
   await signIn(page, ALICE.username, ALICE.password);
   await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Use your passkey');
@@ -104,8 +114,9 @@ test('REQUIRED: a passkey made at sign-in, then the second factor, then password
   // Passwordless with the button, from the keyboard.
   await signOut(page);
   await phone.hide();
+  since = await callsSoFar(page);
   await toLogin(page);
-  await autofillRefused(page);
+  await autofillRefused(page, since);
   await phone.restore();
   await page.getByTestId('passkey-sign-in').focus();
   await page.keyboard.press('Enter');
@@ -120,13 +131,14 @@ test('REQUIRED: a passkey made at sign-in, then the second factor, then password
   await expect(amr(page)).toHaveText('["swk","mfa"]');
   expect((await credentialCalls(page)).slice(before)).toEqual([{ mediation: 'conditional', allow: 0, outcome: 'resolved', page: expect.stringMatching(/\/en\/login$/) }]);
 
-  // Several passkeys: a security key in another tab, registered as the account page will do it.
+  // Several passkeys: a security key in another tab, added on the account page.
   // (Without a platform authenticator that verifies, the browser offers no passkey autofill.)
   const tab = await context.newPage();
   const key = await addAuthenticator(tab, { transport: 'usb' });
-  await tab.goto('/en/demo');
-  await registerExtraPasskey(tab, foyer, ALICE.username, 'Security key');
+  await addPasskeyOnAccountPage(tab, 'Security key');
   expect(await key.count()).toBe(1);
+  await expect(tab.getByTestId('passkey')).toHaveCount(2);
+  await tab.goto('/en/demo');
   await signOut(tab);
   await toLogin(tab);
   expect(await credentialCalls(tab)).toEqual([]);
@@ -136,8 +148,9 @@ test('REQUIRED: a passkey made at sign-in, then the second factor, then password
   // As the second factor, both are allowed; the phone answers.
   await signOut(page);
   await phone.hide();
+  since = await callsSoFar(page);
   await toLogin(page);
-  await autofillRefused(page);
+  await autofillRefused(page, since);
   await signIn(page, ALICE.username, ALICE.password);
   await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
   await phone.restore();
@@ -145,6 +158,22 @@ test('REQUIRED: a passkey made at sign-in, then the second factor, then password
   await expect(page).toHaveURL(/\/demo$/);
   await expect(amr(page)).toHaveText('["pwd","swk","mfa"]');
   expect((await credentialCalls(page)).filter((c) => c.page.endsWith('/mfa')).at(-1)).toMatchObject({ mediation: null, allow: 2, outcome: 'resolved' });
+
+  // The account page lists both; one goes (the owner is told), the last one stays: it is alice's only factor.
+  await page.goto('/en/account');
+  const passkeys = page.getByTestId('passkey');
+  await expect(passkeys).toHaveCount(2);
+  await expect(passkeys.filter({ hasText: 'My phone' })).toContainText('Synced passkey');
+  await expect(passkeys.filter({ hasText: 'Security key' })).toContainText('Passkey on one device or security key');
+  await submit(page, passkeys.filter({ hasText: 'Security key' }).getByTestId('remove-passkey'));
+  await expect(page).toHaveURL(/\/en\/account\?notice=passkey_removed$/);
+  await expect(passkeys).toHaveCount(1);
+  await submit(page, passkeys.getByTestId('remove-passkey'));
+  await expectError(page, 'This is your last way to complete two-step verification, which this service requires. Add another one first.');
+  await expect(passkeys).toHaveCount(1);
+  const outbox = await (await context.request.get('/en/dev/outbox')).text();
+  expect(outbox).toContain('A passkey was removed from your Foyer test account.');
+  expect(outbox).toContain('A passkey was added to your Foyer test account.');
   await context.close();
 });
 
@@ -152,7 +181,8 @@ test('without user verification a passkey is one factor: the password or another
   const context = await browser.newContext({ baseURL: foyer.url });
   await recordCredentialCalls(context);
   const page = await context.newPage();
-  const key = await addAuthenticator(page);
+  // A security key without a PIN: no platform authenticator, so no autofill either (only the button).
+  const key = await addAuthenticator(page, { transport: 'usb' });
 
   // carol's only factor is such a passkey: alone it is refused, after the password it is the second step.
   await enrolPasskey(page, 'carol', PASSWORD, 'Old key');
@@ -174,7 +204,7 @@ test('without user verification a passkey is one factor: the password or another
   const second = await browser.newContext({ baseURL: foyer.url });
   await recordCredentialCalls(second);
   const tab = await second.newPage();
-  const bobsKey = await addAuthenticator(tab);
+  const bobsKey = await addAuthenticator(tab, { transport: 'usb' });
   await toLogin(tab);
   await signIn(tab, 'bob', PASSWORD);
   await expect(tab).toHaveURL(/\/en\/mfa\/setup\?uid=/);
@@ -183,8 +213,9 @@ test('without user verification a passkey is one factor: the password or another
   await setupForm.locator('[name="code"]').fill(codeAt(secret, Date.now()));
   await submit(tab, setupForm.getByTestId('verify-code'));
   await submit(tab, tab.getByTestId('recovery-codes-saved'));
-  await registerExtraPasskey(tab, foyer, 'bob', 'Old key');
+  await addPasskeyOnAccountPage(tab, 'Old key');
   await bobsKey.stopVerifying();
+  await tab.goto('/en/demo');
   await signOut(tab);
   await toLogin(tab);
   await tab.getByTestId('passkey-sign-in').click();
@@ -273,7 +304,7 @@ for (const locale of ['en', 'ar'] as const) {
     const device = await addAuthenticator(page);
     const user = `audit-${locale}`;
     await toLogin(page, locale);
-    await autofillRefused(page);
+    await autofillRefused(page, 0);
     await expect(page.getByTestId('passkey-sign-in')).toBeVisible();
     await expectAccessible(page, locale, 'sign-in with the passkey button');
     await signIn(page, user, PASSWORD);
@@ -285,8 +316,9 @@ for (const locale of ['en', 'ar'] as const) {
     await submit(page, page.getByTestId('recovery-codes-saved'));
     await signOut(page);
     await device.hide();
+    const since = await callsSoFar(page);
     await toLogin(page, locale);
-    await autofillRefused(page);
+    await autofillRefused(page, since);
     await signIn(page, user, PASSWORD);
     await expect(page.getByTestId('passkey-mfa')).toBeVisible();
     await expectAccessible(page, locale, 'second step by passkey');

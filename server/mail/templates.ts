@@ -24,7 +24,7 @@ export type MailTemplate =
   | { kind: 'securityChange'; change: SecurityChange };
 
 /** Changes to how an account signs in, each announced to its owner by e-mail. */
-export type SecurityChange = 'totp_added' | 'totp_removed' | 'email_codes_on' | 'email_codes_off' | 'sms_codes_on' | 'sms_codes_off' | 'phone_changed' | 'passkey_added' | 'passkey_removed' | 'recovery_codes' | 'session_revoked' | 'device_forgotten';
+export type SecurityChange = 'totp_added' | 'totp_removed' | 'email_codes_on' | 'email_codes_off' | 'sms_codes_on' | 'sms_codes_off' | 'phone_changed' | 'passkey_added' | 'passkey_removed' | 'identity_unlinked' | 'recovery_codes' | 'session_revoked' | 'device_forgotten';
 
 /** E-mails are written from the same typed catalogues as the screens. */
 export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string): OutgoingMail {

@@ -50,6 +50,7 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
   const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }): Promise<FlowOutcome | PoolError> =>
     'error' in r ? r : requireSecondFactor(ctx, r, opts);
   const passkeys = passkeysFacade(ctx, deps.publicUrl ?? 'http://localhost:3000', gate);
+  const identities = createIdentities(ctx);
   return {
     ctx,
     settings: settings.read,
@@ -146,11 +147,18 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
       },
       /** Not the last second factor of a pool that requires one. */
       removePasskey: async (userId: string, id: string, locale: string): Promise<{ removed: true } | PoolError> => {
+        if (!(await passkeys.list(userId)).some((k) => k.id === id)) return fail('passkey_not_found');
         if ((await settings.read()).mfa.mode === 'REQUIRED' && (await otherFactors(ctx, userId, 'webauthn')) === 0) return fail('last_factor');
         const done = await passkeys.remove(userId, id);
         if ('error' in done) return done;
         announce(ctx, (await getUserRow(ctx, userId))?.email, 'passkey_removed', locale);
         return { removed: true };
+      },
+      /** Unlinks a provider's identities (never the last way to sign in), announced by e-mail. */
+      unlinkIdentity: async (userId: string, provider: string, locale: string) => {
+        const done = await identities.unlink(userId, provider);
+        if ('unlinked' in done) announce(ctx, (await getUserRow(ctx, userId))?.email, 'identity_unlinked', locale);
+        return done;
       },
     },
     passkeys,
@@ -170,7 +178,7 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
     /** Outside identity providers: sign-in through them, linking, federated sign-out. */
     federation: createFederation(ctx, gate),
     /** A user's linked outside identities: `list(userId)`, `unlink(userId, provider)`. */
-    identities: createIdentities(ctx),
+    identities,
   };
 }
 

@@ -3,13 +3,17 @@
 import * as oidc from 'openid-client';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import type { FormState } from '@/components/FlowForm';
+import type { PasskeyOptionsState } from '@/components/passkeys/PasskeyCeremony';
 import { accountAction, accountCookieName, isAccountCtx, type AccountCtx } from '@/app/_lib/account';
-import { errorState, field } from '@/app/_lib/flow';
+import { errorState, field, refusal } from '@/app/_lib/flow';
 import { relyingParty } from '@/app/_lib/relying-party';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** A WebAuthn credential ID, base64url (authenticators make them up to 1023 bytes). */
+const PASSKEY_ID = /^[A-Za-z0-9_-]{1,1400}$/;
 
 /** Runs a change for the signed-in user, then shows the account page with a notice. */
 async function change(
@@ -83,5 +87,41 @@ export async function codesOptInAction(_prev: FormState, data: FormData): Promis
     const on = field(data, 'on') === '1';
     const done = await ctx.rt.pool.account.setCodesOptIn(ctx.session.userId, kind, on, ctx.locale);
     return 'error' in done ? { error: await errorState(ctx.t, done) } : `${kind}_codes_${on ? 'on' : 'off'}`;
+  });
+}
+
+/** Options to create another passkey for the signed-in user (the browser then asks the person). */
+export async function passkeyOptionsAction(data: FormData): Promise<PasskeyOptionsState<PublicKeyCredentialCreationOptionsJSON>> {
+  const ctx = await accountAction(data, { recent: '' });
+  if (!isAccountCtx(ctx)) return ctx;
+  const options = await ctx.rt.pool.passkeys.registrationOptions(ctx.session.userId);
+  return 'error' in options ? errorState(ctx.t, options) : { options };
+}
+
+/** The browser's new passkey (form field `response`), stored under the name the user gave it. */
+export async function addPasskeyAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, { recent: '' }, async (ctx) => {
+    const name = field(data, 'name');
+    const done = await ctx.rt.pool.account.addPasskey(ctx.session.userId, field(data, 'response'), name, ctx.locale);
+    return 'error' in done ? { error: await errorState(ctx.t, done, { name: name.slice(0, 64) }) } : 'passkey_added';
+  });
+}
+
+export async function removePasskeyAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, { recent: '' }, async (ctx) => {
+    const id = field(data, 'id');
+    if (!PASSKEY_ID.test(id)) return { error: await errorState(ctx.t, { error: 'passkey_not_found' }) };
+    const done = await ctx.rt.pool.account.removePasskey(ctx.session.userId, id, ctx.locale);
+    return 'error' in done ? { error: await errorState(ctx.t, done) } : 'passkey_removed';
+  });
+}
+
+/** Stops signing in through one outside provider (refused when it is the last way in). */
+export async function unlinkIdentityAction(_prev: FormState, data: FormData): Promise<FormState> {
+  return change(data, { recent: '' }, async (ctx) => {
+    const provider = field(data, 'provider');
+    const done = provider.length > 0 && provider.length <= 128 ? await ctx.rt.pool.account.unlinkIdentity(ctx.session.userId, provider, ctx.locale) : { refused: 'not_linked' as const };
+    if ('refused' in done) return { error: await refusal(ctx.t(`federation.unlink.${done.refused}`), done.refused === 'not_linked' ? 404 : 409) };
+    return 'identity_unlinked';
   });
 }

@@ -7,7 +7,21 @@ import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
-import { codesOptInAction, forgetDeviceAction, regenerateCodesAction, removeTotpAction, revokeSignInAction, signOutAction } from './actions';
+import { PasskeyCeremony } from '@/components/passkeys/PasskeyCeremony';
+import { passkeyTexts } from '@/app/_lib/passkeys';
+import { displayName } from '@/server/federation';
+import {
+  addPasskeyAction,
+  codesOptInAction,
+  forgetDeviceAction,
+  passkeyOptionsAction,
+  regenerateCodesAction,
+  removePasskeyAction,
+  removeTotpAction,
+  revokeSignInAction,
+  signOutAction,
+  unlinkIdentityAction,
+} from './actions';
 
 /** The signed-in user's own page: profile, password, second factors, devices and sessions. */
 export default async function AccountPage(props: PageProps) {
@@ -20,6 +34,14 @@ export default async function AccountPage(props: PageProps) {
   const security = await rt.pool.account.security(user.id);
   const devices = await rt.pool.account.devices(user.id);
   const signIns = await rt.pool.account.signIns(user.id, session.grantId);
+  const passkeys = await rt.pool.passkeys.list(user.id);
+  const passkeysAllowed = settings.mfa.factors.includes('webauthn');
+  const { problems, waiting, needsJavaScript } = await passkeyTexts(locale);
+  const providers = await rt.pool.federation.providers.list();
+  const identities = (await rt.pool.identities.list(user.id)).map((i) => {
+    const idp = providers.find((p) => p.name === i.providerName);
+    return { ...i, label: idp ? displayName(idp) : i.providerName };
+  });
   const appName = async (clientId: string) =>
     clientId === ACCOUNT_CLIENT_ID ? t('account.appName') : ((await rt.pool.clients.find(clientId))?.client_name ?? clientId);
   const signInRows = await Promise.all(signIns.map(async (s) => ({ ...s, apps: (await Promise.all(s.clients.map(appName))).join(', ') })));
@@ -84,6 +106,64 @@ export default async function AccountPage(props: PageProps) {
               <span>{t('account.mfa.recoveryLeft', { count: security.recoveryCodesLeft })}</span>
               <FlowForm testId="regenerate-codes-form" action={regenerateCodesAction} hidden={hidden} fields={[]} buttons={[{ label: t('account.mfa.regenerate'), variant: 'secondary', testId: 'regenerate-codes' }]} />
             </li>
+          </ul>
+        </SubSection>
+      ) : null}
+
+      {passkeysAllowed || passkeys.length > 0 ? (
+        <SubSection id="passkeys-heading" heading={t('account.passkeys.heading')}>
+          <p className="text-sm text-muted mb-2">{t('account.passkeys.explain')}</p>
+          {passkeys.length === 0 ? <p className="text-sm text-muted">{t('account.passkeys.none')}</p> : null}
+          <ul data-testid="passkeys">
+            {passkeys.map((k) => (
+              <li key={k.id} className={row} data-testid="passkey">
+                <span className="text-sm">
+                  <bdi data-testid="passkey-name">{k.name}</bdi> · {k.backedUp ? t('account.passkeys.synced') : t('account.passkeys.device')}
+                  <br />
+                  <span className="text-muted">
+                    {t('account.passkeys.added', { date: when(k.createdAt) })}
+                    {k.lastUsedAt ? ` · ${t('account.passkeys.lastUsed', { date: when(k.lastUsedAt) })}` : ''}
+                  </span>
+                </span>
+                <FlowForm testId="remove-passkey-form" action={removePasskeyAction} hidden={{ ...hidden, id: k.id }} fields={[]} buttons={[{ label: t('account.passkeys.remove'), variant: 'secondary', testId: 'remove-passkey' }]} />
+              </li>
+            ))}
+          </ul>
+          {passkeysAllowed ? (
+            <PasskeyCeremony
+              kind="register"
+              options={passkeyOptionsAction}
+              action={addPasskeyAction}
+              hidden={hidden}
+              nameField={{ label: t('passkeys.name'), hint: t('passkeys.nameHint'), defaultValue: t('passkeys.defaultName') }}
+              label={t('account.passkeys.add')}
+              variant="secondary"
+              waiting={waiting}
+              problems={problems}
+              fallback={needsJavaScript}
+              testId="add-passkey"
+            />
+          ) : null}
+        </SubSection>
+      ) : null}
+
+      {identities.length > 0 ? (
+        <SubSection id="identities-heading" heading={t('account.identities.heading')}>
+          <p className="text-sm text-muted mb-2">{t('account.identities.explain')}</p>
+          <ul data-testid="identities">
+            {identities.map((i) => (
+              <li key={`${i.providerName}:${i.subject}`} className={row} data-testid="identity" data-provider={i.providerName}>
+                <span className="text-sm">
+                  <bdi>{i.label}</bdi>
+                  <br />
+                  <span className="text-muted">
+                    {t('account.identities.linked', { date: when(i.linkedAt) })}
+                    {i.lastSignInAt ? ` · ${t('account.identities.lastUsed', { date: when(i.lastSignInAt) })}` : ''}
+                  </span>
+                </span>
+                <FlowForm testId="unlink-identity-form" action={unlinkIdentityAction} hidden={{ ...hidden, provider: i.providerName }} fields={[]} buttons={[{ label: t('account.identities.unlink'), variant: 'secondary', testId: 'unlink-identity' }]} />
+              </li>
+            ))}
           </ul>
         </SubSection>
       ) : null}

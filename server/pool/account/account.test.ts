@@ -1,7 +1,9 @@
 import { Secret, TOTP } from 'otpauth';
 import { expect, it } from 'vitest';
 import { parseSeed } from '../../config/seed';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { describeEachDb } from '../../testing/databases';
+import { SoftAuthenticator } from '../../testing/soft-authenticator';
 import { createPool } from '../index';
 import { applySeedIfEmpty } from '../seed';
 
@@ -11,10 +13,11 @@ const NEW_PASSWORD = 'orange kettle beside nine harbours';
 
 const codeAt = (secret: string, at: number) =>
   new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
+const ORIGIN = 'https://login.example.com';
 const settle = () => new Promise((r) => setTimeout(r, 20)); // mail leaves after the answer
 
 describeEachDb('account self-service', (open) => {
-  async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED' = 'OPTIONAL', factors: ('totp' | 'email')[] = ['totp', 'email']) {
+  async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED' = 'OPTIONAL', factors: ('totp' | 'email' | 'webauthn')[] = ['totp', 'email']) {
     const db = await open();
     let t = START;
     await applySeedIfEmpty(
@@ -29,7 +32,7 @@ describeEachDb('account self-service', (open) => {
       t,
     );
     const mails: { to: string; subject: string; text: string }[] = [];
-    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async (m) => void mails.push(m) }, secret: 'test-secret', now: () => t });
+    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async (m) => void mails.push(m) }, secret: 'test-secret', now: () => t, publicUrl: ORIGIN });
     const id = async (name: string) => (await db.kysely.selectFrom('users').select('id').where('username', '=', name).executeTakeFirstOrThrow()).id;
     /** An account session as the account pages' callback makes it, under a grant that exists. */
     const session = async (userId: string, grantId = `grant-${Math.random()}`) => {
@@ -200,5 +203,53 @@ describeEachDb('account self-service', (open) => {
     await addSession('s-third', alice, (await session(alice)).grantId);
     expect(await pool.account.revokeOtherSignIns(alice, mine.grantId)).toBe(1);
     expect((await pool.account.signIns(alice, mine.grantId)).map((s) => s.id)).toEqual(['s-mine']);
+  });
+
+  it('passkeys: adding one and removing one are announced; the last factor of a REQUIRED pool stays', async () => {
+    const { pool, id, mails } = await setup('REQUIRED', ['webauthn']);
+    const alice = await id('alice');
+    const add = async (auth: SoftAuthenticator, name: string) => {
+      const options = await pool.passkeys.registrationOptions(alice);
+      if ('error' in options) throw new Error(options.error);
+      return pool.account.addPasskey(alice, auth.register(options as PublicKeyCredentialCreationOptionsJSON), name, 'en');
+    };
+    const laptop = await add(new SoftAuthenticator(ORIGIN), 'Laptop');
+    const phone = await add(new SoftAuthenticator(ORIGIN, { backupEligible: true }), 'Phone');
+    if ('error' in laptop || 'error' in phone) throw new Error('not registered');
+    await settle();
+    expect(mails.filter((m) => m.to === 'alice@example.com' && /A passkey was added/.test(m.text))).toHaveLength(2);
+    // A bad name stores nothing and tells no one.
+    expect(await add(new SoftAuthenticator(ORIGIN), '')).toMatchObject({ error: 'required', field: 'name' });
+    expect(await pool.passkeys.list(alice)).toHaveLength(2);
+
+    expect(await pool.account.removePasskey(alice, 'no-such-passkey', 'en')).toMatchObject({ error: 'passkey_not_found' });
+    expect(await pool.account.removePasskey(await id('bob'), laptop.passkey.id, 'en')).toMatchObject({ error: 'passkey_not_found' });
+    expect(await pool.account.removePasskey(alice, laptop.passkey.id, 'en')).toEqual({ removed: true });
+    expect(await pool.account.removePasskey(alice, phone.passkey.id, 'en')).toMatchObject({ error: 'last_factor' });
+    expect((await pool.passkeys.list(alice)).map((k) => k.name)).toEqual(['Phone']);
+    await settle();
+    expect(mails.filter((m) => /A passkey was removed/.test(m.text))).toHaveLength(1);
+  });
+
+  it('linked identities: unlinking is announced; the last way into an account without a password stays', async () => {
+    const { db, pool, id, mails } = await setup();
+    const alice = await id('alice');
+    const bob = await id('bob');
+    const link = (userId: string, provider: string, subject: string) =>
+      db.kysely.insertInto('user_identities').values({ provider_name: provider, subject, user_id: userId, provider_type: 'oidc', issuer: null, linked_at: START, last_sign_in_at: null }).execute();
+    await link(alice, 'Corp', 'a-1');
+    await link(bob, 'Corp', 'b-1');
+    expect(await pool.account.unlinkIdentity(alice, 'Other', 'en')).toEqual({ refused: 'not_linked' });
+    expect(await pool.account.unlinkIdentity(alice, 'Corp', 'en')).toEqual({ unlinked: true });
+    expect(await pool.identities.list(alice)).toEqual([]);
+    expect(await pool.identities.list(bob)).toHaveLength(1);
+    await settle();
+    expect(mails.filter((m) => m.to === 'alice@example.com' && /unlinked/.test(m.text))).toHaveLength(1);
+    // bob came from the provider and has no password of ours: his only way in stays.
+    await db.kysely.updateTable('users').set({ status: 'EXTERNAL_PROVIDER' }).where('id', '=', bob).execute();
+    expect(await pool.account.unlinkIdentity(bob, 'Corp', 'en')).toEqual({ refused: 'last_sign_in_method' });
+    expect(await pool.identities.list(bob)).toHaveLength(1);
+    await settle();
+    expect(mails.filter((m) => m.to === 'bob@example.com' && /unlinked/.test(m.text))).toHaveLength(0);
   });
 });

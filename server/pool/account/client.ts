@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { COGNITO } from '../../config/identity-providers';
 import { findClient, saveClient } from '../clients';
 
 /**
@@ -11,6 +12,8 @@ export const ACCOUNT_CLIENT_ID = 'foyer-account';
 
 export async function ensureAccountClient(db: Kysely<Database>, publicUrl: string, now: number): Promise<void> {
   const stored = await findClient(db, ACCOUNT_CLIENT_ID);
+  // Users who came through a provider (and may have no password) sign in to their account the same way.
+  const providers = (await db.selectFrom('identity_providers').select('name').orderBy('created_at').orderBy('name').execute()).map((p) => p.name);
   const wanted = {
     client_id: ACCOUNT_CLIENT_ID,
     client_secret: stored?.client_secret ?? randomBytes(32).toString('base64url'),
@@ -21,6 +24,7 @@ export async function ensureAccountClient(db: Kysely<Database>, publicUrl: strin
     token_endpoint_auth_method: 'client_secret_basic' as const,
     scope: 'openid email phone profile',
     third_party: false,
+    supported_identity_providers: [COGNITO, ...providers],
   };
   if (stored && JSON.stringify(stored) === JSON.stringify(wanted)) return;
   await saveClient(db, wanted, now);
