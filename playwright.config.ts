@@ -18,11 +18,14 @@ function chromiumPath(): string | undefined {
 
 export default defineConfig({
   testDir: 'e2e',
+  // Files run side by side, each worker with its own servers; tests in a file run in order.
   fullyParallel: false,
-  workers: 1,
+  workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,
   retries: 0,
   // axe audits of several screens in two colour schemes take most of a minute on a busy 2-core machine.
   timeout: 120_000,
+  // Two workers share two cores: a page can take a few seconds to answer under that load.
+  expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
   reporter: 'list',
   use: {
