@@ -257,6 +257,7 @@ test('a verified e-mail of an existing account is linked only after the user pro
   const identity = page.getByTestId('identity');
   await expect(identity).toHaveCount(1);
   await expect(identity).toContainText('Upstream Corp');
+  await expectAccessible(page, 'en', 'account page with a linked sign-in');
   const unlinkedAt = Date.now();
   await submit(page, identity.getByTestId('unlink-identity'));
   await expect(page).toHaveURL(/\/en\/account\?notice=identity_unlinked$/);

@@ -171,6 +171,10 @@ test('REQUIRED: a passkey made at sign-in, then the second factor, then password
   await submit(page, passkeys.getByTestId('remove-passkey'));
   await expectError(page, 'This is your last way to complete two-step verification, which this service requires. Add another one first.');
   await expect(passkeys).toHaveCount(1);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expectAccessible(page, 'en', `account page with a passkey (${colorScheme})`);
+  }
   const outbox = await (await context.request.get('/en/dev/outbox')).text();
   expect(outbox).toContain('A passkey was removed from your Foyer test account.');
   expect(outbox).toContain('A passkey was added to your Foyer test account.');
