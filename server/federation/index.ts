@@ -11,10 +11,12 @@ import { FederationError } from './errors';
 import { listIdentities, unlinkIdentity } from './identities';
 import { cancelPendingLink, completePendingLink, linkOptions, proveWithPassword } from './link';
 import { oauthProtocol } from './oidc';
+import { samlProtocol } from './saml/protocol';
+import { sweepSaml } from './saml/store';
 import { optionsFor, providerReader, type IdentityProvider } from './providers';
 import { protocolFor, registerProtocol, type StartRequest } from './protocols';
 import { noteAutomaticStart, saveRequest, startedFederation, stashResponse, takeRequest } from './requests';
-import { newLogoutState, rememberUpstreamSession, saveLogoutReturn, sweepFederation, takeLogoutReturn, takeUpstreamSession, type UpstreamSession } from './sessions';
+import { endUpstreamSessions, newLogoutState, rememberUpstreamSession, saveLogoutReturn, sweepFederation, takeLogoutReturn, takeUpstreamSession, type UpstreamSession } from './sessions';
 import { federatedSignIn, type VerifiedIdentity } from './sign-in';
 import { IDP_LOGOUT_PATH } from './paths';
 import type { AppClient } from '../pool/clients';
@@ -28,6 +30,7 @@ export { displayName, providerForEmail, providerForIdentifier } from './provider
 export { registerProtocol } from './protocols';
 
 registerProtocol('oauth', oauthProtocol);
+registerProtocol('saml', samlProtocol);
 
 export { IDP_LOGOUT_PATH, IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
 
@@ -84,7 +87,7 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
       if (!upstream || !idp || !protocol?.logoutUrl || (idp.type === 'saml' && !idp.sign_out)) return undefined;
       const state = newLogoutState();
       try {
-        const url = await protocol.logoutUrl(idp, upstream.data, `${publicUrl}${IDP_LOGOUT_PATH}`, state);
+        const url = await protocol.logoutUrl(idp, upstream.data, `${publicUrl}${IDP_LOGOUT_PATH}`, state, { ctx, publicUrl });
         if (url) await saveLogoutReturn(ctx, state, target);
         return url;
       } catch (e) {
@@ -94,6 +97,8 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
       }
     },
     takeLogoutReturn: (state: string) => takeLogoutReturn(ctx, state),
+    /** A provider signed this subject out (SAML single logout): their Foyer sessions from it end. */
+    endUpstreamSessions: (provider: string, match: { nameId: string; sessionIndex?: string | null }) => endUpstreamSessions(ctx, provider, match),
     /** A refused federated sign-in, for the events log. */
     recordFailure: async (code: string, o: { provider?: string; ip?: string; detail?: string }) => {
       await ctx.db
@@ -101,7 +106,11 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
         .values({ type: 'federation_failed', user_id: null, ip: o.ip || null, detail: JSON.stringify({ code, provider: o.provider, detail: o.detail?.slice(0, 500) }), created_at: ctx.now() })
         .execute();
     },
-    sweep: () => sweepFederation(ctx),
+    /** Expired requests, links, sessions and logouts; SAML's pending requests and replay entries. */
+    sweep: async () => {
+      await sweepFederation(ctx);
+      await sweepSaml(ctx.db, ctx.now());
+    },
   };
 }
 
