@@ -146,6 +146,17 @@ test('an e-mail address in the provider\'s domain, typed on the login page, goes
 test('IdP-initiated sign-in reaches the configured app; the IdP\'s logout request ends the Foyer session', async ({ browser }) => {
   const context = await newContext(browser);
   const page = await context.newPage();
+  // Parked for the demo app only: another app's sign-in in this browser drops it and shows its options.
+  // (Posted by the context's request API, which shares the browser's cookies, to stop at the redirect.)
+  samlUser(idp);
+  const parked = await context.request.post('/saml2/idpresponse', { form: { SAMLResponse: await idp.response({ inResponseTo: null }) }, maxRedirects: 0 });
+  expect(parked.status()).toBe(303);
+  expect(parked.headers().location).toBe(`${foyer.url}/api/demo/login?iss=${encodeURIComponent(foyer.url)}`);
+  await page.goto(spaAuthorizeUrl(foyer.url, 'spa'));
+  await expect(page).toHaveURL(/\/en\/login\?uid=/);
+  await expect(form(page, 'login-form')).toBeVisible();
+  expect((await context.cookies()).some((c) => c.name.endsWith('foyer.session') || c.name.endsWith('foyer.fedpark'))).toBe(false);
+
   const user = samlUser(idp, 'Finance');
   const before = idp.authnRequests.length;
   await page.goto(`${idp.url}/idp-initiated`);

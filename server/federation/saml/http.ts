@@ -102,15 +102,20 @@ export function createSamlHttp(core: FederationHttpCore) {
     }
   }
 
-  /** The login page of the app's sign-in saw a parked identity: it signs this sign-in in. */
+  /**
+   * The login page of an app's sign-in saw a parked identity: it signs this sign-in in when the
+   * identity was parked for this app. Otherwise (another app, expired) it is dropped and the login
+   * page shows its options (the sign-in is marked started, so it does not come back here).
+   */
   async function resumeParked(req: IncomingMessage, res: ServerResponse, a: { uid: string; locale: Locale; clientId: string; allowed: IdentityProvider[] }) {
     const handle = cookie(req, core.cookies.parked);
     res.setHeader('set-cookie', parkedCookie('', 0));
     const parked = handle && handle.length <= 64 ? await pool.federation.requests.take(handle) : undefined;
-    const ctx = { locale: a.locale, uid: a.uid };
-    if (!parked || !parked.data.parked) return fail(req, res, 'bad_state', { ...ctx, detail: 'no parked identity' });
-    const idp = a.allowed.find((p) => p.name === parked.provider);
-    if (!idp || parked.data.client_id !== a.clientId) return fail(req, res, 'not_allowed', { ...ctx, provider: parked.provider, detail: 'parked for another app' });
+    const idp = parked?.data.parked ? a.allowed.find((p) => p.name === parked.provider) : undefined;
+    if (!parked || !idp || parked.data.client_id !== a.clientId) {
+      console.warn(`federation: parked IdP-initiated sign-in not used for client ${a.clientId}: ${parked ? `parked for ${String(parked.data.client_id)}` : 'gone'}`);
+      return redirect(res, `/${a.locale}/login?uid=${encodeURIComponent(a.uid)}`);
+    }
     return core.complete(req, res, { uid: a.uid, locale: a.locale, idp, identity: parked.data.parked as VerifiedIdentity });
   }
 
