@@ -38,6 +38,11 @@ type Gate = (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; dev
 
 export function createFederation(ctx: PoolContext, gate: Gate) {
   const providers = providerReader(ctx.db);
+  /** Federated sign-ins count against the per-IP sign-in limit, like password sign-ins. */
+  async function limitAttempt(ip: string): Promise<void> {
+    const limited = await perIp(ctx, 'sign_in', ip);
+    if (!limited.allowed) throw new FederationError('rate_limited', `sign-in limit for ${ip}`);
+  }
   return {
     providers,
     /** What an app client's sign-in page offers: the password form (COGNITO) and provider buttons. */
@@ -48,12 +53,13 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
 
     /** Sends the browser to a provider (rate-limited like password sign-ins). */
     async start(idp: IdentityProvider, request: StartRequest & { ip: string }) {
-      const limited = await perIp(ctx, 'sign_in', request.ip);
-      if (!limited.allowed) throw new FederationError('rate_limited', `sign-in limit for ${request.ip}`);
+      await limitAttempt(request.ip);
       const protocol = protocolFor(idp);
       if (!protocol) throw new FederationError('provider_unavailable', `no ${idp.type} protocol in this build`);
       return protocol.start(ctx, idp, request);
     },
+    /** For answers that start a sign-in at the provider's initiative (IdP-initiated SAML). */
+    limitAttempt,
     /** The request store protocols use: state (or RelayState) -> provider, interaction, browser. */
     requests: {
       save: (state: string, r: Parameters<typeof saveRequest>[2]) => saveRequest(ctx, state, r),

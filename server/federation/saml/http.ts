@@ -76,6 +76,13 @@ export function createSamlHttp(core: FederationHttpCore) {
    * comes back here through the login page (`resumeParked`).
    */
   async function unsolicited(req: IncomingMessage, res: ServerResponse, form: URLSearchParams, locale: Locale) {
+    try {
+      // Each unsolicited answer costs a signature check: counted like a sign-in attempt.
+      await pool.federation.limitAttempt(String(req.headers['x-foyer-client-ip'] ?? 'unknown'));
+    } catch (e) {
+      if (!(e instanceof FederationError)) throw e;
+      return fail(req, res, e.code, { locale, detail: e.message });
+    }
     const providers = await samlProviders();
     const message = { SAMLResponse: form.get('SAMLResponse'), RelayState: form.get('RelayState') ?? undefined };
     const chosen = await findProvider(sctx, providers.map(samlProviderOf), message);

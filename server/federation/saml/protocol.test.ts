@@ -151,6 +151,16 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
     expect(parked?.data.post).toMatchObject({ url: expect.stringMatching(/\/slo$/), fields: { RelayState: state, SAMLRequest: expect.any(String) } });
   });
 
+  it('unsolicited answers count against the per-IP sign-in limit', async () => {
+    const db = await open();
+    await applySeedIfEmpty(db.kysely, parseSeed({ pool: { rate_limits: { sign_in_per_ip_per_5_minutes: 2 } } }), Date.now());
+    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async () => undefined }, secret: 'test-secret' });
+    await pool.federation.limitAttempt('203.0.113.7');
+    await pool.federation.limitAttempt('203.0.113.7');
+    await expect(pool.federation.limitAttempt('203.0.113.7')).rejects.toMatchObject({ code: 'rate_limited' });
+    await pool.federation.limitAttempt('203.0.113.8');
+  });
+
   it('the sweeper removes expired SAML requests too', async () => {
     const db = await open();
     const { pool, idp, advance } = await setup(db);
