@@ -34,7 +34,6 @@ function headerBag(req: IncomingMessage): Record<string, string> {
   return bag;
 }
 
-
 function redirect(res: ServerResponse, to: string) {
   res.statusCode = 303;
   res.setHeader('location', to);
