@@ -6,6 +6,7 @@ import { startSmtpSink } from './fixtures/smtp';
 import { startUpstream, type Upstream } from './fixtures/upstream-oidc';
 import { expectAccessible } from './fixtures/a11y';
 import { expectError, signIn, submit } from './fixtures/pages';
+import { spaAuthorizeUrl } from './fixtures/flows';
 
 /**
  * Federation with OpenID Connect providers: two upstream oidc-provider instances on loopback
@@ -393,19 +394,7 @@ test('a response is accepted once; a replay, a tampered signature or an unsigned
 });
 
 /** An authorization request of a public client (code flow, PKCE S256), with extra parameters. */
-function authorizeUrl(clientId: string, extra: Record<string, string>) {
-  const params = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: SPA_REDIRECT_URI,
-    response_type: 'code',
-    scope: 'openid email',
-    code_challenge: randomBytes(32).toString('base64url'),
-    code_challenge_method: 'S256',
-    state: randomBytes(8).toString('hex'),
-    ...extra,
-  });
-  return `${foyer.url}/oauth2/authorize?${params}`;
-}
+const authorizeUrl = (clientId: string, extra: Record<string, string>) => spaAuthorizeUrl(foyer.url, clientId, extra);
 
 /**
  * The browser's request to the app's redirect URI (nothing listens on port 9, an unsafe port

@@ -3,7 +3,7 @@ import { displayName, IDP_START_PATH, type IdentityProvider } from '@/server/fed
 import type { Pool } from '@/server/pool';
 
 /** The start of a federated sign-in for this interaction (a plain GET: a link or a redirect). */
-export function idpStartHref(uid: string, locale: string, target: { provider: string } | { idp_identifier: string }, loginHint?: string): string {
+export function idpStartHref(uid: string, locale: string, target: { provider: string } | { idp_identifier: string } | { parked: '1' }, loginHint?: string): string {
   const params = new URLSearchParams({ uid, locale, ...target });
   if (loginHint) params.set('login_hint', loginHint);
   return `${IDP_START_PATH}?${params}`;

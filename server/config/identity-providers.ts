@@ -141,15 +141,23 @@ const samlProvider = z
     type: z.literal('saml'),
     metadata_url: endpoint.optional(),
     metadata_xml: z.string().min(1).max(200_000).optional(),
-    /** Accept unsolicited (IdP-initiated) responses. */
+    /** Accept unsolicited (IdP-initiated) responses; needs `idp_initiated_login`. */
     idp_initiated: z.boolean().default(false),
+    /**
+     * Where an IdP-initiated sign-in continues: the app client it signs in to, and that app's
+     * login-initiation URL (OpenID Connect third-party-initiated login). Every authorization needs
+     * the app's own PKCE verifier, so Foyer cannot mint one for the app: the app starts its own
+     * authorization request there, and Foyer answers it with the identity the IdP asserted.
+     */
+    idp_initiated_login: z.object({ client_id: z.string().min(1).max(128), login_uri: endpoint }).strict().optional(),
     request_binding: z.enum(['HTTP-Redirect', 'HTTP-POST']).default('HTTP-Redirect'),
     encrypted_assertions: z.boolean().default(false),
     /** Send the user to the IdP's single logout service at sign-out, when it has one. */
     sign_out: z.boolean().default(true),
   })
   .strict()
-  .refine((p) => !!p.metadata_url !== !!p.metadata_xml, { message: 'give exactly one of metadata_url and metadata_xml', path: ['metadata_url'] });
+  .refine((p) => !!p.metadata_url !== !!p.metadata_xml, { message: 'give exactly one of metadata_url and metadata_xml', path: ['metadata_url'] })
+  .refine((p) => !p.idp_initiated || !!p.idp_initiated_login, { message: 'required when idp_initiated is true', path: ['idp_initiated_login'] });
 
 export const identityProviderSchema = z.discriminatedUnion('type', [
   oidcProvider,
@@ -176,7 +184,7 @@ export const supportedIdentityProviders = z
  */
 export function checkProviderReferences(
   providers: IdentityProviderConfig[],
-  clients: { supported_identity_providers: string[] }[],
+  clients: { client_id: string; supported_identity_providers: string[] }[],
   customAttributes: Set<string>,
   ctx: z.RefinementCtx,
 ): void {
@@ -196,6 +204,14 @@ export function checkProviderReferences(
       if (owner !== undefined) ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'idp_identifiers', j], message: `already used by provider "${owner}"` });
       identifiers.set(id.toLowerCase(), p.name);
     });
+  });
+  providers.forEach((p, i) => {
+    if (p.type !== 'saml' || !p.idp_initiated_login) return;
+    const { client_id } = p.idp_initiated_login;
+    const client = clients.find((c) => c.client_id === client_id);
+    if (!client || !client.supported_identity_providers.includes(p.name)) {
+      ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'idp_initiated_login', 'client_id'], message: `must be an app client whose supported_identity_providers include "${p.name}"` });
+    }
   });
   const exact = new Set(providers.map((p) => p.name));
   clients.forEach((c, i) => {

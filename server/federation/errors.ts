@@ -1,3 +1,5 @@
+import { SAML_ERROR_CODES, type SamlErrorCode } from './saml/errors';
+
 /**
  * Why a federated sign-in stopped. Each code has a translated message under `federation.errors`
  * and an HTTP status; none is a 500 (an outside provider failing is not our crash).
@@ -14,6 +16,7 @@ export const federationErrorCodes = [
   'unknown_provider',
   'user_disabled',
   'rate_limited',
+  'request_too_large', // a posted answer over the size limit
 ] as const;
 export type FederationErrorCode = (typeof federationErrorCodes)[number];
 
@@ -29,11 +32,12 @@ export const federationErrorStatus: Record<FederationErrorCode, number> = {
   unknown_provider: 400,
   user_disabled: 403,
   rate_limited: 429,
+  request_too_large: 413,
 };
 
 export class FederationError extends Error {
   constructor(
-    readonly code: FederationErrorCode,
+    readonly code: FailureCode,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -43,3 +47,27 @@ export class FederationError extends Error {
 }
 
 export const isFederationErrorCode = (v: unknown): v is FederationErrorCode => (federationErrorCodes as readonly unknown[]).includes(v);
+
+/**
+ * What the federation error page can say: our codes (`federation.errors.*`) and the SAML
+ * service provider's (`saml.errors.*`, from server/federation/saml/errors.ts).
+ */
+export type FailureCode = FederationErrorCode | SamlErrorCode;
+
+export const isSamlErrorCode = (v: unknown): v is SamlErrorCode => (SAML_ERROR_CODES as readonly unknown[]).includes(v);
+export const isFailureCode = (v: unknown): v is FailureCode => isFederationErrorCode(v) || isSamlErrorCode(v);
+
+/** SAML failures: the IdP's answer is refused (400) unless it is one of these. */
+const samlStatus: Partial<Record<SamlErrorCode, number>> = {
+  saml_unsolicited: 403,
+  saml_idp_status: 403,
+  saml_replay: 409,
+  saml_metadata_fetch: 424,
+  saml_metadata_timeout: 424,
+  saml_metadata_too_large: 424,
+  saml_metadata_invalid: 424,
+};
+
+export function failureStatus(code: FailureCode): number {
+  return isFederationErrorCode(code) ? federationErrorStatus[code] : (samlStatus[code] ?? 400);
+}

@@ -3,15 +3,18 @@ import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { isLocale, localeCookie, pickLocale, type Locale } from '../../i18n/locales';
 import { readInteraction } from '../oidc/interaction';
-import { cookiePrefix } from '../oidc/provider';
 import type { Pool } from '../pool';
-import { FederationError, federationErrorStatus, type FederationErrorCode } from './errors';
-import { IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
+import { DRAIN_LIMIT_BYTES } from '../http/limits';
+import { cookie, federationCookies } from './cookies';
+import { FederationError, failureStatus, type FailureCode } from './errors';
+import { IDP_LOGOUT_PATH, IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
+import { sendPostPage } from './post-page';
+import { createSamlHttp, isSamlPath } from './saml/http';
 import { verifyAuthorizationResponse } from './oidc/callback';
 import type { OAuthRequestData } from './oidc/authorize';
 import { finishSignIn } from './finish';
 import { optionsFor, providerForIdentifier, type IdentityProvider } from './providers';
-import { hashOf, newBrowserKey } from './requests';
+import { hashOf, newBrowserKey, type PendingRequest } from './requests';
 import type { VerifiedIdentity } from './sign-in';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -31,14 +34,6 @@ function headerBag(req: IncomingMessage): Record<string, string> {
   return bag;
 }
 
-function cookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
-}
-
 function redirect(res: ServerResponse, to: string) {
   res.statusCode = 303;
   res.setHeader('location', to);
@@ -46,16 +41,24 @@ function redirect(res: ServerResponse, to: string) {
   res.end();
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+/**
+ * A urlencoded form post of at most `limit` bytes; 'too_large' past it (read to its end, up to
+ * DRAIN_LIMIT_BYTES, so the browser sees our answer); undefined for another content type.
+ */
+export async function readForm(req: IncomingMessage, limit = FORM_LIMIT_BYTES): Promise<URLSearchParams | 'too_large' | undefined> {
   const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > FORM_LIMIT_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > DRAIN_LIMIT_BYTES) {
+      req.destroy();
+      break;
+    }
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
+  if (size > limit) return 'too_large';
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
@@ -64,6 +67,8 @@ const startQuery = z.object({
   provider: z.string().min(1).max(32).optional(),
   idp_identifier: z.string().min(1).max(254).optional(),
   login_hint: z.string().max(254).optional(),
+  /** Continue with the identity an IdP-initiated SAML sign-in parked in this browser. */
+  parked: z.literal('1').optional(),
 });
 
 /**
@@ -74,8 +79,9 @@ const startQuery = z.object({
 export function createFederationHttp(deps: FederationHttpDeps) {
   const { pool, provider, publicUrl } = deps;
   const secure = publicUrl.startsWith('https://');
-  const browserCookie = `${cookiePrefix(publicUrl)}foyer.fed`;
-  const interactionCookie = `${cookiePrefix(publicUrl)}foyer.interaction`;
+  const cookies = federationCookies(publicUrl);
+  const browserCookie = cookies.browser;
+  const interactionCookie = cookies.interaction;
 
   const localeOf = (req: IncomingMessage, wanted?: string | null): Locale =>
     isLocale(wanted) ? wanted : pickLocale({ cookie: cookie(req, localeCookie), acceptLanguage: req.headers['accept-language'] });
@@ -95,7 +101,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
   };
 
   /** The translated error page with a way back to the sign-in; logged with what went wrong. */
-  async function fail(req: IncomingMessage, res: ServerResponse, code: FederationErrorCode, o: { locale: Locale; uid?: string; provider?: string; detail?: string }) {
+  async function fail(req: IncomingMessage, res: ServerResponse, code: FailureCode, o: { locale: Locale; uid?: string; provider?: string; detail?: string }) {
     const ip = String(req.headers['x-foyer-client-ip'] ?? '');
     console.warn(`federation: ${code}${o.provider ? ` provider=${o.provider}` : ''} ip=${ip}${o.detail ? `: ${o.detail}` : ''}`);
     await pool.federation.recordFailure(code, { provider: o.provider, ip, detail: o.detail });
@@ -106,7 +112,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
       cookie: req.headers.cookie,
       'accept-language': req.headers['accept-language'],
     });
-    res.statusCode = federationErrorStatus[code];
+    res.statusCode = failureStatus(code);
     for (const [k, v] of Object.entries(page.headers)) res.setHeader(k, v);
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('cache-control', 'no-store');
@@ -116,13 +122,14 @@ export function createFederationHttp(deps: FederationHttpDeps) {
   async function start(req: IncomingMessage, res: ServerResponse, url: URL) {
     const locale = localeOf(req, url.searchParams.get('locale'));
     const q = startQuery.safeParse(Object.fromEntries(url.searchParams));
-    if (!q.success || (!q.data.provider && !q.data.idp_identifier)) return fail(req, res, 'unknown_provider', { locale, detail: 'malformed start request' });
+    if (!q.success || (!q.data.provider && !q.data.idp_identifier && !q.data.parked)) return fail(req, res, 'unknown_provider', { locale, detail: 'malformed start request' });
     const { uid } = q.data;
     const view = await readInteraction(provider, headerBag(req), uid);
     if (!view) return fail(req, res, 'session_expired', { locale, uid });
     const client = await pool.clients.find(view.clientId);
     const all = await pool.federation.providers.list();
     const allowed = client ? optionsFor(all, client).providers : [];
+    if (q.data.parked) return saml.resumeParked(req, res, { uid, locale, clientId: view.clientId, allowed });
     const wanted = q.data.provider ?? q.data.idp_identifier!;
     const idp = q.data.provider ? allowed.find((p) => p.name === q.data.provider) : providerForIdentifier(allowed, q.data.idp_identifier!);
     if (!idp) {
@@ -139,10 +146,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
         ip: String(req.headers['x-foyer-client-ip'] ?? 'unknown'),
       });
       if ('redirect' in result) return redirect(res, result.redirect);
-      res.statusCode = 200;
-      res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.setHeader('cache-control', 'no-store');
-      res.end(result.html);
+      sendPostPage(res, result.post, { locale, purpose: 'signIn' });
     } catch (e) {
       if (!(e instanceof FederationError)) throw e;
       return fail(req, res, e.code, { locale, uid, provider: idp.name, detail: e.message });
@@ -168,29 +172,51 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     return redirect(res, `/${a.locale}/federation/link?uid=${encodeURIComponent(a.uid)}`);
   }
 
-  async function callback(req: IncomingMessage, res: ServerResponse, url: URL) {
-    if (req.method === 'POST') {
-      // response_mode=form_post arrives cross-site, without our SameSite cookies: keep it, and
-      // have the browser come back by GET (a top-level navigation, which carries them).
-      const form = await readForm(req);
-      const state = form?.get('state');
-      if (form && state) {
-        await pool.federation.requests.stashResponse(state, Object.fromEntries(form));
-        return redirect(res, `${IDP_RESPONSE_PATH}?state=${encodeURIComponent(state)}`);
-      }
-      return fail(req, res, 'bad_state', { locale: localeOf(req), detail: 'form_post without state' });
-    }
-    if (req.method !== 'GET') return fail(req, res, 'bad_state', { locale: localeOf(req), detail: `method ${req.method}` });
+  /**
+   * A provider's answer that arrived by POST (OIDC form_post, SAML HTTP-POST) comes cross-site,
+   * without our SameSite cookies: keep it with its request, and have the browser come back by GET
+   * (a top-level navigation, which carries them). False when no live request has this state.
+   */
+  async function stashAndReturn(res: ServerResponse, path: string, state: string | null | undefined, form: URLSearchParams): Promise<boolean> {
+    if (!state || state.length > 512 || !(await pool.federation.requests.stashResponse(state, Object.fromEntries(form)))) return false;
+    redirect(res, `${path}?state=${encodeURIComponent(state)}`);
+    return true;
+  }
+
+  /**
+   * The request a provider's answer (by GET, with `state`) belongs to, checked: unused, from this
+   * browser, its sign-in still alive, its provider of the wanted kind. Undefined once it has
+   * answered the browser with the error page.
+   */
+  async function takeAnswer(req: IncomingMessage, res: ServerResponse, url: URL, saml: boolean): Promise<{ state: string; request: PendingRequest; locale: Locale; idp: IdentityProvider } | undefined> {
     const state = url.searchParams.get('state');
     const request = state && state.length <= 512 ? await pool.federation.requests.take(state) : undefined;
-    if (!state || !request) return fail(req, res, 'bad_state', { locale: localeOf(req), detail: state ? 'unknown, used or expired state' : 'no state' });
+    if (!state || !request) {
+      await fail(req, res, 'bad_state', { locale: localeOf(req), detail: state ? 'unknown, used or expired state' : 'no state' });
+      return undefined;
+    }
     const locale = localeOf(req, request.locale);
     const ctx = { locale, uid: request.uid, provider: request.provider };
     // The answer must come back to the browser that was sent away, not to an attacker's.
-    if (browserOf(req) !== request.browser) return fail(req, res, 'bad_state', { ...ctx, detail: 'state from another browser' });
-    if (!(await readInteraction(provider, headerBag(req), request.uid))) return fail(req, res, 'session_expired', ctx);
+    if (browserOf(req) !== request.browser) return void (await fail(req, res, 'bad_state', { ...ctx, detail: 'state from another browser' }));
+    if (!(await readInteraction(provider, headerBag(req), request.uid))) return void (await fail(req, res, 'session_expired', ctx));
     const idp = await pool.federation.providers.get(request.provider);
-    if (!idp || idp.type === 'saml') return fail(req, res, 'unknown_provider', ctx);
+    if (!idp || (idp.type === 'saml') !== saml) return void (await fail(req, res, 'unknown_provider', ctx));
+    return { state, request, locale, idp };
+  }
+
+  async function callback(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (req.method === 'POST') {
+      const form = await readForm(req);
+      if (form === 'too_large') return fail(req, res, 'request_too_large', { locale: localeOf(req) });
+      if (form && (await stashAndReturn(res, IDP_RESPONSE_PATH, form.get('state'), form))) return;
+      return fail(req, res, 'bad_state', { locale: localeOf(req), detail: 'form_post without a live state' });
+    }
+    if (req.method !== 'GET') return fail(req, res, 'bad_state', { locale: localeOf(req), detail: `method ${req.method}` });
+    const answer = await takeAnswer(req, res, url, false);
+    if (!answer) return;
+    const { state, request, locale, idp } = answer;
+    if (idp.type === 'saml') return;
     const response = request.response ? new URLSearchParams(request.response) : url.searchParams;
     try {
       const user = await verifyAuthorizationResponse(idp, response, {
@@ -201,7 +227,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
       return await complete(req, res, { uid: request.uid, locale, idp, identity: { provider: idp.name, ...user } });
     } catch (e) {
       if (!(e instanceof FederationError)) throw e;
-      return fail(req, res, e.code, { ...ctx, detail: e.message });
+      return fail(req, res, e.code, { locale, uid: request.uid, provider: request.provider, detail: e.message });
     }
   }
 
@@ -211,19 +237,25 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     return redirect(res, target ?? `/${localeOf(req)}/logout/done`);
   }
 
+  const core = { pool, publicUrl, cookies, secure, localeOf, redirect, readForm, fail, complete, stashAndReturn, takeAnswer };
+  const saml = createSamlHttp(core);
+
   return {
     bindBrowser,
     browserOf,
     complete,
     fail,
-    /** Answers one of `federationPaths`. */
+    /** Answers one of `federationPaths`, or a SAML path (isSamlPath). */
     async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const url = new URL(req.url ?? '/', publicUrl);
       res.setHeader('referrer-policy', 'no-referrer');
       try {
         if (url.pathname === IDP_START_PATH) return await start(req, res, url);
         if (url.pathname === IDP_RESPONSE_PATH) return await callback(req, res, url);
-        return await logoutReturn(req, res, url);
+        if (url.pathname === IDP_LOGOUT_PATH) return await logoutReturn(req, res, url);
+        if (isSamlPath(url.pathname)) return await saml.handle(req, res, url);
+        res.statusCode = 404;
+        res.end();
       } catch (e) {
         // Our own bug or the database: still a page, with the sign-in to go back to.
         console.error('federation: unexpected failure', e);
@@ -233,3 +265,17 @@ export function createFederationHttp(deps: FederationHttpDeps) {
   };
 }
 export type FederationHttp = ReturnType<typeof createFederationHttp>;
+/** What the SAML routes use of the federation HTTP layer. */
+export type FederationHttpCore = {
+  pool: Pool;
+  publicUrl: string;
+  cookies: ReturnType<typeof federationCookies>;
+  secure: boolean;
+  localeOf: (req: IncomingMessage, wanted?: string | null) => Locale;
+  redirect: (res: ServerResponse, to: string) => void;
+  readForm: typeof readForm;
+  fail: (req: IncomingMessage, res: ServerResponse, code: FailureCode, o: { locale: Locale; uid?: string; provider?: string; detail?: string }) => Promise<void>;
+  complete: (req: IncomingMessage, res: ServerResponse, a: { uid: string; locale: Locale; idp: IdentityProvider; identity: VerifiedIdentity }) => Promise<void>;
+  stashAndReturn: (res: ServerResponse, path: string, state: string | null | undefined, form: URLSearchParams) => Promise<boolean>;
+  takeAnswer: (req: IncomingMessage, res: ServerResponse, url: URL, saml: boolean) => Promise<{ state: string; request: PendingRequest; locale: Locale; idp: IdentityProvider } | undefined>;
+};

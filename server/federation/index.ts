@@ -11,10 +11,12 @@ import { FederationError } from './errors';
 import { listIdentities, unlinkIdentity } from './identities';
 import { cancelPendingLink, completePendingLink, linkOptions, proveWithPassword } from './link';
 import { oauthProtocol } from './oidc';
+import { samlProtocol } from './saml/protocol';
+import { sweepSaml } from './saml/store';
 import { optionsFor, providerReader, type IdentityProvider } from './providers';
 import { protocolFor, registerProtocol, type StartRequest } from './protocols';
 import { noteAutomaticStart, saveRequest, startedFederation, stashResponse, takeRequest } from './requests';
-import { newLogoutState, rememberUpstreamSession, saveLogoutReturn, sweepFederation, takeLogoutReturn, takeUpstreamSession, type UpstreamSession } from './sessions';
+import { endUpstreamSessions, newLogoutState, rememberUpstreamSession, saveLogoutReturn, sweepFederation, takeLogoutReturn, takeUpstreamSession, type UpstreamSession } from './sessions';
 import { federatedSignIn, type VerifiedIdentity } from './sign-in';
 import { IDP_LOGOUT_PATH } from './paths';
 import type { AppClient } from '../pool/clients';
@@ -28,6 +30,7 @@ export { displayName, providerForEmail, providerForIdentifier } from './provider
 export { registerProtocol } from './protocols';
 
 registerProtocol('oauth', oauthProtocol);
+registerProtocol('saml', samlProtocol);
 
 export { IDP_LOGOUT_PATH, IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
 
@@ -35,6 +38,11 @@ type Gate = (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; dev
 
 export function createFederation(ctx: PoolContext, gate: Gate) {
   const providers = providerReader(ctx.db);
+  /** Federated sign-ins count against the per-IP sign-in limit, like password sign-ins. */
+  async function limitAttempt(ip: string): Promise<void> {
+    const limited = await perIp(ctx, 'sign_in', ip);
+    if (!limited.allowed) throw new FederationError('rate_limited', `sign-in limit for ${ip}`);
+  }
   return {
     providers,
     /** What an app client's sign-in page offers: the password form (COGNITO) and provider buttons. */
@@ -45,12 +53,13 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
 
     /** Sends the browser to a provider (rate-limited like password sign-ins). */
     async start(idp: IdentityProvider, request: StartRequest & { ip: string }) {
-      const limited = await perIp(ctx, 'sign_in', request.ip);
-      if (!limited.allowed) throw new FederationError('rate_limited', `sign-in limit for ${request.ip}`);
+      await limitAttempt(request.ip);
       const protocol = protocolFor(idp);
       if (!protocol) throw new FederationError('provider_unavailable', `no ${idp.type} protocol in this build`);
       return protocol.start(ctx, idp, request);
     },
+    /** For answers that start a sign-in at the provider's initiative (IdP-initiated SAML). */
+    limitAttempt,
     /** The request store protocols use: state (or RelayState) -> provider, interaction, browser. */
     requests: {
       save: (state: string, r: Parameters<typeof saveRequest>[2]) => saveRequest(ctx, state, r),
@@ -84,7 +93,7 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
       if (!upstream || !idp || !protocol?.logoutUrl || (idp.type === 'saml' && !idp.sign_out)) return undefined;
       const state = newLogoutState();
       try {
-        const url = await protocol.logoutUrl(idp, upstream.data, `${publicUrl}${IDP_LOGOUT_PATH}`, state);
+        const url = await protocol.logoutUrl(idp, upstream.data, `${publicUrl}${IDP_LOGOUT_PATH}`, state, { ctx, publicUrl });
         if (url) await saveLogoutReturn(ctx, state, target);
         return url;
       } catch (e) {
@@ -94,6 +103,8 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
       }
     },
     takeLogoutReturn: (state: string) => takeLogoutReturn(ctx, state),
+    /** A provider signed this subject out (SAML single logout): their Foyer sessions from it end. */
+    endUpstreamSessions: (provider: string, match: { nameId: string; sessionIndex?: string | null }) => endUpstreamSessions(ctx, provider, match),
     /** A refused federated sign-in, for the events log. */
     recordFailure: async (code: string, o: { provider?: string; ip?: string; detail?: string }) => {
       await ctx.db
@@ -101,7 +112,11 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
         .values({ type: 'federation_failed', user_id: null, ip: o.ip || null, detail: JSON.stringify({ code, provider: o.provider, detail: o.detail?.slice(0, 500) }), created_at: ctx.now() })
         .execute();
     },
-    sweep: () => sweepFederation(ctx),
+    /** Expired requests, links, sessions and logouts; SAML's pending requests and replay entries. */
+    sweep: async () => {
+      await sweepFederation(ctx);
+      await sweepSaml(ctx.db, ctx.now());
+    },
   };
 }
 

@@ -12,8 +12,14 @@ export interface StartRequest {
   loginHint?: string;
 }
 
-/** A redirect, or a page that posts itself (SAML HTTP-POST binding). */
-export type StartResult = { redirect: string } | { html: string };
+/** A form post the browser makes to a provider (SAML HTTP-POST binding). */
+export interface OutboundPost {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/** A redirect, or a form to post (rendered by the HTTP layer as a page that posts itself). */
+export type StartResult = { redirect: string } | { post: OutboundPost };
 
 /**
  * One sign-in protocol (OpenID Connect / OAuth 2.0 here; SAML 2.0 registers itself). A protocol
@@ -27,7 +33,7 @@ export interface FederationProtocol {
    * The provider's logout URL for a session that came from it, or undefined when it has none.
    * `returnTo` (with `state`) brings the browser back to Foyer to finish the sign-out.
    */
-  logoutUrl?(idp: IdentityProvider, session: Record<string, unknown>, returnTo: string, state: string): Promise<string | undefined>;
+  logoutUrl?(idp: IdentityProvider, session: Record<string, unknown>, returnTo: string, state: string, env: { ctx: PoolContext; publicUrl: string }): Promise<string | undefined>;
 }
 
 const registry = new Map<'oauth' | 'saml', FederationProtocol>();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { revokeSignInsAt } from '../pool/account/sign-ins';
 import type { PoolContext } from '../pool/context';
 import { hashOf } from './requests';
 
@@ -33,6 +34,23 @@ export async function takeUpstreamSession(ctx: PoolContext, userId: string, logi
   const rows = await ctx.db.deleteFrom('federated_sessions').where('user_id', '=', userId).where('login_ts', '=', loginTs).returningAll().execute();
   const row = rows.filter((r) => r.expires_at > ctx.now()).sort((a, b) => Number(b.expires_at) - Number(a.expires_at))[0];
   return row ? { provider: row.provider_name, data: JSON.parse(row.data) as Record<string, unknown> } : undefined;
+}
+
+/**
+ * A provider's own logout request (SAML single logout): ends the Foyer sessions that came from
+ * this subject's sign-ins there (all of them, or the one with that session index). Returns how
+ * many sessions ended.
+ */
+export async function endUpstreamSessions(ctx: PoolContext, provider: string, match: { nameId: string; sessionIndex?: string | null }): Promise<number> {
+  const rows = await ctx.db.selectFrom('federated_sessions').selectAll().where('provider_name', '=', provider).execute();
+  let ended = 0;
+  for (const row of rows) {
+    const data = JSON.parse(row.data) as { name_id?: unknown; session_index?: unknown };
+    if (data.name_id !== match.nameId || (match.sessionIndex && data.session_index !== match.sessionIndex)) continue;
+    await ctx.db.deleteFrom('federated_sessions').where('id', '=', row.id).execute();
+    ended += await revokeSignInsAt(ctx, row.user_id, Number(row.login_ts));
+  }
+  return ended;
 }
 
 /** Where the browser goes once the provider has signed it out too; keyed by the state sent there. */

@@ -2,16 +2,18 @@ import { federationPaths } from '../federation/paths';
 
 /**
  * Federation's own routes under `/oauth2/` (start, `/oauth2/idpresponse`, return from a provider's
- * logout): answered by server/federation/http.ts before oidc-provider's catch-all for `/oauth2/*`.
+ * logout) and SAML's under `/saml2/`: answered by server/federation/http.ts before oidc-provider's
+ * catch-all.
  */
 export function isFederationPath(pathname: string): boolean {
-  return federationPaths.has(pathname);
+  return federationPaths.has(pathname) || pathname.startsWith('/saml2/');
 }
 
 /** Which requests go to the protocol engine instead of Next.js. */
 export function isProtocolPath(pathname: string): boolean {
   return (
     pathname.startsWith('/oauth2/') ||
+    pathname.startsWith('/saml2/') ||
     pathname.startsWith('/.well-known/') ||
     pathname === '/logout' ||
     pathname.startsWith('/logout/')

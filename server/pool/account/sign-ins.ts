@@ -72,3 +72,10 @@ export async function revokeOtherSignIns(ctx: PoolContext, userId: string, keepG
   for (const s of others) await revoke(ctx, s);
   return others.length;
 }
+
+/** Ends the user's sessions that signed in at `loginTs` (seconds): a provider signed them out. */
+export async function revokeSignInsAt(ctx: PoolContext, userId: string, loginTs: number): Promise<number> {
+  const ended = (await sessionsOf(ctx, userId)).filter((s) => s.payload.loginTs === loginTs);
+  for (const s of ended) await revoke(ctx, s);
+  return ended.length;
+}

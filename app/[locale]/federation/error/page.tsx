@@ -4,7 +4,7 @@ import { TextLink } from '@/components/TextLink';
 import { flowHref } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { requestInfo } from '@/app/_lib/request';
-import { isFederationErrorCode } from '@/server/federation/errors';
+import { isFailureCode, isSamlErrorCode } from '@/server/federation/errors';
 import { readInteraction } from '@/server/oidc';
 import { runtime } from '@/server/runtime-handle';
 
@@ -15,7 +15,9 @@ import { runtime } from '@/server/runtime-handle';
 export default async function FederationErrorPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   const t = await getTranslations({ locale });
-  const code = isFederationErrorCode(query.code) ? query.code : 'provider_error';
+  const code = isFailureCode(query.code) ? query.code : 'provider_error';
+  // SAML's own codes keep their messages under `saml.errors` (server/federation/saml/errors.ts).
+  const message = isSamlErrorCode(code) ? t(`saml.errors.${code}`) : t(`federation.errors.${code}`);
   let back: string | undefined;
   if (query.uid) {
     const rt = await runtime();
@@ -25,7 +27,7 @@ export default async function FederationErrorPage(props: PageProps) {
   return (
     <PageFrame locale={locale} path="/federation/error" query={{ code: query.code, uid: query.uid }} heading={t('federation.errors.title')}>
       <p role="alert" data-testid="federation-error" data-code={code} className="mb-6">
-        {t(`federation.errors.${code}`)}
+        {message}
       </p>
       <TextLink href={back ?? `/${locale}`} testId="federation-error-back">
         {back ? t('federation.errors.back') : t('federation.errors.home')}
