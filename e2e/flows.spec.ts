@@ -100,6 +100,25 @@ test('signing out of the app when the Foyer session is already gone still ends a
   await expect(page).toHaveURL(/\/demo\?signed_out=1$/);
 });
 
+test('without JavaScript, that sign-out shows a translated page with a button to go on', async ({ browser, foyer }) => {
+  const context = await browser.newContext({ baseURL: foyer.url, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/ar/demo');
+  await page.getByTestId('demo-sign-in').click();
+  await signIn(page, ALICE.username, ALICE.password);
+  await expect(page).toHaveURL(/\/ar\/demo$/);
+  const kept = (await context.cookies(foyer.url)).filter((c) => c.name !== 'foyer.session' && c.name !== 'foyer.session.sig');
+  await context.clearCookies();
+  await context.addCookies(kept);
+  await page.getByTestId('demo-sign-out').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('جارٍ تسجيل خروجك');
+  await page.getByRole('button', { name: 'متابعة' }).click();
+  await expect(page).toHaveURL(/\/ar\/demo\?signed_out=1$/);
+  await context.close();
+});
+
 test('a wrong password and an unknown user get the same answer', async ({ page }) => {
   await startAtDemo(page);
   await signIn(page, ALICE.username, 'not the right password at all');

@@ -8,7 +8,7 @@ import { DRAIN_LIMIT_BYTES } from '../http/limits';
 import { cookie, federationCookies } from './cookies';
 import { FederationError, failureStatus, type FailureCode } from './errors';
 import { IDP_LOGOUT_PATH, IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
-import { sendPostPage } from './post-page';
+import { sendPostPage } from '../http/post-page';
 import { createSamlHttp, isSamlPath } from './saml/http';
 import { verifyAuthorizationResponse } from './oidc/callback';
 import type { OAuthRequestData } from './oidc/authorize';

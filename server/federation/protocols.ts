@@ -1,3 +1,4 @@
+import type { OutboundPost } from '../http/post-page';
 import type { PoolContext } from '../pool/context';
 import type { IdentityProvider } from './providers';
 
@@ -12,11 +13,7 @@ export interface StartRequest {
   loginHint?: string;
 }
 
-/** A form post the browser makes to a provider (SAML HTTP-POST binding). */
-export interface OutboundPost {
-  url: string;
-  fields: Record<string, string>;
-}
+export type { OutboundPost };
 
 /** A redirect, or a form to post (rendered by the HTTP layer as a page that posts itself). */
 export type StartResult = { redirect: string } | { post: OutboundPost };

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { localeCookie, pickLocale } from '../../i18n/locales';
 import type { Database } from '../db/schema';
 import type { Pool } from '../pool';
+import { renderPostPage } from '../http/post-page';
 import { adapterFactory } from './adapter';
 
 export interface ProviderOptions {
@@ -233,6 +234,18 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   provider.use(async (ctx, next) => {
     await next();
     const oidc = (ctx as KoaContextWithOIDC).oidc;
+    if (oidc?.route === 'end_session' && ctx.status === 200 && !oidc.session?.accountId && typeof ctx.body === 'string') {
+      // No session left to confirm: oidc-provider posts the sign-out on by itself, with an English
+      // page; ours says it in the user's language (and shows a button without JavaScript).
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(ctx.body)?.[1];
+      if (xsrf) {
+        const page = renderPostPage({ url: oidc.urlFor('end_session_confirm'), fields: { xsrf, logout: 'yes' } }, { locale: localeOf(ctx as KoaContextWithOIDC), purpose: 'signOutHere' });
+        ctx.body = page.html;
+        ctx.set('content-security-policy', page.csp);
+        ctx.set('cache-control', 'no-store');
+      }
+      return;
+    }
     if (oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout || !opts.upstreamLogout) return;
     const session = oidc.session;
     const upstream = await opts.upstreamLogout({ accountId: session?.accountId, loginTs: session?.loginTs, amr: session?.amr }, String(ctx.response.get('location')));

@@ -5,7 +5,7 @@ import { FederationError } from '../errors';
 import { cookie } from '../cookies';
 import type { FederationHttpCore } from '../http';
 import { IDP_LOGOUT_PATH } from '../paths';
-import { sendPostPage } from '../post-page';
+import { sendPostPage } from '../../http/post-page';
 import type { IdentityProvider } from '../providers';
 import type { VerifiedIdentity } from '../sign-in';
 import { consumeResponse } from './consume';
