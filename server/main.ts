@@ -4,6 +4,7 @@ import { clientIp, readEnv } from './config/env';
 import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
 import { protocolHeaders } from './http/headers';
 import { DRAIN_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES } from './http/limits';
+import { sendRenderedPage } from './http/rendered-page';
 import { applyStatusSignal } from './http/status-signal';
 import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
@@ -98,12 +99,7 @@ async function main() {
       req.on('end', resolve);
       req.on('close', resolve);
     });
-    const page = await renderPage(`/${locale}/error?code=request_too_large`, { cookie: req.headers.cookie, 'accept-language': req.headers['accept-language'] });
-    res.statusCode = 413;
-    for (const [k, v] of Object.entries(page.headers)) res.setHeader(k, v);
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('connection', 'close');
-    res.end(page.html);
+    await sendRenderedPage(req, res, renderPage, `/${locale}/error?code=request_too_large`, 413, { connection: 'close' });
   }
 
   const url = env.publicUrl;

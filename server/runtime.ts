@@ -11,6 +11,7 @@ import { applySeedIfEmpty } from './pool/seed';
 import { ensureSecret } from './pool/secrets';
 import { ensureAccountClient } from './pool/account/client';
 import { createFederationHttp, type FederationHttp } from './federation/http';
+import type { PageRenderer } from './http/rendered-page';
 
 /**
  * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
@@ -44,7 +45,6 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-type PageRenderer = Parameters<typeof createProvider>[0]['renderPage'];
 
 export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<Runtime> {
   const db = connect(env);

@@ -9,6 +9,7 @@ import { cookie, federationCookies } from './cookies';
 import { FederationError, failureStatus, type FailureCode } from './errors';
 import { IDP_LOGOUT_PATH, IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
 import { sendPostPage } from '../http/post-page';
+import { sendRenderedPage, type PageRenderer } from '../http/rendered-page';
 import { createSamlHttp, isSamlPath } from './saml/http';
 import { verifyAuthorizationResponse } from './oidc/callback';
 import type { OAuthRequestData } from './oidc/authorize';
@@ -25,7 +26,7 @@ export interface FederationHttpDeps {
   publicUrl: string;
   provider: Provider;
   pool: Pool;
-  renderPage: (path: string, headers: Record<string, string | undefined>) => Promise<{ html: string; headers: Record<string, string> }>;
+  renderPage: PageRenderer;
 }
 
 function headerBag(req: IncomingMessage): Record<string, string> {
@@ -108,15 +109,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     // Back to the sign-in this browser is in, if any (the page checks that it is still alive).
     const uidCandidate = o.uid ?? cookie(req, interactionCookie);
     const uid = uidCandidate && UID.test(uidCandidate) ? uidCandidate : undefined;
-    const page = await deps.renderPage(`/${o.locale}/federation/error?code=${code}${uid ? `&uid=${uid}` : ''}`, {
-      cookie: req.headers.cookie,
-      'accept-language': req.headers['accept-language'],
-    });
-    res.statusCode = failureStatus(code);
-    for (const [k, v] of Object.entries(page.headers)) res.setHeader(k, v);
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('cache-control', 'no-store');
-    res.end(page.html);
+    await sendRenderedPage(req, res, deps.renderPage, `/${o.locale}/federation/error?code=${code}${uid ? `&uid=${uid}` : ''}`, failureStatus(code), { 'cache-control': 'no-store' });
   }
 
   async function start(req: IncomingMessage, res: ServerResponse, url: URL) {

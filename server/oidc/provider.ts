@@ -5,6 +5,7 @@ import { localeCookie, pickLocale } from '../../i18n/locales';
 import type { Database } from '../db/schema';
 import type { Pool } from '../pool';
 import { renderPostPage } from '../http/post-page';
+import type { PageRenderer } from '../http/rendered-page';
 import { adapterFactory } from './adapter';
 
 export interface ProviderOptions {
@@ -14,7 +15,7 @@ export interface ProviderOptions {
   keys: JWK[];
   cookieKeys: string[];
   /** Renders one of our pages (the error page) for the provider to answer with. */
-  renderPage: (path: string, headers: Record<string, string | undefined>) => Promise<{ html: string; headers: Record<string, string> }>;
+  renderPage: PageRenderer;
   /**
    * Federated sign-out: for a session that came from an outside provider, where to send the
    * browser first (the provider's logout, which brings it back to `target`); undefined otherwise.
