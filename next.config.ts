@@ -31,7 +31,7 @@ const config: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Loaded from node_modules at run time, so Next's code and the custom server share one copy
   // (the SAML libraries too: pages import the federation module, which registers SAML).
-  serverExternalPackages: ['oidc-provider', 'better-sqlite3', 'pg', '@node-rs/argon2', 'kysely', 'nodemailer', 'jose', 'openid-client', '@node-saml/node-saml', 'xml-crypto', 'xml-encryption', '@xmldom/xmldom'],
+  serverExternalPackages: ['oidc-provider', 'better-sqlite3', 'pg', '@node-rs/argon2', 'kysely', 'nodemailer', 'jose', 'openid-client', '@node-saml/node-saml', 'xml-crypto', 'xml-encryption', '@xmldom/xmldom', 'pino', 'prom-client'],
   experimental: {
     // The custom server answers larger posts with a 413 before Next sees them.
     serverActions: { bodySizeLimit: FORM_BODY_LIMIT_BYTES },
