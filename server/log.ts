@@ -54,7 +54,9 @@ function create(): NonNullable<Holder[typeof KEY]> {
     },
     serializers: { err: pino.stdSerializers.err },
   };
-  const log = format === 'pretty' ? pino(options, prettyStream(process.stdout)) : pino(options, pino.destination({ fd: 1, sync: true }));
+  // Errors go to stderr, the rest to stdout (each record once), as process supervisors expect.
+  const out = (fd: 1 | 2) => (format === 'pretty' ? prettyStream(fd === 1 ? process.stdout : process.stderr) : pino.destination({ fd, sync: true }));
+  const log = pino(options, pino.multistream([{ level: 'trace', stream: out(1) }, { level: 'error', stream: out(2) }], { dedupe: true }));
   return { log, context };
 }
 

@@ -1,31 +1,40 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import next from 'next';
-import { clientIp, readEnv } from './config/env';
+import { readEnv } from './config/env';
 import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
 import { protocolHeaders } from './http/headers';
+import { normaliseForwarded } from './http/forwarded';
+import { answerHealth, HEALTH_PATHS } from './http/health';
+import { drainer, freePort, listen } from './http/lifecycle';
 import { DRAIN_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES } from './http/limits';
-import { sendRenderedPage } from './http/rendered-page';
+import { sendRenderedPage, type PageRenderer } from './http/rendered-page';
 import { applyStatusSignal } from './http/status-signal';
+import { errorMessage, log, withRequestContext } from './log';
 import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * One process: oidc-provider answers the protocol paths directly (fast, Node req/res), Next.js
  * renders everything else. Both share the runtime (database, pool, provider).
+ *
+ * The port opens only when every route can answer (migrations, keys, config, Next prepared); on
+ * SIGTERM it closes, requests in flight finish, queued messages go out, and the process exits 0.
  */
 async function main() {
   const env = readEnv();
-  const httpServer = http.createServer();
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(env.port, env.host, resolve);
-  });
-  const address = httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : env.port;
-  const internal = `http://${env.host === '0.0.0.0' || env.host === '::' ? '127.0.0.1' : env.host}:${port}`;
+  const shutdownMs = env.shutdownTimeoutSeconds * 1000;
+  const publicUrl = new URL(env.publicUrl);
+  const port = env.port === 0 ? await freePort(env.host) : env.port;
 
-  const renderPage = async (path: string, headers: Record<string, string | undefined>) => {
-    const res = await fetch(`${internal}${path}`, {
+  // Raw handlers (oidc-provider's errors, the 413 page) answer with our rendered pages. They are
+  // fetched from a loopback listener of our own, which stays open while the public one drains.
+  const internal = http.createServer();
+  const internalPort = await listen(internal, 0, '127.0.0.1');
+  const renderPage: PageRenderer = async (path, headers) => {
+    const res = await fetch(`http://127.0.0.1:${internalPort}${path}`, {
       headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v)) as Record<string, string>,
       redirect: 'manual',
     });
@@ -35,19 +44,42 @@ async function main() {
       headers: Object.fromEntries(keep.flatMap((k) => (res.headers.get(k) ? [[k, res.headers.get(k)!]] : []))),
     };
   };
+
   const rt = await installRuntime(startRuntime({ ...env, port }, renderPage));
   const app = next({ dev: false, dir: process.cwd(), hostname: env.host, port });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const handleOidc = rt.provider.callback();
-  const secure = env.publicUrl.startsWith('https://');
+  const secure = publicUrl.protocol === 'https:';
+  const server = http.createServer();
+  const lifecycle = drainer([server]);
 
-  httpServer.on('request', (req, res) => {
-    // Who is calling, as far as we can tell; never what the client claims.
-    req.headers['x-foyer-client-ip'] = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], env.trustProxy);
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const given = req.headers['x-request-id'];
+    // A request id from the proxy in front ties its logs to ours; a client's is not believed.
+    const reqId = env.trustProxy > 0 && typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', reqId);
+    lifecycle.track(res);
+    withRequestContext({ reqId }, () => route(req, res, reqId));
+  };
+
+  const route = (req: http.IncomingMessage, res: http.ServerResponse, reqId: string) => {
+    const started = process.hrtime.bigint();
+    const ip = normaliseForwarded(req, publicUrl, env.trustProxy);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
+    res.once('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = { reqId, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip };
+      if (HEALTH_PATHS.has(pathname)) log.debug(line, 'request');
+      else log.info(line, 'request');
+    });
+
+    if (HEALTH_PATHS.has(pathname)) {
+      answerHealth(pathname, res, { db: rt.db.kysely, draining: lifecycle.draining }).catch((e: unknown) => fail(res, e));
+      return;
+    }
     const entry = entryRedirect(pathname, q === -1 ? '' : url.slice(q + 1));
     if (entry) {
       res.statusCode = 302;
@@ -84,7 +116,7 @@ async function main() {
     }
     applyStatusSignal(res);
     handleNext(req, res).catch((e: unknown) => fail(res, e));
-  });
+  };
 
   /** Next turns an over-limit action body into a 500; we answer 413 with our error page first. */
   async function refuseLargePost(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
@@ -102,27 +134,44 @@ async function main() {
     await sendRenderedPage(req, res, renderPage, `/${locale}/error?code=request_too_large`, 413, { connection: 'close' });
   }
 
-  const url = env.publicUrl;
-  console.log(`Foyer listening on ${env.host}:${port}: open ${url} (database ${rt.db.dialect}${rt.outboxVisible ? `, dev mail outbox at ${url}/en/dev/outbox` : ''})`);
+  internal.on('request', handle);
+  server.on('request', handle);
+  await listen(server, port, env.host);
 
+  const url = env.publicUrl;
+  log.info(
+    { host: env.host, port, url, database: rt.db.dialect, ...(rt.outboxVisible ? { outbox: `${url}/en/dev/outbox` } : {}) },
+    `Foyer listening on ${env.host}:${port}: open ${url}`,
+  );
   if (!env.smtpUrl && !rt.outboxVisible) {
-    console.warn('Warning: SMTP_URL is not set, so no e-mail leaves this server (codes are kept in the dev outbox, which is not served on a public issuer). Set SMTP_URL.');
+    log.warn('SMTP_URL is not set, so no e-mail leaves this server (codes are kept in the dev outbox, which is not served on a public issuer). Set SMTP_URL.');
   }
   if (!env.smsWebhookUrl && !rt.outboxVisible && (await rt.pool.settings()).mfa.factors.includes('sms')) {
-    console.warn('Warning: SMS_WEBHOOK_URL is not set, so no text message leaves this server (codes are kept in the dev outbox, which is not served on a public issuer). Set SMS_WEBHOOK_URL.');
+    log.warn('SMS_WEBHOOK_URL is not set, so no text message leaves this server (codes are kept in the dev outbox, which is not served on a public issuer). Set SMS_WEBHOOK_URL.');
   }
 
-  const stop = async () => {
-    httpServer.close();
-    await rt.close();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, inFlight: lifecycle.inFlight }, 'shutting down: no new connections, finishing requests in flight');
+    const { unfinished } = await lifecycle.drain(shutdownMs);
+    internal.close();
+    internal.closeAllConnections();
+    try {
+      await rt.close();
+    } catch (e) {
+      log.error({ err: e }, 'shutdown: closing the runtime failed');
+    }
+    log.info({ unfinished }, 'stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
 function fail(res: http.ServerResponse, e: unknown) {
-  console.error(e);
+  log.error({ err: e }, 'request failed');
   if (!res.headersSent) {
     res.statusCode = 500;
     res.end('Internal error');
@@ -130,6 +179,6 @@ function fail(res: http.ServerResponse, e: unknown) {
 }
 
 main().catch((e: unknown) => {
-  console.error(`Foyer failed to start: ${(e as Error).message}`);
+  log.fatal(`Foyer failed to start: ${errorMessage(e)}`);
   process.exit(1);
 });

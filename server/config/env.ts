@@ -15,6 +15,7 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   SMS_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
 });
 
 export type Env = {
@@ -33,6 +34,8 @@ export type Env = {
   smsWebhookUrl?: string;
   /** Signs each POST (HMAC-SHA256) so the receiver can tell it came from us. */
   smsWebhookSecret?: string;
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  shutdownTimeoutSeconds: number;
 };
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -64,6 +67,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     smsWebhookSecret: e.SMS_WEBHOOK_SECRET,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }
 

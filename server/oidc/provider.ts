@@ -230,7 +230,8 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   }
 
   const provider = new Provider(issuer, configuration);
-  if (secure) provider.proxy = true; // TLS ends at the load balancer in front of us
+  // server/http/forwarded.ts rewrites X-Forwarded-* from PUBLIC_URL, so Koa may believe them.
+  provider.proxy = true;
   // Sign-out confirmed on our logout page: the session is gone; a federated one also ends upstream.
   provider.use(async (ctx, next) => {
     await next();
