@@ -11,6 +11,7 @@ export default defineConfig({
     include: ['app/**/*.test.ts', 'server/**/*.test.ts', 'messages/**/*.test.ts', 'i18n/**/*.test.ts', 'themes/**/*.test.ts'],
     exclude: ['e2e/**', '**/node_modules/**'],
     environment: 'node',
+    setupFiles: ['server/testing/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // The PostgreSQL suites share one server; one file at a time keeps them predictable.

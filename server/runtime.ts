@@ -8,7 +8,8 @@ import { outboxSmsSender, webhookSmsSender } from './sms/sender';
 import { createProvider, signingKeys, sweepExpired, userinfoHandler } from './oidc';
 import { createPool, type Pool } from './pool';
 import { applySeedIfEmpty } from './pool/seed';
-import { ensureSecret } from './pool/secrets';
+import { installVault, resealSecrets, resolveDeploymentSecret, secretStore } from './secrets';
+import { log } from './log';
 import { ensureAccountClient } from './pool/account/client';
 import { createFederationHttp, type FederationHttp } from './federation/http';
 import type { PageRenderer } from './http/rendered-page';
@@ -47,18 +48,28 @@ export interface Runtime {
 
 
 export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<Runtime> {
+  const deployment = resolveDeploymentSecret(env);
+  const vault = installVault(deployment.vault);
+  if (env.databaseUrl && deployment.file) {
+    log.warn({ file: deployment.file }, 'FOYER_SECRET is not set: this instance uses the secret in its data directory. Every instance on this database must be given the same FOYER_SECRET.');
+  }
+  // Next.js encrypts values bound to server actions with this key; every instance must agree.
+  process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY = vault.derive('next server actions').toString('base64');
   const db = connect(env);
   await migrate(db);
+  const resealed = await resealSecrets(db.kysely, vault);
+  if (resealed > 0) log.info({ count: resealed }, 'sealed secrets under the current deployment secret');
+  const secrets = secretStore(db.kysely, vault);
   const seed = env.configPath ? readSeedFile(env.configPath) : demoSeed(env.publicUrl);
   await applySeedIfEmpty(db.kysely, seed);
-  const secret = await ensureSecret(db.kysely, 'pool-pepper');
+  const secret = await secrets.ensure('pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
   const sms = env.smsWebhookUrl ? webhookSmsSender(env.smsWebhookUrl, env.smsWebhookSecret) : outboxSmsSender(db.kysely);
   const pool = createPool({ db: db.kysely, mailer, sms, secret, publicUrl: env.publicUrl });
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const keys = await signingKeys(db.kysely);
-  const cookieKeys = [await ensureSecret(db.kysely, 'cookie-key')];
+  const cookieKeys = [await secrets.ensure('cookie-key')];
   const provider = await createProvider({
     issuer: env.publicUrl,
     db: db.kysely,
@@ -70,7 +81,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   });
   const federation = createFederationHttp({ publicUrl: env.publicUrl, provider, pool, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys, pool, db: db.kysely });
-  const csrfSecret = await ensureSecret(db.kysely, 'csrf-key');
+  const csrfSecret = await secrets.ensure('csrf-key');
   const kept = { email: !mailer.delivers, sms: !sms.delivers };
   const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
   await warmUpPasswordTiming();

@@ -15,6 +15,9 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   SMS_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  FOYER_SECRET: z.string().optional(),
+  FOYER_SECRET_FILE: z.string().min(1).optional(),
+  FOYER_SECRET_PREVIOUS: z.string().optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
 });
 
@@ -34,6 +37,11 @@ export type Env = {
   smsWebhookUrl?: string;
   /** Signs each POST (HMAC-SHA256) so the receiver can tell it came from us. */
   smsWebhookSecret?: string;
+  /** The deployment's shared secret (or a file holding it); see server/secrets/deployment.ts. */
+  secret?: string;
+  secretFile?: string;
+  /** Older deployment secrets, during a rotation: they only open what they sealed. */
+  previousSecrets: string[];
   /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
   shutdownTimeoutSeconds: number;
 };
@@ -46,6 +54,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.FOYER_SECRET !== undefined && e.FOYER_SECRET_FILE !== undefined) {
+    throw new Error('Invalid environment variable FOYER_SECRET_FILE: set FOYER_SECRET or FOYER_SECRET_FILE, not both');
+  }
   if (e.SMS_WEBHOOK_SECRET && !e.SMS_WEBHOOK_URL) {
     throw new Error('Invalid environment variable SMS_WEBHOOK_SECRET: set only with SMS_WEBHOOK_URL');
   }
@@ -67,6 +78,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     smsWebhookSecret: e.SMS_WEBHOOK_SECRET,
+    secret: e.FOYER_SECRET,
+    secretFile: e.FOYER_SECRET_FILE,
+    previousSecrets: (e.FOYER_SECRET_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }

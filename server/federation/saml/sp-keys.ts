@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { secretStore } from '../../secrets';
 import { newKeyAndCertificate, type KeyAndCertificate } from './certificate';
 
 /** Our SP's keys: one pair signs requests, the other receives encrypted assertions. */
@@ -13,7 +14,7 @@ export const SP_KEYS_SECRET = 'saml-sp-keys';
 const cache = new WeakMap<Kysely<Database>, Promise<SpKeys>>();
 
 /**
- * Made at first use and kept in the `secrets` table for every instance. Instances racing at
+ * Made at first use and kept (sealed) in the `secrets` table for every instance. Instances racing at
  * first use each offer a pair under one fixed name; all adopt the one stored first (the same
  * scheme as the OIDC signing keys in server/oidc/keys.ts).
  */
@@ -29,17 +30,8 @@ export function spKeys(db: Kysely<Database>): Promise<SpKeys> {
 
 /** spKeys without the per-process cache (each call reads the database). */
 export async function loadOrCreateSpKeys(db: Kysely<Database>): Promise<SpKeys> {
-  const stored = () => db.selectFrom('secrets').select('value').where('name', '=', SP_KEYS_SECRET).executeTakeFirst();
-  let row = await stored();
-  if (!row) {
-    const offer: SpKeys = { signing: newKeyAndCertificate('Foyer SAML SP signing'), encryption: newKeyAndCertificate('Foyer SAML SP encryption') };
-    await db
-      .insertInto('secrets')
-      .values({ name: SP_KEYS_SECRET, value: JSON.stringify(offer), created_at: Date.now() })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    row = await stored();
-    if (!row) throw new Error('SAML SP keys could not be stored');
-  }
-  return JSON.parse(row.value) as SpKeys;
+  const made = await secretStore(db).ensure(SP_KEYS_SECRET, () =>
+    JSON.stringify({ signing: newKeyAndCertificate('Foyer SAML SP signing'), encryption: newKeyAndCertificate('Foyer SAML SP encryption') } satisfies SpKeys),
+  );
+  return JSON.parse(made) as SpKeys;
 }
