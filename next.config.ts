@@ -27,6 +27,9 @@ function workspaceRoot(): string {
 const config: NextConfig = {
   turbopack: { root: workspaceRoot() },
   poweredByHeader: false,
+  // scripts/build-if-needed.mjs names each build after its sources, so separate builds of one
+  // commit agree (the instances behind one load balancer serve each other's pages and assets).
+  generateBuildId: async () => process.env.FOYER_BUILD_ID ?? null,
   // Lets a second build live beside the one a running test suite uses.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Loaded from node_modules at run time, so Next's code and the custom server share one copy
