@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import path from 'node:path';
 import next from 'next';
 import { readEnv } from './config/env';
 import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
@@ -8,6 +9,9 @@ import { normaliseForwarded } from './http/forwarded';
 import { answerHealth, HEALTH_PATHS } from './http/health';
 import { drainer, freePort, listen } from './http/lifecycle';
 import { DRAIN_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES } from './http/limits';
+import { answerMetrics, METRICS_PATH } from './http/metrics-endpoint';
+import { routeLabeller } from './http/route-label';
+import { metrics } from './metrics';
 import { sendRenderedPage, type PageRenderer } from './http/rendered-page';
 import { applyStatusSignal } from './http/status-signal';
 import { errorMessage, log, withRequestContext } from './log';
@@ -15,6 +19,8 @@ import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Methods counted by name in metrics; anything else is `other` (no unbounded labels). */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
  * One process: oidc-provider answers the protocol paths directly (fast, Node req/res), Next.js
@@ -52,7 +58,9 @@ async function main() {
   const handleOidc = rt.provider.callback();
   const secure = publicUrl.protocol === 'https:';
   const server = http.createServer();
+  const metricsServer = env.metricsPort !== undefined ? http.createServer() : undefined;
   const lifecycle = drainer([server]);
+  const routeOf = routeLabeller(path.resolve(process.env.NEXT_DIST_DIR || '.next'));
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const given = req.headers['x-request-id'];
@@ -74,10 +82,18 @@ async function main() {
       const line = { reqId, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip };
       if (HEALTH_PATHS.has(pathname)) log.debug(line, 'request');
       else log.info(line, 'request');
+      const route = routeOf(pathname);
+      const method = METHODS.has(req.method ?? '') ? req.method! : 'other';
+      metrics.httpRequests.inc({ method, route, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method, route }, ms / 1000);
     });
 
     if (HEALTH_PATHS.has(pathname)) {
       answerHealth(pathname, res, { db: rt.db.kysely, draining: lifecycle.draining }).catch((e: unknown) => fail(res, e));
+      return;
+    }
+    if (pathname === METRICS_PATH && env.metricsToken) {
+      answerMetrics(req, res, env.metricsToken).catch((e: unknown) => fail(res, e));
       return;
     }
     const entry = entryRedirect(pathname, q === -1 ? '' : url.slice(q + 1));
@@ -137,6 +153,18 @@ async function main() {
   internal.on('request', handle);
   server.on('request', handle);
   await listen(server, port, env.host);
+  if (metricsServer) {
+    metricsServer.on('request', (req, res) => {
+      if ((req.url ?? '').split('?')[0] !== METRICS_PATH) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      answerMetrics(req, res, undefined).catch((e: unknown) => fail(res, e));
+    });
+    const at = await listen(metricsServer, env.metricsPort!, env.metricsHost);
+    log.info({ host: env.metricsHost, port: at }, 'metrics served at /metrics on their own port');
+  }
 
   const url = env.publicUrl;
   log.info(
@@ -158,6 +186,8 @@ async function main() {
     const { unfinished } = await lifecycle.drain(shutdownMs);
     internal.close();
     internal.closeAllConnections();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     try {
       await rt.close();
     } catch (e) {

@@ -18,6 +18,9 @@ const schema = z.object({
   FOYER_SECRET: z.string().optional(),
   FOYER_SECRET_FILE: z.string().min(1).optional(),
   FOYER_SECRET_PREVIOUS: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
 });
 
@@ -42,6 +45,11 @@ export type Env = {
   secretFile?: string;
   /** Older deployment secrets, during a rotation: they only open what they sealed. */
   previousSecrets: string[];
+  /** /metrics on the public port needs `Authorization: Bearer <metricsToken>`; without it, it is not served there. */
+  metricsToken?: string;
+  /** A separate listener serving only /metrics (for a scraper on a private network). */
+  metricsPort?: number;
+  metricsHost: string;
   /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
   shutdownTimeoutSeconds: number;
 };
@@ -81,6 +89,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     secret: e.FOYER_SECRET,
     secretFile: e.FOYER_SECRET_FILE,
     previousSecrets: (e.FOYER_SECRET_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST ?? e.HOST,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }

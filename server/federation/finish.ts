@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider';
+import { metrics } from '../metrics';
 import { finishLogin } from '../oidc/interaction';
 import type { Pool } from '../pool';
 import type { UpstreamSession } from './sessions';
@@ -19,6 +20,7 @@ export async function finishSignIn(
   const ts = Math.floor(deps.pool.ctx.now() / 1000);
   const to = await finishLogin(deps.provider, headers, uid, { accountId: done.userId, amr: linked.amr, ts });
   await deps.pool.flow.end(uid);
+  if (to) metrics.signIns.inc({ outcome: 'success' });
   const session = upstream ?? linked.upstream;
   if (to && session) await deps.pool.federation.rememberUpstreamSession(done.userId, ts, session);
   return to;

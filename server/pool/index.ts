@@ -30,6 +30,7 @@ import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { seal, unseal } from './mfa/seal';
 import { passkeysFacade } from './passkeys';
 import { createFederation, createIdentities } from '../federation';
+import { metrics } from '../metrics';
 
 export type { FlowStep, FlowOutcome } from './flow';
 export type { PoolError, PoolErrorCode } from './errors';
@@ -60,8 +61,11 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
       end: (uid: string) => endFlow(ctx, uid),
     },
     /** `device`: the remembered-device cookie, if the browser sent one. */
-    signIn: async (input: Parameters<typeof signInWithPassword>[1] & { device?: string }) =>
-      gate(await signInWithPassword(ctx, input), { locale: input.locale, ip: input.ip, device: input.device }),
+    signIn: async (input: Parameters<typeof signInWithPassword>[1] & { device?: string }) => {
+      const first = await signInWithPassword(ctx, input);
+      if ('error' in first) metrics.signIns.inc({ outcome: first.error });
+      return gate(first, { locale: input.locale, ip: input.ip, device: input.device });
+    },
     signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
     /** `ip`: the client's, for the limits on texting a sign-in code. */
     confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string, locale = 'en', ip = 'unknown') =>
