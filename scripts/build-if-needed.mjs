@@ -7,6 +7,7 @@
 //
 //   node scripts/build-if-needed.mjs [--force] [--print-fingerprint]
 import { createHash } from 'node:crypto';
+import { fingerprint } from './build-fingerprint.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,45 +16,6 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const distDir = path.resolve(root, process.env.NEXT_DIST_DIR || '.next');
 const stampFile = path.join(distDir, 'foyer-build.json');
-
-/** What the build reads: sources, messages, themes, config and the exact dependency tree. */
-const inputDirs = ['app', 'components', 'i18n', 'messages', 'themes', 'server', 'public'];
-const inputFiles = ['proxy.ts', 'next.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'postcss.config.mjs', 'global.d.ts'];
-const notInputs = [/\.test\.tsx?$/, /^server\/testing\//];
-
-function walk(dir, out) {
-  let entries;
-  try {
-    entries = fs.readdirSync(path.join(root, dir), { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) walk(rel, out);
-    else if (e.isFile() && !notInputs.some((re) => re.test(rel))) out.push(rel);
-  }
-}
-
-/** `next build` adds each dist dir it builds into to tsconfig.json's `include`: not an input. */
-function tsconfigWithoutIncludes() {
-  const { include: _include, ...rest } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
-  return JSON.stringify(rest);
-}
-
-export function fingerprint() {
-  const files = [];
-  for (const d of inputDirs) walk(d, files);
-  for (const f of inputFiles) if (fs.existsSync(path.join(root, f))) files.push(f);
-  files.sort();
-  const hash = createHash('sha256');
-  for (const f of files) {
-    hash.update(`${f}\0`);
-    hash.update(f === 'tsconfig.json' ? tsconfigWithoutIncludes() : fs.readFileSync(path.join(root, f)));
-    hash.update('\0');
-  }
-  return hash.digest('base64url').slice(0, 24);
-}
 
 function stamp() {
   try {
@@ -64,7 +26,7 @@ function stamp() {
 }
 
 const args = new Set(process.argv.slice(2));
-const fp = fingerprint();
+const fp = fingerprint(root);
 if (args.has('--print-fingerprint')) {
   console.log(fp);
   process.exit(0);
