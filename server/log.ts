@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { format } from 'node:util';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -80,4 +81,15 @@ export function currentRequestId(): string | undefined {
 /** The message of an unknown thrown value, for a log line. */
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Sends what libraries print with console.* (Next.js, oidc-provider) through the logger, so the
+ * process's output is one stream of JSON records.
+ */
+export function captureConsole(): void {
+  const levels = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug' } as const;
+  for (const [method, level] of Object.entries(levels) as [keyof typeof levels, (typeof levels)[keyof typeof levels]][]) {
+    console[method] = (...args: unknown[]) => log[level](format(...args));
+  }
 }

@@ -14,7 +14,7 @@ import { routeLabeller } from './http/route-label';
 import { metrics } from './metrics';
 import { sendRenderedPage, type PageRenderer } from './http/rendered-page';
 import { applyStatusSignal } from './http/status-signal';
-import { errorMessage, log, withRequestContext } from './log';
+import { captureConsole, errorMessage, log, withRequestContext } from './log';
 import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
 
@@ -30,6 +30,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  * SIGTERM it closes, requests in flight finish, queued messages go out, and the process exits 0.
  */
 async function main() {
+  captureConsole();
   const env = readEnv();
   const shutdownMs = env.shutdownTimeoutSeconds * 1000;
   const publicUrl = new URL(env.publicUrl);
