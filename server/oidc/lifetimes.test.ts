@@ -81,6 +81,23 @@ describeEachDb('token lifetimes per client, through the token endpoint', (open) 
     expect((await stored('Grant', decodeJwt(theirs.access_token).origin_jti as string)).expires_at).toBe(START + 30 * DAY * 1000);
   });
 
+  it('a new sign-in in the same browser reuses its grant and extends it for the refresh tokens it gets', async () => {
+    const { bed, stored } = await setup();
+    const browser = new Map<string, string>();
+    const first = await bed.signIn('short', browser);
+    const grant = decodeJwt(first.access_token).origin_jti as string;
+    advance(3000);
+    const second = await bed.signIn('short', browser);
+    expect(decodeJwt(second.access_token).origin_jti).toBe(grant);
+    expect((await stored('Grant', grant)).expires_at).toBe(START + (3000 + 7200) * 1000);
+    // Past the grant's first expiry (START + 7200 s), the second sign-in's refresh tokens still work.
+    advance(3500);
+    const used = await bed.refresh('short', second.refresh_token!);
+    expect(used.status).toBe(200);
+    advance(800);
+    expect((await bed.refresh('short', used.body.refresh_token as string)).status).toBe(200);
+  });
+
   it('a refresh token not used for the idle time is refused; used in time, it gives tokens of the same lifetimes', async () => {
     const { bed } = await setup();
     const idle = await bed.signIn('short');

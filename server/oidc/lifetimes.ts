@@ -24,11 +24,11 @@ export function refreshTokenTtl(lifetimes: TokenLifetimes, token: Pick<RefreshTo
 /**
  * A grant must outlive the refresh tokens issued under it. A new sign-in that reuses one (the same
  * browser session, or consent given again) extends it to the client's refresh lifetime from now.
+ * Returns whether it changed (the caller saves it).
  */
-export async function renewGrant<G extends Grant>(grant: G, seconds: number): Promise<G> {
+export function extendGrant(grant: Grant, seconds: number): boolean {
   const until = nowSeconds() + seconds;
-  if ((grant.exp ?? 0) >= until) return grant;
+  if ((grant.exp ?? 0) >= until) return false;
   grant.exp = until;
-  await grant.save();
-  return grant;
+  return true;
 }

@@ -7,7 +7,7 @@ import type { Pool } from '../pool';
 import { renderPostPage } from '../http/post-page';
 import type { PageRenderer } from '../http/rendered-page';
 import { adapterFactory } from './adapter';
-import { lifetimesOf, refreshTokenTtl, renewGrant } from './lifetimes';
+import { extendGrant, lifetimesOf, refreshTokenTtl } from './lifetimes';
 
 export interface ProviderOptions {
   issuer: string;
@@ -174,7 +174,10 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       const lifetime = lifetimesOf(client).refresh_token_seconds;
       if (grantId) {
         const grant = await ctx.oidc.provider.Grant.find(grantId);
-        if (grant) return renewGrant(grant, lifetime);
+        if (grant) {
+          if (extendGrant(grant, lifetime)) await grant.save();
+          return grant;
+        }
       }
       const app = await pool.clients.find(client.clientId);
       if (!app || app.third_party || !session.accountId) return undefined;

@@ -23,8 +23,11 @@ export interface OidcBed {
   issuer: string;
   live: LiveProvider;
   aliceId: string;
-  /** A full code flow for alice with `clientId` (its secret is `secretOf(clientId)`). */
-  signIn(clientId: string): Promise<Tokens>;
+  /**
+   * A full code flow for alice with `clientId` (its secret is `secretOf(clientId)`). With a
+   * `browser` (its cookies), a second sign-in finds the provider's session and asks nothing.
+   */
+  signIn(clientId: string, browser?: Browser): Promise<Tokens>;
   /** The token endpoint's answer to a refresh. */
   refresh(clientId: string, refreshToken: string): Promise<{ status: number; body: Record<string, unknown> }>;
   userinfo(accessToken: string): Promise<number>;
@@ -38,6 +41,9 @@ export interface Tokens {
   refresh_token?: string;
   expires_in: number;
 }
+
+/** A browser's cookies, by name. */
+export type Browser = Map<string, string>;
 
 export const secretOf = (clientId: string) => `secret-of-${clientId}-0123456789`;
 
@@ -82,13 +88,20 @@ export async function startOidcBed(db: Db, clients: Record<string, unknown>[]): 
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const keep = (browser: Browser, res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const at = pair.indexOf('=');
+      browser.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  };
+  const cookieOf = (browser: Browser) => [...browser].filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join('; ');
 
   return {
     issuer,
     live,
     aliceId,
-    async signIn(clientId) {
+    async signIn(clientId, browser = new Map()) {
       const verifier = randomBytes(32).toString('base64url');
       const authorize = new URL(`${issuer}/oauth2/authorize`);
       for (const [k, v] of Object.entries({
@@ -100,18 +113,20 @@ export async function startOidcBed(db: Db, clients: Record<string, unknown>[]): 
         code_challenge: createHash('sha256').update(verifier).digest('base64url'),
         code_challenge_method: 'S256',
       })) authorize.searchParams.set(k, v);
-      const started = await fetch(authorize, { redirect: 'manual' });
-      const uid = new URL(started.headers.get('location')!, issuer).searchParams.get('uid');
-      if (!uid) throw new Error(`no interaction: ${started.status} ${started.headers.get('location')}`);
-      const cookie = cookiesOf(started).join('; ');
-      const resume = await finishLogin(live.current, { cookie }, uid, { accountId: aliceId, amr: ['pwd'] });
-      if (!resume) throw new Error('the interaction was not found');
-      const back = await fetch(resume, { redirect: 'manual', headers: { cookie } });
-      const code = new URL(back.headers.get('location') ?? '', issuer).searchParams.get('code');
-      if (!code) throw new Error(`no code: ${back.status} ${back.headers.get('location')}`);
-      const answer = await token(clientId, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
-      if (answer.status !== 200) throw new Error(`token endpoint: ${answer.status} ${JSON.stringify(answer.body)}`);
-      return answer.body as unknown as Tokens;
+      let answer = await fetch(authorize, { redirect: 'manual', headers: { cookie: cookieOf(browser) } });
+      keep(browser, answer);
+      const uid = new URL(answer.headers.get('location') ?? '', issuer).searchParams.get('uid');
+      if (uid) {
+        const resume = await finishLogin(live.current, { cookie: cookieOf(browser) }, uid, { accountId: aliceId, amr: ['pwd'] });
+        if (!resume) throw new Error('the interaction was not found');
+        answer = await fetch(resume, { redirect: 'manual', headers: { cookie: cookieOf(browser) } });
+        keep(browser, answer);
+      }
+      const code = new URL(answer.headers.get('location') ?? '', issuer).searchParams.get('code');
+      if (!code) throw new Error(`no code: ${answer.status} ${answer.headers.get('location')}`);
+      const tokens = await token(clientId, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+      if (tokens.status !== 200) throw new Error(`token endpoint: ${tokens.status} ${JSON.stringify(tokens.body)}`);
+      return tokens.body as unknown as Tokens;
     },
     refresh: (clientId, refreshToken) => token(clientId, { grant_type: 'refresh_token', refresh_token: refreshToken }),
     async userinfo(accessToken) {
