@@ -56,7 +56,7 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), hostname: env.host, port });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  const handleOidc = rt.provider.callback();
+  const handleOidc = rt.handleOidc;
   const secure = publicUrl.protocol === 'https:';
   const server = http.createServer();
   const metricsServer = env.metricsPort !== undefined ? http.createServer() : undefined;

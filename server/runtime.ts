@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { demoSeed, readSeedFile } from './config/seed';
 import { isLoopbackIp, isLoopbackUrl, type Env } from './config/env';
@@ -5,7 +6,7 @@ import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
-import { createProvider, signingKeys, sweepExpired, userinfoHandler } from './oidc';
+import { createProvider, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
 import { createPool, type Pool } from './pool';
 import { applySeedIfEmpty } from './pool/seed';
 import { installVault, resealSecrets, resolveDeploymentSecret, secretStore } from './secrets';
@@ -31,7 +32,10 @@ export interface Runtime {
   env: Env;
   db: Db;
   pool: Pool;
-  provider: Provider;
+  /** The provider for the current signing keys: rebuilt when they change, so read it at each use. */
+  readonly provider: Provider;
+  /** oidc-provider's request handler, always the current provider's. */
+  handleOidc(req: IncomingMessage, res: ServerResponse): void;
   userinfo: ReturnType<typeof userinfoHandler>;
   /** Federated sign-in routes (start, callback, return from a provider's logout). */
   federation: FederationHttp;
@@ -68,19 +72,24 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const pool = createPool({ db: db.kysely, mailer, sms, secret, publicUrl: env.publicUrl });
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
-  const keys = await signingKeys(db.kysely);
   const cookieKeys = [await secrets.ensure('cookie-key')];
-  const provider = await createProvider({
-    issuer: env.publicUrl,
+  // Rebuilt when a key rotation (from any instance or the CLI) changes the keys.
+  const live = await startLiveProvider({
     db: db.kysely,
-    pool,
-    keys,
-    cookieKeys,
-    renderPage,
-    upstreamLogout: (session, target) => pool.federation.upstreamLogout(session, target, env.publicUrl),
+    build: (keys) =>
+      createProvider({
+        issuer: env.publicUrl,
+        db: db.kysely,
+        pool,
+        keys,
+        cookieKeys,
+        renderPage,
+        upstreamLogout: (session, target) => pool.federation.upstreamLogout(session, target, env.publicUrl),
+      }),
   });
-  const federation = createFederationHttp({ publicUrl: env.publicUrl, provider, pool, renderPage });
-  const userinfo = userinfoHandler({ issuer: env.publicUrl, keys, pool, db: db.kysely });
+  // Interactions do not depend on the keys: the first provider serves them as well as any.
+  const federation = createFederationHttp({ publicUrl: env.publicUrl, provider: live.current, pool, renderPage });
+  const userinfo = userinfoHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
   const csrfSecret = await secrets.ensure('csrf-key');
   const kept = { email: !mailer.delivers, sms: !sms.delivers };
   const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
@@ -94,7 +103,10 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     env,
     db,
     pool,
-    provider,
+    get provider() {
+      return live.current;
+    },
+    handleOidc: live.handle,
     userinfo,
     federation,
     csrfSecret,
@@ -102,6 +114,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     outboxVisibleTo: (ip, channel) => outboxVisible && (!channel || kept[channel]) && (env.devOutboxForced || isLoopbackIp(ip)),
     async close() {
       clearInterval(sweeper);
+      live.stop();
       await db.close();
     },
   };

@@ -82,6 +82,29 @@ const redirectUri = url.refine((u) => !u.includes('#'), 'a redirect URI may not 
 /** The scopes the pool knows; a client may be allowed a subset. */
 export const knownScopes = ['openid', 'email', 'phone', 'profile', 'address'] as const;
 
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * An app client's token lifetimes, as Cognito's app client settings (with its bounds). The idle
+ * limit: a refresh token not used for that long expires (each use gives a new one); it defaults
+ * to the absolute lifetime, i.e. no idle limit.
+ */
+export const tokenValiditySchema = z
+  .object({
+    access_token_seconds: z.number().int().min(5 * MINUTE).max(DAY).default(HOUR),
+    id_token_seconds: z.number().int().min(5 * MINUTE).max(DAY).default(HOUR),
+    refresh_token_seconds: z.number().int().min(HOUR).max(3650 * DAY).default(30 * DAY),
+    refresh_token_idle_seconds: z.number().int().min(5 * MINUTE).max(3650 * DAY).optional(),
+  })
+  .strict()
+  .refine((v) => v.refresh_token_idle_seconds === undefined || v.refresh_token_idle_seconds <= v.refresh_token_seconds, {
+    message: 'may not exceed refresh_token_seconds',
+    path: ['refresh_token_idle_seconds'],
+  });
+export type TokenValidity = z.infer<typeof tokenValiditySchema>;
+
 export const clientSeedSchema = z
   .object({
     client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and ._~- only'),
@@ -104,6 +127,7 @@ export const clientSeedSchema = z
     third_party: z.boolean().default(false),
     /** Provider names from `identity_providers`, and COGNITO for the pool's own sign-in. */
     supported_identity_providers: supportedIdentityProviders,
+    token_validity: tokenValiditySchema.optional(),
   })
   .strict()
   .refine((c) => c.token_endpoint_auth_method === 'none' || !!c.client_secret, {

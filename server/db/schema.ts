@@ -66,8 +66,14 @@ export interface ClientsTable {
 export interface SigningKeysTable {
   kid: string;
   alg: string;
+  /** The private JWK; only its public half is kept once the key is retired. Read and written in server/oidc/keys.ts only. */
   private_jwk: string;
+  /** Rotation order, unique: the key with the highest `seq` among those activated signs. */
+  seq: number;
   created_at: number;
+  /** Epoch ms from which it signs (published in JWKS from `created_at`). */
+  activates_at: number;
+  /** Dropped from JWKS: every token it signed has expired. */
   retired_at: number | null;
 }
 

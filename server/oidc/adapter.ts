@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Database } from '../db/schema';
-import { findClient, type AppClient } from '../pool/clients';
+import { findClient, tokenLifetimes, type AppClient } from '../pool/clients';
 
-/** The provider's view of an app client: only what oidc-provider validates, always code + PKCE. */
+/** The provider's view of an app client: what oidc-provider validates (always code + PKCE) and its token lifetimes. */
 export function providerClientMetadata(c: AppClient): AdapterPayload {
   return {
     client_id: c.client_id,
@@ -16,6 +16,8 @@ export function providerClientMetadata(c: AppClient): AdapterPayload {
     token_endpoint_auth_method: c.token_endpoint_auth_method,
     scope: c.scope,
     require_auth_time: true,
+    // Read by the ttl functions (oidc-provider's extraClientMetadata), resolved with the defaults.
+    token_validity: tokenLifetimes(c),
   } as AdapterPayload;
 }
 

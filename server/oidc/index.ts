@@ -1,5 +1,6 @@
 export { createProvider, cookiePrefix, localeOf } from './provider';
 export { userinfoHandler } from './userinfo';
-export { signingKeys } from './keys';
+export { signingKeys, rotateSigningKey, listSigningKeys, type SigningKeyStatus } from './keys';
+export { startLiveProvider, type LiveProvider } from './live-provider';
 export { sweepExpired } from './adapter';
 export { readInteraction, finishLogin, finishConsent, abortInteraction, type InteractionView } from './interaction';

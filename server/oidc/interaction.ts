@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider';
+import { extendGrant, lifetimesOf } from './lifetimes';
 
 /**
  * Reading and finishing an interaction from a page or server action, which have headers but no
@@ -69,8 +70,13 @@ export function finishLogin(provider: Provider, headers: HeaderBag, uid: string,
 /** Third-party apps: the user granted the listed scopes on the consent screen. */
 export async function finishConsent(provider: Provider, headers: HeaderBag, view: InteractionView, issuer: string) {
   if (!view.accountId) return undefined;
-  const grant = view.grantId ? await provider.Grant.find(view.grantId) : new provider.Grant({ clientId: view.clientId, accountId: view.accountId });
+  // The grant lives as long as the client's refresh tokens may, from now.
+  const lifetime = lifetimesOf(await provider.Client.find(view.clientId)).refresh_token_seconds;
+  const grant = view.grantId
+    ? await provider.Grant.find(view.grantId)
+    : Object.assign(new provider.Grant({ clientId: view.clientId, accountId: view.accountId }), { expiresIn: lifetime });
   if (!grant) return undefined;
+  extendGrant(grant, lifetime);
   const scope = String(view.params.scope ?? 'openid');
   grant.addOIDCScope(scope);
   grant.addResourceScope(issuer, scope);

@@ -7,11 +7,13 @@ import type { Pool } from '../pool';
 import { renderPostPage } from '../http/post-page';
 import type { PageRenderer } from '../http/rendered-page';
 import { adapterFactory } from './adapter';
+import { extendGrant, lifetimesOf, refreshTokenTtl } from './lifetimes';
 
 export interface ProviderOptions {
   issuer: string;
   db: Kysely<Database>;
   pool: Pool;
+  /** Private JWKs: the first signs; the others (the next key, the previous ones) are only published. */
   keys: JWK[];
   cookieKeys: string[];
   /** Renders one of our pages (the error page) for the provider to answer with. */
@@ -23,8 +25,10 @@ export interface ProviderOptions {
   upstreamLogout?: (session: { accountId?: string; loginTs?: number; amr?: string[] }, target: string) => Promise<string | undefined>;
 }
 
-export const ACCESS_TOKEN_TTL = 3600;
-export const REFRESH_TOKEN_TTL = 30 * 24 * 3600;
+/** Only the first key signs: the others carry `key_ops: ["verify"]`, which oidc-provider honours when choosing. */
+function keySet(keys: JWK[]): JWK[] {
+  return keys.map((k, i) => (i === 0 ? k : { ...k, key_ops: ['verify'] }));
+}
 
 /** Our cookies use the `__Host-` prefix whenever the issuer is served over TLS. */
 export function cookiePrefix(issuer: string): string {
@@ -63,7 +67,8 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   const configuration: Configuration = {
     adapter: adapterFactory(opts.db),
     clients: [],
-    jwks: { keys: opts.keys as never },
+    jwks: { keys: keySet(opts.keys) as never },
+    extraClientMetadata: { properties: ['token_validity'] },
     scopes: oidcScopes,
     // How and when the user signed in ride on `openid`, so every ID token says it.
     claims: { ...scopeClaims, openid: [...scopeClaims.openid, 'acr', 'amr', 'auth_time'], sid: null },
@@ -92,15 +97,20 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       long: { signed: true, secure, httpOnly: true, sameSite: 'lax', path: '/' },
       short: { signed: true, secure, httpOnly: true, sameSite: 'lax', path: '/' },
     },
+    // Per client (its token_validity); oidc-provider passes the client, or it is the request's.
     ttl: {
-      AccessToken: ACCESS_TOKEN_TTL,
+      AccessToken: (ctx, _token, client) => lifetimesOf(client ?? ctx?.oidc?.client).access_token_seconds,
       AuthorizationCode: 300,
-      IdToken: 3600,
+      IdToken: (ctx, _token, client) => lifetimesOf(client ?? ctx?.oidc?.client).id_token_seconds,
       Interaction: 3600,
-      Grant: REFRESH_TOKEN_TTL,
-      RefreshToken: REFRESH_TOKEN_TTL,
+      // Grants are made with an explicit lifetime (loadExistingGrant, finishConsent); this is the fallback.
+      Grant: (ctx) => lifetimesOf(ctx?.oidc?.client).refresh_token_seconds,
+      RefreshToken: (ctx, token, client) => refreshTokenTtl(lifetimesOf(client ?? ctx?.oidc?.client), token),
       Session: 14 * 24 * 3600,
     },
+    // Refresh tokens live as the client says, not as long as the browser's session: signing out
+    // and the account pages revoke the grants themselves.
+    expiresWithSession: () => false,
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
@@ -111,11 +121,11 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         // One resource, the pool itself: access tokens are JWTs for it, accepted by userInfo.
         defaultResource: () => issuer,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
+        getResourceServerInfo: (_ctx, _resource, client) => ({
           scope: oidcScopes.join(' '),
           audience: issuer,
           accessTokenFormat: 'jwt',
-          accessTokenTTL: ACCESS_TOKEN_TTL,
+          accessTokenTTL: lifetimesOf(client).access_token_seconds,
           jwt: { sign: { alg: 'RS256' } },
         }),
       },
@@ -160,14 +170,19 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       const client = ctx.oidc.client!;
       const session = ctx.oidc.session!;
       const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(client.clientId);
+      // A grant lives as long as the refresh tokens issued under it may: from this sign-in on.
+      const lifetime = lifetimesOf(client).refresh_token_seconds;
       if (grantId) {
         const grant = await ctx.oidc.provider.Grant.find(grantId);
-        if (grant) return grant;
+        if (grant) {
+          if (extendGrant(grant, lifetime)) await grant.save();
+          return grant;
+        }
       }
       const app = await pool.clients.find(client.clientId);
       if (!app || app.third_party || !session.accountId) return undefined;
       // First-party apps get what they ask for within their registered scope, as in Cognito.
-      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const grant = Object.assign(new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId }), { expiresIn: lifetime });
       const allowed = new Set((client.scope ?? '').split(' '));
       const requested = String(ctx.oidc.params?.scope ?? 'openid').split(' ').filter((s) => allowed.has(s));
       grant.addOIDCScope(requested.join(' '));

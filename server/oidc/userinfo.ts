@@ -10,8 +10,14 @@ import { publicJwk } from './keys';
  * endpoint refuses tokens that carry an audience, and ours always do.) A token whose grant was
  * revoked or rotated away stops working here at once.
  */
-export function userinfoHandler(opts: { issuer: string; keys: JWK[]; pool: Pool; db: Kysely<Database> }) {
-  const jwks = createLocalJWKSet({ keys: opts.keys.map(publicJwk) });
+export function userinfoHandler(opts: { issuer: string; keys: () => JWK[]; pool: Pool; db: Kysely<Database> }) {
+  // The published keys change with a rotation (a new array each time): verify with the current ones.
+  let cached: { keys: JWK[]; jwks: ReturnType<typeof createLocalJWKSet> } | undefined;
+  const jwks = () => {
+    const keys = opts.keys();
+    if (cached?.keys !== keys) cached = { keys, jwks: createLocalJWKSet({ keys: keys.map(publicJwk) }) };
+    return cached.jwks;
+  };
 
   function answer(res: ServerResponse, status: number, body: unknown, error?: string) {
     res.statusCode = status;
@@ -37,7 +43,7 @@ export function userinfoHandler(opts: { issuer: string; keys: JWK[]; pool: Pool;
     if (!match) return answer(res, 401, { error: 'invalid_token', error_description: 'missing bearer token' }, 'invalid_token');
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(match[1], jwks, { issuer: opts.issuer, audience: opts.issuer, typ: 'at+jwt', algorithms: ['RS256'] }));
+      ({ payload } = await jwtVerify(match[1], jwks(), { issuer: opts.issuer, audience: opts.issuer, typ: 'at+jwt', algorithms: ['RS256'] }));
     } catch {
       return answer(res, 401, { error: 'invalid_token', error_description: 'invalid access token' }, 'invalid_token');
     }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { COGNITO } from '../config/identity-providers';
-import type { ClientSeed } from '../config/seed';
+import { tokenValiditySchema, type ClientSeed } from '../config/seed';
 import type { Database } from '../db/schema';
 
 /**
@@ -12,6 +12,26 @@ export type AppClient = Omit<ClientSeed, 'supported_identity_providers'> & { sup
 /** The sign-in options an app client allows; COGNITO is the pool's own (the default). */
 export function clientProviders(client: Pick<AppClient, 'supported_identity_providers'>): string[] {
   return client.supported_identity_providers ?? [COGNITO];
+}
+
+/** A client's token lifetimes in seconds, every one resolved (clients stored earlier have none). */
+export type TokenLifetimes = Required<NonNullable<ClientSeed['token_validity']>>;
+
+const defaultValidity = tokenValiditySchema.parse({});
+
+export function tokenLifetimes(client: Pick<AppClient, 'token_validity'>): TokenLifetimes {
+  const v = client.token_validity ?? defaultValidity;
+  return { ...v, refresh_token_idle_seconds: v.refresh_token_idle_seconds ?? v.refresh_token_seconds };
+}
+
+/**
+ * The longest an access or ID token of any client lives (the default's when there are none): how
+ * long a signing key stays published after it stops signing.
+ */
+export async function longestSignedTokenSeconds(db: Kysely<Database>): Promise<number> {
+  const rows = await db.selectFrom('clients').select('metadata').execute();
+  const all = [{}, ...rows.map((r) => JSON.parse(r.metadata) as AppClient)].map(tokenLifetimes);
+  return Math.max(...all.flatMap((t) => [t.access_token_seconds, t.id_token_seconds]));
 }
 
 export async function findClient(db: Kysely<Database>, clientId: string): Promise<AppClient | undefined> {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe } from 'vitest';
 import { connectPostgres, connectSqlite, type Db } from '../db/connect';
@@ -115,6 +116,16 @@ async function openPostgres(): Promise<Db> {
 function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => (done ??= fn());
+}
+
+/**
+ * A second connection to the same database, as another process (the CLI, another instance) would
+ * open. The caller closes it, before the test ends.
+ */
+export async function reconnect(db: Db): Promise<Db> {
+  if (db.dialect === 'postgres') return connectPostgres(postgresUrl, db.schema ? { searchPath: db.schema } : {});
+  const { rows } = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db.kysely);
+  return connectSqlite(rows[0].file);
 }
 
 export const databases: { name: TestDbName; open(): Promise<Db> }[] = [

@@ -201,8 +201,18 @@ describeEachDb('account self-service', (open) => {
     expect(await pool.account.sessions.find(bobs.token)).toBeDefined();
     // After a password change every other sign-in goes, this one stays.
     await addSession('s-third', alice, (await session(alice)).grantId);
+    // An app's grant (and refresh token) from a browser session that has since expired goes too.
+    const orphan = await session(alice);
+    await db.kysely
+      .insertInto('oidc_artifacts')
+      .values({ model: 'RefreshToken', id: 'rt-orphan', payload: '{}', grant_id: orphan.grantId, user_code: null, uid: null, expires_at: START + 3600_000, consumed_at: null, account_id: alice })
+      .execute();
     expect(await pool.account.revokeOtherSignIns(alice, mine.grantId)).toBe(1);
     expect((await pool.account.signIns(alice, mine.grantId)).map((s) => s.id)).toEqual(['s-mine']);
+    const left = await db.kysely.selectFrom('oidc_artifacts').select('id').where('account_id', '=', alice).where('model', '!=', 'Session').execute();
+    expect(left.map((r) => r.id)).toEqual([mine.grantId]);
+    expect(await pool.account.sessions.find(orphan.token)).toBeUndefined();
+    expect(await pool.account.sessions.find(bobs.token)).toBeDefined();
     await settle(); // the announcements leave before the database closes
   });
 

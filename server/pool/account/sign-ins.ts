@@ -45,15 +45,18 @@ export async function listSignIns(ctx: PoolContext, userId: string, currentGrant
     .sort((a, b) => Number(b.current) - Number(a.current) || b.signedInAt - a.signedInAt);
 }
 
+/** Revokes grants: every token and account session issued under them goes too. */
+async function revokeGrants(db: PoolContext['db'], grants: string[]): Promise<void> {
+  if (grants.length === 0) return;
+  await db.deleteFrom('oidc_artifacts').where('grant_id', 'in', grants).execute();
+  await db.deleteFrom('oidc_artifacts').where('model', '=', 'Grant').where('id', 'in', grants).execute();
+  await db.deleteFrom('account_sessions').where('grant_id', 'in', grants).execute();
+}
+
 /** Ends a session: its grants, and every token and account session issued under them. */
 async function revoke(ctx: PoolContext, session: { id: string; payload: SessionPayload }): Promise<void> {
-  const grants = grantsOf(session.payload);
   await ctx.db.transaction().execute(async (tx) => {
-    if (grants.length > 0) {
-      await tx.deleteFrom('oidc_artifacts').where('grant_id', 'in', grants).execute();
-      await tx.deleteFrom('oidc_artifacts').where('model', '=', 'Grant').where('id', 'in', grants).execute();
-      await tx.deleteFrom('account_sessions').where('grant_id', 'in', grants).execute();
-    }
+    await revokeGrants(tx, grantsOf(session.payload));
     await tx.deleteFrom('oidc_artifacts').where('model', '=', 'Session').where('id', '=', session.id).execute();
   });
 }
@@ -66,10 +69,19 @@ export async function revokeSignIn(ctx: PoolContext, userId: string, sessionId: 
   return true;
 }
 
-/** After a password change: every other browser must sign in again. */
+/**
+ * After a password change: every other browser must sign in again, and the apps lose what they
+ * were given there. Refresh tokens outlive the browser session they came from, so the grants of
+ * sessions already expired go too: only this browser's stay.
+ */
 export async function revokeOtherSignIns(ctx: PoolContext, userId: string, keepGrantId: string): Promise<number> {
-  const others = (await sessionsOf(ctx, userId)).filter((s) => !grantsOf(s.payload).includes(keepGrantId));
+  const sessions = await sessionsOf(ctx, userId);
+  const isThisBrowser = (s: (typeof sessions)[number]) => grantsOf(s.payload).includes(keepGrantId);
+  const others = sessions.filter((s) => !isThisBrowser(s));
   for (const s of others) await revoke(ctx, s);
+  const kept = new Set([keepGrantId, ...sessions.filter(isThisBrowser).flatMap((s) => grantsOf(s.payload))]);
+  const grants = await ctx.db.selectFrom('oidc_artifacts').select('id').where('model', '=', 'Grant').where('account_id', '=', userId).execute();
+  await ctx.db.transaction().execute((tx) => revokeGrants(tx, grants.map((g) => g.id).filter((id) => !kept.has(id))));
   return others.length;
 }
 
