@@ -1,4 +1,4 @@
-export { createProvider, cookiePrefix, localeOf } from './provider';
+export { createProvider, localeOf } from './provider';
 export { userinfoHandler } from './userinfo';
 export { signingKeys } from './keys';
 export { sweepExpired } from './adapter';
