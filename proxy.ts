@@ -1,12 +1,18 @@
 import createMiddleware from 'next-intl/middleware';
 import { NextRequest, NextResponse } from 'next/server';
-import { isLocale, localeCookie } from './i18n/locales';
-import { routing } from './i18n/routing';
-import { csrfCookieName, newCsrfToken } from './app/_lib/csrf-token';
+import { isLocale } from './i18n/locales';
+import { LOCALE_COOKIE_MAX_AGE, routingFor } from './i18n/routing';
+import { newCsrfToken } from './app/_lib/csrf-token';
 import { queryProblem } from './app/_lib/query';
+import { cookieName, cookieOptions, isSecureIssuer } from './server/http/cookies';
 import { STATUS_HEADER } from './server/http/status-signal';
 
-const handleI18n = createMiddleware(routing);
+const i18nHandlers = new Map<boolean, ReturnType<typeof createMiddleware>>();
+const handleI18n = (secure: boolean) => {
+  let h = i18nHandlers.get(secure);
+  if (!h) i18nHandlers.set(secure, (h = createMiddleware(routingFor(secure))));
+  return h;
+};
 
 /**
  * Every page: locale routing, a CSP nonce, the CSRF cookie, and query parameters checked before
@@ -15,7 +21,7 @@ const handleI18n = createMiddleware(routing);
 export default function proxy(request: NextRequest) {
   const url = request.nextUrl;
   // Whether cookies are Secure follows the issuer's configuration, never a client's header.
-  const secure = (process.env.PUBLIC_URL ?? '').startsWith('https://');
+  const secure = isSecureIssuer(process.env.PUBLIC_URL ?? '');
   const segments = url.pathname.split('/');
   const pathLocale = isLocale(segments[1]) ? segments[1] : undefined;
 
@@ -27,7 +33,7 @@ export default function proxy(request: NextRequest) {
     target.searchParams.delete('lang');
     target.searchParams.delete('ui_locales');
     const res = NextResponse.redirect(target, 303);
-    res.cookies.set(localeCookie, wanted, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 3600 });
+    res.cookies.set(cookieName('locale', secure), wanted, { ...cookieOptions('locale', secure), maxAge: LOCALE_COOKIE_MAX_AGE });
     return res;
   }
 
@@ -47,12 +53,12 @@ export default function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);
   headers.set('content-security-policy', csp);
-  const cookieName = csrfCookieName(secure);
-  let csrf = request.cookies.get(cookieName)?.value;
+  const csrfCookie = cookieName('csrf', secure);
+  let csrf = request.cookies.get(csrfCookie)?.value;
   const mintCsrf = !csrf;
   if (!csrf) {
     csrf = newCsrfToken();
-    headers.set('cookie', [request.headers.get('cookie'), `${cookieName}=${csrf}`].filter(Boolean).join('; '));
+    headers.set('cookie', [request.headers.get('cookie'), `${csrfCookie}=${csrf}`].filter(Boolean).join('; '));
   }
   headers.set('x-foyer-csrf', csrf);
 
@@ -65,7 +71,7 @@ export default function proxy(request: NextRequest) {
     response = NextResponse.rewrite(target, { request: { headers } });
     response.headers.set(STATUS_HEADER, '400');
   } else {
-    response = handleI18n(new NextRequest(request.url, { headers, method: request.method }));
+    response = handleI18n(secure)(new NextRequest(request.url, { headers, method: request.method }));
     // Forward the nonce and token to the page, as NextResponse.next({ request: { headers } }) would.
     const forward = NextResponse.next({ request: { headers } });
     forward.headers.forEach((v, k) => {
@@ -79,7 +85,7 @@ export default function proxy(request: NextRequest) {
   response.headers.set('x-frame-options', 'DENY');
   if (secure) response.headers.set('strict-transport-security', 'max-age=63072000');
   if (mintCsrf) {
-    response.cookies.set(cookieName, csrf, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+    response.cookies.set(csrfCookie, csrf, cookieOptions('csrf', secure));
   }
   return response;
 }

@@ -3,7 +3,6 @@ export const locales = ['en', 'ar'] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'en';
 export const rtlLocales: ReadonlySet<Locale> = new Set(['ar']);
-export const localeCookie = 'NEXT_LOCALE';
 
 export function isLocale(v: unknown): v is Locale {
   return typeof v === 'string' && (locales as readonly string[]).includes(v);

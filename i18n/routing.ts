@@ -1,9 +1,13 @@
 import { defineRouting } from 'next-intl/routing';
-import { defaultLocale, localeCookie, locales } from './locales';
+import { cookieName, cookieOptions } from '../server/http/cookies';
+import { defaultLocale, locales } from './locales';
 
-export const routing = defineRouting({
-  locales,
-  defaultLocale,
-  localePrefix: 'always',
-  localeCookie: { name: localeCookie, sameSite: 'lax', maxAge: 365 * 24 * 3600 },
-});
+export const LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600;
+
+export const routing = defineRouting({ locales, defaultLocale, localePrefix: 'always' });
+
+/** The proxy's routing: the locale cookie named and secured for the issuer (server/http/cookies.ts). */
+export function routingFor(secure: boolean) {
+  const { path, sameSite } = cookieOptions('locale', secure);
+  return defineRouting({ ...routing, localeCookie: { name: cookieName('locale', secure), path, sameSite, secure, maxAge: LOCALE_COOKIE_MAX_AGE } });
+}

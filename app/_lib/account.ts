@@ -1,18 +1,12 @@
-import { cookies, headers } from 'next/headers';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import type { FormState } from '@/components/FlowForm';
 import { isLocale, locales, type Locale } from '@/i18n/locales';
 import { runtime } from '@/server/runtime-handle';
+import { ourCookies } from './cookies';
 import { errorState } from './flow';
 import { requestInfo } from './request';
-
-/** The account pages' session cookie (`__Host-` over TLS): a random token, its HMAC stored. */
-export function accountCookieName(publicUrl: string): string {
-  return publicUrl.startsWith('https://') ? '__Host-foyer.account' : 'foyer.account';
-}
-
-export const ACCOUNT_TX_COOKIE = 'foyer-account.tx';
 
 /** Where a sign-in for the account pages may return to: one of our own account pages. */
 const RETURN = new RegExp(`^/(${locales.join('|')})/account(/[a-z-]{1,32}){0,2}$`);
@@ -30,7 +24,8 @@ export function signInHref(locale: string, returnTo: string, reauth = false): st
 
 async function currentSession() {
   const rt = await runtime();
-  const token = (await cookies()).get(accountCookieName(rt.env.publicUrl))?.value;
+  // The account pages' session cookie: a random token, its HMAC stored.
+  const token = (await ourCookies()).get('account');
   return { rt, session: await rt.pool.account.sessions.find(token) };
 }
 

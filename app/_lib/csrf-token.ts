@@ -1,8 +1,4 @@
 /** Double-submit CSRF token: a cookie set by the proxy, echoed in every form. Edge-safe (no node:). */
-export function csrfCookieName(secure: boolean): string {
-  return secure ? '__Host-foyer.csrf' : 'foyer.csrf';
-}
-
 export function newCsrfToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

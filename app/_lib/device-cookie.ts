@@ -1,22 +1,12 @@
-import { cookies } from 'next/headers';
+import { ourCookies } from './cookies';
 
-/** The remembered-device token lives in its own cookie, `__Host-` prefixed over TLS. */
-function cookieName(publicUrl: string): string {
-  return publicUrl.startsWith('https://') ? '__Host-foyer.device' : 'foyer.device';
+/** The remembered-device token lives in its own cookie (server/http/cookies.ts `device`). */
+export async function readDeviceToken(): Promise<string | undefined> {
+  return (await ourCookies()).get('device');
 }
 
-export async function readDeviceToken(publicUrl: string): Promise<string | undefined> {
-  return (await cookies()).get(cookieName(publicUrl))?.value;
-}
-
-export async function keepDeviceToken(publicUrl: string, token: string, days: number): Promise<void> {
-  (await cookies()).set(cookieName(publicUrl), token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: publicUrl.startsWith('https://'),
-    maxAge: days * 86_400,
-  });
+export async function keepDeviceToken(token: string, days: number): Promise<void> {
+  (await ourCookies()).set('device', token, days * 86_400);
 }
 
 /** A short name for a browser from its User-Agent ("Firefox on Windows"), for the device list. */

@@ -123,7 +123,7 @@ export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): 
   if ('done' in outcome) {
     const remember = outcome.done.rememberDevice;
     if (remember) {
-      await keepDeviceToken(ctx.rt.env.publicUrl, remember.token, remember.days);
+      await keepDeviceToken(remember.token, remember.days);
       const label = browserLabel(ctx.headers['user-agent'] ?? '');
       if (label) await ctx.rt.pool.account.labelDevice(remember.token, label);
     }

@@ -24,11 +24,6 @@ export async function relyingParty(clientId: string): Promise<{ config: oidc.Con
   return { config: await entry.config, base: issuer };
 }
 
-export async function cookieOptions(path = '/') {
-  const rt = await runtime();
-  return { httpOnly: true, sameSite: 'lax' as const, secure: rt.env.publicUrl.startsWith('https://'), path };
-}
-
 /**
  * Starts a round trip to the authorization endpoint: code flow, PKCE S256, state and nonce. The
  * caller keeps `tx` (verifier, state, nonce) in a cookie for the callback.

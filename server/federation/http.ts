@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import { isLocale, localeCookie, pickLocale, type Locale } from '../../i18n/locales';
+import { isLocale, pickLocale, type Locale } from '../../i18n/locales';
 import { readInteraction } from '../oidc/interaction';
 import type { Pool } from '../pool';
 import { DRAIN_LIMIT_BYTES } from '../http/limits';
-import { cookie, federationCookies } from './cookies';
+import { cookieName, isSecureIssuer, readCookie, setCookie, type CookieKind } from '../http/cookies';
 import { FederationError, failureStatus, type FailureCode } from './errors';
 import { IDP_LOGOUT_PATH, IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
 import { sendPostPage } from '../http/post-page';
@@ -79,25 +79,23 @@ const startQuery = z.object({
  */
 export function createFederationHttp(deps: FederationHttpDeps) {
   const { pool, provider, publicUrl } = deps;
-  const secure = publicUrl.startsWith('https://');
-  const cookies = federationCookies(publicUrl);
-  const browserCookie = cookies.browser;
-  const interactionCookie = cookies.interaction;
+  const secure = isSecureIssuer(publicUrl);
+  const cookieOf = (req: IncomingMessage, kind: CookieKind) => readCookie(req.headers.cookie, cookieName(kind, secure));
 
   const localeOf = (req: IncomingMessage, wanted?: string | null): Locale =>
-    isLocale(wanted) ? wanted : pickLocale({ cookie: cookie(req, localeCookie), acceptLanguage: req.headers['accept-language'] });
+    isLocale(wanted) ? wanted : pickLocale({ cookie: cookieOf(req, 'locale'), acceptLanguage: req.headers['accept-language'] });
 
   /** The hash of this browser's binding key, making one (and its cookie) if it has none. */
   function bindBrowser(req: IncomingMessage, res: ServerResponse): string {
-    let key = cookie(req, browserCookie);
+    let key = cookieOf(req, 'federation');
     if (!key || !/^[A-Za-z0-9_-]{43}$/.test(key)) {
       key = newBrowserKey();
-      res.setHeader('set-cookie', `${browserCookie}=${key}; Path=/; Max-Age=${BROWSER_COOKIE_DAYS * 86400}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
+      res.setHeader('set-cookie', setCookie('federation', secure, key, BROWSER_COOKIE_DAYS * 86400));
     }
     return hashOf(key);
   }
   const browserOf = (req: IncomingMessage) => {
-    const key = cookie(req, browserCookie);
+    const key = cookieOf(req, 'federation');
     return key ? hashOf(key) : undefined;
   };
 
@@ -107,7 +105,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     console.warn(`federation: ${code}${o.provider ? ` provider=${o.provider}` : ''} ip=${ip}${o.detail ? `: ${o.detail}` : ''}`);
     await pool.federation.recordFailure(code, { provider: o.provider, ip, detail: o.detail });
     // Back to the sign-in this browser is in, if any (the page checks that it is still alive).
-    const uidCandidate = o.uid ?? cookie(req, interactionCookie);
+    const uidCandidate = o.uid ?? cookieOf(req, 'interaction');
     const uid = uidCandidate && UID.test(uidCandidate) ? uidCandidate : undefined;
     await sendRenderedPage(req, res, deps.renderPage, `/${o.locale}/federation/error?code=${code}${uid ? `&uid=${uid}` : ''}`, failureStatus(code), { 'cache-control': 'no-store' });
   }
@@ -230,7 +228,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     return redirect(res, target ?? `/${localeOf(req)}/logout/done`);
   }
 
-  const core = { pool, publicUrl, cookies, secure, localeOf, redirect, readForm, fail, complete, stashAndReturn, takeAnswer };
+  const core = { pool, publicUrl, secure, cookieOf, localeOf, redirect, readForm, fail, complete, stashAndReturn, takeAnswer };
   const saml = createSamlHttp(core);
 
   return {
@@ -262,8 +260,9 @@ export type FederationHttp = ReturnType<typeof createFederationHttp>;
 export type FederationHttpCore = {
   pool: Pool;
   publicUrl: string;
-  cookies: ReturnType<typeof federationCookies>;
   secure: boolean;
+  /** A cookie of ours from the request (its name over TLS or not). */
+  cookieOf: (req: IncomingMessage, kind: CookieKind) => string | undefined;
   localeOf: (req: IncomingMessage, wanted?: string | null) => Locale;
   redirect: (res: ServerResponse, to: string) => void;
   readForm: typeof readForm;

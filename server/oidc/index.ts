@@ -1,4 +1,4 @@
-export { createProvider, cookiePrefix, localeOf } from './provider';
+export { createProvider, localeOf } from './provider';
 export { userinfoHandler } from './userinfo';
 export { signingKeys, rotateSigningKey, listSigningKeys, type SigningKeyStatus } from './keys';
 export { startLiveProvider, type LiveProvider } from './live-provider';

@@ -1,9 +1,10 @@
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import { localeCookie, pickLocale } from '../../i18n/locales';
+import { pickLocale } from '../../i18n/locales';
 import type { Database } from '../db/schema';
 import type { Pool } from '../pool';
+import { cookieName, cookieOptions, isSecureIssuer } from '../http/cookies';
 import { renderPostPage } from '../http/post-page';
 import type { PageRenderer } from '../http/rendered-page';
 import { adapterFactory } from './adapter';
@@ -30,15 +31,11 @@ function keySet(keys: JWK[]): JWK[] {
   return keys.map((k, i) => (i === 0 ? k : { ...k, key_ops: ['verify'] }));
 }
 
-/** Our cookies use the `__Host-` prefix whenever the issuer is served over TLS. */
-export function cookiePrefix(issuer: string): string {
-  return issuer.startsWith('https://') ? '__Host-' : '';
-}
-
 export function localeOf(ctx: KoaContextWithOIDC): string {
   const params = (ctx.oidc?.params ?? {}) as Record<string, unknown>;
   const requested = [params.ui_locales, params.lang].find((v) => typeof v === 'string') as string | undefined;
-  return pickLocale({ requested, cookie: ctx.cookies.get(localeCookie), acceptLanguage: ctx.get('accept-language') });
+  const cookie = ctx.cookies.get(cookieName('locale', isSecureIssuer(ctx.oidc?.issuer ?? '')));
+  return pickLocale({ requested, cookie, acceptLanguage: ctx.get('accept-language') });
 }
 
 function screenFor(prompt: string, params: Record<string, unknown>): string {
@@ -59,8 +56,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     if (!claims) cache.set(sub, (claims = pool.users.claims(sub)));
     return claims;
   };
-  const secure = issuer.startsWith('https://');
-  const prefix = cookiePrefix(issuer);
+  const secure = isSecureIssuer(issuer);
   const scopeClaims = await pool.scopeClaims();
   const oidcScopes = Object.keys(scopeClaims);
 
@@ -89,13 +85,10 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     },
     cookies: {
       keys: opts.cookieKeys,
-      names: {
-        session: `${prefix}foyer.session`,
-        interaction: `${prefix}foyer.interaction`,
-        resume: `${prefix}foyer.resume`,
-      },
-      long: { signed: true, secure, httpOnly: true, sameSite: 'lax', path: '/' },
-      short: { signed: true, secure, httpOnly: true, sameSite: 'lax', path: '/' },
+      names: { session: cookieName('session', secure), interaction: cookieName('interaction', secure), resume: cookieName('resume', secure) },
+      long: { signed: true, ...cookieOptions('session', secure) },
+      // Interaction and resume; oidc-provider sets the resume cookie's path itself.
+      short: { signed: true, ...cookieOptions('interaction', secure) },
     },
     // Per client (its token_validity); oidc-provider passes the client, or it is the request's.
     ttl: {

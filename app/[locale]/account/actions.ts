@@ -1,12 +1,12 @@
 'use server';
 
 import * as oidc from 'openid-client';
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import type { FormState } from '@/components/FlowForm';
 import type { PasskeyOptionsState } from '@/components/passkeys/PasskeyCeremony';
-import { accountAction, accountCookieName, isAccountCtx, type AccountCtx } from '@/app/_lib/account';
+import { accountAction, isAccountCtx, type AccountCtx } from '@/app/_lib/account';
+import { ourCookies } from '@/app/_lib/cookies';
 import { errorState, field, refusal } from '@/app/_lib/flow';
 import { relyingParty } from '@/app/_lib/relying-party';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
@@ -31,7 +31,7 @@ async function change(
 export async function signOutAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, {}, async (ctx) => {
     await ctx.rt.pool.account.sessions.end(ctx.session.id);
-    (await cookies()).delete(accountCookieName(ctx.rt.env.publicUrl));
+    (await ourCookies()).delete('account');
     const rp = await relyingParty(ACCOUNT_CLIENT_ID);
     if (!rp) return `/${ctx.locale}/logout/done`;
     // With the ID token as hint the pool signs the browser out without asking again.

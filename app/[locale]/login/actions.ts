@@ -34,7 +34,7 @@ export async function signInAction(_prev: FormState, data: FormData): Promise<Fo
     const issue = parsed.error.issues[0];
     return errorState(ctx.t, { error: issue.message as never, field: String(issue.path[0]) }, values);
   }
-  const device = await readDeviceToken(ctx.rt.env.publicUrl);
+  const device = await readDeviceToken();
   const outcome = await ctx.rt.pool.signIn({ ...parsed.data, ip: ctx.ip, locale: ctx.locale, device });
   if ('error' in outcome) return errorState(ctx.t, outcome, values);
   return advance(ctx, outcome);

@@ -1,5 +1,4 @@
 import { getTranslations } from 'next-intl/server';
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { Alert } from '@/components/Alert';
 import { FlowForm } from '@/components/FlowForm';
@@ -10,7 +9,7 @@ import { idpStartHref, providerButtons } from '@/app/_lib/federation';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { COGNITO } from '@/server/config/identity-providers';
-import { federationCookies } from '@/server/federation/cookies';
+import { ourCookies } from '@/app/_lib/cookies';
 import { signInAction } from './actions';
 import { PasskeySignIn } from './PasskeySignIn';
 
@@ -34,7 +33,7 @@ export default async function LoginPage(props: PageProps) {
 
   // An IdP-initiated SAML sign-in parked its identity in this browser and sent it to the app,
   // whose sign-in this is: it continues with that identity (once).
-  if ((await cookies()).has(federationCookies(rt.env.publicUrl).parked) && !(await rt.pool.federation.started(view.uid))) {
+  if ((await ourCookies()).has('parked') && !(await rt.pool.federation.started(view.uid))) {
     await rt.pool.federation.noteAutomaticStart(view.uid, 'parked');
     redirect(idpStartHref(view.uid, locale, { parked: '1' }));
   }

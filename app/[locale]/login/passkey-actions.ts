@@ -12,6 +12,6 @@ export async function passkeySignInOptionsAction(data: FormData) {
 /** Passwordless: the passkey's assertion is the first factor (and the second, when it verified the person). */
 export async function passkeySignInAction(_prev: FormState, data: FormData): Promise<FormState> {
   return passkeyAnswer(data, 'first', async (ctx, response) =>
-    ctx.rt.pool.passkeys.signIn({ uid: ctx.uid, response, ip: ctx.ip, locale: ctx.locale, device: await readDeviceToken(ctx.rt.env.publicUrl) }),
+    ctx.rt.pool.passkeys.signIn({ uid: ctx.uid, response, ip: ctx.ip, locale: ctx.locale, device: await readDeviceToken() }),
   );
 }

@@ -1,17 +1,14 @@
 import { createRemoteJWKSet } from 'jose';
-import { cookies } from 'next/headers';
-import { cookieOptions, relyingParty, unpackCookie } from '@/app/_lib/relying-party';
+import { ourCookies } from '@/app/_lib/cookies';
+import { relyingParty, unpackCookie } from '@/app/_lib/relying-party';
 
 /**
  * The demo relying party: a separate OpenID Connect client that happens to live in this process.
  * It talks to Foyer only over HTTP, as any application would.
  */
 export const DEMO_CLIENT_ID = 'demo';
-export const txCookie = 'foyer-demo.tx';
-export const sessionCookie = 'foyer-demo.session';
 
 export const demoConfig = () => relyingParty(DEMO_CLIENT_ID);
-export { cookieOptions };
 
 export interface DemoSession {
   id_token: string;
@@ -19,7 +16,7 @@ export interface DemoSession {
 }
 
 export async function readDemoSession(): Promise<DemoSession | undefined> {
-  return unpackCookie<DemoSession>((await cookies()).get(sessionCookie)?.value, (s) => typeof s.id_token === 'string' && typeof s.access_token === 'string');
+  return unpackCookie<DemoSession>((await ourCookies()).get('demoSession'), (s) => typeof s.id_token === 'string' && typeof s.access_token === 'string');
 }
 
 let jwks: { url: string; set: ReturnType<typeof createRemoteJWKSet> } | undefined;

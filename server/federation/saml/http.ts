@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Locale } from '../../../i18n/locales';
 import { FederationError } from '../errors';
-import { cookie } from '../cookies';
+import { setCookie } from '../../http/cookies';
 import type { FederationHttpCore } from '../http';
 import { IDP_LOGOUT_PATH } from '../paths';
 import { sendPostPage } from '../../http/post-page';
@@ -36,8 +36,7 @@ export function createSamlHttp(core: FederationHttpCore) {
   const { pool, publicUrl, fail, redirect } = core;
   const sctx = samlContext(pool.ctx.db, publicUrl);
   const samlProviders = async () => (await pool.federation.providers.list()).filter(isSaml);
-  const parkedCookie = (value: string, maxAge: number) =>
-    `${core.cookies.parked}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${core.secure ? '; Secure' : ''}`;
+  const parkedCookie = (value: string, maxAge: number) => setCookie('parked', core.secure, value, maxAge);
 
   async function acs(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (req.method === 'GET') return answer(req, res, url);
@@ -115,7 +114,7 @@ export function createSamlHttp(core: FederationHttpCore) {
    * page shows its options (the sign-in is marked started, so it does not come back here).
    */
   async function resumeParked(req: IncomingMessage, res: ServerResponse, a: { uid: string; locale: Locale; clientId: string; allowed: IdentityProvider[] }) {
-    const handle = cookie(req, core.cookies.parked);
+    const handle = core.cookieOf(req, 'parked');
     res.setHeader('set-cookie', parkedCookie('', 0));
     const parked = handle && handle.length <= 64 ? await pool.federation.requests.take(handle) : undefined;
     const idp = parked?.data.parked ? a.allowed.find((p) => p.name === parked.provider) : undefined;

@@ -12,7 +12,7 @@ export async function linkAction(_prev: FormState, data: FormData): Promise<Form
   if (!isCtx(ctx) || ctx.step.step !== 'link-account') return isCtx(ctx) ? {} : ctx;
   const password = input.password.safeParse(field(data, 'password'));
   if (!password.success) return errorState(ctx.t, { error: password.error.issues[0].message as never, field: 'password' });
-  const device = await readDeviceToken(ctx.rt.env.publicUrl);
+  const device = await readDeviceToken();
   const outcome = await ctx.rt.pool.federation.link.proveWithPassword(ctx.uid, ctx.step, { password: password.data, ip: ctx.ip, locale: ctx.locale, device });
   if ('error' in outcome) return errorState(ctx.t, outcome);
   return advance(ctx, outcome);

@@ -1,8 +1,9 @@
 import * as oidc from 'openid-client';
 import { decodeJwt } from 'jose';
 import { NextResponse, type NextRequest } from 'next/server';
-import { ACCOUNT_TX_COOKIE, accountCookieName, isAccountPath } from '@/app/_lib/account';
-import { cookieOptions, relyingParty, unpackCookie } from '@/app/_lib/relying-party';
+import { isAccountPath } from '@/app/_lib/account';
+import { ourCookies } from '@/app/_lib/cookies';
+import { relyingParty, unpackCookie } from '@/app/_lib/relying-party';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
 import { ACCOUNT_SESSION_TTL_MS } from '@/server/pool/account/sessions';
 import { runtime } from '@/server/runtime-handle';
@@ -13,7 +14,7 @@ type Tx = { verifier: string; state: string; nonce: string; returnTo: string };
 export async function GET(request: NextRequest) {
   const rt = await runtime();
   const base = rt.env.publicUrl;
-  const tx = unpackCookie<Tx>(request.cookies.get(ACCOUNT_TX_COOKIE)?.value, (v) => typeof v.verifier === 'string' && isAccountPath(v.returnTo as string));
+  const tx = unpackCookie<Tx>((await ourCookies()).get('accountTx'), (v) => typeof v.verifier === 'string' && isAccountPath(v.returnTo as string));
   const locale = tx?.returnTo.split('/')[1] ?? 'en';
   const fail = (code: string) => NextResponse.redirect(new URL(`/${locale}/error?code=${code}`, base), 303);
   const rp = await relyingParty(ACCOUNT_CLIENT_ID);
@@ -38,11 +39,11 @@ export async function GET(request: NextRequest) {
       amr: Array.isArray(claims.amr) ? claims.amr.map(String) : [],
     });
     res = NextResponse.redirect(new URL(tx.returnTo, base), 303);
-    res.cookies.set(accountCookieName(base), token, { ...(await cookieOptions('/')), maxAge: ACCOUNT_SESSION_TTL_MS / 1000 });
+    (await ourCookies(res)).set('account', token, ACCOUNT_SESSION_TTL_MS / 1000);
   } catch (e) {
     const reason = e instanceof oidc.AuthorizationResponseError ? e.error : 'session_expired';
     res = fail(reason === 'access_denied' || reason === 'login_required' ? reason : 'session_expired');
   }
-  res.cookies.delete({ name: ACCOUNT_TX_COOKIE, path: '/api/account' });
+  (await ourCookies(res)).delete('accountTx');
   return res;
 }

@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isLocale } from '@/i18n/locales';
-import { ACCOUNT_TX_COOKIE, isAccountPath } from '@/app/_lib/account';
-import { authorizationRequest, cookieOptions, packCookie, relyingParty } from '@/app/_lib/relying-party';
+import { isAccountPath } from '@/app/_lib/account';
+import { ourCookies } from '@/app/_lib/cookies';
+import { authorizationRequest, packCookie, relyingParty } from '@/app/_lib/relying-party';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
 
 /**
@@ -19,6 +20,6 @@ export async function GET(request: NextRequest) {
   const reauth: Record<string, string> = q.get('reauth') === '1' ? { prompt: 'login', max_age: '0' } : {};
   const { url, tx } = await authorizationRequest(rp, '/api/account/callback', locale, reauth);
   const res = NextResponse.redirect(url, 303);
-  res.cookies.set(ACCOUNT_TX_COOKIE, packCookie({ ...tx, returnTo }), { ...(await cookieOptions('/api/account')), maxAge: 1800 });
+  (await ourCookies(res)).set('accountTx', packCookie({ ...tx, returnTo }), 1800);
   return res;
 }

@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isLocale } from '@/i18n/locales';
 import { authorizationRequest, packCookie } from '@/app/_lib/relying-party';
-import { cookieOptions, demoConfig, txCookie } from '../rp';
+import { ourCookies } from '@/app/_lib/cookies';
+import { demoConfig } from '../rp';
 
 /** Starts the round trip: code flow with PKCE S256, state and nonce. */
 export async function GET(request: NextRequest) {
@@ -12,9 +13,6 @@ export async function GET(request: NextRequest) {
   const signup = request.nextUrl.searchParams.get('screen') === 'signup';
   const { url, tx } = await authorizationRequest(rp, '/api/demo/callback', locale, signup ? { screen: 'signup' } : {});
   const res = NextResponse.redirect(url, 303);
-  res.cookies.set(txCookie, packCookie({ ...tx, locale }), {
-    ...(await cookieOptions('/api/demo')),
-    maxAge: 3600,
-  });
+  (await ourCookies(res)).set('demoTx', packCookie({ ...tx, locale }), 3600);
   return res;
 }

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { NextResponse, type NextRequest } from 'next/server';
-import { demoConfig, readDemoSession, sessionCookie } from '../rp';
+import { ourCookies } from '@/app/_lib/cookies';
+import { demoConfig, readDemoSession } from '../rp';
 
 /**
  * Signs out of the demo app and, with an id_token_hint, of Foyer (no confirmation needed).
@@ -19,6 +20,6 @@ export async function POST(request: NextRequest) {
         })
       : new URL(`/${lang === 'ar' ? 'ar' : 'en'}/demo`, rp?.base ?? request.url);
   const res = NextResponse.redirect(target, 303);
-  res.cookies.delete({ name: sessionCookie, path: '/' });
+  (await ourCookies(res)).delete('demoSession');
   return res;
 }
