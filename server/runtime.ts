@@ -7,6 +7,7 @@ import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
 import { createProvider, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
+import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool } from './pool';
 import { applySeedIfEmpty } from './pool/seed';
 import { installVault, resealSecrets, resolveDeploymentSecret, secretStore } from './secrets';
@@ -61,7 +62,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY = vault.derive('next server actions').toString('base64');
   const db = connect(env);
   await migrate(db);
-  const resealed = await resealSecrets(db.kysely, vault);
+  const resealed = (await resealSecrets(db.kysely, vault)) + (await resealSigningKeys(db.kysely));
   if (resealed > 0) log.info({ count: resealed }, 'sealed secrets under the current deployment secret');
   const secrets = secretStore(db.kysely, vault);
   const seed = env.configPath ? readSeedFile(env.configPath) : demoSeed(env.publicUrl);

@@ -5,7 +5,8 @@ import { up as migration012 } from '../db/migrations/012_signing_key_rotation';
 import { saveClient } from '../pool/clients';
 import { describeEachDb, reconnect } from '../testing/databases';
 import { bedsOnFakeClock } from '../testing/oidc-testbed';
-import { listSigningKeys, publicJwk, readKeySet, RETIRE_GRACE_MS, rotateSigningKey, signingKeys, type KeyState } from './keys';
+import { vault } from '../secrets';
+import { listSigningKeys, privateKeys, publicJwk, readKeySet, resealSigningKeys, RETIRE_GRACE_MS, rotateSigningKey, signingKeys, type KeyState } from './keys';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const HOUR = 3600_000;
@@ -82,6 +83,19 @@ describeEachDb('signing keys', (open) => {
       await other.close();
     }
   }, 60_000); // eight RSA keys to make
+
+  it('keeps private keys sealed under the deployment secret, and seals keys stored in clear', async () => {
+    const db = await open();
+    const [jwk] = await signingKeys(db.kysely);
+    const row = await db.kysely.selectFrom('signing_keys').select(['kid', 'private_jwk']).executeTakeFirstOrThrow();
+    expect(vault().isSealed(row.private_jwk)).toBe(true);
+    expect(row.private_jwk).not.toContain(String(jwk.d));
+    // A database from before sealing: the key in clear is sealed once, and reads the same.
+    await db.kysely.updateTable('signing_keys').set({ private_jwk: JSON.stringify(jwk) }).where('kid', '=', row.kid).execute();
+    expect(await resealSigningKeys(db.kysely)).toBe(1);
+    expect(await resealSigningKeys(db.kysely)).toBe(0);
+    expect(await privateKeys(db.kysely, [row.kid])).toEqual([jwk]);
+  });
 
   it('refuses a delay that is not whole seconds from 0 to 30 days, saying so', async () => {
     const db = await open();

@@ -2,6 +2,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SigningKeysTable } from '../db/schema';
 import { longestSignedTokenSeconds } from '../pool/clients';
+import { vault } from '../secrets';
 
 /**
  * RS256 signing keys, kept in the database for every instance and rotated without downtime:
@@ -56,8 +57,37 @@ async function newKey(): Promise<JWK & { kid: string }> {
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'RS256', use: 'sig' };
 }
 
+/** Private keys are sealed under the deployment secret (server/secrets); a retired key keeps only its public half, in clear. */
+const sealContext = (kid: string) => `signing_keys:${kid}`;
+const sealJwk = (jwk: JWK & { kid: string }) => vault().seal(JSON.stringify(jwk), sealContext(jwk.kid));
+function openJwk(row: { kid: string; private_jwk: string }): JWK {
+  const v = vault();
+  return JSON.parse(v.isSealed(row.private_jwk) ? v.unseal(row.private_jwk, sealContext(row.kid)) : row.private_jwk) as JWK;
+}
+
 function keyRow(jwk: JWK & { kid: string }, seq: number, now: number, activatesAt: number) {
-  return { kid: jwk.kid, alg: 'RS256', private_jwk: JSON.stringify(jwk), seq, created_at: now, activates_at: activatesAt, retired_at: null };
+  return { kid: jwk.kid, alg: 'RS256', private_jwk: sealJwk(jwk), seq, created_at: now, activates_at: activatesAt, retired_at: null };
+}
+
+/**
+ * Seals private keys stored in clear (databases from before sealing) or under a previous
+ * deployment secret; each row only if unchanged since read, so instances starting together agree.
+ */
+export async function resealSigningKeys(db: Kysely<Database>): Promise<number> {
+  const v = vault();
+  let count = 0;
+  const rows = await db.selectFrom('signing_keys').select(['kid', 'private_jwk']).where('retired_at', 'is', null).execute();
+  for (const row of rows) {
+    if (v.isCurrent(row.private_jwk)) continue;
+    const done = await db
+      .updateTable('signing_keys')
+      .set({ private_jwk: sealJwk({ ...openJwk(row), kid: row.kid }) })
+      .where('kid', '=', row.kid)
+      .where('private_jwk', '=', row.private_jwk)
+      .executeTakeFirst();
+    count += Number(done.numUpdatedRows);
+  }
+  return count;
 }
 
 /** First start: one key, first in the order (seq 0, unique), so instances starting together agree on it. */
@@ -82,11 +112,11 @@ async function statesAt(db: Kysely<Database>, rows: KeyRow[], now: number): Prom
 }
 
 async function retire(db: Kysely<Database>, kid: string, at: number): Promise<void> {
-  const row = await db.selectFrom('signing_keys').select('private_jwk').where('kid', '=', kid).executeTakeFirst();
+  const row = await db.selectFrom('signing_keys').select(['kid', 'private_jwk']).where('kid', '=', kid).executeTakeFirst();
   if (!row) return;
   await db
     .updateTable('signing_keys')
-    .set({ retired_at: at, private_jwk: JSON.stringify(publicJwk(JSON.parse(row.private_jwk) as JWK)) })
+    .set({ retired_at: at, private_jwk: JSON.stringify(publicJwk(openJwk(row))) })
     .where('kid', '=', kid)
     .where('retired_at', 'is', null)
     .execute();
@@ -119,7 +149,7 @@ export async function readKeySet(db: Kysely<Database>, now = Date.now()): Promis
 /** The private JWKs of `kids`, in that order. */
 export async function privateKeys(db: Kysely<Database>, kids: string[]): Promise<JWK[]> {
   const rows = await db.selectFrom('signing_keys').select(['kid', 'private_jwk']).where('kid', 'in', kids).execute();
-  const byKid = new Map(rows.map((r) => [r.kid, JSON.parse(r.private_jwk) as JWK]));
+  const byKid = new Map(rows.map((r) => [r.kid, openJwk(r)]));
   return kids.map((kid) => {
     const jwk = byKid.get(kid);
     if (!jwk?.d) throw new Error(`Signing key ${kid} has no private part.`);
