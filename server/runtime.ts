@@ -7,6 +7,8 @@ import { outboxMailer, smtpMailer } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
 import { createProvider, signingKeys, sweepExpired, userinfoHandler } from './oidc';
 import { createPool, type Pool } from './pool';
+import { sealerFor } from './pool/mfa/seal';
+import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 import { applySeedIfEmpty } from './pool/seed';
 import { ensureSecret } from './pool/secrets';
 import { ensureAccountClient } from './pool/account/client';
@@ -25,6 +27,9 @@ async function followPublicUrl(pool: Pool, demo: ReturnType<typeof demoSeed>): P
   await pool.clients.save({ ...stored, redirect_uris: wanted.redirect_uris, post_logout_redirect_uris: wanted.post_logout_redirect_uris });
 }
 
+/** How long `close()` keeps delivering due mail and texts before leaving them to the next start. */
+const OUTBOX_FLUSH_MS = 5_000;
+
 /** The composition root: one of these per process, shared by the HTTP server and Next's code. */
 export interface Runtime {
   env: Env;
@@ -35,6 +40,8 @@ export interface Runtime {
   /** Federated sign-in routes (start, callback, return from a provider's logout). */
   federation: FederationHttp;
   csrfSecret: string;
+  /** Delivers queued mail and texts (`backlog()` for metrics); flushed and stopped by `close()`. */
+  outbox: OutboxWorker;
   /** The dev outbox exists: no SMTP or no SMS webhook, and the issuer is loopback (or FOYER_DEV_OUTBOX=1). */
   outboxVisible: boolean;
   /**
@@ -54,7 +61,10 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const secret = await ensureSecret(db.kysely, 'pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
   const sms = env.smsWebhookUrl ? webhookSmsSender(env.smsWebhookUrl, env.smsWebhookSecret) : outboxSmsSender(db.kysely);
-  const pool = createPool({ db: db.kysely, mailer, sms, secret, publicUrl: env.publicUrl });
+  // TODO(lead): derive this key from the deployment secret instead of the database.
+  const sealer = sealerFor(await ensureSecret(db.kysely, 'outbox-key'));
+  const outbox = createOutboxWorker({ db: db.kysely, sealer, transports: { email: mailer, sms } });
+  const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl });
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const keys = await signingKeys(db.kysely);
@@ -77,8 +87,10 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const sweeper = setInterval(() => {
     void sweepExpired(db.kysely).catch(() => undefined);
     void pool.federation.sweep().catch(() => undefined);
+    void outbox.sweep().catch(() => undefined);
   }, 10 * 60_000);
   sweeper.unref();
+  outbox.start();
   return {
     env,
     db,
@@ -87,10 +99,13 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     userinfo,
     federation,
     csrfSecret,
+    outbox,
     outboxVisible,
     outboxVisibleTo: (ip, channel) => outboxVisible && (!channel || kept[channel]) && (env.devOutboxForced || isLoopbackIp(ip)),
     async close() {
       clearInterval(sweeper);
+      await outbox.flush(OUTBOX_FLUSH_MS);
+      await outbox.stop();
       await db.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { PoolContext } from '../context';
+import { inTransaction } from '../transaction';
 
 /** One browser signed in to the pool (an oidc-provider session), and the apps it signed in to. */
 export interface SignIn {
@@ -48,13 +49,13 @@ export async function listSignIns(ctx: PoolContext, userId: string, currentGrant
 /** Ends a session: its grants, and every token and account session issued under them. */
 async function revoke(ctx: PoolContext, session: { id: string; payload: SessionPayload }): Promise<void> {
   const grants = grantsOf(session.payload);
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx, async ({ db }) => {
     if (grants.length > 0) {
-      await tx.deleteFrom('oidc_artifacts').where('grant_id', 'in', grants).execute();
-      await tx.deleteFrom('oidc_artifacts').where('model', '=', 'Grant').where('id', 'in', grants).execute();
-      await tx.deleteFrom('account_sessions').where('grant_id', 'in', grants).execute();
+      await db.deleteFrom('oidc_artifacts').where('grant_id', 'in', grants).execute();
+      await db.deleteFrom('oidc_artifacts').where('model', '=', 'Grant').where('id', 'in', grants).execute();
+      await db.deleteFrom('account_sessions').where('grant_id', 'in', grants).execute();
     }
-    await tx.deleteFrom('oidc_artifacts').where('model', '=', 'Session').where('id', '=', session.id).execute();
+    await db.deleteFrom('oidc_artifacts').where('model', '=', 'Session').where('id', '=', session.id).execute();
   });
 }
 
