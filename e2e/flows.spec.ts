@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { ALICE, FORCED, expect, startFoyer, startFoyerExpectingFailure, test, testConfig, type SmtpSink } from './fixtures/foyer';
+import { waitForDevOutbox } from './fixtures/dev-outbox';
 import { enterCode, expectError, expectNotice, requestPasswordReset, resetPassword, setNewPassword, signIn, signUp } from './fixtures/pages';
 
 /** The hosted UI round trips through the demo app, as a new user would do them. */
@@ -269,6 +270,7 @@ test('without SMTP, mail goes to the dev outbox and the screens say so', async (
     const u = fresh();
     await signUp(page, u);
     await expect(page.getByTestId('dev-outbox-notice')).toBeVisible();
+    await waitForDevOutbox(ctx.request, u.email);
     await page.goto('/en/dev/outbox');
     const mail = page.getByTestId('outbox').locator('li').first();
     await expect(mail).toContainText(u.email);

@@ -61,7 +61,8 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const secret = await ensureSecret(db.kysely, 'pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
   const sms = env.smsWebhookUrl ? webhookSmsSender(env.smsWebhookUrl, env.smsWebhookSecret) : outboxSmsSender(db.kysely);
-  // TODO(lead): derive this key from the deployment secret instead of the database.
+  // Queued mail and texts hold codes: sealed under a key kept in the database until keys derive
+  // from the deployment's secret.
   const sealer = sealerFor(await ensureSecret(db.kysely, 'outbox-key'));
   const outbox = createOutboxWorker({ db: db.kysely, sealer, transports: { email: mailer, sms } });
   const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl });
