@@ -2,6 +2,7 @@ import { test, expect, startFoyer, testConfig, ALICE } from './fixtures/foyer';
 import { reachReset, reachScreen, type Locale, type Screen } from './fixtures/flows';
 import { errorMessage, signIn } from './fixtures/pages';
 import { expectAccessible } from './fixtures/a11y';
+import { waitForDevOutbox } from './fixtures/dev-outbox';
 
 /**
  * Accessibility of every hosted screen, in light and dark, left-to-right (en) and right-to-left
@@ -63,6 +64,7 @@ test('dev outbox (with a message) has no serious axe violations, en and ar, ligh
     const context = await browser.newContext();
     const page = await context.newPage();
     await reachReset(page, server.url, 'en', ALICE.username);
+    await waitForDevOutbox(context.request, ALICE.email, /./, { baseUrl: server.url });
     for (const locale of LOCALES) {
       await page.goto(`${server.url}/${locale}/dev/outbox`);
       await expect(page.getByTestId('outbox').locator('li').first()).toBeVisible();

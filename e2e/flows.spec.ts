@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { ALICE, FORCED, expect, startFoyer, startFoyerExpectingFailure, test, testConfig, type SmtpSink } from './fixtures/foyer';
 import { cookieRuleViolations } from './fixtures/cookie-rules';
+import { waitForDevOutbox } from './fixtures/dev-outbox';
 import { enterCode, expectError, expectNotice, requestPasswordReset, resetPassword, setNewPassword, signIn, signUp } from './fixtures/pages';
 
 /** The hosted UI round trips through the demo app, as a new user would do them. */
@@ -270,6 +271,7 @@ test('without SMTP, mail goes to the dev outbox and the screens say so', async (
     const u = fresh();
     await signUp(page, u);
     await expect(page.getByTestId('dev-outbox-notice')).toBeVisible();
+    await waitForDevOutbox(ctx.request, u.email);
     await page.goto('/en/dev/outbox');
     const mail = page.getByTestId('outbox').locator('li').first();
     await expect(mail).toContainText(u.email);

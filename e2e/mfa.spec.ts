@@ -1,6 +1,7 @@
 import { Secret, TOTP } from 'otpauth';
 import type { BrowserContext, Page } from '@playwright/test';
 import { ALICE, expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
+import { waitForDevOutbox } from './fixtures/dev-outbox';
 import { expectAccessible } from './fixtures/a11y';
 import { expectError, signIn, submit } from './fixtures/pages';
 
@@ -84,6 +85,7 @@ for (const javaScriptEnabled of [false, true]) {
     await submit(page, recovery.getByTestId('use-recovery-code'));
     await expect(page).toHaveURL(/\/demo$/);
     await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd","mfa"]');
+    await waitForDevOutbox(page.request, user.email, /You have 9 recovery codes left\./);
     await page.goto('/en/dev/outbox');
     await expect(page.getByTestId('outbox').locator('li').first()).toContainText('You have 9 recovery codes left.');
 
@@ -163,12 +165,10 @@ test.describe('e-mail codes as the second factor', () => {
   });
   test.afterAll(async () => mailFoyer?.stop());
 
-  /** The newest sign-in code in the dev outbox (newest first), read over HTTP: no extra tab. */
-  const latestCode = async (context: BrowserContext) => {
-    const html = await (await context.request.get('/en/dev/outbox')).text();
-    const code = /finish signing in to [^<]*? is (\d{6})/.exec(html)?.[1];
-    expect(code, 'a sign-in code in the outbox').toMatch(/^\d{6}$/);
-    return code!;
+  /** The newest sign-in code mailed to `to`, from the dev outbox (waiting for it to be delivered). */
+  const latestCode = async (context: BrowserContext, to: string) => {
+    const mail = await waitForDevOutbox(context.request, to, /finish signing in to .* is \d{6}/);
+    return /is (\d{6})/.exec(mail.text)![1];
   };
 
 
@@ -182,7 +182,7 @@ test.describe('e-mail codes as the second factor', () => {
     await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your e-mail');
     await expect(page.getByTestId('dev-outbox-notice')).toBeVisible();
-    const code = await latestCode(context);
+    const code = await latestCode(context, ALICE.email);
     await enterTotp(page, 'mfa-form', code === '000000' ? '111111' : '000000');
     await expectError(page, 'This code is not right.');
     await enterTotp(page, 'mfa-form', code);
@@ -204,7 +204,7 @@ test.describe('e-mail codes as the second factor', () => {
     await expectAccessible(page, 'en', 'code by e-mail, with the remember option');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByLabel('Remember this device for 30 days').check();
-    await enterTotp(page, 'mfa-form', await latestCode(remembered));
+    await enterTotp(page, 'mfa-form', await latestCode(remembered, BOB.email));
     await expect(page).toHaveURL(/\/demo$/);
     const device = (await remembered.cookies(mailFoyer.url)).find((c) => c.name === 'foyer.device');
     expect(device?.httpOnly).toBe(true);

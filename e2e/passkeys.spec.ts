@@ -3,6 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Page } from '@playwright/test';
 import { ALICE, expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
+import { waitForDevOutbox } from './fixtures/dev-outbox';
 import { expectError, signIn, submit } from './fixtures/pages';
 import { addAuthenticator, addPasskeyOnAccountPage, credentialCalls, recordCredentialCalls, type VirtualAuthenticator } from './fixtures/passkeys';
 
@@ -175,9 +176,8 @@ test('REQUIRED: a passkey made at sign-in, then the second factor, then password
     await page.emulateMedia({ colorScheme });
     await expectAccessible(page, 'en', `account page with a passkey (${colorScheme})`);
   }
-  const outbox = await (await context.request.get('/en/dev/outbox')).text();
-  expect(outbox).toContain('A passkey was removed from your Foyer test account.');
-  expect(outbox).toContain('A passkey was added to your Foyer test account.');
+  await waitForDevOutbox(context.request, ALICE.email, /A passkey was removed from your Foyer test account\./);
+  await waitForDevOutbox(context.request, ALICE.email, /A passkey was added to your Foyer test account\./);
   await context.close();
 });
 

@@ -9,9 +9,11 @@ import { outboxSmsSender, webhookSmsSender } from './sms/sender';
 import { createProvider, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
 import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool } from './pool';
+import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 import { applySeedIfEmpty } from './pool/seed';
 import { installVault, resealSecrets, resolveDeploymentSecret, secretStore } from './secrets';
 import { log } from './log';
+import { metrics } from './metrics';
 import { ensureAccountClient } from './pool/account/client';
 import { createFederationHttp, type FederationHttp } from './federation/http';
 import type { PageRenderer } from './http/rendered-page';
@@ -28,6 +30,9 @@ async function followPublicUrl(pool: Pool, demo: ReturnType<typeof demoSeed>): P
   await pool.clients.save({ ...stored, redirect_uris: wanted.redirect_uris, post_logout_redirect_uris: wanted.post_logout_redirect_uris });
 }
 
+/** How long `close()` keeps delivering due mail and texts before leaving them to the next start. */
+const OUTBOX_FLUSH_MS = 5_000;
+
 /** The composition root: one of these per process, shared by the HTTP server and Next's code. */
 export interface Runtime {
   env: Env;
@@ -41,6 +46,8 @@ export interface Runtime {
   /** Federated sign-in routes (start, callback, return from a provider's logout). */
   federation: FederationHttp;
   csrfSecret: string;
+  /** Delivers queued mail and texts (`backlog()` for metrics); flushed and stopped by `close()`. */
+  outbox: OutboxWorker;
   /** The dev outbox exists: no SMTP or no SMS webhook, and the issuer is loopback (or FOYER_DEV_OUTBOX=1). */
   outboxVisible: boolean;
   /**
@@ -70,7 +77,12 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const secret = await secrets.ensure('pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
   const sms = env.smsWebhookUrl ? webhookSmsSender(env.smsWebhookUrl, env.smsWebhookSecret) : outboxSmsSender(db.kysely);
-  const pool = createPool({ db: db.kysely, mailer, sms, secret, publicUrl: env.publicUrl });
+  // Queued mail and texts hold codes: sealed under the deployment secret (a previous one, during a
+  // rotation, still opens what it sealed).
+  const sealer = { seal: (plain: string) => vault.seal(plain, 'messages'), unseal: (sealed: string) => vault.unseal(sealed, 'messages') };
+  const outbox = createOutboxWorker({ db: db.kysely, sealer, transports: { email: mailer, sms } });
+  metrics.watchOutbox(() => outbox.backlog());
+  const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl });
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const cookieKeys = [await secrets.ensure('cookie-key')];
@@ -98,8 +110,10 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const sweeper = setInterval(() => {
     void sweepExpired(db.kysely).catch(() => undefined);
     void pool.federation.sweep().catch(() => undefined);
+    void outbox.sweep().catch(() => undefined);
   }, 10 * 60_000);
   sweeper.unref();
+  outbox.start();
   return {
     env,
     db,
@@ -111,11 +125,14 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     userinfo,
     federation,
     csrfSecret,
+    outbox,
     outboxVisible,
     outboxVisibleTo: (ip, channel) => outboxVisible && (!channel || kept[channel]) && (env.devOutboxForced || isLoopbackIp(ip)),
     async close() {
       clearInterval(sweeper);
       live.stop();
+      await outbox.flush(OUTBOX_FLUSH_MS);
+      await outbox.stop();
       await db.close();
     },
   };

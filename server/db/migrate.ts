@@ -9,6 +9,7 @@ import * as m007 from './migrations/007_account';
 import * as m010 from './migrations/010_saml';
 import * as m008 from './migrations/008_webauthn';
 import * as m009 from './migrations/009_federation';
+import * as m011 from './migrations/011_messages';
 import * as m012 from './migrations/012_signing_key_rotation';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
@@ -23,6 +24,7 @@ export async function migrate(db: Db): Promise<void> {
     '010_saml': { up: (k) => m010.up(k) },
     '008_webauthn': { up: (k) => m008.up(k) },
     '009_federation': { up: (k) => m009.up(k) },
+    '011_messages': { up: (k) => m011.up(k, db.dialect) },
     '012_signing_key_rotation': { up: (k) => m012.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };

@@ -98,6 +98,23 @@ export interface OutboxTable {
   created_at: number;
 }
 
+/** The transactional outbox (see server/outbox). */
+export interface MessagesTable {
+  id: Generated<number>;
+  channel: 'email' | 'sms';
+  /** Sealed JSON of the rendered message; null once delivered or failed. */
+  payload: string | null;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  /** A worker's lease on the row (with its claim token); another may take it once this has passed. */
+  claimed_until: number | null;
+  claim_token: string | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
 export interface RateLimitsTable {
   key: string;
   window_start: number;
@@ -273,6 +290,7 @@ export interface Database {
   secrets: SecretsTable;
   settings: SettingsTable;
   outbox: OutboxTable;
+  messages: MessagesTable;
   rate_limits: RateLimitsTable;
   lockouts: LockoutsTable;
   sign_in_flows: SignInFlowsTable;

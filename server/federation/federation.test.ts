@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { parseSeed } from '../config/seed';
 import { describeEachDb } from '../testing/databases';
+import { testOutbox } from '../testing/outbox';
 import { createPool, type FlowOutcome, type PoolError } from '../pool';
 import { applySeedIfEmpty } from '../pool/seed';
 import type { IdentityProvider, VerifiedIdentity } from './index';
@@ -32,8 +33,8 @@ describeEachDb('federated users and account linking', (open) => {
       }),
       t,
     );
-    const mails: string[] = [];
-    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async (m) => void mails.push(m.text) }, secret: 'test-secret', now: () => t });
+    const outbox = testOutbox(db.kysely, { now: () => t });
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t });
     const corp = (await pool.federation.providers.get('Corp'))!;
     const google = (await pool.federation.providers.get('Google'))!;
     const alice = (await db.kysely.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow()).id;
@@ -44,7 +45,7 @@ describeEachDb('federated users and account linking', (open) => {
       issuer: provider.type === 'oidc' ? 'https://idp.corp.example' : null,
       session: { id_token: 'upstream.id.token' },
     });
-    return { db, pool, corp, google, alice, identity, mails, advance: (ms: number) => (t += ms) };
+    return { db, pool, corp, google, alice, identity, mails: outbox.mails, deliver: outbox.deliver, advance: (ms: number) => (t += ms) };
   }
 
   const doneUser = (r: FlowOutcome | PoolError) => {
@@ -160,13 +161,14 @@ describeEachDb('federated users and account linking', (open) => {
   });
 
   it('federated-only users have no password of ours: no password sign-in, no reset code', async () => {
-    const { pool, corp, identity, mails } = await setup();
+    const { db, pool, corp, identity, mails, deliver } = await setup();
     doneUser(await pool.federation.signIn(corp, identity({ email: 'bob@corp.example', email_verified: true }), 'uid-1'));
     expect(await pool.signIn({ identifier: 'bob@corp.example', password: 'anything at all', ip: IP, locale: 'en' })).toMatchObject({ error: 'invalid_credentials' });
     const reset = await pool.forgotPassword({ identifier: 'bob@corp.example', ip: IP, locale: 'en' });
     expect(reset).toMatchObject({ next: { step: 'reset-password', userId: null } });
-    await new Promise((r) => setTimeout(r, 50));
+    await deliver();
     expect(mails).toEqual([]);
+    expect(await db.kysely.selectFrom('messages').select('id').execute()).toEqual([]);
   });
 
   it('unlinking refuses to remove the last way to sign in', async () => {

@@ -1,5 +1,6 @@
 import type { ProviderType } from '../config/identity-providers';
 import type { PoolContext } from '../pool/context';
+import { inTransaction } from '../pool/transaction';
 import { getUserRow } from '../pool/users';
 import { cognitoProviderType } from './providers';
 
@@ -60,8 +61,8 @@ export type UnlinkResult = { unlinked: true } | { refused: 'not_linked' | 'last_
  * a user without a password of ours keeps at least one identity.
  */
 export async function unlinkIdentity(ctx: PoolContext, userId: string, provider: string): Promise<UnlinkResult> {
-  return ctx.db.transaction().execute(async (db) => {
-    const tx = { ...ctx, db };
+  return inTransaction(ctx, async (tx) => {
+    const { db } = tx;
     const identities = await listIdentities(tx, userId);
     const removing = identities.filter((i) => i.providerName === provider);
     if (removing.length === 0) return { refused: 'not_linked' } as const;

@@ -14,12 +14,19 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
 
+/**
+ * Every step of a send is bounded, and the whole send too, so a hung mail server fails the attempt
+ * well inside the outbox worker's lease (15 s) and the message is retried, never sent twice.
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 8_000, dnsTimeout: 5_000, sendMs: 9_000 };
+
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  const { sendMs, ...timeouts } = SMTP_TIMEOUTS;
+  const transport = nodemailer.createTransport({ url, ...timeouts });
   return {
     delivers: true,
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, signal: AbortSignal.timeout(sendMs) });
     },
   };
 }

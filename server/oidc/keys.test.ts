@@ -3,7 +3,7 @@ import { expect, it, vi } from 'vitest';
 import type { Db } from '../db/connect';
 import { up as migration012 } from '../db/migrations/012_signing_key_rotation';
 import { saveClient } from '../pool/clients';
-import { describeEachDb, reconnect } from '../testing/databases';
+import { anotherConnection, describeEachDb } from '../testing/databases';
 import { bedsOnFakeClock } from '../testing/oidc-testbed';
 import { vault } from '../secrets';
 import { listSigningKeys, privateKeys, publicJwk, readKeySet, resealSigningKeys, RETIRE_GRACE_MS, rotateSigningKey, signingKeys, type KeyState } from './keys';
@@ -54,34 +54,30 @@ describeEachDb('signing keys', (open) => {
 
   it('two rotations at once, and a rotation while another instance starts: one consistent order, exactly one key signing at any time', async () => {
     const db = await open();
-    const other = await reconnect(db);
-    try {
-      // An empty database: the CLI rotates while two instances start.
-      const [r1, , , r2, r3] = await Promise.all([
-        rotateSigningKey(db.kysely, { activateAfterSeconds: 600, now: START }),
-        signingKeys(db.kysely, START),
-        signingKeys(other.kysely, START),
-        rotateSigningKey(other.kysely, { activateAfterSeconds: 60, now: START }),
-        rotateSigningKey(db.kysely, { activateAfterSeconds: 0, now: START }),
-      ]);
-      // Then a burst of rotations from two processes: they race for the same place in the order.
-      const burst = await Promise.all([0, 1, 2, 3].map((i) => rotateSigningKey((i % 2 ? other : db).kysely, { activateAfterSeconds: 30 * i, now: START })));
-      const rows = await db.kysely.selectFrom('signing_keys').select(['kid', 'seq', 'activates_at']).orderBy('seq').execute();
-      expect(rows.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-      expect(new Set(rows.map((r) => r.kid)).size).toBe(8);
-      expect(rows.slice(1).map((r) => r.kid).sort()).toEqual([r1, r2, r3, ...burst].map((r) => r.kid).sort());
-      for (let i = 1; i < rows.length; i++) expect(rows[i].activates_at).toBeGreaterThanOrEqual(rows[i - 1].activates_at);
-      for (const t of [START, START + 30_000, START + 60_000, START + 90_000, START + 600_000, START + 3 * HOUR]) {
-        const [a, b] = [await listSigningKeys(db.kysely, t), await listSigningKeys(other.kysely, t)];
-        expect(a).toEqual(b);
-        expect(a.filter((k) => k.state === 'active'), `at +${(t - START) / 1000} s`).toHaveLength(1);
-      }
-      // In the end the last in order signs, and the others retire.
-      const final = await listSigningKeys(db.kysely, START + 3 * HOUR);
-      expect(final.map((k) => k.state)).toEqual<KeyState[]>([...Array(7).fill('retired'), 'active']);
-    } finally {
-      await other.close();
+    const other = anotherConnection(db);
+    // An empty database: the CLI rotates while two instances start.
+    const [r1, , , r2, r3] = await Promise.all([
+      rotateSigningKey(db.kysely, { activateAfterSeconds: 600, now: START }),
+      signingKeys(db.kysely, START),
+      signingKeys(other.kysely, START),
+      rotateSigningKey(other.kysely, { activateAfterSeconds: 60, now: START }),
+      rotateSigningKey(db.kysely, { activateAfterSeconds: 0, now: START }),
+    ]);
+    // Then a burst of rotations from two processes: they race for the same place in the order.
+    const burst = await Promise.all([0, 1, 2, 3].map((i) => rotateSigningKey((i % 2 ? other : db).kysely, { activateAfterSeconds: 30 * i, now: START })));
+    const rows = await db.kysely.selectFrom('signing_keys').select(['kid', 'seq', 'activates_at']).orderBy('seq').execute();
+    expect(rows.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(new Set(rows.map((r) => r.kid)).size).toBe(8);
+    expect(rows.slice(1).map((r) => r.kid).sort()).toEqual([r1, r2, r3, ...burst].map((r) => r.kid).sort());
+    for (let i = 1; i < rows.length; i++) expect(rows[i].activates_at).toBeGreaterThanOrEqual(rows[i - 1].activates_at);
+    for (const t of [START, START + 30_000, START + 60_000, START + 90_000, START + 600_000, START + 3 * HOUR]) {
+      const [a, b] = [await listSigningKeys(db.kysely, t), await listSigningKeys(other.kysely, t)];
+      expect(a).toEqual(b);
+      expect(a.filter((k) => k.state === 'active'), `at +${(t - START) / 1000} s`).toHaveLength(1);
     }
+    // In the end the last in order signs, and the others retire.
+    const final = await listSigningKeys(db.kysely, START + 3 * HOUR);
+    expect(final.map((k) => k.state)).toEqual<KeyState[]>([...Array(7).fill('retired'), 'active']);
   }, 60_000); // eight RSA keys to make
 
   it('keeps private keys sealed under the deployment secret, and seals keys stored in clear', async () => {
@@ -142,8 +138,8 @@ describeEachDb('a running provider and a rotation made elsewhere', (open) => {
     expect(bed.live.current).toBe(first);
 
     // The CLI, another process: its own connection.
-    const cli = await reconnect(db);
-    const rotated = await rotateSigningKey(cli.kysely, { activateAfterSeconds: 600 }).finally(() => cli.close());
+    const cli = anotherConnection(db);
+    const rotated = await rotateSigningKey(cli.kysely, { activateAfterSeconds: 600 });
     await bed.live.refresh();
     const published = (await bed.jwks()).keys;
     expect(published.map((k) => k.kid)).toEqual([oldKid, rotated.kid]);

@@ -1,5 +1,6 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { PoolContext } from './context';
+import { inTransaction } from './transaction';
 
 /**
  * `mfa_email:<attempt>` and `mfa_sms:<attempt>` bind a second-factor code to one sign-in attempt;
@@ -24,9 +25,9 @@ export async function issueCode(ctx: PoolContext, userId: string, purpose: CodeP
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
   const id = randomUUID();
   const now = ctx.now();
-  await ctx.db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('codes').where('user_id', '=', userId).where('purpose', '=', purpose).execute();
-    await tx
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.deleteFrom('codes').where('user_id', '=', userId).where('purpose', '=', purpose).execute();
+    await tx.db
       .insertInto('codes')
       .values({ id, user_id: userId, purpose, code_hash: digest(ctx, id, code), attempts: 0, expires_at: now + ttlMs, consumed_at: null, created_at: now })
       .execute();

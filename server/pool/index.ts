@@ -4,9 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import type { Mailer } from '../mail/mailer';
 import { readOutbox } from '../mail/mailer';
-import { outboxSmsSender, type SmsSender } from '../sms/sender';
+import type { OutboxLink } from '../outbox/store';
 import { userClaims, scopeClaims } from './claims';
 import { findClient, saveClient, type AppClient } from './clients';
 import type { PoolContext } from './context';
@@ -29,6 +28,7 @@ import { listSignIns, revokeOtherSignIns, revokeSignIn } from './account/sign-in
 import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { seal, unseal } from './mfa/seal';
 import { passkeysFacade } from './passkeys';
+import { inTransaction } from './transaction';
 import { createFederation, createIdentities } from '../federation';
 import { metrics } from '../metrics';
 
@@ -40,17 +40,18 @@ export type { Claims } from './claims';
 export type { Passkey, PasskeyOptions } from './passkeys';
 
 /**
- * `sms`: how texts leave (the runtime builds it from SMS_WEBHOOK_URL); the dev outbox by default.
+ * `outbox`: where mail and texts are written (sealed) for the outbox worker, which the runtime
+ * builds with the transports (SMTP_URL, SMS_WEBHOOK_URL or the dev outbox).
  * `publicUrl`: the issuer; passkeys are bound to its host name and origin.
  */
-export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: SmsSender; secret: string; now?: () => number; publicUrl?: string }) {
+export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string }) {
   const settings = settingsReader(deps.db);
   const now = deps.now ?? Date.now;
-  const sms = deps.sms ?? outboxSmsSender(deps.db, now);
-  const ctx: PoolContext = { db: deps.db, mailer: deps.mailer, sms, secret: deps.secret, settings: settings.read, now };
+  const ctx: PoolContext = { db: deps.db, outbox: deps.outbox, secret: deps.secret, settings: settings.read, now };
   const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }): Promise<FlowOutcome | PoolError> =>
     'error' in r ? r : requireSecondFactor(ctx, r, opts);
-  const passkeys = passkeysFacade(ctx, deps.publicUrl ?? 'http://localhost:3000', gate);
+  const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
+  const passkeys = passkeysFacade(ctx, publicUrl, gate);
   const identities = createIdentities(ctx);
   return {
     ctx,
@@ -119,11 +120,12 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
       startEmailChange: (userId: string, input: Parameters<typeof startEmailChange>[2]) => startEmailChange(ctx, userId, input),
       confirmEmailChange: (userId: string, input: Parameters<typeof confirmEmailChange>[2]) => confirmEmailChange(ctx, userId, input),
       /** A new phone number, proved by a text; the owner is told by e-mail. */
-      confirmPhoneChange: async (userId: string, phone: string, code: string, locale: string) => {
-        const done = await confirmPhone(ctx, userId, phone, code);
-        if (!('error' in done)) announce(ctx, (await getUserRow(ctx, userId))?.email, 'phone_changed', locale);
-        return done;
-      },
+      confirmPhoneChange: (userId: string, phone: string, code: string, locale: string) =>
+        inTransaction(ctx, async (tx) => {
+          const done = await confirmPhone(tx, userId, phone, code);
+          if (!('error' in done)) await announce(tx, userId, 'phone_changed', locale);
+          return done;
+        }),
       security: (userId: string) => securityOverview(ctx, userId),
       startTotpSetup: (userId: string, session: { id: string; pendingTotp: string | null }) => startTotpSetup(ctx, userId, session.id, session.pendingTotp),
       confirmTotpSetup: (userId: string, input: Parameters<typeof confirmTotpSetup>[2]) => confirmTotpSetup(ctx, userId, input),
@@ -131,39 +133,45 @@ export function createPool(deps: { db: Kysely<Database>; mailer: Mailer; sms?: S
       setCodesOptIn: (userId: string, kind: 'email' | 'sms', on: boolean, locale: string) => setCodesOptIn(ctx, userId, kind, on, locale),
       regenerateRecoveryCodes: (userId: string, locale: string) => regenerateRecoveryCodes(ctx, userId, locale),
       devices: (userId: string) => listDevices(ctx, userId),
-      forgetDevice: async (userId: string, id: string | 'all', locale: string) => {
-        const done = await forgetDevice(ctx, userId, id);
-        if (done) announce(ctx, (await getUserRow(ctx, userId))?.email, 'device_forgotten', locale);
-        return done;
-      },
+      forgetDevice: (userId: string, id: string | 'all', locale: string) =>
+        inTransaction(ctx, async (tx) => {
+          const done = await forgetDevice(tx, userId, id);
+          if (done) await announce(tx, userId, 'device_forgotten', locale);
+          return done;
+        }),
       labelDevice: (token: string, label: string) => labelDevice(ctx, token, label),
       signIns: (userId: string, currentGrantId: string) => listSignIns(ctx, userId, currentGrantId),
-      revokeSignIn: async (userId: string, sessionId: string, locale: string) => {
-        const done = await revokeSignIn(ctx, userId, sessionId);
-        if (done) announce(ctx, (await getUserRow(ctx, userId))?.email, 'session_revoked', locale);
-        return done;
-      },
+      revokeSignIn: (userId: string, sessionId: string, locale: string) =>
+        inTransaction(ctx, async (tx) => {
+          const done = await revokeSignIn(tx, userId, sessionId);
+          if (done) await announce(tx, userId, 'session_revoked', locale);
+          return done;
+        }),
       revokeOtherSignIns: (userId: string, keepGrantId: string) => revokeOtherSignIns(ctx, userId, keepGrantId),
-      addPasskey: async (userId: string, response: unknown, name: string, locale: string) => {
-        const done = await passkeys.register(userId, response, name);
-        if (!('error' in done)) announce(ctx, (await getUserRow(ctx, userId))?.email, 'passkey_added', locale);
-        return done;
-      },
+      addPasskey: (userId: string, response: unknown, name: string, locale: string) =>
+        inTransaction(ctx, async (tx) => {
+          const done = await passkeysFacade(tx, publicUrl, gate).register(userId, response, name);
+          if (!('error' in done)) await announce(tx, userId, 'passkey_added', locale);
+          return done;
+        }),
       /** Not the last second factor of a pool that requires one. */
       removePasskey: async (userId: string, id: string, locale: string): Promise<{ removed: true } | PoolError> => {
         if (!(await passkeys.list(userId)).some((k) => k.id === id)) return fail('passkey_not_found');
         if ((await settings.read()).mfa.mode === 'REQUIRED' && (await otherFactors(ctx, userId, 'webauthn')) === 0) return fail('last_factor');
-        const done = await passkeys.remove(userId, id);
-        if ('error' in done) return done;
-        announce(ctx, (await getUserRow(ctx, userId))?.email, 'passkey_removed', locale);
-        return { removed: true };
+        return inTransaction(ctx, async (tx) => {
+          const done = await passkeysFacade(tx, publicUrl, gate).remove(userId, id);
+          if ('error' in done) return done;
+          await announce(tx, userId, 'passkey_removed', locale);
+          return { removed: true } as const;
+        });
       },
       /** Unlinks a provider's identities (never the last way to sign in), announced by e-mail. */
-      unlinkIdentity: async (userId: string, provider: string, locale: string) => {
-        const done = await identities.unlink(userId, provider);
-        if ('unlinked' in done) announce(ctx, (await getUserRow(ctx, userId))?.email, 'identity_unlinked', locale);
-        return done;
-      },
+      unlinkIdentity: (userId: string, provider: string, locale: string) =>
+        inTransaction(ctx, async (tx) => {
+          const done = await createIdentities(tx).unlink(userId, provider);
+          if ('unlinked' in done) await announce(tx, userId, 'identity_unlinked', locale);
+          return done;
+        }),
     },
     passkeys,
     users: {

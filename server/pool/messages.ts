@@ -1,20 +1,53 @@
 import { renderMail, type MailTemplate } from '../mail/templates';
-import { CODE_TTL_MS, issueCode } from './codes';
+import { enqueueMessage, type OutgoingMessage } from '../outbox/store';
+import { renderSms, type SmsTemplate } from '../sms/templates';
+import { CODE_TTL_MS, issueCode, type CodePurpose } from './codes';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { codeLimits, hit } from './rate-limit';
+import { inTransaction } from './transaction';
 import type { UserRow } from './users';
+
+/**
+ * Messages are rendered now (template, locale, pool name) and written to the outbox, in the
+ * caller's transaction when there is one; the outbox worker delivers them after the answer, so a
+ * mail server never slows (or fails) a screen, and a crash never loses a code.
+ */
+async function enqueue(ctx: PoolContext, message: OutgoingMessage): Promise<void> {
+  await enqueueMessage(ctx.db, ctx.outbox.sealer, message, ctx.now());
+  ctx.outbox.kick();
+}
+
+export async function queueMail(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
+  const { name } = await ctx.settings();
+  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, locale, name) });
+}
+
+export async function queueSms(ctx: PoolContext, to: string, template: SmsTemplate, locale: string): Promise<void> {
+  const { name } = await ctx.settings();
+  await enqueue(ctx, { channel: 'sms', ...renderSms(to, template, locale, name) });
+}
+
+type CodeMail = Extract<MailTemplate, { code: string }>['kind'];
+
+/** A new code and the mail that carries it, in one transaction: neither exists without the other. */
+export async function mailCode(
+  ctx: PoolContext,
+  opts: { userId: string; purpose: CodePurpose; to: string; kind: CodeMail; locale: string; ttlMs?: number },
+): Promise<void> {
+  const ttlMs = opts.ttlMs ?? CODE_TTL_MS;
+  await inTransaction(ctx, async (tx) => {
+    const code = await issueCode(tx, opts.userId, opts.purpose, ttlMs);
+    await queueMail(tx, opts.to, { kind: opts.kind, code, minutes: ttlMs / 60_000 }, opts.locale);
+  });
+}
 
 const templates: Record<'confirm_sign_up' | 'reset_password', 'confirmSignUp' | 'resetPassword'> = {
   confirm_sign_up: 'confirmSignUp',
   reset_password: 'resetPassword',
 };
 
-/**
- * Issues and e-mails a code, within the per-user send limits. The mail leaves after the answer,
- * so an existing account never answers slower than a missing one (and a mail server's failure is
- * logged, not turned into an error page).
- */
+/** Issues and e-mails a code, within the per-user send limits. */
 export async function sendCode(
   ctx: PoolContext,
   user: Pick<UserRow, 'id' | 'email'>,
@@ -24,22 +57,6 @@ export async function sendCode(
   if (!user.email) return fail('no_destination');
   const quota = await hit(ctx, `send:${purpose}:${user.id}`, codeLimits.sendsPerUser);
   if (!quota.allowed) return fail('rate_limited', { retryAfter: quota.retryAfter });
-  const code = await issueCode(ctx, user.id, purpose);
-  notifyLater(ctx, user.email, { kind: templates[purpose], code, minutes: CODE_TTL_MS / 60_000 }, locale);
+  await mailCode(ctx, { userId: user.id, purpose, to: user.email, kind: templates[purpose], locale });
   return { sent: true };
-}
-
-export async function notify(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
-  const settings = await ctx.settings();
-  await ctx.mailer.send(renderMail(to, template, locale, settings.name));
-}
-
-/**
- * For mail whose sending must not show in the response time (it would tell whether an account
- * exists): sent after the answer, failures logged.
- */
-export function notifyLater(ctx: PoolContext, to: string, template: MailTemplate, locale: string): void {
-  setImmediate(() => {
-    notify(ctx, to, template, locale).catch((e: unknown) => console.error('mail failed:', (e as Error).message));
-  });
 }

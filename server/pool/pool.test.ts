@@ -1,13 +1,14 @@
 /**
  * Integration tests of the pool façade (createPool) against SQLite and PostgreSQL.
- * Every test gets a fresh migrated database, a capturing mailer and a clock it controls.
+ * Every test gets a fresh migrated database, an outbox delivering into an array and a clock it controls.
  */
 import { sql } from 'kysely';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseSeed } from '../config/seed';
 import type { Db } from '../db/connect';
 import type { OutgoingMail } from '../mail/mailer';
 import { describeEachDb } from '../testing/databases';
+import { testOutbox } from '../testing/outbox';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from './index';
 import { isCommonPassword } from './passwords/common-passwords';
 import { applySeedIfEmpty } from './seed';
@@ -38,7 +39,6 @@ function codeIn(mail: OutgoingMail | undefined): string {
 function otherCode(code: string): string {
   return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 }
-const tick = () => new Promise((r) => setTimeout(r, 20));
 
 describeEachDb('pool', (open) => {
   async function setup(seedInput: Record<string, unknown> = {}) {
@@ -50,15 +50,15 @@ describeEachDb('pool', (open) => {
         t += ms;
       },
     };
-    const sent: OutgoingMail[] = [];
-    const mailer = { delivers: true, send: async (m: OutgoingMail) => void sent.push(m) };
+    const outbox = testOutbox(db.kysely, { now: clock.now });
+    const sent = outbox.mails;
     await applySeedIfEmpty(db.kysely, parseSeed(seedInput), clock.now());
-    const base = createPool({ db: db.kysely, mailer, secret: 'test-secret', now: clock.now });
-    // Codes are mailed after the answer (so timing reveals nothing); let that mail leave
-    // before a test looks at what was sent.
+    const base = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: clock.now });
+    // Codes are mailed after the answer (so timing reveals nothing): the outbox worker delivers
+    // what was queued before a test looks at what was sent.
     const settled = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A) => {
       const r = await fn(...a);
-      await tick();
+      await outbox.deliver();
       return r;
     };
     const pool = {
@@ -72,12 +72,13 @@ describeEachDb('pool', (open) => {
     const userId = async (username: string) =>
       (await db.kysely.selectFrom('users').select('id').where('username_lower', '=', username.toLowerCase()).executeTakeFirstOrThrow()).id;
     const userCount = async () => Number((await db.kysely.selectFrom('users').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
-    /** Mail sent with notifyLater arrives after the answer. */
+    /** The n-th mail delivered to `to`. */
     const mailTo = async (to: string, n = 1) => {
-      await vi.waitFor(() => expect(sent.filter((m) => m.to === to).length).toBeGreaterThanOrEqual(n), { timeout: 3000, interval: 10 });
+      await outbox.deliver();
+      expect(sent.filter((m) => m.to === to).length).toBeGreaterThanOrEqual(n);
       return sent.filter((m) => m.to === to)[n - 1];
     };
-    return { db, pool, sent, clock, userId, userCount, mailTo };
+    return { db, pool, sent, outbox, clock, userId, userCount, mailTo };
   }
 
   const signUpInput = (over: Partial<Parameters<ReturnType<typeof createPool>['signUp']>[0]> = {}) => ({
@@ -462,7 +463,6 @@ describeEachDb('pool', (open) => {
     expect(known).toEqual({ step: 'reset-password', userId: id, identifier: 'alice@example.com', destination: 'a***@e***.com', forced: false });
 
     const mail = await mailTo('Alice@Example.com');
-    await tick();
     expect(sent).toHaveLength(1); // only the real account got mail
     const code = codeIn(mail);
 
@@ -555,7 +555,7 @@ describeEachDb('pool', (open) => {
   });
 
   it('at most five codes per user in 15 minutes', async () => {
-    const { pool, sent, clock } = await setup();
+    const { pool, sent, outbox, clock } = await setup();
     const s = step(await pool.signUp(signUpInput()), 'confirm-account'); // send 1
     for (let i = 2; i <= 5; i++) {
       clock.advance(31_000);
@@ -564,7 +564,7 @@ describeEachDb('pool', (open) => {
     clock.advance(31_000);
     // Past the quota nothing is sent, and the answer does not say so (an unknown account's wouldn't).
     expect(await pool.resendCode('flow-1', s, 'en')).toEqual({ sent: true });
-    await tick();
+    await outbox.deliver();
     expect(sent).toHaveLength(5);
   });
 

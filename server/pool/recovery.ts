@@ -4,10 +4,11 @@ import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome, type FlowStep } from './flow';
 import { clearFailures } from './lockout';
 import { forgetDevices } from './mfa/devices';
-import { notifyLater, sendCode } from './messages';
+import { queueMail, sendCode } from './messages';
 import { hashPassword } from './passwords/hash';
 import { checkPassword } from './passwords/policy';
 import { codeLimits, hit, perIp } from './rate-limit';
+import { inTransaction } from './transaction';
 import { findUserRowByAlias, getUserRow, updateUser } from './users';
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
@@ -107,12 +108,15 @@ export async function resetPassword(
   if (!row) return fail('invalid_code', { field: 'code' });
   const result = await consumeCode(ctx, row.id, 'reset_password', input.code);
   if (result !== 'ok') return fail(result, { field: 'code' });
-  // The code reached the mailbox, which proves it; an unconfirmed user becomes confirmed.
-  await verifyEmailOf(ctx, row.id);
-  await updateUser(ctx, row.id, { password_hash: await hashPassword(input.password), status: 'CONFIRMED' });
-  await forgetDevices(ctx, row.id);
-  await clearFailures(ctx, `user:${row.id}`);
-  if (row.email) notifyLater(ctx, row.email, { kind: 'passwordChanged' }, input.locale);
+  const passwordHash = await hashPassword(input.password);
+  await inTransaction(ctx, async (tx) => {
+    // The code reached the mailbox, which proves it; an unconfirmed user becomes confirmed.
+    await verifyEmailOf(tx, row.id);
+    await updateUser(tx, row.id, { password_hash: passwordHash, status: 'CONFIRMED' });
+    await forgetDevices(tx, row.id);
+    await clearFailures(tx, `user:${row.id}`);
+    if (row.email) await queueMail(tx, row.email, { kind: 'passwordChanged' }, input.locale);
+  });
   return { next: { step: 'sign-in' } };
 }
 

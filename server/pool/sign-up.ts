@@ -4,7 +4,8 @@ import { maskEmail, type FlowOutcome } from './flow';
 import { hashPassword } from './passwords/hash';
 import { checkPassword } from './passwords/policy';
 import { perIp } from './rate-limit';
-import { notifyLater, sendCode } from './messages';
+import { queueMail, sendCode } from './messages';
+import { inTransaction } from './transaction';
 import { insertUser, usernameTaken, verifiedEmailTaken } from './users';
 
 export interface SignUpInput {
@@ -24,9 +25,9 @@ function usernameLooksLikeAlias(username: string, aliases: string[]): boolean {
 
 /**
  * Creates an UNCONFIRMED user and sends the confirmation code. An e-mail that already belongs
- * to a confirmed account gets the same answer and timing (the owner is told by mail instead), so
- * sign-up does not reveal who has an account. A taken username has to be said: the person must
- * pick another.
+ * to a confirmed account gets the same answer and timing (the owner is told by mail instead, one
+ * message either way, written with the user in one transaction), so sign-up does not reveal who
+ * has an account. A taken username has to be said: the person must pick another.
  */
 export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<FlowOutcome | PoolError> {
   const settings = await ctx.settings();
@@ -44,25 +45,28 @@ export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<Flow
   // The new account is made either way (its e-mail unverified), so its username is taken alike.
   let userId: string;
   try {
-    userId = await insertUser(ctx, {
-      username: input.username,
-      email: input.email,
-      phoneNumber: input.phoneNumber,
-      passwordHash,
-      status: 'UNCONFIRMED',
-      attributes: input.attributes,
+    userId = await inTransaction(ctx, async (tx) => {
+      const id = await insertUser(tx, {
+        username: input.username,
+        email: input.email,
+        phoneNumber: input.phoneNumber,
+        passwordHash,
+        status: 'UNCONFIRMED',
+        attributes: input.attributes,
+      });
+      if (input.email && (await verifiedEmailTaken(tx, input.email))) {
+        // The address's owner is told instead of being sent a code; the screen looks the same.
+        await queueMail(tx, input.email, { kind: 'accountExists' }, input.locale);
+      } else {
+        // Nothing to send without an address; a new user is never over its send quota.
+        await sendCode(tx, { id, email: input.email }, 'confirm_sign_up', input.locale);
+      }
+      return id;
     });
   } catch (e) {
-    // Two sign-ups racing for one username: the unique index decides.
+    // Two sign-ups racing for one username: the unique index decides (and the loser's transaction is undone).
     if (await usernameTaken(ctx, input.username)) return fail('user_exists', { field: 'username' });
     throw e;
-  }
-  if (input.email && (await verifiedEmailTaken(ctx, input.email))) {
-    // The address's owner is told instead of being sent a code; the screen looks the same.
-    notifyLater(ctx, input.email, { kind: 'accountExists' }, input.locale);
-  } else {
-    const sent = await sendCode(ctx, { id: userId, email: input.email }, 'confirm_sign_up', input.locale);
-    if ('error' in sent && sent.error !== 'no_destination' && sent.error !== 'rate_limited') return sent;
   }
   return { next: { step: 'confirm-account', userId, destination } };
 }

@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe } from 'vitest';
 import { connectPostgres, connectSqlite, type Db } from '../db/connect';
@@ -72,9 +71,41 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
+/** How to open more connections to a test database (another instance's), closed with it. */
+const connectors = new WeakMap<Db, () => Db>();
+
+/**
+ * A second connection to the same database, as another Foyer instance would have (its own
+ * PostgreSQL pool, or its own SQLite handle on the same file); closed when `db` is.
+ */
+export function anotherConnection(db: Db): Db {
+  const open = connectors.get(db);
+  if (!open) throw new Error('not a test database opened by describeEachDb');
+  return open();
+}
+
+/** Wraps `close` so it runs once, after closing the extra connections opened meanwhile. */
+function withConnections(db: Db, connect: () => Db, close: () => Promise<void>): Db {
+  const extra: Db[] = [];
+  const result: Db = {
+    ...db,
+    close: once(async () => {
+      await Promise.all(extra.map((c) => c.close()));
+      await close();
+    }),
+  };
+  connectors.set(result, () => {
+    const c = connect();
+    extra.push(c);
+    return c;
+  });
+  return result;
+}
+
 async function openSqlite(): Promise<Db> {
   const dir = mkdtempSync(path.join(tmpdir(), 'foyer-test-'));
-  const db = connectSqlite(path.join(dir, 'foyer.db'));
+  const file = path.join(dir, 'foyer.db');
+  const db = connectSqlite(file);
   const close = async () => {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +116,7 @@ async function openSqlite(): Promise<Db> {
     await close();
     throw e;
   }
-  return { ...db, close: once(close) };
+  return withConnections(db, () => connectSqlite(file), close);
 }
 
 async function openPostgres(): Promise<Db> {
@@ -110,22 +141,12 @@ async function openPostgres(): Promise<Db> {
     await close();
     throw e;
   }
-  return { ...db, close: once(close) };
+  return withConnections(db, () => connectPostgres(postgresUrl, { searchPath: schema }), close);
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => (done ??= fn());
-}
-
-/**
- * A second connection to the same database, as another process (the CLI, another instance) would
- * open. The caller closes it, before the test ends.
- */
-export async function reconnect(db: Db): Promise<Db> {
-  if (db.dialect === 'postgres') return connectPostgres(postgresUrl, db.schema ? { searchPath: db.schema } : {});
-  const { rows } = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db.kysely);
-  return connectSqlite(rows[0].file);
 }
 
 export const databases: { name: TestDbName; open(): Promise<Db> }[] = [

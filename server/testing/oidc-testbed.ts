@@ -10,6 +10,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import { parseSeed } from '../config/seed';
 import type { Db } from '../db/connect';
 import { finishLogin } from '../oidc/interaction';
+import { testOutbox } from './outbox';
 import { startLiveProvider, type LiveProvider } from '../oidc/live-provider';
 import { createProvider } from '../oidc/provider';
 import { userinfoHandler } from '../oidc/userinfo';
@@ -56,7 +57,7 @@ export async function startOidcBed(db: Db, clients: Record<string, unknown>[]): 
       users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: BED_PASSWORD }],
     }),
   );
-  const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async () => undefined }, secret: 'test-secret' });
+  const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret' });
   const aliceId = (await db.kysely.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow()).id;
 
   const server = http.createServer();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSeed } from '../../config/seed';
 import { describeEachDb } from '../../testing/databases';
+import { testOutbox } from '../../testing/outbox';
 import { follow, samlTestbed, stopTestIdps, TEST_PUBLIC_URL } from '../../testing/saml-testbed';
 import { createPool } from '../../pool';
 import { applySeedIfEmpty } from '../../pool/seed';
@@ -73,7 +74,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
       }),
       t,
     );
-    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async () => undefined }, secret: 'test-secret', now: () => t });
+    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t });
     const idp = (await pool.federation.providers.get('Acme')) as SamlIdentityProvider;
     return { bed, pool, idp, advance: (ms: number) => (t += ms) };
   }
@@ -154,7 +155,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
   it('unsolicited answers count against the per-IP sign-in limit', async () => {
     const db = await open();
     await applySeedIfEmpty(db.kysely, parseSeed({ pool: { rate_limits: { sign_in_per_ip_per_5_minutes: 2 } } }), Date.now());
-    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async () => undefined }, secret: 'test-secret' });
+    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret' });
     await pool.federation.limitAttempt('203.0.113.7');
     await pool.federation.limitAttempt('203.0.113.7');
     await expect(pool.federation.limitAttempt('203.0.113.7')).rejects.toMatchObject({ code: 'rate_limited' });

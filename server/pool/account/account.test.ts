@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { parseSeed } from '../../config/seed';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { describeEachDb } from '../../testing/databases';
+import { testOutbox } from '../../testing/outbox';
 import { SoftAuthenticator } from '../../testing/soft-authenticator';
 import { createPool } from '../index';
 import { applySeedIfEmpty } from '../seed';
@@ -14,7 +15,6 @@ const NEW_PASSWORD = 'orange kettle beside nine harbours';
 const codeAt = (secret: string, at: number) =>
   new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
 const ORIGIN = 'https://login.example.com';
-const settle = () => new Promise((r) => setTimeout(r, 20)); // mail leaves after the answer
 
 describeEachDb('account self-service', (open) => {
   async function setup(mode: 'OFF' | 'OPTIONAL' | 'REQUIRED' = 'OPTIONAL', factors: ('totp' | 'email' | 'webauthn')[] = ['totp', 'email']) {
@@ -31,8 +31,8 @@ describeEachDb('account self-service', (open) => {
       }),
       t,
     );
-    const mails: { to: string; subject: string; text: string }[] = [];
-    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async (m) => void mails.push(m) }, secret: 'test-secret', now: () => t, publicUrl: ORIGIN });
+    const outbox = testOutbox(db.kysely, { now: () => t });
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t, publicUrl: ORIGIN });
     const id = async (name: string) => (await db.kysely.selectFrom('users').select('id').where('username', '=', name).executeTakeFirstOrThrow()).id;
     /** An account session as the account pages' callback makes it, under a grant that exists. */
     const session = async (userId: string, grantId = `grant-${Math.random()}`) => {
@@ -43,7 +43,7 @@ describeEachDb('account self-service', (open) => {
       const token = await pool.account.sessions.create({ userId, grantId, idToken: 'x.y.z', authTime: t, amr: ['pwd'] });
       return { token, grantId, s: (await pool.account.sessions.find(token))! };
     };
-    return { db, pool, mails, id, session, advance: (ms: number) => (t += ms), now: () => t };
+    return { db, pool, mails: outbox.mails, deliver: outbox.deliver, id, session, advance: (ms: number) => (t += ms), now: () => t };
   }
 
   it('an account session lives only while its grant does, and only with the right token', async () => {
@@ -68,14 +68,14 @@ describeEachDb('account self-service', (open) => {
   });
 
   it('change password: the current one is checked and wrong guesses lock; policy applies; remembered devices are forgotten; the owner is told', async () => {
-    const { db, pool, mails, id } = await setup();
+    const { db, pool, mails, deliver, id } = await setup();
     const alice = await id('alice');
     await db.kysely.insertInto('remembered_devices').values({ id: 'd1', user_id: alice, token_hash: 'h', created_at: START, expires_at: START + 86_400_000, last_used_at: null, label: null }).execute();
     expect(await pool.account.changePassword(alice, { current: 'wrong one', next: NEW_PASSWORD, locale: 'en' })).toMatchObject({ error: 'wrong_password', field: 'current_password' });
     expect(await pool.account.changePassword(alice, { current: PASSWORD, next: 'password1234', locale: 'en' })).toMatchObject({ error: 'password_common', field: 'new_password' });
     expect(await pool.account.changePassword(alice, { current: PASSWORD, next: PASSWORD, locale: 'en' })).toMatchObject({ error: 'password_unchanged' });
     expect(await pool.account.changePassword(alice, { current: PASSWORD, next: NEW_PASSWORD, locale: 'en' })).toEqual({ changed: true });
-    await settle();
+    await deliver();
     expect(mails.at(-1)).toMatchObject({ to: 'alice@example.com', subject: expect.stringMatching(/password was changed/) });
     expect(await pool.account.devices(alice)).toEqual([]);
     expect(await pool.signIn({ identifier: 'alice', password: NEW_PASSWORD, ip: '203.0.113.1', locale: 'en' })).toMatchObject({ done: { userId: alice } });
@@ -86,16 +86,16 @@ describeEachDb('account self-service', (open) => {
   });
 
   it('change e-mail: the code is bound to the new address; a taken address gets a warning and no code; the old address is told', async () => {
-    const { db, pool, mails, id } = await setup();
+    const { db, pool, mails, deliver, id } = await setup();
     const alice = await id('alice');
     expect(await pool.account.startEmailChange(alice, { email: 'ALICE@example.com', locale: 'en' })).toMatchObject({ error: 'email_unchanged' });
     expect(await pool.account.startEmailChange(alice, { email: 'bob@example.com', locale: 'en' })).toEqual({ sent: true });
-    await settle();
+    await deliver();
     expect(mails.at(-1)).toMatchObject({ to: 'bob@example.com', subject: expect.stringMatching(/Sign-up attempt/) });
     expect(await db.kysely.selectFrom('codes').select('id').where('user_id', '=', alice).execute()).toHaveLength(0);
 
     expect(await pool.account.startEmailChange(alice, { email: 'alice.new@example.com', locale: 'en' })).toEqual({ sent: true });
-    await settle();
+    await deliver();
     const code = /(\d{6})/.exec(mails.at(-1)!.subject)![1];
     expect(mails.at(-1)!.to).toBe('alice.new@example.com');
     // The code does not prove another address.
@@ -103,7 +103,7 @@ describeEachDb('account self-service', (open) => {
     expect(await pool.account.confirmEmailChange(alice, { email: 'alice.new@example.com', code, locale: 'en' })).toEqual({ changed: true });
     const user = await pool.users.get(alice);
     expect(user).toMatchObject({ email: 'alice.new@example.com', emailVerified: true });
-    await settle();
+    await deliver();
     expect(mails.at(-1)).toMatchObject({ to: 'alice@example.com', subject: expect.stringMatching(/e-mail address was changed/) });
     expect(mails.at(-1)!.text).not.toContain('alice.new@example.com');
     // Once used, the code is spent.
@@ -165,7 +165,7 @@ describeEachDb('account self-service', (open) => {
   });
 
   it('remembered devices and sign-ins: each user sees and revokes only their own', async () => {
-    const { db, pool, id, session } = await setup();
+    const { db, pool, mails, deliver, id, session } = await setup();
     const alice = await id('alice');
     const bob = await id('bob');
     await db.kysely
@@ -213,11 +213,12 @@ describeEachDb('account self-service', (open) => {
     expect(left.map((r) => r.id)).toEqual([mine.grantId]);
     expect(await pool.account.sessions.find(orphan.token)).toBeUndefined();
     expect(await pool.account.sessions.find(bobs.token)).toBeDefined();
-    await settle(); // the announcements leave before the database closes
+    await deliver();
+    expect(mails.filter((m) => m.to === 'alice@example.com' && /A browser signed in to your .* account was signed out/.test(m.text))).toHaveLength(1);
   });
 
   it('passkeys: adding one and removing one are announced; the last factor of a REQUIRED pool stays', async () => {
-    const { pool, id, mails } = await setup('REQUIRED', ['webauthn']);
+    const { pool, id, mails, deliver } = await setup('REQUIRED', ['webauthn']);
     const alice = await id('alice');
     const add = async (auth: SoftAuthenticator, name: string) => {
       const options = await pool.passkeys.registrationOptions(alice);
@@ -227,7 +228,7 @@ describeEachDb('account self-service', (open) => {
     const laptop = await add(new SoftAuthenticator(ORIGIN), 'Laptop');
     const phone = await add(new SoftAuthenticator(ORIGIN, { backupEligible: true }), 'Phone');
     if ('error' in laptop || 'error' in phone) throw new Error('not registered');
-    await settle();
+    await deliver();
     expect(mails.filter((m) => m.to === 'alice@example.com' && /A passkey was added/.test(m.text))).toHaveLength(2);
     // A bad name stores nothing and tells no one.
     expect(await add(new SoftAuthenticator(ORIGIN), '')).toMatchObject({ error: 'required', field: 'name' });
@@ -238,12 +239,12 @@ describeEachDb('account self-service', (open) => {
     expect(await pool.account.removePasskey(alice, laptop.passkey.id, 'en')).toEqual({ removed: true });
     expect(await pool.account.removePasskey(alice, phone.passkey.id, 'en')).toMatchObject({ error: 'last_factor' });
     expect((await pool.passkeys.list(alice)).map((k) => k.name)).toEqual(['Phone']);
-    await settle();
+    await deliver();
     expect(mails.filter((m) => /A passkey was removed/.test(m.text))).toHaveLength(1);
   });
 
   it('linked identities: unlinking is announced; the last way into an account without a password stays', async () => {
-    const { db, pool, id, mails } = await setup();
+    const { db, pool, id, mails, deliver } = await setup();
     const alice = await id('alice');
     const bob = await id('bob');
     const link = (userId: string, provider: string, subject: string) =>
@@ -254,13 +255,13 @@ describeEachDb('account self-service', (open) => {
     expect(await pool.account.unlinkIdentity(alice, 'Corp', 'en')).toEqual({ unlinked: true });
     expect(await pool.identities.list(alice)).toEqual([]);
     expect(await pool.identities.list(bob)).toHaveLength(1);
-    await settle();
+    await deliver();
     expect(mails.filter((m) => m.to === 'alice@example.com' && /unlinked/.test(m.text))).toHaveLength(1);
     // bob came from the provider and has no password of ours: his only way in stays.
     await db.kysely.updateTable('users').set({ status: 'EXTERNAL_PROVIDER' }).where('id', '=', bob).execute();
     expect(await pool.account.unlinkIdentity(bob, 'Corp', 'en')).toEqual({ refused: 'last_sign_in_method' });
     expect(await pool.identities.list(bob)).toHaveLength(1);
-    await settle();
+    await deliver();
     expect(mails.filter((m) => m.to === 'bob@example.com' && /unlinked/.test(m.text))).toHaveLength(0);
   });
 });

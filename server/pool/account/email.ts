@@ -1,9 +1,10 @@
-import { issueCode, consumeCode } from '../codes';
+import { consumeCode } from '../codes';
 import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
 import { maskEmail } from '../flow';
-import { notifyLater } from '../messages';
+import { mailCode, queueMail } from '../messages';
 import { codeLimits, hit } from '../rate-limit';
+import { inTransaction } from '../transaction';
 import { getUserRow, verifiedEmailTaken } from '../users';
 
 const purpose = (email: string) => `change_email:${email.toLowerCase()}` as const;
@@ -24,11 +25,10 @@ export async function startEmailChange(
   const quota = await hit(ctx, `send:change_email:${userId}`, codeLimits.sendsPerUser);
   if (!quota.allowed) return fail('rate_limited', { retryAfter: quota.retryAfter });
   if (await verifiedEmailTaken(ctx, input.email)) {
-    notifyLater(ctx, input.email, { kind: 'accountExists' }, input.locale);
+    await queueMail(ctx, input.email, { kind: 'accountExists' }, input.locale);
     return { sent: true };
   }
-  const code = await issueCode(ctx, userId, purpose(input.email));
-  notifyLater(ctx, input.email, { kind: 'changeEmailCode', code, minutes: 10 }, input.locale);
+  await mailCode(ctx, { userId, purpose: purpose(input.email), to: input.email, kind: 'changeEmailCode', locale: input.locale });
   return { sent: true };
 }
 
@@ -43,13 +43,15 @@ export async function confirmEmailChange(
   if (result !== 'ok') return fail(result, { field: 'code' });
   // Someone may have verified the same address meanwhile.
   if (await verifiedEmailTaken(ctx, input.email)) return fail('email_taken', { field: 'email' });
-  await ctx.db
-    .updateTable('users')
-    .set({ email: input.email, email_lower: input.email.toLowerCase(), email_verified: 1, updated_at: ctx.now() })
-    .where('id', '=', userId)
-    .execute();
-  if (row.email && row.email_lower !== input.email.toLowerCase()) {
-    notifyLater(ctx, row.email, { kind: 'emailChanged', destination: maskEmail(input.email) }, input.locale);
-  }
+  await inTransaction(ctx, async (tx) => {
+    await tx.db
+      .updateTable('users')
+      .set({ email: input.email, email_lower: input.email.toLowerCase(), email_verified: 1, updated_at: ctx.now() })
+      .where('id', '=', userId)
+      .execute();
+    if (row.email && row.email_lower !== input.email.toLowerCase()) {
+      await queueMail(tx, row.email, { kind: 'emailChanged', destination: maskEmail(input.email) }, input.locale);
+    }
+  });
   return { changed: true };
 }

@@ -1,7 +1,7 @@
 import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
 import { lockedFor, recordFailure, clearFailures } from '../lockout';
-import { notifyLater } from '../messages';
+import { queueMail } from '../messages';
 import { issueRecoveryCodes, recoveryCodesLeft } from '../mfa/recovery-codes';
 import { seal, unseal } from '../mfa/seal';
 import { enrolTotp, hasTotp, newTotpSecret } from '../mfa/totp';
@@ -10,6 +10,7 @@ import { credentialRows } from '../passkeys/credentials';
 import { hasOptIn, setOptIn, type OptInFactor } from '../mfa/opt-in';
 import { maskPhone } from '../phone/numbers';
 import { setPendingTotp } from './sessions';
+import { inTransaction } from '../transaction';
 import type { SecurityChange } from '../../mail/templates';
 
 /** What the account page shows about a user's second factors. */
@@ -53,8 +54,10 @@ export async function otherFactors(ctx: PoolContext, userId: string, without: 't
   return [o.totp && without !== 'totp', !!o.email?.on && without !== 'email', !!o.sms?.on && without !== 'sms', passkeysLeft > 0].filter(Boolean).length;
 }
 
-export function announce(ctx: PoolContext, email: string | null | undefined, change: SecurityChange, locale: string): void {
-  if (email) notifyLater(ctx, email, { kind: 'securityChange', change }, locale);
+/** Tells the user by mail; called in the transaction of the change, so one never goes without the other. */
+export async function announce(ctx: PoolContext, userId: string, change: SecurityChange, locale: string): Promise<void> {
+  const email = (await getUserRow(ctx, userId))?.email;
+  if (email) await queueMail(ctx, email, { kind: 'securityChange', change }, locale);
 }
 
 const TOTP_SETUP_MS = 15 * 60_000;
@@ -94,32 +97,40 @@ export async function confirmTotpSetup(
   const key = `mfa:${userId}`;
   const locked = await lockedFor(ctx, key);
   if (locked > 0) return fail('locked_out', { retryAfter: locked });
-  if (!(await enrolTotp(ctx, userId, secret, input.code))) {
+  const enrolled = await inTransaction(ctx, async (tx) => {
+    if (!(await enrolTotp(tx, userId, secret, input.code))) return null;
+    await setPendingTotp(tx, input.sessionId, null);
+    const { recoveryCodesLeft } = await securityOverview(tx, userId);
+    const recoveryCodes = recoveryCodesLeft === 0 ? await issueRecoveryCodes(tx, userId) : null;
+    await announce(tx, userId, 'totp_added', input.locale);
+    return { recoveryCodes };
+  });
+  if (!enrolled) {
     const lockSeconds = await recordFailure(ctx, key);
     return lockSeconds > 0 ? fail('locked_out', { retryAfter: lockSeconds }) : fail('invalid_code', { field: 'code' });
   }
   await clearFailures(ctx, key);
-  await setPendingTotp(ctx, input.sessionId, null);
-  const { recoveryCodesLeft } = await securityOverview(ctx, userId);
-  const recoveryCodes = recoveryCodesLeft === 0 ? await issueRecoveryCodes(ctx, userId) : null;
-  announce(ctx, (await getUserRow(ctx, userId))?.email, 'totp_added', input.locale);
-  return { recoveryCodes };
+  return enrolled;
 }
 
 /** With MFA required, the last factor cannot be removed: the user could not sign in any more. */
 export async function removeTotp(ctx: PoolContext, userId: string, locale: string): Promise<{ removed: true } | PoolError> {
   const { mode } = (await ctx.settings()).mfa;
   if (mode === 'REQUIRED' && (await otherFactors(ctx, userId, 'totp')) === 0) return fail('last_factor');
-  const done = await ctx.db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', 'totp').executeTakeFirst();
-  if (Number(done.numDeletedRows) === 0) return fail('wrong_step');
-  announce(ctx, (await getUserRow(ctx, userId))?.email, 'totp_removed', locale);
-  return { removed: true };
+  return inTransaction(ctx, async (tx) => {
+    const done = await tx.db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', 'totp').executeTakeFirst();
+    if (Number(done.numDeletedRows) === 0) return fail('wrong_step');
+    await announce(tx, userId, 'totp_removed', locale);
+    return { removed: true } as const;
+  });
 }
 
 export async function regenerateRecoveryCodes(ctx: PoolContext, userId: string, locale: string): Promise<string[]> {
-  const codes = await issueRecoveryCodes(ctx, userId);
-  announce(ctx, (await getUserRow(ctx, userId))?.email, 'recovery_codes', locale);
-  return codes;
+  return inTransaction(ctx, async (tx) => {
+    const codes = await issueRecoveryCodes(tx, userId);
+    await announce(tx, userId, 'recovery_codes', locale);
+    return codes;
+  });
 }
 
 /** Turns codes by e-mail or text message on or off as a second factor (pools where MFA is optional). */
@@ -127,7 +138,9 @@ export async function setCodesOptIn(ctx: PoolContext, userId: string, kind: OptI
   const o = await securityOverview(ctx, userId);
   const factor = o[kind];
   if (o.mode !== 'OPTIONAL' || !factor || factor.on === on) return fail('wrong_step');
-  await setOptIn(ctx, userId, kind, on);
-  announce(ctx, (await getUserRow(ctx, userId))?.email, `${kind}_codes_${on ? 'on' : 'off'}`, locale);
+  await inTransaction(ctx, async (tx) => {
+    await setOptIn(tx, userId, kind, on);
+    await announce(tx, userId, `${kind}_codes_${on ? 'on' : 'off'}`, locale);
+  });
   return { done: true };
 }

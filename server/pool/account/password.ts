@@ -2,9 +2,10 @@ import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
 import { clearFailures, lockedFor, recordFailure } from '../lockout';
 import { forgetDevices } from '../mfa/devices';
-import { notifyLater } from '../messages';
+import { queueMail } from '../messages';
 import { hashPassword, verifyPassword } from '../passwords/hash';
 import { policyProblem } from '../recovery';
+import { inTransaction } from '../transaction';
 import { getUserRow, updateUser } from '../users';
 
 /**
@@ -29,8 +30,11 @@ export async function changePassword(
   const problem = await policyProblem(ctx, input.next, row);
   if (problem) return { ...problem, field: 'new_password' };
   if (input.next === input.current) return fail('password_unchanged', { field: 'new_password' });
-  await updateUser(ctx, row.id, { password_hash: await hashPassword(input.next) });
-  await forgetDevices(ctx, row.id);
-  if (row.email) notifyLater(ctx, row.email, { kind: 'passwordChanged' }, input.locale);
+  const passwordHash = await hashPassword(input.next);
+  await inTransaction(ctx, async (tx) => {
+    await updateUser(tx, row.id, { password_hash: passwordHash });
+    await forgetDevices(tx, row.id);
+    if (row.email) await queueMail(tx, row.email, { kind: 'passwordChanged' }, input.locale);
+  });
   return { changed: true };
 }

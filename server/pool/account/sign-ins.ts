@@ -1,4 +1,5 @@
 import type { PoolContext } from '../context';
+import { inTransaction } from '../transaction';
 
 /** One browser signed in to the pool (an oidc-provider session), and the apps it signed in to. */
 export interface SignIn {
@@ -55,9 +56,9 @@ async function revokeGrants(db: PoolContext['db'], grants: string[]): Promise<vo
 
 /** Ends a session: its grants, and every token and account session issued under them. */
 async function revoke(ctx: PoolContext, session: { id: string; payload: SessionPayload }): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
-    await revokeGrants(tx, grantsOf(session.payload));
-    await tx.deleteFrom('oidc_artifacts').where('model', '=', 'Session').where('id', '=', session.id).execute();
+  await inTransaction(ctx, async ({ db }) => {
+    await revokeGrants(db, grantsOf(session.payload));
+    await db.deleteFrom('oidc_artifacts').where('model', '=', 'Session').where('id', '=', session.id).execute();
   });
 }
 

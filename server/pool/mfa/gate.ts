@@ -2,12 +2,13 @@ import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
 import type { FlowOutcome, FlowStep } from '../flow';
 import { clearFailures, lockedFor, recordFailure } from '../lockout';
-import { notifyLater } from '../messages';
+import { mailCode, queueMail } from '../messages';
 import { randomUUID } from 'node:crypto';
-import { consumeCode, issueCode } from '../codes';
+import { consumeCode } from '../codes';
 import { maskEmail, type MfaMethod } from '../flow';
 import { maskPhone } from '../phone/numbers';
 import { codeLimits, hit } from '../rate-limit';
+import { inTransaction } from '../transaction';
 import { getUserRow, updateUser } from '../users';
 import { isRememberedDevice, rememberDevice as rememberDeviceToken } from './devices';
 import { issueRecoveryCodes, useRecoveryCode } from './recovery-codes';
@@ -88,8 +89,7 @@ async function sendMfaEmail(ctx: PoolContext, step: Step<'mfa'>, locale: string)
   if (!user?.email) return;
   const quota = await hit(ctx, `send:mfa_email:${step.userId}`, codeLimits.sendsPerUser);
   if (!quota.allowed) return;
-  const code = await issueCode(ctx, step.userId, `mfa_email:${step.attempt}`, EMAIL_CODE_TTL_MS);
-  notifyLater(ctx, user.email, { kind: 'mfaEmailCode', code, minutes: EMAIL_CODE_TTL_MS / 60_000 }, locale);
+  await mailCode(ctx, { userId: step.userId, purpose: `mfa_email:${step.attempt}`, to: user.email, kind: 'mfaEmailCode', locale, ttlMs: EMAIL_CODE_TTL_MS });
 }
 
 /** Switches the MFA screen to another of the user's factors (a code is mailed or texted on the way). */
@@ -163,19 +163,24 @@ export function acknowledgeRecoveryCodes(step: Step<'recovery-codes'>): FlowOutc
   return { done: { userId: step.userId, amr: step.amr } };
 }
 
-/** A recovery code stands in for the app, once; the user is told by mail how many remain. */
+/**
+ * A recovery code stands in for the app, once; the user is told by mail how many remain (the use,
+ * its event and that mail in one transaction).
+ */
 export async function answerRecoveryCode(ctx: PoolContext, step: Step<'mfa'>, code: string, locale: string): Promise<FlowOutcome | PoolError> {
-  let remaining: number | null = null;
-  const r = await checked(
-    ctx,
-    step.userId,
-    async () => (remaining = await useRecoveryCode(ctx, step.userId, code)) !== null,
-    step.amr,
-    'recovery_code',
-  );
-  if ('error' in r) return r;
-  await ctx.db.insertInto('events').values({ type: 'recovery_code_used', user_id: step.userId, ip: null, detail: JSON.stringify({ remaining }), created_at: ctx.now() }).execute();
-  const user = await getUserRow(ctx, step.userId);
-  if (user?.email) notifyLater(ctx, user.email, { kind: 'recoveryCodeUsed', remaining: remaining ?? 0 }, locale);
-  return { done: { userId: step.userId, amr: r.amr } };
+  return inTransaction(ctx, async (tx) => {
+    let remaining: number | null = null;
+    const r = await checked(
+      tx,
+      step.userId,
+      async () => (remaining = await useRecoveryCode(tx, step.userId, code)) !== null,
+      step.amr,
+      'recovery_code',
+    );
+    if ('error' in r) return r;
+    await tx.db.insertInto('events').values({ type: 'recovery_code_used', user_id: step.userId, ip: null, detail: JSON.stringify({ remaining }), created_at: ctx.now() }).execute();
+    const user = await getUserRow(tx, step.userId);
+    if (user?.email) await queueMail(tx, user.email, { kind: 'recoveryCodeUsed', remaining: remaining ?? 0 }, locale);
+    return { done: { userId: step.userId, amr: r.amr } };
+  });
 }

@@ -2,6 +2,7 @@ import { Secret, TOTP } from 'otpauth';
 import { expect, it } from 'vitest';
 import { parseSeed } from '../../config/seed';
 import { describeEachDb } from '../../testing/databases';
+import { testOutbox } from '../../testing/outbox';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from '../index';
 import { applySeedIfEmpty } from '../seed';
 
@@ -27,9 +28,10 @@ describeEachDb('second factor (TOTP)', (open) => {
       t,
     );
     const mails: string[] = [];
-    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async (m) => void mails.push(m.text) }, secret: 'test-secret', now: () => t });
+    const outbox = testOutbox(db.kysely, { now: () => t, email: { delivers: true, send: async (m) => void mails.push(m.text) } });
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t });
     const signIn = (password = PASSWORD, device?: string) => pool.signIn({ identifier: 'alice', password, ip: IP, locale: 'en', device });
-    return { db, pool, signIn, mails, advance: (ms: number) => (t += ms), now: () => t };
+    return { db, pool, signIn, mails, deliver: outbox.deliver, advance: (ms: number) => (t += ms), now: () => t };
   }
 
   it('OFF: a password alone finishes the sign-in', async () => {
@@ -84,7 +86,7 @@ describeEachDb('second factor (TOTP)', (open) => {
   });
 
   it('a recovery code stands in for the app once; the user is told how many remain', async () => {
-    const { db, pool, signIn, mails, now } = await setup('REQUIRED');
+    const { db, pool, signIn, mails, deliver, now } = await setup('REQUIRED');
     const s = step(await signIn(), 'mfa-setup');
     const { codes } = step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
     const stored = await db.kysely.selectFrom('recovery_codes').select('code_hash').execute();
@@ -96,27 +98,26 @@ describeEachDb('second factor (TOTP)', (open) => {
     // Typed loosely: case, spaces and dashes do not matter.
     expect(await pool.mfa.answerRecoveryCode(mfa, ` ${codes[3].toUpperCase().replace(/-/g, ' ')} `, 'en')).toEqual({ done: { userId: s.userId, amr: ['pwd', 'mfa'] } });
     expect(await pool.mfa.answerRecoveryCode(mfa, codes[3], 'en')).toMatchObject({ error: 'invalid_code' });
-    await new Promise((done) => setTimeout(done, 20));
+    await deliver();
     expect(mails.at(-1)).toContain('You have 9 recovery codes left.');
     const logged = await db.kysely.selectFrom('events').select(['type', 'user_id']).execute();
     expect(logged).toEqual([{ type: 'recovery_code_used', user_id: s.userId }]);
   });
 
   it('e-mail codes: sent for this attempt only, 5 minutes, once; the last method used comes first', async () => {
-    const { pool, signIn, mails, now, advance } = await setup('REQUIRED', ['totp', 'email']);
-    const settle = () => new Promise((done) => setTimeout(done, 20));
+    const { pool, signIn, mails, deliver, now, advance } = await setup('REQUIRED', ['totp', 'email']);
     const lastCode = () => /\b(\d{6})\b/.exec(mails.at(-1) ?? '')?.[1] ?? '';
 
     // A verified e-mail is already a factor: no enrolment, a code is mailed at once.
     const first = step(await signIn(), 'mfa');
     expect(first).toMatchObject({ methods: ['email'], method: 'email', destination: 'a***@e***.com' });
-    await settle();
+    await deliver();
     const code1 = lastCode();
     expect(mails.at(-1)).toContain('finish signing in');
 
     // A second attempt gets its own code; neither works for the other attempt.
     const second = step(await signIn(), 'mfa');
-    await settle();
+    await deliver();
     const code2 = lastCode();
     expect(code2).not.toBe(code1);
     if (code1 !== code2) expect(await pool.mfa.answerCode(second, code1)).toMatchObject({ error: 'invalid_code' });
@@ -139,7 +140,7 @@ describeEachDb('second factor (TOTP)', (open) => {
   });
 
   it('a remembered browser skips the second factor until it expires or the password changes', async () => {
-    const { pool, signIn, mails, now, advance } = await setup('REQUIRED', ['totp'], 30);
+    const { pool, signIn, mails, deliver, now, advance } = await setup('REQUIRED', ['totp'], 30);
     const s = step(await signIn(), 'mfa-setup');
     step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
     const mfa = step(await signIn(), 'mfa');
@@ -161,18 +162,18 @@ describeEachDb('second factor (TOTP)', (open) => {
     const fresh = (again as { done: { rememberDevice: { token: string } } }).done.rememberDevice.token;
     expect(await signIn(PASSWORD, fresh)).toMatchObject({ done: {} });
     const r = step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'en' }), 'reset-password');
-    await new Promise((done) => setTimeout(done, 20));
+    await deliver();
     const code = /\b(\d{6})\b/.exec(mails.at(-1) ?? '')![1];
     await pool.resetPassword(r, { code, password: `${PASSWORD} renewed`, locale: 'en' });
     expect(step(await signIn(`${PASSWORD} renewed`, fresh), 'mfa')).toBeDefined();
   });
 
   it('a password reset never removes the factor', async () => {
-    const { pool, signIn, mails, now } = await setup('REQUIRED');
+    const { pool, signIn, mails, deliver, now } = await setup('REQUIRED');
     const s = step(await signIn(), 'mfa-setup');
     await pool.mfa.enrolTotp(s, codeAt(s.secret, now()));
     const r = step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'en' }), 'reset-password');
-    await new Promise((done) => setTimeout(done, 20)); // the code is mailed after the answer
+    await deliver(); // the code is mailed after the answer
     const code = /\b(\d{6})\b/.exec(mails.at(-1) ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
     const renewed = `${PASSWORD} renewed`;

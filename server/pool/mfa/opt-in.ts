@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolContext } from '../context';
+import { inTransaction } from '../transaction';
 
 /**
  * In an OPTIONAL pool, codes by e-mail or text message are a second factor only for users who
@@ -13,8 +14,8 @@ export async function hasOptIn(ctx: PoolContext, userId: string, kind: OptInFact
 }
 
 export async function setOptIn(ctx: PoolContext, userId: string, kind: OptInFactor, on: boolean): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', kind).execute();
-    if (on) await tx.insertInto('mfa_factors').values({ id: randomUUID(), user_id: userId, kind, secret: '', last_used_step: null, created_at: ctx.now() }).execute();
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', kind).execute();
+    if (on) await tx.db.insertInto('mfa_factors').values({ id: randomUUID(), user_id: userId, kind, secret: '', last_used_step: null, created_at: ctx.now() }).execute();
   });
 }

@@ -1,5 +1,6 @@
 import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import type { PoolContext } from '../context';
+import { inTransaction } from '../transaction';
 
 const COUNT = 10;
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: read aloud and typed by hand
@@ -20,9 +21,9 @@ export async function issueRecoveryCodes(ctx: PoolContext, userId: string): Prom
     return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`;
   });
   const now = ctx.now();
-  await ctx.db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await tx
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    await tx.db
       .insertInto('recovery_codes')
       .values(codes.map((c) => ({ id: randomUUID(), user_id: userId, code_hash: digest(ctx, normalizeRecoveryCode(c)), used_at: null, created_at: now })))
       .execute();

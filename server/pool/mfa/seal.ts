@@ -18,3 +18,8 @@ export function unseal(poolSecret: string, sealed: string): string {
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
 }
+
+/** seal/unseal bound to one key (e.g. for the outbox's payloads). */
+export function sealerFor(key: string): { seal(plain: string): string; unseal(sealed: string): string } {
+  return { seal: (plain) => seal(key, plain), unseal: (sealed) => unseal(key, sealed) };
+}

@@ -1,8 +1,9 @@
 import { Secret, TOTP } from 'otpauth';
-import { afterEach, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseSeed } from '../../config/seed';
-import type { OutgoingSms, SmsSender } from '../../sms/sender';
+import type { SmsSender } from '../../sms/sender';
 import { describeEachDb } from '../../testing/databases';
+import { testOutbox } from '../../testing/outbox';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from '../index';
 import { applySeedIfEmpty } from '../seed';
 
@@ -16,13 +17,6 @@ function step<K extends FlowStep['step']>(r: FlowOutcome | PoolError, k: K): Ste
   if (!('next' in r) || r.next.step !== k) throw new Error(`expected step ${k}, got ${JSON.stringify(r)}`);
   return r.next as Step<K>;
 }
-
-/** Texts are sent after the answer: let them go. */
-const settle = () => new Promise((done) => setTimeout(done, 20));
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describeEachDb('second factor (SMS)', (open) => {
   type UserSeed = { username: string; email?: string; email_verified?: boolean; phone_number?: string; phone_number_verified?: boolean };
@@ -43,18 +37,18 @@ describeEachDb('second factor (SMS)', (open) => {
       }),
       t,
     );
-    const texts: OutgoingSms[] = [];
-    const sender = opts.sender ?? { delivers: true, send: async (m: OutgoingSms) => void texts.push(m) };
-    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async () => undefined }, sms: sender, secret: 'test-secret', now: () => t });
+    const outbox = testOutbox(db.kysely, { now: () => t, sms: opts.sender });
+    const { texts, deliver } = outbox;
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t });
     const signIn = (username = 'alice', ip = IP, locale = 'en') => pool.signIn({ identifier: username, password: PASSWORD, ip, locale });
     /** The code in the newest text (to `to`, if given). */
     const lastCode = async (to?: string) => {
-      await settle();
+      await deliver();
       const text = [...texts].reverse().find((m) => !to || m.to === to);
       return /\b(\d{6})\b/.exec(text?.body ?? '')?.[1] ?? '';
     };
     const userId = async (username = 'alice') => (await db.kysely.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
-    return { db, pool, signIn, texts, lastCode, userId, advance: (ms: number) => (t += ms) };
+    return { db, pool, signIn, texts, deliver, lastCode, userId, advance: (ms: number) => (t += ms) };
   }
 
   it('a verified phone is a factor: a code texted for this attempt, 5 minutes, once; tokens say sms', async () => {
@@ -111,7 +105,7 @@ describeEachDb('second factor (SMS)', (open) => {
   });
 
   it('a new code needs the resend gap; it replaces the earlier one', async () => {
-    const { pool, signIn, texts, lastCode, advance } = await setup();
+    const { pool, signIn, texts, deliver, lastCode, advance } = await setup();
     const mfa = step(await signIn(), 'mfa');
     const first = await lastCode();
     expect(await pool.mfa.resend('flow-1', mfa, { locale: 'en', ip: IP })).toEqual({ sent: true });
@@ -120,7 +114,7 @@ describeEachDb('second factor (SMS)', (open) => {
     const refused = await pool.mfa.resend('flow-1', mfa, { locale: 'en', ip: IP });
     expect(refused).toMatchObject({ error: 'rate_limited' });
     expect((refused as PoolError).retryAfter).toBeGreaterThan(0);
-    await settle();
+    await deliver();
     expect(texts).toHaveLength(2);
     advance(30_000);
     expect(await pool.mfa.resend('flow-1', mfa, { locale: 'en', ip: IP })).toEqual({ sent: true });
@@ -131,7 +125,7 @@ describeEachDb('second factor (SMS)', (open) => {
   });
 
   it('per number: texts to one number stop at the limit, whoever asks, and the refusal says nothing of whose it is', async () => {
-    const { signIn, texts } = await setup({
+    const { signIn, texts, deliver } = await setup({
       limits: { sms_per_number_per_hour: 2 },
       users: [
         { username: 'alice', phone_number: PHONE, phone_number_verified: true },
@@ -142,19 +136,19 @@ describeEachDb('second factor (SMS)', (open) => {
     step(await signIn('alice', '198.51.100.2'), 'mfa');
     const refused = await signIn('bob', '198.51.100.3');
     expect(refused).toEqual({ error: 'rate_limited', retryAfter: expect.any(Number) });
-    await settle();
+    await deliver();
     expect(texts.map((m) => m.to)).toEqual([PHONE, PHONE]);
   });
 
   it('per client address: one address cannot text many numbers', async () => {
     const users = [1, 2, 3].map((i) => ({ username: `u${i}`, phone_number: `+4477009001${i}0`, phone_number_verified: true }));
-    const { signIn, texts } = await setup({ limits: { sms_per_ip_per_hour: 2 }, users });
+    const { signIn, texts, deliver } = await setup({ limits: { sms_per_ip_per_hour: 2 }, users });
     step(await signIn('u1', IP), 'mfa');
     step(await signIn('u2', IP), 'mfa');
     expect(await signIn('u3', IP)).toMatchObject({ error: 'rate_limited' });
     // The same user from another address is texted.
     step(await signIn('u3', '198.51.100.7'), 'mfa');
-    await settle();
+    await deliver();
     expect(texts.map((m) => m.to)).toEqual([users[0].phone_number, users[1].phone_number, users[2].phone_number]);
   });
 
@@ -165,7 +159,7 @@ describeEachDb('second factor (SMS)', (open) => {
       { username: 'gb3', phone_number: '+447700900333', phone_number_verified: true },
       { username: 'fr1', phone_number: '+33612345678', phone_number_verified: true },
     ];
-    const { signIn, texts, advance } = await setup({ limits: { sms_per_country_code_per_hour: 2 }, users });
+    const { signIn, texts, deliver, advance } = await setup({ limits: { sms_per_country_code_per_hour: 2 }, users });
     step(await signIn('gb1', '198.51.100.1'), 'mfa');
     step(await signIn('gb2', '198.51.100.2'), 'mfa');
     expect(await signIn('gb3', '198.51.100.3')).toMatchObject({ error: 'rate_limited' });
@@ -173,12 +167,12 @@ describeEachDb('second factor (SMS)', (open) => {
     // The window is an hour.
     advance(60 * 60_000);
     step(await signIn('gb3', '198.51.100.3'), 'mfa');
-    await settle();
+    await deliver();
     expect(texts.map((m) => m.to)).toEqual(['+447700900111', '+447700900222', '+33612345678', '+447700900333']);
   });
 
   it('a refused text falls back to the user’s other factor; choosing SMS while refused says so', async () => {
-    const { pool, signIn, texts } = await setup({
+    const { pool, signIn, texts, deliver } = await setup({
       factors: ['sms', 'email'],
       limits: { sms_per_number_per_hour: 1 },
       users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, phone_number: PHONE, phone_number_verified: true }],
@@ -188,16 +182,16 @@ describeEachDb('second factor (SMS)', (open) => {
     const viaSms = step(await pool.mfa.choose(first, 'sms', { locale: 'en', ip: IP }), 'mfa');
     expect(viaSms.method).toBe('sms');
     expect(await pool.mfa.choose(first, 'sms', { locale: 'en', ip: IP })).toMatchObject({ error: 'rate_limited' });
-    await settle();
+    await deliver();
     expect(texts).toHaveLength(1);
   });
 
-  it('a failing SMS provider is logged, not an error: the sign-in still reaches the code screen', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const { signIn } = await setup({ sender: { delivers: true, send: async () => Promise.reject(new Error('the SMS webhook answered HTTP 503')) } });
+  it('a failing SMS provider is not an error: the sign-in still reaches the code screen, and the text waits for a retry', async () => {
+    const { db, signIn, deliver } = await setup({ sender: { delivers: true, send: async () => Promise.reject(new Error('the SMS webhook answered HTTP 503')) } });
     step(await signIn(), 'mfa');
-    await settle();
-    expect(errors).toHaveBeenCalledWith('SMS to +44 •••• ••23 failed:', 'the SMS webhook answered HTTP 503');
+    expect(await deliver()).toBe(0);
+    const row = await db.kysely.selectFrom('messages').select(['channel', 'status', 'attempts', 'last_error']).executeTakeFirstOrThrow();
+    expect(row).toEqual({ channel: 'sms', status: 'pending', attempts: 1, last_error: 'the SMS webhook answered HTTP 503' });
   });
 
   it('REQUIRED with SMS only: a user without a number enrols one during sign-in, in order', async () => {
@@ -236,7 +230,7 @@ describeEachDb('second factor (SMS)', (open) => {
   });
 
   it('enrolment texts obey the same limits, and a code resend waits for the gap', async () => {
-    const { pool, signIn, texts, advance } = await setup({ users: [{ username: 'alice' }], limits: { sms_per_number_per_hour: 2 } });
+    const { pool, signIn, texts, deliver, advance } = await setup({ users: [{ username: 'alice' }], limits: { sms_per_number_per_hour: 2 } });
     const s = step(await signIn(), 'mfa-setup-sms');
     const sent = step(await pool.mfa.sendSetupSms(s, PHONE, { locale: 'en', ip: IP }), 'mfa-setup-sms');
     expect(await pool.mfa.resendSetupSms('flow-e', sent, { locale: 'en', ip: IP })).toEqual({ sent: true });
@@ -244,7 +238,7 @@ describeEachDb('second factor (SMS)', (open) => {
     advance(30_000);
     // Past the per-number limit: nothing is sent.
     expect(await pool.mfa.resendSetupSms('flow-e', sent, { locale: 'en', ip: IP })).toMatchObject({ error: 'rate_limited' });
-    await settle();
+    await deliver();
     expect(texts).toHaveLength(2);
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { PoolContext } from '../context';
+import { inTransaction } from '../transaction';
 import { seal, unseal } from './seal';
 
 const PERIOD = 30;
@@ -34,9 +35,9 @@ export async function hasTotp(ctx: PoolContext, userId: string): Promise<boolean
 export async function enrolTotp(ctx: PoolContext, userId: string, secretBase32: string, code: string): Promise<boolean> {
   const step = matchStep(secretBase32, code, ctx.now());
   if (step === null) return false;
-  await ctx.db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', 'totp').execute();
-    await tx
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', 'totp').execute();
+    await tx.db
       .insertInto('mfa_factors')
       .values({ id: randomUUID(), user_id: userId, kind: 'totp', secret: seal(ctx.secret, secretBase32), last_used_step: step, created_at: ctx.now() })
       .execute();

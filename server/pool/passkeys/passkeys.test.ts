@@ -3,6 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import { expect, it } from 'vitest';
 import { parseSeed } from '../../config/seed';
 import { describeEachDb } from '../../testing/databases';
+import { testOutbox } from '../../testing/outbox';
 import { SoftAuthenticator } from '../../testing/soft-authenticator';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from '../index';
 import { applySeedIfEmpty } from '../seed';
@@ -37,7 +38,7 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
       }),
       t,
     );
-    const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async () => {} }, secret: 'test-secret', now: () => t, publicUrl: PUBLIC_URL });
+    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t, publicUrl: PUBLIC_URL });
     const id = async (username: string) => (await db.kysely.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
     const signIn = (username = 'alice') => pool.signIn({ identifier: username, password: PASSWORD, ip: IP, locale: 'en' });
     /** Registers a new passkey of `auth` for the user, through the self-service API. */

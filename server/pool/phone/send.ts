@@ -1,9 +1,11 @@
-import { renderSms, type SmsTemplate } from '../../sms/templates';
+import type { SmsTemplate } from '../../sms/templates';
 import { issueCode, type CodePurpose } from '../codes';
 import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
+import { queueSms } from '../messages';
 import { codeLimits, hit, type Limit } from '../rate-limit';
-import { callingCode, maskPhone } from './numbers';
+import { inTransaction } from '../transaction';
+import { callingCode } from './numbers';
 
 export const SMS_CODE_TTL_MS = 5 * 60_000;
 const HOUR = 60 * 60_000;
@@ -27,16 +29,6 @@ async function withinSmsLimits(ctx: PoolContext, to: string, ip: string): Promis
   return true;
 }
 
-/** Texts leave after the answer, so a slow or failing provider never holds up (or breaks) a page. */
-function textLater(ctx: PoolContext, to: string, template: SmsTemplate, locale: string): void {
-  setImmediate(() => {
-    void (async () => {
-      const settings = await ctx.settings();
-      await ctx.sms.send(renderSms(to, template, locale, settings.name));
-    })().catch((e: unknown) => console.error(`SMS to ${maskPhone(to)} failed:`, (e as Error).message));
-  });
-}
-
 /**
  * Issues a 6-digit code for `purpose` (5 minutes, single use) and texts it to `to`, within the
  * user's send quota and the anti-pumping limits; a refusal sends nothing.
@@ -49,7 +41,11 @@ export async function sendSmsCode(
   if (!quota.allowed) return fail('rate_limited', { retryAfter: quota.retryAfter });
   const limited = await withinSmsLimits(ctx, opts.to, opts.ip);
   if (limited !== true) return limited;
-  const code = await issueCode(ctx, opts.userId, opts.purpose, SMS_CODE_TTL_MS);
-  textLater(ctx, opts.to, { kind: opts.template, code, minutes: SMS_CODE_TTL_MS / 60_000 }, opts.locale);
+  // The code and its text in one transaction; the text leaves after the answer, so a slow or
+  // failing provider never holds up (or breaks) a page.
+  await inTransaction(ctx, async (tx) => {
+    const code = await issueCode(tx, opts.userId, opts.purpose, SMS_CODE_TTL_MS);
+    await queueSms(tx, opts.to, { kind: opts.template, code, minutes: SMS_CODE_TTL_MS / 60_000 }, opts.locale);
+  });
   return { sent: true };
 }
