@@ -1,5 +1,5 @@
 import type Provider from 'oidc-provider';
-import { demoSeed, readSeedFile } from './config/seed';
+import { demoSeed } from './config/seed';
 import { isLoopbackIp, isLoopbackUrl, type Env } from './config/env';
 import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
@@ -7,7 +7,7 @@ import { outboxMailer, smtpMailer } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
 import { createProvider, signingKeys, sweepExpired, userinfoHandler } from './oidc';
 import { createPool, type Pool } from './pool';
-import { applySeedIfEmpty } from './pool/seed';
+import { applyConfigFile, applySeedIfEmpty } from './pool-config/apply';
 import { ensureSecret } from './pool/secrets';
 import { ensureAccountClient } from './pool/account/client';
 import { createFederationHttp, type FederationHttp } from './federation/http';
@@ -49,8 +49,8 @@ export interface Runtime {
 export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<Runtime> {
   const db = connect(env);
   await migrate(db);
-  const seed = env.configPath ? readSeedFile(env.configPath) : demoSeed(env.publicUrl);
-  await applySeedIfEmpty(db.kysely, seed);
+  const seed = demoSeed(env.publicUrl);
+  await (env.configPath ? applyConfigFile(db, env.configPath, { prune: env.configPrune }) : applySeedIfEmpty(db, seed));
   const secret = await ensureSecret(db.kysely, 'pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
   const sms = env.smsWebhookUrl ? webhookSmsSender(env.smsWebhookUrl, env.smsWebhookSecret) : outboxSmsSender(db.kysely);

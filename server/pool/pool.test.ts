@@ -10,7 +10,7 @@ import type { OutgoingMail } from '../mail/mailer';
 import { describeEachDb } from '../testing/databases';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from './index';
 import { isCommonPassword } from './passwords/common-passwords';
-import { applySeedIfEmpty } from './seed';
+import { applySeedIfEmpty } from '../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const GOOD = 'violet tractor under seven lanterns';
@@ -52,7 +52,7 @@ describeEachDb('pool', (open) => {
     };
     const sent: OutgoingMail[] = [];
     const mailer = { delivers: true, send: async (m: OutgoingMail) => void sent.push(m) };
-    await applySeedIfEmpty(db.kysely, parseSeed(seedInput), clock.now());
+    await applySeedIfEmpty(db, parseSeed(seedInput), clock.now());
     const base = createPool({ db: db.kysely, mailer, secret: 'test-secret', now: clock.now });
     // Codes are mailed after the answer (so timing reveals nothing); let that mail leave
     // before a test looks at what was sent.

@@ -3,7 +3,7 @@ import { parseSeed } from '../../config/seed';
 import { describeEachDb } from '../../testing/databases';
 import { follow, samlTestbed, stopTestIdps, TEST_PUBLIC_URL } from '../../testing/saml-testbed';
 import { createPool } from '../../pool';
-import { applySeedIfEmpty } from '../../pool/seed';
+import { applySeedIfEmpty } from '../../pool-config/apply';
 import { insertUser } from '../../pool/users';
 import { failureStatus } from '../errors';
 import { consumeResponse } from './consume';
@@ -63,7 +63,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
     const bed = await samlTestbed(db, { provider: { name: 'Acme' }, idp: idpOptions });
     let t = Date.now();
     await applySeedIfEmpty(
-      db.kysely,
+      db,
       parseSeed({
         pool: { custom_attributes: [{ name: 'custom:department' }] },
         identity_providers: [
@@ -153,7 +153,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
 
   it('unsolicited answers count against the per-IP sign-in limit', async () => {
     const db = await open();
-    await applySeedIfEmpty(db.kysely, parseSeed({ pool: { rate_limits: { sign_in_per_ip_per_5_minutes: 2 } } }), Date.now());
+    await applySeedIfEmpty(db, parseSeed({ pool: { rate_limits: { sign_in_per_ip_per_5_minutes: 2 } } }), Date.now());
     const pool = createPool({ db: db.kysely, mailer: { delivers: true, send: async () => undefined }, secret: 'test-secret' });
     await pool.federation.limitAttempt('203.0.113.7');
     await pool.federation.limitAttempt('203.0.113.7');
