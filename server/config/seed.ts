@@ -5,7 +5,7 @@ import { hashProblem } from '../pool/passwords/formats';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
 
 /** The pool config file: seeds an empty database and is the import/export format. */
-const profileAttributes = new Set([
+export const profileAttributes: ReadonlySet<string> = new Set([
   'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile',
   'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'address',
 ]);
@@ -122,7 +122,7 @@ export const userSeedSchema = z
   .object({
     username: z.string().min(1).max(128),
     /** The user's `sub`, kept when a pool moves (export, then apply elsewhere); new otherwise. */
-    sub: z.uuid().optional(),
+    sub: z.guid().optional(),
     email: z.email().optional(),
     email_verified: z.boolean().default(false),
     phone_number: z.string().regex(/^\+[1-9][0-9]{6,14}$/).optional(),

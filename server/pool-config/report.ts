@@ -15,10 +15,12 @@ function describe(c: Change): string {
 }
 
 function summaryLine(plan: Plan): string {
-  const parts = Object.entries(summarize(plan)).map(
-    ([section, n]) => `${section}: ${n.create} created, ${n.update} updated, ${n.unchanged} unchanged, ${n.remove} removed${n.leftAlone ? `, ${n.leftAlone} not in the file` : ''}`,
-  );
-  return parts.join('; ');
+  const words = { create: 'created', update: 'updated', unchanged: 'unchanged', remove: 'removed', leftAlone: 'not in the file (kept)' } as const;
+  const parts = Object.entries(summarize(plan)).flatMap(([section, n]) => {
+    const counts = (Object.keys(words) as (keyof typeof words)[]).filter((k) => n[k] > 0).map((k) => `${n[k]} ${words[k]}`);
+    return counts.length > 0 ? [`${section}: ${counts.join(', ')}`] : [];
+  });
+  return parts.length > 0 ? parts.join('; ') : 'the file names nothing';
 }
 
 /** Start-up: one log record per change and one summary; values of secret fields are never shown. */

@@ -19,6 +19,11 @@ export interface StoredState {
   };
 }
 
+/** A database never configured: what `foyer config check` compares with before there is one. */
+export function emptyState(): StoredState {
+  return { pool: undefined, providers: new Map(), clients: new Map(), groups: new Map(), users: { usernames: new Set(), subs: new Map(), identities: new Map() } };
+}
+
 export const identityKey = (provider: string, subject: string) => `${provider}\n${subject}`;
 
 const CHUNK = 500;
