@@ -50,7 +50,7 @@ function parse(spec: CommandSpec, rest: string[]) {
   return { help: false as const, positionals: parsed.positionals, options: parsed.values as Record<string, string | boolean | undefined> };
 }
 
-export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(argv: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     (argv.length === 0 ? io.err : io.out).write(overview());
     return argv.length === 0 ? 2 : 0;

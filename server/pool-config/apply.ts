@@ -42,7 +42,7 @@ export async function applyPoolConfig(db: Db, config: PoolConfig, opts: ApplyOpt
 }
 
 /** FOYER_CONFIG at start: applied every time, its plan logged. */
-export function applyConfigFile(db: Db, file: string, opts: { prune?: boolean } = {}): Promise<Plan> {
+export async function applyConfigFile(db: Db, file: string, opts: { prune?: boolean } = {}): Promise<Plan> {
   return applyPoolConfig(db, readPoolConfig(file), { prune: opts.prune, onPlan: logPlan });
 }
 

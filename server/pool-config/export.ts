@@ -3,14 +3,10 @@ import { clientSeedSchema, poolSettingsSchema, type SeedSection } from '../confi
 import { identityProviderSchema } from '../config/identity-providers';
 import { REDACTED } from '../config/redacted';
 import type { Database } from '../db/schema';
+import { normalized } from './plan';
 import { readStoredState } from './state';
 
 type Json = Record<string, unknown>;
-
-function parsedOr(schema: { safeParse(v: unknown): { success: true; data: unknown } | { success: false } }, stored: unknown): Json {
-  const parsed = schema.safeParse(stored);
-  return (parsed.success ? parsed.data : stored) as Json;
-}
 
 function redact(record: Json, fields: string[], include: boolean): Json {
   if (include) return record;
@@ -41,8 +37,8 @@ export async function exportPoolConfig(db: Kysely<Database>, opts: { includeSecr
   const identitiesOf = byUser(identities);
   return {
     pool: poolSettingsSchema.parse(stored.pool ?? {}),
-    identity_providers: [...stored.providers.values()].map((p) => redact(parsedOr(identityProviderSchema, p), ['client_secret', 'private_key'], opts.includeSecrets)),
-    clients: [...stored.clients.values()].map((c) => redact(parsedOr(clientSeedSchema, c), ['client_secret'], opts.includeSecrets)),
+    identity_providers: [...stored.providers.values()].map((p) => redact(normalized(identityProviderSchema, p) as Json, ['client_secret', 'private_key'], opts.includeSecrets)),
+    clients: [...stored.clients.values()].map((c) => redact(normalized(clientSeedSchema, c) as Json, ['client_secret'], opts.includeSecrets)),
     groups: [...stored.groups].map(([name, g]) => compact({ name, ...g })),
     users: users.map((u) =>
       compact({

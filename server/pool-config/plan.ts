@@ -86,7 +86,7 @@ function fieldChanges(before: unknown, after: unknown): FieldChange[] {
 }
 
 /** A stored record as the current schema reads it (defaults filled), or as it is if it no longer parses. */
-function normalized(schema: { safeParse(v: unknown): { success: true; data: unknown } | { success: false } }, stored: unknown): unknown {
+export function normalized(schema: { safeParse(v: unknown): { success: true; data: unknown } | { success: false } }, stored: unknown): unknown {
   const parsed = schema.safeParse(stored);
   return parsed.success ? parsed.data : stored;
 }
