@@ -11,7 +11,8 @@ export class UsageError extends Error {
   }
 }
 
-export type OptionSpec = { type: 'boolean' } | { type: 'string'; value: string };
+/** A flag, or an option that takes a value (named in the command's usage line). */
+export type OptionSpec = { type: 'boolean' | 'string' };
 
 /** What a command is given: its positionals and options, parsed and checked against its spec. */
 export interface CommandArgs {

@@ -26,7 +26,7 @@ export const configExportCommand: CommandSpec = {
 Not exported: authenticator apps, passkeys, recovery codes, remembered browsers, sessions and
 tokens, signing keys, pending codes, events, themes. Exit 0 when written, 1 otherwise.`,
   positionals: [],
-  options: { 'include-secrets': { type: 'boolean' }, output: { type: 'string', value: 'file' } },
+  options: { 'include-secrets': { type: 'boolean' }, output: { type: 'string' } },
   async run({ options, out }) {
     const exported = await withDatabase({ create: false }, (db) => exportPoolConfig(db.kysely, { includeSecrets: options['include-secrets'] === true }));
     const text = `${JSON.stringify(exported, null, 2)}\n`;

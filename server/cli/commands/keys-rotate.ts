@@ -11,7 +11,7 @@ export const keysRotateCommand: CommandSpec = {
 it before they see it. The old key stays published until the tokens it signed expire.
 Exit 0 when done, 1 on failure, 2 on a wrong argument.`,
   positionals: [],
-  options: { 'activate-after': { type: 'string', value: 'seconds' } },
+  options: { 'activate-after': { type: 'string' } },
   async run({ options, out }) {
     const raw = options['activate-after'];
     const activateAfterSeconds = typeof raw === 'string' ? Number(raw) : DEFAULT_SECONDS;

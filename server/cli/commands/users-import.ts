@@ -24,7 +24,7 @@ Users whose username exists are skipped and counted; running it again is safe. A
 reported with its line and skipped; with --strict, nothing is imported if any row is bad.
 Exit 0 when every row was imported or skipped, 1 when a row was rejected or on failure.`,
   positionals: [{ name: 'file', required: true }],
-  options: { format: { type: 'string', value: 'csv|jsonl' }, strict: { type: 'boolean' } },
+  options: { format: { type: 'string' }, strict: { type: 'boolean' } },
   async run({ positionals, options, out }) {
     const [file] = positionals;
     const format = formatOf(file, options.format);
