@@ -12,8 +12,8 @@ import { signIn } from './fixtures/pages';
 
 /**
  * Signing-key rotation and per-client token lifetimes, seen from an outside relying party
- * (openid-client, jose) of a Foyer started for this file. The rotation runs in a process of its
- * own against the server's database, as the `foyer keys rotate` command does. Key retirement and
+ * (openid-client, jose) of a Foyer started for this file. The rotation is `foyer keys rotate`, run
+ * as the operator would, against the server's data directory. Key retirement and
  * token expiry take an hour or more: server/oidc/keys.test.ts and lifetimes.test.ts prove them
  * with a controlled clock.
  */
@@ -115,7 +115,11 @@ test('keys rotate while a client holds tokens: the new key is published at once 
   expect(kidOf(held.id_token!)).toBe(oldKid);
   expect(kidOf(held.access_token)).toBe(oldKid);
 
-  const { stdout } = await promisify(execFile)(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['e2e/fixtures/rotate-keys.ts', foyer.dataDir, String(ACTIVATE_AFTER_SECONDS)], { cwd: repoRoot });
+  // The operator's command, from a process of its own against the server's data directory.
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/foyer.mjs', 'keys', 'rotate', '--activate-after', String(ACTIVATE_AFTER_SECONDS), '--json'], {
+    cwd: repoRoot,
+    env: { ...process.env, DATA_DIR: foyer.dataDir, DATABASE_URL: '' },
+  });
   const rotated = JSON.parse(stdout) as { kid: string; activatesAt: number };
   expect(rotated.kid).not.toBe(oldKid);
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import { demoSeed, readSeedFile } from './config/seed';
+import { demoSeed } from './config/seed';
 import { isLoopbackIp, isLoopbackUrl, type Env } from './config/env';
 import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
@@ -10,7 +10,7 @@ import { createProvider, startLiveProvider, sweepExpired, userinfoHandler } from
 import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool } from './pool';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
-import { applySeedIfEmpty } from './pool/seed';
+import { applyConfigFile, applySeedIfEmpty } from './pool-config/apply';
 import { installVault, resealSecrets, resolveDeploymentSecret, secretStore } from './secrets';
 import { log } from './log';
 import { metrics } from './metrics';
@@ -72,8 +72,8 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const resealed = (await resealSecrets(db.kysely, vault)) + (await resealSigningKeys(db.kysely));
   if (resealed > 0) log.info({ count: resealed }, 'sealed secrets under the current deployment secret');
   const secrets = secretStore(db.kysely, vault);
-  const seed = env.configPath ? readSeedFile(env.configPath) : demoSeed(env.publicUrl);
-  await applySeedIfEmpty(db.kysely, seed);
+  const seed = demoSeed(env.publicUrl);
+  await (env.configPath ? applyConfigFile(db, env.configPath, { prune: env.configPrune }) : applySeedIfEmpty(db, seed));
   const secret = await secrets.ensure('pool-pepper');
   const mailer = env.smtpUrl ? smtpMailer(env.smtpUrl, env.mailFrom) : outboxMailer(db.kysely);
   const sms = env.smsWebhookUrl ? webhookSmsSender(env.smsWebhookUrl, env.smsWebhookSecret) : outboxSmsSender(db.kysely);

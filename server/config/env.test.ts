@@ -23,6 +23,11 @@ describe('environment', () => {
       smsWebhookSecret: 'a-secret-long-enough-to-sign',
     });
   });
+  it('prunes with FOYER_CONFIG_PRUNE=1 only', () => {
+    expect(readEnv({}).configPrune).toBe(false);
+    expect(readEnv({ FOYER_CONFIG_PRUNE: '1' }).configPrune).toBe(true);
+    expect(() => readEnv({ FOYER_CONFIG_PRUNE: 'yes' })).toThrow('Invalid environment variable FOYER_CONFIG_PRUNE: must be 0 or 1');
+  });
   it('knows loopback addresses', () => {
     expect(isLoopbackUrl('http://localhost:3000')).toBe(true);
     expect(isLoopbackUrl('http://127.0.0.1:3000')).toBe(true);

@@ -9,6 +9,7 @@ const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   FOYER_CONFIG: z.string().min(1).optional(),
+  FOYER_CONFIG_PRUNE: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Foyer <no-reply@foyer.localhost>'),
   FOYER_DEV_OUTBOX: z.enum(['0', '1']).optional(),
@@ -31,6 +32,8 @@ export type Env = {
   databaseUrl?: string;
   dataDir: string;
   configPath?: string;
+  /** Remove the clients, groups and providers FOYER_CONFIG's sections do not name. */
+  configPrune: boolean;
   smtpUrl?: string;
   mailFrom: string;
   devOutboxForced: boolean;
@@ -80,6 +83,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     configPath: e.FOYER_CONFIG,
+    configPrune: e.FOYER_CONFIG_PRUNE === '1',
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     devOutboxForced: e.FOYER_DEV_OUTBOX === '1',

@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { REDACTED } from './redacted';
 
 /**
  * Outside identity providers in the pool config (`identity_providers`), as stored in the
@@ -116,7 +117,7 @@ const appleProvider = z
     client_id: z.string().min(1).max(256),
     team_id: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character Team ID'),
     key_id: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character Key ID'),
-    private_key: applePrivateKey,
+    private_key: applePrivateKey.or(z.literal(REDACTED)),
     scopes: oauthClient.scopes,
     authorize_params: oauthClient.authorize_params,
     issuer: endpoint.optional(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demoSeed, parseSeed, poolSettingsSchema } from './seed';
+import { REDACTED } from './redacted';
+import { demoSeed, parsePoolConfig, parseSeed, poolSettingsSchema } from './seed';
 
 const client = {
   client_id: 'app',
@@ -105,5 +106,43 @@ describe('client metadata that would only fail at sign-in time is refused at sta
   });
   it('duplicate group names', () => {
     expect(() => parseSeed({ groups: [{ name: 'a' }, { name: 'a' }] })).toThrow(/groups\.1\.name/);
+  });
+});
+
+describe('users moved from elsewhere', () => {
+  const providers = [{ name: 'Corp', type: 'oidc', issuer: 'https://idp.corp.example', client_id: 'foyer', client_secret: 's' }];
+  const bcryptHash = '$2b$04$e7M87tE2GuSGyBUo1FlPseZbwvEG22SaurHqmVS.eHtm3eVjy.5Z2';
+  it('take a password hash in a known format, or a password, not both', () => {
+    expect(parseSeed({ users: [{ username: 'a', password_hash: bcryptHash }] }).users[0]).toMatchObject({ password_hash: bcryptHash, enabled: true, identities: [] });
+    expect(() => parseSeed({ users: [{ username: 'a', password_hash: 'md5:5f4dcc3b5aa765d61d8327deb882cf99' }] })).toThrow(/users\.0\.password_hash.*not a supported password hash/);
+    expect(() => parseSeed({ users: [{ username: 'a', password: 'x', password_hash: bcryptHash }] })).toThrow(/users\.0\.password_hash.*not both/);
+  });
+  it('keep their sub, once per file', () => {
+    const sub = '3f0e1d2c-4b5a-4c6d-8e7f-0123456789ab';
+    expect(parseSeed({ users: [{ username: 'a', sub }] }).users[0].sub).toBe(sub);
+    expect(() => parseSeed({ users: [{ username: 'a', sub: 'user-1' }] })).toThrow(/users\.0\.sub/);
+    expect(() => parseSeed({ users: [{ username: 'a', sub }, { username: 'b', sub: sub.toUpperCase() }] })).toThrow(/users\.1\.sub.*duplicate sub/);
+  });
+  it('federated users have identities at declared providers and no password', () => {
+    const fed = { username: 'Corp_1', status: 'EXTERNAL_PROVIDER', identities: [{ provider: 'Corp', subject: '1' }] };
+    expect(parseSeed({ identity_providers: providers, users: [fed] }).users[0].identities).toEqual([{ provider: 'Corp', subject: '1' }]);
+    expect(() => parseSeed({ users: [fed] })).toThrow(/users\.0\.identities\.0\.provider.*not declared/);
+    expect(() => parseSeed({ identity_providers: providers, users: [{ ...fed, identities: [] }] })).toThrow(/users\.0\.status.*identities and no password/);
+    expect(() => parseSeed({ identity_providers: providers, users: [{ ...fed, password: 'pw' }] })).toThrow(/users\.0\.status/);
+    expect(() => parseSeed({ identity_providers: providers, users: [fed, { ...fed, username: 'other' }] })).toThrow(/users\.1\.identities\.0\.subject.*duplicate identity/);
+  });
+});
+
+describe('the pool config file', () => {
+  it('remembers which sections it named', () => {
+    expect([...parsePoolConfig({ clients: [], pool: {} }).sections].sort()).toEqual(['clients', 'pool']);
+    expect([...parsePoolConfig({}).sections]).toEqual([]);
+  });
+  it("accepts the export's placeholder for secrets, even where a real one must be a key", () => {
+    const seed = parseSeed({
+      identity_providers: [{ name: 'Apple', type: 'apple', client_id: 'com.x', team_id: 'ABCDE12345', key_id: 'KEY1234567', private_key: REDACTED }],
+      clients: [{ client_id: 'web', client_secret: REDACTED, redirect_uris: ['https://app.example/cb'] }],
+    });
+    expect(seed.clients[0].client_secret).toBe(REDACTED);
   });
 });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { hashProblem } from '../pool/passwords/formats';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
 
 /** The pool config file: seeds an empty database and is the import/export format. */
-const profileAttributes = new Set([
+export const profileAttributes: ReadonlySet<string> = new Set([
   'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile',
   'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'address',
 ]);
@@ -108,7 +109,7 @@ export type TokenValidity = z.infer<typeof tokenValiditySchema>;
 export const clientSeedSchema = z
   .object({
     client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and ._~- only'),
-    client_secret: z.string().min(16).max(256).optional(),
+    client_secret: z.string().min(16).max(256).optional(), // or REDACTED: keep the stored one
     client_name: z.string().min(1).max(100).optional(),
     redirect_uris: z.array(redirectUri).min(1),
     post_logout_redirect_uris: z.array(redirectUri).default([]),
@@ -136,19 +137,39 @@ export const clientSeedSchema = z
   });
 export type ClientSeed = z.infer<typeof clientSeedSchema>;
 
+const passwordHash = z.string().max(1024).superRefine((h, ctx) => {
+  const problem = hashProblem(h);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const userSeedSchema = z
   .object({
     username: z.string().min(1).max(128),
+    /** The user's `sub`, kept when a pool moves (export, then apply elsewhere); new otherwise. */
+    sub: z.guid().optional(),
     email: z.email().optional(),
     email_verified: z.boolean().default(false),
     phone_number: z.string().regex(/^\+[1-9][0-9]{6,14}$/).optional(),
     phone_number_verified: z.boolean().default(false),
     password: z.string().min(1).max(1024).optional(),
-    status: z.enum(['CONFIRMED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED']).default('CONFIRMED'),
+    /** A hash made elsewhere (see server/pool/passwords/formats.ts), replaced by argon2id at sign-in. */
+    password_hash: passwordHash.optional(),
+    status: z.enum(['CONFIRMED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED', 'EXTERNAL_PROVIDER']).default('CONFIRMED'),
+    enabled: z.boolean().default(true),
     attributes: z.record(z.string(), z.string().max(2048)).default({}),
     groups: z.array(z.string()).default([]),
+    /** Sign-ins through outside providers linked to the user: the provider's name and its subject. */
+    identities: z
+      .array(z.object({ provider: z.string().min(1).max(32), subject: z.string().min(1).max(512), issuer: z.string().max(2048).optional() }).strict())
+      .default([]),
   })
-  .strict();
+  .strict()
+  .refine((u) => !(u.password && u.password_hash), { message: 'give password or password_hash, not both', path: ['password_hash'] })
+  .refine((u) => u.status !== 'EXTERNAL_PROVIDER' || (u.identities.length > 0 && !u.password && !u.password_hash), {
+    message: 'an EXTERNAL_PROVIDER user has identities and no password',
+    path: ['status'],
+  });
+export type UserSeed = z.infer<typeof userSeedSchema>;
 
 export const seedSchema = z
   .object({
@@ -176,20 +197,41 @@ export const seedSchema = z
       if (c.client_id === 'foyer-account') ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'foyer-account is reserved for the account pages' });
       clientIds.add(c.client_id);
     });
-    const usernames = new Set<string>();
+    const seen = { username: new Set<string>(), sub: new Set<string>(), identity: new Set<string>() };
+    const providers = new Set(seed.identity_providers.map((p) => p.name));
     seed.users.forEach((u, i) => {
-      const lower = u.username.toLowerCase();
-      if (usernames.has(lower)) ctx.addIssue({ code: 'custom', path: ['users', i, 'username'], message: 'duplicate username' });
-      usernames.add(lower);
-      u.groups.forEach((g, j) => {
-        if (!groups.has(g)) ctx.addIssue({ code: 'custom', path: ['users', i, 'groups', j], message: `group "${g}" is not declared in "groups"` });
-      });
-      for (const key of Object.keys(u.attributes)) {
-        const known = key.startsWith('custom:') ? custom.has(key) : profileAttributes.has(key);
-        if (!known) ctx.addIssue({ code: 'custom', path: ['users', i, 'attributes', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)' });
-      }
+      const unique = (kind: keyof typeof seen, value: string, path: (string | number)[]) => {
+        if (seen[kind].has(value)) ctx.addIssue({ code: 'custom', path: ['users', i, ...path], message: `duplicate ${kind}` });
+        seen[kind].add(value);
+      };
+      unique('username', u.username.toLowerCase(), ['username']);
+      if (u.sub) unique('sub', u.sub.toLowerCase(), ['sub']);
+      for (const problem of userReferenceProblems(u, { groups, custom, providers })) ctx.addIssue({ code: 'custom', path: ['users', i, ...problem.path], message: problem.message });
+      u.identities.forEach((id, j) => unique('identity', `${id.provider}\n${id.subject}`, ['identities', j, 'subject']));
     });
   });
+
+/**
+ * What a user record names that must exist: groups, declared attributes, providers. Shared by
+ * the pool config and `foyer users import` (which checks against the database instead).
+ */
+export function userReferenceProblems(
+  u: Pick<UserSeed, 'groups' | 'attributes' | 'identities'>,
+  known: { groups: Set<string>; custom: Set<string>; providers: Set<string> },
+): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  u.groups.forEach((g, j) => {
+    if (!known.groups.has(g)) problems.push({ path: ['groups', j], message: `group "${g}" is not declared in "groups"` });
+  });
+  for (const key of Object.keys(u.attributes)) {
+    const ok = key.startsWith('custom:') ? known.custom.has(key) : profileAttributes.has(key);
+    if (!ok) problems.push({ path: ['attributes', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)' });
+  }
+  u.identities.forEach((id, j) => {
+    if (!known.providers.has(id.provider)) problems.push({ path: ['identities', j, 'provider'], message: `provider "${id.provider}" is not declared in "identity_providers"` });
+  });
+  return problems;
+}
 export type Seed = z.infer<typeof seedSchema>;
 
 /** Parses a seed; the error names the offending field, e.g. `clients.0.redirect_uris.0`. */
@@ -203,12 +245,30 @@ export function parseSeed(input: unknown, source = 'seed'): Seed {
   return result.data;
 }
 
-export function readSeedFile(file: string): Seed {
+/** The top-level keys of a pool config; a file manages only the sections it has. */
+export const seedSections = ['pool', 'identity_providers', 'clients', 'groups', 'users'] as const;
+export type SeedSection = (typeof seedSections)[number];
+
+/** A parsed pool config and the sections its file named (the others are left as they are). */
+export interface PoolConfig {
+  seed: Seed;
+  sections: ReadonlySet<SeedSection>;
+  source: string;
+}
+
+/** Parses a pool config, remembering which sections it named before defaults fill them. */
+export function parsePoolConfig(input: unknown, source = 'seed'): PoolConfig {
+  const seed = parseSeed(input, source);
+  const named = typeof input === 'object' && input !== null ? Object.keys(input) : [];
+  return { seed, sections: new Set(seedSections.filter((s) => named.includes(s))), source };
+}
+
+export function readPoolConfig(file: string): PoolConfig {
   let raw: string;
   try {
     raw = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`Cannot read FOYER_CONFIG file ${file}: ${(e as Error).message}`);
+    throw new Error(`Cannot read pool config file ${file}: ${(e as Error).message}`);
   }
   let json: unknown;
   try {
@@ -216,7 +276,7 @@ export function readSeedFile(file: string): Seed {
   } catch (e) {
     throw new Error(`Invalid pool config (${file}): not JSON: ${(e as Error).message}`);
   }
-  return parseSeed(json, file);
+  return parsePoolConfig(json, file);
 }
 
 /** The seed used when FOYER_CONFIG is not given: a demo pool and the built-in demo app. */

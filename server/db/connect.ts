@@ -11,6 +11,8 @@ export interface Db {
   dialect: Dialect;
   /** The PostgreSQL schema in use, when not the default one. */
   schema?: string;
+  /** The SQLite database file (what `foyer backup` copies). */
+  file?: string;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export function connectSqlite(file: string): Db {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+  return { kysely, dialect: 'sqlite', file, close: () => kysely.destroy() };
 }
 
 /**

@@ -3,7 +3,7 @@ import { parseSeed } from '../config/seed';
 import { describeEachDb } from '../testing/databases';
 import { testOutbox } from '../testing/outbox';
 import { createPool, type FlowOutcome, type PoolError } from '../pool';
-import { applySeedIfEmpty } from '../pool/seed';
+import { applySeedIfEmpty } from '../pool-config/apply';
 import type { IdentityProvider, VerifiedIdentity } from './index';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -15,7 +15,7 @@ describeEachDb('federated users and account linking', (open) => {
     const db = await open();
     let t = START;
     await applySeedIfEmpty(
-      db.kysely,
+      db,
       parseSeed({
         pool: { custom_attributes: [{ name: 'custom:department' }], mfa: { mode: mfa, factors: ['email'] } },
         identity_providers: [

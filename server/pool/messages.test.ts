@@ -10,7 +10,7 @@ import { describeEachDb } from '../testing/databases';
 import { testOutbox } from '../testing/outbox';
 import { createPool } from './index';
 import { queueMail } from './messages';
-import { applySeedIfEmpty } from './seed';
+import { applySeedIfEmpty } from '../pool-config/apply';
 import { inTransaction } from './transaction';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -21,7 +21,7 @@ describeEachDb('pool messages', (open) => {
   async function setup(link?: (outbox: ReturnType<typeof testOutbox>) => OutboxLink) {
     const db = await open();
     const now = () => START;
-    await applySeedIfEmpty(db.kysely, parseSeed({ users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: GOOD }] }), START);
+    await applySeedIfEmpty(db, parseSeed({ users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: GOOD }] }), START);
     const outbox = testOutbox(db.kysely, { now });
     const pool = createPool({ db: db.kysely, outbox: link ? link(outbox) : outbox.link, secret: 'test-secret', now });
     const count = async (table: 'users' | 'codes' | 'messages') =>

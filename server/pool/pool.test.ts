@@ -11,7 +11,7 @@ import { describeEachDb } from '../testing/databases';
 import { testOutbox } from '../testing/outbox';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from './index';
 import { isCommonPassword } from './passwords/common-passwords';
-import { applySeedIfEmpty } from './seed';
+import { applySeedIfEmpty } from '../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const GOOD = 'violet tractor under seven lanterns';
@@ -52,7 +52,7 @@ describeEachDb('pool', (open) => {
     };
     const outbox = testOutbox(db.kysely, { now: clock.now });
     const sent = outbox.mails;
-    await applySeedIfEmpty(db.kysely, parseSeed(seedInput), clock.now());
+    await applySeedIfEmpty(db, parseSeed(seedInput), clock.now());
     const base = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: clock.now });
     // Codes are mailed after the answer (so timing reveals nothing): the outbox worker delivers
     // what was queued before a test looks at what was sent.

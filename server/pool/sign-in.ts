@@ -2,10 +2,10 @@ import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome } from './flow';
 import { clearFailures, lockedFor, recordFailure } from './lockout';
-import { verifyAgainstDummy, verifyPassword } from './passwords/hash';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords/hash';
 import { perIp } from './rate-limit';
 import { sendCode } from './messages';
-import { findUserRowByAlias } from './users';
+import { findUserRowByAlias, updateUser } from './users';
 
 export interface SignInInput {
   identifier: string;
@@ -35,6 +35,8 @@ export async function signInWithPassword(ctx: PoolContext, input: SignInInput): 
     return lockSeconds > 0 ? fail('locked_out', { retryAfter: lockSeconds }) : fail('invalid_credentials');
   }
   await clearFailures(ctx, lockKey);
+  // An imported hash (bcrypt, scrypt, PBKDF2…) or older parameters: now that the password is known.
+  if (row.password_hash && needsRehash(row.password_hash)) await updateUser(ctx, row.id, { password_hash: await hashPassword(input.password) });
   if (row.enabled !== 1) return fail('user_disabled');
 
   switch (row.status) {

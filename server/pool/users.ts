@@ -83,6 +83,8 @@ export async function verifiedEmailTaken(ctx: PoolContext, email: string): Promi
 }
 
 export interface NewUser {
+  /** The `sub`: kept when a user moves from another pool; a new UUID otherwise. */
+  id?: string;
   username: string;
   email?: string | null;
   emailVerified?: boolean;
@@ -91,10 +93,11 @@ export interface NewUser {
   passwordHash: string | null;
   status: UserStatus;
   attributes?: Record<string, string>;
+  enabled?: boolean;
 }
 
 export async function insertUser(ctx: Pick<PoolContext, 'db' | 'now'>, u: NewUser): Promise<string> {
-  const id = randomUUID();
+  const id = u.id ?? randomUUID();
   const now = ctx.now();
   await ctx.db
     .insertInto('users')
@@ -108,7 +111,7 @@ export async function insertUser(ctx: Pick<PoolContext, 'db' | 'now'>, u: NewUse
       phone_number: u.phoneNumber ?? null,
       phone_number_verified: u.phoneNumberVerified ? 1 : 0,
       status: u.status,
-      enabled: 1,
+      enabled: u.enabled === false ? 0 : 1,
       password_hash: u.passwordHash,
       attributes: JSON.stringify(u.attributes ?? {}),
       preferred_mfa: null,

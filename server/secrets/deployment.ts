@@ -38,13 +38,16 @@ function readSecretFile(file: string, what: string): Buffer {
  * default makes one at first start in DATA_DIR (mode 0600), so `npm start` needs nothing.
  * FOYER_SECRET_PREVIOUS (comma-separated) opens what older secrets sealed, during a rotation.
  */
-export function resolveDeploymentSecret(env: DeploymentSecretEnv): { vault: Vault; source: SecretSource; file?: string } {
+export function resolveDeploymentSecret(env: DeploymentSecretEnv, opts: { create?: boolean } = {}): { vault: Vault; source: SecretSource; file?: string } {
   const previous = env.previousSecrets.map((p) => checked(p, 'FOYER_SECRET_PREVIOUS'));
   if (env.secret !== undefined) return { vault: createVault(checked(env.secret, 'FOYER_SECRET'), previous), source: 'FOYER_SECRET' };
   if (env.secretFile !== undefined) {
     return { vault: createVault(readSecretFile(env.secretFile, 'FOYER_SECRET_FILE'), previous), source: 'FOYER_SECRET_FILE', file: env.secretFile };
   }
   const file = path.join(env.dataDir, SECRET_FILE_NAME);
+  if (opts.create === false && !fs.existsSync(file)) {
+    throw new Error(`No deployment secret: set FOYER_SECRET or FOYER_SECRET_FILE as the server has it (there is no ${file})`);
+  }
   fs.mkdirSync(env.dataDir, { recursive: true });
   try {
     // 'wx': two processes starting on one DATA_DIR agree on the first file written.

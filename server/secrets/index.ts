@@ -1,4 +1,4 @@
 export { createVault, type Vault } from './vault';
 export { resolveDeploymentSecret, SECRET_FILE_NAME } from './deployment';
-export { resealSecrets, secretStore, type SecretStore } from './store';
+export { checkVaultOpens, resealSecrets, secretStore, type SecretStore } from './store';
 export { installVault, vault } from './process-vault';

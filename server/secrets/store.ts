@@ -55,3 +55,12 @@ export async function resealSecrets(db: Kysely<Database>, vault: Vault): Promise
   }
   return count;
 }
+
+/**
+ * Throws (naming FOYER_SECRET) unless `vault` opens what is sealed in this database: a tool must
+ * not seal anything under a secret the servers do not have.
+ */
+export async function checkVaultOpens(db: Kysely<Database>, vault: Vault): Promise<void> {
+  const row = await db.selectFrom('secrets').select(['name', 'value']).limit(1).executeTakeFirst();
+  if (row && vault.isSealed(row.value)) vault.unseal(row.value, context(row.name));
+}

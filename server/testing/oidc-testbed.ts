@@ -15,7 +15,7 @@ import { startLiveProvider, type LiveProvider } from '../oidc/live-provider';
 import { createProvider } from '../oidc/provider';
 import { userinfoHandler } from '../oidc/userinfo';
 import { createPool } from '../pool';
-import { applySeedIfEmpty } from '../pool/seed';
+import { applySeedIfEmpty } from '../pool-config/apply';
 
 export const BED_PASSWORD = 'violet tractor under seven lanterns';
 const REDIRECT_URI = 'https://app.example/cb';
@@ -51,7 +51,7 @@ export const secretOf = (clientId: string) => `secret-of-${clientId}-0123456789`
 /** `clients`: client seeds (confidential, redirecting to REDIRECT_URI), e.g. with a token_validity. */
 export async function startOidcBed(db: Db, clients: Record<string, unknown>[]): Promise<OidcBed> {
   await applySeedIfEmpty(
-    db.kysely,
+    db,
     parseSeed({
       clients: clients.map((c) => ({ client_secret: secretOf(String(c.client_id)), redirect_uris: [REDIRECT_URI], ...c })),
       users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: BED_PASSWORD }],

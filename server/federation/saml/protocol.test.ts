@@ -4,7 +4,7 @@ import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { follow, samlTestbed, stopTestIdps, TEST_PUBLIC_URL } from '../../testing/saml-testbed';
 import { createPool } from '../../pool';
-import { applySeedIfEmpty } from '../../pool/seed';
+import { applySeedIfEmpty } from '../../pool-config/apply';
 import { insertUser } from '../../pool/users';
 import { failureStatus } from '../errors';
 import { consumeResponse } from './consume';
@@ -64,7 +64,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
     const bed = await samlTestbed(db, { provider: { name: 'Acme' }, idp: idpOptions });
     let t = Date.now();
     await applySeedIfEmpty(
-      db.kysely,
+      db,
       parseSeed({
         pool: { custom_attributes: [{ name: 'custom:department' }] },
         identity_providers: [
@@ -154,7 +154,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
 
   it('unsolicited answers count against the per-IP sign-in limit', async () => {
     const db = await open();
-    await applySeedIfEmpty(db.kysely, parseSeed({ pool: { rate_limits: { sign_in_per_ip_per_5_minutes: 2 } } }), Date.now());
+    await applySeedIfEmpty(db, parseSeed({ pool: { rate_limits: { sign_in_per_ip_per_5_minutes: 2 } } }), Date.now());
     const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret' });
     await pool.federation.limitAttempt('203.0.113.7');
     await pool.federation.limitAttempt('203.0.113.7');

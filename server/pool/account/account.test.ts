@@ -6,7 +6,7 @@ import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { SoftAuthenticator } from '../../testing/soft-authenticator';
 import { createPool } from '../index';
-import { applySeedIfEmpty } from '../seed';
+import { applySeedIfEmpty } from '../../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const PASSWORD = 'violet tractor under seven lanterns';
@@ -21,7 +21,7 @@ describeEachDb('account self-service', (open) => {
     const db = await open();
     let t = START;
     await applySeedIfEmpty(
-      db.kysely,
+      db,
       parseSeed({
         pool: { mfa: { mode, factors, remember_device_days: 30 } },
         users: [

@@ -4,7 +4,7 @@ import { parseSeed } from '../../config/seed';
 import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from '../index';
-import { applySeedIfEmpty } from '../seed';
+import { applySeedIfEmpty } from '../../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const PASSWORD = 'violet tractor under seven lanterns';
@@ -23,7 +23,7 @@ describeEachDb('second factor (TOTP)', (open) => {
     const db = await open();
     let t = START;
     await applySeedIfEmpty(
-      db.kysely,
+      db,
       parseSeed({ pool: { mfa: { mode, factors, remember_device_days: rememberDays } }, users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: PASSWORD }] }),
       t,
     );

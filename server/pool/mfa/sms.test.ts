@@ -5,7 +5,7 @@ import type { SmsSender } from '../../sms/sender';
 import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from '../index';
-import { applySeedIfEmpty } from '../seed';
+import { applySeedIfEmpty } from '../../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const PASSWORD = 'violet tractor under seven lanterns';
@@ -25,7 +25,7 @@ describeEachDb('second factor (SMS)', (open) => {
     let t = START;
     const users = opts.users ?? [{ username: 'alice', email: 'alice@example.com', email_verified: true, phone_number: PHONE, phone_number_verified: true }];
     await applySeedIfEmpty(
-      db.kysely,
+      db,
       parseSeed({
         pool: {
           name: 'Acme',

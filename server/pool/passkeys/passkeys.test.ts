@@ -6,7 +6,7 @@ import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { SoftAuthenticator } from '../../testing/soft-authenticator';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from '../index';
-import { applySeedIfEmpty } from '../seed';
+import { applySeedIfEmpty } from '../../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const PASSWORD = 'violet tractor under seven lanterns';
@@ -28,7 +28,7 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     const db = await open();
     let t = START;
     await applySeedIfEmpty(
-      db.kysely,
+      db,
       parseSeed({
         pool: { name: 'Acme', mfa: { mode: mfa.mode ?? 'OPTIONAL', factors: mfa.factors ?? ['webauthn'] } },
         users: [

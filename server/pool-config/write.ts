@@ -1,0 +1,88 @@
+import type { Kysely } from 'kysely';
+import type { UserSeed } from '../config/seed';
+import type { Database } from '../db/schema';
+import { saveProvider } from '../federation/providers';
+import { saveClient } from '../pool/clients';
+import { hashPassword } from '../pool/passwords/hash';
+import { writeSettings } from '../pool/settings';
+import { insertUser } from '../pool/users';
+import type { GroupSeed, Plan } from './plan';
+
+/** Hashes for the users about to be created (by lower-case username); made before the lock is taken. */
+export type PasswordHashes = Map<string, string>;
+
+export async function hashSeedPasswords(users: UserSeed[], done: PasswordHashes = new Map()): Promise<PasswordHashes> {
+  const out = new Map(done);
+  for (const u of users) {
+    const key = u.username.toLowerCase();
+    if (u.password && !out.has(key)) out.set(key, await hashPassword(u.password));
+  }
+  return out;
+}
+
+export async function saveGroup(db: Kysely<Database>, g: GroupSeed, now: number): Promise<void> {
+  const values = { description: g.description ?? null, precedence: g.precedence ?? null };
+  await db
+    .insertInto('groups')
+    .values({ name: g.name, created_at: now, ...values })
+    .onConflict((oc) => oc.column('name').doUpdateSet(values))
+    .execute();
+}
+
+/** A user of a pool config or an import: the record, its groups and its linked identities. */
+export async function createSeedUser(db: Kysely<Database>, u: UserSeed, passwordHash: string | null, now: number): Promise<string> {
+  const id = await insertUser(
+    { db, now: () => now },
+    {
+      id: u.sub?.toLowerCase(),
+      username: u.username,
+      email: u.email,
+      emailVerified: u.email_verified,
+      phoneNumber: u.phone_number,
+      phoneNumberVerified: u.phone_number_verified,
+      passwordHash: passwordHash ?? u.password_hash ?? null,
+      status: u.status,
+      enabled: u.enabled,
+      attributes: u.attributes,
+    },
+  );
+  for (const g of u.groups) await db.insertInto('user_groups').values({ user_id: id, group_name: g }).execute();
+  if (u.identities.length > 0) {
+    const providers = await db.selectFrom('identity_providers').select(['name', 'type']).where('name', 'in', u.identities.map((i) => i.provider)).execute();
+    const types = new Map(providers.map((p) => [p.name, p.type]));
+    for (const identity of u.identities) {
+      const type = types.get(identity.provider);
+      if (!type) throw new Error(`user "${u.username}": identity provider "${identity.provider}" does not exist`);
+      await db
+        .insertInto('user_identities')
+        .values({
+          provider_name: identity.provider,
+          subject: identity.subject,
+          user_id: id,
+          provider_type: type,
+          issuer: identity.issuer ?? null,
+          linked_at: now,
+          last_sign_in_at: null,
+        })
+        .execute();
+    }
+  }
+  return id;
+}
+
+/** Writes a plan inside the caller's transaction; `hashes` has the passwords of users to create. */
+export async function writePlan(db: Kysely<Database>, plan: Plan, hashes: PasswordHashes, now: number): Promise<void> {
+  const { writes } = plan;
+  if (writes.pool) await writeSettings(db, writes.pool, now);
+  for (const p of writes.providers) await saveProvider(db, p, now);
+  if (writes.remove.providers.length > 0) await db.deleteFrom('identity_providers').where('name', 'in', writes.remove.providers).execute();
+  for (const c of writes.clients) await saveClient(db, c, now);
+  if (writes.remove.clients.length > 0) await db.deleteFrom('clients').where('client_id', 'in', writes.remove.clients).execute();
+  for (const g of writes.groups) await saveGroup(db, g, now);
+  if (writes.remove.groups.length > 0) {
+    await db.deleteFrom('user_groups').where('group_name', 'in', writes.remove.groups).execute();
+    await db.deleteFrom('groups').where('name', 'in', writes.remove.groups).execute();
+  }
+  const missing = await hashSeedPasswords(writes.users, hashes);
+  for (const u of writes.users) await createSeedUser(db, u, missing.get(u.username.toLowerCase()) ?? null, now);
+}
