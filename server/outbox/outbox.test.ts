@@ -91,17 +91,24 @@ describeEachDb('outbox', (open) => {
     expect(done).toMatchObject({ status: 'delivered', payload: null, delivered_at: START, claim_token: null, claimed_until: null, attempts: 1 });
   });
 
-  it('a payload sealed under another key is given up at once, and logged without its content', async () => {
-    const { db, rows, worker, mails } = await setup();
-    const errors = vi.spyOn(log, 'error').mockImplementation(() => undefined);
-    await enqueueMessage(db.kysely, sealerFor('a key from another deployment'), mail(111111), START);
+  it('a payload this instance cannot open is left for one that can (retried later), and logged without its content', async () => {
+    const { db, rows, worker, mails, clock } = await setup();
+    const warnings = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
+    const other = sealerFor('a key from the rotated deployment secret');
+    await enqueueMessage(db.kysely, other, mail(111111), START);
     expect(await worker().deliverDue()).toBe(0);
     expect(mails).toEqual([]);
     const [row] = await rows();
-    expect(row).toMatchObject({ status: 'failed', payload: null, attempts: 1 });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, claim_token: null });
+    expect(row.payload).not.toBeNull();
+    expect(row.next_attempt_at).toBeGreaterThan(START);
     expect(row.last_error).toMatch(/^unreadable payload/);
-    expect(errors).toHaveBeenCalledWith(expect.objectContaining({ messageId: row.id, channel: 'email', attempts: 1 }), 'outbox: message given up');
-    expect(JSON.stringify(errors.mock.calls)).not.toContain('111111');
+    expect(warnings).toHaveBeenCalledWith(expect.objectContaining({ messageId: row.id, channel: 'email', attempts: 1 }), 'outbox: delivery failed; will retry');
+    expect(JSON.stringify(warnings.mock.calls)).not.toContain('111111');
+    // An instance with that key delivers it when it is due again.
+    clock.advance(row.next_attempt_at - START);
+    expect(await worker({ sealer: other }).deliverDue()).toBe(1);
+    expect(mails.map((m) => m.text).join()).toContain('111111');
   });
 
   it('sms rows go to the SMS transport, e-mail rows to the mailer', async () => {

@@ -130,8 +130,10 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     try {
       message = openMessage(sealer, row.payload);
     } catch (e) {
-      // A payload that cannot be opened never will be (another sealing key, a damaged row).
-      await attemptFailed(row, token, `unreadable payload: ${describeError(e)}`, false);
+      // Sealed under a deployment secret this instance does not have (a rolling FOYER_SECRET
+      // rotation): another instance, or this one restarted, may open it. A damaged row runs out
+      // of attempts like any failure.
+      await attemptFailed(row, token, `unreadable payload: ${describeError(e)}`, true);
       return false;
     }
     try {
