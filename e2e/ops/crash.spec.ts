@@ -26,7 +26,8 @@ test('kill -9 during sign-ups, restart: every answered sign-up exists and gets i
   test.setTimeout(180_000);
   const smtp = await fleet.smtp();
   smtp.hold();
-  const foyer = await fleet.start({ config: opsConfig(), smtpUrl: smtp.url });
+  // The embedded SQLite database, whatever DATABASE_URL the environment has: the test reads its file.
+  const foyer = await fleet.start({ config: opsConfig(), smtpUrl: smtp.url, env: { DATABASE_URL: '' } });
   const tag = randomBytes(3).toString('hex');
   const users = Array.from({ length: SIGN_UPS }, (_, i) => ({ username: `crash-${tag}-${i}`, email: `crash-${tag}-${i}@example.test`, password: GOOD_PASSPHRASE }));
 
