@@ -6,13 +6,13 @@ import { startFoyer } from '../e2e/fixtures/server';
 
 export type BenchServer = {
   url: string;
-  /** The server's process group (tsx and the node process it runs), for CPU accounting. */
+  /** The server's process group, for CPU accounting. */
   pgid: number;
   logs(): string;
   stop(): Promise<void>;
 };
 
-/** Starts `tsx server/main.ts` on a free port with a fresh SQLite data directory and the given pool config. */
+/** Starts `node --import tsx server/main.ts` on a free port with a fresh SQLite data directory and the given pool config. */
 export async function startBenchServer(config: (url: string) => object): Promise<BenchServer> {
   // Always the embedded database in a fresh DATA_DIR, and no mail server.
   const foyer = await startFoyer({ config, env: { DATABASE_URL: '' } });

@@ -3,7 +3,8 @@
  * JavaScript needs, and cheap on CPU (the bench client shares the machine with the server).
  */
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+
+export { decodeEntities, multipart, parseForm, type HtmlForm } from '../e2e/fixtures/html-form';
 
 export type Res = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
@@ -93,46 +94,4 @@ export class Browser {
     this.jar.store(res);
     return res;
   }
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-    return ENTITIES[e.toLowerCase()] ?? m;
-  });
-}
-
-function attr(tag: string, name: string): string | undefined {
-  const m = new RegExp(`\\s${name.replace(/[$]/g, '\\$&')}=(?:"([^"]*)"|'([^']*)')`, 'i').exec(tag);
-  return m ? decodeEntities(m[1] ?? m[2]) : undefined;
-}
-
-export type HtmlForm = { action: string | undefined; method: string; enctype: string | undefined; hidden: [string, string][] };
-
-/** The first <form> in a page (optionally the one with data-testid=...): its target and hidden inputs. */
-export function parseForm(html: string, testId?: string): HtmlForm | undefined {
-  const forms = html.match(/<form\b[^>]*>[\s\S]*?<\/form>/gi) ?? [];
-  const form = testId ? forms.find((f) => attr(f.slice(0, f.indexOf('>') + 1), 'data-testid') === testId) : forms[0];
-  if (!form) return undefined;
-  const open = form.slice(0, form.indexOf('>') + 1);
-  const hidden: [string, string][] = [];
-  for (const tag of form.match(/<input\b[^>]*>/gi) ?? []) {
-    if ((attr(tag, 'type') ?? '').toLowerCase() !== 'hidden') continue;
-    const name = attr(tag, 'name');
-    if (name) hidden.push([name, attr(tag, 'value') ?? '']);
-  }
-  return { action: attr(open, 'action'), method: (attr(open, 'method') ?? 'GET').toUpperCase(), enctype: attr(open, 'enctype') ?? attr(open, 'encType'), hidden };
-}
-
-/** multipart/form-data, as a browser encodes a form with only text fields. */
-export function multipart(fields: [string, string][]): { body: Buffer; contentType: string } {
-  const boundary = `----FoyerBench${randomBytes(12).toString('hex')}`;
-  const esc = (s: string) => s.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  let out = '';
-  for (const [name, value] of fields) {
-    out += `--${boundary}\r\nContent-Disposition: form-data; name="${esc(name)}"\r\n\r\n${value.replace(/\r?\n/g, '\r\n')}\r\n`;
-  }
-  out += `--${boundary}--\r\n`;
-  return { body: Buffer.from(out, 'utf8'), contentType: `multipart/form-data; boundary=${boundary}` };
 }
