@@ -183,8 +183,10 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, inFlight: lifecycle.inFlight }, 'shutting down: no new connections, finishing requests in flight');
-    const { unfinished } = await lifecycle.drain(shutdownMs);
+    log.info({ signal, delaySeconds: env.shutdownDelaySeconds, inFlight: lifecycle.inFlight }, 'shutting down: not ready any more; the port closes after the delay');
+    await lifecycle.closePort(env.shutdownDelaySeconds * 1000);
+    log.info({ inFlight: lifecycle.inFlight }, 'port closed: finishing the requests in flight');
+    const { unfinished } = await lifecycle.finish(shutdownMs);
     internal.close();
     internal.closeAllConnections();
     metricsServer?.close();

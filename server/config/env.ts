@@ -23,6 +23,7 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
 });
 
 export type Env = {
@@ -55,6 +56,8 @@ export type Env = {
   metricsHost: string;
   /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
   shutdownTimeoutSeconds: number;
+  /** On SIGTERM, how long to keep serving (not ready) before the port closes: a load balancer's health-check interval. */
+  shutdownDelaySeconds: number;
 };
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -97,6 +100,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST ?? e.HOST,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    shutdownDelaySeconds: e.SHUTDOWN_DELAY_SECONDS,
   };
 }
 

@@ -24,10 +24,15 @@ export async function freePort(host: string): Promise<number> {
   return port;
 }
 
+/** Lets the event loop poll once more: the connections waiting in the accept queue are taken. */
+const nextPoll = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 /**
- * Requests in flight, and the way to stop taking new ones: on SIGTERM the listening socket closes
- * (a load balancer's next connection goes to another instance), idle keep-alive connections are
- * closed, answers still being written finish (bounded), then the rest is cut.
+ * Requests in flight, and the way to stop taking new ones. On SIGTERM the instance first says it
+ * is not ready (so a load balancer checking /health/ready stops sending) while it keeps serving for
+ * `delayMs`; then the listening socket closes after one more poll (connections already queued in
+ * it are accepted and answered, not reset), idle keep-alive connections close, answers still being
+ * written finish (bounded), and the rest is cut.
  */
 export function drainer(servers: http.Server[]) {
   const inFlight = new Set<http.ServerResponse>();
@@ -51,13 +56,18 @@ export function drainer(servers: http.Server[]) {
       res.once('finish', done);
       res.once('close', done);
     },
-    /** Stops accepting, waits for in-flight answers up to `timeoutMs`, then closes what is left. */
-    async drain(timeoutMs: number): Promise<{ unfinished: number }> {
+    /** Not ready from now on; the port stays open for `delayMs`, then closes. */
+    async closePort(delayMs: number): Promise<void> {
       draining = true;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await nextPoll();
       for (const s of servers) {
         s.close();
         s.closeIdleConnections();
       }
+    },
+    /** Waits for in-flight answers up to `timeoutMs`, then closes what is left. */
+    async finish(timeoutMs: number): Promise<{ unfinished: number }> {
       if (inFlight.size > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, timeoutMs);
