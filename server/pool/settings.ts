@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { poolSettingsSchema, type PoolSettings } from '../config/seed';
 import type { Database } from '../db/schema';
 
-const CACHE_MS = 2_000;
+const CACHE_MS = 1_000;
 
 /** Pool settings live in the database; a short cache keeps them off the hot path. */
 export function settingsReader(db: Kysely<Database>): { read: () => Promise<PoolSettings>; forget: () => void } {
