@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { cookieRuleViolations } from './fixtures/cookie-rules';
-import { expect, freePort, startFoyer, test as base, testConfig, type Foyer, type Mail } from './fixtures/foyer';
-import { freshUser, startAtDemo } from './fixtures/flows';
+import { expect, freePort, startFoyer, testConfig, type Foyer, type Mail } from './fixtures/foyer';
+import { demoSignOut, freshUser, startAtDemo } from './fixtures/flows';
 import { enterCode, signIn, signUp, submit } from './fixtures/pages';
 import { addAuthenticator, addPasskeyOnAccountPage } from './fixtures/passkeys';
 import { startSamlIdp, type SamlIdp } from './fixtures/saml-idp';
-import { chromiumTrustArgs, createTestPki, httpsRequest, startTlsProxy, type TestPki, type TlsProxy } from './fixtures/tls-proxy';
-import { totpAt } from './fixtures/totp';
+import { httpsRequest, startTlsProxy, type TlsProxy } from './fixtures/tls-proxy';
+import { addAuthenticatorApp, totpAt } from './fixtures/totp';
 import { startUpstream, type Upstream } from './fixtures/upstream-oidc';
+import { test as tlsTest } from './fixtures/trusted-tls';
 
 /**
  * Foyer served for real: behind nginx terminating TLS, PUBLIC_URL=https://localhost:<proxy port>,
@@ -25,17 +26,7 @@ const FORGED_HEADERS = { 'x-forwarded-host': FORGED, forwarded: `for=203.0.113.9
 
 type Stack = { foyer: Foyer; proxy: TlsProxy; up: Upstream; saml: SamlIdp };
 
-const test = base.extend<{ seen: SeenCookies }, { pki: TestPki; stack: Stack }>({
-  pki: [
-    async ({}, use) => {
-      const pki = await createTestPki();
-      await use(pki);
-      await pki.remove();
-    },
-    { scope: 'worker' },
-  ],
-  // The worker's Chromium accepts the proxy's certificate as valid.
-  launchOptions: [async ({ launchOptions, pki }, use) => use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...chromiumTrustArgs(pki)] }), { scope: 'worker' }],
+const test = tlsTest.extend<{ seen: SeenCookies }, { stack: Stack }>({
   stack: [
     async ({ pki, smtp }, use) => {
       const port = await freePort();
@@ -107,11 +98,6 @@ async function newContext(browser: import('@playwright/test').Browser, seen: See
 
 const claim = (page: Page, name: string) => page.getByTestId('id-token-claims').locator(`tr[data-claim="${name}"] td`);
 
-async function demoSignOut(page: Page) {
-  await page.goto('/en/demo');
-  await page.getByTestId('demo-sign-out').click();
-  await expect(page).toHaveURL(/signed_out=1/);
-}
 
 /**
  * Chromium's own verdict on the page's connection, as its address bar shows it: "secure" only for a
@@ -157,11 +143,7 @@ test('a new user over TLS: sign-up with the e-mail code, an authenticator app, s
   // The account pages (signed in already through the pool): an authenticator app.
   await page.getByTestId('manage-account').click();
   await expect(page).toHaveURL(`${foyer.url}/en/account`);
-  await page.goto('/en/account/totp');
-  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
-  await page.getByTestId('account-totp-form').locator('[name="code"]').fill(totpAt(secret, Date.now()));
-  await submit(page, page.getByTestId('verify-code'));
-  await expect(page).toHaveURL(/\/en\/account\/recovery-codes$/);
+  const secret = await addAuthenticatorApp(page);
 
   // Signed out, then in with the password and the app's code; this browser is remembered.
   await demoSignOut(page);

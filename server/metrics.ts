@@ -1,5 +1,7 @@
 import client from 'prom-client';
 
+type Backlog = { pending: number; failed: number; oldestPendingAgeSeconds: number };
+
 /**
  * Prometheus metrics of this instance (prom-client): HTTP rates and latencies per route, sign-ins
  * by outcome, the password-hash queue, the message outbox backlog, and Node's own process metrics.
@@ -13,7 +15,7 @@ function create() {
   client.collectDefaultMetrics({ register: registry });
   const registers = [registry];
   /** Set by the runtime: reads the outbox backlog when Prometheus scrapes. */
-  let outboxBacklog: (() => Promise<{ pending: number; failed: number; oldestPendingAgeSeconds: number }>) | undefined;
+  let outboxBacklog: (() => Promise<Backlog>) | undefined;
   // One read per scrape serves the three outbox gauges.
   let lastRead: { at: number; value: ReturnType<NonNullable<typeof outboxBacklog>> } | undefined;
   const backlog = async () => {
@@ -21,6 +23,17 @@ function create() {
     if (!lastRead || Date.now() - lastRead.at > 1000) lastRead = { at: Date.now(), value: outboxBacklog() };
     return lastRead.value.catch(() => undefined);
   };
+  /** A gauge read from the outbox backlog when Prometheus scrapes. */
+  const outboxGauge = (name: string, help: string, field: keyof Backlog) =>
+    new client.Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        const b = await backlog();
+        if (b) this.set(b[field]);
+      },
+    });
   return {
     registry,
     httpRequests: new client.Counter({
@@ -47,33 +60,9 @@ function create() {
       help: 'Password hashes and verifications waiting for or running on the hashing threads.',
       registers,
     }),
-    outboxPending: new client.Gauge({
-      name: 'foyer_outbox_pending_messages',
-      help: 'E-mails and texts waiting to be delivered.',
-      registers,
-      async collect() {
-        const b = await backlog();
-        if (b) this.set(b.pending);
-      },
-    }),
-    outboxFailed: new client.Gauge({
-      name: 'foyer_outbox_failed_messages',
-      help: 'E-mails and texts given up on after every retry (kept for the retention period).',
-      registers,
-      async collect() {
-        const b = await backlog();
-        if (b) this.set(b.failed);
-      },
-    }),
-    outboxOldest: new client.Gauge({
-      name: 'foyer_outbox_oldest_pending_seconds',
-      help: 'Age of the oldest message still waiting to be delivered.',
-      registers,
-      async collect() {
-        const b = await backlog();
-        if (b) this.set(b.oldestPendingAgeSeconds);
-      },
-    }),
+    outboxPending: outboxGauge('foyer_outbox_pending_messages', 'E-mails and texts waiting to be delivered.', 'pending'),
+    outboxFailed: outboxGauge('foyer_outbox_failed_messages', 'E-mails and texts given up on after every retry (kept for the retention period).', 'failed'),
+    outboxOldest: outboxGauge('foyer_outbox_oldest_pending_seconds', 'Age of the oldest message still waiting to be delivered.', 'oldestPendingAgeSeconds'),
     watchOutbox(read: typeof outboxBacklog) {
       outboxBacklog = read;
     },

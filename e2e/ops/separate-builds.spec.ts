@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import { expect, freePort, repoRoot, SPA_REDIRECT_URI, startFoyer, test as base, testConfig, type Foyer, type SmtpSink } from '../fixtures/foyer';
-import { freshUser, startAtDemo } from '../fixtures/flows';
+import { expect, freePort, repoRoot, SPA_REDIRECT_URI, startFoyer, testConfig, type Foyer, type SmtpSink } from '../fixtures/foyer';
+import { demoSignOut, freshUser, startAtDemo } from '../fixtures/flows';
 import { enterCode, signIn, signUp as signUpAs, submit } from '../fixtures/pages';
 import { createDatabase, postgresProblem, postgresRequired, type TestDatabase } from '../fixtures/postgres';
 import { separateBuild, type SeparateBuild } from '../fixtures/separate-build';
 import { describeAnswer, FlowBrowser, openSignUp, postSignUp, screenOf } from '../fixtures/http-flow';
-import { chromiumTrustArgs, createTestPki, startTlsProxy, type TestPki, type TlsProxy } from '../fixtures/tls-proxy';
-import { totpAt } from '../fixtures/totp';
+import { startTlsProxy, type TlsProxy } from '../fixtures/tls-proxy';
+import { addAuthenticatorApp, totpAt } from '../fixtures/totp';
+import { test as tlsTest } from '../fixtures/trusted-tls';
 
 /**
  * A deployment as it runs for real: two instances of one commit, built separately (this checkout
@@ -27,16 +28,7 @@ const config = (url: string) => {
 
 type Deployment = { instances: Foyer[]; proxy: TlsProxy; second: SeparateBuild; db: TestDatabase; url: string };
 
-const test = base.extend<{ deployment: Deployment }, { pki: TestPki; shared: Deployment | undefined }>({
-  pki: [
-    async ({}, use) => {
-      const pki = await createTestPki();
-      await use(pki);
-      await pki.remove();
-    },
-    { scope: 'worker' },
-  ],
-  launchOptions: [async ({ launchOptions, pki }, use) => use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...chromiumTrustArgs(pki)] }), { scope: 'worker' }],
+const test = tlsTest.extend<{ deployment: Deployment }, { shared: Deployment | undefined }>({
   // One deployment for the file's tests (a build of its own takes a while).
   shared: [
     async ({ pki, smtp }, use) => {
@@ -104,11 +96,6 @@ async function signInWithTotp(page: Page, user: { username: string; password: st
   await expect(page.getByTestId('signed-in-as')).toContainText(user.username);
 }
 
-async function demoSignOut(page: Page) {
-  await page.goto('/en/demo');
-  await page.getByTestId('demo-sign-out').click();
-  await expect(page).toHaveURL(/signed_out=1/);
-}
 
 async function newPage(browser: Browser, baseURL: string, javaScriptEnabled: boolean): Promise<Page> {
   const context = await browser.newContext({ baseURL, javaScriptEnabled });
@@ -132,11 +119,7 @@ test('two instances built separately, behind a round-robin TLS proxy: sign-up, a
   // An authenticator app, set up on the account pages.
   await page.getByTestId('manage-account').click();
   await expect(page).toHaveURL(`${url}/en/account`);
-  await page.goto('/en/account/totp');
-  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
-  await page.getByTestId('account-totp-form').locator('[name="code"]').fill(totpAt(secret, Date.now()));
-  await submit(page, page.getByTestId('verify-code'));
-  await expect(page).toHaveURL(/\/en\/account\/recovery-codes$/);
+  const secret = await addAuthenticatorApp(page);
 
   // Signed out and in again with the password and the app's code.
   await demoSignOut(page);
