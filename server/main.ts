@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import next from 'next';
 import { readEnv } from './config/env';
 import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
-import { protocolHeaders } from './http/headers';
+import { protocolHeaders, securityHeaderList, securityHeaders } from './http/headers';
+import { loadActionIds } from './http/action-shape';
+import { isPagePost, originFormTarget, readBody, replay, screenActionCall, screenHead, type Refusal } from './http/screen';
 import { normaliseForwarded } from './http/forwarded';
 import { answerHealth, HEALTH_PATHS } from './http/health';
 import { drainer, freePort, listen } from './http/lifecycle';
@@ -61,7 +64,9 @@ async function main() {
   const server = http.createServer();
   const metricsServer = env.metricsPort !== undefined ? http.createServer() : undefined;
   const lifecycle = drainer([server]);
-  const routeOf = routeLabeller(path.resolve(process.env.NEXT_DIST_DIR || '.next'));
+  const distDir = path.resolve(process.env.NEXT_DIST_DIR || '.next');
+  const routeOf = routeLabeller(distDir);
+  const actionIds = loadActionIds(distDir);
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const given = req.headers['x-request-id'];
@@ -75,7 +80,9 @@ async function main() {
   const route = (req: http.IncomingMessage, res: http.ServerResponse, reqId: string) => {
     const started = process.hrtime.bigint();
     const ip = normaliseForwarded(req, publicUrl, env.trustProxy);
-    const url = req.url ?? '/';
+    securityHeaders(res, secure);
+    const url = originFormTarget(req) ?? '/';
+    req.url = url;
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     res.once('finish', () => {
@@ -89,6 +96,12 @@ async function main() {
       metrics.httpDuration.observe({ method, route }, ms / 1000);
     });
 
+    const protocol = isProtocolPath(pathname);
+    const refusal = screenHead(req, pathname, { protocol, publicOrigin: publicUrl.origin });
+    if (refusal) {
+      refuse(req, res, pathname, refusal).catch((e: unknown) => fail(res, e));
+      return;
+    }
     if (HEALTH_PATHS.has(pathname)) {
       answerHealth(pathname, res, { db: rt.db.kysely, draining: lifecycle.draining }).catch((e: unknown) => fail(res, e));
       return;
@@ -104,7 +117,7 @@ async function main() {
       res.end();
       return;
     }
-    if (isProtocolPath(pathname)) {
+    if (protocol) {
       // Next prefetches an action's redirect target as RSC; make the browser navigate for real.
       if (req.headers.rsc) {
         res.statusCode = 204;
@@ -126,33 +139,66 @@ async function main() {
     if (req.method === 'POST') {
       const length = req.headers['content-length'];
       const tooLarge = length === undefined ? req.headers['transfer-encoding'] !== undefined : Number(length) > FORM_BODY_LIMIT_BYTES;
+      // Next turns an over-limit action body into a 500; we answer 413 with our error page first.
       if (tooLarge) {
-        refuseLargePost(req, res, pathname).catch((e: unknown) => fail(res, e));
+        refuse(req, res, pathname, { status: 413, code: 'request_too_large' }).catch((e: unknown) => fail(res, e));
         return;
       }
     }
     applyStatusSignal(res);
+    if (isPagePost(req, pathname)) {
+      screenedAction(req, res, pathname).catch((e: unknown) => fail(res, e));
+      return;
+    }
     handleNext(req, res).catch((e: unknown) => fail(res, e));
   };
 
-  /** Next turns an over-limit action body into a 500; we answer 413 with our error page first. */
-  async function refuseLargePost(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+  /** A post to a page is a server action call: read it (it is bounded), check its shape, then hand it on. */
+  async function screenedAction(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+    const body = await readBody(req, FORM_BODY_LIMIT_BYTES);
+    const refusal = screenActionCall(req, body, actionIds);
+    if (refusal) await refuse(req, res, pathname, refusal);
+    else await handleNext(replay(req, body), res);
+  }
+
+  /** Our error page with `refusal`'s status, once the request's body (if any) is read or cut off. */
+  async function refuse(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, refusal: Refusal | { status: 413; code: 'request_too_large' }) {
     const segment = pathname.split('/')[1];
     const locale = isLocale(segment) ? segment : 'en';
-    let read = 0;
-    await new Promise<void>((resolve) => {
-      req.on('data', (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > DRAIN_LIMIT_BYTES) req.destroy();
+    if (!req.complete) {
+      let read = 0;
+      await new Promise<void>((resolve) => {
+        req.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > DRAIN_LIMIT_BYTES) req.destroy();
+        });
+        req.on('end', resolve);
+        req.on('close', resolve);
       });
-      req.on('end', resolve);
-      req.on('close', resolve);
-    });
-    await sendRenderedPage(req, res, renderPage, `/${locale}/error?code=request_too_large`, 413, { connection: 'close' });
+    }
+    const extra: Record<string, string> = refusal.status === 413 ? { connection: 'close' } : {};
+    if ('allow' in refusal && refusal.allow) extra.allow = refusal.allow;
+    await sendRenderedPage(req, res, renderPage, `/${locale}/error?code=${refusal.code}`, refusal.status, extra);
   }
 
   internal.on('request', handle);
   server.on('request', handle);
+  // Requests Node cannot parse (headers over 16 KiB, broken framing) get our page, not a bare 400.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    renderPage('/en/error?code=invalid_request', {})
+      .then((page) => {
+        const body = Buffer.from(page.html);
+        const headers = { ...securityHeaderList(secure), ...page.headers, 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length), connection: 'close' };
+        const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+        socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${head}\r\n`), body]));
+      })
+      .catch(() => socket.destroy());
+  });
   await listen(server, port, env.host);
   if (metricsServer) {
     metricsServer.on('request', (req, res) => {
