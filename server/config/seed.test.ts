@@ -27,9 +27,17 @@ describe('parseSeed', () => {
   it('fills defaults for an empty seed', () => {
     const seed = parseSeed({});
     expect(seed.pool).toEqual(poolSettingsSchema.parse({}));
-    expect(seed.pool.password_policy.min_length).toBe(12);
+    // Password-only by default (MFA OFF): 15 characters, as NIST SP 800-63B-4 asks.
+    expect(seed.pool.password_policy.min_length).toBe(15);
     expect(seed.clients).toEqual([]);
     expect(seed.users).toEqual([]);
+  });
+
+  it('asks 12 characters by default where MFA is on, and keeps an explicit minimum', () => {
+    expect(parseSeed({ pool: { mfa: { mode: 'OPTIONAL' } } }).pool.password_policy.min_length).toBe(12);
+    expect(parseSeed({ pool: { mfa: { mode: 'REQUIRED' } } }).pool.password_policy.min_length).toBe(12);
+    expect(parseSeed({ pool: { password_policy: { min_length: 10 } } }).pool.password_policy.min_length).toBe(10);
+    expect(parseSeed({ pool: { mfa: { mode: 'REQUIRED' }, password_policy: { min_length: 20 } } }).pool.password_policy.min_length).toBe(20);
   });
 
   it('allows SMS codes as a factor, with anti-pumping limits that default and can be set', () => {

@@ -23,12 +23,13 @@ export const poolSettingsSchema = z
       .default([]),
     password_policy: z
       .object({
-        min_length: z.number().int().min(8).max(64).default(12),
+        // Unset: 15 where a password is the only factor (MFA OFF), else 12 (NIST SP 800-63B-4 §3.1.1.2).
+        min_length: z.number().int().min(8).max(64).optional(),
         max_length: z.number().int().min(64).max(1024).default(128),
         reject_common: z.boolean().default(true),
       })
       .strict()
-      .default({ min_length: 12, max_length: 128, reject_common: true }),
+      .default({ max_length: 128, reject_common: true }),
     self_sign_up: z.boolean().default(true),
     // OPTIONAL: users who enrolled a factor are asked for it. REQUIRED: everyone enrols at sign-in.
     mfa: z
@@ -74,7 +75,11 @@ export const poolSettingsSchema = z
         sms_per_country_code_per_hour: 300,
       }),
   })
-  .strict();
+  .strict()
+  .transform((s) => ({
+    ...s,
+    password_policy: { ...s.password_policy, min_length: s.password_policy.min_length ?? (s.mfa.mode === 'OFF' ? 15 : 12) },
+  }));
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;
 
 const url = z.url({ protocol: /^https?$/ });

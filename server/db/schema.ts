@@ -121,6 +121,14 @@ export interface RateLimitsTable {
   count: number;
 }
 
+/** An unknown account's stand-in for a code (see migration 013). */
+export interface DecoyCodesTable {
+  id: string;
+  attempts: number;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface LockoutsTable {
   key: string;
   failures: number;
@@ -293,6 +301,7 @@ export interface Database {
   messages: MessagesTable;
   rate_limits: RateLimitsTable;
   lockouts: LockoutsTable;
+  decoy_codes: DecoyCodesTable;
   sign_in_flows: SignInFlowsTable;
   events: EventsTable;
   mfa_factors: MfaFactorsTable;

@@ -90,6 +90,7 @@ export async function sweepExpired(db: Kysely<Database>, now = Date.now()): Prom
   await db.deleteFrom('oidc_artifacts').where('expires_at', '<=', now).execute();
   await db.deleteFrom('sign_in_flows').where('expires_at', '<=', now).execute();
   await db.deleteFrom('codes').where('expires_at', '<=', now - 24 * 3600_000).execute();
+  await db.deleteFrom('decoy_codes').where('expires_at', '<=', now - 24 * 3600_000).execute();
   await db.deleteFrom('webauthn_challenges').where('expires_at', '<=', now).execute();
   await db.deleteFrom('rate_limits').where('window_start', '<=', now - 24 * 3600_000).execute();
   // A lock long over, from an idle name (sprayed unknown names would pile up otherwise).

@@ -129,7 +129,11 @@ describeEachDb('pool config applied as desired state', (open, dbName) => {
       }),
     );
     expect(summary(plan)).toEqual(['update pool/pool', 'update identity_providers/Corp', 'update clients/web', 'update groups/staff']);
-    expect(updateOf(plan, 'pool', 'pool')).toEqual([{ field: 'mfa.mode', from: 'OFF', to: 'OPTIONAL' }]);
+    // The default minimum password length follows: 15 for password-only pools, 12 with MFA.
+    expect(updateOf(plan, 'pool', 'pool')).toEqual([
+      { field: 'mfa.mode', from: 'OFF', to: 'OPTIONAL' },
+      { field: 'password_policy.min_length', from: 15, to: 12 },
+    ]);
     expect(updateOf(plan, 'clients', 'web')).toEqual([
       { field: 'client_secret', from: '[redacted]', to: '[redacted]' },
       { field: 'redirect_uris', from: ['https://app.acme.example/cb'], to: ['https://app.acme.example/cb', 'https://app.acme.example/cb2'] },

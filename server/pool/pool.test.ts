@@ -190,14 +190,15 @@ describeEachDb('pool', (open) => {
   it('enforces the password policy at sign-up', async () => {
     const { pool, sent, userCount } = await setup();
 
-    expect(await pool.signUp(signUpInput({ password: 'short-pass1' }))).toMatchObject({
+    // 15 characters by default where the password is the only factor (MFA OFF).
+    expect(await pool.signUp(signUpInput({ password: 'short-pass-12' }))).toMatchObject({
       error: 'password_too_short',
       field: 'password',
-      params: { min: 12 },
+      params: { min: 15 },
     });
 
-    expect(isCommonPassword('password1234')).toBe(true);
-    expect(await pool.signUp(signUpInput({ password: 'password1234' }))).toMatchObject({ error: 'password_common', field: 'password' });
+    expect(isCommonPassword('passwordpassword')).toBe(true);
+    expect(await pool.signUp(signUpInput({ password: 'passwordpassword' }))).toMatchObject({ error: 'password_common', field: 'password' });
 
     expect(await pool.signUp(signUpInput({ username: 'margaret', password: 'Margaret-walks-the-long-dog' }))).toMatchObject({
       error: 'password_contains_username',
@@ -389,10 +390,15 @@ describeEachDb('pool', (open) => {
     expect(await pool.forgotPassword({ identifier: 'x', ip: IP, locale: 'en' })).toMatchObject({ error: 'rate_limited' });
   });
 
-  it('a disabled user cannot sign in', async () => {
-    const { pool, db, userId } = await setup({ users: [alice] });
+  it('a disabled user gets exactly a wrong password\'s answer, counted toward the lock, even for the right password', async () => {
+    const { pool, db, userId } = await setup({ pool: { lockout: { free_failures: 4, base_seconds: 60, max_seconds: 900 } }, users: [alice] });
     await db.kysely.updateTable('users').set({ enabled: 0 }).where('id', '=', await userId('alice')).execute();
-    expect(await pool.signIn({ identifier: 'alice', password: GOOD, ip: IP, locale: 'en' })).toEqual({ error: 'user_disabled' });
+    const right = () => pool.signIn({ identifier: 'alice', password: GOOD, ip: IP, locale: 'en' });
+    const wrong = () => pool.signIn({ identifier: 'alice', password: OTHER_GOOD, ip: IP, locale: 'en' });
+    expect(await right()).toEqual({ error: 'invalid_credentials' });
+    expect(await right()).toEqual(await wrong());
+    expect(await right()).toEqual({ error: 'invalid_credentials' });
+    expect(await right()).toEqual({ error: 'locked_out', retryAfter: 60 });
     expect(await pool.users.claims(await userId('alice'))).toBeUndefined();
   });
 
@@ -472,7 +478,7 @@ describeEachDb('pool', (open) => {
     });
 
     // A weak password is refused before the code is looked at, so the code survives it.
-    expect(await pool.resetPassword(known, { code, password: 'password1234', locale: 'en' })).toMatchObject({ error: 'password_common' });
+    expect(await pool.resetPassword(known, { code, password: 'passwordpassword', locale: 'en' })).toMatchObject({ error: 'password_common' });
     expect(await pool.resetPassword(known, { code, password: 'short', locale: 'en' })).toMatchObject({ error: 'password_too_short' });
 
     expect(await pool.resetPassword(known, { code, password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });

@@ -1,8 +1,8 @@
-import { consumeCode, type CodePurpose } from './codes';
+import { checkCode, issueDecoyCode, type CodePurpose } from './codes';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome, type FlowStep } from './flow';
-import { clearFailures } from './lockout';
+import { releaseAttempt as clearFailures } from './attempts';
 import { forgetDevices } from './mfa/devices';
 import { queueMail, sendCode } from './messages';
 import { hashPassword } from './passwords/hash';
@@ -26,8 +26,8 @@ export async function policyProblem(ctx: PoolContext, password: string, user: { 
 /** Confirms a new account with the e-mailed code, then signs the user in, as the hosted UI does. */
 export async function confirmAccount(ctx: PoolContext, step: Step<'confirm-account'>, code: string): Promise<FlowOutcome | PoolError> {
   if (!step.userId) return fail('invalid_code', { field: 'code' });
-  const result = await consumeCode(ctx, step.userId, 'confirm_sign_up', code);
-  if (result !== 'ok') return fail(result, { field: 'code' });
+  const wrong = await checkCode(ctx, { userId: step.userId }, 'confirm_sign_up', code);
+  if (wrong !== 'ok') return wrong;
   // Only the mailbox's owner gets this far, so saying the address is taken reveals nothing new.
   if (!(await verifyEmailOf(ctx, step.userId))) return fail('email_taken');
   await updateUser(ctx, step.userId, { status: 'CONFIRMED' });
@@ -67,10 +67,24 @@ export async function resendCode(
   const gap = await hit(ctx, `gap:${uid}`, codeLimits.resendGap);
   if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
   const row = step.userId ? await getUserRow(ctx, step.userId) : undefined;
-  if (!row) return { sent: true };
+  if (!row) {
+    if (step.step === 'reset-password') await sendDecoy(ctx, step.identifier);
+    return { sent: true };
+  }
   const purpose: CodePurpose = step.step === 'confirm-account' ? 'confirm_sign_up' : 'reset_password';
   const sent = await sendCode(ctx, row, purpose, locale);
   return 'error' in sent && sent.error === 'rate_limited' ? { sent: true } : sent;
+}
+
+const decoyOf = (identifier: string) => `name:${identifier.toLowerCase()}`;
+
+/**
+ * What a reset for a name with no account "sends": a decoy code, within the same per-account
+ * quota, so its tries, expiry and resends answer like a real account's (nothing is mailed).
+ */
+async function sendDecoy(ctx: PoolContext, identifier: string): Promise<void> {
+  const quota = await hit(ctx, `send:reset_password:${decoyOf(identifier)}`, codeLimits.sendsPerUser);
+  if (quota.allowed) await issueDecoyCode(ctx, decoyOf(identifier), 'reset_password');
 }
 
 /**
@@ -88,7 +102,10 @@ export async function forgotPassword(
   const destination = input.identifier.includes('@') ? maskEmail(input.identifier) : null;
   const next = { step: 'reset-password' as const, identifier: input.identifier, destination, forced: false };
   // A federated-only user signs in at their provider: no password of ours to reset (as in Cognito).
-  if (!row || !row.email || row.enabled !== 1 || row.status === 'EXTERNAL_PROVIDER') return { next: { ...next, userId: null } };
+  if (!row || !row.email || row.enabled !== 1 || row.status === 'EXTERNAL_PROVIDER') {
+    await sendDecoy(ctx, input.identifier);
+    return { next: { ...next, userId: null } };
+  }
   const sent = await sendCode(ctx, row, 'reset_password', input.locale);
   // Over the per-user quota we still answer as if sent: the earlier codes are valid.
   if ('error' in sent && sent.error !== 'rate_limited') return sent;
@@ -105,9 +122,10 @@ export async function resetPassword(
   const problem = await policyProblem(ctx, input.password, { username: step.identifier });
   if (problem) return problem;
   const row = step.userId ? await getUserRow(ctx, step.userId) : undefined;
-  if (!row) return fail('invalid_code', { field: 'code' });
-  const result = await consumeCode(ctx, row.id, 'reset_password', input.code);
-  if (result !== 'ok') return fail(result, { field: 'code' });
+  // No account: its decoy answers wrong, too many and expired just as a real code would.
+  const wrong = await checkCode(ctx, row ? { userId: row.id } : { decoy: decoyOf(step.identifier) }, 'reset_password', input.code);
+  if (wrong !== 'ok') return wrong;
+  if (!row) return fail('invalid_code', { field: 'code' }); // not reached: a decoy never matches
   const passwordHash = await hashPassword(input.password);
   await inTransaction(ctx, async (tx) => {
     // The code reached the mailbox, which proves it; an unconfirmed user becomes confirmed.

@@ -1,7 +1,7 @@
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome } from './flow';
-import { clearFailures, lockedFor, recordFailure } from './lockout';
+import { attempt, wrongAnswer } from './attempts';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords/hash';
 import { perIp } from './rate-limit';
 import { sendCode } from './messages';
@@ -24,20 +24,18 @@ export async function signInWithPassword(ctx: PoolContext, input: SignInInput): 
 
   const row = await findUserRowByAlias(ctx, input.identifier);
   const lockKey = row ? `user:${row.id}` : `name:${input.identifier.toLowerCase()}`;
-  const locked = await lockedFor(ctx, lockKey);
-  if (locked > 0) return fail('locked_out', { retryAfter: locked });
-
-  const ok = row?.password_hash
-    ? await verifyPassword(row.password_hash, input.password)
-    : await verifyAgainstDummy(input.password);
-  if (!row || !ok) {
-    const lockSeconds = await recordFailure(ctx, lockKey);
-    return lockSeconds > 0 ? fail('locked_out', { retryAfter: lockSeconds }) : fail('invalid_credentials');
-  }
-  await clearFailures(ctx, lockKey);
+  // A disabled user gets exactly a wrong password's answer, counted alike, whatever was typed:
+  // telling "disabled" only after the right password (as Cognito's "User is disabled." does)
+  // would confirm the password to whoever guessed it.
+  const tried = await attempt(ctx, lockKey, async () => {
+    const ok = row?.password_hash ? await verifyPassword(row.password_hash, input.password) : await verifyAgainstDummy(input.password);
+    return ok && row?.enabled === 1;
+  });
+  if ('error' in tried) return tried;
+  if (!tried.passed) return wrongAnswer(tried, fail('invalid_credentials'));
+  if (!row) return fail('invalid_credentials'); // not reached: only a user's password passes
   // An imported hash (bcrypt, scrypt, PBKDF2…) or older parameters: now that the password is known.
   if (row.password_hash && needsRehash(row.password_hash)) await updateUser(ctx, row.id, { password_hash: await hashPassword(input.password) });
-  if (row.enabled !== 1) return fail('user_disabled');
 
   switch (row.status) {
     case 'EXTERNAL_PROVIDER': // has no password of ours: not reached, the check above failed

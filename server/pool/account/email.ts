@@ -1,4 +1,4 @@
-import { consumeCode } from '../codes';
+import { checkCode } from '../codes';
 import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
 import { maskEmail } from '../flow';
@@ -39,8 +39,8 @@ export async function confirmEmailChange(
 ): Promise<{ changed: true } | PoolError> {
   const row = await getUserRow(ctx, userId);
   if (!row) return fail('session_expired');
-  const result = await consumeCode(ctx, userId, purpose(input.email), input.code);
-  if (result !== 'ok') return fail(result, { field: 'code' });
+  const wrong = await checkCode(ctx, { userId }, purpose(input.email), input.code);
+  if (wrong !== 'ok') return wrong;
   // Someone may have verified the same address meanwhile.
   if (await verifiedEmailTaken(ctx, input.email)) return fail('email_taken', { field: 'email' });
   await inTransaction(ctx, async (tx) => {

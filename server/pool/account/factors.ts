@@ -1,6 +1,6 @@
 import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
-import { lockedFor, recordFailure, clearFailures } from '../lockout';
+import { guarded } from '../attempts';
 import { queueMail } from '../messages';
 import { issueRecoveryCodes, recoveryCodesLeft } from '../mfa/recovery-codes';
 import { seal, unseal } from '../mfa/seal';
@@ -94,23 +94,23 @@ export async function confirmTotpSetup(
 ): Promise<{ recoveryCodes: string[] | null } | PoolError> {
   const secret = input.sealed ? openTotpSetup(ctx, userId, input.sealed) : null;
   if (!secret) return fail('setup_expired');
-  const key = `mfa:${userId}`;
-  const locked = await lockedFor(ctx, key);
-  if (locked > 0) return fail('locked_out', { retryAfter: locked });
-  const enrolled = await inTransaction(ctx, async (tx) => {
-    if (!(await enrolTotp(tx, userId, secret, input.code))) return null;
-    await setPendingTotp(tx, input.sessionId, null);
-    const { recoveryCodesLeft } = await securityOverview(tx, userId);
-    const recoveryCodes = recoveryCodesLeft === 0 ? await issueRecoveryCodes(tx, userId) : null;
-    await announce(tx, userId, 'totp_added', input.locale);
-    return { recoveryCodes };
-  });
-  if (!enrolled) {
-    const lockSeconds = await recordFailure(ctx, key);
-    return lockSeconds > 0 ? fail('locked_out', { retryAfter: lockSeconds }) : fail('invalid_code', { field: 'code' });
-  }
-  await clearFailures(ctx, key);
-  return enrolled;
+  let enrolled: { recoveryCodes: string[] | null } | null = null;
+  // Wrong codes count toward the second factor's lock, as at sign-in.
+  const wrong = await guarded(
+    ctx,
+    `mfa:${userId}`,
+    async () =>
+      (enrolled = await inTransaction(ctx, async (tx) => {
+        if (!(await enrolTotp(tx, userId, secret, input.code))) return null;
+        await setPendingTotp(tx, input.sessionId, null);
+        const { recoveryCodesLeft } = await securityOverview(tx, userId);
+        const recoveryCodes = recoveryCodesLeft === 0 ? await issueRecoveryCodes(tx, userId) : null;
+        await announce(tx, userId, 'totp_added', input.locale);
+        return { recoveryCodes };
+      })) !== null,
+    fail('invalid_code', { field: 'code' }),
+  );
+  return wrong ?? enrolled!;
 }
 
 /** With MFA required, the last factor cannot be removed: the user could not sign in any more. */

@@ -1,6 +1,6 @@
 import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
-import { clearFailures, lockedFor, recordFailure } from '../lockout';
+import { guarded } from '../attempts';
 import { forgetDevices } from '../mfa/devices';
 import { queueMail } from '../messages';
 import { hashPassword, verifyPassword } from '../passwords/hash';
@@ -19,14 +19,13 @@ export async function changePassword(
 ): Promise<{ changed: true } | PoolError> {
   const row = await getUserRow(ctx, userId);
   if (!row) return fail('session_expired');
-  const lockKey = `user:${row.id}`;
-  const locked = await lockedFor(ctx, lockKey);
-  if (locked > 0) return fail('locked_out', { retryAfter: locked });
-  if (!row.password_hash || !(await verifyPassword(row.password_hash, input.current))) {
-    const lockSeconds = await recordFailure(ctx, lockKey);
-    return lockSeconds > 0 ? fail('locked_out', { retryAfter: lockSeconds }) : fail('wrong_password', { field: 'current_password' });
-  }
-  await clearFailures(ctx, lockKey);
+  const wrong = await guarded(
+    ctx,
+    `user:${row.id}`,
+    async () => !!row.password_hash && (await verifyPassword(row.password_hash, input.current)),
+    fail('wrong_password', { field: 'current_password' }),
+  );
+  if (wrong) return wrong;
   const problem = await policyProblem(ctx, input.next, row);
   if (problem) return { ...problem, field: 'new_password' };
   if (input.next === input.current) return fail('password_unchanged', { field: 'new_password' });

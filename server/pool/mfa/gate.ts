@@ -1,7 +1,7 @@
 import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
 import type { FlowOutcome, FlowStep } from '../flow';
-import { clearFailures, lockedFor, recordFailure } from '../lockout';
+import { guarded } from '../attempts';
 import { mailCode, queueMail } from '../messages';
 import { randomUUID } from 'node:crypto';
 import { consumeCode } from '../codes';
@@ -119,15 +119,8 @@ export async function resendMfaCode(ctx: PoolContext, uid: string, step: Step<'m
  * success the second factor is added to how the user signed in.
  */
 async function checked(ctx: PoolContext, userId: string, check: () => Promise<boolean>, amr: string[], field = 'code'): Promise<{ amr: string[] } | PoolError> {
-  const key = `mfa:${userId}`;
-  const locked = await lockedFor(ctx, key);
-  if (locked > 0) return fail('locked_out', { retryAfter: locked });
-  if (!(await check())) {
-    const lockSeconds = await recordFailure(ctx, key);
-    return lockSeconds > 0 ? fail('locked_out', { retryAfter: lockSeconds }) : fail('invalid_code', { field });
-  }
-  await clearFailures(ctx, key);
-  return { amr: [...new Set([...amr, 'mfa'])] };
+  const wrong = await guarded(ctx, `mfa:${userId}`, check, fail('invalid_code', { field }));
+  return wrong ?? { amr: [...new Set([...amr, 'mfa'])] };
 }
 
 /**

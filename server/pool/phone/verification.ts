@@ -1,4 +1,4 @@
-import { consumeCode } from '../codes';
+import { checkCode } from '../codes';
 import type { PoolContext } from '../context';
 import { fail, type PoolError, type PoolErrorCode } from '../errors';
 import { code as codeInput, phoneNumber } from '../input';
@@ -51,8 +51,8 @@ export async function confirmPhone(ctx: PoolContext, userId: string, phone: stri
   if ('error' in parsed) return parsed;
   const digits = codeInput.safeParse(code);
   if (!digits.success) return fail('invalid_code', { field: 'code' });
-  const result = await consumeCode(ctx, userId, `verify_phone:${parsed.phone}`, digits.data);
-  if (result !== 'ok') return fail(result, { field: 'code' });
+  const wrong = await checkCode(ctx, { userId }, `verify_phone:${parsed.phone}`, digits.data);
+  if (wrong !== 'ok') return wrong;
   if ((await ctx.settings()).sign_in_aliases.includes('phone_number')) {
     const other = await ctx.db
       .selectFrom('users')
