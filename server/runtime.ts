@@ -6,7 +6,7 @@ import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
-import { createProvider, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
+import { createProvider, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
 import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool } from './pool';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
@@ -82,7 +82,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const sealer = { seal: (plain: string) => vault.seal(plain, 'messages'), unseal: (sealed: string) => vault.unseal(sealed, 'messages') };
   const outbox = createOutboxWorker({ db: db.kysely, sealer, transports: { email: mailer, sms } });
   metrics.watchOutbox(() => outbox.backlog());
-  const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl });
+  const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl, revocation: providerRevocation() });
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const cookieKeys = [await secrets.ensure('cookie-key')];

@@ -114,6 +114,7 @@ describe('foyer: arguments', () => {
       [['frobnicate'], /foyer: unknown command 'frobnicate'/],
       [['config'], /foyer config: give one of check, apply, export/],
       [['users', 'import'], /foyer users import: missing <file>/],
+      [['users', 'sign-out'], /foyer users sign-out: missing <username>/],
       [['backup', 'a.db', 'b.db'], /foyer backup: unexpected argument 'b.db'/],
       [['config', 'export', '--bogus'], /foyer config export: Unknown option '--bogus'/],
       [['config', 'export', '--output'], /foyer config export: Option '--output <value>' argument missing/],
@@ -236,6 +237,27 @@ describeEachDb('foyer CLI', (open, dbName) => {
     expect(strict.stdout).toContain('Nothing imported (--strict): 1 bad row(s).');
     fs.writeFileSync(path.join(dir, 'more.jsonl'), `${JSON.stringify({ username: 'hugo', groups: ['admins'] })}\n`);
     expect(await foyer(['users', 'import', 'more.jsonl'], envFor(db), dir)).toMatchObject({ code: 0, stdout: '1 created, 0 already there (skipped), 0 rejected.\n' });
+  });
+
+  it('users sign-out: every session, grant and token of the user ends, nobody else\'s; an unknown user exits 1', { timeout: SLOW }, async () => {
+    const db = await open();
+    await applyPoolConfig(db, parsePoolConfig(poolFile));
+    const users = await db.kysely.selectFrom('users').select(['id', 'username']).where('username', 'in', ['Alice', 'bob']).orderBy('username_lower').execute();
+    for (const u of users) {
+      for (const model of ['Session', 'Grant', 'RefreshToken', 'AuthorizationCode']) {
+        const grantId = model === 'Grant' || model === 'Session' ? null : `${u.username}-Grant`;
+        await db.kysely
+          .insertInto('oidc_artifacts')
+          .values({ model, id: `${u.username}-${model}`, payload: JSON.stringify({ accountId: u.id, grantId }), grant_id: grantId, user_code: null, uid: null, expires_at: Date.now() + 3600_000, consumed_at: null, account_id: u.id })
+          .execute();
+      }
+    }
+    const left = async () => (await db.kysely.selectFrom('oidc_artifacts').select('id').where('account_id', 'is not', null).orderBy('id').execute()).map((r) => r.id);
+    const run = await foyer(['users', 'sign-out', 'alice'], envFor(db));
+    expect(run.stderr).toBe('');
+    expect(run).toMatchObject({ code: 0, stdout: 'Signed alice out everywhere: 1 browser session(s) ended, with every grant and token.\n' });
+    expect(await left()).toEqual(['bob-AuthorizationCode', 'bob-Grant', 'bob-RefreshToken', 'bob-Session']);
+    expect(await foyer(['users', 'sign-out', 'nobody'], envFor(db))).toMatchObject({ code: 1, stderr: 'foyer users sign-out: no user named "nobody"\n' });
   });
 
   it('backup: a copy that opens as a database with the same users (SQLite); pg_dump is the way on PostgreSQL', { timeout: SLOW }, async () => {

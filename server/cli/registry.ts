@@ -6,8 +6,9 @@ import { configExportCommand } from './commands/config-export';
 import { keysRotateCommand } from './commands/keys-rotate';
 import { migrateCommand } from './commands/migrate';
 import { usersImportCommand } from './commands/users-import';
+import { usersSignOutCommand } from './commands/users-sign-out';
 
-export type Command = 'migrate' | 'config check' | 'config apply' | 'config export' | 'keys rotate' | 'users import' | 'backup';
+export type Command = 'migrate' | 'config check' | 'config apply' | 'config export' | 'keys rotate' | 'users import' | 'users sign-out' | 'backup';
 
 /** Every `foyer` command, one file each under ./commands. */
 export const commands: Record<Command, CommandSpec> = {
@@ -17,5 +18,6 @@ export const commands: Record<Command, CommandSpec> = {
   'config export': configExportCommand,
   'keys rotate': keysRotateCommand,
   'users import': usersImportCommand,
+  'users sign-out': usersSignOutCommand,
   backup: backupCommand,
 };

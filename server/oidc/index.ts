@@ -3,4 +3,5 @@ export { userinfoHandler } from './userinfo';
 export { signingKeys, rotateSigningKey, listSigningKeys, type SigningKeyStatus } from './keys';
 export { startLiveProvider, type LiveProvider } from './live-provider';
 export { sweepExpired } from './adapter';
+export { providerRevocation } from './revocation';
 export { readInteraction, finishLogin, finishConsent, abortInteraction, type InteractionView } from './interaction';

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PoolSettings } from '../config/seed';
 import type { Database } from '../db/schema';
 import type { OutboxLink } from '../outbox/store';
+import type { ProviderRevocation } from './revocation';
 
 /** What every pool operation needs; built once by createPool. */
 export interface PoolContext {
@@ -11,4 +12,6 @@ export interface PoolContext {
   outbox: OutboxLink;
   secret: string; // server-side pepper for code hashes
   now: () => number;
+  /** Ends the provider's sessions, grants and tokens of a user (supplied by the runtime). */
+  revocation: ProviderRevocation;
 }

@@ -24,7 +24,8 @@ import { confirmEmailChange, startEmailChange } from './account/email';
 import { announce, otherFactors, setCodesOptIn, confirmTotpSetup, regenerateRecoveryCodes, removeTotp, securityOverview, startTotpSetup } from './account/factors';
 import { changePassword } from './account/password';
 import { createAccountSession, endAccountSession, findAccountSession, setPending, setReveal, takeReveal } from './account/sessions';
-import { listSignIns, revokeOtherSignIns, revokeSignIn } from './account/sign-ins';
+import { listSignIns, revokeSignIn } from './account/sign-ins';
+import { noProvider, revokeEverything, revokeIfReliedOn, setUserEnabled, type ProviderRevocation } from './revocation';
 import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { seal, unseal } from './mfa/seal';
 import { passkeysFacade } from './passkeys';
@@ -44,10 +45,10 @@ export type { Passkey, PasskeyOptions } from './passkeys';
  * builds with the transports (SMTP_URL, SMS_WEBHOOK_URL or the dev outbox).
  * `publicUrl`: the issuer; passkeys are bound to its host name and origin.
  */
-export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string }) {
+export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string; revocation?: ProviderRevocation }) {
   const settings = settingsReader(deps.db);
   const now = deps.now ?? Date.now;
-  const ctx: PoolContext = { db: deps.db, outbox: deps.outbox, secret: deps.secret, settings: settings.read, now };
+  const ctx: PoolContext = { db: deps.db, outbox: deps.outbox, secret: deps.secret, settings: settings.read, now, revocation: deps.revocation ?? noProvider };
   const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }): Promise<FlowOutcome | PoolError> =>
     'error' in r ? r : requireSecondFactor(ctx, r, opts);
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
@@ -129,8 +130,9 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
       security: (userId: string) => securityOverview(ctx, userId),
       startTotpSetup: (userId: string, session: { id: string; pendingTotp: string | null }) => startTotpSetup(ctx, userId, session.id, session.pendingTotp),
       confirmTotpSetup: (userId: string, input: Parameters<typeof confirmTotpSetup>[2]) => confirmTotpSetup(ctx, userId, input),
-      removeTotp: (userId: string, locale: string) => removeTotp(ctx, userId, locale),
-      setCodesOptIn: (userId: string, kind: 'email' | 'sms', on: boolean, locale: string) => setCodesOptIn(ctx, userId, kind, on, locale),
+      /** `keepGrantId` (here and below): a removed factor ends the sign-ins that used it, this browser's aside. */
+      removeTotp: (userId: string, locale: string, keepGrantId?: string) => removeTotp(ctx, userId, locale, keepGrantId),
+      setCodesOptIn: (userId: string, kind: 'email' | 'sms', on: boolean, locale: string, keepGrantId?: string) => setCodesOptIn(ctx, userId, kind, on, locale, keepGrantId),
       regenerateRecoveryCodes: (userId: string, locale: string) => regenerateRecoveryCodes(ctx, userId, locale),
       devices: (userId: string) => listDevices(ctx, userId),
       forgetDevice: (userId: string, id: string | 'all', locale: string) =>
@@ -147,7 +149,6 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
           if (done) await announce(tx, userId, 'session_revoked', locale);
           return done;
         }),
-      revokeOtherSignIns: (userId: string, keepGrantId: string) => revokeOtherSignIns(ctx, userId, keepGrantId),
       addPasskey: (userId: string, response: unknown, name: string, locale: string) =>
         inTransaction(ctx, async (tx) => {
           const done = await passkeysFacade(tx, publicUrl, gate).register(userId, response, name);
@@ -155,21 +156,25 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
           return done;
         }),
       /** Not the last second factor of a pool that requires one. */
-      removePasskey: async (userId: string, id: string, locale: string): Promise<{ removed: true } | PoolError> => {
+      removePasskey: async (userId: string, id: string, locale: string, keepGrantId?: string): Promise<{ removed: true } | PoolError> => {
         if (!(await passkeys.list(userId)).some((k) => k.id === id)) return fail('passkey_not_found');
         if ((await settings.read()).mfa.mode === 'REQUIRED' && (await otherFactors(ctx, userId, 'webauthn')) === 0) return fail('last_factor');
         return inTransaction(ctx, async (tx) => {
           const done = await passkeysFacade(tx, publicUrl, gate).remove(userId, id);
           if ('error' in done) return done;
+          await revokeIfReliedOn(tx, userId, 'webauthn', keepGrantId);
           await announce(tx, userId, 'passkey_removed', locale);
           return { removed: true } as const;
         });
       },
       /** Unlinks a provider's identities (never the last way to sign in), announced by e-mail. */
-      unlinkIdentity: (userId: string, provider: string, locale: string) =>
+      unlinkIdentity: (userId: string, provider: string, locale: string, keepGrantId?: string) =>
         inTransaction(ctx, async (tx) => {
           const done = await createIdentities(tx).unlink(userId, provider);
-          if ('unlinked' in done) await announce(tx, userId, 'identity_unlinked', locale);
+          if ('unlinked' in done) {
+            await revokeIfReliedOn(tx, userId, 'federation', keepGrantId);
+            await announce(tx, userId, 'identity_unlinked', locale);
+          }
           return done;
         }),
     },
@@ -180,6 +185,10 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
         return row ? toUser(row) : undefined;
       },
       claims: (id: string) => userClaims(ctx, id),
+      /** Disabling a user ends every sign-in they have; false when there is no such user. */
+      setEnabled: (id: string, enabled: boolean) => setUserEnabled(ctx, id, enabled),
+      /** An admin's "sign out everywhere": every session, grant and token of the user ends. */
+      signOutEverywhere: (id: string) => revokeEverything(ctx, id),
     },
     scopeClaims: async () => scopeClaims((await settings.read()).custom_attributes.map((a) => a.name)),
     clients: {
@@ -196,3 +205,5 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
 
 export type Pool = ReturnType<typeof createPool>;
 export * as input from './input';
+/** For tools with no pool of their own (the CLI): by user name, given the database and the provider's port. */
+export { signOutEverywhere, type ProviderRevocation } from './revocation';

@@ -8,6 +8,7 @@ import { queueMail, sendCode } from './messages';
 import { hashPassword } from './passwords/hash';
 import { checkPassword } from './passwords/policy';
 import { codeLimits, hit, perIp } from './rate-limit';
+import { revokeEverything } from './revocation';
 import { inTransaction } from './transaction';
 import { findUserRowByAlias, getUserRow, updateUser } from './users';
 
@@ -112,7 +113,10 @@ export async function forgotPassword(
   return { next: { ...next, userId: row.id } };
 }
 
-/** Sets the new password with the code. A reset never signs in by itself: the user signs in next. */
+/**
+ * Sets the new password with the code. A reset never signs in by itself: the user signs in next,
+ * and every browser, app and token signed in before ends (whoever forced the reset may hold them).
+ */
 export async function resetPassword(
   ctx: PoolContext,
   step: Step<'reset-password'>,
@@ -132,6 +136,7 @@ export async function resetPassword(
     await verifyEmailOf(tx, row.id);
     await updateUser(tx, row.id, { password_hash: passwordHash, status: 'CONFIRMED' });
     await forgetDevices(tx, row.id);
+    await revokeEverything(tx, row.id);
     await clearFailures(tx, `user:${row.id}`);
     if (row.email) await queueMail(tx, row.email, { kind: 'passwordChanged' }, input.locale);
   });

@@ -66,7 +66,7 @@ export async function forgetDeviceAction(_prev: FormState, data: FormData): Prom
 
 export async function removeTotpAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, { recent: '' }, async (ctx) => {
-    const done = await ctx.rt.pool.account.removeTotp(ctx.session.userId, ctx.locale);
+    const done = await ctx.rt.pool.account.removeTotp(ctx.session.userId, ctx.locale, ctx.session.grantId);
     return 'error' in done ? { error: await errorState(ctx.t, done) } : 'totp_removed';
   });
 }
@@ -85,7 +85,7 @@ export async function codesOptInAction(_prev: FormState, data: FormData): Promis
     const kind = field(data, 'kind');
     if (kind !== 'email' && kind !== 'sms') return { error: await errorState(ctx.t, { error: 'invalid_input' }) };
     const on = field(data, 'on') === '1';
-    const done = await ctx.rt.pool.account.setCodesOptIn(ctx.session.userId, kind, on, ctx.locale);
+    const done = await ctx.rt.pool.account.setCodesOptIn(ctx.session.userId, kind, on, ctx.locale, ctx.session.grantId);
     return 'error' in done ? { error: await errorState(ctx.t, done) } : `${kind}_codes_${on ? 'on' : 'off'}`;
   });
 }
@@ -111,7 +111,7 @@ export async function removePasskeyAction(_prev: FormState, data: FormData): Pro
   return change(data, { recent: '' }, async (ctx) => {
     const id = field(data, 'id');
     if (!PASSKEY_ID.test(id)) return { error: await errorState(ctx.t, { error: 'passkey_not_found' }) };
-    const done = await ctx.rt.pool.account.removePasskey(ctx.session.userId, id, ctx.locale);
+    const done = await ctx.rt.pool.account.removePasskey(ctx.session.userId, id, ctx.locale, ctx.session.grantId);
     return 'error' in done ? { error: await errorState(ctx.t, done) } : 'passkey_removed';
   });
 }
@@ -120,7 +120,7 @@ export async function removePasskeyAction(_prev: FormState, data: FormData): Pro
 export async function unlinkIdentityAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, { recent: '' }, async (ctx) => {
     const provider = field(data, 'provider');
-    const done = provider.length > 0 && provider.length <= 128 ? await ctx.rt.pool.account.unlinkIdentity(ctx.session.userId, provider, ctx.locale) : { refused: 'not_linked' as const };
+    const done = provider.length > 0 && provider.length <= 128 ? await ctx.rt.pool.account.unlinkIdentity(ctx.session.userId, provider, ctx.locale, ctx.session.grantId) : { refused: 'not_linked' as const };
     if ('refused' in done) return { error: await refusal(ctx.t(`federation.unlink.${done.refused}`), done.refused === 'not_linked' ? 404 : 409) };
     return 'identity_unlinked';
   });

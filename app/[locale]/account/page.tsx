@@ -189,14 +189,14 @@ export default async function AccountPage(props: PageProps) {
       <SubSection id="sessions-heading" heading={t('account.sessions.heading')}>
         <ul data-testid="sessions">
           {signInRows.map((s) => (
-            <li key={s.id} className={row} data-testid="session" data-current={s.current ? 'true' : 'false'}>
+            <li key={s.handle} className={row} data-testid="session" data-current={s.current ? 'true' : 'false'}>
               <span className="text-sm">
                 {s.current ? <strong>{t('account.sessions.current')}</strong> : t('account.sessions.other')}
                 <br />
                 <span className="text-muted">{t('account.sessions.since', { date: when(s.signedInAt), apps: s.apps })}</span>
               </span>
               {s.current ? null : (
-                <FlowForm testId="revoke-session-form" action={revokeSignInAction} hidden={{ ...hidden, id: s.id }} fields={[]} buttons={[{ label: t('account.sessions.revoke'), variant: 'secondary', testId: 'revoke-session' }]} />
+                <FlowForm testId="revoke-session-form" action={revokeSignInAction} hidden={{ ...hidden, id: s.handle }} fields={[]} buttons={[{ label: t('account.sessions.revoke'), variant: 'secondary', testId: 'revoke-session' }]} />
               )}
             </li>
           ))}

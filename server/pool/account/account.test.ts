@@ -6,6 +6,7 @@ import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { SoftAuthenticator } from '../../testing/soft-authenticator';
 import { createPool } from '../index';
+import { providerRevocation } from '../../oidc/revocation';
 import { applySeedIfEmpty } from '../../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -32,7 +33,7 @@ describeEachDb('account self-service', (open) => {
       t,
     );
     const outbox = testOutbox(db.kysely, { now: () => t });
-    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t, publicUrl: ORIGIN });
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t, publicUrl: ORIGIN, revocation: providerRevocation(() => t) });
     const id = async (name: string) => (await db.kysely.selectFrom('users').select('id').where('username', '=', name).executeTakeFirstOrThrow()).id;
     /** An account session as the account pages' callback makes it, under a grant that exists. */
     const session = async (userId: string, grantId = `grant-${Math.random()}`) => {
@@ -193,9 +194,15 @@ describeEachDb('account self-service', (open) => {
     await addSession('s-other', alice, other.grantId);
     await addSession('s-bob', bob, bobs.grantId);
     const list = await pool.account.signIns(alice, mine.grantId);
-    expect(list.map((s) => [s.id, s.current])).toEqual([['s-mine', true], ['s-other', false]]);
-    expect(await pool.account.revokeSignIn(alice, 's-bob', 'en')).toBe(false);
-    expect(await pool.account.revokeSignIn(alice, 's-other', 'en')).toBe(true);
+    expect(list.map((s) => s.current)).toEqual([true, false]);
+    // A page names a sign-in by an opaque handle, never by its session id (a browser's bearer secret).
+    for (const s of list) expect(s.handle).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(list)).not.toMatch(/s-mine|s-other/);
+    const [mineRow, otherRow] = list;
+    const [bobsRow] = await pool.account.signIns(bob, bobs.grantId);
+    expect(await pool.account.revokeSignIn(alice, bobsRow.handle, 'en')).toBe(false);
+    expect(await pool.account.revokeSignIn(alice, 's-other', 'en')).toBe(false);
+    expect(await pool.account.revokeSignIn(alice, otherRow.handle, 'en')).toBe(true);
     expect(await pool.account.sessions.find(other.token)).toBeUndefined();
     expect(await pool.account.sessions.find(mine.token)).toBeDefined();
     expect(await pool.account.sessions.find(bobs.token)).toBeDefined();
@@ -207,8 +214,8 @@ describeEachDb('account self-service', (open) => {
       .insertInto('oidc_artifacts')
       .values({ model: 'RefreshToken', id: 'rt-orphan', payload: '{}', grant_id: orphan.grantId, user_code: null, uid: null, expires_at: START + 3600_000, consumed_at: null, account_id: alice })
       .execute();
-    expect(await pool.account.revokeOtherSignIns(alice, mine.grantId)).toBe(1);
-    expect((await pool.account.signIns(alice, mine.grantId)).map((s) => s.id)).toEqual(['s-mine']);
+    expect(await pool.account.changePassword(alice, { current: PASSWORD, next: NEW_PASSWORD, locale: 'en', keepGrantId: mine.grantId })).toEqual({ changed: true });
+    expect((await pool.account.signIns(alice, mine.grantId)).map((s) => s.handle)).toEqual([mineRow.handle]);
     const left = await db.kysely.selectFrom('oidc_artifacts').select('id').where('account_id', '=', alice).where('model', '!=', 'Session').execute();
     expect(left.map((r) => r.id)).toEqual([mine.grantId]);
     expect(await pool.account.sessions.find(orphan.token)).toBeUndefined();

@@ -10,6 +10,7 @@ import { credentialRows } from '../passkeys/credentials';
 import { hasOptIn, setOptIn, type OptInFactor } from '../mfa/opt-in';
 import { maskPhone } from '../phone/numbers';
 import { setPendingTotp } from './sessions';
+import { revokeIfReliedOn } from '../revocation';
 import { inTransaction } from '../transaction';
 import type { SecurityChange } from '../../mail/templates';
 
@@ -114,12 +115,13 @@ export async function confirmTotpSetup(
 }
 
 /** With MFA required, the last factor cannot be removed: the user could not sign in any more. */
-export async function removeTotp(ctx: PoolContext, userId: string, locale: string): Promise<{ removed: true } | PoolError> {
+export async function removeTotp(ctx: PoolContext, userId: string, locale: string, keepGrantId?: string): Promise<{ removed: true } | PoolError> {
   const { mode } = (await ctx.settings()).mfa;
   if (mode === 'REQUIRED' && (await otherFactors(ctx, userId, 'totp')) === 0) return fail('last_factor');
   return inTransaction(ctx, async (tx) => {
     const done = await tx.db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', 'totp').executeTakeFirst();
     if (Number(done.numDeletedRows) === 0) return fail('wrong_step');
+    await revokeIfReliedOn(tx, userId, 'totp', keepGrantId);
     await announce(tx, userId, 'totp_removed', locale);
     return { removed: true } as const;
   });
@@ -134,12 +136,13 @@ export async function regenerateRecoveryCodes(ctx: PoolContext, userId: string, 
 }
 
 /** Turns codes by e-mail or text message on or off as a second factor (pools where MFA is optional). */
-export async function setCodesOptIn(ctx: PoolContext, userId: string, kind: OptInFactor, on: boolean, locale: string): Promise<{ done: true } | PoolError> {
+export async function setCodesOptIn(ctx: PoolContext, userId: string, kind: OptInFactor, on: boolean, locale: string, keepGrantId?: string): Promise<{ done: true } | PoolError> {
   const o = await securityOverview(ctx, userId);
   const factor = o[kind];
   if (o.mode !== 'OPTIONAL' || !factor || factor.on === on) return fail('wrong_step');
   await inTransaction(ctx, async (tx) => {
     await setOptIn(tx, userId, kind, on);
+    if (!on) await revokeIfReliedOn(tx, userId, kind, keepGrantId);
     await announce(tx, userId, `${kind}_codes_${on ? 'on' : 'off'}`, locale);
   });
   return { done: true };

@@ -1,9 +1,11 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { PoolContext } from '../context';
 import { inTransaction } from '../transaction';
 
 /** One browser signed in to the pool (an oidc-provider session), and the apps it signed in to. */
 export interface SignIn {
-  id: string;
+  /** Names the session to revoke it; never the session id, which is a browser's bearer secret. */
+  handle: string;
   signedInAt: number;
   clients: string[];
   /** This is the session the account pages themselves run in. */
@@ -34,11 +36,18 @@ const grantsOf = (p: SessionPayload) =>
     .map((a) => a.grantId)
     .filter((g): g is string => typeof g === 'string');
 
+/** An opaque, stable stand-in for a session id: pages carry this, and only the pool can map it back. */
+function handleOf(ctx: PoolContext, sessionId: string): string {
+  return createHmac('sha256', ctx.secret).update(`sign-in:${sessionId}`).digest('base64url');
+}
+
+const sameHandle = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
 export async function listSignIns(ctx: PoolContext, userId: string, currentGrantId: string): Promise<SignIn[]> {
   const sessions = await sessionsOf(ctx, userId);
   return sessions
     .map((s) => ({
-      id: s.id,
+      handle: handleOf(ctx, s.id),
       signedInAt: (s.payload.loginTs ?? 0) * 1000,
       clients: Object.keys(s.payload.authorizations ?? {}),
       current: grantsOf(s.payload).includes(currentGrantId),
@@ -62,28 +71,12 @@ async function revoke(ctx: PoolContext, session: { id: string; payload: SessionP
   });
 }
 
-/** Only the user's own sessions can be named here; anything else is simply not found. */
-export async function revokeSignIn(ctx: PoolContext, userId: string, sessionId: string): Promise<boolean> {
-  const session = (await sessionsOf(ctx, userId)).find((s) => s.id === sessionId);
+/** Only the user's own sessions can be named here (by handle); anything else is simply not found. */
+export async function revokeSignIn(ctx: PoolContext, userId: string, handle: string): Promise<boolean> {
+  const session = (await sessionsOf(ctx, userId)).find((s) => sameHandle(handleOf(ctx, s.id), handle));
   if (!session) return false;
   await revoke(ctx, session);
   return true;
-}
-
-/**
- * After a password change: every other browser must sign in again, and the apps lose what they
- * were given there. Refresh tokens outlive the browser session they came from, so the grants of
- * sessions already expired go too: only this browser's stay.
- */
-export async function revokeOtherSignIns(ctx: PoolContext, userId: string, keepGrantId: string): Promise<number> {
-  const sessions = await sessionsOf(ctx, userId);
-  const isThisBrowser = (s: (typeof sessions)[number]) => grantsOf(s.payload).includes(keepGrantId);
-  const others = sessions.filter((s) => !isThisBrowser(s));
-  for (const s of others) await revoke(ctx, s);
-  const kept = new Set([keepGrantId, ...sessions.filter(isThisBrowser).flatMap((s) => grantsOf(s.payload))]);
-  const grants = await ctx.db.selectFrom('oidc_artifacts').select('id').where('model', '=', 'Grant').where('account_id', '=', userId).execute();
-  await ctx.db.transaction().execute((tx) => revokeGrants(tx, grants.map((g) => g.id).filter((id) => !kept.has(id))));
-  return others.length;
 }
 
 /** Ends the user's sessions that signed in at `loginTs` (seconds): a provider signed them out. */
