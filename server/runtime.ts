@@ -110,6 +110,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const sweeper = setInterval(() => {
     void sweepExpired(db.kysely).catch(() => undefined);
     void pool.federation.sweep().catch(() => undefined);
+    void pool.sweepEvents(env.eventsRetentionDays).catch(() => undefined);
     void outbox.sweep().catch(() => undefined);
   }, 10 * 60_000);
   sweeper.unref();

@@ -23,6 +23,12 @@ describe('environment', () => {
       smsWebhookSecret: 'a-secret-long-enough-to-sign',
     });
   });
+  it('keeps events 90 days unless EVENTS_RETENTION_DAYS says otherwise (1 to 3650)', () => {
+    expect(readEnv({}).eventsRetentionDays).toBe(90);
+    expect(readEnv({ EVENTS_RETENTION_DAYS: '30' }).eventsRetentionDays).toBe(30);
+    expect(() => readEnv({ EVENTS_RETENTION_DAYS: '0' })).toThrow(/EVENTS_RETENTION_DAYS/);
+    expect(() => readEnv({ EVENTS_RETENTION_DAYS: 'forever' })).toThrow(/EVENTS_RETENTION_DAYS/);
+  });
   it('prunes with FOYER_CONFIG_PRUNE=1 only', () => {
     expect(readEnv({}).configPrune).toBe(false);
     expect(readEnv({ FOYER_CONFIG_PRUNE: '1' }).configPrune).toBe(true);

@@ -24,6 +24,7 @@ const schema = z.object({
   METRICS_HOST: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
+  EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type Env = {
@@ -58,6 +59,8 @@ export type Env = {
   shutdownTimeoutSeconds: number;
   /** On SIGTERM, how long to keep serving (not ready) before the port closes: a load balancer's health-check interval. */
   shutdownDelaySeconds: number;
+  /** Events (the audit log) older than this many days are swept. */
+  eventsRetentionDays: number;
 };
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -101,6 +104,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     metricsHost: e.METRICS_HOST ?? e.HOST,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     shutdownDelaySeconds: e.SHUTDOWN_DELAY_SECONDS,
+    eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
   };
 }
 

@@ -12,6 +12,7 @@ import * as m009 from './migrations/009_federation';
 import * as m011 from './migrations/011_messages';
 import * as m012 from './migrations/012_signing_key_rotation';
 import * as m013 from './migrations/013_lockout_decoy_codes';
+import * as m014 from './migrations/014_revoke_events_created';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
@@ -28,6 +29,7 @@ export async function migrate(db: Db): Promise<void> {
     '011_messages': { up: (k) => m011.up(k, db.dialect) },
     '012_signing_key_rotation': { up: (k) => m012.up(k) },
     '013_lockout_decoy_codes': { up: (k) => m013.up(k) },
+    '014_revoke_events_created': { up: (k) => m014.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
   const { error, results } = await new Migrator({

@@ -20,6 +20,7 @@ import { endUpstreamSessions, newLogoutState, rememberUpstreamSession, saveLogou
 import { federatedSignIn, type VerifiedIdentity } from './sign-in';
 import { IDP_LOGOUT_PATH } from './paths';
 import type { AppClient } from '../pool/clients';
+import { recordAnonymousEvent } from '../pool/events';
 
 export type { IdentityProvider } from './providers';
 export type { VerifiedIdentity } from './sign-in';
@@ -106,12 +107,8 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
     /** A provider signed this subject out (SAML single logout): their Foyer sessions from it end. */
     endUpstreamSessions: (provider: string, match: { nameId: string; sessionIndex?: string | null }) => endUpstreamSessions(ctx, provider, match),
     /** A refused federated sign-in, for the events log. */
-    recordFailure: async (code: string, o: { provider?: string; ip?: string; detail?: string }) => {
-      await ctx.db
-        .insertInto('events')
-        .values({ type: 'federation_failed', user_id: null, ip: o.ip || null, detail: JSON.stringify({ code, provider: o.provider, detail: o.detail?.slice(0, 500) }), created_at: ctx.now() })
-        .execute();
-    },
+    recordFailure: (code: string, o: { provider?: string; ip?: string; detail?: string }) =>
+      recordAnonymousEvent(ctx, { type: 'federation_failed', ip: o.ip ?? '', detail: { code, provider: o.provider, detail: o.detail?.slice(0, 500) } }),
     /** Expired requests, links, sessions and logouts; SAML's pending requests and replay entries. */
     sweep: async () => {
       await sweepFederation(ctx);

@@ -30,6 +30,7 @@ import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { seal, unseal } from './mfa/seal';
 import { passkeysFacade } from './passkeys';
 import { inTransaction } from './transaction';
+import { sweepEvents } from './events';
 import { createFederation, createIdentities } from '../federation';
 import { metrics } from '../metrics';
 
@@ -196,6 +197,8 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
       save: (client: AppClient) => saveClient(deps.db, client, ctx.now()),
     },
     outbox: (limit?: number) => readOutbox(deps.db, limit),
+    /** The audit log's retention: events older than `days` go (each layer sweeps its own tables). */
+    sweepEvents: (days: number) => sweepEvents(ctx, days),
     /** Outside identity providers: sign-in through them, linking, federated sign-out. */
     federation: createFederation(ctx, gate),
     /** A user's linked outside identities: `list(userId)`, `unlink(userId, provider)`. */
