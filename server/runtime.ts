@@ -11,7 +11,10 @@ import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool } from './pool';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 import { applyConfigFile, applySeedIfEmpty } from './pool-config/apply';
-import { installVault, resealSecrets, resolveDeploymentSecret, secretStore } from './secrets';
+import { installVault, resealSecrets, resolveDeploymentSecret, sealerFor, secretStore } from './secrets';
+import { resealProviderSecrets } from './federation/providers';
+import { hashStoredClientSecrets } from './pool/client-secrets';
+import { resealFactorSecrets } from './pool/mfa/seal';
 import { log } from './log';
 import { metrics } from './metrics';
 import { ensureAccountClient } from './pool/account/client';
@@ -69,9 +72,16 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY = vault.derive('next server actions').toString('base64');
   const db = connect(env);
   await migrate(db);
-  const resealed = (await resealSecrets(db.kysely, vault)) + (await resealSigningKeys(db.kysely));
-  if (resealed > 0) log.info({ count: resealed }, 'sealed secrets under the current deployment secret');
   const secrets = secretStore(db.kysely, vault);
+  // Everything sealed in clear by older versions, or under FOYER_SECRET_PREVIOUS, is sealed under
+  // the current secret (sign-in flows are not: they open with the previous one and end within the hour).
+  const resealed =
+    (await resealSecrets(db.kysely, vault)) +
+    (await resealSigningKeys(db.kysely)) +
+    (await resealProviderSecrets(db.kysely, vault)) +
+    (await resealFactorSecrets(db.kysely, await secrets.ensure('pool-pepper'), vault)) +
+    (await hashStoredClientSecrets(db.kysely));
+  if (resealed > 0) log.info({ count: resealed }, 'sealed secrets under the current deployment secret');
   const seed = demoSeed(env.publicUrl);
   await (env.configPath ? applyConfigFile(db, env.configPath, { prune: env.configPrune }) : applySeedIfEmpty(db, seed));
   const secret = await secrets.ensure('pool-pepper');
@@ -79,7 +89,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const sms = env.smsWebhookUrl ? webhookSmsSender(env.smsWebhookUrl, env.smsWebhookSecret) : outboxSmsSender(db.kysely);
   // Queued mail and texts hold codes: sealed under the deployment secret (a previous one, during a
   // rotation, still opens what it sealed).
-  const sealer = { seal: (plain: string) => vault.seal(plain, 'messages'), unseal: (sealed: string) => vault.unseal(sealed, 'messages') };
+  const sealer = sealerFor('messages', vault);
   const outbox = createOutboxWorker({ db: db.kysely, sealer, transports: { email: mailer, sms } });
   metrics.watchOutbox(() => outbox.backlog());
   const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl, revocation: providerRevocation() });

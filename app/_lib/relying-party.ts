@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { inProcessClientSecret } from '@/server/pool/client-secrets';
 import { runtime } from '@/server/runtime-handle';
 
 /**
@@ -11,12 +12,14 @@ export async function relyingParty(clientId: string): Promise<{ config: oidc.Con
   const rt = await runtime();
   const issuer = rt.env.publicUrl;
   const client = await rt.pool.clients.find(clientId);
-  if (!client?.client_secret) return undefined;
-  const key = `${issuer} ${client.client_secret}`;
+  if (!client || client.token_endpoint_auth_method === 'none') return undefined;
+  // Only its hash is stored: a client in this process authenticates with its derived secret.
+  const secret = inProcessClientSecret(clientId);
+  const key = `${issuer} ${secret}`;
   let entry = cache.get(clientId);
   if (!entry || entry.key !== key) {
     const options = issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : undefined;
-    const config = oidc.discovery(new URL(issuer), client.client_id, undefined, oidc.ClientSecretBasic(client.client_secret), options);
+    const config = oidc.discovery(new URL(issuer), client.client_id, undefined, oidc.ClientSecretBasic(secret), options);
     entry = { key, config };
     cache.set(clientId, entry);
     config.catch(() => cache.delete(clientId));

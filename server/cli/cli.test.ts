@@ -15,7 +15,10 @@ import { parsePoolConfig } from '../config/seed';
 import { REDACTED } from '../config/redacted';
 import { connectSqlite, type Db } from '../db/connect';
 import { createPool } from '../pool';
+import { openProviderConfig } from '../federation/providers';
 import { ensureAccountClient } from '../pool/account/client';
+import { clientSecretMatches, isClientSecretHash } from '../pool/client-secrets';
+import { installVault, resolveDeploymentSecret } from '../secrets';
 import { applyPoolConfig } from '../pool-config/apply';
 import { describeEachDb, postgresUrl } from '../testing/databases';
 import { main } from './main';
@@ -31,12 +34,16 @@ const appleKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).private
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
+// The servers' deployment secret, given to every CLI run: the test seals and hashes under the same one.
+const FOYER_SECRET = randomBytes(48).toString('base64url');
+installVault(resolveDeploymentSecret({ secret: FOYER_SECRET, previousSecrets: [], dataDir: os.tmpdir() }).vault);
+
 /** Runs `foyer <args>` with only the given database settings (none of the caller's). */
 function foyer(args: string[], env: Record<string, string> = {}, cwd = os.tmpdir()): Promise<Run> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'json' };
   for (const k of ['DATABASE_URL', 'DATA_DIR', 'FOYER_CONFIG', 'FOYER_CONFIG_PRUNE']) delete childEnv[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...childEnv, FOYER_SECRET, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -89,8 +96,12 @@ async function snapshot(db: Db) {
   const strip = <T extends Record<string, unknown>>(rows: T[], drop: string[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([c]) => !drop.includes(c))));
   return {
     settings: (await k.selectFrom('settings').select(['name', 'value']).execute()).map((r) => ({ name: r.name, value: JSON.parse(r.value) })),
-    clients: (await k.selectFrom('clients').select(['client_id', 'metadata']).where('client_id', '!=', 'foyer-account').orderBy('client_id').execute()).map((r) => ({ id: r.client_id, metadata: JSON.parse(r.metadata) })),
-    providers: (await k.selectFrom('identity_providers').select(['name', 'type', 'config']).orderBy('name').execute()).map((r) => ({ ...r, config: JSON.parse(r.config) })),
+    // A client secret is stored as a hash under a key of each database's own: compared as "hashed".
+    clients: (await k.selectFrom('clients').select(['client_id', 'metadata']).where('client_id', '!=', 'foyer-account').orderBy('client_id').execute()).map((r) => {
+      const metadata = JSON.parse(r.metadata);
+      return { id: r.client_id, metadata: metadata.client_secret ? { ...metadata, client_secret: isClientSecretHash(metadata.client_secret) && 'hashed' } : metadata };
+    }),
+    providers: (await k.selectFrom('identity_providers').select(['name', 'type', 'config']).orderBy('name').execute()).map((r) => ({ ...r, config: openProviderConfig(r.name, r.config) })),
     groups: strip(await k.selectFrom('groups').selectAll().orderBy('name').execute(), ['created_at']),
     users: strip(await k.selectFrom('users').selectAll().orderBy('username_lower').execute(), ['created_at', 'updated_at']).map((u) => ({ ...u, attributes: JSON.parse(String(u.attributes)) })),
     memberships: await k.selectFrom('user_groups').selectAll().orderBy('user_id').orderBy('group_name').execute(),
@@ -159,12 +170,19 @@ describeEachDb('foyer CLI', (open, dbName) => {
     const exported = await foyer(['config', 'export', '--include-secrets', '--output', 'pool.json'], envFor(source), dir);
     expect(exported).toMatchObject({ code: 0, stdout: 'Wrote pool.json.\n', stderr: '' });
     expect(fs.statSync(path.join(dir, 'pool.json')).mode & 0o777).toBe(0o600);
+    // Only the hash of a client secret is stored: even with --include-secrets, the operator gives it.
+    const file = JSON.parse(fs.readFileSync(path.join(dir, 'pool.json'), 'utf8'));
+    expect(file.clients.find((c: { client_id: string }) => c.client_id === 'web').client_secret).toBe(REDACTED);
+    file.clients.find((c: { client_id: string }) => c.client_id === 'web').client_secret = poolFile.clients[0].client_secret;
+    fs.writeFileSync(path.join(dir, 'pool.json'), JSON.stringify(file));
     const applied = await foyer(['config', 'apply', 'pool.json'], envFor(target), dir);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('pool: 1 created; identity_providers: 2 created; clients: 2 created; groups: 2 created; users: 4 created');
 
     expect(await snapshot(target)).toEqual(await snapshot(source));
+    const web = JSON.parse((await target.kysely.selectFrom('clients').select('metadata').where('client_id', '=', 'web').executeTakeFirstOrThrow()).metadata);
+    expect(await clientSecretMatches(target.kysely, 'web', web.client_secret, poolFile.clients[0].client_secret!)).toBe(true);
     const pool = createPool({ db: target.kysely, outbox: testOutbox(target.kysely).link, secret: 'test-secret' });
     const alice = await target.kysely.selectFrom('users').select('id').where('username', '=', 'Alice').executeTakeFirstOrThrow();
     expect(await pool.signIn({ identifier: 'alice@example.com', password: PASSWORD, ip: '192.0.2.9', locale: 'en' })).toEqual({ done: { userId: alice.id, amr: ['pwd'] } });
@@ -214,7 +232,8 @@ describeEachDb('foyer CLI', (open, dbName) => {
     expect(apply.stdout).toContain('  remove clients/spa\n');
     const after = await snapshot(db);
     expect(after.clients.map((c) => c.id)).toEqual(['web']);
-    expect(after.clients[0].metadata.client_secret).toBe('a-rotated-client-secret');
+    const web = JSON.parse((await db.kysely.selectFrom('clients').select('metadata').where('client_id', '=', 'web').executeTakeFirstOrThrow()).metadata);
+    expect(await clientSecretMatches(db.kysely, 'web', web.client_secret, 'a-rotated-client-secret')).toBe(true);
     expect(after.settings[0].value.name).toBe('Renamed');
   });
 

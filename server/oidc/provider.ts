@@ -7,6 +7,7 @@ import type { Pool } from '../pool';
 import { cookieName, cookieOptions, isSecureIssuer } from '../http/cookies';
 import { renderPostPage } from '../http/post-page';
 import type { PageRenderer } from '../http/rendered-page';
+import { clientSecretMatches } from '../pool/client-secrets';
 import { adapterFactory } from './adapter';
 import { extendGrant, lifetimesOf, refreshTokenTtl } from './lifetimes';
 
@@ -65,6 +66,8 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     clients: [],
     jwks: { keys: keySet(opts.keys) as never },
     extraClientMetadata: { properties: ['token_validity'] },
+    // Client secrets are stored hashed: client_secret_jwt (an HMAC keyed with the secret) cannot be offered.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     scopes: oidcScopes,
     // How and when the user signed in ride on `openid`, so every ID token says it.
     claims: { ...scopeClaims, openid: [...scopeClaims.openid, 'acr', 'amr', 'auth_time'], sid: null },
@@ -238,6 +241,10 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   }
 
   const provider = new Provider(issuer, configuration);
+  // The client's `client_secret` is the stored hash (server/pool/client-secrets.ts): compare through it.
+  provider.Client.prototype.compareClientSecret = function (this: InstanceType<typeof provider.Client>, actual: string) {
+    return clientSecretMatches(opts.db, this.clientId, this.clientSecret, actual);
+  };
   // server/http/forwarded.ts rewrites X-Forwarded-* from PUBLIC_URL, so Koa may believe them.
   provider.proxy = true;
   // Sign-out confirmed on our logout page: the session is gone; a federated one also ends upstream.

@@ -7,7 +7,7 @@ import type { Db } from '../db/connect';
 import { log } from '../log';
 import { smtpMailer, type OutgoingMail } from '../mail/mailer';
 import { startSmtpSink } from '../../e2e/fixtures/smtp';
-import { sealerFor } from '../pool/mfa/seal';
+import { sealerFor } from '../secrets';
 import { anotherConnection, describeEachDb } from '../testing/databases';
 import { TEST_OUTBOX_KEY } from '../testing/outbox';
 import { claimDue, enqueueMessage, markDelivered, openMessage, type OutgoingMessage } from './store';

@@ -8,7 +8,9 @@ import { parsePoolConfig, parseSeed } from '../config/seed';
 import { REDACTED } from '../config/redacted';
 import { connectPostgres, connectSqlite, type Db } from '../db/connect';
 import { log } from '../log';
+import { openProviderConfig } from '../federation/providers';
 import { ensureAccountClient } from '../pool/account/client';
+import { clientSecretMatches } from '../pool/client-secrets';
 import { verifyPassword } from '../pool/passwords/hash';
 import { describeEachDb, postgresUrl } from '../testing/databases';
 import { applyConfigFile, applyPoolConfig, applySeedIfEmpty } from './apply';
@@ -145,7 +147,11 @@ describeEachDb('pool config applied as desired state', (open, dbName) => {
     expect(updateOf(plan, 'groups', 'staff')).toEqual([{ field: 'description', from: null, to: 'Staff' }]);
     expect(JSON.stringify(plan.changes)).not.toMatch(/secret-0123|new-client-secret|upstream-secret/);
     const stored = JSON.parse((await db.kysely.selectFrom('clients').select('metadata').where('client_id', '=', 'web').executeTakeFirstOrThrow()).metadata);
-    expect(stored).toMatchObject({ client_secret: 'a-brand-new-client-secret', redirect_uris: ['https://app.acme.example/cb', 'https://app.acme.example/cb2'] });
+    expect(stored).toMatchObject({ redirect_uris: ['https://app.acme.example/cb', 'https://app.acme.example/cb2'] });
+    // Stored as a hash that the new secret matches, and the old one no longer does.
+    expect(stored.client_secret).not.toContain('a-brand-new-client-secret');
+    expect(await clientSecretMatches(db.kysely, 'web', stored.client_secret, 'a-brand-new-client-secret')).toBe(true);
+    expect(await clientSecretMatches(db.kysely, 'web', stored.client_secret, CLIENT_SECRET)).toBe(false);
     expect((await rows(db)).pool.mfa.mode).toBe('OPTIONAL');
   });
 
@@ -228,10 +234,11 @@ describeEachDb('pool config applied as desired state', (open, dbName) => {
     await applyPoolConfig(db, file());
     const plan = await applyPoolConfig(db, file(redacted));
     expect(plan.changes).toEqual([]);
-    const apple = JSON.parse((await db.kysely.selectFrom('identity_providers').select('config').where('name', '=', 'Apple').executeTakeFirstOrThrow()).config);
-    expect(apple.private_key).toBe(appleKey);
+    const apple = (await db.kysely.selectFrom('identity_providers').select('config').where('name', '=', 'Apple').executeTakeFirstOrThrow()).config;
+    expect(apple).not.toContain('PRIVATE KEY');
+    expect(openProviderConfig('Apple', apple).private_key).toBe(appleKey);
     const web = JSON.parse((await db.kysely.selectFrom('clients').select('metadata').where('client_id', '=', 'web').executeTakeFirstOrThrow()).metadata);
-    expect(web.client_secret).toBe(CLIENT_SECRET);
+    expect(await clientSecretMatches(db.kysely, 'web', web.client_secret, CLIENT_SECRET)).toBe(true);
   });
 
   it('refuses a user whose sub or identity another user has, naming the field, and writes nothing', async () => {

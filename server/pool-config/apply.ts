@@ -2,6 +2,8 @@ import { readPoolConfig, seedSections, type PoolConfig, type Seed } from '../con
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/connect';
 import type { Database } from '../db/schema';
+import { REDACTED } from '../config/redacted';
+import { withHashedSecrets } from '../pool/client-secrets';
 import { exclusively } from './lock';
 import { planConfig, type Plan } from './plan';
 import { logPlan } from './report';
@@ -23,8 +25,15 @@ export interface ApplyOptions {
  * instance or CLI runs beside (see ./lock): all or nothing, and idempotent, so every instance of
  * a deployment can apply the same file at start.
  */
-export async function applyPoolConfig(db: Db, config: PoolConfig, opts: ApplyOptions = {}): Promise<Plan> {
+/** Client secrets are compared and stored as their hashes (see server/pool/client-secrets.ts). */
+async function hashedConfig(db: Db, config: PoolConfig, create: boolean): Promise<PoolConfig> {
+  const clients = await withHashedSecrets(db.kysely, config.seed.clients, { create, keep: REDACTED });
+  return { ...config, seed: { ...config.seed, clients } };
+}
+
+export async function applyPoolConfig(db: Db, given: PoolConfig, opts: ApplyOptions = {}): Promise<Plan> {
   const prune = opts.prune ?? false;
+  const config = await hashedConfig(db, given, !opts.dryRun);
   if (opts.dryRun) {
     const plan = planConfig(await readStoredState(db.kysely, config.seed.users), config, { prune });
     opts.onPlan?.(plan);
@@ -53,7 +62,7 @@ export async function applyConfigFile(db: Db, file: string, opts: { prune?: bool
 export async function applySeedIfEmpty(db: Db, seed: Seed, now = Date.now()): Promise<boolean> {
   const configured = async (k: Kysely<Database>) => !!(await k.selectFrom('settings').select('name').where('name', '=', 'pool').executeTakeFirst());
   if (await configured(db.kysely)) return false;
-  const config: PoolConfig = { seed, sections: new Set(seedSections), source: 'seed' };
+  const config = await hashedConfig(db, { seed, sections: new Set(seedSections), source: 'seed' }, true);
   const hashes = await hashSeedPasswords(seed.users);
   return exclusively(db, async (tx) => {
     if (await configured(tx)) return false;

@@ -21,7 +21,8 @@ function compact(record: Json): Json {
 /**
  * The pool as a pool config (the seed format): settings, providers, clients (not the built-in
  * account client), groups, and users with their attributes, groups, status, password hashes and
- * linked identities. Client and provider secrets are the placeholder unless `includeSecrets`.
+ * linked identities. Provider secrets are the placeholder unless `includeSecrets`; client secrets
+ * always are (only their hashes are stored).
  */
 export async function exportPoolConfig(db: Kysely<Database>, opts: { includeSecrets: boolean }): Promise<Record<SeedSection, unknown>> {
   const stored = await readStoredState(db, []);
@@ -38,7 +39,8 @@ export async function exportPoolConfig(db: Kysely<Database>, opts: { includeSecr
   return {
     pool: poolSettingsSchema.parse(stored.pool ?? {}),
     identity_providers: [...stored.providers.values()].map((p) => redact(normalized(identityProviderSchema, p) as Json, ['client_secret', 'private_key'], opts.includeSecrets)),
-    clients: [...stored.clients.values()].map((c) => redact(normalized(clientSeedSchema, c) as Json, ['client_secret'], opts.includeSecrets)),
+    // Only a hash of a client secret is stored: it is never exported, even with secrets.
+    clients: [...stored.clients.values()].map((c) => redact(normalized(clientSeedSchema, c) as Json, ['client_secret'], false)),
     groups: [...stored.groups].map(([name, g]) => compact({ name, ...g })),
     users: users.map((u) =>
       compact({

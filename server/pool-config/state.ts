@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { UserSeed } from '../config/seed';
 import type { Database } from '../db/schema';
+import { openProviderConfig } from '../federation/providers';
 import { ACCOUNT_CLIENT_ID } from '../pool/account/client';
 
 /** What the database holds of what a pool config manages, as stored (JSON records parsed). */
@@ -40,7 +41,7 @@ export async function readStoredState(db: Kysely<Database>, users: Pick<UserSeed
   const groups = await db.selectFrom('groups').select(['name', 'description', 'precedence']).orderBy('name').execute();
   return {
     pool: pool ? JSON.parse(pool.value) : undefined,
-    providers: new Map(providers.map((p) => [p.name, JSON.parse(p.config)])),
+    providers: new Map(providers.map((p) => [p.name, openProviderConfig(p.name, p.config)])),
     clients: new Map(clients.map((c) => [c.client_id, JSON.parse(c.metadata)])),
     groups: new Map(groups.map((g) => [g.name, { description: g.description, precedence: g.precedence }])),
     users: await storedUsers(db, users),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { COGNITO } from '../config/identity-providers';
 import { tokenValiditySchema, type ClientSeed } from '../config/seed';
 import type { Database } from '../db/schema';
+import { hashClientSecret, isClientSecretHash } from './client-secrets';
 
 /**
  * An app client as stored: RFC 7591 metadata names plus ours. Clients stored before federation
@@ -39,8 +40,11 @@ export async function findClient(db: Kysely<Database>, clientId: string): Promis
   return row ? (JSON.parse(row.metadata) as AppClient) : undefined;
 }
 
+/** `client_secret` is stored hashed (./client-secrets): given in clear, it is hashed here. */
 export async function saveClient(db: Kysely<Database>, client: AppClient, now: number): Promise<void> {
-  const values = { metadata: JSON.stringify(client), updated_at: now };
+  const secret = client.client_secret;
+  const stored = secret && !isClientSecretHash(secret) ? { ...client, client_secret: await hashClientSecret(db, client.client_id, secret) } : client;
+  const values = { metadata: JSON.stringify(stored), updated_at: now };
   await db
     .insertInto('clients')
     .values({ client_id: client.client_id, created_at: now, ...values })

@@ -1,3 +1,4 @@
+import { sealerFor } from '../secrets';
 import type { PoolContext } from './context';
 
 /**
@@ -40,19 +41,27 @@ export type FlowOutcome =
 
 const FLOW_TTL_MS = 60 * 60_000;
 
+/**
+ * A step may hold secrets (a TOTP secret being enrolled, fresh recovery codes): the whole state is
+ * sealed under the deployment secret, bound to its interaction. A row that does not open (sealed
+ * before a finished rotation, by another deployment, or stored in clear by an older version)
+ * restarts the sign-in, as an expired one does.
+ */
+const flowSealer = (uid: string) => sealerFor(`sign_in_flows:${uid}`);
+
 export async function currentStep(ctx: PoolContext, uid: string): Promise<FlowStep> {
   const row = await ctx.db
     .selectFrom('sign_in_flows')
     .select(['state', 'expires_at'])
     .where('uid', '=', uid)
     .executeTakeFirst();
-  if (!row || row.expires_at <= ctx.now()) return { step: 'sign-in' };
-  return JSON.parse(row.state) as FlowStep;
+  const state = row && row.expires_at > ctx.now() ? flowSealer(uid).tryUnseal(row.state) : undefined;
+  return state === undefined ? { step: 'sign-in' } : (JSON.parse(state) as FlowStep);
 }
 
 export async function saveStep(ctx: PoolContext, uid: string, step: FlowStep): Promise<void> {
   if (step.step === 'sign-in') return endFlow(ctx, uid);
-  const values = { state: JSON.stringify(step), expires_at: ctx.now() + FLOW_TTL_MS };
+  const values = { state: flowSealer(uid).seal(JSON.stringify(step)), expires_at: ctx.now() + FLOW_TTL_MS };
   await ctx.db
     .insertInto('sign_in_flows')
     .values({ uid, ...values })

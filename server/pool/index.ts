@@ -27,7 +27,7 @@ import { createAccountSession, endAccountSession, findAccountSession, setPending
 import { listSignIns, revokeSignIn } from './account/sign-ins';
 import { noProvider, revokeEverything, revokeIfReliedOn, setUserEnabled, type ProviderRevocation } from './revocation';
 import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
-import { seal, unseal } from './mfa/seal';
+import { revealSealer } from './mfa/seal';
 import { passkeysFacade } from './passkeys';
 import { inTransaction } from './transaction';
 import { sweepEvents } from './events';
@@ -112,10 +112,10 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
         end: (id: string) => endAccountSession(ctx, id),
         setPending: (id: string, what: 'email' | 'phone', value: string | null) => setPending(ctx, id, what, value),
         /** Something to show once on the next page, sealed at rest. */
-        reveal: (id: string, value: string) => setReveal(ctx, id, seal(ctx.secret, value)),
+        reveal: (id: string, value: string) => setReveal(ctx, id, revealSealer.seal(value)),
         takeReveal: async (id: string) => {
           const sealed = await takeReveal(ctx, id);
-          return sealed ? unseal(ctx.secret, sealed) : null;
+          return sealed ? (revealSealer.tryUnseal(sealed) ?? null) : null;
         },
       },
       changePassword: (userId: string, input: Parameters<typeof changePassword>[2]) => changePassword(ctx, userId, input),

@@ -8,7 +8,7 @@ import type { Database } from '../db/schema';
 import type { Mailer, OutgoingMail } from '../mail/mailer';
 import type { OutboxLink } from '../outbox/store';
 import { createOutboxWorker, type OutboxWorkerOptions } from '../outbox/worker';
-import { sealerFor } from '../pool/mfa/seal';
+import { sealerFor } from '../secrets';
 import type { OutgoingSms, SmsSender } from '../sms/sender';
 
 export const TEST_OUTBOX_KEY = 'test-outbox-key';

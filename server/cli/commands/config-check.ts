@@ -24,7 +24,7 @@ Exit 0 when the file is valid and could be applied, 1 otherwise (the message nam
       out.write(`${config.source} is valid. There is no database at ${file} yet; applying it would:\n${formatPlan(planConfig(emptyState(), config, { prune }))}`);
       return;
     }
-    const plan = await withDatabase({ create: false }, (db) => applyPoolConfig(db, config, { dryRun: true, prune }));
+    const plan = await withDatabase({ create: false, sealed: true }, (db) => applyPoolConfig(db, config, { dryRun: true, prune }));
     out.write(`${config.source} is valid. Applying it would:\n${formatPlan(plan)}`);
   },
 };

@@ -21,14 +21,15 @@ export const configExportCommand: CommandSpec = {
   usage: '[--include-secrets] [--output file]',
   help: `Writes the pool settings, identity providers, clients (not foyer-account), groups and users
 (attributes, groups, status, password hashes, linked identities, sub) as JSON, to stdout or to
---output (mode 0600). Client secrets and provider secrets and keys are a placeholder unless
---include-secrets; applying the placeholder keeps the secret stored under that name.
+--output (mode 0600). Provider secrets and keys are a placeholder unless --include-secrets;
+client secrets always are (only their hashes are stored). Applying the placeholder keeps the
+secret stored under that name. Needs the servers' deployment secret (FOYER_SECRET).
 Not exported: authenticator apps, passkeys, recovery codes, remembered browsers, sessions and
 tokens, signing keys, pending codes, events, themes. Exit 0 when written, 1 otherwise.`,
   positionals: [],
   options: { 'include-secrets': { type: 'boolean' }, output: { type: 'string' } },
   async run({ options, out }) {
-    const exported = await withDatabase({ create: false }, (db) => exportPoolConfig(db.kysely, { includeSecrets: options['include-secrets'] === true }));
+    const exported = await withDatabase({ create: false, sealed: true }, (db) => exportPoolConfig(db.kysely, { includeSecrets: options['include-secrets'] === true }));
     const text = `${JSON.stringify(exported, null, 2)}\n`;
     try {
       parsePoolConfig(exported, 'export');

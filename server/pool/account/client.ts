@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { COGNITO } from '../../config/identity-providers';
+import { hashClientSecret, inProcessClientSecret } from '../client-secrets';
 import { findClient, saveClient } from '../clients';
 
 /**
@@ -16,7 +16,8 @@ export async function ensureAccountClient(db: Kysely<Database>, publicUrl: strin
   const providers = (await db.selectFrom('identity_providers').select('name').orderBy('created_at').orderBy('name').execute()).map((p) => p.name);
   const wanted = {
     client_id: ACCOUNT_CLIENT_ID,
-    client_secret: stored?.client_secret ?? randomBytes(32).toString('base64url'),
+    // Hashed, as every client's: the account pages authenticate with their derived secret.
+    client_secret: await hashClientSecret(db, ACCOUNT_CLIENT_ID, inProcessClientSecret(ACCOUNT_CLIENT_ID)),
     client_name: 'Account',
     redirect_uris: [`${publicUrl}/api/account/callback`],
     post_logout_redirect_uris: [`${publicUrl}/api/account/signed-out`],

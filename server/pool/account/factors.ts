@@ -3,7 +3,7 @@ import { fail, type PoolError } from '../errors';
 import { guarded } from '../attempts';
 import { queueMail } from '../messages';
 import { issueRecoveryCodes, recoveryCodesLeft } from '../mfa/recovery-codes';
-import { seal, unseal } from '../mfa/seal';
+import { pendingTotpSealer } from '../mfa/seal';
 import { enrolTotp, hasTotp, newTotpSecret } from '../mfa/totp';
 import { getUserRow } from '../users';
 import { credentialRows } from '../passkeys/credentials';
@@ -71,13 +71,13 @@ export async function startTotpSetup(ctx: PoolContext, userId: string, sessionId
   const open = pending ? openTotpSetup(ctx, userId, pending) : null;
   if (open) return open;
   const secret = newTotpSecret();
-  await setPendingTotp(ctx, sessionId, seal(ctx.secret, JSON.stringify({ u: userId, s: secret, e: ctx.now() + TOTP_SETUP_MS })));
+  await setPendingTotp(ctx, sessionId, pendingTotpSealer.seal(JSON.stringify({ u: userId, s: secret, e: ctx.now() + TOTP_SETUP_MS })));
   return secret;
 }
 
 export function openTotpSetup(ctx: PoolContext, userId: string, sealed: string): string | null {
   try {
-    const v = JSON.parse(unseal(ctx.secret, sealed)) as { u: string; s: string; e: number };
+    const v = JSON.parse(pendingTotpSealer.unseal(sealed)) as { u: string; s: string; e: number };
     return v.u === userId && v.e > ctx.now() && typeof v.s === 'string' ? v.s : null;
   } catch {
     return null;

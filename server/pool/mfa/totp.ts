@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { PoolContext } from '../context';
 import { inTransaction } from '../transaction';
-import { seal, unseal } from './seal';
+import { totpFactorSealer } from './seal';
 
 const PERIOD = 30;
 const WINDOW = 1; // one step either side: clocks drift, people type slowly
@@ -39,7 +39,7 @@ export async function enrolTotp(ctx: PoolContext, userId: string, secretBase32: 
     await tx.db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', 'totp').execute();
     await tx.db
       .insertInto('mfa_factors')
-      .values({ id: randomUUID(), user_id: userId, kind: 'totp', secret: seal(ctx.secret, secretBase32), last_used_step: step, created_at: ctx.now() })
+      .values({ id: randomUUID(), user_id: userId, kind: 'totp', secret: totpFactorSealer(userId).seal(secretBase32), last_used_step: step, created_at: ctx.now() })
       .execute();
   });
   return true;
@@ -52,7 +52,7 @@ export async function enrolTotp(ctx: PoolContext, userId: string, secretBase32: 
 export async function verifyTotp(ctx: PoolContext, userId: string, code: string): Promise<boolean> {
   const factor = await ctx.db.selectFrom('mfa_factors').selectAll().where('user_id', '=', userId).where('kind', '=', 'totp').executeTakeFirst();
   if (!factor) return false;
-  const step = matchStep(unseal(ctx.secret, factor.secret), code, ctx.now());
+  const step = matchStep(totpFactorSealer(userId).unseal(factor.secret), code, ctx.now());
   if (step === null) return false;
   const updated = await ctx.db
     .updateTable('mfa_factors')
