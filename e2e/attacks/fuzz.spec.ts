@@ -115,23 +115,29 @@ function arbitraryRequest(foyer: Foyer, screens: Screen[]): fc.Arbitrary<Req> {
     fc.constantFrom('/en/demo', '/', '/en/error', '/oauth2/authorize', '/.well-known/openid-configuration'),
     fc.array(fc.tuple(fc.constantFrom('accept-language', 'rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-url', 'x-forwarded-for', 'user-agent', 'accept', 'if-none-match', 'range', 'content-type', 'origin', 'x-request-id', 'next-action'), value), { maxLength: 5 }),
   ).map(([p, h]): Req => ({ kind: 'headers', method: 'GET', path: p, headers: Object.fromEntries(h.map(([k, v]) => [k, headerSafe(v)])) }));
-  const paths = fc.array(value, { minLength: 1, maxLength: 4 }).map((segs): Req => ({ kind: 'path', method: 'GET', path: `/${segs.map(pathSafe).join('/')}`, headers: {} }));
+  const rawPaths = ['/%', '/en/%ff%fe', '/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd', '/en/login%', '/oauth2/%zz', '/en/%ed%a0%80', '//evil.example/%2e%2e', '/.well-known/%ff', '/_next/%ff'];
+  const paths = fc.oneof(
+    fc.array(value, { minLength: 1, maxLength: 4 }).map((segs) => `/${segs.map(pathSafe).join('/')}`),
+    fc.tuple(fc.constantFrom(...rawPaths), fc.string({ maxLength: 8 })).map(([p, tail]) => `${p}${pathSafe(tail)}`),
+  ).map((p): Req => ({ kind: 'path', method: 'GET', path: p, headers: {} }));
   void foyer;
+  // Weights: JSON endpoints answer in a millisecond or two, rendered pages and form posts (argon2)
+  // cost ten to a hundred times more; every kind still gets hundreds of inputs in a run.
   return fc.oneof(
-    { arbitrary: form, weight: 6 },
+    { arbitrary: form, weight: 8 },
     { arbitrary: signUp, weight: 1 },
-    { arbitrary: pageQuery, weight: 3 },
-    { arbitrary: authorize, weight: 3 },
-    { arbitrary: token, weight: 3 },
-    { arbitrary: revoke, weight: 1 },
-    { arbitrary: introspect, weight: 1 },
-    { arbitrary: saml, weight: 1 },
-    { arbitrary: userinfo, weight: 2 },
-    { arbitrary: endSession, weight: 2 },
-    { arbitrary: wellKnown, weight: 1 },
-    { arbitrary: cookies, weight: 2 },
-    { arbitrary: headers, weight: 2 },
-    { arbitrary: paths, weight: 2 },
+    { arbitrary: pageQuery, weight: 5 },
+    { arbitrary: authorize, weight: 5 },
+    { arbitrary: token, weight: 20 },
+    { arbitrary: revoke, weight: 8 },
+    { arbitrary: introspect, weight: 8 },
+    { arbitrary: saml, weight: 3 },
+    { arbitrary: userinfo, weight: 14 },
+    { arbitrary: endSession, weight: 4 },
+    { arbitrary: wellKnown, weight: 8 },
+    { arbitrary: cookies, weight: 5 },
+    { arbitrary: headers, weight: 6 },
+    { arbitrary: paths, weight: 5 },
   );
 }
 
