@@ -57,18 +57,21 @@ export function fetchCallIsWellFormed(id: string, fields: [string, string][], kn
 }
 
 /**
- * A form posted without scripts: `$ACTION_REF_1`, `$ACTION_1:0` = {"id": <id>, "bound": "$@1"},
- * `$ACTION_1:1` = [previous state], `$ACTION_KEY`, then the form's own fields.
+ * A form posted without scripts: `$ACTION_REF_<n>`, `$ACTION_<n>:0` = {"id": <id>, "bound": "$@1"},
+ * `$ACTION_<n>:1` = [previous state], `$ACTION_KEY`, then the form's own fields.
  */
 export function formPostIsWellFormed(fields: [string, string][], known: Set<string>): boolean {
   const action = fields.filter(([k]) => k.startsWith('$ACTION'));
+  // The number is the form's place among the page's action forms.
+  const n = /^\$ACTION_REF_(\d{1,4})$/.exec(action.find(([k]) => k.startsWith('$ACTION_REF_'))?.[0] ?? '')?.[1];
+  if (n === undefined) return false;
   const names = action.map(([k]) => k).sort();
-  const expected = ['$ACTION_1:0', '$ACTION_1:1', '$ACTION_KEY', '$ACTION_REF_1'];
-  if (names.length !== expected.length || names.some((n, i) => n !== expected[i])) return false;
+  const expected = [`$ACTION_${n}:0`, `$ACTION_${n}:1`, '$ACTION_KEY', `$ACTION_REF_${n}`];
+  if (names.length !== expected.length || names.some((name, i) => name !== expected[i])) return false;
   const value = (name: string) => action.find(([k]) => k === name)![1];
-  const ref = json(value('$ACTION_1:0')) as { id?: unknown; bound?: unknown } | undefined;
+  const ref = json(value(`$ACTION_${n}:0`)) as { id?: unknown; bound?: unknown } | undefined;
   if (!ref || typeof ref !== 'object' || Object.keys(ref).length !== 2 || typeof ref.id !== 'string' || !known.has(ref.id) || ref.bound !== '$@1') return false;
-  const bound = json(value('$ACTION_1:1'));
+  const bound = json(value(`$ACTION_${n}:1`));
   if (!Array.isArray(bound) || bound.length !== 1 || !plain(bound[0])) return false;
-  return value('$ACTION_REF_1') === '' && /^k[0-9a-f]{1,64}$/.test(value('$ACTION_KEY'));
+  return value(`$ACTION_REF_${n}`) === '' && /^k[0-9a-f]{1,64}$/.test(value('$ACTION_KEY'));
 }
