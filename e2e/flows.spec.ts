@@ -151,7 +151,7 @@ test('a user created with a temporary password must choose a new one', async ({ 
   await signIn(page, FORCED.username, FORCED.password);
   await expect(page).toHaveURL(/\/new-password\?uid=/);
   await setNewPassword(page, 'password');
-  await expectError(page, /at least 12 characters/);
+  await expectError(page, /at least 15 characters/);
   await setNewPassword(page, 'a brand new passphrase of my own');
   await expectSignedIn(page, FORCED.username);
 });
