@@ -9,6 +9,7 @@ import { STATUS_SIGNAL } from '@/server/http/status-signal';
 import type { FlowOutcome, FlowStep, PoolError, PoolErrorCode } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
+import { ourCookies } from './cookies';
 import { browserLabel, keepDeviceToken } from './device-cookie';
 import { requestInfo } from './request';
 
@@ -130,6 +131,9 @@ export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): 
     // Links an outside identity waiting for this user, if they proved ownership on the way.
     const to = await finishSignIn(ctx.rt, ctx.headers, ctx.uid, outcome.done);
     if (!to) return errorState(ctx.t, { error: 'session_expired' });
+    // A new CSRF token from the next page on (the proxy mints it): one planted or seen before
+    // signing in is worth nothing after.
+    (await ourCookies()).delete('csrf');
     redirect(to);
   }
   await ctx.rt.pool.flow.save(ctx.uid, outcome.next);

@@ -1,4 +1,6 @@
-import { RP_CLIENT_SECRET, RP_REDIRECT_URI, expect, test, type Foyer, type SmtpSink } from '../fixtures/foyer';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { RP_CLIENT_SECRET, RP_REDIRECT_URI, expect, repoRoot, test, type Foyer, type SmtpSink } from '../fixtures/foyer';
 import { authorizeEntry, describeAnswer, FlowBrowser, postSignUp, type Answer, type TestClient } from '../fixtures/http-flow';
 import { freshUser, GOOD_PASSPHRASE } from '../fixtures/flows';
 
@@ -128,4 +130,16 @@ test('a password change on the account page ends the other browser and its token
   expect(account.path).toBe('/en/account');
   expect((await refresh(foyer, mine)).status).toBe(200);
   expect((await authorize(here)).outcome).toBe('code');
+});
+
+test('an admin\'s `foyer users sign-out` ends the user\'s browser sessions and tokens on the running server', async ({ foyer, smtp }) => {
+  const b = new FlowBrowser({ issuer: foyer.url });
+  const { user, tokens } = await signUpWithTokens(foyer, smtp, b);
+  expect(await userinfo(foyer, tokens)).toBe(200);
+
+  // The operator's command, a process of its own on the server's database.
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/foyer.mjs', 'users', 'sign-out', user.username], { cwd: repoRoot, env: { ...process.env, DATA_DIR: foyer.dataDir } });
+  expect(stdout).toMatch(new RegExp(`^Signed ${user.username} out everywhere: 1 browser session\\(s\\) ended`));
+
+  await expectEnded(foyer, b, tokens);
 });

@@ -157,6 +157,8 @@ export function createFederationHttp(deps: FederationHttpDeps) {
       const session = a.identity.session ? { provider: a.idp.name, data: a.identity.session } : undefined;
       const to = await finishSignIn({ provider, pool }, headerBag(req), a.uid, outcome.done, session);
       if (!to) return fail(req, res, 'session_expired', { locale: a.locale, provider: a.idp.name });
+      // Signed in: the CSRF token is dropped, and the proxy mints a new one on the next page.
+      res.appendHeader('set-cookie', setCookie('csrf', secure, '', 0));
       return redirect(res, to);
     }
     await pool.flow.save(a.uid, outcome.next);
