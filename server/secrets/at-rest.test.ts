@@ -9,6 +9,7 @@ import type { IdentityProviderConfig } from '../config/identity-providers';
 import { parseSeed } from '../config/seed';
 import type { Db } from '../db/connect';
 import { openProviderConfig, providerReader, resealProviderSecrets, saveProvider } from '../federation/providers';
+import { saveRequest, stashResponse, takeRequest } from '../federation/requests';
 import { clientSecretMatches, hashStoredClientSecrets } from '../pool/client-secrets';
 import type { PoolContext } from '../pool/context';
 import { currentStep, saveStep, type FlowStep } from '../pool/flow';
@@ -155,6 +156,21 @@ describeEachDb('secrets at rest', (open) => {
       await db.kysely.updateTable('sign_in_flows').set({ state: value }).where('uid', '=', 'uid-2').execute();
       expect(await currentStep(ctx, 'uid-2'), what).toEqual({ step: 'sign-in' });
     }
+  });
+
+  it("a federated sign-in's PKCE verifier, nonce and the provider's posted code are sealed; a row that does not open is no request", async () => {
+    const db = await open();
+    const ctx = ctxOf(db);
+    const request = { provider: 'Corp', uid: 'uid-1', locale: 'en', browser: 'b', data: { verifier: 'pkce-verifier-secret', nonce: 'nonce-secret' } };
+    await saveRequest(ctx, 'state-1', request);
+    expect(await stashResponse(ctx, 'state-1', { code: 'upstream-code-secret', state: 'state-1' })).toBe(true);
+    const raw = JSON.stringify(await db.kysely.selectFrom('federation_requests').selectAll().execute());
+    for (const secret of ['pkce-verifier-secret', 'nonce-secret', 'upstream-code-secret']) expect(raw).not.toContain(secret);
+    expect(await takeRequest(ctx, 'state-1')).toEqual({ ...request, response: { code: 'upstream-code-secret', state: 'state-1' } });
+
+    await saveRequest(ctx, 'state-2', request);
+    await db.kysely.updateTable('federation_requests').set({ data: JSON.stringify(request.data) }).where('uid', '=', 'uid-1').where('used_at', 'is', null).execute();
+    expect(await takeRequest(ctx, 'state-2')).toBeUndefined();
   });
 
   it('a rotation (FOYER_SECRET_PREVIOUS) seals everything again under the new secret, which alone then opens it', async () => {
