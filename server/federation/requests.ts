@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PoolContext } from '../pool/context';
+import { sealerFor } from '../secrets';
 
 /**
  * Each redirect to a provider is remembered until its answer comes back, found by the hash of
@@ -24,6 +25,13 @@ export interface PendingRequest {
   response?: Record<string, string>;
 }
 
+/**
+ * The protocol data (PKCE verifier, nonce) and a stashed response (the provider's code) are
+ * sealed under the deployment secret, bound to their request; a row that does not open is taken
+ * as no request at all (the callback's "expired, start again").
+ */
+const requestSealer = (id: string) => sealerFor(`federation_requests:${id}`);
+
 export async function saveRequest(ctx: PoolContext, state: string, r: Omit<PendingRequest, 'response'>): Promise<void> {
   const now = ctx.now();
   await ctx.db
@@ -34,7 +42,7 @@ export async function saveRequest(ctx: PoolContext, state: string, r: Omit<Pendi
       uid: r.uid,
       browser: r.browser,
       locale: r.locale,
-      data: JSON.stringify(r.data),
+      data: requestSealer(hashOf(state)).seal(JSON.stringify(r.data)),
       response: null,
       used_at: null,
       created_at: now,
@@ -55,13 +63,17 @@ export async function takeRequest(ctx: PoolContext, state: string): Promise<Pend
     .returningAll()
     .executeTakeFirst();
   if (!row) return undefined;
+  const sealer = requestSealer(row.id);
+  const data = sealer.tryUnseal(row.data);
+  const response = row.response ? sealer.tryUnseal(row.response) : undefined;
+  if (data === undefined || (row.response && response === undefined)) return undefined;
   return {
     provider: row.provider_name,
     uid: row.uid,
     locale: row.locale,
     browser: row.browser,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    response: row.response ? (JSON.parse(row.response) as Record<string, string>) : undefined,
+    data: JSON.parse(data) as Record<string, unknown>,
+    response: response ? (JSON.parse(response) as Record<string, string>) : undefined,
   };
 }
 
@@ -69,7 +81,7 @@ export async function takeRequest(ctx: PoolContext, state: string): Promise<Pend
 export async function stashResponse(ctx: PoolContext, state: string, response: Record<string, string>): Promise<boolean> {
   const r = await ctx.db
     .updateTable('federation_requests')
-    .set({ response: JSON.stringify(response) })
+    .set({ response: requestSealer(hashOf(state)).seal(JSON.stringify(response)) })
     .where('id', '=', hashOf(state))
     .where('response', 'is', null)
     .where('used_at', 'is', null)
