@@ -14,6 +14,24 @@ const config = [
     },
   },
   {
+    // Layers depend one way (see DESIGN.md): the pool never reaches up into the protocols, the admin
+    // API or the CLI (server/runtime.ts wires them onto it); server/ knows nothing of the Next.js app;
+    // components are presentation only; shared test helpers live in server/testing, never in e2e/.
+    rules: {
+      'import/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './server/pool', from: ['./server/federation', './server/oidc', './server/admin', './server/cli'], message: 'The pool defines a port and server/runtime.ts wires the upper layer into it.' },
+            { target: './server', from: './app', message: 'server/ is driven by app/, never the other way.' },
+            { target: './server', from: './e2e', message: 'Shared test helpers live in server/testing; e2e imports them from there.' },
+            { target: './components', from: './server', message: 'Components are presentational: pass data in as props.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures call their callback `use`, which is not a React hook.
     files: ['e2e/**', 'playwright.config.ts'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

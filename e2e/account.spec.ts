@@ -2,7 +2,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from '@playwright/test';
 import { ALICE, expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
-import { startSmtpSink, type SmtpSink } from './fixtures/smtp';
+import { startSmtpSink, type SmtpSink } from '../server/testing/smtp';
 import { startSmsReceiver, type SmsReceiver } from './fixtures/sms';
 import { expectError, signIn, submit } from './fixtures/pages';
 

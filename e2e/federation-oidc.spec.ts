@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Browser, Page, Response } from '@playwright/test';
 import { ALICE, expect, freePort, SPA_REDIRECT_URI, startFoyer, test, testConfig, type Foyer, type SmtpSink } from './fixtures/foyer';
-import { startSmtpSink } from './fixtures/smtp';
+import { startSmtpSink } from '../server/testing/smtp';
 import { startUpstream, type Upstream } from './fixtures/upstream-oidc';
 import { expectAccessible } from './fixtures/a11y';
 import { expectError, signIn, submit } from './fixtures/pages';

@@ -2,7 +2,7 @@ import { request as apiRequest, type Browser, type BrowserContext, type Page, ty
 import { expect, SPA_REDIRECT_URI, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { spaAuthorizeUrl } from './fixtures/flows';
 import { field, form, submit } from './fixtures/pages';
-import { startSamlIdp, type SamlIdp, type SamlScenario } from './fixtures/saml-idp';
+import { startSamlIdp, type SamlIdp, type SamlScenario } from '../server/testing/saml-idp';
 
 /**
  * Federation with SAML 2.0: a test IdP on loopback ("Corp": HTTP-Redirect, IdP-initiated sign-in

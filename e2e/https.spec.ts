@@ -5,7 +5,7 @@ import { expect, freePort, startFoyer, testConfig, type Foyer, type Mail } from 
 import { demoSignOut, freshUser, startAtDemo } from './fixtures/flows';
 import { enterCode, signIn, signUp, submit } from './fixtures/pages';
 import { addAuthenticator, addPasskeyOnAccountPage } from './fixtures/passkeys';
-import { startSamlIdp, type SamlIdp } from './fixtures/saml-idp';
+import { startSamlIdp, type SamlIdp } from '../server/testing/saml-idp';
 import { httpsRequest, startTlsProxy, type TlsProxy } from './fixtures/tls-proxy';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
 import { startUpstream, type Upstream } from './fixtures/upstream-oidc';

@@ -126,7 +126,7 @@ async function main() {
       }
       protocolHeaders(res, secure);
       if (isFederationPath(pathname)) {
-        rt.federation.handle(req, res).catch((e: unknown) => fail(res, e));
+        rt.federationHttp.handle(req, res).catch((e: unknown) => fail(res, e));
         return;
       }
       if (pathname.toLowerCase() === '/oauth2/userinfo') {

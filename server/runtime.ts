@@ -4,11 +4,11 @@ import { demoSeed } from './config/seed';
 import { isLoopbackIp, isLoopbackUrl, type Env } from './config/env';
 import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
-import { outboxMailer, smtpMailer } from './mail/mailer';
+import { outboxMailer, smtpMailer, sweepDevOutbox } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
-import { createProvider, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
+import { createProvider, finishLogin, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
 import { resealSigningKeys } from './oidc/keys';
-import { createPool, type Pool } from './pool';
+import { createPool, type Pool, type SignedIn } from './pool';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 import { applyConfigFile, applySeedIfEmpty } from './pool-config/apply';
 import { installVault, resealSecrets, resolveDeploymentSecret, sealerFor, secretStore } from './secrets';
@@ -18,7 +18,9 @@ import { resealFactorSecrets } from './pool/mfa/seal';
 import { log } from './log';
 import { metrics } from './metrics';
 import { ensureAccountClient } from './pool/account/client';
+import { createFederation, type Federation } from './federation';
 import { createFederationHttp, type FederationHttp } from './federation/http';
+import type { UpstreamSession } from './federation/sessions';
 import type { PageRenderer } from './http/rendered-page';
 
 /**
@@ -46,8 +48,16 @@ export interface Runtime {
   /** oidc-provider's request handler, always the current provider's. */
   handleOidc(req: IncomingMessage, res: ServerResponse): void;
   userinfo: ReturnType<typeof userinfoHandler>;
+  /** Outside identity providers: sign-in through them, linking, federated sign-out. */
+  federation: Federation;
   /** Federated sign-in routes (start, callback, return from a provider's logout). */
-  federation: FederationHttp;
+  federationHttp: FederationHttp;
+  /**
+   * Finishes a sign-in (the pool's one way, with federation's hook and the provider's interaction):
+   * where the browser goes next, or undefined when the interaction expired. `upstream`: the outside
+   * provider's session a federated sign-in came from.
+   */
+  finishSignIn(headers: Record<string, string>, uid: string, done: SignedIn, upstream?: UpstreamSession): Promise<string | undefined>;
   csrfSecret: string;
   /** Delivers queued mail and texts (`backlog()` for metrics); flushed and stopped by `close()`. */
   outbox: OutboxWorker;
@@ -93,6 +103,8 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const outbox = createOutboxWorker({ db: db.kysely, sealer, transports: { email: mailer, sms } });
   metrics.watchOutbox(() => outbox.backlog());
   const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl, revocation: providerRevocation() });
+  // The layers above the pool are built on it: it never imports them.
+  const federation = createFederation(pool.ctx, pool.gate);
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const cookieKeys = [await secrets.ensure('cookie-key')];
@@ -107,20 +119,25 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
         keys,
         cookieKeys,
         renderPage,
-        upstreamLogout: (session, target) => pool.federation.upstreamLogout(session, target, env.publicUrl),
+        upstreamLogout: (session, target) => federation.upstreamLogout(session, target, env.publicUrl),
       }),
   });
   // Interactions do not depend on the keys: the first provider serves them as well as any.
-  const federation = createFederationHttp({ publicUrl: env.publicUrl, provider: live.current, pool, renderPage });
+  const finishSignIn: Runtime['finishSignIn'] = (headers, uid, done, upstream) =>
+    pool.flow.finish(uid, done, { complete: (login) => finishLogin(live.current, headers, uid, login), hooks: [federation.finishHook(upstream)] });
+  const federationHttp = createFederationHttp({ publicUrl: env.publicUrl, provider: live.current, pool, federation, finishSignIn, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
   const csrfSecret = await secrets.ensure('csrf-key');
   const kept = { email: !mailer.delivers, sms: !sms.delivers };
   const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
   await warmUpPasswordTiming();
   const sweeper = setInterval(() => {
+    // Each layer sweeps its own tables.
     void sweepExpired(db.kysely).catch(() => undefined);
-    void pool.federation.sweep().catch(() => undefined);
+    void pool.sweep().catch(() => undefined);
     void pool.sweepEvents(env.eventsRetentionDays).catch(() => undefined);
+    void federation.sweep().catch(() => undefined);
+    void sweepDevOutbox(db.kysely).catch(() => undefined);
     void outbox.sweep().catch(() => undefined);
   }, 10 * 60_000);
   sweeper.unref();
@@ -135,6 +152,8 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     handleOidc: live.handle,
     userinfo,
     federation,
+    federationHttp,
+    finishSignIn,
     csrfSecret,
     outbox,
     outboxVisible,

@@ -1,5 +1,5 @@
 import type { ProviderButton } from '@/components/ProviderButtons';
-import { displayName, IDP_START_PATH, type IdentityProvider } from '@/server/federation';
+import { displayName, IDP_START_PATH, type Federation, type IdentityProvider } from '@/server/federation';
 import type { Pool } from '@/server/pool';
 
 /** The start of a federated sign-in for this interaction (a plain GET: a link or a redirect). */
@@ -20,7 +20,7 @@ export function providerButtons(providers: IdentityProvider[], uid: string, loca
 }
 
 /** Whether the app client allows the pool's own sign-in (COGNITO): password, sign-up, reset. */
-export async function cognitoAllowed(rt: { pool: Pool }, clientId: string): Promise<boolean> {
+export async function cognitoAllowed(rt: { pool: Pool; federation: Federation }, clientId: string): Promise<boolean> {
   const client = await rt.pool.clients.find(clientId);
-  return !client || (await rt.pool.federation.optionsFor(client)).cognito;
+  return !client || (await rt.federation.optionsFor(client)).cognito;
 }

@@ -4,7 +4,6 @@ import { getTranslations } from 'next-intl/server';
 import type { FormState } from '@/components/FlowForm';
 import { isLocale, type Locale } from '@/i18n/locales';
 import { readInteraction, type InteractionView } from '@/server/oidc';
-import { finishSignIn } from '@/server/federation/finish';
 import { STATUS_SIGNAL } from '@/server/http/status-signal';
 import type { FlowOutcome, FlowStep, PoolError, PoolErrorCode } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
@@ -128,8 +127,8 @@ export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): 
       const label = browserLabel(ctx.headers['user-agent'] ?? '');
       if (label) await ctx.rt.pool.account.labelDevice(remember.token, label);
     }
-    // Links an outside identity waiting for this user, if they proved ownership on the way.
-    const to = await finishSignIn(ctx.rt, ctx.headers, ctx.uid, outcome.done);
+    // The pool's one finish (federation's hook links an outside identity proved on the way).
+    const to = await ctx.rt.finishSignIn(ctx.headers, ctx.uid, outcome.done);
     if (!to) return errorState(ctx.t, { error: 'session_expired' });
     // A new CSRF token from the next page on (the proxy mints it): one planted or seen before
     // signing in is worth nothing after.

@@ -9,6 +9,17 @@ import { REDACTED } from './redacted';
 export const providerTypes = ['oidc', 'saml', 'google', 'apple', 'facebook', 'amazon', 'microsoft'] as const;
 export type ProviderType = (typeof providerTypes)[number];
 
+/** Cognito's `providerType` for each of our types (what the `identities` claim says). */
+export const cognitoProviderType: Record<ProviderType, string> = {
+  oidc: 'OIDC',
+  microsoft: 'OIDC',
+  saml: 'SAML',
+  google: 'Google',
+  apple: 'SignInWithApple',
+  facebook: 'Facebook',
+  amazon: 'LoginWithAmazon',
+};
+
 /** The pool's own sign-in in an app client's `supported_identity_providers`, as in Cognito. */
 export const COGNITO = 'COGNITO';
 

@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { isLocale, pickLocale, type Locale } from '../../i18n/locales';
 import { readInteraction } from '../oidc/interaction';
-import type { Pool } from '../pool';
+import type { Pool, SignedIn } from '../pool';
 import { DRAIN_LIMIT_BYTES } from '../http/limits';
 import { cookieName, isSecureIssuer, readCookie, setCookie, type CookieKind } from '../http/cookies';
 import { FederationError, failureStatus, type FailureCode } from './errors';
@@ -13,7 +13,8 @@ import { sendRenderedPage, type PageRenderer } from '../http/rendered-page';
 import { createSamlHttp, isSamlPath } from './saml/http';
 import { verifyAuthorizationResponse } from './oidc/callback';
 import type { OAuthRequestData } from './oidc/authorize';
-import { finishSignIn } from './finish';
+import type { Federation } from './index';
+import type { UpstreamSession } from './sessions';
 import { optionsFor, providerForIdentifier, type IdentityProvider } from './providers';
 import { hashOf, newBrowserKey, type PendingRequest } from './requests';
 import type { VerifiedIdentity } from './sign-in';
@@ -26,6 +27,9 @@ export interface FederationHttpDeps {
   publicUrl: string;
   provider: Provider;
   pool: Pool;
+  federation: Federation;
+  /** The pool's one way to finish a sign-in, as the runtime wires it (with federation's hook). */
+  finishSignIn: (headers: Record<string, string>, uid: string, done: SignedIn, upstream?: UpstreamSession) => Promise<string | undefined>;
   renderPage: PageRenderer;
 }
 
@@ -78,7 +82,7 @@ const startQuery = z.object({
  * logout. Failures render our translated error page with a 4xx and are logged.
  */
 export function createFederationHttp(deps: FederationHttpDeps) {
-  const { pool, provider, publicUrl } = deps;
+  const { pool, federation, provider, publicUrl } = deps;
   const secure = isSecureIssuer(publicUrl);
   const cookieOf = (req: IncomingMessage, kind: CookieKind) => readCookie(req.headers.cookie, cookieName(kind, secure));
 
@@ -103,7 +107,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
   async function fail(req: IncomingMessage, res: ServerResponse, code: FailureCode, o: { locale: Locale; uid?: string; provider?: string; detail?: string }) {
     const ip = String(req.headers['x-foyer-client-ip'] ?? '');
     console.warn(`federation: ${code}${o.provider ? ` provider=${o.provider}` : ''} ip=${ip}${o.detail ? `: ${o.detail}` : ''}`);
-    await pool.federation.recordFailure(code, { provider: o.provider, ip, detail: o.detail });
+    await federation.recordFailure(code, { provider: o.provider, ip, detail: o.detail });
     // Back to the sign-in this browser is in, if any (the page checks that it is still alive).
     const uidCandidate = o.uid ?? cookieOf(req, 'interaction');
     const uid = uidCandidate && UID.test(uidCandidate) ? uidCandidate : undefined;
@@ -118,7 +122,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     const view = await readInteraction(provider, headerBag(req), uid);
     if (!view) return fail(req, res, 'session_expired', { locale, uid });
     const client = await pool.clients.find(view.clientId);
-    const all = await pool.federation.providers.list();
+    const all = await federation.providers.list();
     const allowed = client ? optionsFor(all, client).providers : [];
     if (q.data.parked) return saml.resumeParked(req, res, { uid, locale, clientId: view.clientId, allowed });
     const wanted = q.data.provider ?? q.data.idp_identifier!;
@@ -128,7 +132,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
       return fail(req, res, exists ? 'not_allowed' : 'unknown_provider', { locale, uid, provider: wanted.slice(0, 32) });
     }
     try {
-      const result = await pool.federation.start(idp, {
+      const result = await federation.start(idp, {
         uid,
         locale,
         browser: bindBrowser(req, res),
@@ -149,13 +153,13 @@ export function createFederationHttp(deps: FederationHttpDeps) {
    * browser. The SAML assertion consumer calls this too, once its assertion has been verified.
    */
   async function complete(req: IncomingMessage, res: ServerResponse, a: { uid: string; locale: Locale; idp: IdentityProvider; identity: VerifiedIdentity }) {
-    const outcome = await pool.federation.signIn(a.idp, a.identity, a.uid);
+    const outcome = await federation.signIn(a.idp, a.identity, a.uid);
     if ('error' in outcome) {
       return fail(req, res, outcome.error === 'user_disabled' ? 'user_disabled' : 'session_expired', { locale: a.locale, uid: a.uid, provider: a.idp.name, detail: outcome.error });
     }
     if ('done' in outcome) {
       const session = a.identity.session ? { provider: a.idp.name, data: a.identity.session } : undefined;
-      const to = await finishSignIn({ provider, pool }, headerBag(req), a.uid, outcome.done, session);
+      const to = await deps.finishSignIn(headerBag(req), a.uid, outcome.done, session);
       if (!to) return fail(req, res, 'session_expired', { locale: a.locale, provider: a.idp.name });
       // Signed in: the CSRF token is dropped, and the proxy mints a new one on the next page.
       res.appendHeader('set-cookie', setCookie('csrf', secure, '', 0));
@@ -171,7 +175,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
    * (a top-level navigation, which carries them). False when no live request has this state.
    */
   async function stashAndReturn(res: ServerResponse, path: string, state: string | null | undefined, form: URLSearchParams): Promise<boolean> {
-    if (!state || state.length > 512 || !(await pool.federation.requests.stashResponse(state, Object.fromEntries(form)))) return false;
+    if (!state || state.length > 512 || !(await federation.requests.stashResponse(state, Object.fromEntries(form)))) return false;
     redirect(res, `${path}?state=${encodeURIComponent(state)}`);
     return true;
   }
@@ -183,7 +187,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
    */
   async function takeAnswer(req: IncomingMessage, res: ServerResponse, url: URL, saml: boolean): Promise<{ state: string; request: PendingRequest; locale: Locale; idp: IdentityProvider } | undefined> {
     const state = url.searchParams.get('state');
-    const request = state && state.length <= 512 ? await pool.federation.requests.take(state) : undefined;
+    const request = state && state.length <= 512 ? await federation.requests.take(state) : undefined;
     if (!state || !request) {
       await fail(req, res, 'bad_state', { locale: localeOf(req), detail: state ? 'unknown, used or expired state' : 'no state' });
       return undefined;
@@ -193,7 +197,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     // The answer must come back to the browser that was sent away, not to an attacker's.
     if (browserOf(req) !== request.browser) return void (await fail(req, res, 'bad_state', { ...ctx, detail: 'state from another browser' }));
     if (!(await readInteraction(provider, headerBag(req), request.uid))) return void (await fail(req, res, 'session_expired', ctx));
-    const idp = await pool.federation.providers.get(request.provider);
+    const idp = await federation.providers.get(request.provider);
     if (!idp || (idp.type === 'saml') !== saml) return void (await fail(req, res, 'unknown_provider', ctx));
     return { state, request, locale, idp };
   }
@@ -226,11 +230,11 @@ export function createFederationHttp(deps: FederationHttpDeps) {
 
   async function logoutReturn(req: IncomingMessage, res: ServerResponse, url: URL) {
     const state = url.searchParams.get('state');
-    const target = state && state.length <= 128 ? await pool.federation.takeLogoutReturn(state) : undefined;
+    const target = state && state.length <= 128 ? await federation.takeLogoutReturn(state) : undefined;
     return redirect(res, target ?? `/${localeOf(req)}/logout/done`);
   }
 
-  const core = { pool, publicUrl, secure, cookieOf, localeOf, redirect, readForm, fail, complete, stashAndReturn, takeAnswer };
+  const core = { pool, federation, publicUrl, secure, cookieOf, localeOf, redirect, readForm, fail, complete, stashAndReturn, takeAnswer };
   const saml = createSamlHttp(core);
 
   return {
@@ -261,6 +265,7 @@ export type FederationHttp = ReturnType<typeof createFederationHttp>;
 /** What the SAML routes use of the federation HTTP layer. */
 export type FederationHttpCore = {
   pool: Pool;
+  federation: Federation;
   publicUrl: string;
   secure: boolean;
   /** A cookie of ours from the request (its name over TLS or not). */

@@ -1,14 +1,14 @@
 /**
  * Federation: outside identity providers (OpenID Connect, OAuth 2.0 social providers, SAML 2.0)
- * signing users into the pool. Built by the pool's façade (`pool.federation`, `pool.identities`);
- * the HTTP routes are in ./http.ts.
+ * signing users into the pool. Built on the pool by server/runtime.ts (the pool never imports
+ * this layer); the HTTP routes are in ./http.ts.
  */
 import type { PoolContext } from '../pool/context';
 import type { PoolError } from '../pool/errors';
+import type { FinishHook } from '../pool/finish';
 import type { FlowOutcome } from '../pool/flow';
 import { perIp } from '../pool/rate-limit';
 import { FederationError } from './errors';
-import { listIdentities, unlinkIdentity } from './identities';
 import { cancelPendingLink, completePendingLink, linkOptions, proveWithPassword } from './link';
 import { oauthProtocol } from './oidc';
 import { samlProtocol } from './saml/protocol';
@@ -24,7 +24,6 @@ import { recordAnonymousEvent } from '../pool/events';
 
 export type { IdentityProvider } from './providers';
 export type { VerifiedIdentity } from './sign-in';
-export type { LinkedIdentity, UnlinkResult } from './identities';
 export type { FederationProtocol, StartRequest, StartResult } from './protocols';
 export { FederationError, federationErrorStatus, isFederationErrorCode, type FederationErrorCode } from './errors';
 export { displayName, providerForEmail, providerForIdentifier } from './providers';
@@ -79,6 +78,16 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
       /** Called as any sign-in finishes: links a waiting identity the user proved they own. */
       complete: (uid: string, done: { userId: string; amr: string[] }) => completePendingLink(ctx, providers, uid, done),
     },
+    /**
+     * Federation's part in finishing any sign-in (the pool's `finishSignIn` runs it): a waiting
+     * identity the user proved they own is linked, and the provider session the sign-in came from
+     * (`upstream`, or the linked provider's) is remembered for federated sign-out.
+     */
+    finishHook: (upstream?: UpstreamSession): FinishHook => async (uid, done) => {
+      const linked = await completePendingLink(ctx, providers, uid, done);
+      const session = upstream ?? linked.upstream;
+      return { amr: linked.amr, after: session ? (loginTs) => rememberUpstreamSession(ctx, done.userId, loginTs, session) : undefined };
+    },
 
     rememberUpstreamSession: (userId: string, loginTs: number, s: UpstreamSession) => rememberUpstreamSession(ctx, userId, loginTs, s),
     /**
@@ -117,11 +126,4 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
   };
 }
 
-export function createIdentities(ctx: PoolContext) {
-  return {
-    /** The outside identities linked to a user (for account self-service). */
-    list: (userId: string) => listIdentities(ctx, userId),
-    /** Unlinks the user's identity at `provider`; refused when it is their last way to sign in. */
-    unlink: (userId: string, provider: string) => unlinkIdentity(ctx, userId, provider),
-  };
-}
+export type Federation = ReturnType<typeof createFederation>;

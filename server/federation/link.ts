@@ -3,7 +3,7 @@ import { fail, type PoolError } from '../pool/errors';
 import type { FlowOutcome, FlowStep } from '../pool/flow';
 import { signInWithPassword } from '../pool/sign-in';
 import { getUserRow } from '../pool/users';
-import { findIdentity, linkIdentity, listIdentities } from './identities';
+import { findIdentity, linkIdentity, listIdentities } from '../pool/identities';
 import { profileOf, refreshProfile } from './profile';
 import type { ProviderReader } from './providers';
 import type { VerifiedIdentity } from './sign-in';

@@ -6,17 +6,6 @@ import { sealerFor, vault as processVault, type Vault } from '../secrets';
 
 export type IdentityProvider = IdentityProviderConfig;
 
-/** Cognito's `providerType` for each of our types (what the `identities` claim says). */
-export const cognitoProviderType: Record<ProviderType, string> = {
-  oidc: 'OIDC',
-  microsoft: 'OIDC',
-  saml: 'SAML',
-  google: 'Google',
-  apple: 'SignInWithApple',
-  facebook: 'Facebook',
-  amazon: 'LoginWithAmazon',
-};
-
 const brands: Partial<Record<ProviderType, string>> = {
   google: 'Google',
   apple: 'Apple',

@@ -3,7 +3,7 @@ import type { PoolContext } from '../pool/context';
 import { fail, type PoolError } from '../pool/errors';
 import type { FlowOutcome } from '../pool/flow';
 import { insertUser, usernameTaken } from '../pool/users';
-import { findIdentity, linkIdentity, touchIdentity } from './identities';
+import { findIdentity, linkIdentity, touchIdentity } from '../pool/identities';
 import { savePendingLink } from './link';
 import { profileOf, refreshProfile, verifiedOwner } from './profile';
 import type { IdentityProvider } from './providers';

@@ -44,6 +44,11 @@ export function outboxMailer(db: Kysely<Database>, now = () => Date.now()): Mail
   };
 }
 
+/** The dev outbox keeps a week of mail and texts. */
+export async function sweepDevOutbox(db: Kysely<Database>, now = Date.now()): Promise<void> {
+  await db.deleteFrom('outbox').where('created_at', '<=', now - 7 * 24 * 3600_000).execute();
+}
+
 export async function readOutbox(db: Kysely<Database>, limit = 50) {
   return db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }

@@ -85,15 +85,10 @@ export function adapterFactory(db: Kysely<Database>, now: () => number = Date.no
   };
 }
 
-/** Expired state is removed now and then; lookups already ignore it. */
+/**
+ * Expired oidc-provider artifacts are removed now and then; lookups already ignore them. Each
+ * layer sweeps its own tables (the pool's, federation's, the outbox's: see server/runtime.ts).
+ */
 export async function sweepExpired(db: Kysely<Database>, now = Date.now()): Promise<void> {
   await db.deleteFrom('oidc_artifacts').where('expires_at', '<=', now).execute();
-  await db.deleteFrom('sign_in_flows').where('expires_at', '<=', now).execute();
-  await db.deleteFrom('codes').where('expires_at', '<=', now - 24 * 3600_000).execute();
-  await db.deleteFrom('decoy_codes').where('expires_at', '<=', now - 24 * 3600_000).execute();
-  await db.deleteFrom('webauthn_challenges').where('expires_at', '<=', now).execute();
-  await db.deleteFrom('rate_limits').where('window_start', '<=', now - 24 * 3600_000).execute();
-  // A lock long over, from an idle name (sprayed unknown names would pile up otherwise).
-  await db.deleteFrom('lockouts').where('locked_until', '<=', now - 24 * 3600_000).where('updated_at', '<=', now - 24 * 3600_000).execute();
-  await db.deleteFrom('outbox').where('created_at', '<=', now - 7 * 24 * 3600_000).execute();
 }

@@ -27,6 +27,12 @@ export interface ProviderOptions {
   upstreamLogout?: (session: { accountId?: string; loginTs?: number; amr?: string[] }, target: string) => Promise<string | undefined>;
 }
 
+/** `url` with these query parameters added (URL-encoded). */
+function withQuery(url: string, params: Record<string, string>): string {
+  const query = new URLSearchParams(params).toString();
+  return query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
+}
+
 /** Only the first key signs: the others carry `key_ops: ["verify"]`, which oidc-provider honours when choosing. */
 function keySet(keys: JWK[]): JWK[] {
   return keys.map((k, i) => (i === 0 ? k : { ...k, key_ops: ['verify'] }));
@@ -212,32 +218,38 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     },
   };
 
-  async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  /**
+   * RP-initiated logout, through oidc-provider's `logoutSource`: by now the library has validated
+   * an `id_token_hint` (signature, audience) into `entities.IdTokenHint` and put this browser's
+   * xsrf value in `session.state.secret`. Without a hint for this session's user our translated
+   * page asks first, its form posting that value to end_session_confirm (works without JavaScript).
+   */
+  async function logoutSource(ctx: KoaContextWithOIDC): Promise<void> {
     const session = ctx.oidc.session!;
-    const hint = ctx.oidc.params?.id_token_hint as string | undefined;
-    const secret = /name="xsrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
-    // The provider has already verified the hint's signature and audience; it must name this session's user.
-    const hintSub = hint ? JSON.parse(Buffer.from(hint.split('.')[1], 'base64url').toString()).sub : undefined;
-    if (hint && hintSub === session.accountId) {
+    const { secret, state, postLogoutRedirectUri } = (session.state ?? {}) as { secret?: string; state?: string; postLogoutRedirectUri?: string };
+    const hinted = ctx.oidc.entities.IdTokenHint?.payload.sub;
+    if (hinted !== undefined && hinted === session.accountId) {
+      // The app proved it signs out its own user: like Cognito's /logout, no confirmation page.
+      // The library ends a session only on a post to end_session_confirm (there is no hook to skip
+      // it), so this does what that step does: the session's grants and tokens revoked, the
+      // session and its cookie gone, `end_session.success` emitted.
+      const signedIn = { accountId: session.accountId, loginTs: session.loginTs, amr: session.amr };
       for (const { grantId } of Object.values(session.authorizations ?? {})) {
         if (!grantId) continue;
         await ctx.oidc.provider.Grant.adapter.revokeByGrantId!(grantId);
         await ctx.oidc.provider.Grant.adapter.destroy(grantId);
       }
-      const { state, postLogoutRedirectUri } = (session.state ?? {}) as { state?: string; postLogoutRedirectUri?: string };
-      const signedIn = { accountId: session.accountId, loginTs: session.loginTs, amr: session.amr };
       await session.destroy();
       ctx.cookies.set(ctx.oidc.provider.cookieName('session'), null, configuration.cookies!.long);
-      const target = postLogoutRedirectUri
-        ? `${postLogoutRedirectUri}${postLogoutRedirectUri.includes('?') ? '&' : '?'}${state ? `state=${encodeURIComponent(state)}` : ''}`.replace(/[?&]$/, '')
-        : `/${localeOf(ctx)}/logout/done`;
+      ctx.oidc.provider.emit('end_session.success', ctx);
+      const target = postLogoutRedirectUri ? withQuery(postLogoutRedirectUri, state ? { state } : {}) : `/${localeOf(ctx)}/logout/done`;
       ctx.status = 303;
       ctx.redirect((await opts.upstreamLogout?.(signedIn, target)) ?? target);
       return;
     }
     const client = ctx.oidc.client?.clientId;
     ctx.status = 303;
-    ctx.redirect(`/${localeOf(ctx)}/logout?xsrf=${encodeURIComponent(secret)}${client ? `&client_id=${encodeURIComponent(client)}` : ''}`);
+    ctx.redirect(withQuery(`/${localeOf(ctx)}/logout`, { xsrf: secret ?? '', ...(client ? { client_id: client } : {}) }));
   }
 
   const provider = new Provider(issuer, configuration);
@@ -251,10 +263,11 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   provider.use(async (ctx, next) => {
     await next();
     const oidc = (ctx as KoaContextWithOIDC).oidc;
-    if (oidc?.route === 'end_session' && ctx.status === 200 && !oidc.session?.accountId && typeof ctx.body === 'string') {
-      // No session left to confirm: oidc-provider posts the sign-out on by itself, with an English
-      // page; ours says it in the user's language (and shows a button without JavaScript).
-      const xsrf = /name="xsrf" value="([^"]+)"/.exec(ctx.body)?.[1];
+    if (oidc?.route === 'end_session' && ctx.status === 200 && !oidc.session?.accountId) {
+      // No session left to confirm: oidc-provider posts the sign-out on by itself (without calling
+      // logoutSource), with an English page; ours says it in the user's language (and shows a
+      // button without JavaScript), posting the same xsrf value from the session's state.
+      const xsrf = (oidc.session?.state as { secret?: string } | undefined)?.secret;
       if (xsrf) {
         const page = renderPostPage({ url: oidc.urlFor('end_session_confirm'), fields: { xsrf, logout: 'yes' } }, { locale: localeOf(ctx as KoaContextWithOIDC), purpose: 'signOutHere' });
         ctx.body = page.html;

@@ -6,7 +6,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import type { Db } from '../db/connect';
 import { log } from '../log';
 import { smtpMailer, type OutgoingMail } from '../mail/mailer';
-import { startSmtpSink } from '../../e2e/fixtures/smtp';
+import { startSmtpSink } from '../testing/smtp';
 import { sealerFor } from '../secrets';
 import { anotherConnection, describeEachDb } from '../testing/databases';
 import { TEST_OUTBOX_KEY } from '../testing/outbox';

@@ -1,6 +1,6 @@
 import type { PoolContext } from './context';
 import { getUserRow, groupsOf, toUser } from './users';
-import { identitiesClaim } from '../federation/identities';
+import { identitiesClaim } from './identities';
 
 export type Claims = Record<string, unknown>;
 

@@ -2,7 +2,6 @@ import { expect, it } from 'vitest';
 import { describeEachDb } from '../testing/databases';
 import { testOutbox } from '../testing/outbox';
 import { createPool } from './index';
-import { anonymousEventLimits } from './events';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const DAY = 86_400_000;
@@ -19,20 +18,6 @@ describeEachDb('the events table: anonymous writes are bounded, old events are s
     };
     return { db, pool, count, advance: (ms: number) => (t += ms) };
   }
-
-  it('refused federated sign-ins from one address are recorded up to the limit, others still are, and again after the window', async () => {
-    const { pool, count, advance } = await setup();
-    const { max, windowMs } = anonymousEventLimits.perIp;
-    const fail = (ip: string) => pool.federation.recordFailure('unknown_provider', { ip, detail: 'malformed start request' });
-    for (let i = 0; i < max; i++) expect(await fail('203.0.113.7')).toBe(true);
-    expect(await fail('203.0.113.7')).toBe(false);
-    expect(await fail('203.0.113.7')).toBe(false);
-    expect(await count('203.0.113.7')).toBe(max);
-    expect(await fail('198.51.100.2')).toBe(true);
-    advance(windowMs);
-    expect(await fail('203.0.113.7')).toBe(true);
-    expect(await count()).toBe(max + 2);
-  });
 
   it('the sweep removes events older than the retention, and keeps the rest', async () => {
     const { db, pool, count } = await setup();

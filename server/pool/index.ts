@@ -31,7 +31,9 @@ import { revealSealer } from './mfa/seal';
 import { passkeysFacade } from './passkeys';
 import { inTransaction } from './transaction';
 import { sweepEvents } from './events';
-import { createFederation, createIdentities } from '../federation';
+import { identitiesFacade } from './identities';
+import { finishSignIn, type CompleteLogin, type FinishHook, type SignedIn } from './finish';
+import { sweepPool } from './sweep';
 import { metrics } from '../metrics';
 
 export type { FlowStep, FlowOutcome } from './flow';
@@ -40,6 +42,8 @@ export type { AppClient } from './clients';
 export type { User } from './users';
 export type { Claims } from './claims';
 export type { Passkey, PasskeyOptions } from './passkeys';
+export type { LinkedIdentity, UnlinkResult } from './identities';
+export type { CompleteLogin, FinishHook, SignedIn } from './finish';
 
 /**
  * `outbox`: where mail and texts are written (sealed) for the outbox worker, which the runtime
@@ -54,7 +58,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     'error' in r ? r : requireSecondFactor(ctx, r, opts);
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const passkeys = passkeysFacade(ctx, publicUrl, gate);
-  const identities = createIdentities(ctx);
+  const identities = identitiesFacade(ctx);
   return {
     ctx,
     settings: settings.read,
@@ -62,7 +66,11 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
       current: (uid: string) => currentStep(ctx, uid),
       save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),
       end: (uid: string) => endFlow(ctx, uid),
+      /** The one way a sign-in finishes, whatever its first factor; the layers above supply `complete` and hooks. */
+      finish: (uid: string, done: SignedIn, o: { complete: CompleteLogin; hooks: FinishHook[] }) => finishSignIn(ctx, uid, done, o),
     },
+    /** The second-factor gate a finished first factor goes through (sign-in methods outside the pool use it too). */
+    gate,
     /** `device`: the remembered-device cookie, if the browser sent one. */
     signIn: async (input: Parameters<typeof signInWithPassword>[1] & { device?: string }) => {
       const first = await signInWithPassword(ctx, input);
@@ -171,7 +179,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
       /** Unlinks a provider's identities (never the last way to sign in), announced by e-mail. */
       unlinkIdentity: (userId: string, provider: string, locale: string, keepGrantId?: string) =>
         inTransaction(ctx, async (tx) => {
-          const done = await createIdentities(tx).unlink(userId, provider);
+          const done = await identitiesFacade(tx).unlink(userId, provider);
           if ('unlinked' in done) {
             await revokeIfReliedOn(tx, userId, 'federation', keepGrantId);
             await announce(tx, userId, 'identity_unlinked', locale);
@@ -199,10 +207,10 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     outbox: (limit?: number) => readOutbox(deps.db, limit),
     /** The audit log's retention: events older than `days` go (each layer sweeps its own tables). */
     sweepEvents: (days: number) => sweepEvents(ctx, days),
-    /** Outside identity providers: sign-in through them, linking, federated sign-out. */
-    federation: createFederation(ctx, gate),
     /** A user's linked outside identities: `list(userId)`, `unlink(userId, provider)`. */
     identities,
+    /** Removes expired flows, codes, challenges, rate-limit windows and locks (the runtime's timer calls it). */
+    sweep: () => sweepPool(ctx),
   };
 }
 

@@ -1,5 +1,5 @@
 /** A test IdP and a SAML provider record wired to it, for the SAML service-provider tests. */
-import { startSamlIdp, readPostPage, type SamlIdp, type SamlIdpOptions } from '../../e2e/fixtures/saml-idp';
+import { startSamlIdp, readPostPage, type SamlIdp, type SamlIdpOptions } from './saml-idp';
 import type { Db } from '../db/connect';
 import type { SamlContext } from '../federation/saml/client';
 import { startLogin, type SamlOutbound } from '../federation/saml/login';

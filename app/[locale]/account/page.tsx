@@ -37,7 +37,7 @@ export default async function AccountPage(props: PageProps) {
   const passkeys = await rt.pool.passkeys.list(user.id);
   const passkeysAllowed = settings.mfa.factors.includes('webauthn');
   const { problems, waiting, needsJavaScript } = await passkeyTexts(locale);
-  const providers = await rt.pool.federation.providers.list();
+  const providers = await rt.federation.providers.list();
   const identities = (await rt.pool.identities.list(user.id)).map((i) => {
     const idp = providers.find((p) => p.name === i.providerName);
     return { ...i, label: idp ? displayName(idp) : i.providerName };

@@ -21,7 +21,7 @@ export async function signInAction(_prev: FormState, data: FormData): Promise<Fo
   if (!isCtx(ctx)) return ctx;
   const values = { identifier: field(data, 'identifier').slice(0, 254) };
   const client = await ctx.rt.pool.clients.find(ctx.view.clientId);
-  const options = client ? await ctx.rt.pool.federation.optionsFor(client) : { cognito: true, providers: [] };
+  const options = client ? await ctx.rt.federation.optionsFor(client) : { cognito: true, providers: [] };
   const typed = values.identifier.trim();
   const idp = typed.includes('@') ? providerForEmail(options.providers, typed) : undefined;
   if (idp) redirect(idpStartHref(ctx.uid, ctx.locale, { provider: idp.name }, typed));

@@ -25,20 +25,20 @@ export default async function LoginPage(props: PageProps) {
   // or failed provider sign-in comes back here with the other options.
   const identityProvider = param(view.params.identity_provider, 32);
   const idpIdentifier = param(view.params.idp_identifier, 254);
-  if ((idpIdentifier || (identityProvider && identityProvider !== COGNITO)) && !(await rt.pool.federation.started(view.uid))) {
+  if ((idpIdentifier || (identityProvider && identityProvider !== COGNITO)) && !(await rt.federation.started(view.uid))) {
     const target = identityProvider && identityProvider !== COGNITO ? { provider: identityProvider } : { idp_identifier: idpIdentifier! };
-    await rt.pool.federation.noteAutomaticStart(view.uid, identityProvider ?? idpIdentifier!);
+    await rt.federation.noteAutomaticStart(view.uid, identityProvider ?? idpIdentifier!);
     redirect(idpStartHref(view.uid, locale, target, hint));
   }
 
   // An IdP-initiated SAML sign-in parked its identity in this browser and sent it to the app,
   // whose sign-in this is: it continues with that identity (once).
-  if ((await ourCookies()).has('parked') && !(await rt.pool.federation.started(view.uid))) {
-    await rt.pool.federation.noteAutomaticStart(view.uid, 'parked');
+  if ((await ourCookies()).has('parked') && !(await rt.federation.started(view.uid))) {
+    await rt.federation.noteAutomaticStart(view.uid, 'parked');
     redirect(idpStartHref(view.uid, locale, { parked: '1' }));
   }
 
-  const options = client ? await rt.pool.federation.optionsFor(client) : { cognito: true, providers: [] };
+  const options = client ? await rt.federation.optionsFor(client) : { cognito: true, providers: [] };
   const buttons = providerButtons(options.providers, view.uid, locale, (provider) => t('federation.login.continueWith', { provider }));
   // Domain search: an e-mail whose domain a provider claims goes there on the first submit.
   const routesByDomain = options.providers.some((p) => p.idp_identifiers.length > 0);

@@ -3,7 +3,7 @@ import { newKeyAndCertificate } from './certificate';
 import { startLogin } from './login';
 import { describeEachDb } from '../../testing/databases';
 import { follow, samlTestbed, signInAtIdp, stopTestIdps, type SamlTestbed } from '../../testing/saml-testbed';
-import type { SamlScenario } from '../../../e2e/fixtures/saml-idp';
+import type { SamlScenario } from '../../testing/saml-idp';
 import { consumeResponse } from './consume';
 import { mapAttributes } from './provider';
 import { findProvider } from './route';
@@ -171,7 +171,7 @@ describeEachDb('SAML assertion consumer', (open) => {
   it('IdP-initiated (no InResponseTo): refused by default, accepted when the provider allows it', async () => {
     const bed = await samlTestbed(await open());
     const page = await fetch(`${bed.idp.url}/idp-initiated?RelayState=${encodeURIComponent('https://app.example.test/')}`);
-    const { readPostPage } = await import('../../../e2e/fixtures/saml-idp');
+    const { readPostPage } = await import('../../testing/saml-idp');
     const { fields } = readPostPage(await page.text());
     expect(Buffer.from(fields.SAMLResponse, 'base64').toString()).not.toContain('InResponseTo');
     expect(await consumeResponse(bed.ctx, bed.provider, fields)).toMatchObject({ error: 'saml_unsolicited' });

@@ -33,9 +33,9 @@ const isSaml = (p: IdentityProvider | undefined): p is SamlIdentityProvider => p
  * the way of every protocol's answer (`complete`), failures to the translated error page.
  */
 export function createSamlHttp(core: FederationHttpCore) {
-  const { pool, publicUrl, fail, redirect } = core;
+  const { pool, federation, publicUrl, fail, redirect } = core;
   const sctx = samlContext(pool.ctx.db, publicUrl);
-  const samlProviders = async () => (await pool.federation.providers.list()).filter(isSaml);
+  const samlProviders = async () => (await federation.providers.list()).filter(isSaml);
   const parkedCookie = (value: string, maxAge: number) => setCookie('parked', core.secure, value, maxAge);
 
   async function acs(req: IncomingMessage, res: ServerResponse, url: URL) {
@@ -77,7 +77,7 @@ export function createSamlHttp(core: FederationHttpCore) {
   async function unsolicited(req: IncomingMessage, res: ServerResponse, form: URLSearchParams, locale: Locale) {
     try {
       // Each unsolicited answer costs a signature check: counted like a sign-in attempt.
-      await pool.federation.limitAttempt(String(req.headers['x-foyer-client-ip'] ?? 'unknown'));
+      await federation.limitAttempt(String(req.headers['x-foyer-client-ip'] ?? 'unknown'));
     } catch (e) {
       if (!(e instanceof FederationError)) throw e;
       return fail(req, res, e.code, { locale, detail: e.message });
@@ -97,7 +97,7 @@ export function createSamlHttp(core: FederationHttpCore) {
       if (!identity) return fail(req, res, 'saml_bad_response', { ...ctx, detail: 'NameID unusable' });
       if (!target) return fail(req, res, 'saml_unsolicited', { ...ctx, detail: 'no idp_initiated_login' });
       const handle = randomBytes(32).toString('base64url');
-      await pool.federation.requests.save(handle, { provider: idp.name, uid: '', locale, browser: '', data: { parked: identity, client_id: target.client_id } });
+      await federation.requests.save(handle, { provider: idp.name, uid: '', locale, browser: '', data: { parked: identity, client_id: target.client_id } });
       res.setHeader('set-cookie', parkedCookie(handle, PARKED_SECONDS));
       const to = new URL(target.login_uri);
       to.searchParams.set('iss', publicUrl);
@@ -116,7 +116,7 @@ export function createSamlHttp(core: FederationHttpCore) {
   async function resumeParked(req: IncomingMessage, res: ServerResponse, a: { uid: string; locale: Locale; clientId: string; allowed: IdentityProvider[] }) {
     const handle = core.cookieOf(req, 'parked');
     res.setHeader('set-cookie', parkedCookie('', 0));
-    const parked = handle && handle.length <= 64 ? await pool.federation.requests.take(handle) : undefined;
+    const parked = handle && handle.length <= 64 ? await federation.requests.take(handle) : undefined;
     const idp = parked?.data.parked ? a.allowed.find((p) => p.name === parked.provider) : undefined;
     if (!parked || !idp || parked.data.client_id !== a.clientId) {
       console.warn(`federation: parked IdP-initiated sign-in not used for client ${a.clientId}: ${parked ? `parked for ${String(parked.data.client_id)}` : 'gone'}`);
@@ -132,7 +132,7 @@ export function createSamlHttp(core: FederationHttpCore) {
     } catch {
       name = '';
     }
-    const idp = req.method === 'GET' ? await pool.federation.providers.get(name) : undefined;
+    const idp = req.method === 'GET' ? await federation.providers.get(name) : undefined;
     if (!isSaml(idp)) {
       res.statusCode = 404;
       res.end();
@@ -153,7 +153,7 @@ export function createSamlHttp(core: FederationHttpCore) {
     const locale = core.localeOf(req);
     const posted = url.searchParams.get('post');
     if (req.method === 'GET' && posted) {
-      const parked = posted.length <= 64 ? await pool.federation.requests.take(`post:${posted}`) : undefined;
+      const parked = posted.length <= 64 ? await federation.requests.take(`post:${posted}`) : undefined;
       const post = parked?.data.post as { url: string; fields: Record<string, string> } | undefined;
       if (!post) return redirect(res, `${IDP_LOGOUT_PATH}?state=${encodeURIComponent(posted)}`);
       return sendPostPage(res, post, { locale, purpose: 'signOut' });
@@ -180,7 +180,7 @@ export function createSamlHttp(core: FederationHttpCore) {
         return redirect(res, `${IDP_LOGOUT_PATH}?state=${encodeURIComponent(done.relayState ?? '')}`);
       }
       const asked = unwrap(await consumeLogoutRequest(sctx, chosen, message));
-      const ended = await pool.federation.endUpstreamSessions(chosen.name, { nameId: asked.nameId, sessionIndex: asked.sessionIndex });
+      const ended = await federation.endUpstreamSessions(chosen.name, { nameId: asked.nameId, sessionIndex: asked.sessionIndex });
       console.info(`federation: ${chosen.name} signed out ${ended} session(s) by SAML logout request`);
       const reply = unwrap(await answerLogoutRequest(sctx, chosen, { requestId: asked.requestId, relayState: asked.relayState }));
       if (reply.binding === 'redirect') return redirect(res, reply.url);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startSamlIdp, type SamlIdp } from '../../../e2e/fixtures/saml-idp';
+import { startSamlIdp, type SamlIdp } from '../../testing/saml-idp';
 import { certificateBody, newKeyAndCertificate } from './certificate';
 import { forgetFetchedMetadata, parseIdpMetadata, resolveIdpMetadata } from './idp-metadata';
 import { importIdpMetadata } from './import';

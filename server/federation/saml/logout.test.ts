@@ -1,7 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { describeEachDb } from '../../testing/databases';
 import { follow, samlTestbed, stopTestIdps } from '../../testing/saml-testbed';
-import { answerLogoutRequest, consumeLogoutRequest, consumeLogoutResponse, startLogout } from './logout';
+import { deflateRawSync } from 'node:zlib';
+import { answerLogoutRequest, consumeLogoutRequest, consumeLogoutResponse, startLogout, xmlOfRedirectUrl } from './logout';
 
 afterEach(stopTestIdps);
 
@@ -9,6 +10,13 @@ const SUBJECT = { nameId: 'alice@example.test', nameIdFormat: 'urn:oasis:names:t
 
 /** The raw query of a redirect URL, as our SLO endpoint would receive it. */
 const queryOf = (url: string) => url.slice(url.indexOf('?') + 1);
+
+it('takes the XML back out of the HTTP-Redirect URL node-saml builds (for the POST binding)', () => {
+  const xml = '<samlp:LogoutRequest ID="_x"/>';
+  const url = `https://idp.example/slo?SAMLRequest=${encodeURIComponent(deflateRawSync(xml).toString('base64'))}&SigAlg=a&Signature=b`;
+  expect(xmlOfRedirectUrl(url, 'SAMLRequest')).toBe(xml);
+  expect(() => xmlOfRedirectUrl(url, 'SAMLResponse')).toThrow(/no SAMLResponse/);
+});
 
 describeEachDb('SAML single logout', (open) => {
   it('SP-initiated over HTTP-Redirect: a signed LogoutRequest; the IdP\'s signed LogoutResponse accepted once', async () => {
@@ -39,7 +47,7 @@ describeEachDb('SAML single logout', (open) => {
     if (!('ok' in started)) throw new Error(started.error);
     expect(started.ok.binding).toBe('post');
     const answer = await follow(started.ok);
-    expect(bed.idp.logoutRequests[0]).toMatchObject({ binding: 'post', signed: true, nameId: 'alice@example.test' });
+    expect(bed.idp.logoutRequests[0]).toMatchObject({ binding: 'post', signed: true, id: started.ok.messageId, nameId: 'alice@example.test', sessionIndex: '_session-alice' });
     expect(answer.page?.action).toBe('http://foyer.test:3000/saml2/logout');
     expect(await consumeLogoutResponse(bed.ctx, bed.provider, answer.page!.fields)).toEqual({ ok: { inResponseTo: started.ok.messageId, relayState: null } });
   });

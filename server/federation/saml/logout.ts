@@ -52,7 +52,7 @@ export async function startLogout(
     if (slo.redirect) {
       return { binding: 'redirect', url: await saml.getLogoutUrlAsync(profile, subject.relayState ?? '', {}), messageId: id };
     }
-    const xml = signElement(await saml._generateLogoutRequest(profile), id, setup.keys.signing);
+    const xml = signElement(xmlOfRedirectUrl(await saml.getLogoutUrlAsync(profile, '', {}), 'SAMLRequest'), id, setup.keys.signing);
     return { binding: 'post', url: slo.post!.url, fields: postFields('SAMLRequest', xml, subject.relayState), messageId: id };
   });
 }
@@ -138,9 +138,21 @@ export async function answerLogoutRequest(
     if (slo.redirect) {
       return { binding: 'redirect', url: await saml.getLogoutResponseUrlAsync(asked, request.relayState ?? '', {}, success), messageId: id };
     }
-    const xml = signElement(saml._generateLogoutResponse(asked, success), id, setup.keys.signing);
+    const xml = signElement(xmlOfRedirectUrl(await saml.getLogoutResponseUrlAsync(asked, '', {}, success), 'SAMLResponse'), id, setup.keys.signing);
     return { binding: 'post', url: target.responseUrl, fields: postFields('SAMLResponse', xml, request.relayState ?? undefined), messageId: id };
   });
+}
+
+/**
+ * node-saml's public API builds logout messages only as HTTP-Redirect URLs (getLogoutUrlAsync,
+ * getLogoutResponseUrlAsync: the XML deflated and base64-encoded, the query signed); it has no
+ * HTTP-POST form for them. For an IdP that takes HTTP-POST only, the XML is taken back out of such
+ * a URL, then signed as XML (the POST binding carries its signature inside the message).
+ */
+export function xmlOfRedirectUrl(url: string, field: 'SAMLRequest' | 'SAMLResponse'): string {
+  const value = new URL(url).searchParams.get(field);
+  if (!value) throw new SamlError('saml_bad_response', `node-saml built no ${field}`);
+  return inflateRawSync(Buffer.from(value, 'base64'), { maxOutputLength: MESSAGE_MAX_BYTES }).toString('utf8');
 }
 
 function postFields(name: 'SAMLRequest' | 'SAMLResponse', xml: string, relayState: string | undefined): Record<string, string> {

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../../testing/databases';
-import { spFromMetadata } from '../../../e2e/fixtures/saml-idp';
+import { spFromMetadata } from '../../testing/saml-idp';
 import { certificateBody } from './certificate';
 import { providerNameFromEntityId, spEndpoints } from './endpoints';
 import { samlProviderSchema } from './provider';

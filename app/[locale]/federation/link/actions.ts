@@ -13,7 +13,7 @@ export async function linkAction(_prev: FormState, data: FormData): Promise<Form
   const password = input.password.safeParse(field(data, 'password'));
   if (!password.success) return errorState(ctx.t, { error: password.error.issues[0].message as never, field: 'password' });
   const device = await readDeviceToken();
-  const outcome = await ctx.rt.pool.federation.link.proveWithPassword(ctx.uid, ctx.step, { password: password.data, ip: ctx.ip, locale: ctx.locale, device });
+  const outcome = await ctx.rt.federation.link.proveWithPassword(ctx.uid, ctx.step, { password: password.data, ip: ctx.ip, locale: ctx.locale, device });
   if ('error' in outcome) return errorState(ctx.t, outcome);
   return advance(ctx, outcome);
 }
@@ -22,7 +22,7 @@ export async function linkAction(_prev: FormState, data: FormData): Promise<Form
 export async function cancelLinkAction(_prev: FormState, data: FormData): Promise<FormState> {
   const ctx = await actionContext(data, 'link-account');
   if (!isCtx(ctx)) return ctx;
-  await ctx.rt.pool.federation.link.cancel(ctx.uid);
+  await ctx.rt.federation.link.cancel(ctx.uid);
   await ctx.rt.pool.flow.end(ctx.uid);
   redirect(flowHref(ctx.locale, 'login', ctx.uid));
 }

@@ -18,11 +18,11 @@ export default async function LinkAccountPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   const { rt, view, step, client, csrf } = await loadFlowPage(locale, query.uid, 'link-account');
   const t = await getTranslations({ locale });
-  const idp = await rt.pool.federation.providers.get(step.provider);
+  const idp = await rt.federation.providers.get(step.provider);
   const provider = idp ? displayName(idp) : step.provider;
-  const proof = await rt.pool.federation.link.options(step);
+  const proof = await rt.federation.link.options(step);
   // Providers already linked to that account, that this app offers, prove it too.
-  const allowed = client ? (await rt.pool.federation.optionsFor(client)).providers : [];
+  const allowed = client ? (await rt.federation.optionsFor(client)).providers : [];
   const others = allowed.filter((p) => p.name !== step.provider && proof.providers.includes(p.name));
   const hidden = { uid: view.uid, csrf, locale };
   return (

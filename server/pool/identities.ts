@@ -1,8 +1,8 @@
-import type { ProviderType } from '../config/identity-providers';
-import type { PoolContext } from '../pool/context';
-import { inTransaction } from '../pool/transaction';
-import { getUserRow } from '../pool/users';
-import { cognitoProviderType } from './providers';
+/** The pool's record of which outside identities are linked to which user; federation signs in through them. */
+import { cognitoProviderType, type ProviderType } from '../config/identity-providers';
+import type { PoolContext } from './context';
+import { inTransaction } from './transaction';
+import { getUserRow } from './users';
 
 /** One outside identity linked to a pool user. */
 export interface LinkedIdentity {
@@ -90,4 +90,14 @@ export async function identitiesClaim(ctx: PoolContext, userId: string, federate
     primary: federatedUser && n === 0 ? 'true' : 'false',
     dateCreated: String(i.linkedAt),
   }));
+}
+
+/** The façade's part: a user's linked outside identities (account self-service). */
+export function identitiesFacade(ctx: PoolContext) {
+  return {
+    /** The outside identities linked to a user. */
+    list: (userId: string) => listIdentities(ctx, userId),
+    /** Unlinks the user's identity at `provider`; refused when it is their last way to sign in. */
+    unlink: (userId: string, provider: string) => unlinkIdentity(ctx, userId, provider),
+  };
 }
