@@ -7,6 +7,7 @@ import { readEnv } from './config/env';
 import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
 import { protocolHeaders, securityHeaderList, securityHeaders } from './http/headers';
 import { loadActionIds } from './http/action-shape';
+import { queryProblem } from './http/query';
 import { isPagePost, originFormTarget, readBody, replay, screenActionCall, screenHead, type Refusal } from './http/screen';
 import { normaliseForwarded } from './http/forwarded';
 import { answerHealth, HEALTH_PATHS } from './http/health';
@@ -98,8 +99,13 @@ async function main() {
 
     const protocol = isProtocolPath(pathname);
     const refusal = screenHead(req, pathname, { protocol, publicOrigin: publicUrl.origin });
-    if (refusal) {
-      refuse(req, res, pathname, refusal).catch((e: unknown) => fail(res, e));
+    const segment = pathname.split('/')[1];
+    // A malformed query parameter of a page: refused here (Next.js would proxy its rewrite to the
+    // error page over a connection of its own, which fails under load).
+    const badQuery = !protocol && isLocale(segment) && queryProblem(pathname.slice(segment.length + 1), new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+    const refused = refusal ?? (badQuery ? ({ status: 400, code: badQuery } as const) : undefined);
+    if (refused) {
+      refuse(req, res, pathname, refused).catch((e: unknown) => fail(res, e));
       return;
     }
     if (HEALTH_PATHS.has(pathname)) {

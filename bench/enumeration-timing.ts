@@ -1,0 +1,120 @@
+/**
+ * `npm run bench:enumeration`: enumeration by timing. For each screen that could tell whether an
+ * account exists (sign-in with a wrong password, forgot password, resending the reset code,
+ * sign-up), posts for a known and an unknown account alternate, and the medians of the answer
+ * times must be within 10 % of each other. Exits 1 when one is not. Run it on a quiet machine:
+ * on a shared 2-core CI runner the noise is larger than the difference looked for, which is why
+ * this is a benchmark and not a test.
+ *
+ *   npm run bench:enumeration -- [rounds, default 30]
+ */
+import { ALICE, startFoyer, testConfig } from '../e2e/fixtures/foyer';
+import { SPA } from '../e2e/fixtures/attack';
+import { GOOD_PASSPHRASE, freshUser } from '../e2e/fixtures/flows';
+import { FlowBrowser, openScreen, type Answer } from '../e2e/fixtures/http-flow';
+
+const ROUNDS = Number(process.argv[2] ?? 30);
+const TOLERANCE = 0.1;
+
+type Scenario = { name: string; known: () => string; unknown: () => string; post: (issuer: string, who: string) => Promise<number> };
+
+/** Prepares everything up to the post, then times the post alone. */
+async function timed(prepare: () => Promise<() => Promise<Answer>>): Promise<number> {
+  const send = await prepare();
+  const t0 = process.hrtime.bigint();
+  await send();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function forgotPage(issuer: string) {
+  const b = new FlowBrowser({ issuer });
+  const login = await openScreen(b, SPA, 'login');
+  const page = await b.open(/href="([^"]*forgot-password[^"]*)"/.exec(login.body)![1].replace(/&amp;/g, '&'));
+  return { b, page };
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'sign-in, wrong password',
+    known: () => ALICE.username,
+    unknown: () => freshUser('ghost').username,
+    post: (issuer, who) =>
+      timed(async () => {
+        const b = new FlowBrowser({ issuer });
+        const page = await openScreen(b, SPA, 'login');
+        return () => b.submit(page, 'login-form', { identifier: who, password: 'Not-The-Password-123456' });
+      }),
+  },
+  {
+    name: 'forgot password',
+    known: () => ALICE.email,
+    unknown: () => freshUser('ghost').email,
+    post: (issuer, who) =>
+      timed(async () => {
+        const { b, page } = await forgotPage(issuer);
+        return () => b.submit(page, 'forgot-form', { identifier: who });
+      }),
+  },
+  {
+    name: 'resend the reset code',
+    known: () => ALICE.email,
+    unknown: () => freshUser('ghost').email,
+    post: (issuer, who) =>
+      timed(async () => {
+        const { b, page } = await forgotPage(issuer);
+        const reset = await b.open((await b.submit(page, 'forgot-form', { identifier: who })).location!);
+        const [target, fields] = b.fill(reset, 'reset-form', {});
+        return () => b.request('POST', target, [...fields, ['intent', 'resend']]);
+      }),
+  },
+  {
+    name: 'sign-up, e-mail taken or new',
+    known: () => ALICE.email,
+    unknown: () => freshUser('new').email,
+    post: (issuer, who) =>
+      timed(async () => {
+        const b = new FlowBrowser({ issuer });
+        const page = await openScreen(b, SPA, 'signup');
+        return () => b.submit(page, 'signup-form', { username: freshUser('su').username, email: who, password: GOOD_PASSPHRASE });
+      }),
+  },
+];
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main() {
+  // Generous lockout and rate limits: this measures answers, not the limits.
+  const foyer = await startFoyer({
+    config: (url: string) => {
+      const c = testConfig(url);
+      return { ...c, pool: { ...c.pool, lockout: { free_failures: 100, base_seconds: 1, max_seconds: 1 } } };
+    },
+  });
+  let failed = false;
+  try {
+    for (const s of scenarios) {
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        known.push(await s.post(foyer.url, s.known()));
+        unknown.push(await s.post(foyer.url, s.unknown()));
+      }
+      const [k, u] = [median(known), median(unknown)];
+      const diff = Math.abs(k - u) / Math.min(k, u);
+      const ok = diff <= TOLERANCE;
+      failed ||= !ok;
+      console.log(`${ok ? 'ok  ' : 'FAIL'} ${s.name}: median ${k.toFixed(1)} ms known, ${u.toFixed(1)} ms unknown (${(diff * 100).toFixed(1)} % apart, ${ROUNDS} each)`);
+    }
+  } finally {
+    await foyer.stop();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
