@@ -73,10 +73,9 @@ test('lockout holds under a burst of concurrent guesses', async ({ foyer, smtp }
 
     // 30 wrong guesses and the right password at once, the right one sent last.
     const answers = await Promise.all([...Array.from({ length: 30 }, (_, i) => guess(i, WRONG_PASSWORD)), guess(30, user.password)]);
-    const right = answers[30];
-    expectPage(right);
-    expect(right.error, 'the right password, sent last, was refused').toMatch(/^Too many failed attempts/);
-    for (const a of answers) expect(a.status, describeAnswer(a)).toBe(200);
+    expect(answers[30].error, `the right password, sent last: ${describeAnswer(answers[30])}`).toMatch(/^Too many failed attempts/);
+    // Every guess is told to wait: the one evaluated by the lock it set, the others by that lock.
+    for (const a of answers) expect(a.status, describeAnswer(a)).toBe(429);
     // One guess was evaluated (the one that took the attempt and set the next lock); the rest were refused unverified.
     const row = db.prepare('select failures from lockouts where key = ?').get(key) as { failures: number } | undefined;
     expect(row?.failures).toBe(FREE_FAILURES + 2);
@@ -88,9 +87,10 @@ test('lockout holds under a burst of concurrent guesses', async ({ foyer, smtp }
 test('reset screen answers the same for unknown accounts', async ({ foyer, smtp }) => {
   const user = fresh('reset');
   await signUp(foyer, user);
-  const ghost = fresh('ghost').email;
+  // By username: the new account's e-mail is not verified yet, so not a sign-in name.
+  const ghost = fresh('ghost').username;
   const askedAt = Date.now();
-  const known = await resetScreen(foyer, user.email);
+  const known = await resetScreen(foyer, user.username);
   const unknown = await resetScreen(foyer, ghost);
   const seen = (a: Answer) => ({ status: a.status, error: a.error });
   expect(seen(unknown.reset)).toEqual(seen(known.reset));
@@ -123,7 +123,6 @@ test('reset screen answers the same for unknown accounts', async ({ foyer, smtp 
     db.close();
   }
   expect((await both(tryCode)).error).toBe('This code has expired. Ask for a new one.');
-  expect(smtp.messages.filter((m) => m.to.includes(ghost))).toEqual([]);
 });
 
 test('codes are counted across resends', async ({ foyer, smtp }) => {
@@ -139,7 +138,7 @@ test('codes are counted across resends', async ({ foyer, smtp }) => {
   // A new code brings no fresh tries: the next wrong one locks, and then even the right one waits.
   expect((await b.submit(confirm, 'confirm-form', { code: otherCode(second) })).error).toMatch(/^Too many failed attempts/);
   const right = await b.submit(confirm, 'confirm-form', { code: second });
-  expectPage(right);
+  expect(right.status, describeAnswer(right)).toBe(429);
   expect(right.error).toMatch(/^Too many failed attempts/);
 });
 

@@ -4,7 +4,7 @@
  * reset for an unknown account answers step by step like one for a real account.
  */
 import { Secret, TOTP } from 'otpauth';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { parseSeed } from '../config/seed';
 import type { OutgoingMail } from '../mail/mailer';
 import { applySeedIfEmpty } from '../pool-config/apply';
@@ -33,12 +33,60 @@ const codeIn = (m: OutgoingMail | undefined) => {
 const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 const totpAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
 
+/**
+ * Real verifications (argon2, TOTP), observed: a test may hold each one until every guess of a
+ * burst has arrived, so guesses are concurrent by construction rather than by luck.
+ */
+const held = vi.hoisted(() => ({
+  verifications: 0,
+  onVerify: null as null | (() => Promise<void>),
+  async observe<T>(verify: () => Promise<T>): Promise<T> {
+    held.verifications++;
+    await held.onVerify?.();
+    return verify();
+  },
+}));
+vi.mock('./passwords/hash', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./passwords/hash')>();
+  return { ...real, verifyPassword: (hash: string, password: string) => held.observe(() => real.verifyPassword(hash, password)) };
+});
+vi.mock('./mfa/totp', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./mfa/totp')>();
+  return { ...real, verifyTotp: (...a: Parameters<typeof real.verifyTotp>) => held.observe(() => real.verifyTotp(...a)) };
+});
+
 /** Resolves once `n` calls have arrived: concurrent guesses wait on it, never on a guessed time. */
 function barrier(n: number) {
   let arrived = 0;
   let open!: () => void;
   const opened = new Promise<void>((r) => (open = r));
   return { arrive: () => void (++arrived === n && open()), opened };
+}
+
+/**
+ * 30 wrong guesses at once, each verification held until all 31 guesses have arrived (been
+ * refused or begun verifying); the right one is sent once a wrong one is being verified.
+ */
+async function burst<R>(wrong: () => Promise<R>, right: () => Promise<R>): Promise<{ wrong: R[]; right: R; verified: number }> {
+  held.verifications = 0;
+  const all = barrier(31);
+  let entered!: () => void;
+  const verifying = new Promise<void>((r) => (entered = r));
+  held.onVerify = async () => {
+    entered();
+    all.arrive();
+    await all.opened;
+  };
+  // A guess that comes back before the barrier opened was refused unverified: it has arrived.
+  const arrived = <T>(p: Promise<T>) => p.then((r) => (all.arrive(), r));
+  try {
+    const wrongs = Array.from({ length: 30 }, () => arrived(wrong()));
+    await verifying;
+    const r = await arrived(right());
+    return { wrong: await Promise.all(wrongs), right: r, verified: held.verifications };
+  } finally {
+    held.onVerify = null;
+  }
 }
 
 describeEachDb('attempts', (open) => {
@@ -106,25 +154,21 @@ describeEachDb('attempts', (open) => {
     expect(await failures('name:fresh')).toBe(LOCKOUT.free_failures + 1);
   });
 
-  it('password sign-in: 30 wrong and the right password at once after a lock expired evaluate one', async () => {
+  it('password sign-in: after a lock expired, 30 wrong and the right password at once: one verified, the right one refused', async () => {
     const { pool, advance, failures, userId } = await setup();
     const key = `user:${await userId('alice')}`;
     const signIn = (password: string) => pool.signIn({ identifier: 'alice', password, ip: IP, locale: 'en' });
     for (let i = 0; i <= LOCKOUT.free_failures; i++) await signIn(OTHER);
     expect(await signIn(GOOD)).toMatchObject({ error: 'locked_out' });
     advance(LOCKOUT.base_seconds * 1000);
-    const results = await Promise.all([...Array.from({ length: 30 }, () => signIn(OTHER)), signIn(GOOD)]);
-    const right = results[30];
-    if ('done' in right) {
-      // The right one was the guess evaluated: every wrong one was refused unverified.
-      expect(results.slice(0, 30).every((r) => 'error' in r && r.error === 'locked_out' && r.retryAfter === 120)).toBe(true);
-    } else {
-      expect(right).toMatchObject({ error: 'locked_out' });
-      expect(await failures(key)).toBe(LOCKOUT.free_failures + 2); // one more failure counted, no more
-    }
+    const b = await burst(() => signIn(OTHER), () => signIn(GOOD));
+    expect(b.right).toEqual({ error: 'locked_out', retryAfter: 120 });
+    expect(b.verified).toBe(1);
+    expect(b.wrong.every((r) => 'error' in r && r.error === 'locked_out')).toBe(true);
+    expect(await failures(key)).toBe(LOCKOUT.free_failures + 2);
   });
 
-  it('TOTP at the second factor: a burst after a lock expired evaluates one guess', async () => {
+  it('TOTP at the second factor: after a lock expired, a burst verifies one guess and refuses the right code', async () => {
     const { pool, advance, now, failures, userId } = await setup({ mfa: { mode: 'REQUIRED', factors: ['totp'] } });
     const signIn = () => pool.signIn({ identifier: 'alice', password: GOOD, ip: IP, locale: 'en' });
     const s = step(await signIn(), 'mfa-setup');
@@ -132,10 +176,11 @@ describeEachDb('attempts', (open) => {
     const mfa = step(await signIn(), 'mfa');
     for (let i = 0; i <= LOCKOUT.free_failures; i++) await pool.mfa.answerCode(mfa, '000000');
     advance(LOCKOUT.base_seconds * 1000);
-    const results = await Promise.all(Array.from({ length: 30 }, () => pool.mfa.answerCode(mfa, '000000')));
-    expect(results.every((r) => 'error' in r && r.error === 'locked_out')).toBe(true);
+    const b = await burst(() => pool.mfa.answerCode(mfa, '000000'), () => pool.mfa.answerCode(mfa, totpAt(s.secret, now() + 30_000)));
+    expect(b.right).toEqual({ error: 'locked_out', retryAfter: 120 });
+    expect(b.verified).toBe(1);
+    expect(b.wrong.every((r) => 'error' in r && r.error === 'locked_out')).toBe(true);
     expect(await failures(`mfa:${await userId('alice')}`)).toBe(LOCKOUT.free_failures + 2);
-    expect(await pool.mfa.answerCode(mfa, totpAt(s.secret, now() + 30_000))).toMatchObject({ error: 'locked_out' });
   });
 
   it('e-mailed second-factor codes are counted across resends', async () => {
