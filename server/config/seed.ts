@@ -287,7 +287,8 @@ export function readPoolConfig(file: string): PoolConfig {
 /** The seed used when FOYER_CONFIG is not given: a demo pool and the built-in demo app. */
 export function demoSeed(publicUrl: string): Seed {
   return parseSeed({
-    // The demo app runs inside Foyer; its secret is made once and kept in the database.
+    // The demo app runs inside Foyer and authenticates with a secret derived from FOYER_SECRET
+    // (server/pool/client-secrets.ts); this random one is only there to be hashed, never shown.
     pool: { name: 'Foyer demo', custom_attributes: [{ name: 'custom:plan' }] },
     clients: [
       {
