@@ -388,8 +388,10 @@ test.describe('a bad client or redirect URI gets Foyer’s error page, never a r
       expect(html).toContain('data-testid="error-page"');
       await expect(page.getByTestId('error-page')).toBeVisible();
       await expect(page.getByTestId('error-page')).toHaveAttribute('data-code', c.code);
-      // Let anything asynchronous (meta refresh, scripts) have its chance, then: nothing went to the RP.
-      await page.waitForTimeout(500);
+      // Nothing on the page sends the browser on (no refresh, no auto-posting form), and once the
+      // page has stopped loading, nothing went to the RP.
+      expect(html).not.toMatch(/http-equiv=["']?refresh|<form[^>]*action=["']?https?:/i);
+      await page.waitForLoadState('networkidle');
       expect(rp.seen).toEqual([]);
     });
   }
