@@ -2,7 +2,7 @@ import { checkCode, issueDecoyCode, type CodePurpose } from './codes';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome, type FlowStep } from './flow';
-import { releaseAttempt as clearFailures } from './attempts';
+import { releaseAttempt } from './attempts';
 import { forgetDevices } from './mfa/devices';
 import { queueMail, sendCode } from './messages';
 import { hashPassword } from './passwords/hash';
@@ -137,7 +137,7 @@ export async function resetPassword(
     await updateUser(tx, row.id, { password_hash: passwordHash, status: 'CONFIRMED' });
     await forgetDevices(tx, row.id);
     await revokeEverything(tx, row.id);
-    await clearFailures(tx, `user:${row.id}`);
+    await releaseAttempt(tx, `user:${row.id}`);
     if (row.email) await queueMail(tx, row.email, { kind: 'passwordChanged' }, input.locale);
   });
   return { next: { step: 'sign-in' } };
