@@ -6,7 +6,7 @@ import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { SoftAuthenticator } from '../../testing/soft-authenticator';
 import { createPool } from '../index';
-import { providerRevocation } from '../../oidc/revocation';
+import { wiredRevocation } from '../../testing/wired';
 import { applySeedIfEmpty } from '../../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -33,7 +33,7 @@ describeEachDb('account self-service', (open) => {
       t,
     );
     const outbox = testOutbox(db.kysely, { now: () => t });
-    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t, publicUrl: ORIGIN, revocation: providerRevocation(() => t) });
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t, publicUrl: ORIGIN, revocation: wiredRevocation(() => t) });
     const id = async (name: string) => (await db.kysely.selectFrom('users').select('id').where('username', '=', name).executeTakeFirstOrThrow()).id;
     /** An account session as the account pages' callback makes it, under a grant that exists. */
     const session = async (userId: string, grantId = `grant-${Math.random()}`) => {
