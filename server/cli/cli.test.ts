@@ -279,6 +279,23 @@ describeEachDb('foyer CLI', (open, dbName) => {
     expect(await foyer(['users', 'sign-out', 'nobody'], envFor(db))).toMatchObject({ code: 1, stderr: 'foyer users sign-out: no user named "nobody"\n' });
   });
 
+  it('users disable marks the user disabled and ends their sessions; users enable undoes it; an unknown user exits 1', { timeout: SLOW }, async () => {
+    const db = await open();
+    await applyPoolConfig(db, parsePoolConfig(poolFile));
+    const alice = await db.kysely.selectFrom('users').select('id').where('username', '=', 'Alice').executeTakeFirstOrThrow();
+    await db.kysely
+      .insertInto('oidc_artifacts')
+      .values({ model: 'Session', id: 'alice-Session', payload: JSON.stringify({ accountId: alice.id }), grant_id: null, user_code: null, uid: null, expires_at: Date.now() + 3600_000, consumed_at: null, account_id: alice.id })
+      .execute();
+    const enabled = async () => (await db.kysely.selectFrom('users').select('enabled').where('id', '=', alice.id).executeTakeFirstOrThrow()).enabled;
+    expect(await foyer(['users', 'disable', 'alice'], envFor(db))).toMatchObject({ code: 0, stdout: 'Disabled alice: every session, grant and token ended.\n' });
+    expect(await enabled()).toBe(0);
+    expect(await db.kysely.selectFrom('oidc_artifacts').select('id').where('account_id', '=', alice.id).execute()).toEqual([]);
+    expect(await foyer(['users', 'enable', 'alice'], envFor(db))).toMatchObject({ code: 0, stdout: 'Enabled alice.\n' });
+    expect(await enabled()).toBe(1);
+    expect(await foyer(['users', 'disable', 'nobody'], envFor(db))).toMatchObject({ code: 1, stderr: 'foyer users disable: no user named "nobody"\n' });
+  });
+
   it('backup: a copy that opens as a database with the same users (SQLite); pg_dump is the way on PostgreSQL', { timeout: SLOW }, async () => {
     const db = await open();
     await applyPoolConfig(db, parsePoolConfig(poolFile));

@@ -217,4 +217,4 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
 export type Pool = ReturnType<typeof createPool>;
 export * as input from './input';
 /** For tools with no pool of their own (the CLI): by user name, given the database and the provider's port. */
-export { signOutEverywhere, type ProviderRevocation } from './revocation';
+export { setEnabledByName, signOutEverywhere, type ProviderRevocation } from './revocation';

@@ -65,9 +65,12 @@ export async function revokeIfReliedOn(ctx: RevokeCtx, userId: string, factor: k
   return revokeEverything(ctx, userId, { keepGrantId });
 }
 
+const userNamed = (db: Kysely<Database>, username: string) =>
+  db.selectFrom('users').select('id').where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
+
 /** An admin's "sign out everywhere", by user name; undefined when there is no such user. */
 export async function signOutEverywhere(ctx: RevokeCtx, username: string): Promise<{ userId: string; sessionsEnded: number } | undefined> {
-  const user = await ctx.db.selectFrom('users').select('id').where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
+  const user = await userNamed(ctx.db, username);
   if (!user) return undefined;
   return { userId: user.id, sessionsEnded: await revokeEverything(ctx, user.id) };
 }
@@ -81,4 +84,10 @@ export async function setUserEnabled(ctx: RevokeCtx & Pick<PoolContext, 'now'>, 
     return true;
   };
   return atomically(ctx.db, run);
+}
+
+/** An admin disables (ending every sign-in) or enables a user, by user name; false when there is no such user. */
+export async function setEnabledByName(ctx: RevokeCtx & Pick<PoolContext, 'now'>, username: string, enabled: boolean): Promise<boolean> {
+  const user = await userNamed(ctx.db, username);
+  return !!user && (await setUserEnabled(ctx, user.id, enabled));
 }
