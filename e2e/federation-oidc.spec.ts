@@ -1,131 +1,32 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
-import type { Browser, Page, Response } from '@playwright/test';
-import { ALICE, expect, freePort, SPA_REDIRECT_URI, startFoyer, test, testConfig, type Foyer, type SmtpSink } from './fixtures/foyer';
-import { startSmtpSink } from '../server/testing/smtp';
-import { startUpstream, type Upstream } from './fixtures/upstream-oidc';
+import type { Page } from '@playwright/test';
+import { ALICE, expect, SPA_REDIRECT_URI, test, type Foyer, type SmtpSink } from './fixtures/foyer';
+import type { Upstream } from './fixtures/upstream-oidc';
 import { expectAccessible } from './fixtures/a11y';
 import { expectError, signIn, submit } from './fixtures/pages';
 import { spaAuthorizeUrl } from './fixtures/flows';
+import { CAROL, claim, claimJson, demoLogin, expectFederationError, newPage, startOidcFederation, upstreamUser, type OidcFederation } from './fixtures/federation-oidc';
 
 /**
- * Federation with OpenID Connect providers: two upstream oidc-provider instances on loopback
- * ("Upstream" and "Other"), a provider nobody listens for ("Down"), and Foyer between them and
- * the apps. The upstream's login is scripted (`loginAs`).
+ * Federation with OpenID Connect providers (see fixtures/federation-oidc.ts for the upstreams and
+ * the Foyer between them and the apps). IdP mix-up, replayed answers and tampered or unsigned ID
+ * tokens are refused in attacks/federation-oidc.spec.ts.
  */
 
-const UP_SECRET = randomBytes(24).toString('base64url');
-const OTHER_SECRET = randomBytes(24).toString('base64url');
-/** Sign in with Apple, played by the upstream: its .p8 key pair, and what Apple would have registered. */
-const APPLE = { client_id: 'com.example.foyer', team_id: 'TEAM123456', key_id: 'KEY1234567', secret: randomBytes(24).toString('base64url') };
-const appleKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-let appleSecretsAccepted = 0;
-
-/** A user with a password, who turns on a second factor (e-mail codes) on the account page. */
-const CAROL = { username: 'carol', email: 'carol@example.test', password: 'Carol-Has-A-Long-Passphrase-3' } as const;
-
+let fed: OidcFederation;
 let up: Upstream;
-let other: Upstream;
 let smtp: SmtpSink;
 let foyer: Foyer;
 
 test.beforeAll(async () => {
-  up = await startUpstream('up');
-  other = await startUpstream('other');
-  smtp = await startSmtpSink();
-  up.checkClientSecret = async (clientId, presented) => {
-    if (clientId !== APPLE.client_id) return undefined;
-    if (decodeProtectedHeader(presented).kid !== APPLE.key_id) return undefined;
-    await jwtVerify(presented, appleKeys.publicKey, { algorithms: ['ES256'], issuer: APPLE.team_id, subject: APPLE.client_id, audience: up.issuer });
-    appleSecretsAccepted++;
-    return APPLE.secret;
-  };
-  const downPort = await freePort(); // nothing listens there
-  foyer = await startFoyer({
-    smtpUrl: smtp.url,
-    config: (url: string) => {
-      for (const [u, secret] of [[up, UP_SECRET], [other, OTHER_SECRET]] as const) {
-        u.registerClient({ client_id: 'foyer', client_secret: secret, redirect_uris: [`${url}/oauth2/idpresponse`], post_logout_redirect_uris: [`${url}/oauth2/idplogout`] });
-      }
-      // The upstream checks the Apple-style client secret (a JWT signed with the .p8 key).
-      up.registerClient({ client_id: APPLE.client_id, client_secret: APPLE.secret, token_endpoint_auth_method: 'client_secret_post', redirect_uris: [`${url}/oauth2/idpresponse`] });
-      const c = testConfig(url);
-      const everyProvider = ['COGNITO', 'Upstream', 'Other', 'SignInWithApple', 'Down'];
-      return {
-        ...c,
-        pool: { ...c.pool, custom_attributes: [{ name: 'custom:department' }], mfa: { mode: 'OPTIONAL', factors: ['email'] } },
-        identity_providers: [
-          {
-            name: 'Upstream',
-            type: 'oidc',
-            display_name: 'Upstream Corp',
-            issuer: up.issuer,
-            client_id: 'foyer',
-            client_secret: UP_SECRET,
-            attribute_mapping: { email: 'email', email_verified: 'email_verified', name: 'name', 'custom:department': 'department' },
-            idp_identifiers: ['corp.test'],
-          },
-          { name: 'Other', type: 'oidc', issuer: other.issuer, client_id: 'foyer', client_secret: OTHER_SECRET },
-          {
-            name: 'SignInWithApple',
-            type: 'apple',
-            issuer: up.issuer, // Apple's endpoints, moved to the test's provider
-            client_id: APPLE.client_id,
-            team_id: APPLE.team_id,
-            key_id: APPLE.key_id,
-            private_key: appleKeys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-          },
-          { name: 'Down', type: 'oidc', issuer: `http://127.0.0.1:${downPort}`, client_id: 'foyer', client_secret: 'not-used-anywhere' },
-        ],
-        clients: [
-          ...c.clients.map((cl) => (cl.client_id === 'demo' || cl.client_id === 'spa' ? { ...cl, supported_identity_providers: everyProvider } : cl)),
-          { client_id: 'fedonly', client_name: 'Federated only', token_endpoint_auth_method: 'none', redirect_uris: [SPA_REDIRECT_URI], supported_identity_providers: ['Upstream'] },
-        ],
-        users: [...c.users, { ...CAROL, email_verified: true }],
-      };
-    },
-  });
+  fed = await startOidcFederation();
+  ({ up, smtp, foyer } = fed);
 });
 test.afterAll(async () => {
-  await foyer?.stop();
-  await Promise.all([up?.stop(), other?.stop(), smtp?.stop()]);
+  await fed?.stop();
 });
 
-let counter = 0;
-/** An upstream account no other test uses. */
-function upstreamUser(u: Upstream, extra: Partial<Parameters<Upstream['setAccount']>[0]> = {}) {
-  const sub = `sub-${Date.now().toString(36)}-${counter++}`;
-  const account = { sub, email: `${sub}@corp.test`, email_verified: true, name: `User ${sub}`, department: 'Research', ...extra };
-  u.setAccount(account);
-  return account;
-}
-
-async function newPage(browser: Browser, javaScriptEnabled = true): Promise<Page> {
-  const context = await browser.newContext({ baseURL: foyer.url, javaScriptEnabled });
-  return context.newPage();
-}
-
-/** The demo app's "Sign in": Foyer's login page for the demo client. */
-async function demoLogin(page: Page, locale = 'en') {
-  await page.goto(`/${locale}/demo`);
-  await page.getByTestId('demo-sign-in').click();
-  await expect(page).toHaveURL(new RegExp(`/${locale}/login\\?uid=`));
-}
-
-const claim = (page: Page, name: string) => page.getByTestId('id-token-claims').locator(`tr[data-claim="${name}"] td`);
-async function claimJson(page: Page, name: string): Promise<unknown> {
-  return JSON.parse((await claim(page, name).textContent()) ?? 'null');
-}
-
-/** Waits for the federation error page and returns its HTTP status. */
-async function expectFederationError(page: Page, code: string, response?: Response | null) {
-  await expect(page.getByTestId('federation-error')).toHaveAttribute('data-code', code);
-  if (response) expect(response.status(), `status of the ${code} page`).toBeGreaterThanOrEqual(400);
-  if (response) expect(response.status()).toBeLessThan(500);
-}
-
 test('a first sign-in through the provider creates a user with mapped attributes; the next one reuses it; sign-out ends both sessions', async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await newPage(foyer, browser);
   const account = upstreamUser(up);
   up.loginAs = account.sub;
   await demoLogin(page);
@@ -174,14 +75,14 @@ test('a first sign-in through the provider creates a user with mapped attributes
 });
 
 test('Sign in with Apple: the answer comes by form_post, the client secret is a JWT signed with the .p8 key', async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await newPage(foyer, browser);
   const account = upstreamUser(up);
   up.loginAs = account.sub;
   const posts: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && r.url().startsWith(`${foyer.url}/oauth2/idpresponse`)) posts.push(r.url());
   });
-  const accepted = appleSecretsAccepted;
+  const accepted = fed.appleSecretsAccepted();
   await demoLogin(page);
   await expect(page.getByTestId('idp-SignInWithApple')).toHaveText('Continue with Apple');
   await page.getByTestId('idp-SignInWithApple').click();
@@ -190,7 +91,7 @@ test('Sign in with Apple: the answer comes by form_post, the client secret is a 
   expect(sent.get('response_mode')).toBe('form_post');
   expect(sent.get('scope')).toBe('openid email name');
   expect(posts).toHaveLength(1);
-  expect(appleSecretsAccepted).toBe(accepted + 1);
+  expect(fed.appleSecretsAccepted()).toBe(accepted + 1);
   await expect(claim(page, 'cognito:username')).toHaveText(`SignInWithApple_${account.sub}`);
   await expect(claim(page, 'email')).toHaveText(account.email);
   expect(await claimJson(page, 'identities')).toEqual([
@@ -201,7 +102,7 @@ test('Sign in with Apple: the answer comes by form_post, the client secret is a 
 
 test('a verified e-mail of an existing account is linked only after the user proves the account is theirs (password, then second factor); the account page lists and unlinks it', async ({ browser }) => {
   // carol turns on codes by e-mail (the pool makes them optional).
-  const settings = await newPage(browser);
+  const settings = await newPage(foyer, browser);
   await settings.goto('/en/account');
   await signIn(settings, CAROL.username, CAROL.password);
   await expect(settings).toHaveURL(/\/en\/account$/);
@@ -209,7 +110,7 @@ test('a verified e-mail of an existing account is linked only after the user pro
   await expect(settings).toHaveURL(/\/en\/account\?notice=email_codes_on$/);
   await settings.context().close();
 
-  const page = await newPage(browser);
+  const page = await newPage(foyer, browser);
   const account = upstreamUser(up, { email: CAROL.email, email_verified: true, department: 'Legal' });
   up.loginAs = account.sub;
   await demoLogin(page);
@@ -268,7 +169,7 @@ test('a verified e-mail of an existing account is linked only after the user pro
 });
 
 test('declining to link links nothing and goes back to the sign-in options', async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await newPage(foyer, browser);
   const account = upstreamUser(up, { email: ALICE.email, email_verified: true });
   up.loginAs = account.sub;
   await demoLogin(page);
@@ -286,7 +187,7 @@ test('declining to link links nothing and goes back to the sign-in options', asy
 });
 
 test('the provider refusing (access_denied) shows a translated error page with a way back to the sign-in', async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await newPage(foyer, browser);
   up.loginAs = 'deny';
   await demoLogin(page);
   const login = page.url();
@@ -302,7 +203,7 @@ test('the provider refusing (access_denied) shows a translated error page with a
 });
 
 test('a provider that cannot be reached gives an error page (424), not a crash', async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await newPage(foyer, browser);
   await demoLogin(page, 'ar');
   const answered = page.waitForResponse((r) => r.url().startsWith(`${foyer.url}/oauth2/idpstart`));
   await page.getByTestId('idp-Down').click();
@@ -312,85 +213,6 @@ test('a provider that cannot be reached gives an error page (424), not a crash',
   await expect(page.getByTestId('federation-error')).toHaveText('لا يمكن الوصول إلى مزوّد الهوية الآن. حاول لاحقًا، أو اختر طريقة أخرى لتسجيل الدخول.');
   await expect(page.getByTestId('federation-error-back')).toHaveAttribute('href', /\/ar\/login\?uid=/);
   await page.context().close();
-});
-
-/**
- * Follows redirects from `url` with the browser context's cookies (its request API shares them),
- * and returns the first location that starts with `stop`, without requesting it. Playwright's
- * routes do not see redirected requests, so this is how a test holds an answer back.
- */
-async function redirectsUntil(page: Page, url: string, stop: string): Promise<URL> {
-  let at = new URL(url, foyer.url).href;
-  for (let hop = 0; hop < 10; hop++) {
-    const r = await page.request.get(at, { maxRedirects: 0 });
-    const location = r.headers().location;
-    if (!location) throw new Error(`${at} answered ${r.status()} without a redirect`);
-    const next = new URL(location, at);
-    if (next.href.startsWith(stop)) return next;
-    at = next.href;
-  }
-  throw new Error(`no redirect to ${stop}`);
-}
-
-test('mix-up: a response naming another provider as issuer is refused for the request it claims to answer', async ({ browser }) => {
-  const page = await newPage(browser);
-  const victim = upstreamUser(up);
-  const attacker = upstreamUser(other);
-  up.loginAs = victim.sub;
-  other.loginAs = attacker.sub;
-  await demoLogin(page);
-  const href = (name: string) => page.getByTestId(`idp-${name}`).getAttribute('href') as Promise<string>;
-
-  // 1. A sign-in with Upstream, stopped on its way to Upstream: its state is bound to this browser.
-  const toUpstream = await redirectsUntil(page, await href('Upstream'), `${up.issuer}/auth`);
-  const upstreamState = toUpstream.searchParams.get('state')!;
-  // 2. A sign-in with Other in the same browser: its answer (code, iss) held before Foyer sees it.
-  const otherAnswer = (await redirectsUntil(page, await href('Other'), `${foyer.url}/oauth2/idpresponse`)).searchParams;
-  expect(otherAnswer.get('iss')).toBe(other.issuer);
-
-  // 3. Other's code and issuer delivered for the Upstream request: refused, no code exchanged.
-  const mixed = new URLSearchParams({ code: otherAnswer.get('code')!, state: upstreamState, iss: other.issuer });
-  const refused = await page.goto(`/oauth2/idpresponse?${mixed}`);
-  expect(refused?.status()).toBe(400);
-  await expectFederationError(page, 'wrong_issuer');
-
-  // Other's answer for its own request is still good: only the mix-up was refused.
-  await page.goto(`/oauth2/idpresponse?${otherAnswer}`);
-  await expect(page).toHaveURL(/\/en\/demo$/);
-  expect(((await claimJson(page, 'identities')) as { providerName: string }[])[0].providerName).toBe('Other');
-  await page.context().close();
-});
-
-test('a response is accepted once; a replay, a tampered signature or an unsigned ID token is refused', async ({ browser }) => {
-  const page = await newPage(browser);
-  const account = upstreamUser(up);
-  up.loginAs = account.sub;
-  const callbacks: string[] = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(`${foyer.url}/oauth2/idpresponse`)) callbacks.push(r.url());
-  });
-  await demoLogin(page);
-  await page.getByTestId('idp-Upstream').click();
-  await expect(page).toHaveURL(/\/en\/demo$/);
-  const replayed = await page.goto(callbacks[0]);
-  expect(replayed?.status()).toBe(400);
-  await expectFederationError(page, 'bad_state');
-  await page.context().close();
-
-  for (const tamper of ['signature', 'unsigned'] as const) {
-    const p = await newPage(browser);
-    up.tamper = tamper;
-    try {
-      await demoLogin(p);
-      const answered = p.waitForResponse((r) => r.url().startsWith(`${foyer.url}/oauth2/idpresponse`));
-      await p.getByTestId('idp-Upstream').click();
-      expect((await answered).status(), tamper).toBe(400);
-      await expectFederationError(p, 'invalid_response');
-    } finally {
-      up.tamper = 'none';
-    }
-    await p.context().close();
-  }
 });
 
 /** An authorization request of a public client (code flow, PKCE S256), with extra parameters. */
@@ -406,7 +228,7 @@ function appRedirect(page: Page) {
 
 for (const [param, value] of [['identity_provider', 'Upstream'], ['idp_identifier', 'corp.test']] as const) {
   test(`${param}=${value} goes straight to the provider: the login page is never shown`, async ({ browser }) => {
-    const page = await newPage(browser);
+    const page = await newPage(foyer, browser);
     const account = upstreamUser(up);
     up.loginAs = account.sub;
     const loginAnswers: number[] = [];
@@ -425,7 +247,7 @@ for (const [param, value] of [['identity_provider', 'Upstream'], ['idp_identifie
 }
 
 test('an unknown identity_provider gets the error page; back at the sign-in, every option is there', async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await newPage(foyer, browser);
   const answered = page.waitForResponse((r) => r.url().startsWith(`${foyer.url}/oauth2/idpstart`));
   await page.goto(authorizeUrl('spa', { identity_provider: 'Nope', ui_locales: 'ar' }));
   expect((await answered).status()).toBe(400);
@@ -439,7 +261,7 @@ test('an unknown identity_provider gets the error page; back at the sign-in, eve
 
 for (const javaScriptEnabled of [true, false]) {
   test(`domain search: a typed work e-mail goes to its provider, any other address to the password check (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
-    const page = await newPage(browser, javaScriptEnabled);
+    const page = await newPage(foyer, browser, javaScriptEnabled);
     const account = upstreamUser(up);
     up.loginAs = account.sub;
     await demoLogin(page);
@@ -463,7 +285,7 @@ for (const javaScriptEnabled of [true, false]) {
 }
 
 test('an app that allows only a provider shows no password form and accepts no password', async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await newPage(foyer, browser);
   const account = upstreamUser(up);
   up.loginAs = account.sub;
   await page.goto(authorizeUrl('fedonly', {}));
@@ -489,7 +311,7 @@ test('an app that allows only a provider shows no password form and accepts no p
 for (const locale of ['en', 'ar'] as const) {
   test(`the federation screens are accessible, light and dark (${locale})`, async ({ browser }) => {
     test.setTimeout(150_000); // four pages audited twice each
-    const page = await newPage(browser);
+    const page = await newPage(foyer, browser);
     await demoLogin(page, locale);
     await expectAccessible(page, locale, 'login page with provider buttons');
 
