@@ -1,6 +1,8 @@
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
+const providerTable = "The provider's table belongs to server/oidc: go through the pool's ProviderRevocation port.";
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -28,6 +30,18 @@ const config = [
             { target: './components', from: './server', message: 'Components are presentational: pass data in as props.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Nor does it read the provider's storage: what it needs of sessions and grants goes through
+    // its ProviderRevocation port (server/pool/revocation.ts), which server/oidc implements.
+    files: ['server/pool/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/oidc_artifacts/]', message: providerTable },
+        { selector: 'TemplateElement[value.raw=/oidc_artifacts/]', message: providerTable },
       ],
     },
   },

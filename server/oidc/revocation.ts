@@ -3,6 +3,8 @@ import type { Database } from '../db/schema';
 import type { ProviderRevocation } from '../pool/revocation';
 
 interface SessionPayload {
+  accountId?: string;
+  loginTs?: number;
   amr?: string[];
   authorizations?: Record<string, { grantId?: string }>;
 }
@@ -44,6 +46,29 @@ export function providerRevocation(now: () => number = Date.now): ProviderRevoca
     },
     async reliedOn(db, userId, amr) {
       return (await sessionsOf(db, userId, now())).some((s) => (s.payload.amr ?? []).some((a) => amr.includes(a)));
+    },
+    async sessionsOf(db, userId) {
+      return (await sessionsOf(db, userId, now()))
+        .filter((s) => s.payload.accountId === userId)
+        .map((s) => ({ id: s.id, loginTs: s.payload.loginTs, clients: Object.keys(s.payload.authorizations ?? {}), grants: grantsOf(s.payload) }));
+    },
+    async endSession(db, session) {
+      if (session.grants.length > 0) {
+        await db.deleteFrom('oidc_artifacts').where('grant_id', 'in', session.grants).execute();
+        await db.deleteFrom('oidc_artifacts').where('model', '=', 'Grant').where('id', 'in', session.grants).execute();
+      }
+      await db.deleteFrom('oidc_artifacts').where('model', '=', 'Session').where('id', '=', session.id).execute();
+    },
+    async grantLive(db, grantId) {
+      const t = now();
+      const grant = await db
+        .selectFrom('oidc_artifacts')
+        .select('id')
+        .where('model', '=', 'Grant')
+        .where('id', '=', grantId)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', t)]))
+        .executeTakeFirst();
+      return !!grant;
     },
   };
 }

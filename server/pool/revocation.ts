@@ -16,12 +16,33 @@ export interface ProviderRevocation {
   revokeUser(db: Kysely<Database>, userId: string, opts: { keepGrantId?: string }): Promise<{ keptGrants: string[]; sessionsEnded: number }>;
   /** Whether a live browser session of the user signed in with any of these `amr` values. */
   reliedOn(db: Kysely<Database>, userId: string, amr: string[]): Promise<boolean>;
+  /** The user's live browser sessions (the account pages list them). */
+  sessionsOf(db: Kysely<Database>, userId: string): Promise<BrowserSession[]>;
+  /** Ends one browser session: its grants, every code and token issued under them, and the session. */
+  endSession(db: Kysely<Database>, session: BrowserSession): Promise<void>;
+  /** Whether this grant still exists and has not expired. */
+  grantLive(db: Kysely<Database>, grantId: string): Promise<boolean>;
+}
+
+/** A browser signed in to the pool, as the provider keeps it. */
+export interface BrowserSession {
+  /** The provider's session id: a browser's bearer secret, never shown. */
+  id: string;
+  /** When it signed in, in seconds (as the provider records it). */
+  loginTs: number | undefined;
+  /** The apps it signed in to (client ids). */
+  clients: string[];
+  /** The grants it holds, one per app. */
+  grants: string[];
 }
 
 /** A pool built without a provider (unit tests, tools that issue no tokens): nothing of it to end. */
 export const noProvider: ProviderRevocation = {
   revokeUser: async () => ({ keptGrants: [], sessionsEnded: 0 }),
   reliedOn: async () => false,
+  sessionsOf: async () => [],
+  endSession: async () => {},
+  grantLive: async () => false,
 };
 
 type RevokeCtx = Pick<PoolContext, 'db' | 'revocation'>;

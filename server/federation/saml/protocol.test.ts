@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSeed } from '../../config/seed';
 import { describeEachDb } from '../../testing/databases';
+import { wiredRevocation } from '../../testing/wired';
 import { testOutbox } from '../../testing/outbox';
 import { follow, samlTestbed, stopTestIdps, TEST_PUBLIC_URL } from '../../testing/saml-testbed';
 import { createPool } from '../../pool';
@@ -75,7 +76,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
       }),
       t,
     );
-    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t });
+    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t, revocation: wiredRevocation(() => t) });
     const federation = createFederation(pool.ctx, pool.gate);
     const idp = (await federation.providers.get('Acme')) as SamlIdentityProvider;
     return { bed, pool, federation, idp, advance: (ms: number) => (t += ms) };

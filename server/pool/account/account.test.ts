@@ -6,7 +6,7 @@ import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { SoftAuthenticator } from '../../testing/soft-authenticator';
 import { createPool } from '../index';
-import { wiredRevocation } from '../../testing/wired';
+import { providerStore, wiredRevocation } from '../../testing/wired';
 import { applySeedIfEmpty } from '../../pool-config/apply';
 
 const START = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -37,10 +37,7 @@ describeEachDb('account self-service', (open) => {
     const id = async (name: string) => (await db.kysely.selectFrom('users').select('id').where('username', '=', name).executeTakeFirstOrThrow()).id;
     /** An account session as the account pages' callback makes it, under a grant that exists. */
     const session = async (userId: string, grantId = `grant-${Math.random()}`) => {
-      await db.kysely
-        .insertInto('oidc_artifacts')
-        .values({ model: 'Grant', id: grantId, payload: '{}', grant_id: null, user_code: null, uid: null, expires_at: t + 3600_000, consumed_at: null, account_id: userId })
-        .execute();
+      await providerStore(db.kysely).put({ model: 'Grant', id: grantId, accountId: userId, expiresAt: t + 3600_000 });
       const token = await pool.account.sessions.create({ userId, grantId, idToken: 'x.y.z', authTime: t, amr: ['pwd'] });
       return { token, grantId, s: (await pool.account.sessions.find(token))! };
     };
@@ -56,7 +53,7 @@ describeEachDb('account self-service', (open) => {
     expect(await pool.account.sessions.find(undefined)).toBeUndefined();
     // The token itself is not stored.
     expect(await db.kysely.selectFrom('account_sessions').select('id').where('id', '=', token).executeTakeFirst()).toBeUndefined();
-    await db.kysely.deleteFrom('oidc_artifacts').where('id', '=', grantId).execute();
+    await providerStore(db.kysely).remove(grantId);
     expect(await pool.account.sessions.find(token)).toBeUndefined();
   });
 
@@ -185,11 +182,9 @@ describeEachDb('account self-service', (open) => {
     const mine = await session(alice);
     const other = await session(alice);
     const bobs = await session(bob);
+    const store = providerStore(db.kysely);
     const addSession = (sid: string, accountId: string, grantId: string) =>
-      db.kysely
-        .insertInto('oidc_artifacts')
-        .values({ model: 'Session', id: sid, payload: JSON.stringify({ accountId, loginTs: START / 1000, authorizations: { demo: { grantId } } }), grant_id: null, user_code: null, uid: sid, expires_at: START + 3600_000, consumed_at: null, account_id: accountId })
-        .execute();
+      store.put({ model: 'Session', id: sid, accountId, payload: { accountId, loginTs: START / 1000, authorizations: { demo: { grantId } } }, uid: sid, expiresAt: START + 3600_000 });
     await addSession('s-mine', alice, mine.grantId);
     await addSession('s-other', alice, other.grantId);
     await addSession('s-bob', bob, bobs.grantId);
@@ -210,14 +205,10 @@ describeEachDb('account self-service', (open) => {
     await addSession('s-third', alice, (await session(alice)).grantId);
     // An app's grant (and refresh token) from a browser session that has since expired goes too.
     const orphan = await session(alice);
-    await db.kysely
-      .insertInto('oidc_artifacts')
-      .values({ model: 'RefreshToken', id: 'rt-orphan', payload: '{}', grant_id: orphan.grantId, user_code: null, uid: null, expires_at: START + 3600_000, consumed_at: null, account_id: alice })
-      .execute();
+    await store.put({ model: 'RefreshToken', id: 'rt-orphan', accountId: alice, grantId: orphan.grantId, expiresAt: START + 3600_000 });
     expect(await pool.account.changePassword(alice, { current: PASSWORD, next: NEW_PASSWORD, locale: 'en', keepGrantId: mine.grantId })).toEqual({ changed: true });
     expect((await pool.account.signIns(alice, mine.grantId)).map((s) => s.handle)).toEqual([mineRow.handle]);
-    const left = await db.kysely.selectFrom('oidc_artifacts').select('id').where('account_id', '=', alice).where('model', '!=', 'Session').execute();
-    expect(left.map((r) => r.id)).toEqual([mine.grantId]);
+    expect(await store.idsBesideSessions(alice)).toEqual([mine.grantId]);
     expect(await pool.account.sessions.find(orphan.token)).toBeUndefined();
     expect(await pool.account.sessions.find(bobs.token)).toBeDefined();
     await deliver();

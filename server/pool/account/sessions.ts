@@ -59,14 +59,7 @@ export async function findAccountSession(ctx: PoolContext, token: string | undef
     .where('account_sessions.id', '=', digest(ctx, token))
     .executeTakeFirst();
   if (!row || row.expires_at <= ctx.now() || row.enabled !== 1) return undefined;
-  const grant = await ctx.db
-    .selectFrom('oidc_artifacts')
-    .select('id')
-    .where('model', '=', 'Grant')
-    .where('id', '=', row.grant_id)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', ctx.now())]))
-    .executeTakeFirst();
-  if (!grant) return undefined;
+  if (!(await ctx.revocation.grantLive(ctx.db, row.grant_id))) return undefined;
   return { id: row.id, userId: row.user_id, grantId: row.grant_id, idToken: row.id_token, authTime: row.auth_time, amr: JSON.parse(row.amr) as string[], pendingEmail: row.pending_email, pendingPhone: row.pending_phone, pendingTotp: row.pending_totp };
 }
 

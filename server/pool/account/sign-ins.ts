@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { PoolContext } from '../context';
+import type { BrowserSession } from '../revocation';
 import { inTransaction } from '../transaction';
 
 /** One browser signed in to the pool (an oidc-provider session), and the apps it signed in to. */
@@ -12,29 +13,7 @@ export interface SignIn {
   current: boolean;
 }
 
-interface SessionPayload {
-  accountId?: string;
-  loginTs?: number;
-  authorizations?: Record<string, { grantId?: string }>;
-}
-
-async function sessionsOf(ctx: PoolContext, userId: string) {
-  const rows = await ctx.db
-    .selectFrom('oidc_artifacts')
-    .select(['id', 'payload', 'expires_at'])
-    .where('account_id', '=', userId)
-    .where('model', '=', 'Session')
-    .execute();
-  return rows
-    .filter((r) => r.expires_at === null || r.expires_at > ctx.now())
-    .map((r) => ({ id: r.id, payload: JSON.parse(r.payload) as SessionPayload }))
-    .filter((s) => s.payload.accountId === userId);
-}
-
-const grantsOf = (p: SessionPayload) =>
-  Object.values(p.authorizations ?? {})
-    .map((a) => a.grantId)
-    .filter((g): g is string => typeof g === 'string');
+const sessionsOf = (ctx: PoolContext, userId: string) => ctx.revocation.sessionsOf(ctx.db, userId);
 
 /** An opaque, stable stand-in for a session id: pages carry this, and only the pool can map it back. */
 function handleOf(ctx: PoolContext, sessionId: string): string {
@@ -48,26 +27,18 @@ export async function listSignIns(ctx: PoolContext, userId: string, currentGrant
   return sessions
     .map((s) => ({
       handle: handleOf(ctx, s.id),
-      signedInAt: (s.payload.loginTs ?? 0) * 1000,
-      clients: Object.keys(s.payload.authorizations ?? {}),
-      current: grantsOf(s.payload).includes(currentGrantId),
+      signedInAt: (s.loginTs ?? 0) * 1000,
+      clients: s.clients,
+      current: s.grants.includes(currentGrantId),
     }))
     .sort((a, b) => Number(b.current) - Number(a.current) || b.signedInAt - a.signedInAt);
 }
 
-/** Revokes grants: every token and account session issued under them goes too. */
-async function revokeGrants(db: PoolContext['db'], grants: string[]): Promise<void> {
-  if (grants.length === 0) return;
-  await db.deleteFrom('oidc_artifacts').where('grant_id', 'in', grants).execute();
-  await db.deleteFrom('oidc_artifacts').where('model', '=', 'Grant').where('id', 'in', grants).execute();
-  await db.deleteFrom('account_sessions').where('grant_id', 'in', grants).execute();
-}
-
 /** Ends a session: its grants, and every token and account session issued under them. */
-async function revoke(ctx: PoolContext, session: { id: string; payload: SessionPayload }): Promise<void> {
+async function revoke(ctx: PoolContext, session: BrowserSession): Promise<void> {
   await inTransaction(ctx, async ({ db }) => {
-    await revokeGrants(db, grantsOf(session.payload));
-    await db.deleteFrom('oidc_artifacts').where('model', '=', 'Session').where('id', '=', session.id).execute();
+    await ctx.revocation.endSession(db, session);
+    if (session.grants.length > 0) await db.deleteFrom('account_sessions').where('grant_id', 'in', session.grants).execute();
   });
 }
 
@@ -81,7 +52,7 @@ export async function revokeSignIn(ctx: PoolContext, userId: string, handle: str
 
 /** Ends the user's sessions that signed in at `loginTs` (seconds): a provider signed them out. */
 export async function revokeSignInsAt(ctx: PoolContext, userId: string, loginTs: number): Promise<number> {
-  const ended = (await sessionsOf(ctx, userId)).filter((s) => s.payload.loginTs === loginTs);
+  const ended = (await sessionsOf(ctx, userId)).filter((s) => s.loginTs === loginTs);
   for (const s of ended) await revoke(ctx, s);
   return ended.length;
 }
