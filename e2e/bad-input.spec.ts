@@ -430,7 +430,7 @@ test('a refused sign-up creates nothing: that username cannot sign in, and can s
   const ctrl = freshUser('halfctrl');
   const refusals: { user: { username: string; email: string }; fill: Record<string, Val>; key: string }[] = [
     { user: badEmail, fill: { username: v(badEmail.username), email: v('not-an-email'), password: v(GOOD_PASSPHRASE) }, key: 'invalid_email' },
-    { user: common, fill: { username: v(common.username), email: v(common.email), password: v('password1234') }, key: 'password_common' },
+    { user: common, fill: { username: v(common.username), email: v(common.email), password: v('passwordpassword') }, key: 'password_common' },
     { user: ctrl, fill: { username: v(ctrl.username), email: v(ctrl.email), password: v(`${GOOD_PASSPHRASE}\u0000`) }, key: 'invalid_characters' },
   ];
   for (const r of refusals) {
@@ -442,7 +442,7 @@ test('a refused sign-up creates nothing: that username cannot sign in, and can s
   for (const r of refusals) {
     for (const [identifier, password] of [
       [r.user.username, GOOD_PASSPHRASE],
-      [r.user.username, 'password1234'],
+      [r.user.username, 'passwordpassword'],
       [r.user.email, GOOD_PASSPHRASE],
     ]) {
       await startAtDemo(page, foyer.url, 'en', 'login');
