@@ -7,6 +7,7 @@ import { SPA } from '../fixtures/attack';
 import { GOOD_PASSPHRASE, freshUser } from '../fixtures/flows';
 import { FlowBrowser, openScreen, type Answer, type EntryScreen } from '../fixtures/http-flow';
 import { parseForm } from '../fixtures/html-form';
+import { resolveDeploymentSecret, sealerFor } from '../../server/secrets';
 
 /**
  * Property-based fuzzing of every way in: the hosted forms (server-action posts, with their
@@ -269,7 +270,18 @@ test(`fuzz: ${RUNS} generated hostile inputs over forms, queries, cookies, heade
   for (const table of ['codes', 'user_groups', 'mfa_factors', 'recovery_codes', 'remembered_devices', 'account_sessions', 'webauthn_credentials', 'user_identities']) {
     expect(count(`SELECT count(*) AS n FROM ${table} t WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)`), `orphaned rows in ${table}`).toBe(0);
   }
-  const states = db.prepare('SELECT state FROM sign_in_flows').all() as { state: string }[];
-  expect(states.filter((s) => { try { JSON.parse(s.state); return false; } catch { return true; } }).length, 'flows with a broken state').toBe(0);
+  // Flow state is sealed under the deployment secret (generated in the data directory here).
+  const { vault } = resolveDeploymentSecret({ dataDir: foyer.dataDir, previousSecrets: [] }, { create: false });
+  const states = db.prepare('SELECT uid, state FROM sign_in_flows').all() as { uid: string; state: string }[];
+  const whole = (s: { uid: string; state: string }) => {
+    const opened = sealerFor(`sign_in_flows:${s.uid}`, vault).tryUnseal(s.state);
+    try {
+      return opened !== undefined && typeof JSON.parse(opened) === 'object';
+    } catch {
+      return false;
+    }
+  };
+  expect(states.length, 'the fuzz run made sign-in flows').toBeGreaterThan(0);
+  expect(states.filter((s) => !whole(s)).length, 'flows with a broken state').toBe(0);
   db.close();
 });
