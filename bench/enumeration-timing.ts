@@ -1,8 +1,8 @@
 /**
  * `npm run bench:enumeration`: enumeration by timing. For each screen that could tell whether an
- * account exists (sign-in with a wrong password, forgot password, resending the reset code,
- * sign-up), posts for a known and an unknown account alternate, and the medians of the answer
- * times must be within 10 % of each other. Exits 1 when one is not. Run it on a quiet machine:
+ * account exists (sign-in with a wrong password, forgot password, resending the reset code, a
+ * wrong code on the reset screen, sign-up), posts for a known and an unknown account alternate,
+ * and the medians of the answer times must be within 10 % of each other. Exits 1 when one is not. Run it on a quiet machine:
  * on a shared 2-core CI runner the noise is larger than the difference looked for, which is why
  * this is a benchmark and not a test.
  *
@@ -65,6 +65,17 @@ const scenarios: Scenario[] = [
         const reset = await b.open((await b.submit(page, 'forgot-form', { identifier: who })).location!);
         const [target, fields] = b.fill(reset, 'reset-form', {});
         return () => b.request('POST', target, [...fields, ['intent', 'resend']]);
+      }),
+  },
+  {
+    name: 'reset, a wrong code',
+    known: () => ALICE.email,
+    unknown: () => freshUser('ghost').email,
+    post: (issuer, who) =>
+      timed(async () => {
+        const { b, page } = await forgotPage(issuer);
+        const reset = await b.open((await b.submit(page, 'forgot-form', { identifier: who })).location!);
+        return () => b.submit(reset, 'reset-form', { code: '000000', password: GOOD_PASSPHRASE });
       }),
   },
   {
