@@ -3,9 +3,7 @@ import { NextRequest, NextResponse } from 'next/server';
 import { isLocale } from './i18n/locales';
 import { LOCALE_COOKIE_MAX_AGE, routingFor } from './i18n/routing';
 import { newCsrfToken } from './app/_lib/csrf-token';
-import { queryProblem } from './app/_lib/query';
 import { cookieName, cookieOptions, isSecureIssuer } from './server/http/cookies';
-import { STATUS_HEADER } from './server/http/status-signal';
 
 const i18nHandlers = new Map<boolean, ReturnType<typeof createMiddleware>>();
 const handleI18n = (secure: boolean) => {
@@ -15,8 +13,8 @@ const handleI18n = (secure: boolean) => {
 };
 
 /**
- * Every page: locale routing, a CSP nonce, the CSRF cookie, and query parameters checked before
- * any page sees them (a bad one gets the error page with a 400, never a crash).
+ * Every page: locale routing, a CSP nonce and the CSRF cookie. Query parameters were already
+ * checked by server/main.ts (a bad one gets the error page with a 400 before Next.js runs).
  */
 export default function proxy(request: NextRequest) {
   const url = request.nextUrl;
@@ -62,22 +60,13 @@ export default function proxy(request: NextRequest) {
   }
   headers.set('x-foyer-csrf', csrf);
 
-  const problem = pathLocale ? queryProblem(url.pathname.slice(pathLocale.length + 1), url.searchParams) : null;
-  let response: NextResponse;
-  if (problem) {
-    const target = url.clone();
-    target.pathname = `/${pathLocale}/error`;
-    target.search = `?code=${problem}`;
-    response = NextResponse.rewrite(target, { request: { headers } });
-    response.headers.set(STATUS_HEADER, '400');
-  } else {
-    response = handleI18n(secure)(new NextRequest(request.url, { headers, method: request.method }));
-    // Forward the nonce and token to the page, as NextResponse.next({ request: { headers } }) would.
-    const forward = NextResponse.next({ request: { headers } });
-    forward.headers.forEach((v, k) => {
-      if (k.startsWith('x-middleware-request-') || k === 'x-middleware-override-headers') response.headers.set(k, v);
-    });
-  }
+  // Malformed query parameters never get here: server/main.ts refuses them before Next.js.
+  const response = handleI18n(secure)(new NextRequest(request.url, { headers, method: request.method }));
+  // Forward the nonce and token to the page, as NextResponse.next({ request: { headers } }) would.
+  const forward = NextResponse.next({ request: { headers } });
+  forward.headers.forEach((v, k) => {
+    if (k.startsWith('x-middleware-request-') || k === 'x-middleware-override-headers') response.headers.set(k, v);
+  });
   response.headers.set('content-security-policy', csp);
   response.headers.set('x-content-type-options', 'nosniff');
   // same-origin: forms still send a real Origin (no-referrer would make it "null"), URLs never leak out.

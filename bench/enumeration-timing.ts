@@ -33,6 +33,12 @@ async function forgotPage(issuer: string) {
   return { b, page };
 }
 
+/** The reset screen, after asking for a reset for `who`. */
+async function resetPage(issuer: string, who: string) {
+  const { b, page } = await forgotPage(issuer);
+  return { b, reset: await b.open((await b.submit(page, 'forgot-form', { identifier: who })).location!) };
+}
+
 const scenarios: Scenario[] = [
   {
     name: 'sign-in, wrong password',
@@ -61,8 +67,7 @@ const scenarios: Scenario[] = [
     unknown: () => freshUser('ghost').email,
     post: (issuer, who) =>
       timed(async () => {
-        const { b, page } = await forgotPage(issuer);
-        const reset = await b.open((await b.submit(page, 'forgot-form', { identifier: who })).location!);
+        const { b, reset } = await resetPage(issuer, who);
         const [target, fields] = b.fill(reset, 'reset-form', {});
         return () => b.request('POST', target, [...fields, ['intent', 'resend']]);
       }),
@@ -73,8 +78,7 @@ const scenarios: Scenario[] = [
     unknown: () => freshUser('ghost').email,
     post: (issuer, who) =>
       timed(async () => {
-        const { b, page } = await forgotPage(issuer);
-        const reset = await b.open((await b.submit(page, 'forgot-form', { identifier: who })).location!);
+        const { b, reset } = await resetPage(issuer, who);
         return () => b.submit(reset, 'reset-form', { code: '000000', password: GOOD_PASSPHRASE });
       }),
   },

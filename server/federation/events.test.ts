@@ -1,24 +1,13 @@
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../testing/databases';
-import { testOutbox } from '../testing/outbox';
-import { createPool } from '../pool';
+import { eventsTestbed } from '../testing/events';
 import { createFederation } from './index';
 import { anonymousEventLimits } from '../pool/events';
 
-const START = Date.UTC(2030, 0, 1, 12, 0, 0);
-
 describeEachDb('federation events: anonymous writes are bounded', (open) => {
   async function setup() {
-    const db = await open();
-    let t = START;
-    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t });
-    const count = async (ip?: string) => {
-      let q = db.kysely.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'));
-      if (ip) q = q.where('ip', '=', ip);
-      return Number((await q.executeTakeFirstOrThrow()).n);
-    };
-    const federation = createFederation(pool.ctx, pool.gate);
-    return { db, pool, federation, count, advance: (ms: number) => (t += ms) };
+    const bed = eventsTestbed(await open());
+    return { ...bed, federation: createFederation(bed.pool.ctx, bed.pool.gate) };
   }
 
   it('refused federated sign-ins from one address are recorded up to the limit, others still are, and again after the window', async () => {

@@ -1,23 +1,11 @@
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../testing/databases';
-import { testOutbox } from '../testing/outbox';
-import { createPool } from './index';
+import { EVENTS_START as START, eventsTestbed } from '../testing/events';
 
-const START = Date.UTC(2030, 0, 1, 12, 0, 0);
 const DAY = 86_400_000;
 
-describeEachDb('the events table: anonymous writes are bounded, old events are swept', (open) => {
-  async function setup() {
-    const db = await open();
-    let t = START;
-    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t });
-    const count = async (ip?: string) => {
-      let q = db.kysely.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'));
-      if (ip) q = q.where('ip', '=', ip);
-      return Number((await q.executeTakeFirstOrThrow()).n);
-    };
-    return { db, pool, count, advance: (ms: number) => (t += ms) };
-  }
+describeEachDb('the events table: old events are swept', (open) => {
+  const setup = async () => eventsTestbed(await open());
 
   it('the sweep removes events older than the retention, and keeps the rest', async () => {
     const { db, pool, count } = await setup();
