@@ -104,7 +104,8 @@ export interface MessagesTable {
   channel: 'email' | 'sms';
   /** Sealed JSON of the rendered message; null once delivered or failed. */
   payload: string | null;
-  status: 'pending' | 'delivered' | 'failed';
+  /** `decoy`: written for a screen's timing only (see `queueDecoyMail`), never delivered. */
+  status: 'pending' | 'delivered' | 'failed' | 'decoy';
   attempts: number;
   next_attempt_at: number;
   /** A worker's lease on the row (with its claim token); another may take it once this has passed. */

@@ -53,7 +53,7 @@ describeEachDb('outbox', (open) => {
       workers.push(w);
       return w;
     };
-    const enqueue = (m: OutgoingMessage) => enqueueMessage(db.kysely, sealer, m, clock.now());
+    const enqueue = (m: OutgoingMessage) => enqueueMessage(db.kysely, sealer, m, clock.now(), 'pending');
     const rows = () => db.kysely.selectFrom('messages').selectAll().orderBy('id').execute();
     return { db, clock, mails, worker, enqueue, rows };
   }
@@ -62,12 +62,12 @@ describeEachDb('outbox', (open) => {
     const { db, enqueue, rows } = await setup();
     await expect(
       db.kysely.transaction().execute(async (tx) => {
-        await enqueueMessage(tx, sealer, mail(1), START);
+        await enqueueMessage(tx, sealer, mail(1), START, 'pending');
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
     expect(await rows()).toEqual([]);
-    await db.kysely.transaction().execute((tx) => enqueueMessage(tx, sealer, mail(2), START));
+    await db.kysely.transaction().execute((tx) => enqueueMessage(tx, sealer, mail(2), START, 'pending'));
     await enqueue(mail(3));
     expect((await rows()).map((r) => [r.channel, r.status, r.attempts, r.next_attempt_at])).toEqual([
       ['email', 'pending', 0, START],
@@ -95,7 +95,7 @@ describeEachDb('outbox', (open) => {
     const { db, rows, worker, mails, clock } = await setup();
     const warnings = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
     const other = sealerFor('a key from the rotated deployment secret');
-    await enqueueMessage(db.kysely, other, mail(111111), START);
+    await enqueueMessage(db.kysely, other, mail(111111), START, 'pending');
     expect(await worker().deliverDue()).toBe(0);
     expect(mails).toEqual([]);
     const [row] = await rows();
@@ -291,7 +291,7 @@ describeEachDb('outbox', (open) => {
     expect((await rows())[0]).toMatchObject({ status: 'pending', attempts: 1, last_error: 'no answer within 50 ms', claim_token: null });
   });
 
-  it('kick() delivers at once while polling; polling alone finds rows other instances wrote', async () => {
+  it('kick() delivers soon while polling (after its delay); polling alone finds rows other instances wrote', async () => {
     const { enqueue, worker } = await setup();
     let arrived: (m: OutgoingMail) => void = () => undefined;
     const transports = {
@@ -307,6 +307,18 @@ describeEachDb('outbox', (open) => {
     await enqueue(mail(1));
     w.kick();
     expect((await got).to).toBe('user1@example.com');
+
+    // A kick waits its delay, so that delivery runs after the answer that queued the mail, not during it.
+    const delayed = worker({ pollMs: 3_600_000, kickDelayMs: 100, transports });
+    delayed.start();
+    got = next();
+    await enqueue(mail(3));
+    const kickedAt = performance.now();
+    delayed.kick();
+    delayed.kick(); // one pass for both
+    expect((await got).to).toBe('user3@example.com');
+    expect(performance.now() - kickedAt).toBeGreaterThanOrEqual(95);
+    await delayed.stop();
 
     // Written elsewhere (no kick here): the next poll finds it.
     const polled = worker({ pollMs: 20, transports });
@@ -361,7 +373,7 @@ describeEachDb('outbox', (open) => {
     expect(await w.backlog()).toEqual({ pending: 0, failed: 0, oldestPendingAgeSeconds: 0 });
     await enqueue(mail(1));
     expect(await w.deliverDue()).toBe(1);
-    await enqueueMessage(db.kysely, sealerFor('other'), mail(2), clock.now()); // will fail
+    await enqueueMessage(db.kysely, sealerFor('other'), mail(2), clock.now(), 'pending'); // will fail
     expect(await w.deliverDue()).toBe(0);
     clock.advance(30_000);
     await enqueue(mail(3));

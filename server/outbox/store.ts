@@ -27,14 +27,17 @@ export interface OutboxLink {
   kick(): void;
 }
 
-/** Writes a message to be delivered; inside the caller's transaction when `db` is one. */
-export async function enqueueMessage(db: Kysely<Database>, sealer: Sealer, message: OutgoingMessage, now: number): Promise<void> {
+/**
+ * Writes a message to be delivered; inside the caller's transaction when `db` is one. A `decoy`
+ * costs the same to write and is never delivered (the worker claims `pending` rows only).
+ */
+export async function enqueueMessage(db: Kysely<Database>, sealer: Sealer, message: OutgoingMessage, now: number, status: 'pending' | 'decoy'): Promise<void> {
   await db
     .insertInto('messages')
     .values({
       channel: message.channel,
       payload: sealer.seal(JSON.stringify(message)),
-      status: 'pending',
+      status,
       attempts: 0,
       next_attempt_at: now,
       claimed_until: null,
@@ -150,8 +153,8 @@ export async function backlog(db: Kysely<Database>, now: number): Promise<Backlo
   };
 }
 
-/** Deletes delivered and failed rows made before `before`; pending ones always stay. */
+/** Deletes delivered, failed and decoy rows made before `before`; pending ones always stay. */
 export async function sweepMessages(db: Kysely<Database>, before: number): Promise<number> {
-  const done = await db.deleteFrom('messages').where('status', 'in', ['delivered', 'failed']).where('created_at', '<', before).executeTakeFirst();
+  const done = await db.deleteFrom('messages').where('status', 'in', ['delivered', 'failed', 'decoy']).where('created_at', '<', before).executeTakeFirst();
   return Number(done.numDeletedRows);
 }

@@ -42,6 +42,8 @@ export interface OutboxWorkerOptions {
   /** The clock rows are stamped with (tests move it). */
   now?: () => number;
   pollMs?: number;
+  /** How long after a kick delivery starts (see KICK_DELAY_MS). */
+  kickDelayMs?: number;
   /** How long a claim holds a row; a worker that died loses its rows to another after this. */
   leaseMs?: number;
   /** One delivery may take this long before it counts as failed; kept below the lease. */
@@ -70,6 +72,13 @@ export interface OutboxWorker {
   /** Deletes delivered and failed rows past the retention period. */
   sweep(): Promise<number>;
 }
+
+/**
+ * A kick starts delivery this long after the write, so that it runs after the answer that queued
+ * the message, not during it: a screen that mails a known account's code must not answer slower
+ * than the same screen for an unknown account (whose decoy nobody delivers).
+ */
+const KICK_DELAY_MS = 50;
 
 /** Delay before the next try, after `failures` failed attempts. */
 export function retryDelay(policy: RetryPolicy, failures: number): number {
@@ -112,6 +121,8 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   /** Stopped: no more deliveries at all. */
   let halted = false;
   let timer: NodeJS.Timeout | undefined;
+  let kicked: NodeJS.Timeout | undefined;
+  const kickDelayMs = opts.kickDelayMs ?? KICK_DELAY_MS;
   let pass: Promise<void> | null = null;
   let again = false;
   let flushing: Promise<unknown> | null = null;
@@ -187,6 +198,8 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     again = false;
     if (timer) clearInterval(timer);
     timer = undefined;
+    clearTimeout(kicked);
+    kicked = undefined;
   }
 
   return {
@@ -197,7 +210,12 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
       timer.unref();
     },
     kick() {
-      if (polling) runPass();
+      if (!polling || kicked) return;
+      kicked = setTimeout(() => {
+        kicked = undefined;
+        runPass();
+      }, kickDelayMs);
+      kicked.unref();
     },
     deliverDue,
     async flush(timeoutMs) {

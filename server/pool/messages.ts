@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { renderMail, type MailTemplate } from '../mail/templates';
 import { enqueueMessage, type OutgoingMessage } from '../outbox/store';
 import { renderSms, type SmsTemplate } from '../sms/templates';
@@ -13,14 +14,29 @@ import type { UserRow } from './users';
  * caller's transaction when there is one; the outbox worker delivers them after the answer, so a
  * mail server never slows (or fails) a screen, and a crash never loses a code.
  */
-async function enqueue(ctx: PoolContext, message: OutgoingMessage): Promise<void> {
-  await enqueueMessage(ctx.db, ctx.outbox.sealer, message, ctx.now());
+async function enqueue(ctx: PoolContext, message: OutgoingMessage, status: 'pending' | 'decoy' = 'pending'): Promise<void> {
+  await enqueueMessage(ctx.db, ctx.outbox.sealer, message, ctx.now(), status);
   ctx.outbox.kick();
 }
 
 export async function queueMail(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
   const { name } = await ctx.settings();
   await enqueue(ctx, { channel: 'email', ...renderMail(to, template, locale, name) });
+}
+
+/**
+ * The work of mailing a code, for an address no account has: the same rendering, sealing and
+ * outbox write in one transaction, as a decoy row nobody delivers (swept with delivered ones).
+ * A screen that mails a known account's code and "mails" an unknown one's then answers in the
+ * same time, so its timing does not tell which it was.
+ */
+export async function queueDecoyMail(ctx: PoolContext, opts: { to: string; kind: CodeMail; locale: string; issue: (tx: PoolContext) => Promise<void> }): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await opts.issue(tx);
+    const { name } = await tx.settings();
+    const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
+    await enqueue(tx, { channel: 'email', ...renderMail(opts.to, { kind: opts.kind, code, minutes: CODE_TTL_MS / 60_000 }, opts.locale, name) }, 'decoy');
+  });
 }
 
 export async function queueSms(ctx: PoolContext, to: string, template: SmsTemplate, locale: string): Promise<void> {
@@ -42,7 +58,7 @@ export async function mailCode(
   });
 }
 
-const templates: Record<'confirm_sign_up' | 'reset_password', 'confirmSignUp' | 'resetPassword'> = {
+export const codeTemplates: Record<'confirm_sign_up' | 'reset_password', 'confirmSignUp' | 'resetPassword'> = {
   confirm_sign_up: 'confirmSignUp',
   reset_password: 'resetPassword',
 };
@@ -51,12 +67,12 @@ const templates: Record<'confirm_sign_up' | 'reset_password', 'confirmSignUp' | 
 export async function sendCode(
   ctx: PoolContext,
   user: Pick<UserRow, 'id' | 'email'>,
-  purpose: keyof typeof templates,
+  purpose: keyof typeof codeTemplates,
   locale: string,
 ): Promise<{ sent: true } | PoolError> {
   if (!user.email) return fail('no_destination');
   const quota = await hit(ctx, `send:${purpose}:${user.id}`, codeLimits.sendsPerUser);
   if (!quota.allowed) return fail('rate_limited', { retryAfter: quota.retryAfter });
-  await mailCode(ctx, { userId: user.id, purpose, to: user.email, kind: templates[purpose], locale });
+  await mailCode(ctx, { userId: user.id, purpose, to: user.email, kind: codeTemplates[purpose], locale });
   return { sent: true };
 }

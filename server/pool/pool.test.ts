@@ -9,6 +9,7 @@ import type { Db } from '../db/connect';
 import type { OutgoingMail } from '../mail/mailer';
 import { describeEachDb } from '../testing/databases';
 import { testOutbox } from '../testing/outbox';
+import { sweepMessages } from '../outbox/store';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from './index';
 import { isCommonPassword } from './passwords/common-passwords';
 import { applySeedIfEmpty } from '../pool-config/apply';
@@ -456,7 +457,7 @@ describeEachDb('pool', (open) => {
   // ---------------------------------------------------------------- forgot / reset password
 
   it('forgot → reset: same answer for known and unknown users; the code resets the password once', async () => {
-    const { pool, sent, userId, mailTo } = await setup({ users: [alice] });
+    const { db, pool, sent, userId, mailTo } = await setup({ users: [alice] });
     const id = await userId('alice');
 
     const unknown = await pool.forgotPassword({ identifier: 'nobody@example.com', ip: IP, locale: 'en' });
@@ -471,6 +472,13 @@ describeEachDb('pool', (open) => {
     const mail = await mailTo('Alice@Example.com');
     expect(sent).toHaveLength(1); // only the real account got mail
     const code = codeIn(mail);
+    // The unknown names cost an outbox write each (so the answer takes as long): decoys, sealed,
+    // never delivered, and swept like delivered mail.
+    const rows = await db.kysely.selectFrom('messages').select(['status', 'payload']).orderBy('id').execute();
+    expect(rows.map((r) => r.status)).toEqual(['decoy', 'decoy', 'delivered']);
+    expect(rows[0].payload).toBeTruthy();
+    expect(rows[0].payload).not.toContain('nobody');
+    expect(await sweepMessages(db.kysely, START + 1)).toBe(3);
 
     // The unknown step cannot reset anything.
     expect(await pool.resetPassword(step(unknown, 'reset-password'), { code, password: OTHER_GOOD, locale: 'en' })).toMatchObject({

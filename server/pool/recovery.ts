@@ -4,7 +4,7 @@ import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome, type FlowStep } from './flow';
 import { releaseAttempt } from './attempts';
 import { forgetDevices } from './mfa/devices';
-import { queueMail, sendCode } from './messages';
+import { codeTemplates, queueDecoyMail, queueMail, sendCode } from './messages';
 import { hashPassword } from './passwords/hash';
 import { checkPassword } from './passwords/policy';
 import { codeLimits, hit, perIp } from './rate-limit';
@@ -69,7 +69,7 @@ export async function resendCode(
   if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
   const row = step.userId ? await getUserRow(ctx, step.userId) : undefined;
   if (!row) {
-    if (step.step === 'reset-password') await sendDecoy(ctx, step.identifier);
+    if (step.step === 'reset-password') await sendDecoy(ctx, step.identifier, locale);
     return { sent: true };
   }
   const purpose: CodePurpose = step.step === 'confirm-account' ? 'confirm_sign_up' : 'reset_password';
@@ -81,11 +81,14 @@ const decoyOf = (identifier: string) => `name:${identifier.toLowerCase()}`;
 
 /**
  * What a reset for a name with no account "sends": a decoy code, within the same per-account
- * quota, so its tries, expiry and resends answer like a real account's (nothing is mailed).
+ * quota, so its tries, expiry and resends answer like a real account's, and a decoy mail that
+ * costs what the real one does (nothing is mailed).
  */
-async function sendDecoy(ctx: PoolContext, identifier: string): Promise<void> {
+async function sendDecoy(ctx: PoolContext, identifier: string, locale: string): Promise<void> {
   const quota = await hit(ctx, `send:reset_password:${decoyOf(identifier)}`, codeLimits.sendsPerUser);
-  if (quota.allowed) await issueDecoyCode(ctx, decoyOf(identifier), 'reset_password');
+  if (!quota.allowed) return;
+  const issue = (tx: PoolContext) => issueDecoyCode(tx, decoyOf(identifier), 'reset_password');
+  await queueDecoyMail(ctx, { to: identifier, kind: codeTemplates.reset_password, locale, issue });
 }
 
 /**
@@ -104,7 +107,7 @@ export async function forgotPassword(
   const next = { step: 'reset-password' as const, identifier: input.identifier, destination, forced: false };
   // A federated-only user signs in at their provider: no password of ours to reset (as in Cognito).
   if (!row || !row.email || row.enabled !== 1 || row.status === 'EXTERNAL_PROVIDER') {
-    await sendDecoy(ctx, input.identifier);
+    await sendDecoy(ctx, input.identifier, input.locale);
     return { next: { ...next, userId: null } };
   }
   const sent = await sendCode(ctx, row, 'reset_password', input.locale);
