@@ -67,7 +67,7 @@ export async function resendCode(
 ): Promise<{ sent: true } | PoolError> {
   const gap = await hit(ctx, `gap:${uid}`, codeLimits.resendGap);
   if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
-  const row = step.userId ? await getUserRow(ctx, step.userId) : undefined;
+  const row = await stepUser(ctx, step);
   if (!row) {
     if (step.step === 'reset-password') await sendDecoy(ctx, step.identifier, locale);
     return { sent: true };
@@ -76,6 +76,10 @@ export async function resendCode(
   const sent = await sendCode(ctx, row, purpose, locale);
   return 'error' in sent && sent.error === 'rate_limited' ? { sent: true } : sent;
 }
+
+/** The account behind a step, if any; a step without one looks up nobody, at the same cost. */
+const stepUser = (ctx: PoolContext, step: { userId: string | null }) => getUserRow(ctx, step.userId ?? NOBODY);
+const NOBODY = '00000000-0000-0000-0000-000000000000';
 
 const decoyOf = (identifier: string) => `name:${identifier.toLowerCase()}`;
 
@@ -128,7 +132,7 @@ export async function resetPassword(
   // Checked against what was typed, so a known and an unknown account refuse the same passwords.
   const problem = await policyProblem(ctx, input.password, { username: step.identifier });
   if (problem) return problem;
-  const row = step.userId ? await getUserRow(ctx, step.userId) : undefined;
+  const row = await stepUser(ctx, step);
   // No account: its decoy answers wrong, too many and expired just as a real code would.
   const wrong = await checkCode(ctx, row ? { userId: row.id } : { decoy: decoyOf(step.identifier) }, 'reset_password', input.code);
   if (wrong !== 'ok') return wrong;
