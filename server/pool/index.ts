@@ -93,7 +93,9 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     ctx,
     settings,
     flow: {
+      /** Read-only, for a page to show the current step; anything that acts on it goes through `run`. */
       current: (o: { uid: string }) => currentStep(ctx, o.uid),
+      /** Setting a flow up directly (tests); the app and federation move it on only through `run`. */
       save: (o: { uid: string; step: FlowStep }) => saveStep(ctx, o.uid, o.step),
       end: (o: { uid: string }) => endFlow(ctx, o.uid),
       /** The one way a sign-in finishes, whatever its first factor; the layers above supply `complete` and hooks. */
