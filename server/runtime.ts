@@ -29,10 +29,10 @@ import type { PageRenderer } from './http/rendered-page';
  */
 async function followPublicUrl(pool: Pool, demo: ReturnType<typeof demoSeed>): Promise<void> {
   const wanted = demo.clients[0];
-  const stored = await pool.clients.find(wanted.client_id);
+  const stored = await pool.clients.find({ clientId: wanted.client_id });
   if (!stored) return;
   if (stored.redirect_uris.join() === wanted.redirect_uris.join() && stored.post_logout_redirect_uris.join() === wanted.post_logout_redirect_uris.join()) return;
-  await pool.clients.save({ ...stored, redirect_uris: wanted.redirect_uris, post_logout_redirect_uris: wanted.post_logout_redirect_uris });
+  await pool.clients.save({ client: { ...stored, redirect_uris: wanted.redirect_uris, post_logout_redirect_uris: wanted.post_logout_redirect_uris } });
 }
 
 /** How long `close()` keeps delivering due mail and texts before leaving them to the next start. */
@@ -104,7 +104,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   metrics.watchOutbox(() => outbox.backlog());
   const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl, revocation: providerRevocation() });
   // The layers above the pool are built on it: it never imports them.
-  const federation = createFederation(pool.ctx, pool.gate);
+  const federation = createFederation(pool.ctx);
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const cookieKeys = [await secrets.ensure('cookie-key')];
@@ -124,7 +124,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   });
   // Interactions do not depend on the keys: the first provider serves them as well as any.
   const finishSignIn: Runtime['finishSignIn'] = (headers, uid, done, upstream) =>
-    pool.flow.finish(uid, done, { complete: (login) => finishLogin(live.current, headers, uid, login), hooks: [federation.finishHook(upstream)] });
+    pool.flow.finish({ uid, done, complete: (login) => finishLogin(live.current, headers, uid, login), hooks: [federation.finishHook(upstream)] });
   const federationHttp = createFederationHttp({ publicUrl: env.publicUrl, provider: live.current, pool, federation, finishSignIn, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
   const csrfSecret = await secrets.ensure('csrf-key');
@@ -135,7 +135,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     // Each layer sweeps its own tables.
     void sweepExpired(db.kysely).catch(() => undefined);
     void pool.sweep().catch(() => undefined);
-    void pool.sweepEvents(env.eventsRetentionDays).catch(() => undefined);
+    void pool.sweepEvents({ days: env.eventsRetentionDays }).catch(() => undefined);
     void federation.sweep().catch(() => undefined);
     void sweepDevOutbox(db.kysely).catch(() => undefined);
     void outbox.sweep().catch(() => undefined);

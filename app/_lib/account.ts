@@ -26,7 +26,7 @@ async function currentSession() {
   const rt = await runtime();
   // The account pages' session cookie: a random token, its HMAC stored.
   const token = (await ourCookies()).get('account');
-  return { rt, session: await rt.pool.account.sessions.find(token) };
+  return { rt, session: await rt.pool.account.sessions.find({ token }) };
 }
 
 /**
@@ -38,7 +38,7 @@ export async function loadAccountPage(locale: Locale, path: string, opts: { rece
   const here = `/${locale}/account${path}`;
   if (!session) redirect(signInHref(locale, here));
   if (opts.recent && !(await isRecent(rt, session.authTime))) redirect(signInHref(locale, here, true));
-  const user = await rt.pool.users.get(session.userId);
+  const user = await rt.pool.users.get({ id: session.userId });
   if (!user) redirect(signInHref(locale, here));
   const req = await requestInfo();
   return { rt, session, user, csrf: req.csrf, hidden: { csrf: req.csrf, locale } };

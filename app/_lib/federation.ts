@@ -21,6 +21,6 @@ export function providerButtons(providers: IdentityProvider[], uid: string, loca
 
 /** Whether the app client allows the pool's own sign-in (COGNITO): password, sign-up, reset. */
 export async function cognitoAllowed(rt: { pool: Pool; federation: Federation }, clientId: string): Promise<boolean> {
-  const client = await rt.pool.clients.find(clientId);
+  const client = await rt.pool.clients.find({ clientId });
   return !client || (await rt.federation.optionsFor(client)).cognito;
 }

@@ -5,14 +5,14 @@ import type { FormState } from '@/components/FlowForm';
 import { isLocale, type Locale } from '@/i18n/locales';
 import { readInteraction, type InteractionView } from '@/server/oidc';
 import { STATUS_SIGNAL } from '@/server/http/status-signal';
-import type { FlowOutcome, FlowStep, PoolError, PoolErrorCode } from '@/server/pool';
+import type { FlowOutcome, FlowPool, PoolError, PoolErrorCode, StepName, StepOf } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
 import { ourCookies } from './cookies';
 import { browserLabel, keepDeviceToken } from './device-cookie';
 import { requestInfo } from './request';
 
-export type StepName = FlowStep['step'];
+export type { StepName };
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The page that shows each step of the sign-in state machine. */
@@ -44,15 +44,15 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
   const view = await readInteraction(rt.provider, req.headers, uid);
   if (!view) notFound();
   if (view.prompt === 'consent') redirect(flowHref(locale, 'consent', uid));
-  const step = await rt.pool.flow.current(uid);
+  const step = await rt.pool.flow.current({ uid });
   if (wants !== 'first' && step.step !== wants) redirect(flowHref(locale, pageForStep[step.step], uid));
-  const client = await rt.pool.clients.find(view.clientId);
+  const client = await rt.pool.clients.find({ clientId: view.clientId });
   // The account pages are our own app: their name is translated like the rest of the screen.
   const appName = view.clientId === ACCOUNT_CLIENT_ID ? (await getTranslations({ locale: isLocale(locale) ? locale : 'en' }))('account.appName') : (client?.client_name ?? view.clientId);
   return {
     rt,
     view,
-    step: step as Extract<FlowStep, { step: K }>,
+    step: step as StepOf<K>,
     client,
     appName,
     csrf: req.csrf,
@@ -73,12 +73,14 @@ type Ctx = {
   ip: string;
   headers: Record<string, string>;
   view: InteractionView;
-  step: FlowStep;
   t: Awaited<ReturnType<typeof translator>>;
 };
 
-/** Every flow action starts here: CSRF, a live interaction bound to this browser, the right step. */
-export async function actionContext(data: FormData, wants: StepName | 'first'): Promise<Ctx | FormState> {
+/**
+ * Every flow action starts here: CSRF, a live interaction bound to this browser, a locale. The
+ * step is the pool's to check, as the action runs (`actOn`, `pool.flow.run`).
+ */
+export async function actionContext(data: FormData): Promise<Ctx | FormState> {
   const locale = String(data.get('locale') ?? '');
   const t = await translator(isLocale(locale) ? locale : 'en');
   if (!isLocale(locale)) return errorState(t, { error: 'invalid_input' });
@@ -90,9 +92,7 @@ export async function actionContext(data: FormData, wants: StepName | 'first'): 
   const rt = await runtime();
   const view = await readInteraction(rt.provider, req.headers, uid);
   if (!view) return errorState(t, { error: 'session_expired' });
-  const step = await rt.pool.flow.current(uid);
-  if (wants !== 'first' && step.step !== wants) return errorState(t, { error: 'wrong_step' });
-  return { rt, uid, locale, ip: req.ip, headers: req.headers, view, step, t };
+  return { rt, uid, locale, ip: req.ip, headers: req.headers, view, t };
 }
 
 export function isCtx(x: Ctx | FormState): x is Ctx {
@@ -118,14 +118,29 @@ export async function errorState(t: Ctx['t'], e: PoolError, values?: Record<stri
   return refusal(t(`errors.${key}`, params as never), statusFor(e.error), { field: e.field, values });
 }
 
-/** Moves the flow on: saves the next step and shows its page, or finishes the sign-in. */
+/**
+ * Acts on the flow's current step through the pool (refused with `wrong_step` unless it is one of
+ * `expect`), then moves on: the refusal as a translated form state, or `advance`.
+ */
+export async function actOn<K extends StepName>(
+  ctx: Ctx,
+  expect: K | readonly K[],
+  run: (step: StepOf<K>, pool: FlowPool) => Promise<FlowOutcome | PoolError>,
+  o: { notice?: string; values?: Record<string, string> } = {},
+): Promise<FormState> {
+  const outcome = await ctx.rt.pool.flow.run({ uid: ctx.uid, expect, run });
+  if ('error' in outcome) return errorState(ctx.t, outcome, o.values);
+  return advance(ctx, outcome, o.notice);
+}
+
+/** After `pool.flow.run` (which saved a next step): shows the next step's page, or finishes the sign-in. */
 export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): Promise<FormState> {
   if ('done' in outcome) {
     const remember = outcome.done.rememberDevice;
     if (remember) {
       await keepDeviceToken(remember.token, remember.days);
       const label = browserLabel(ctx.headers['user-agent'] ?? '');
-      if (label) await ctx.rt.pool.account.labelDevice(remember.token, label);
+      if (label) await ctx.rt.pool.account.labelDevice({ token: remember.token, label });
     }
     // The pool's one finish (federation's hook links an outside identity proved on the way).
     const to = await ctx.rt.finishSignIn(ctx.headers, ctx.uid, outcome.done);
@@ -135,7 +150,6 @@ export async function advance(ctx: Ctx, outcome: FlowOutcome, notice?: string): 
     (await ourCookies()).delete('csrf');
     redirect(to);
   }
-  await ctx.rt.pool.flow.save(ctx.uid, outcome.next);
   redirect(flowHref(ctx.locale, pageForStep[outcome.next.step], ctx.uid, notice ? `&notice=${notice}` : ''));
 }
 

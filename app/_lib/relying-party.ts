@@ -11,7 +11,7 @@ const cache = new Map<string, { key: string; config: Promise<oidc.Configuration>
 export async function relyingParty(clientId: string): Promise<{ config: oidc.Configuration; base: string } | undefined> {
   const rt = await runtime();
   const issuer = rt.env.publicUrl;
-  const client = await rt.pool.clients.find(clientId);
+  const client = await rt.pool.clients.find({ clientId });
   if (!client || client.token_endpoint_auth_method === 'none') return undefined;
   // Only its hash is stored: a client in this process authenticates with its derived secret.
   const secret = inProcessClientSecret(clientId);

@@ -7,7 +7,7 @@ import { anonymousEventLimits } from '../pool/events';
 describeEachDb('federation events: anonymous writes are bounded', (open) => {
   async function setup() {
     const bed = eventsTestbed(await open());
-    return { ...bed, federation: createFederation(bed.pool.ctx, bed.pool.gate) };
+    return { ...bed, federation: createFederation(bed.pool.ctx) };
   }
 
   it('refused federated sign-ins from one address are recorded up to the limit, others still are, and again after the window', async () => {

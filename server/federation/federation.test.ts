@@ -35,7 +35,7 @@ describeEachDb('federated users and account linking', (open) => {
     );
     const outbox = testOutbox(db.kysely, { now: () => t });
     const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => t });
-    const federation = createFederation(pool.ctx, pool.gate);
+    const federation = createFederation(pool.ctx);
     const corp = (await federation.providers.get('Corp'))!;
     const google = (await federation.providers.get('Google'))!;
     const alice = (await db.kysely.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow()).id;
@@ -65,16 +65,16 @@ describeEachDb('federated users and account linking', (open) => {
     const first = await federation.signIn(corp, identity({ email: 'bob@corp.example', email_verified: true, name: 'Bob', dept: 'Research', ignored: 'x' }), 'uid-1');
     expect(first).toMatchObject({ done: { amr: ['fed'] } });
     const id = doneUser(first);
-    expect(await pool.users.get(id)).toMatchObject({ username: 'Corp_corp-1', email: 'bob@corp.example', emailVerified: true, status: 'EXTERNAL_PROVIDER', attributes: { name: 'Bob', 'custom:department': 'Research' } });
-    const claims = await pool.users.claims(id);
+    expect(await pool.users.get({ id })).toMatchObject({ username: 'Corp_corp-1', email: 'bob@corp.example', emailVerified: true, status: 'EXTERNAL_PROVIDER', attributes: { name: 'Bob', 'custom:department': 'Research' } });
+    const claims = await pool.users.claims({ id });
     expect(claims).toMatchObject({ sub: id, 'cognito:username': 'Corp_corp-1', 'custom:department': 'Research' });
     expect(claims!.identities).toEqual([{ userId: 'corp-1', providerName: 'Corp', providerType: 'OIDC', issuer: 'https://idp.corp.example', primary: 'true', dateCreated: String(START) }]);
 
     advance(60_000);
     const second = await federation.signIn(corp, identity({ email: 'bob@corp.example', email_verified: true, name: 'Robert', dept: 'Sales' }), 'uid-2');
     expect(doneUser(second)).toBe(id);
-    expect((await pool.users.get(id))!.attributes).toEqual({ name: 'Robert', 'custom:department': 'Sales' });
-    expect(await pool.identities.list(id)).toEqual([{ providerName: 'Corp', providerType: 'oidc', subject: 'corp-1', issuer: 'https://idp.corp.example', linkedAt: START, lastSignInAt: START + 60_000 }]);
+    expect((await pool.users.get({ id }))!.attributes).toEqual({ name: 'Robert', 'custom:department': 'Sales' });
+    expect(await pool.identities.list({ userId: id })).toEqual([{ providerName: 'Corp', providerType: 'oidc', subject: 'corp-1', issuer: 'https://idp.corp.example', linkedAt: START, lastSignInAt: START + 60_000 }]);
   });
 
   it('a verified e-mail of an existing user waits for proof of ownership; a wrong password links nothing', async () => {
@@ -84,43 +84,43 @@ describeEachDb('federated users and account linking', (open) => {
     if (!('next' in r) || r.next.step !== 'link-account') throw new Error('no link step');
     expect(await federation.link.options(r.next)).toEqual({ password: true, providers: [] });
 
-    expect(await federation.link.proveWithPassword('uid-1', r.next, { password: 'wrong', ip: IP, locale: 'en' })).toMatchObject({ error: 'invalid_credentials' });
+    expect(await federation.link.proveWithPassword({ uid: 'uid-1', step: r.next, pool, password: 'wrong', ip: IP, locale: 'en' })).toMatchObject({ error: 'invalid_credentials' });
     // Finishing some other sign-in of alice without the proof drops the waiting identity.
     expect(await federation.link.complete('uid-1', { userId: alice, amr: ['pwd'] })).toEqual({ amr: ['pwd'] });
-    expect(await pool.identities.list(alice)).toEqual([]);
+    expect(await pool.identities.list({ userId: alice })).toEqual([]);
     // Nothing waits any more: the password alone proves nothing now.
-    expect(await federation.link.proveWithPassword('uid-1', r.next, { password: PASSWORD, ip: IP, locale: 'en' })).toMatchObject({ error: 'session_expired' });
+    expect(await federation.link.proveWithPassword({ uid: 'uid-1', step: r.next, pool, password: PASSWORD, ip: IP, locale: 'en' })).toMatchObject({ error: 'session_expired' });
   });
 
   it('the right password (then the second factor) links the identity to that user, who then signs in with it', async () => {
     const { pool, federation, corp, alice, identity } = await setup('OPTIONAL');
     // In an OPTIONAL pool e-mail codes are a factor once the user turns them on.
-    expect(await pool.account.setCodesOptIn(alice, 'email', true, 'en')).toEqual({ done: true });
+    expect(await pool.account.setCodesOptIn({ userId: alice, kind: 'email', on: true, locale: 'en' })).toEqual({ done: true });
     const r = await federation.signIn(corp, identity({ email: 'alice@example.com', email_verified: true, dept: 'Legal' }), 'uid-1');
     if (!('next' in r) || r.next.step !== 'link-account') throw new Error('no link step');
-    const proved = await federation.link.proveWithPassword('uid-1', r.next, { password: PASSWORD, ip: IP, locale: 'en' });
+    const proved = await federation.link.proveWithPassword({ uid: 'uid-1', step: r.next, pool, password: PASSWORD, ip: IP, locale: 'en' });
     // The account has a second factor (codes to its verified e-mail): asked for, as at any sign-in.
     expect(proved).toMatchObject({ next: { step: 'mfa', userId: alice, methods: ['email'] } });
     // Not linked until the sign-in is finished...
-    expect(await pool.identities.list(alice)).toEqual([]);
+    expect(await pool.identities.list({ userId: alice })).toEqual([]);
     // ...and a finish for another user does not link it to them.
     expect(await federation.link.complete('uid-1', { userId: 'someone-else', amr: ['pwd', 'mfa'] })).toEqual({ amr: ['pwd', 'mfa'] });
-    expect(await pool.identities.list(alice)).toEqual([]);
+    expect(await pool.identities.list({ userId: alice })).toEqual([]);
   });
 
   it('links on the finish of the proven sign-in, refreshes the user and keeps the upstream session for sign-out', async () => {
     const { pool, federation, corp, alice, identity } = await setup();
     const r = await federation.signIn(corp, identity({ email: 'alice@example.com', email_verified: true, dept: 'Legal' }), 'uid-1');
     if (!('next' in r) || r.next.step !== 'link-account') throw new Error('no link step');
-    const proved = await federation.link.proveWithPassword('uid-1', r.next, { password: PASSWORD, ip: IP, locale: 'en' });
+    const proved = await federation.link.proveWithPassword({ uid: 'uid-1', step: r.next, pool, password: PASSWORD, ip: IP, locale: 'en' });
     expect(proved).toEqual({ done: { userId: alice, amr: ['pwd'] } });
     expect(await federation.link.complete('uid-1', { userId: alice, amr: ['pwd'] })).toEqual({
       amr: ['pwd', 'fed'],
       upstream: { provider: 'Corp', data: { id_token: 'upstream.id.token' } },
     });
-    expect((await pool.identities.list(alice)).map((i) => i.providerName)).toEqual(['Corp']);
-    expect((await pool.users.get(alice))!.attributes).toEqual({ 'custom:department': 'Legal' });
-    expect((await pool.users.claims(alice))!.identities).toMatchObject([{ providerName: 'Corp', primary: 'false' }]);
+    expect((await pool.identities.list({ userId: alice })).map((i) => i.providerName)).toEqual(['Corp']);
+    expect((await pool.users.get({ id: alice }))!.attributes).toEqual({ 'custom:department': 'Legal' });
+    expect((await pool.users.claims({ id: alice }))!.identities).toMatchObject([{ providerName: 'Corp', primary: 'false' }]);
     // The provider alone now signs alice in.
     expect(doneUser(await federation.signIn(corp, identity({ email: 'alice@example.com', email_verified: true }), 'uid-2'))).toBe(alice);
   });
@@ -134,24 +134,24 @@ describeEachDb('federated users and account linking', (open) => {
     const viaGoogle = await federation.signIn(google, identity({}, 'g-1', google), 'uid-1');
     expect(doneUser(viaGoogle)).toBe(alice);
     expect((await federation.link.complete('uid-1', { userId: alice, amr: ['fed'] })).amr).toEqual(['fed']);
-    expect((await pool.identities.list(alice)).map((i) => i.providerName).sort()).toEqual(['Corp', 'Google']);
+    expect((await pool.identities.list({ userId: alice })).map((i) => i.providerName).sort()).toEqual(['Corp', 'Google']);
   });
 
   it('an unverified e-mail never leads to linking: a separate user, whose copy of the address is unverified', async () => {
     const { pool, federation, corp, alice, identity } = await setup();
     const id = doneUser(await federation.signIn(corp, identity({ email: 'alice@example.com', email_verified: false }), 'uid-1'));
     expect(id).not.toBe(alice);
-    expect(await pool.users.get(id)).toMatchObject({ email: 'alice@example.com', emailVerified: false });
+    expect(await pool.users.get({ id })).toMatchObject({ email: 'alice@example.com', emailVerified: false });
     // alice's own address stays hers.
-    expect(await pool.users.get(alice)).toMatchObject({ email: 'alice@example.com', emailVerified: true });
+    expect(await pool.users.get({ id: alice })).toMatchObject({ email: 'alice@example.com', emailVerified: true });
   });
 
   it('a later sign-in does not take over a verified address that another account holds', async () => {
     const { pool, federation, corp, alice, identity } = await setup();
     const id = doneUser(await federation.signIn(corp, identity({ email: 'bob@corp.example', email_verified: true }), 'uid-1'));
     await federation.signIn(corp, identity({ email: 'alice@example.com', email_verified: true, name: 'Bob' }), 'uid-2');
-    expect(await pool.users.get(id)).toMatchObject({ email: 'bob@corp.example', emailVerified: true, attributes: { name: 'Bob' } });
-    expect(await pool.users.get(alice)).toMatchObject({ email: 'alice@example.com', emailVerified: true });
+    expect(await pool.users.get({ id })).toMatchObject({ email: 'bob@corp.example', emailVerified: true, attributes: { name: 'Bob' } });
+    expect(await pool.users.get({ id: alice })).toMatchObject({ email: 'alice@example.com', emailVerified: true });
   });
 
   it('a disabled user cannot sign in through a provider', async () => {
@@ -175,16 +175,16 @@ describeEachDb('federated users and account linking', (open) => {
   it('unlinking refuses to remove the last way to sign in', async () => {
     const { pool, federation, corp, google, alice, identity } = await setup();
     const bob = doneUser(await federation.signIn(corp, identity({}), 'uid-1'));
-    expect(await pool.identities.unlink(bob, 'Corp')).toEqual({ refused: 'last_sign_in_method' });
-    expect(await pool.identities.unlink(bob, 'Google')).toEqual({ refused: 'not_linked' });
+    expect(await pool.identities.unlink({ userId: bob, provider: 'Corp' })).toEqual({ refused: 'last_sign_in_method' });
+    expect(await pool.identities.unlink({ userId: bob, provider: 'Google' })).toEqual({ refused: 'not_linked' });
     // With a second identity, either may go (but not both).
     await pool.ctx.db.insertInto('user_identities').values({ provider_name: 'Google', subject: 'g-2', user_id: bob, provider_type: 'google', issuer: null, linked_at: START + 1, last_sign_in_at: null }).execute();
-    expect(await pool.identities.unlink(bob, 'Corp')).toEqual({ unlinked: true });
-    expect(await pool.identities.unlink(bob, 'Google')).toEqual({ refused: 'last_sign_in_method' });
+    expect(await pool.identities.unlink({ userId: bob, provider: 'Corp' })).toEqual({ unlinked: true });
+    expect(await pool.identities.unlink({ userId: bob, provider: 'Google' })).toEqual({ refused: 'last_sign_in_method' });
     // A user with a password may remove every identity.
     await pool.ctx.db.insertInto('user_identities').values({ provider_name: 'Corp', subject: 'c-9', user_id: alice, provider_type: 'oidc', issuer: null, linked_at: START, last_sign_in_at: null }).execute();
-    expect(await pool.identities.unlink(alice, 'Corp')).toEqual({ unlinked: true });
-    expect(await pool.identities.list(alice)).toEqual([]);
+    expect(await pool.identities.unlink({ userId: alice, provider: 'Corp' })).toEqual({ unlinked: true });
+    expect(await pool.identities.list({ userId: alice })).toEqual([]);
     void google;
   });
 

@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import { isLocale, pickLocale, type Locale } from '../../i18n/locales';
 import { readInteraction } from '../oidc/interaction';
-import type { Pool, SignedIn } from '../pool';
+import { anyStep, type Pool, type SignedIn } from '../pool';
 import { DRAIN_LIMIT_BYTES } from '../http/limits';
 import { cookieName, isSecureIssuer, readCookie, setCookie, type CookieKind } from '../http/cookies';
 import { FederationError, failureStatus, type FailureCode } from './errors';
@@ -121,7 +121,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     const { uid } = q.data;
     const view = await readInteraction(provider, headerBag(req), uid);
     if (!view) return fail(req, res, 'session_expired', { locale, uid });
-    const client = await pool.clients.find(view.clientId);
+    const client = await pool.clients.find({ clientId: view.clientId });
     const all = await federation.providers.list();
     const allowed = client ? optionsFor(all, client).providers : [];
     if (q.data.parked) return saml.resumeParked(req, res, { uid, locale, clientId: view.clientId, allowed });
@@ -165,7 +165,9 @@ export function createFederationHttp(deps: FederationHttpDeps) {
       res.appendHeader('set-cookie', setCookie('csrf', secure, '', 0));
       return redirect(res, to);
     }
-    await pool.flow.save(a.uid, outcome.next);
+    // The identity was checked outside the flow's transaction (a new user's insert may lose a race
+    // it recovers from, which would abort it on PostgreSQL); the link step is saved through it.
+    await pool.flow.run({ uid: a.uid, expect: anyStep, run: async () => outcome });
     return redirect(res, `/${a.locale}/federation/link?uid=${encodeURIComponent(a.uid)}`);
   }
 

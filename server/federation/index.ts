@@ -34,9 +34,11 @@ registerProtocol('saml', samlProtocol);
 
 export { IDP_LOGOUT_PATH, IDP_RESPONSE_PATH, IDP_START_PATH } from './paths';
 
-type Gate = (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
+type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
+/** The pool inside a flow's transaction (`pool.flow.run`): what acts on a step acts there. */
+type InFlow = { ctx: PoolContext; gate: Gate };
 
-export function createFederation(ctx: PoolContext, gate: Gate) {
+export function createFederation(ctx: PoolContext) {
   const providers = providerReader(ctx.db);
   /** Federated sign-ins count against the per-IP sign-in limit, like password sign-ins. */
   async function limitAttempt(ip: string): Promise<void> {
@@ -71,10 +73,13 @@ export function createFederation(ctx: PoolContext, gate: Gate) {
     signIn: (idp: IdentityProvider, identity: VerifiedIdentity, uid: string) => federatedSignIn(ctx, idp, identity, uid),
     link: {
       options: (step: Parameters<typeof linkOptions>[1]) => linkOptions(ctx, step),
-      /** `device`: the remembered-device cookie, which may skip the second factor as at sign-in. */
-      proveWithPassword: async (uid: string, step: Parameters<typeof proveWithPassword>[2], input: Parameters<typeof proveWithPassword>[3] & { device?: string }) =>
-        gate(await proveWithPassword(ctx, uid, step, input), { locale: input.locale, ip: input.ip, device: input.device }),
-      cancel: (uid: string) => cancelPendingLink(ctx, uid),
+      /**
+       * `device`: the remembered-device cookie, which may skip the second factor as at sign-in.
+       * `pool`: the one `pool.flow.run` hands its `run`, so the proof and the step are one transaction.
+       */
+      proveWithPassword: async ({ uid, step, pool, ...input }: { uid: string; step: Parameters<typeof proveWithPassword>[2]; pool: InFlow; device?: string } & Parameters<typeof proveWithPassword>[3]) =>
+        pool.gate({ outcome: await proveWithPassword(pool.ctx, uid, step, input), locale: input.locale, ip: input.ip, device: input.device }),
+      cancel: (o: { uid: string }) => cancelPendingLink(ctx, o.uid),
       /** Called as any sign-in finishes: links a waiting identity the user proved they own. */
       complete: (uid: string, done: { userId: string; amr: string[] }) => completePendingLink(ctx, providers, uid, done),
     },

@@ -60,7 +60,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     let cache = perRequest.get(ctx);
     if (!cache) perRequest.set(ctx, (cache = new Map()));
     let claims = cache.get(sub);
-    if (!claims) cache.set(sub, (claims = pool.users.claims(sub)));
+    if (!claims) cache.set(sub, (claims = pool.users.claims({ id: sub })));
     return claims;
   };
   const secure = isSecureIssuer(issuer);
@@ -181,7 +181,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
           return grant;
         }
       }
-      const app = await pool.clients.find(client.clientId);
+      const app = await pool.clients.find({ clientId: client.clientId });
       if (!app || app.third_party || !session.accountId) return undefined;
       // First-party apps get what they ask for within their registered scope, as in Cognito.
       const grant = Object.assign(new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId }), { expiresIn: lifetime });

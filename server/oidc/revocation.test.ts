@@ -77,7 +77,7 @@ describeEachDb('revoking everything of a user', (open) => {
     if (!('next' in started) || started.next.step !== 'reset-password') throw new Error(`no reset step: ${JSON.stringify(started)}`);
     await outbox.deliver();
     const code = /\b(\d{6})\b/.exec(outbox.mails.at(-1)?.text ?? '')?.[1];
-    expect(await pool.resetPassword(started.next, { code: code ?? '', password: NEW_PASSWORD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
+    expect(await pool.resetPassword({ step: started.next, code: code ?? '', password: NEW_PASSWORD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
     expect(await artifactsOf(alice)).toEqual([]);
     expect(await accountSessionsOf(alice)).toEqual([]);
     expect(await artifactsOf(bob)).toEqual(bobsBefore);
@@ -87,7 +87,7 @@ describeEachDb('revoking everything of a user', (open) => {
   it('a password change keeps this browser (its session, grants, tokens, account session) and ends the rest', async () => {
     const { pool, artifactsOf, accountSessionsOf, populated } = await setup();
     const { alice, bob, bobsBefore } = await populated();
-    expect(await pool.account.changePassword(alice, { current: PASSWORD, next: NEW_PASSWORD, locale: 'en', keepGrantId: 'a2-grant' })).toEqual({ changed: true });
+    expect(await pool.account.changePassword({ userId: alice, current: PASSWORD, next: NEW_PASSWORD, locale: 'en', keepGrantId: 'a2-grant' })).toEqual({ changed: true });
     expect(await artifactsOf(alice)).toEqual(['a2-grant', 'a2-session', ...TOKEN_MODELS.map((m) => `a2-${m}`)].sort());
     expect(await accountSessionsOf(alice)).toEqual(['a2-grant']);
     expect(await artifactsOf(bob)).toEqual(bobsBefore);
@@ -96,14 +96,14 @@ describeEachDb('revoking everything of a user', (open) => {
   it('disabling a user ends everything; enabling again revokes nothing', async () => {
     const { pool, artifactsOf, accountSessionsOf, populated, browser } = await setup();
     const { alice, bob, bobsBefore } = await populated();
-    expect(await pool.users.setEnabled(alice, false)).toBe(true);
-    expect(await pool.users.get(alice)).toMatchObject({ enabled: false });
+    expect(await pool.users.setEnabled({ id: alice, enabled: false })).toBe(true);
+    expect(await pool.users.get({ id: alice })).toMatchObject({ enabled: false });
     expect(await artifactsOf(alice)).toEqual([]);
     expect(await accountSessionsOf(alice)).toEqual([]);
     await browser(alice, 'a3');
-    expect(await pool.users.setEnabled(alice, true)).toBe(true);
+    expect(await pool.users.setEnabled({ id: alice, enabled: true })).toBe(true);
     expect(await artifactsOf(alice)).toHaveLength(PER_BROWSER);
-    expect(await pool.users.setEnabled('no-such-user', false)).toBe(false);
+    expect(await pool.users.setEnabled({ id: 'no-such-user', enabled: false })).toBe(false);
     expect(await artifactsOf(bob)).toEqual(bobsBefore);
   });
 
@@ -112,12 +112,12 @@ describeEachDb('revoking everything of a user', (open) => {
     const { alice, bob, bobsBefore } = await populated();
     // No session of alice's signed in with a text message: turning texts off ends nothing.
     await db.kysely.updateTable('users').set({ phone_number: '+15555550100', phone_number_verified: 1 }).where('id', '=', alice).execute();
-    expect(await pool.account.setCodesOptIn(alice, 'sms', true, 'en', 'a2-grant')).toEqual({ done: true });
-    expect(await pool.account.setCodesOptIn(alice, 'sms', false, 'en', 'a2-grant')).toEqual({ done: true });
+    expect(await pool.account.setCodesOptIn({ userId: alice, kind: 'sms', on: true, locale: 'en', keepGrantId: 'a2-grant' })).toEqual({ done: true });
+    expect(await pool.account.setCodesOptIn({ userId: alice, kind: 'sms', on: false, locale: 'en', keepGrantId: 'a2-grant' })).toEqual({ done: true });
     expect(await artifactsOf(alice)).toHaveLength(2 * PER_BROWSER + 2);
     // Browser a1 signed in with a one-time code: removing the authenticator app ends it and the rest.
     await db.kysely.insertInto('mfa_factors').values({ id: 'f1', user_id: alice, kind: 'totp', secret: 'sealed', last_used_step: null, created_at: START }).execute();
-    expect(await pool.account.removeTotp(alice, 'en', 'a2-grant')).toEqual({ removed: true });
+    expect(await pool.account.removeTotp({ userId: alice, locale: 'en', keepGrantId: 'a2-grant' })).toEqual({ removed: true });
     expect(await artifactsOf(alice)).toHaveLength(PER_BROWSER);
     expect(await accountSessionsOf(alice)).toEqual(['a2-grant']);
     expect(await artifactsOf(bob)).toEqual(bobsBefore);

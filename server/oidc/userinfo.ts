@@ -52,7 +52,7 @@ export function userinfoHandler(opts: { issuer: string; keys: () => JWK[]; pool:
       typeof grantId === 'string'
         ? await opts.db.selectFrom('oidc_artifacts').select('id').where('model', '=', 'Grant').where('id', '=', grantId).executeTakeFirst()
         : undefined;
-    const claims = grant && typeof payload.sub === 'string' ? await opts.pool.users.claims(payload.sub) : undefined;
+    const claims = grant && typeof payload.sub === 'string' ? await opts.pool.users.claims({ id: payload.sub }) : undefined;
     if (!claims) return answer(res, 401, { error: 'invalid_token', error_description: 'token revoked' }, 'invalid_token');
     const scopes = new Set(String(payload.scope ?? '').split(' '));
     const released = await opts.pool.scopeClaims();

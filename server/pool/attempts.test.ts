@@ -172,11 +172,11 @@ describeEachDb('attempts', (open) => {
     const { pool, advance, now, failures, userId } = await setup({ mfa: { mode: 'REQUIRED', factors: ['totp'] } });
     const signIn = () => pool.signIn({ identifier: 'alice', password: GOOD, ip: IP, locale: 'en' });
     const s = step(await signIn(), 'mfa-setup');
-    step(await pool.mfa.enrolTotp(s, totpAt(s.secret, now())), 'recovery-codes');
+    step(await pool.mfa.enrolTotp({ step: s, code: totpAt(s.secret, now()) }), 'recovery-codes');
     const mfa = step(await signIn(), 'mfa');
-    for (let i = 0; i <= LOCKOUT.free_failures; i++) await pool.mfa.answerCode(mfa, '000000');
+    for (let i = 0; i <= LOCKOUT.free_failures; i++) await pool.mfa.answerCode({ step: mfa, code: '000000' });
     advance(LOCKOUT.base_seconds * 1000);
-    const b = await burst(() => pool.mfa.answerCode(mfa, '000000'), () => pool.mfa.answerCode(mfa, totpAt(s.secret, now() + 30_000)));
+    const b = await burst(() => pool.mfa.answerCode({ step: mfa, code: '000000' }), () => pool.mfa.answerCode({ step: mfa, code: totpAt(s.secret, now() + 30_000) }));
     expect(b.right).toEqual({ error: 'locked_out', retryAfter: 120 });
     expect(b.verified).toBe(1);
     expect(b.wrong.every((r) => 'error' in r && r.error === 'locked_out')).toBe(true);
@@ -187,14 +187,14 @@ describeEachDb('attempts', (open) => {
     const { pool, advance, mailsTo } = await setup({ mfa: { mode: 'REQUIRED', factors: ['email'] } });
     const mfa = step(await pool.signIn({ identifier: 'alice', password: GOOD, ip: IP, locale: 'en' }), 'mfa');
     const first = codeIn((await mailsTo('alice@example.com')).at(-1));
-    for (let i = 0; i < LOCKOUT.free_failures; i++) expect(await pool.mfa.answerCode(mfa, otherCode(first))).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.mfa.resend('flow-1', mfa, { locale: 'en', ip: IP })).toEqual({ sent: true });
+    for (let i = 0; i < LOCKOUT.free_failures; i++) expect(await pool.mfa.answerCode({ step: mfa, code: otherCode(first) })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.resend({ uid: 'flow-1', step: mfa, locale: 'en', ip: IP })).toEqual({ sent: true });
     const fresh = codeIn((await mailsTo('alice@example.com')).at(-1));
     // The new code brings no fresh tries: the next wrong one locks.
-    expect(await pool.mfa.answerCode(mfa, otherCode(fresh))).toEqual({ error: 'locked_out', retryAfter: 60 });
-    expect(await pool.mfa.answerCode(mfa, fresh)).toMatchObject({ error: 'locked_out' });
+    expect(await pool.mfa.answerCode({ step: mfa, code: otherCode(fresh) })).toEqual({ error: 'locked_out', retryAfter: 60 });
+    expect(await pool.mfa.answerCode({ step: mfa, code: fresh })).toMatchObject({ error: 'locked_out' });
     advance(60_000);
-    expect(await pool.mfa.answerCode(mfa, fresh)).toMatchObject({ done: { amr: ['pwd', 'otp', 'mfa'] } });
+    expect(await pool.mfa.answerCode({ step: mfa, code: fresh })).toMatchObject({ done: { amr: ['pwd', 'otp', 'mfa'] } });
   });
 
   it('sign-up confirmation codes are counted across resends, with the passwords\' back-off', async () => {
@@ -205,28 +205,28 @@ describeEachDb('attempts', (open) => {
       'confirm-account',
     );
     const first = codeIn((await mailsTo(email))[0]);
-    for (let i = 0; i < LOCKOUT.free_failures; i++) expect(await pool.confirmAccount(s, otherCode(first))).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.resendCode('flow-1', s, 'en')).toEqual({ sent: true });
+    for (let i = 0; i < LOCKOUT.free_failures; i++) expect(await pool.confirmAccount({ step: s, code: otherCode(first), locale: 'en', ip: IP })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' })).toEqual({ sent: true });
     const fresh = codeIn((await mailsTo(email))[1]);
-    expect(await pool.confirmAccount(s, otherCode(fresh))).toEqual({ error: 'locked_out', retryAfter: 60, field: 'code' });
-    expect(await pool.confirmAccount(s, fresh)).toMatchObject({ error: 'locked_out', retryAfter: 60 });
+    expect(await pool.confirmAccount({ step: s, code: otherCode(fresh), locale: 'en', ip: IP })).toEqual({ error: 'locked_out', retryAfter: 60, field: 'code' });
+    expect(await pool.confirmAccount({ step: s, code: fresh, locale: 'en', ip: IP })).toMatchObject({ error: 'locked_out', retryAfter: 60 });
     advance(60_000);
-    expect(await pool.confirmAccount(s, otherCode(fresh))).toEqual({ error: 'locked_out', retryAfter: 120, field: 'code' });
+    expect(await pool.confirmAccount({ step: s, code: otherCode(fresh), locale: 'en', ip: IP })).toEqual({ error: 'locked_out', retryAfter: 120, field: 'code' });
     advance(120_000);
-    expect(await pool.confirmAccount(s, fresh)).toMatchObject({ done: { userId: s.userId } });
+    expect(await pool.confirmAccount({ step: s, code: fresh, locale: 'en', ip: IP })).toMatchObject({ done: { userId: s.userId } });
   });
 
   it('reset codes: a burst of 30 wrong and the right code after a lock expired evaluates one', async () => {
     const { pool, advance, failures, userId, mailsTo } = await setup();
     const r = step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'en' }), 'reset-password');
     const code = codeIn((await mailsTo('alice@example.com'))[0]);
-    const reset = (c: string) => pool.resetPassword(r, { code: c, password: OTHER, locale: 'en' });
+    const reset = (c: string) => pool.resetPassword({ step: r, code: c, password: OTHER, locale: 'en' });
     const key = `code:reset_password:user:${await userId('alice')}`;
     for (let i = 0; i < LOCKOUT.free_failures; i++) await reset(otherCode(code));
     expect(await failures(key)).toBe(LOCKOUT.free_failures);
     // A resend (a fresh code with five tries of its own) gives no fresh tries on the account.
     advance(31_000);
-    expect(await pool.resendCode('flow-r', r, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-r', step: r, locale: 'en' })).toEqual({ sent: true });
     const fresh = codeIn((await mailsTo('alice@example.com'))[1]);
     expect(await reset(otherCode(fresh))).toEqual({ error: 'locked_out', retryAfter: 60, field: 'code' });
     advance(60_000);
@@ -246,8 +246,8 @@ describeEachDb('attempts', (open) => {
     const both = async () => {
       const wrong = otherCode(latest);
       return [
-        await pool.resetPassword(known, { code: wrong, password: OTHER, locale: 'en' }),
-        await pool.resetPassword(ghost, { code: wrong, password: OTHER, locale: 'en' }),
+        await pool.resetPassword({ step: known, code: wrong, password: OTHER, locale: 'en' }),
+        await pool.resetPassword({ step: ghost, code: wrong, password: OTHER, locale: 'en' }),
       ];
     };
     const answers: unknown[][] = [];
@@ -258,8 +258,8 @@ describeEachDb('attempts', (open) => {
     ]);
     // A resend: the same answer, and the next wrong code meets the same lock.
     advance(31_000);
-    expect(await pool.resendCode('flow-known', known, 'en')).toEqual({ sent: true });
-    expect(await pool.resendCode('flow-ghost', ghost, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-known', step: known, locale: 'en' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-ghost', step: ghost, locale: 'en' })).toEqual({ sent: true });
     latest = codeIn((await mailsTo('alice@example.com')).at(-1));
     const [k, g] = await both();
     expect(k).toEqual({ error: 'locked_out', retryAfter: 2, field: 'code' });

@@ -9,7 +9,7 @@ describeEachDb('every sign-in finishes through the pool', (open) => {
   async function setup() {
     const db = await open();
     const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => NOW });
-    await pool.flow.save('uid-1', { step: 'sign-in' });
+    await pool.flow.save({ uid: 'uid-1', step: { step: 'sign-in' } });
     return pool;
   }
 
@@ -20,13 +20,10 @@ describeEachDb('every sign-in finishes through the pool', (open) => {
       seen.push(['hook', uid, done]);
       return { amr: [...done.amr, 'fed'], after: async (ts) => void seen.push(['after', ts]) };
     };
-    const to = await pool.flow.finish('uid-1', { userId: 'u1', amr: ['pwd'] }, {
-      hooks: [hook],
-      complete: async (login) => {
+    const to = await pool.flow.finish({ uid: 'uid-1', done: { userId: 'u1', amr: ['pwd'] }, hooks: [hook], complete: async (login) => {
         seen.push(['complete', login]);
         return 'https://app.example/cb';
-      },
-    });
+      } });
     expect(to).toBe('https://app.example/cb');
     expect(seen).toEqual([
       ['hook', 'uid-1', { userId: 'u1', amr: ['pwd'] }],
@@ -39,10 +36,7 @@ describeEachDb('every sign-in finishes through the pool', (open) => {
   it('an expired interaction: the flow still ends, nothing follows', async () => {
     const pool = await setup();
     let followed = false;
-    const to = await pool.flow.finish('uid-1', { userId: 'u1', amr: ['pwd'] }, {
-      hooks: [async (_uid, done) => ({ amr: done.amr, after: async () => void (followed = true) })],
-      complete: async () => undefined,
-    });
+    const to = await pool.flow.finish({ uid: 'uid-1', done: { userId: 'u1', amr: ['pwd'] }, hooks: [async (_uid, done) => ({ amr: done.amr, after: async () => void (followed = true) })], complete: async () => undefined });
     expect(to).toBeUndefined();
     expect(followed).toBe(false);
     expect(await pool.ctx.db.selectFrom('sign_in_flows').select('uid').execute()).toEqual([]);

@@ -1,3 +1,5 @@
+import { PostgresAdapter } from 'kysely';
+import { z } from 'zod';
 import { sealerFor } from '../secrets';
 import type { PoolContext } from './context';
 
@@ -5,34 +7,46 @@ import type { PoolContext } from './context';
  * The sign-in state machine, one per authorization interaction. The server decides the step;
  * a screen may only act on the step stored here, so a later step cannot be reached by URL.
  */
-export type MfaMethod = 'totp' | 'email' | 'sms' | 'webauthn';
+export const mfaMethodSchema = z.enum(['totp', 'email', 'sms', 'webauthn']);
+export type MfaMethod = z.infer<typeof mfaMethodSchema>;
 
-export type FlowStep =
-  | { step: 'sign-in' }
-  | { step: 'confirm-account'; userId: string | null; destination: string | null }
-  | { step: 'new-password'; userId: string }
-  | {
-      step: 'mfa';
-      userId: string;
-      amr: string[];
-      /** The factors this user can answer with, and the one the screen asks for now. */
-      methods: MfaMethod[];
-      method: MfaMethod;
-      /** Binds an e-mailed or texted code to this sign-in attempt. */
-      attempt: string;
-      destination: string | null;
-      /** The user's verified phone number, masked (+44 •••• ••23), when `sms` is one of the methods. */
-      smsDestination?: string | null;
-    }
-  | { step: 'mfa-setup'; userId: string; amr: string[]; secret: string }
+const userId = z.string();
+const amr = z.array(z.string());
+
+/** Every step, checked whenever a row is read back: a row of another shape restarts the sign-in. */
+export const flowStepSchema = z.discriminatedUnion('step', [
+  z.strictObject({ step: z.literal('sign-in') }),
+  z.strictObject({ step: z.literal('confirm-account'), userId: userId.nullable(), destination: z.string().nullable() }),
+  z.strictObject({ step: z.literal('new-password'), userId }),
+  z.strictObject({
+    step: z.literal('mfa'),
+    userId,
+    amr,
+    /** The factors this user can answer with, and the one the screen asks for now. */
+    methods: z.array(mfaMethodSchema),
+    method: mfaMethodSchema,
+    /** Binds an e-mailed or texted code to this sign-in attempt. */
+    attempt: z.string(),
+    destination: z.string().nullable(),
+    /** The user's verified phone number, masked (+44 •••• ••23), when `sms` is one of the methods. */
+    smsDestination: z.string().nullable().optional(),
+  }),
+  z.strictObject({ step: z.literal('mfa-setup'), userId, amr, secret: z.string() }),
   /** Enrolling a phone for text codes: `phone` (E.164) is set once a code has been texted to it. */
-  | { step: 'mfa-setup-sms'; userId: string; amr: string[]; phone: string | null; destination: string | null }
+  z.strictObject({ step: z.literal('mfa-setup-sms'), userId, amr, phone: z.string().nullable(), destination: z.string().nullable() }),
   /** Enrolment of a passkey, forced by the pool's policy like the authenticator app's. */
-  | { step: 'passkey-setup'; userId: string; amr: string[] }
-  | { step: 'recovery-codes'; userId: string; amr: string[]; codes: string[] }
-  | { step: 'reset-password'; userId: string | null; identifier: string; destination: string | null; forced: boolean }
+  z.strictObject({ step: z.literal('passkey-setup'), userId, amr }),
+  z.strictObject({ step: z.literal('recovery-codes'), userId, amr, codes: z.array(z.string()) }),
+  z.strictObject({ step: z.literal('reset-password'), userId: userId.nullable(), identifier: z.string(), destination: z.string().nullable(), forced: z.boolean() }),
   /** A federated identity brought the verified e-mail of `userId`: they must prove they own it. */
-  | { step: 'link-account'; userId: string; provider: string; email: string };
+  z.strictObject({ step: z.literal('link-account'), userId, provider: z.string(), email: z.string() }),
+]);
+
+export type FlowStep = z.infer<typeof flowStepSchema>;
+export type StepName = FlowStep['step'];
+export type StepOf<K extends StepName> = Extract<FlowStep, { step: K }>;
+/** Every step's name (for an action that may start over from any step, such as signing in). */
+export const anyStep = flowStepSchema.options.map((o) => o.shape.step.value) as StepName[];
 
 /** What an operation hands back: the next step, or a finished sign-in for the protocol layer. */
 export type FlowOutcome =
@@ -49,14 +63,29 @@ const FLOW_TTL_MS = 60 * 60_000;
  */
 const flowSealer = (uid: string) => sealerFor(`sign_in_flows:${uid}`);
 
-export async function currentStep(ctx: PoolContext, uid: string): Promise<FlowStep> {
-  const row = await ctx.db
-    .selectFrom('sign_in_flows')
-    .select(['state', 'expires_at'])
-    .where('uid', '=', uid)
-    .executeTakeFirst();
+/**
+ * `lock`: inside a transaction on PostgreSQL, the row stays locked until it ends, so two posts to
+ * one flow act one after the other (SQLite has one writer at a time already).
+ */
+export async function currentStep(ctx: PoolContext, uid: string, o: { lock?: boolean } = {}): Promise<FlowStep> {
+  const query = ctx.db.selectFrom('sign_in_flows').select(['state', 'expires_at']).where('uid', '=', uid);
+  const locks = o.lock && ctx.db.getExecutor().adapter instanceof PostgresAdapter;
+  const row = await (locks ? query.forUpdate() : query).executeTakeFirst();
   const state = row && row.expires_at > ctx.now() ? flowSealer(uid).tryUnseal(row.state) : undefined;
-  return state === undefined ? { step: 'sign-in' } : (JSON.parse(state) as FlowStep);
+  return parseStep(state);
+}
+
+/** A sealed row's text as a step; anything else (no row, not JSON, an old or forged shape) is a fresh sign-in. */
+function parseStep(state: string | undefined): FlowStep {
+  if (state === undefined) return { step: 'sign-in' };
+  let json: unknown;
+  try {
+    json = JSON.parse(state);
+  } catch {
+    return { step: 'sign-in' };
+  }
+  const parsed = flowStepSchema.safeParse(json);
+  return parsed.success ? parsed.data : { step: 'sign-in' };
 }
 
 export async function saveStep(ctx: PoolContext, uid: string, step: FlowStep): Promise<void> {

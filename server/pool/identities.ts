@@ -96,8 +96,8 @@ export async function identitiesClaim(ctx: PoolContext, userId: string, federate
 export function identitiesFacade(ctx: PoolContext) {
   return {
     /** The outside identities linked to a user. */
-    list: (userId: string) => listIdentities(ctx, userId),
+    list: (o: { userId: string }) => listIdentities(ctx, o.userId),
     /** Unlinks the user's identity at `provider`; refused when it is their last way to sign in. */
-    unlink: (userId: string, provider: string) => unlinkIdentity(ctx, userId, provider),
+    unlink: (o: { userId: string; provider: string }) => unlinkIdentity(ctx, o.userId, o.provider),
   };
 }

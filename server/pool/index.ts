@@ -10,7 +10,8 @@ import { userClaims, scopeClaims } from './claims';
 import { findClient, saveClient, type AppClient } from './clients';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
-import { currentStep, endFlow, saveStep, type FlowOutcome, type FlowStep } from './flow';
+import { currentStep, endFlow, saveStep, type FlowOutcome, type FlowStep, type StepName, type StepOf } from './flow';
+import { runFlow, type FlowRun } from './flow-run';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
 import { signInWithPassword } from './sign-in';
@@ -36,7 +37,9 @@ import { finishSignIn, type CompleteLogin, type FinishHook, type SignedIn } from
 import { sweepPool } from './sweep';
 import { metrics } from '../metrics';
 
-export type { FlowStep, FlowOutcome } from './flow';
+export type { FlowStep, FlowOutcome, StepName, StepOf } from './flow';
+export { anyStep, flowStepSchema } from './flow';
+export type { FlowRun } from './flow-run';
 export type { PoolError, PoolErrorCode } from './errors';
 export type { AppClient } from './clients';
 export type { User } from './users';
@@ -45,29 +48,58 @@ export type { Passkey, PasskeyOptions } from './passkeys';
 export type { LinkedIdentity, UnlinkResult } from './identities';
 export type { CompleteLogin, FinishHook, SignedIn } from './finish';
 
+type Step<K extends StepName> = StepOf<K>;
+type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
+
 /**
  * `outbox`: where mail and texts are written (sealed) for the outbox worker, which the runtime
  * builds with the transports (SMTP_URL, SMS_WEBHOOK_URL or the dev outbox).
  * `publicUrl`: the issuer; passkeys are bound to its host name and origin.
  */
 export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string; revocation?: ProviderRevocation }) {
-  const settings = settingsReader(deps.db);
-  const now = deps.now ?? Date.now;
-  const ctx: PoolContext = { db: deps.db, outbox: deps.outbox, secret: deps.secret, settings: settings.read, now, revocation: deps.revocation ?? noProvider };
-  const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }): Promise<FlowOutcome | PoolError> =>
-    'error' in r ? r : requireSecondFactor(ctx, r, opts);
+  const ctx: PoolContext = {
+    db: deps.db,
+    outbox: deps.outbox,
+    secret: deps.secret,
+    settings: settingsReader(deps.db).read,
+    now: deps.now ?? Date.now,
+    revocation: deps.revocation ?? noProvider,
+  };
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
+  const pool = poolOn(ctx, publicUrl);
+  return {
+    ...pool,
+    flow: {
+      ...pool.flow,
+      /**
+       * The one way to act on a sign-in flow (the actions, federation, a JSON API): see runFlow.
+       * `run` gets the step narrowed to `expect`, and this pool bound to the flow's transaction.
+       */
+      run: <K extends StepName, R extends object>(o: FlowRun<K, R, FlowPool>) => runFlow(ctx, o, (tx) => poolOn(tx, publicUrl)),
+    },
+  };
+}
+
+/** The pool's operations inside a flow's transaction (`pool.flow.run` hands it to its `run`). */
+export type FlowPool = ReturnType<typeof poolOn>;
+
+/** Every operation of the façade, bound to `ctx` (the pool's, or a transaction's). Each takes one object of named arguments. */
+function poolOn(ctx: PoolContext, publicUrl: string) {
+  const settings = ctx.settings;
+  const gate: Gate = async ({ outcome, ...opts }) => ('error' in outcome ? outcome : requireSecondFactor(ctx, outcome, opts));
   const passkeys = passkeysFacade(ctx, publicUrl, gate);
   const identities = identitiesFacade(ctx);
   return {
     ctx,
-    settings: settings.read,
+    settings,
     flow: {
-      current: (uid: string) => currentStep(ctx, uid),
-      save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),
-      end: (uid: string) => endFlow(ctx, uid),
+      /** Read-only, for a page to show the current step; anything that acts on it goes through `run`. */
+      current: (o: { uid: string }) => currentStep(ctx, o.uid),
+      /** Setting a flow up directly (tests); the app and federation move it on only through `run`. */
+      save: (o: { uid: string; step: FlowStep }) => saveStep(ctx, o.uid, o.step),
+      end: (o: { uid: string }) => endFlow(ctx, o.uid),
       /** The one way a sign-in finishes, whatever its first factor; the layers above supply `complete` and hooks. */
-      finish: (uid: string, done: SignedIn, o: { complete: CompleteLogin; hooks: FinishHook[] }) => finishSignIn(ctx, uid, done, o),
+      finish: (o: { uid: string; done: SignedIn; complete: CompleteLogin; hooks: FinishHook[] }) => finishSignIn(ctx, o.uid, o.done, o),
     },
     /** The second-factor gate a finished first factor goes through (sign-in methods outside the pool use it too). */
     gate,
@@ -75,33 +107,35 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     signIn: async (input: Parameters<typeof signInWithPassword>[1] & { device?: string }) => {
       const first = await signInWithPassword(ctx, input);
       if ('error' in first) metrics.signIns.inc({ outcome: first.error });
-      return gate(first, { locale: input.locale, ip: input.ip, device: input.device });
+      return gate({ outcome: first, locale: input.locale, ip: input.ip, device: input.device });
     },
     signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
     /** `ip`: the client's, for the limits on texting a sign-in code. */
-    confirmAccount: async (step: Parameters<typeof confirmAccount>[1], code: string, locale = 'en', ip = 'unknown') =>
-      gate(await confirmAccount(ctx, step, code), { locale, ip }),
-    resendCode: (uid: string, step: Parameters<typeof resendCode>[2], locale: string) => resendCode(ctx, uid, step, locale),
+    confirmAccount: async (o: { step: Step<'confirm-account'>; code: string } & SendOpts) =>
+      gate({ outcome: await confirmAccount(ctx, o.step, o.code), locale: o.locale, ip: o.ip }),
+    resendCode: (o: { uid: string; step: Parameters<typeof resendCode>[2]; locale: string }) => resendCode(ctx, o.uid, o.step, o.locale),
     forgotPassword: (input: Parameters<typeof forgotPassword>[1]) => forgotPassword(ctx, input),
-    resetPassword: (step: Parameters<typeof resetPassword>[1], input: Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
-    completeNewPassword: async (step: Parameters<typeof completeNewPassword>[1], input: { password: string }, locale = 'en', ip = 'unknown') =>
-      gate(await completeNewPassword(ctx, step, input), { locale, ip }),
+    resetPassword: ({ step, ...input }: { step: Step<'reset-password'> } & Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
+    completeNewPassword: async (o: { step: Step<'new-password'>; password: string } & SendOpts) =>
+      gate({ outcome: await completeNewPassword(ctx, o.step, { password: o.password }), locale: o.locale, ip: o.ip }),
     mfa: {
-      answerCode: (step: Parameters<typeof answerMfaCode>[1], code: string, remember = false) => answerMfaCode(ctx, step, code, remember),
-      choose: (step: Parameters<typeof chooseMfaMethod>[1], method: Parameters<typeof chooseMfaMethod>[2], opts: SendOpts) => chooseMfaMethod(ctx, step, method, opts),
+      answerCode: (o: { step: Step<'mfa'>; code: string; remember?: boolean }) => answerMfaCode(ctx, o.step, o.code, o.remember ?? false),
+      choose: ({ step, method, ...opts }: { step: Step<'mfa'>; method: Parameters<typeof chooseMfaMethod>[2] } & SendOpts) => chooseMfaMethod(ctx, step, method, opts),
       /** A new e-mailed or texted code for this sign-in (`uid`), after the resend gap. */
-      resend: (uid: string, step: Parameters<typeof resendMfaCode>[2], opts: SendOpts) => resendMfaCode(ctx, uid, step, opts),
-      enrolTotp: (step: Parameters<typeof enrolAndAnswerTotp>[1], code: string) => enrolAndAnswerTotp(ctx, step, code),
+      resend: ({ uid, step, ...opts }: { uid: string; step: Step<'mfa'> } & SendOpts) => resendMfaCode(ctx, uid, step, opts),
+      enrolTotp: (o: { step: Step<'mfa-setup'>; code: string }) => enrolAndAnswerTotp(ctx, o.step, o.code),
       /** Between the authenticator-app and text-message setup screens (both factors allowed). */
-      switchSetup: (step: Parameters<typeof switchSetup>[1], to: Parameters<typeof switchSetup>[2]) => switchSetup(ctx, step, to),
+      switchSetup: (o: { step: Parameters<typeof switchSetup>[1]; to: Parameters<typeof switchSetup>[2] }) => switchSetup(ctx, o.step, o.to),
       /** Text-message enrolment: a number, a code texted to it, the code. */
-      sendSetupSms: (step: Parameters<typeof sendSetupSms>[1], phone: string, opts: SendOpts) => sendSetupSms(ctx, step, phone, opts),
-      resendSetupSms: (uid: string, step: Parameters<typeof resendSetupSms>[2], opts: SendOpts) => resendSetupSms(ctx, uid, step, opts),
-      changeSetupPhone,
-      enrolSms: (step: Parameters<typeof enrolSms>[1], code: string) => enrolSms(ctx, step, code),
-      answerRecoveryCode: (step: Parameters<typeof answerRecoveryCode>[1], code: string, locale: string) => answerRecoveryCode(ctx, step, code, locale),
-      acknowledgeRecoveryCodes,
-      totpUri: async (secret: string, account: string) => totpUri(secret, account, (await settings.read()).name),
+      sendSetupSms: ({ step, phone, ...opts }: { step: Step<'mfa-setup-sms'>; phone: string } & SendOpts) => sendSetupSms(ctx, step, phone, opts),
+      resendSetupSms: ({ uid, step, ...opts }: { uid: string; step: Step<'mfa-setup-sms'> } & SendOpts) => resendSetupSms(ctx, uid, step, opts),
+      changeSetupPhone: (o: { step: Step<'mfa-setup-sms'> }) => changeSetupPhone(o.step),
+      enrolSms: (o: { step: Step<'mfa-setup-sms'>; code: string }) => enrolSms(ctx, o.step, o.code),
+      answerRecoveryCode: (o: { step: Step<'mfa'>; code: string; locale: string }) => answerRecoveryCode(ctx, o.step, o.code, o.locale),
+      /** The user saw their recovery codes: the stored step (not one handed in) says who signs in, and how. */
+      acknowledgeRecoveryCodes: (o: { uid: string }) =>
+        runFlow(ctx, { uid: o.uid, expect: 'recovery-codes', run: async (step) => acknowledgeRecoveryCodes(step) }, () => undefined),
+      totpUri: async (o: { secret: string; account: string }) => totpUri(o.secret, o.account, (await settings()).name),
     },
     /**
      * Proving a phone number outside any sign-in (SMS enrolment uses it; so can "change phone number").
@@ -109,105 +143,106 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
      * country code); `confirm` with that code makes it the user's verified phone_number.
      */
     phone: {
-      sendVerification: (userId: string, phone: string, opts: SendOpts) => sendPhoneVerification(ctx, userId, phone, opts),
-      confirm: (userId: string, phone: string, code: string) => confirmPhone(ctx, userId, phone, code),
+      sendVerification: ({ userId, phone, ...opts }: { userId: string; phone: string } & SendOpts) => sendPhoneVerification(ctx, userId, phone, opts),
+      confirm: (o: { userId: string; phone: string; code: string }) => confirmPhone(ctx, o.userId, o.phone, o.code),
     },
     /** Self-service for a signed-in user (the account pages); every call names the user it acts for. */
     account: {
       sessions: {
         create: (s: Parameters<typeof createAccountSession>[1]) => createAccountSession(ctx, s),
-        find: (token: string | undefined) => findAccountSession(ctx, token),
-        end: (id: string) => endAccountSession(ctx, id),
-        setPending: (id: string, what: 'email' | 'phone', value: string | null) => setPending(ctx, id, what, value),
+        find: (o: { token: string | undefined }) => findAccountSession(ctx, o.token),
+        end: (o: { id: string }) => endAccountSession(ctx, o.id),
+        setPending: (o: { id: string; what: 'email' | 'phone'; value: string | null }) => setPending(ctx, o.id, o.what, o.value),
         /** Something to show once on the next page, sealed at rest. */
-        reveal: (id: string, value: string) => setReveal(ctx, id, revealSealer.seal(value)),
-        takeReveal: async (id: string) => {
-          const sealed = await takeReveal(ctx, id);
+        reveal: (o: { id: string; value: string }) => setReveal(ctx, o.id, revealSealer.seal(o.value)),
+        takeReveal: async (o: { id: string }) => {
+          const sealed = await takeReveal(ctx, o.id);
           return sealed ? (revealSealer.tryUnseal(sealed) ?? null) : null;
         },
       },
-      changePassword: (userId: string, input: Parameters<typeof changePassword>[2]) => changePassword(ctx, userId, input),
-      startEmailChange: (userId: string, input: Parameters<typeof startEmailChange>[2]) => startEmailChange(ctx, userId, input),
-      confirmEmailChange: (userId: string, input: Parameters<typeof confirmEmailChange>[2]) => confirmEmailChange(ctx, userId, input),
+      changePassword: ({ userId, ...input }: { userId: string } & Parameters<typeof changePassword>[2]) => changePassword(ctx, userId, input),
+      startEmailChange: ({ userId, ...input }: { userId: string } & Parameters<typeof startEmailChange>[2]) => startEmailChange(ctx, userId, input),
+      confirmEmailChange: ({ userId, ...input }: { userId: string } & Parameters<typeof confirmEmailChange>[2]) => confirmEmailChange(ctx, userId, input),
       /** A new phone number, proved by a text; the owner is told by e-mail. */
-      confirmPhoneChange: (userId: string, phone: string, code: string, locale: string) =>
+      confirmPhoneChange: (o: { userId: string; phone: string; code: string; locale: string }) =>
         inTransaction(ctx, async (tx) => {
-          const done = await confirmPhone(tx, userId, phone, code);
-          if (!('error' in done)) await announce(tx, userId, 'phone_changed', locale);
+          const done = await confirmPhone(tx, o.userId, o.phone, o.code);
+          if (!('error' in done)) await announce(tx, o.userId, 'phone_changed', o.locale);
           return done;
         }),
-      security: (userId: string) => securityOverview(ctx, userId),
-      startTotpSetup: (userId: string, session: { id: string; pendingTotp: string | null }) => startTotpSetup(ctx, userId, session.id, session.pendingTotp),
-      confirmTotpSetup: (userId: string, input: Parameters<typeof confirmTotpSetup>[2]) => confirmTotpSetup(ctx, userId, input),
+      security: (o: { userId: string }) => securityOverview(ctx, o.userId),
+      startTotpSetup: (o: { userId: string; session: { id: string; pendingTotp: string | null } }) => startTotpSetup(ctx, o.userId, o.session.id, o.session.pendingTotp),
+      confirmTotpSetup: ({ userId, ...input }: { userId: string } & Parameters<typeof confirmTotpSetup>[2]) => confirmTotpSetup(ctx, userId, input),
       /** `keepGrantId` (here and below): a removed factor ends the sign-ins that used it, this browser's aside. */
-      removeTotp: (userId: string, locale: string, keepGrantId?: string) => removeTotp(ctx, userId, locale, keepGrantId),
-      setCodesOptIn: (userId: string, kind: 'email' | 'sms', on: boolean, locale: string, keepGrantId?: string) => setCodesOptIn(ctx, userId, kind, on, locale, keepGrantId),
-      regenerateRecoveryCodes: (userId: string, locale: string) => regenerateRecoveryCodes(ctx, userId, locale),
-      devices: (userId: string) => listDevices(ctx, userId),
-      forgetDevice: (userId: string, id: string | 'all', locale: string) =>
+      removeTotp: (o: { userId: string; locale: string; keepGrantId?: string }) => removeTotp(ctx, o.userId, o.locale, o.keepGrantId),
+      setCodesOptIn: (o: { userId: string; kind: 'email' | 'sms'; on: boolean; locale: string; keepGrantId?: string }) =>
+        setCodesOptIn(ctx, o.userId, o.kind, o.on, o.locale, o.keepGrantId),
+      regenerateRecoveryCodes: (o: { userId: string; locale: string }) => regenerateRecoveryCodes(ctx, o.userId, o.locale),
+      devices: (o: { userId: string }) => listDevices(ctx, o.userId),
+      forgetDevice: (o: { userId: string; id: string | 'all'; locale: string }) =>
         inTransaction(ctx, async (tx) => {
-          const done = await forgetDevice(tx, userId, id);
-          if (done) await announce(tx, userId, 'device_forgotten', locale);
+          const done = await forgetDevice(tx, o.userId, o.id);
+          if (done) await announce(tx, o.userId, 'device_forgotten', o.locale);
           return done;
         }),
-      labelDevice: (token: string, label: string) => labelDevice(ctx, token, label),
-      signIns: (userId: string, currentGrantId: string) => listSignIns(ctx, userId, currentGrantId),
-      revokeSignIn: (userId: string, sessionId: string, locale: string) =>
+      labelDevice: (o: { token: string; label: string }) => labelDevice(ctx, o.token, o.label),
+      signIns: (o: { userId: string; currentGrantId: string }) => listSignIns(ctx, o.userId, o.currentGrantId),
+      revokeSignIn: (o: { userId: string; sessionId: string; locale: string }) =>
         inTransaction(ctx, async (tx) => {
-          const done = await revokeSignIn(tx, userId, sessionId);
-          if (done) await announce(tx, userId, 'session_revoked', locale);
+          const done = await revokeSignIn(tx, o.userId, o.sessionId);
+          if (done) await announce(tx, o.userId, 'session_revoked', o.locale);
           return done;
         }),
-      addPasskey: (userId: string, response: unknown, name: string, locale: string) =>
+      addPasskey: (o: { userId: string; response: unknown; name: string; locale: string }) =>
         inTransaction(ctx, async (tx) => {
-          const done = await passkeysFacade(tx, publicUrl, gate).register(userId, response, name);
-          if (!('error' in done)) await announce(tx, userId, 'passkey_added', locale);
+          const done = await passkeysFacade(tx, publicUrl, gate).register(o);
+          if (!('error' in done)) await announce(tx, o.userId, 'passkey_added', o.locale);
           return done;
         }),
       /** Not the last second factor of a pool that requires one. */
-      removePasskey: async (userId: string, id: string, locale: string, keepGrantId?: string): Promise<{ removed: true } | PoolError> => {
-        if (!(await passkeys.list(userId)).some((k) => k.id === id)) return fail('passkey_not_found');
-        if ((await settings.read()).mfa.mode === 'REQUIRED' && (await otherFactors(ctx, userId, 'webauthn')) === 0) return fail('last_factor');
+      removePasskey: async (o: { userId: string; id: string; locale: string; keepGrantId?: string }): Promise<{ removed: true } | PoolError> => {
+        if (!(await passkeys.list(o)).some((k) => k.id === o.id)) return fail('passkey_not_found');
+        if ((await settings()).mfa.mode === 'REQUIRED' && (await otherFactors(ctx, o.userId, 'webauthn')) === 0) return fail('last_factor');
         return inTransaction(ctx, async (tx) => {
-          const done = await passkeysFacade(tx, publicUrl, gate).remove(userId, id);
+          const done = await passkeysFacade(tx, publicUrl, gate).remove(o);
           if ('error' in done) return done;
-          await revokeIfReliedOn(tx, userId, 'webauthn', keepGrantId);
-          await announce(tx, userId, 'passkey_removed', locale);
+          await revokeIfReliedOn(tx, o.userId, 'webauthn', o.keepGrantId);
+          await announce(tx, o.userId, 'passkey_removed', o.locale);
           return { removed: true } as const;
         });
       },
       /** Unlinks a provider's identities (never the last way to sign in), announced by e-mail. */
-      unlinkIdentity: (userId: string, provider: string, locale: string, keepGrantId?: string) =>
+      unlinkIdentity: (o: { userId: string; provider: string; locale: string; keepGrantId?: string }) =>
         inTransaction(ctx, async (tx) => {
-          const done = await identitiesFacade(tx).unlink(userId, provider);
+          const done = await identitiesFacade(tx).unlink(o);
           if ('unlinked' in done) {
-            await revokeIfReliedOn(tx, userId, 'federation', keepGrantId);
-            await announce(tx, userId, 'identity_unlinked', locale);
+            await revokeIfReliedOn(tx, o.userId, 'federation', o.keepGrantId);
+            await announce(tx, o.userId, 'identity_unlinked', o.locale);
           }
           return done;
         }),
     },
     passkeys,
     users: {
-      get: async (id: string) => {
-        const row = await getUserRow(ctx, id);
+      get: async (o: { id: string }) => {
+        const row = await getUserRow(ctx, o.id);
         return row ? toUser(row) : undefined;
       },
-      claims: (id: string) => userClaims(ctx, id),
+      claims: (o: { id: string }) => userClaims(ctx, o.id),
       /** Disabling a user ends every sign-in they have; false when there is no such user. */
-      setEnabled: (id: string, enabled: boolean) => setUserEnabled(ctx, id, enabled),
+      setEnabled: (o: { id: string; enabled: boolean }) => setUserEnabled(ctx, o.id, o.enabled),
       /** An admin's "sign out everywhere": every session, grant and token of the user ends. */
-      signOutEverywhere: (id: string) => revokeEverything(ctx, id),
+      signOutEverywhere: (o: { id: string }) => revokeEverything(ctx, o.id),
     },
-    scopeClaims: async () => scopeClaims((await settings.read()).custom_attributes.map((a) => a.name)),
+    scopeClaims: async () => scopeClaims((await settings()).custom_attributes.map((a) => a.name)),
     clients: {
-      find: (clientId: string) => findClient(deps.db, clientId),
-      save: (client: AppClient) => saveClient(deps.db, client, ctx.now()),
+      find: (o: { clientId: string }) => findClient(ctx.db, o.clientId),
+      save: (o: { client: AppClient }) => saveClient(ctx.db, o.client, ctx.now()),
     },
-    outbox: (limit?: number) => readOutbox(deps.db, limit),
+    outbox: (o: { limit?: number } = {}) => readOutbox(ctx.db, o.limit),
     /** The audit log's retention: events older than `days` go (each layer sweeps its own tables). */
-    sweepEvents: (days: number) => sweepEvents(ctx, days),
-    /** A user's linked outside identities: `list(userId)`, `unlink(userId, provider)`. */
+    sweepEvents: (o: { days: number }) => sweepEvents(ctx, o.days),
+    /** A user's linked outside identities: `list({ userId })`, `unlink({ userId, provider })`. */
     identities,
     /** Removes expired flows, codes, challenges, rate-limit windows and locks (the runtime's timer calls it). */
     sweep: () => sweepPool(ctx),

@@ -111,7 +111,7 @@ describeEachDb('pool', (open) => {
     expect(s.destination).toBe('n***@e***.com');
     const id = s.userId!;
 
-    const before = await pool.users.get(id);
+    const before = await pool.users.get({ id });
     expect(before).toMatchObject({ username: 'newcomer', email: 'newcomer@example.com', status: 'UNCONFIRMED', emailVerified: false });
 
     expect(sent).toHaveLength(1);
@@ -120,11 +120,11 @@ describeEachDb('pool', (open) => {
     const code = codeIn(sent[0]);
     expect(code).toMatch(/^\d{6}$/);
 
-    expect(await pool.confirmAccount(s, code)).toEqual({ done: { userId: id, amr: ['pwd'] } });
-    expect(await pool.users.get(id)).toMatchObject({ status: 'CONFIRMED', emailVerified: true });
+    expect(await pool.confirmAccount({ step: s, code, locale: 'en', ip: IP })).toEqual({ done: { userId: id, amr: ['pwd'] } });
+    expect(await pool.users.get({ id })).toMatchObject({ status: 'CONFIRMED', emailVerified: true });
 
     // Single use.
-    expect(await pool.confirmAccount(s, code)).toMatchObject({ error: 'invalid_code', field: 'code' });
+    expect(await pool.confirmAccount({ step: s, code, locale: 'en', ip: IP })).toMatchObject({ error: 'invalid_code', field: 'code' });
     // And the account now signs in, by username and by its (now verified) e-mail.
     expect(await pool.signIn({ identifier: 'newcomer', password: GOOD, ip: IP, locale: 'en' })).toEqual({ done: { userId: id, amr: ['pwd'] } });
     expect(await pool.signIn({ identifier: 'NEWCOMER@example.COM', password: GOOD, ip: IP, locale: 'en' })).toEqual({ done: { userId: id, amr: ['pwd'] } });
@@ -137,20 +137,20 @@ describeEachDb('pool', (open) => {
     const wrong = otherCode(code);
 
     for (let i = 1; i <= 4; i++) {
-      expect(await pool.confirmAccount(s, wrong)).toMatchObject({ error: 'invalid_code' });
+      expect(await pool.confirmAccount({ step: s, code: wrong, locale: 'en', ip: IP })).toMatchObject({ error: 'invalid_code' });
     }
-    expect(await pool.confirmAccount(s, wrong)).toMatchObject({ error: 'too_many_attempts' });
+    expect(await pool.confirmAccount({ step: s, code: wrong, locale: 'en', ip: IP })).toMatchObject({ error: 'too_many_attempts' });
     // Burnt: even the right code no longer works.
-    expect(await pool.confirmAccount(s, code)).toMatchObject({ error: 'too_many_attempts' });
-    expect(await pool.users.get(s.userId!)).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
+    expect(await pool.confirmAccount({ step: s, code, locale: 'en', ip: IP })).toMatchObject({ error: 'too_many_attempts' });
+    expect(await pool.users.get({ id: s.userId! })).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
   });
 
   it('the right code still works after four wrong ones', async () => {
     const { pool, sent } = await setup();
     const s = step(await pool.signUp(signUpInput()), 'confirm-account');
     const code = codeIn(sent[0]);
-    for (let i = 1; i <= 4; i++) expect(await pool.confirmAccount(s, otherCode(code))).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.confirmAccount(s, code)).toEqual({ done: { userId: s.userId, amr: ['pwd'] } });
+    for (let i = 1; i <= 4; i++) expect(await pool.confirmAccount({ step: s, code: otherCode(code), locale: 'en', ip: IP })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.confirmAccount({ step: s, code, locale: 'en', ip: IP })).toEqual({ done: { userId: s.userId, amr: ['pwd'] } });
   });
 
   it('parallel wrong guesses cannot get past the five attempts', async () => {
@@ -158,9 +158,9 @@ describeEachDb('pool', (open) => {
     const s = step(await pool.signUp(signUpInput()), 'confirm-account');
     const code = codeIn(sent[0]);
     const wrong = Array.from({ length: 20 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
-    const results = await Promise.all(wrong.map((w) => pool.confirmAccount(s, w)));
+    const results = await Promise.all(wrong.map((w) => pool.confirmAccount({ step: s, code: w, locale: 'en', ip: IP })));
     expect(results.filter((r) => 'error' in r && r.error === 'invalid_code').length).toBeLessThanOrEqual(4);
-    expect(await pool.confirmAccount(s, code)).toMatchObject({ error: 'too_many_attempts' });
+    expect(await pool.confirmAccount({ step: s, code, locale: 'en', ip: IP })).toMatchObject({ error: 'too_many_attempts' });
   });
 
   it('an expired confirmation code is expired_code', async () => {
@@ -168,20 +168,20 @@ describeEachDb('pool', (open) => {
     const s = step(await pool.signUp(signUpInput()), 'confirm-account');
     const code = codeIn(sent[0]);
     clock.advance(10 * 60_000 + 1_000);
-    expect(await pool.confirmAccount(s, code)).toMatchObject({ error: 'expired_code', field: 'code' });
-    expect(await pool.users.get(s.userId!)).toMatchObject({ status: 'UNCONFIRMED' });
+    expect(await pool.confirmAccount({ step: s, code, locale: 'en', ip: IP })).toMatchObject({ error: 'expired_code', field: 'code' });
+    expect(await pool.users.get({ id: s.userId! })).toMatchObject({ status: 'UNCONFIRMED' });
   });
 
   it('a code just inside its 10 minutes still works', async () => {
     const { pool, sent, clock } = await setup();
     const s = step(await pool.signUp(signUpInput()), 'confirm-account');
     clock.advance(10 * 60_000 - 1_000);
-    expect(await pool.confirmAccount(s, codeIn(sent[0]))).toMatchObject({ done: { userId: s.userId } });
+    expect(await pool.confirmAccount({ step: s, code: codeIn(sent[0]), locale: 'en', ip: IP })).toMatchObject({ done: { userId: s.userId } });
   });
 
   it('confirming without a user (the anti-enumeration step) is invalid_code', async () => {
     const { pool } = await setup();
-    expect(await pool.confirmAccount({ step: 'confirm-account', userId: null, destination: null }, '123456')).toMatchObject({
+    expect(await pool.confirmAccount({ step: { step: 'confirm-account', userId: null, destination: null }, code: '123456', locale: 'en', ip: IP })).toMatchObject({
       error: 'invalid_code',
     });
   });
@@ -243,7 +243,7 @@ describeEachDb('pool', (open) => {
     expect(s).toEqual({ step: 'confirm-account', userId: expect.any(String), destination: 'A***@e***.com' });
     // The account exists (its username is taken alike) but its e-mail stays unverified.
     expect(await userCount()).toBe(2);
-    expect(await pool.users.get(s.userId!)).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
+    expect(await pool.users.get({ id: s.userId! })).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
     expect(await pool.signUp(signUpInput({ username: 'intruder', email: 'other@example.com' }))).toMatchObject({ error: 'user_exists' });
 
     const mail = await mailTo('ALICE@example.com');
@@ -253,10 +253,10 @@ describeEachDb('pool', (open) => {
     expect(sent).toHaveLength(1);
 
     // Even with a code (resent to the owner's mailbox), the address cannot be verified twice.
-    await pool.resendCode('flow-x', s, 'en');
+    await pool.resendCode({ uid: 'flow-x', step: s, locale: 'en' });
     const code = codeIn(await mailTo('ALICE@example.com', 2));
-    expect(await pool.confirmAccount(s, code)).toEqual({ error: 'email_taken' });
-    expect(await pool.users.get(s.userId!)).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
+    expect(await pool.confirmAccount({ step: s, code, locale: 'en', ip: IP })).toEqual({ error: 'email_taken' });
+    expect(await pool.users.get({ id: s.userId! })).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
   });
 
   it('a username shaped like an e-mail or phone number is refused while those are sign-in aliases', async () => {
@@ -400,7 +400,7 @@ describeEachDb('pool', (open) => {
     expect(await right()).toEqual(await wrong());
     expect(await right()).toEqual({ error: 'invalid_credentials' });
     expect(await right()).toEqual({ error: 'locked_out', retryAfter: 60 });
-    expect(await pool.users.claims(await userId('alice'))).toBeUndefined();
+    expect(await pool.users.claims({ id: await userId('alice') })).toBeUndefined();
   });
 
   // ---------------------------------------------------------------- user statuses at sign-in
@@ -413,8 +413,8 @@ describeEachDb('pool', (open) => {
     expect(sent).toHaveLength(2);
     // The new code replaces the first one.
     const [oldCode, newCode] = [codeIn(sent[0]), codeIn(sent[1])];
-    if (oldCode !== newCode) expect(await pool.confirmAccount(s, oldCode)).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.confirmAccount(s, newCode)).toEqual({ done: { userId: first.userId, amr: ['pwd'] } });
+    if (oldCode !== newCode) expect(await pool.confirmAccount({ step: s, code: oldCode, locale: 'en', ip: IP })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.confirmAccount({ step: s, code: newCode, locale: 'en', ip: IP })).toEqual({ done: { userId: first.userId, amr: ['pwd'] } });
   });
 
   it('a wrong password for an UNCONFIRMED user reveals nothing and sends nothing', async () => {
@@ -431,10 +431,10 @@ describeEachDb('pool', (open) => {
     const s = step(await pool.signIn({ identifier: 'alice', password: temp, ip: IP, locale: 'en' }), 'new-password');
     expect(s).toEqual({ step: 'new-password', userId: id });
 
-    expect(await pool.completeNewPassword(s, { password: 'alice-in-wonderland-2030' })).toMatchObject({ error: 'password_contains_username' });
-    expect(await pool.completeNewPassword(s, { password: 'too short' })).toMatchObject({ error: 'password_too_short' });
-    expect(await pool.completeNewPassword(s, { password: GOOD })).toEqual({ done: { userId: id, amr: ['pwd'] } });
-    expect(await pool.users.get(id)).toMatchObject({ status: 'CONFIRMED' });
+    expect(await pool.completeNewPassword({ step: s, password: 'alice-in-wonderland-2030', locale: 'en', ip: IP })).toMatchObject({ error: 'password_contains_username' });
+    expect(await pool.completeNewPassword({ step: s, password: 'too short', locale: 'en', ip: IP })).toMatchObject({ error: 'password_too_short' });
+    expect(await pool.completeNewPassword({ step: s, password: GOOD, locale: 'en', ip: IP })).toEqual({ done: { userId: id, amr: ['pwd'] } });
+    expect(await pool.users.get({ id })).toMatchObject({ status: 'CONFIRMED' });
 
     expect(await pool.signIn({ identifier: 'alice', password: temp, ip: IP, locale: 'en' })).toEqual({ error: 'invalid_credentials' });
     expect(await pool.signIn({ identifier: 'alice', password: GOOD, ip: IP, locale: 'en' })).toEqual({ done: { userId: id, amr: ['pwd'] } });
@@ -449,8 +449,8 @@ describeEachDb('pool', (open) => {
     expect(sent[0].to).toBe('Alice@Example.com');
     expect(sent[0].subject).toContain('password reset code');
 
-    expect(await pool.resetPassword(s, { code: codeIn(sent[0]), password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
-    expect(await pool.users.get(id)).toMatchObject({ status: 'CONFIRMED' });
+    expect(await pool.resetPassword({ step: s, code: codeIn(sent[0]), password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
+    expect(await pool.users.get({ id })).toMatchObject({ status: 'CONFIRMED' });
     expect(await pool.signIn({ identifier: 'alice', password: OTHER_GOOD, ip: IP, locale: 'en' })).toEqual({ done: { userId: id, amr: ['pwd'] } });
   });
 
@@ -481,16 +481,16 @@ describeEachDb('pool', (open) => {
     expect(await sweepMessages(db.kysely, START + 1)).toBe(3);
 
     // The unknown step cannot reset anything.
-    expect(await pool.resetPassword(step(unknown, 'reset-password'), { code, password: OTHER_GOOD, locale: 'en' })).toMatchObject({
+    expect(await pool.resetPassword({ step: step(unknown, 'reset-password'), code, password: OTHER_GOOD, locale: 'en' })).toMatchObject({
       error: 'invalid_code',
     });
 
     // A weak password is refused before the code is looked at, so the code survives it.
-    expect(await pool.resetPassword(known, { code, password: 'passwordpassword', locale: 'en' })).toMatchObject({ error: 'password_common' });
-    expect(await pool.resetPassword(known, { code, password: 'short', locale: 'en' })).toMatchObject({ error: 'password_too_short' });
+    expect(await pool.resetPassword({ step: known, code, password: 'passwordpassword', locale: 'en' })).toMatchObject({ error: 'password_common' });
+    expect(await pool.resetPassword({ step: known, code, password: 'short', locale: 'en' })).toMatchObject({ error: 'password_too_short' });
 
-    expect(await pool.resetPassword(known, { code, password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
-    expect(await pool.resetPassword(known, { code, password: 'yet another fine passphrase', locale: 'en' })).toMatchObject({
+    expect(await pool.resetPassword({ step: known, code, password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
+    expect(await pool.resetPassword({ step: known, code, password: 'yet another fine passphrase', locale: 'en' })).toMatchObject({
       error: 'invalid_code',
     });
 
@@ -508,8 +508,8 @@ describeEachDb('pool', (open) => {
     expect(r.userId).toBe(s.userId);
     const code = codeIn(await mailTo('newcomer@example.com', 2));
     expect(sent[1].subject).toContain('password reset code');
-    expect(await pool.resetPassword(r, { code, password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
-    expect(await pool.users.get(s.userId!)).toMatchObject({ status: 'CONFIRMED', emailVerified: true });
+    expect(await pool.resetPassword({ step: r, code, password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
+    expect(await pool.users.get({ id: s.userId! })).toMatchObject({ status: 'CONFIRMED', emailVerified: true });
   });
 
   it('a reset clears an account lock', async () => {
@@ -518,7 +518,7 @@ describeEachDb('pool', (open) => {
     expect(await pool.signIn({ identifier: 'alice', password: GOOD, ip: IP, locale: 'en' })).toMatchObject({ error: 'locked_out' });
     const r = step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'en' }), 'reset-password');
     const code = codeIn(await mailTo('Alice@Example.com'));
-    expect(await pool.resetPassword(r, { code, password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
+    expect(await pool.resetPassword({ step: r, code, password: OTHER_GOOD, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
     expect(await pool.signIn({ identifier: 'alice', password: OTHER_GOOD, ip: IP, locale: 'en' })).toMatchObject({ done: {} });
   });
 
@@ -527,27 +527,27 @@ describeEachDb('pool', (open) => {
   it('resendCode keeps a 30 s gap between sends and replaces the code', async () => {
     const { pool, sent, clock } = await setup();
     const s = step(await pool.signUp(signUpInput()), 'confirm-account');
-    expect(await pool.resendCode('flow-1', s, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' })).toEqual({ sent: true });
     expect(sent).toHaveLength(2);
-    const second = await pool.resendCode('flow-1', s, 'en');
+    const second = await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' });
     expect(second).toMatchObject({ error: 'rate_limited' });
     expect((second as PoolError).retryAfter).toBeGreaterThan(0);
     expect((second as PoolError).retryAfter).toBeLessThanOrEqual(30);
     expect(sent).toHaveLength(2);
 
     clock.advance(31_000);
-    expect(await pool.resendCode('flow-1', s, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' })).toEqual({ sent: true });
     expect(sent).toHaveLength(3);
     const latest = codeIn(sent[2]);
     for (const old of [codeIn(sent[0]), codeIn(sent[1])]) {
-      if (old !== latest) expect(await pool.confirmAccount(s, old)).toMatchObject({ error: 'invalid_code' });
+      if (old !== latest) expect(await pool.confirmAccount({ step: s, code: old, locale: 'en', ip: IP })).toMatchObject({ error: 'invalid_code' });
     }
-    expect(await pool.confirmAccount(s, latest)).toMatchObject({ done: { userId: s.userId } });
+    expect(await pool.confirmAccount({ step: s, code: latest, locale: 'en', ip: IP })).toMatchObject({ done: { userId: s.userId } });
   });
 
   it('resendCode for the anti-enumeration step pretends to send', async () => {
     const { pool, sent } = await setup();
-    expect(await pool.resendCode('flow-1', { step: 'confirm-account', userId: null, destination: null }, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: { step: 'confirm-account', userId: null, destination: null }, locale: 'en' })).toEqual({ sent: true });
     expect(sent).toHaveLength(0);
   });
 
@@ -556,12 +556,12 @@ describeEachDb('pool', (open) => {
     const ghost = step(await pool.forgotPassword({ identifier: 'ghost@example.com', ip: IP, locale: 'en' }), 'reset-password');
     const real = step(await pool.forgotPassword({ identifier: 'alice@example.com', ip: IP, locale: 'en' }), 'reset-password');
     for (const [uid, s] of [['f-ghost', ghost], ['f-real', real]] as const) {
-      expect(await pool.resendCode(uid, s, 'en')).toEqual({ sent: true });
-      expect(await pool.resendCode(uid, s, 'en')).toMatchObject({ error: 'rate_limited' });
+      expect(await pool.resendCode({ uid: uid, step: s, locale: 'en' })).toEqual({ sent: true });
+      expect(await pool.resendCode({ uid: uid, step: s, locale: 'en' })).toMatchObject({ error: 'rate_limited' });
     }
     // Both refuse a password containing what was typed, whether or not it names an account.
     for (const s of [ghost, real]) {
-      expect(await pool.resetPassword(s, { code: '000000', password: `${s.identifier} is my password`, locale: 'en' })).toMatchObject({
+      expect(await pool.resetPassword({ step: s, code: '000000', password: `${s.identifier} is my password`, locale: 'en' })).toMatchObject({
         error: 'password_contains_username',
       });
     }
@@ -573,11 +573,11 @@ describeEachDb('pool', (open) => {
     const s = step(await pool.signUp(signUpInput()), 'confirm-account'); // send 1
     for (let i = 2; i <= 5; i++) {
       clock.advance(31_000);
-      expect(await pool.resendCode('flow-1', s, 'en'), `send ${i}`).toEqual({ sent: true });
+      expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' }), `send ${i}`).toEqual({ sent: true });
     }
     clock.advance(31_000);
     // Past the quota nothing is sent, and the answer does not say so (an unknown account's wouldn't).
-    expect(await pool.resendCode('flow-1', s, 'en')).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' })).toEqual({ sent: true });
     await outbox.deliver();
     expect(sent).toHaveLength(5);
   });
@@ -586,27 +586,27 @@ describeEachDb('pool', (open) => {
 
   it('flow state round-trips, expires, and defaults to sign-in', async () => {
     const { pool, clock } = await setup();
-    expect(await pool.flow.current('unknown-uid')).toEqual({ step: 'sign-in' });
+    expect(await pool.flow.current({ uid: 'unknown-uid' })).toEqual({ step: 'sign-in' });
 
     const s: FlowStep = { step: 'reset-password', userId: 'u-1', identifier: 'a', destination: 'a***@e***.com', forced: true };
-    await pool.flow.save('uid-1', s);
-    expect(await pool.flow.current('uid-1')).toEqual(s);
+    await pool.flow.save({ uid: 'uid-1', step: s });
+    expect(await pool.flow.current({ uid: 'uid-1' })).toEqual(s);
 
     const s2: FlowStep = { step: 'new-password', userId: 'u-1' };
-    await pool.flow.save('uid-1', s2);
-    expect(await pool.flow.current('uid-1')).toEqual(s2);
-    expect(await pool.flow.current('uid-2')).toEqual({ step: 'sign-in' });
+    await pool.flow.save({ uid: 'uid-1', step: s2 });
+    expect(await pool.flow.current({ uid: 'uid-1' })).toEqual(s2);
+    expect(await pool.flow.current({ uid: 'uid-2' })).toEqual({ step: 'sign-in' });
 
-    await pool.flow.save('uid-1', { step: 'sign-in' });
-    expect(await pool.flow.current('uid-1')).toEqual({ step: 'sign-in' });
+    await pool.flow.save({ uid: 'uid-1', step: { step: 'sign-in' } });
+    expect(await pool.flow.current({ uid: 'uid-1' })).toEqual({ step: 'sign-in' });
 
-    await pool.flow.save('uid-3', s);
+    await pool.flow.save({ uid: 'uid-3', step: s });
     clock.advance(60 * 60_000);
-    expect(await pool.flow.current('uid-3')).toEqual({ step: 'sign-in' });
+    expect(await pool.flow.current({ uid: 'uid-3' })).toEqual({ step: 'sign-in' });
 
-    await pool.flow.save('uid-4', s);
-    await pool.flow.end('uid-4');
-    expect(await pool.flow.current('uid-4')).toEqual({ step: 'sign-in' });
+    await pool.flow.save({ uid: 'uid-4', step: s });
+    await pool.flow.end({ uid: 'uid-4' });
+    expect(await pool.flow.current({ uid: 'uid-4' })).toEqual({ step: 'sign-in' });
   });
 
   // ---------------------------------------------------------------- claims
@@ -625,7 +625,7 @@ describeEachDb('pool', (open) => {
       ],
     });
     const id = await userId('alice');
-    const claims = await pool.users.claims(id);
+    const claims = await pool.users.claims({ id });
     expect(claims).toEqual({
       sub: id,
       'cognito:username': 'Alice',
@@ -637,10 +637,10 @@ describeEachDb('pool', (open) => {
       updated_at: Math.floor(START / 1000),
     });
 
-    const bob = await pool.users.claims(await userId('bob'));
+    const bob = await pool.users.claims({ id: await userId('bob') });
     expect(bob).toMatchObject({ 'cognito:username': 'bob', 'cognito:groups': [] });
     expect(bob).not.toHaveProperty('email');
-    expect(await pool.users.claims('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    expect(await pool.users.claims({ id: '00000000-0000-0000-0000-000000000000' })).toBeUndefined();
 
     expect((await pool.scopeClaims()).openid).toContain('custom:plan');
   });
@@ -648,8 +648,8 @@ describeEachDb('pool', (open) => {
   it('email_verified is false in claims until the account is confirmed', async () => {
     const { pool, sent } = await setup();
     const s = step(await pool.signUp(signUpInput({ attributes: { 'custom:plan': 'free' } })), 'confirm-account');
-    expect(await pool.users.claims(s.userId!)).toMatchObject({ email_verified: false, 'custom:plan': 'free' });
-    await pool.confirmAccount(s, codeIn(sent[0]));
-    expect(await pool.users.claims(s.userId!)).toMatchObject({ email_verified: true });
+    expect(await pool.users.claims({ id: s.userId! })).toMatchObject({ email_verified: false, 'custom:plan': 'free' });
+    await pool.confirmAccount({ step: s, code: codeIn(sent[0]), locale: 'en', ip: IP });
+    expect(await pool.users.claims({ id: s.userId! })).toMatchObject({ email_verified: true });
   });
 });

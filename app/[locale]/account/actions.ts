@@ -30,7 +30,7 @@ async function change(
 
 export async function signOutAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, {}, async (ctx) => {
-    await ctx.rt.pool.account.sessions.end(ctx.session.id);
+    await ctx.rt.pool.account.sessions.end({ id: ctx.session.id });
     (await ourCookies()).delete('account');
     const rp = await relyingParty(ACCOUNT_CLIENT_ID);
     if (!rp) return `/${ctx.locale}/logout/done`;
@@ -47,7 +47,7 @@ export async function signOutAction(_prev: FormState, data: FormData): Promise<F
 export async function revokeSignInAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, {}, async (ctx) => {
     const id = field(data, 'id');
-    if (!ID.test(id) || !(await ctx.rt.pool.account.revokeSignIn(ctx.session.userId, id, ctx.locale))) {
+    if (!ID.test(id) || !(await ctx.rt.pool.account.revokeSignIn({ userId: ctx.session.userId, sessionId: id, locale: ctx.locale }))) {
       return { error: await errorState(ctx.t, { error: 'not_found' }) };
     }
     return 'session_revoked';
@@ -57,7 +57,7 @@ export async function revokeSignInAction(_prev: FormState, data: FormData): Prom
 export async function forgetDeviceAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, {}, async (ctx) => {
     const id = field(data, 'id');
-    if ((id !== 'all' && !ID.test(id)) || !(await ctx.rt.pool.account.forgetDevice(ctx.session.userId, id, ctx.locale))) {
+    if ((id !== 'all' && !ID.test(id)) || !(await ctx.rt.pool.account.forgetDevice({ userId: ctx.session.userId, id, locale: ctx.locale }))) {
       return { error: await errorState(ctx.t, { error: 'not_found' }) };
     }
     return 'device_forgotten';
@@ -66,15 +66,15 @@ export async function forgetDeviceAction(_prev: FormState, data: FormData): Prom
 
 export async function removeTotpAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, { recent: '' }, async (ctx) => {
-    const done = await ctx.rt.pool.account.removeTotp(ctx.session.userId, ctx.locale, ctx.session.grantId);
+    const done = await ctx.rt.pool.account.removeTotp({ userId: ctx.session.userId, locale: ctx.locale, keepGrantId: ctx.session.grantId });
     return 'error' in done ? { error: await errorState(ctx.t, done) } : 'totp_removed';
   });
 }
 
 export async function regenerateCodesAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, { recent: '' }, async (ctx) => {
-    const codes = await ctx.rt.pool.account.regenerateRecoveryCodes(ctx.session.userId, ctx.locale);
-    await ctx.rt.pool.account.sessions.reveal(ctx.session.id, JSON.stringify(codes));
+    const codes = await ctx.rt.pool.account.regenerateRecoveryCodes({ userId: ctx.session.userId, locale: ctx.locale });
+    await ctx.rt.pool.account.sessions.reveal({ id: ctx.session.id, value: JSON.stringify(codes) });
     return `/${ctx.locale}/account/recovery-codes`;
   });
 }
@@ -85,7 +85,7 @@ export async function codesOptInAction(_prev: FormState, data: FormData): Promis
     const kind = field(data, 'kind');
     if (kind !== 'email' && kind !== 'sms') return { error: await errorState(ctx.t, { error: 'invalid_input' }) };
     const on = field(data, 'on') === '1';
-    const done = await ctx.rt.pool.account.setCodesOptIn(ctx.session.userId, kind, on, ctx.locale, ctx.session.grantId);
+    const done = await ctx.rt.pool.account.setCodesOptIn({ userId: ctx.session.userId, kind, on, locale: ctx.locale, keepGrantId: ctx.session.grantId });
     return 'error' in done ? { error: await errorState(ctx.t, done) } : `${kind}_codes_${on ? 'on' : 'off'}`;
   });
 }
@@ -94,7 +94,7 @@ export async function codesOptInAction(_prev: FormState, data: FormData): Promis
 export async function passkeyOptionsAction(data: FormData): Promise<PasskeyOptionsState<PublicKeyCredentialCreationOptionsJSON>> {
   const ctx = await accountAction(data, { recent: '' });
   if (!isAccountCtx(ctx)) return ctx;
-  const options = await ctx.rt.pool.passkeys.registrationOptions(ctx.session.userId);
+  const options = await ctx.rt.pool.passkeys.registrationOptions({ userId: ctx.session.userId });
   return 'error' in options ? errorState(ctx.t, options) : { options };
 }
 
@@ -102,7 +102,7 @@ export async function passkeyOptionsAction(data: FormData): Promise<PasskeyOptio
 export async function addPasskeyAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, { recent: '' }, async (ctx) => {
     const name = field(data, 'name');
-    const done = await ctx.rt.pool.account.addPasskey(ctx.session.userId, field(data, 'response'), name, ctx.locale);
+    const done = await ctx.rt.pool.account.addPasskey({ userId: ctx.session.userId, response: field(data, 'response'), name, locale: ctx.locale });
     return 'error' in done ? { error: await errorState(ctx.t, done, { name: name.slice(0, 64) }) } : 'passkey_added';
   });
 }
@@ -111,7 +111,7 @@ export async function removePasskeyAction(_prev: FormState, data: FormData): Pro
   return change(data, { recent: '' }, async (ctx) => {
     const id = field(data, 'id');
     if (!PASSKEY_ID.test(id)) return { error: await errorState(ctx.t, { error: 'passkey_not_found' }) };
-    const done = await ctx.rt.pool.account.removePasskey(ctx.session.userId, id, ctx.locale, ctx.session.grantId);
+    const done = await ctx.rt.pool.account.removePasskey({ userId: ctx.session.userId, id, locale: ctx.locale, keepGrantId: ctx.session.grantId });
     return 'error' in done ? { error: await errorState(ctx.t, done) } : 'passkey_removed';
   });
 }
@@ -120,7 +120,7 @@ export async function removePasskeyAction(_prev: FormState, data: FormData): Pro
 export async function unlinkIdentityAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, { recent: '' }, async (ctx) => {
     const provider = field(data, 'provider');
-    const done = provider.length > 0 && provider.length <= 128 ? await ctx.rt.pool.account.unlinkIdentity(ctx.session.userId, provider, ctx.locale, ctx.session.grantId) : { refused: 'not_linked' as const };
+    const done = provider.length > 0 && provider.length <= 128 ? await ctx.rt.pool.account.unlinkIdentity({ userId: ctx.session.userId, provider, locale: ctx.locale, keepGrantId: ctx.session.grantId }) : { refused: 'not_linked' as const };
     if ('refused' in done) return { error: await refusal(ctx.t(`federation.unlink.${done.refused}`), done.refused === 'not_linked' ? 404 : 409) };
     return 'identity_unlinked';
   });

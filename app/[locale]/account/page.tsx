@@ -31,19 +31,19 @@ export default async function AccountPage(props: PageProps) {
   const format = await getFormatter({ locale });
   const when = (ms: number) => format.dateTime(new Date(ms), { dateStyle: 'medium', timeStyle: 'short' });
   const settings = await rt.pool.settings();
-  const security = await rt.pool.account.security(user.id);
-  const devices = await rt.pool.account.devices(user.id);
-  const signIns = await rt.pool.account.signIns(user.id, session.grantId);
-  const passkeys = await rt.pool.passkeys.list(user.id);
+  const security = await rt.pool.account.security({ userId: user.id });
+  const devices = await rt.pool.account.devices({ userId: user.id });
+  const signIns = await rt.pool.account.signIns({ userId: user.id, currentGrantId: session.grantId });
+  const passkeys = await rt.pool.passkeys.list({ userId: user.id });
   const passkeysAllowed = settings.mfa.factors.includes('webauthn');
   const { problems, waiting, needsJavaScript } = await passkeyTexts(locale);
   const providers = await rt.federation.providers.list();
-  const identities = (await rt.pool.identities.list(user.id)).map((i) => {
+  const identities = (await rt.pool.identities.list({ userId: user.id })).map((i) => {
     const idp = providers.find((p) => p.name === i.providerName);
     return { ...i, label: idp ? displayName(idp) : i.providerName };
   });
   const appName = async (clientId: string) =>
-    clientId === ACCOUNT_CLIENT_ID ? t('account.appName') : ((await rt.pool.clients.find(clientId))?.client_name ?? clientId);
+    clientId === ACCOUNT_CLIENT_ID ? t('account.appName') : ((await rt.pool.clients.find({ clientId }))?.client_name ?? clientId);
   const signInRows = await Promise.all(signIns.map(async (s) => ({ ...s, apps: (await Promise.all(s.clients.map(appName))).join(', ') })));
   const notice = query.notice && t.has(`account.notices.${query.notice}` as never) ? t(`account.notices.${query.notice}` as never) : null;
   const row = 'flex items-center justify-between gap-3 py-2 border-b border-line last:border-b-0';

@@ -6,7 +6,7 @@ import { abortInteraction, finishConsent } from '@/server/oidc';
 import { actionContext, errorState, field, isCtx } from '@/app/_lib/flow';
 
 export async function consentAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const ctx = await actionContext(data, 'first');
+  const ctx = await actionContext(data);
   if (!isCtx(ctx)) return ctx;
   if (ctx.view.prompt !== 'consent') return errorState(ctx.t, { error: 'wrong_step' });
   const to =

@@ -19,7 +19,7 @@ export default async function ConsentPage(props: PageProps) {
   const view = await readInteraction(rt.provider, req.headers, query.uid);
   if (!view) notFound();
   if (view.prompt !== 'consent') redirect(flowHref(locale, 'login', view.uid));
-  const client = await rt.pool.clients.find(view.clientId);
+  const client = await rt.pool.clients.find({ clientId: view.clientId });
   const app = client?.client_name ?? view.clientId;
   const t = await getTranslations({ locale });
   const scopes = String(view.params.scope ?? 'openid').split(' ').filter((s): s is (typeof known)[number] => (known as readonly string[]).includes(s));

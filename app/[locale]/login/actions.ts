@@ -3,11 +3,11 @@
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { FormState } from '@/components/FlowForm';
-import { input } from '@/server/pool';
+import { anyStep, input } from '@/server/pool';
 import { providerForEmail } from '@/server/federation';
 import { readDeviceToken } from '@/app/_lib/device-cookie';
 import { idpStartHref } from '@/app/_lib/federation';
-import { actionContext, advance, errorState, field, isCtx, refusal } from '@/app/_lib/flow';
+import { actionContext, actOn, errorState, field, isCtx, refusal } from '@/app/_lib/flow';
 
 const schema = z.object({ identifier: input.safeText(254).refine((s) => s.length > 0, 'required'), password: input.password });
 
@@ -17,10 +17,10 @@ const schema = z.object({ identifier: input.safeText(254).refine((s) => s.length
  * goes on to the password check, so nothing tells whether an account exists.
  */
 export async function signInAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const ctx = await actionContext(data, 'first');
+  const ctx = await actionContext(data);
   if (!isCtx(ctx)) return ctx;
   const values = { identifier: field(data, 'identifier').slice(0, 254) };
-  const client = await ctx.rt.pool.clients.find(ctx.view.clientId);
+  const client = await ctx.rt.pool.clients.find({ clientId: ctx.view.clientId });
   const options = client ? await ctx.rt.federation.optionsFor(client) : { cognito: true, providers: [] };
   const typed = values.identifier.trim();
   const idp = typed.includes('@') ? providerForEmail(options.providers, typed) : undefined;
@@ -35,7 +35,6 @@ export async function signInAction(_prev: FormState, data: FormData): Promise<Fo
     return errorState(ctx.t, { error: issue.message as never, field: String(issue.path[0]) }, values);
   }
   const device = await readDeviceToken();
-  const outcome = await ctx.rt.pool.signIn({ ...parsed.data, ip: ctx.ip, locale: ctx.locale, device });
-  if ('error' in outcome) return errorState(ctx.t, outcome, values);
-  return advance(ctx, outcome);
+  // From any step: signing in again starts the flow over.
+  return actOn(ctx, anyStep, (_step, pool) => pool.signIn({ ...parsed.data, ip: ctx.ip, locale: ctx.locale, device }), { values });
 }

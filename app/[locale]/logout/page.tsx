@@ -10,7 +10,7 @@ export default async function LogoutPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   if (!query.xsrf) notFound();
   const rt = await runtime();
-  const client = query.client_id ? await rt.pool.clients.find(query.client_id) : undefined;
+  const client = query.client_id ? await rt.pool.clients.find({ clientId: query.client_id }) : undefined;
   const t = await getTranslations({ locale });
   const app = client ? (client.client_name ?? client.client_id) : undefined;
   return (

@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FormState } from '@/components/FlowForm';
-import { input } from '@/server/pool';
+import { anyStep, input } from '@/server/pool';
 import { cognitoAllowed } from '@/app/_lib/federation';
-import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
+import { actionContext, actOn, errorState, field, isCtx } from '@/app/_lib/flow';
 
 const profileFields = ['name', 'given_name', 'family_name'] as const;
 
 export async function signUpAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const ctx = await actionContext(data, 'first');
+  const ctx = await actionContext(data);
   if (!isCtx(ctx)) return ctx;
   if (!(await cognitoAllowed(ctx.rt, ctx.view.clientId))) return errorState(ctx.t, { error: 'wrong_step' });
   const settings = await ctx.rt.pool.settings();
@@ -46,5 +46,7 @@ export async function signUpAction(_prev: FormState, data: FormData): Promise<Fo
     locale: ctx.locale,
   });
   if ('error' in outcome) return errorState(ctx.t, outcome, values);
-  return advance(ctx, outcome);
+  // Signed up outside the flow's transaction: on PostgreSQL a lost race for the username (which
+  // signUp answers as user_exists) would abort it. From any step, the flow starts over here.
+  return actOn(ctx, anyStep, async () => outcome);
 }

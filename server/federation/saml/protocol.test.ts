@@ -77,7 +77,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
       t,
     );
     const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t, revocation: wiredRevocation(() => t) });
-    const federation = createFederation(pool.ctx, pool.gate);
+    const federation = createFederation(pool.ctx);
     const idp = (await federation.providers.get('Acme')) as SamlIdentityProvider;
     return { bed, pool, federation, idp, advance: (ms: number) => (t += ms) };
   }
@@ -159,7 +159,7 @@ describeEachDb('SAML sign-in and logout through the federation façade', (open) 
     const db = await open();
     await applySeedIfEmpty(db, parseSeed({ pool: { rate_limits: { sign_in_per_ip_per_5_minutes: 2 } } }), Date.now());
     const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret' });
-    const federation = createFederation(pool.ctx, pool.gate);
+    const federation = createFederation(pool.ctx);
     await federation.limitAttempt('203.0.113.7');
     await federation.limitAttempt('203.0.113.7');
     await expect(federation.limitAttempt('203.0.113.7')).rejects.toMatchObject({ code: 'rate_limited' });

@@ -48,56 +48,57 @@ describeEachDb('second factor (TOTP)', (open) => {
     const { db, pool, signIn, advance, now } = await setup('REQUIRED');
     const setupStep = step(await signIn(), 'mfa-setup');
     expect(setupStep.secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(await pool.mfa.totpUri(setupStep.secret, 'alice@example.com')).toMatch(/^otpauth:\/\/totp\/.*secret=/);
+    expect(await pool.mfa.totpUri({ secret: setupStep.secret, account: 'alice@example.com' })).toMatch(/^otpauth:\/\/totp\/.*secret=/);
 
-    expect(await pool.mfa.enrolTotp(setupStep, '000000')).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.enrolTotp({ step: setupStep, code: '000000' })).toMatchObject({ error: 'invalid_code' });
     const first = codeAt(setupStep.secret, now());
     // Enrolled: ten recovery codes are shown once, then the sign-in finishes.
-    const shown = step(await pool.mfa.enrolTotp(setupStep, first), 'recovery-codes');
+    const shown = step(await pool.mfa.enrolTotp({ step: setupStep, code: first }), 'recovery-codes');
     expect(shown.codes).toHaveLength(10);
     expect(new Set(shown.codes).size).toBe(10);
-    expect(pool.mfa.acknowledgeRecoveryCodes(shown)).toEqual({ done: { userId: setupStep.userId, amr: ['pwd', 'otp', 'mfa'] } });
+    await pool.flow.save({ uid: 'shown', step: shown });
+    expect(await pool.mfa.acknowledgeRecoveryCodes({ uid: 'shown' })).toEqual({ done: { userId: setupStep.userId, amr: ['pwd', 'otp', 'mfa'] } });
     // The secret is stored sealed, not as the base32 the user saw.
     const stored = await db.kysely.selectFrom('mfa_factors').select('secret').executeTakeFirstOrThrow();
     expect(stored.secret).not.toContain(setupStep.secret);
 
     const mfa = step(await signIn(), 'mfa');
     // The enrolment code was used in this time step: replaying it fails.
-    expect(await pool.mfa.answerCode(mfa, first)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode({ step: mfa, code: first })).toMatchObject({ error: 'invalid_code' });
     // The next step's code is within the window and new: accepted, once.
     const next = codeAt(setupStep.secret, now() + 30_000);
-    expect(await pool.mfa.answerCode(mfa, next)).toMatchObject({ done: { amr: ['pwd', 'otp', 'mfa'] } });
-    expect(await pool.mfa.answerCode(mfa, next)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode({ step: mfa, code: next })).toMatchObject({ done: { amr: ['pwd', 'otp', 'mfa'] } });
+    expect(await pool.mfa.answerCode({ step: mfa, code: next })).toMatchObject({ error: 'invalid_code' });
 
     // Codes more than one step away are refused.
     advance(5 * 60_000);
-    expect(await pool.mfa.answerCode(mfa, codeAt(setupStep.secret, now() - 90_000))).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.mfa.answerCode(mfa, codeAt(setupStep.secret, now()))).toMatchObject({ done: {} });
+    expect(await pool.mfa.answerCode({ step: mfa, code: codeAt(setupStep.secret, now() - 90_000) })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode({ step: mfa, code: codeAt(setupStep.secret, now()) })).toMatchObject({ done: {} });
   });
 
   it('wrong codes lock the second factor like wrong passwords lock the first', async () => {
     const { pool, signIn, now } = await setup('REQUIRED');
     const s = step(await signIn(), 'mfa-setup');
-    step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
+    step(await pool.mfa.enrolTotp({ step: s, code: codeAt(s.secret, now()) }), 'recovery-codes');
     const mfa = step(await signIn(), 'mfa');
-    for (let i = 0; i < 4; i++) expect(await pool.mfa.answerCode(mfa, '000000')).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.mfa.answerCode(mfa, '000000')).toMatchObject({ error: 'locked_out' });
-    expect(await pool.mfa.answerCode(mfa, codeAt(s.secret, now() + 30_000))).toMatchObject({ error: 'locked_out' });
+    for (let i = 0; i < 4; i++) expect(await pool.mfa.answerCode({ step: mfa, code: '000000' })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode({ step: mfa, code: '000000' })).toMatchObject({ error: 'locked_out' });
+    expect(await pool.mfa.answerCode({ step: mfa, code: codeAt(s.secret, now() + 30_000) })).toMatchObject({ error: 'locked_out' });
   });
 
   it('a recovery code stands in for the app once; the user is told how many remain', async () => {
     const { db, pool, signIn, mails, deliver, now } = await setup('REQUIRED');
     const s = step(await signIn(), 'mfa-setup');
-    const { codes } = step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
+    const { codes } = step(await pool.mfa.enrolTotp({ step: s, code: codeAt(s.secret, now()) }), 'recovery-codes');
     const stored = await db.kysely.selectFrom('recovery_codes').select('code_hash').execute();
     expect(stored).toHaveLength(10);
     expect(stored.map((r) => r.code_hash)).not.toContain(codes[0]);
 
     const mfa = step(await signIn(), 'mfa');
-    expect(await pool.mfa.answerRecoveryCode(mfa, 'aaaa-bbbb-cccc', 'en')).toMatchObject({ error: 'invalid_code', field: 'recovery_code' });
+    expect(await pool.mfa.answerRecoveryCode({ step: mfa, code: 'aaaa-bbbb-cccc', locale: 'en' })).toMatchObject({ error: 'invalid_code', field: 'recovery_code' });
     // Typed loosely: case, spaces and dashes do not matter.
-    expect(await pool.mfa.answerRecoveryCode(mfa, ` ${codes[3].toUpperCase().replace(/-/g, ' ')} `, 'en')).toEqual({ done: { userId: s.userId, amr: ['pwd', 'mfa'] } });
-    expect(await pool.mfa.answerRecoveryCode(mfa, codes[3], 'en')).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerRecoveryCode({ step: mfa, code: ` ${codes[3].toUpperCase().replace(/-/g, ' ')} `, locale: 'en' })).toEqual({ done: { userId: s.userId, amr: ['pwd', 'mfa'] } });
+    expect(await pool.mfa.answerRecoveryCode({ step: mfa, code: codes[3], locale: 'en' })).toMatchObject({ error: 'invalid_code' });
     await deliver();
     expect(mails.at(-1)).toContain('You have 9 recovery codes left.');
     const logged = await db.kysely.selectFrom('events').select(['type', 'user_id']).execute();
@@ -120,34 +121,34 @@ describeEachDb('second factor (TOTP)', (open) => {
     await deliver();
     const code2 = lastCode();
     expect(code2).not.toBe(code1);
-    if (code1 !== code2) expect(await pool.mfa.answerCode(second, code1)).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.mfa.answerCode(first, code1)).toEqual({ done: { userId: first.userId, amr: ['pwd', 'otp', 'mfa'] } });
-    expect(await pool.mfa.answerCode(first, code1)).toMatchObject({ error: 'invalid_code' });
+    if (code1 !== code2) expect(await pool.mfa.answerCode({ step: second, code: code1 })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode({ step: first, code: code1 })).toEqual({ done: { userId: first.userId, amr: ['pwd', 'otp', 'mfa'] } });
+    expect(await pool.mfa.answerCode({ step: first, code: code1 })).toMatchObject({ error: 'invalid_code' });
 
     // Expired after 5 minutes.
     advance(5 * 60_000 + 1);
-    expect(await pool.mfa.answerCode(second, code2)).toMatchObject({ error: expect.stringMatching(/invalid_code|expired_code/) });
+    expect(await pool.mfa.answerCode({ step: second, code: code2 })).toMatchObject({ error: expect.stringMatching(/invalid_code|expired_code/) });
 
     // With an authenticator too, both are offered; the one used last is asked for first.
     const s: Extract<FlowStep, { step: 'mfa-setup' }> = { step: 'mfa-setup', userId: first.userId, amr: ['pwd'], secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' };
-    step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
+    step(await pool.mfa.enrolTotp({ step: s, code: codeAt(s.secret, now()) }), 'recovery-codes');
     const both = step(await signIn(), 'mfa');
     expect(both).toMatchObject({ methods: ['totp', 'email'], method: 'email' });
-    const viaApp = step(await pool.mfa.choose(both, 'totp', { locale: 'en', ip: IP }), 'mfa');
-    expect(await pool.mfa.answerCode(viaApp, codeAt(s.secret, now() + 30_000))).toMatchObject({ done: {} });
+    const viaApp = step(await pool.mfa.choose({ step: both, method: 'totp', locale: 'en', ip: IP }), 'mfa');
+    expect(await pool.mfa.answerCode({ step: viaApp, code: codeAt(s.secret, now() + 30_000) })).toMatchObject({ done: {} });
     expect(step(await signIn(), 'mfa')).toMatchObject({ method: 'totp' });
-    expect(await pool.mfa.resend('flow-z', viaApp, { locale: 'en', ip: IP })).toMatchObject({ error: 'wrong_step' });
+    expect(await pool.mfa.resend({ uid: 'flow-z', step: viaApp, locale: 'en', ip: IP })).toMatchObject({ error: 'wrong_step' });
   });
 
   it('a remembered browser skips the second factor until it expires or the password changes', async () => {
     const { pool, signIn, mails, deliver, now, advance } = await setup('REQUIRED', ['totp'], 30);
     const s = step(await signIn(), 'mfa-setup');
-    step(await pool.mfa.enrolTotp(s, codeAt(s.secret, now())), 'recovery-codes');
+    step(await pool.mfa.enrolTotp({ step: s, code: codeAt(s.secret, now()) }), 'recovery-codes');
     const mfa = step(await signIn(), 'mfa');
     // Not asked for: no token.
-    expect(await pool.mfa.answerCode(mfa, codeAt(s.secret, now() + 30_000))).toEqual({ done: { userId: s.userId, amr: ['pwd', 'otp', 'mfa'] } });
+    expect(await pool.mfa.answerCode({ step: mfa, code: codeAt(s.secret, now() + 30_000) })).toEqual({ done: { userId: s.userId, amr: ['pwd', 'otp', 'mfa'] } });
     advance(60_000);
-    const answered = await pool.mfa.answerCode(step(await signIn(), 'mfa'), codeAt(s.secret, now()), true);
+    const answered = await pool.mfa.answerCode({ step: step(await signIn(), 'mfa'), code: codeAt(s.secret, now()), remember: true });
     const token = (answered as { done: { rememberDevice?: { token: string; days: number } } }).done.rememberDevice;
     expect(token?.days).toBe(30);
 
@@ -158,26 +159,26 @@ describeEachDb('second factor (TOTP)', (open) => {
     expect(step(await signIn(PASSWORD, token!.token), 'mfa')).toBeDefined();
 
     // A fresh token, then a password reset: forgotten.
-    const again = await pool.mfa.answerCode(step(await signIn(), 'mfa'), codeAt(s.secret, now()), true);
+    const again = await pool.mfa.answerCode({ step: step(await signIn(), 'mfa'), code: codeAt(s.secret, now()), remember: true });
     const fresh = (again as { done: { rememberDevice: { token: string } } }).done.rememberDevice.token;
     expect(await signIn(PASSWORD, fresh)).toMatchObject({ done: {} });
     const r = step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'en' }), 'reset-password');
     await deliver();
     const code = /\b(\d{6})\b/.exec(mails.at(-1) ?? '')![1];
-    await pool.resetPassword(r, { code, password: `${PASSWORD} renewed`, locale: 'en' });
+    await pool.resetPassword({ step: r, code, password: `${PASSWORD} renewed`, locale: 'en' });
     expect(step(await signIn(`${PASSWORD} renewed`, fresh), 'mfa')).toBeDefined();
   });
 
   it('a password reset never removes the factor', async () => {
     const { pool, signIn, mails, deliver, now } = await setup('REQUIRED');
     const s = step(await signIn(), 'mfa-setup');
-    await pool.mfa.enrolTotp(s, codeAt(s.secret, now()));
+    await pool.mfa.enrolTotp({ step: s, code: codeAt(s.secret, now()) });
     const r = step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'en' }), 'reset-password');
     await deliver(); // the code is mailed after the answer
     const code = /\b(\d{6})\b/.exec(mails.at(-1) ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
     const renewed = `${PASSWORD} renewed`;
-    expect(await pool.resetPassword(r, { code: code!, password: renewed, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
+    expect(await pool.resetPassword({ step: r, code: code!, password: renewed, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
     expect(step(await signIn(renewed), 'mfa')).toMatchObject({ userId: s.userId });
   });
 });

@@ -64,12 +64,12 @@ describeEachDb('second factor (SMS)', (open) => {
     const second = step(await signIn(), 'mfa');
     const code2 = await lastCode();
     if (code1 !== code2) {
-      expect(await pool.mfa.answerCode(first, code2)).toMatchObject({ error: 'invalid_code' });
-      expect(await pool.mfa.answerCode(second, code1)).toMatchObject({ error: 'invalid_code' });
+      expect(await pool.mfa.answerCode({ step: first, code: code2 })).toMatchObject({ error: 'invalid_code' });
+      expect(await pool.mfa.answerCode({ step: second, code: code1 })).toMatchObject({ error: 'invalid_code' });
     }
-    expect(await pool.mfa.answerCode(first, code1)).toEqual({ done: { userId: first.userId, amr: ['pwd', 'sms', 'mfa'] } });
+    expect(await pool.mfa.answerCode({ step: first, code: code1 })).toEqual({ done: { userId: first.userId, amr: ['pwd', 'sms', 'mfa'] } });
     // Single use.
-    expect(await pool.mfa.answerCode(first, code1)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode({ step: first, code: code1 })).toMatchObject({ error: 'invalid_code' });
   });
 
   it('a texted code expires after 5 minutes', async () => {
@@ -77,12 +77,12 @@ describeEachDb('second factor (SMS)', (open) => {
     const mfa = step(await signIn(), 'mfa');
     const code = await lastCode();
     advance(5 * 60_000 + 1);
-    expect(await pool.mfa.answerCode(mfa, code)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode({ step: mfa, code })).toMatchObject({ error: 'invalid_code' });
     // Just inside the five minutes, a fresh code works.
     const again = step(await signIn(), 'mfa');
     const fresh = await lastCode();
     advance(5 * 60_000 - 1_000);
-    expect(await pool.mfa.answerCode(again, fresh)).toMatchObject({ done: { amr: ['pwd', 'sms', 'mfa'] } });
+    expect(await pool.mfa.answerCode({ step: again, code: fresh })).toMatchObject({ done: { amr: ['pwd', 'sms', 'mfa'] } });
   });
 
   it('an unverified number is no factor; a verified one is, once turned on in an optional pool; the text goes out in the reader’s language', async () => {
@@ -97,31 +97,31 @@ describeEachDb('second factor (SMS)', (open) => {
     expect(await signIn('bob')).toMatchObject({ done: { amr: ['pwd'] } });
     expect(await signIn('alice')).toMatchObject({ done: { amr: ['pwd'] } });
     const alice = await pool.ctx.db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow();
-    expect(await pool.account.setCodesOptIn(alice.id, 'sms', true, 'en')).toEqual({ done: true });
+    expect(await pool.account.setCodesOptIn({ userId: alice.id, kind: 'sms', on: true, locale: 'en' })).toEqual({ done: true });
     const mfa = step(await signIn('alice', IP, 'ar'), 'mfa');
     const code = await lastCode();
     expect(texts.at(-1)!.body).toContain('هو رمز تسجيل الدخول إلى Acme');
-    expect(await pool.mfa.answerCode(mfa, code)).toMatchObject({ done: {} });
+    expect(await pool.mfa.answerCode({ step: mfa, code })).toMatchObject({ done: {} });
   });
 
   it('a new code needs the resend gap; it replaces the earlier one', async () => {
     const { pool, signIn, texts, deliver, lastCode, advance } = await setup();
     const mfa = step(await signIn(), 'mfa');
     const first = await lastCode();
-    expect(await pool.mfa.resend('flow-1', mfa, { locale: 'en', ip: IP })).toEqual({ sent: true });
+    expect(await pool.mfa.resend({ uid: 'flow-1', step: mfa, locale: 'en', ip: IP })).toEqual({ sent: true });
     const second = await lastCode();
     expect(texts).toHaveLength(2);
-    const refused = await pool.mfa.resend('flow-1', mfa, { locale: 'en', ip: IP });
+    const refused = await pool.mfa.resend({ uid: 'flow-1', step: mfa, locale: 'en', ip: IP });
     expect(refused).toMatchObject({ error: 'rate_limited' });
     expect((refused as PoolError).retryAfter).toBeGreaterThan(0);
     await deliver();
     expect(texts).toHaveLength(2);
     advance(30_000);
-    expect(await pool.mfa.resend('flow-1', mfa, { locale: 'en', ip: IP })).toEqual({ sent: true });
+    expect(await pool.mfa.resend({ uid: 'flow-1', step: mfa, locale: 'en', ip: IP })).toEqual({ sent: true });
     const third = await lastCode();
-    if (first !== third) expect(await pool.mfa.answerCode(mfa, first)).toMatchObject({ error: 'invalid_code' });
-    if (second !== third) expect(await pool.mfa.answerCode(mfa, second)).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.mfa.answerCode(mfa, third)).toMatchObject({ done: { amr: ['pwd', 'sms', 'mfa'] } });
+    if (first !== third) expect(await pool.mfa.answerCode({ step: mfa, code: first })).toMatchObject({ error: 'invalid_code' });
+    if (second !== third) expect(await pool.mfa.answerCode({ step: mfa, code: second })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.answerCode({ step: mfa, code: third })).toMatchObject({ done: { amr: ['pwd', 'sms', 'mfa'] } });
   });
 
   it('per number: texts to one number stop at the limit, whoever asks, and the refusal says nothing of whose it is', async () => {
@@ -179,9 +179,9 @@ describeEachDb('second factor (SMS)', (open) => {
     });
     const first = step(await signIn(), 'mfa');
     expect(first).toMatchObject({ methods: ['email', 'sms'], method: 'email' });
-    const viaSms = step(await pool.mfa.choose(first, 'sms', { locale: 'en', ip: IP }), 'mfa');
+    const viaSms = step(await pool.mfa.choose({ step: first, method: 'sms', locale: 'en', ip: IP }), 'mfa');
     expect(viaSms.method).toBe('sms');
-    expect(await pool.mfa.choose(first, 'sms', { locale: 'en', ip: IP })).toMatchObject({ error: 'rate_limited' });
+    expect(await pool.mfa.choose({ step: first, method: 'sms', locale: 'en', ip: IP })).toMatchObject({ error: 'rate_limited' });
     await deliver();
     expect(texts).toHaveLength(1);
   });
@@ -199,31 +199,32 @@ describeEachDb('second factor (SMS)', (open) => {
     const s = step(await signIn(), 'mfa-setup-sms');
     expect(s).toEqual({ step: 'mfa-setup-sms', userId: await userId(), amr: ['pwd'], phone: null, destination: null });
     // No code step before a number: a later step's action fails.
-    expect(await pool.mfa.enrolSms(s, '123456')).toEqual({ error: 'wrong_step' });
-    expect(await pool.mfa.resendSetupSms('flow-e', s, { locale: 'en', ip: IP })).toEqual({ error: 'wrong_step' });
+    expect(await pool.mfa.enrolSms({ step: s, code: '123456' })).toEqual({ error: 'wrong_step' });
+    expect(await pool.mfa.resendSetupSms({ uid: 'flow-e', step: s, locale: 'en', ip: IP })).toEqual({ error: 'wrong_step' });
 
-    expect(await pool.mfa.sendSetupSms(s, '07700 900123', { locale: 'en', ip: IP })).toEqual({ error: 'invalid_phone', field: 'phone_number' });
-    const wrongNumber = step(await pool.mfa.sendSetupSms(s, '+44 (7700) 900-321', { locale: 'en', ip: IP }), 'mfa-setup-sms');
+    expect(await pool.mfa.sendSetupSms({ step: s, phone: '07700 900123', locale: 'en', ip: IP })).toEqual({ error: 'invalid_phone', field: 'phone_number' });
+    const wrongNumber = step(await pool.mfa.sendSetupSms({ step: s, phone: '+44 (7700) 900-321', locale: 'en', ip: IP }), 'mfa-setup-sms');
     expect(wrongNumber).toMatchObject({ phone: '+447700900321', destination: '+44 •••• ••21' });
     const codeForWrong = await lastCode('+447700900321');
     // Back to the number: a code texted to one number never proves another.
-    const back = step(pool.mfa.changeSetupPhone(wrongNumber), 'mfa-setup-sms');
+    const back = step(pool.mfa.changeSetupPhone({ step: wrongNumber }), 'mfa-setup-sms');
     expect(back.phone).toBeNull();
-    const withCode = step(await pool.mfa.sendSetupSms(back, PHONE, { locale: 'en', ip: IP }), 'mfa-setup-sms');
+    const withCode = step(await pool.mfa.sendSetupSms({ step: back, phone: PHONE, locale: 'en', ip: IP }), 'mfa-setup-sms');
     const code = await lastCode(PHONE);
     expect(texts.at(-1)).toMatchObject({ to: PHONE, purpose: 'verify_phone' });
     expect(texts.at(-1)!.body).toMatch(/^\d{6} is your Acme code to verify this phone number/);
-    if (code !== codeForWrong) expect(await pool.mfa.enrolSms(withCode, codeForWrong)).toMatchObject({ error: 'invalid_code', field: 'code' });
-    expect(await pool.mfa.enrolSms(withCode, 'abc')).toMatchObject({ error: 'invalid_code' });
+    if (code !== codeForWrong) expect(await pool.mfa.enrolSms({ step: withCode, code: codeForWrong })).toMatchObject({ error: 'invalid_code', field: 'code' });
+    expect(await pool.mfa.enrolSms({ step: withCode, code: 'abc' })).toMatchObject({ error: 'invalid_code' });
 
     // The right code: a verified phone, ten recovery codes once, then the sign-in finishes.
-    const shown = step(await pool.mfa.enrolSms(withCode, code), 'recovery-codes');
+    const shown = step(await pool.mfa.enrolSms({ step: withCode, code }), 'recovery-codes');
     expect(shown.amr).toEqual(['pwd', 'sms', 'mfa']);
     expect(shown.codes).toHaveLength(10);
-    expect(pool.mfa.acknowledgeRecoveryCodes(shown)).toEqual({ done: { userId: s.userId, amr: ['pwd', 'sms', 'mfa'] } });
+    await pool.flow.save({ uid: 'shown', step: shown });
+    expect(await pool.mfa.acknowledgeRecoveryCodes({ uid: 'shown' })).toEqual({ done: { userId: s.userId, amr: ['pwd', 'sms', 'mfa'] } });
     const row = await db.kysely.selectFrom('users').select(['phone_number', 'phone_number_verified', 'preferred_mfa']).executeTakeFirstOrThrow();
     expect(row).toEqual({ phone_number: PHONE, phone_number_verified: 1, preferred_mfa: 'sms' });
-    expect(await pool.mfa.enrolSms(withCode, code)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.mfa.enrolSms({ step: withCode, code })).toMatchObject({ error: 'invalid_code' });
 
     // From now on the phone is asked for at every sign-in.
     expect(step(await signIn(), 'mfa')).toMatchObject({ methods: ['sms'], method: 'sms' });
@@ -232,12 +233,12 @@ describeEachDb('second factor (SMS)', (open) => {
   it('enrolment texts obey the same limits, and a code resend waits for the gap', async () => {
     const { pool, signIn, texts, deliver, advance } = await setup({ users: [{ username: 'alice' }], limits: { sms_per_number_per_hour: 2 } });
     const s = step(await signIn(), 'mfa-setup-sms');
-    const sent = step(await pool.mfa.sendSetupSms(s, PHONE, { locale: 'en', ip: IP }), 'mfa-setup-sms');
-    expect(await pool.mfa.resendSetupSms('flow-e', sent, { locale: 'en', ip: IP })).toEqual({ sent: true });
-    expect(await pool.mfa.resendSetupSms('flow-e', sent, { locale: 'en', ip: IP })).toMatchObject({ error: 'rate_limited' });
+    const sent = step(await pool.mfa.sendSetupSms({ step: s, phone: PHONE, locale: 'en', ip: IP }), 'mfa-setup-sms');
+    expect(await pool.mfa.resendSetupSms({ uid: 'flow-e', step: sent, locale: 'en', ip: IP })).toEqual({ sent: true });
+    expect(await pool.mfa.resendSetupSms({ uid: 'flow-e', step: sent, locale: 'en', ip: IP })).toMatchObject({ error: 'rate_limited' });
     advance(30_000);
     // Past the per-number limit: nothing is sent.
-    expect(await pool.mfa.resendSetupSms('flow-e', sent, { locale: 'en', ip: IP })).toMatchObject({ error: 'rate_limited' });
+    expect(await pool.mfa.resendSetupSms({ uid: 'flow-e', step: sent, locale: 'en', ip: IP })).toMatchObject({ error: 'rate_limited' });
     await deliver();
     expect(texts).toHaveLength(2);
   });
@@ -247,27 +248,27 @@ describeEachDb('second factor (SMS)', (open) => {
     const totp = step(await signIn(), 'mfa-setup');
     const now = START;
     const first = new TOTP({ secret: Secret.fromBase32(totp.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: now });
-    step(await pool.mfa.enrolTotp(totp, first), 'recovery-codes');
+    step(await pool.mfa.enrolTotp({ step: totp, code: first }), 'recovery-codes');
     advance(60_000);
     // An app now: SMS enrolment is not forced, but it can still be done in a flow step by hand.
-    const s = step(await pool.mfa.switchSetup(totp, 'sms'), 'mfa-setup-sms');
-    const sent = step(await pool.mfa.sendSetupSms(s, PHONE, { locale: 'en', ip: IP }), 'mfa-setup-sms');
-    expect(await pool.mfa.enrolSms(sent, await lastCode())).toEqual({ done: { userId: s.userId, amr: ['pwd', 'sms', 'mfa'] } });
+    const s = step(await pool.mfa.switchSetup({ step: totp, to: 'sms' }), 'mfa-setup-sms');
+    const sent = step(await pool.mfa.sendSetupSms({ step: s, phone: PHONE, locale: 'en', ip: IP }), 'mfa-setup-sms');
+    expect(await pool.mfa.enrolSms({ step: sent, code: await lastCode() })).toEqual({ done: { userId: s.userId, amr: ['pwd', 'sms', 'mfa'] } });
   });
 
   it('with both factors allowed, enrolment starts with the app and can switch either way', async () => {
     const { pool, signIn } = await setup({ factors: ['totp', 'sms'], users: [{ username: 'alice' }] });
     const totp = step(await signIn(), 'mfa-setup');
-    const sms = step(await pool.mfa.switchSetup(totp, 'sms'), 'mfa-setup-sms');
+    const sms = step(await pool.mfa.switchSetup({ step: totp, to: 'sms' }), 'mfa-setup-sms');
     expect(sms).toMatchObject({ userId: totp.userId, amr: ['pwd'], phone: null });
-    const again = step(await pool.mfa.switchSetup(sms, 'totp'), 'mfa-setup');
+    const again = step(await pool.mfa.switchSetup({ step: sms, to: 'totp' }), 'mfa-setup');
     expect(again.secret).toMatch(/^[A-Z2-7]{32}$/);
   });
 
   it('with SMS the only factor, there is no switching to an app', async () => {
     const { pool, signIn } = await setup({ factors: ['sms'], users: [{ username: 'alice' }] });
     const s = step(await signIn(), 'mfa-setup-sms');
-    expect(await pool.mfa.switchSetup(s, 'totp')).toEqual({ error: 'wrong_step' });
+    expect(await pool.mfa.switchSetup({ step: s, to: 'totp' })).toEqual({ error: 'wrong_step' });
   });
 
   it('phone verification outside sign-in: a code proves one number; a sign-in number stays unique', async () => {
@@ -277,20 +278,20 @@ describeEachDb('second factor (SMS)', (open) => {
       users: [{ username: 'alice' }, { username: 'bob', phone_number: '+33612345678', phone_number_verified: true }],
     });
     const alice = await userId('alice');
-    expect(await pool.phone.sendVerification(alice, 'not a number', { locale: 'en', ip: IP })).toEqual({ error: 'invalid_phone', field: 'phone_number' });
-    expect(await pool.phone.sendVerification(alice, '+44 7700 900123', { locale: 'en', ip: IP })).toEqual({
+    expect(await pool.phone.sendVerification({ userId: alice, phone: 'not a number', locale: 'en', ip: IP })).toEqual({ error: 'invalid_phone', field: 'phone_number' });
+    expect(await pool.phone.sendVerification({ userId: alice, phone: '+44 7700 900123', locale: 'en', ip: IP })).toEqual({
       sent: true,
       phone: PHONE,
       destination: '+44 •••• ••23',
     });
     const code = await lastCode();
-    expect(await pool.phone.confirm(alice, '+447700900999', code)).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.phone.confirm(alice, PHONE, code)).toEqual({ verified: true, phone: PHONE });
-    expect(await pool.phone.confirm(alice, PHONE, code)).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.phone.confirm({ userId: alice, phone: '+447700900999', code })).toMatchObject({ error: 'invalid_code' });
+    expect(await pool.phone.confirm({ userId: alice, phone: PHONE, code })).toEqual({ verified: true, phone: PHONE });
+    expect(await pool.phone.confirm({ userId: alice, phone: PHONE, code })).toMatchObject({ error: 'invalid_code' });
 
     // Bob's verified number is his sign-in name: Alice, proving she holds it, learns it is taken.
-    expect(await pool.phone.sendVerification(alice, '+33612345678', { locale: 'en', ip: IP })).toMatchObject({ sent: true });
-    expect(await pool.phone.confirm(alice, '+33612345678', await lastCode())).toEqual({ error: 'phone_taken', field: 'phone_number' });
+    expect(await pool.phone.sendVerification({ userId: alice, phone: '+33612345678', locale: 'en', ip: IP })).toMatchObject({ sent: true });
+    expect(await pool.phone.confirm({ userId: alice, phone: '+33612345678', code: await lastCode() })).toEqual({ error: 'phone_taken', field: 'phone_number' });
     const phones = await db.kysely.selectFrom('users').select(['username', 'phone_number', 'phone_number_verified']).orderBy('username').execute();
     expect(phones).toEqual([
       { username: 'alice', phone_number: PHONE, phone_number_verified: 1 },

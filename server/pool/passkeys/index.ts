@@ -14,7 +14,7 @@ export type { Assertion, PasskeyKind } from './ceremonies';
 export type PasskeyOptions = PublicKeyCredentialCreationOptionsJSON | PublicKeyCredentialRequestOptionsJSON;
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
-type Gate = (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
+type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
 
 /**
  * `pool.passkeys`: WebAuthn credentials of a user (the account page needs no sign-in flow for
@@ -30,19 +30,19 @@ export function passkeysFacade(base: PoolContext, publicUrl: string, gate: Gate)
     enabled: () => passkeysEnabled(ctx),
 
     // Self-service (the account page): a signed-in user's own passkeys.
-    registrationOptions: (userId: string) => registrationOptions(ctx, userId),
-    register: async (userId: string, response: unknown, name: string): Promise<{ passkey: Passkey } | PoolError> => {
+    registrationOptions: (o: { userId: string }) => registrationOptions(ctx, o.userId),
+    register: async ({ userId, response, name }: { userId: string; response: unknown; name: string }): Promise<{ passkey: Passkey } | PoolError> => {
       const r = await registerPasskey(ctx, userId, response, name);
       return 'error' in r ? r : { passkey: r.passkey };
     },
-    list: async (userId: string): Promise<Passkey[]> => (await credentialRows(ctx, userId)).map(toPasskey),
-    rename: async (userId: string, id: string, name: string): Promise<{ passkey: Passkey } | PoolError> => {
+    list: async ({ userId }: { userId: string }): Promise<Passkey[]> => (await credentialRows(ctx, userId)).map(toPasskey),
+    rename: async ({ userId, id, name }: { userId: string; id: string; name: string }): Promise<{ passkey: Passkey } | PoolError> => {
       const named = passkeyName.safeParse(name);
       if (!named.success) return fail(named.error.issues[0].message as 'required', { field: 'name' });
       const r = await renameCredential(ctx, userId, id, named.data);
       return 'error' in r ? r : { passkey: r };
     },
-    remove: async (userId: string, id: string): Promise<{ removed: Passkey } | PoolError> => {
+    remove: async ({ userId, id }: { userId: string; id: string }): Promise<{ removed: Passkey } | PoolError> => {
       const r = await deleteCredential(ctx, userId, id);
       if ('error' in r) return r;
       await ctx.db.insertInto('events').values({ type: 'passkey_removed', user_id: userId, ip: null, detail: JSON.stringify({ id: r.id, name: r.name }), created_at: ctx.now() }).execute();
@@ -53,17 +53,17 @@ export function passkeysFacade(base: PoolContext, publicUrl: string, gate: Gate)
      * options bound to `binding` (say `reauth:<session id>`), then the browser's answer checked
      * against that same binding. With `userId`, only that user's passkeys are accepted.
      */
-    authenticationOptions: (binding: string, userId?: string) => authenticationOptions(ctx, binding, userId),
-    verifyAuthentication: (binding: string, response: unknown, userId?: string) => verifyAssertion(ctx, binding, response, userId),
+    authenticationOptions: (o: { binding: string; userId?: string }) => authenticationOptions(ctx, o.binding, o.userId),
+    verifyAuthentication: (o: { binding: string; response: unknown; userId?: string }) => verifyAssertion(ctx, o.binding, o.response, o.userId),
 
     // The sign-in flow (uid: the interaction; steps as stored by pool.flow).
-    signInOptions: (uid: string) => signInOptions(ctx, uid),
+    signInOptions: (o: { uid: string }) => signInOptions(ctx, o.uid),
     signIn: async (input: { uid: string; response: unknown; ip: string; locale: string; device?: string }) =>
-      gate(await signInWithPasskey(ctx, input), { locale: input.locale, ip: input.ip, device: input.device }),
-    mfaOptions: (step: Step<'mfa'>) => mfaOptions(ctx, step),
-    answer: (step: Step<'mfa'>, response: unknown, remember = false) => answerWithPasskey(ctx, step, response, remember),
-    enrolOptions: (step: Step<'passkey-setup'>) => enrolOptions(ctx, step),
-    enrol: (step: Step<'passkey-setup'>, response: unknown, name: string) => enrolPasskey(ctx, step, response, name),
-    switchEnrolment: (step: Step<'mfa-setup'> | Step<'passkey-setup'>, to: 'totp' | 'webauthn') => switchEnrolment(ctx, step, to),
+      gate({ outcome: await signInWithPasskey(ctx, input), locale: input.locale, ip: input.ip, device: input.device }),
+    mfaOptions: (o: { step: Step<'mfa'> }) => mfaOptions(ctx, o.step),
+    answer: (o: { step: Step<'mfa'>; response: unknown; remember?: boolean }) => answerWithPasskey(ctx, o.step, o.response, o.remember ?? false),
+    enrolOptions: (o: { step: Step<'passkey-setup'> }) => enrolOptions(ctx, o.step),
+    enrol: (o: { step: Step<'passkey-setup'>; response: unknown; name: string }) => enrolPasskey(ctx, o.step, o.response, o.name),
+    switchEnrolment: (o: { step: Step<'mfa-setup'> | Step<'passkey-setup'>; to: 'totp' | 'webauthn' }) => switchEnrolment(ctx, o.step, o.to),
   };
 }

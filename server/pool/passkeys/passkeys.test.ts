@@ -43,17 +43,17 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     const signIn = (username = 'alice') => pool.signIn({ identifier: username, password: PASSWORD, ip: IP, locale: 'en' });
     /** Registers a new passkey of `auth` for the user, through the self-service API. */
     const enrol = async (userId: string, auth: SoftAuthenticator, name = 'Laptop') => {
-      const options = ok(await pool.passkeys.registrationOptions(userId)) as PublicKeyCredentialCreationOptionsJSON;
-      return pool.passkeys.register(userId, auth.register(options), name);
+      const options = ok(await pool.passkeys.registrationOptions({ userId })) as PublicKeyCredentialCreationOptionsJSON;
+      return pool.passkeys.register({ userId, response: auth.register(options), name });
     };
-    const signInOptions = async (uid: string) => ok(await pool.passkeys.signInOptions(uid)) as PublicKeyCredentialRequestOptionsJSON;
+    const signInOptions = async (uid: string) => ok(await pool.passkeys.signInOptions({ uid })) as PublicKeyCredentialRequestOptionsJSON;
     return { db, pool, id, signIn, enrol, signInOptions, advance: (ms: number) => (t += ms), now: () => t };
   }
 
   it('registration: options for this RP and user, several passkeys each, the user’s own excluded', async () => {
     const { pool, id, enrol, advance } = await setup();
     const alice = await id('alice');
-    const options = ok(await pool.passkeys.registrationOptions(alice)) as PublicKeyCredentialCreationOptionsJSON;
+    const options = ok(await pool.passkeys.registrationOptions({ userId: alice })) as PublicKeyCredentialCreationOptionsJSON;
     expect(options.rp).toEqual({ id: 'login.example.com', name: 'Acme' });
     expect(options.user).toMatchObject({ name: 'alice', displayName: 'alice@example.com' });
     expect(Buffer.from(options.user.id, 'base64url').toString()).toBe(alice);
@@ -67,17 +67,17 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     advance(1000);
     const second = ok(await enrol(alice, phone, 'Phone')).passkey;
     expect(second).toMatchObject({ deviceType: 'multiDevice', backedUp: true });
-    expect((await pool.passkeys.list(alice)).map((p) => p.name)).toEqual(['Work laptop', 'Phone']);
+    expect((await pool.passkeys.list({ userId: alice })).map((p) => p.name)).toEqual(['Work laptop', 'Phone']);
 
-    const again = ok(await pool.passkeys.registrationOptions(alice)) as PublicKeyCredentialCreationOptionsJSON;
+    const again = ok(await pool.passkeys.registrationOptions({ userId: alice })) as PublicKeyCredentialCreationOptionsJSON;
     expect(again.excludeCredentials?.map((c) => c.id).sort()).toEqual([first.id, second.id].sort());
     // The same credential twice (an authenticator ignoring the exclusion) is refused.
-    expect(await pool.passkeys.register(alice, laptop.register(again, { reuse: true }), 'Copy')).toEqual({ error: 'passkey_exists' });
+    expect(await pool.passkeys.register({ userId: alice, response: laptop.register(again, { reuse: true }), name: 'Copy' })).toEqual({ error: 'passkey_exists' });
     // An ID in the answer that is not the attested credential's is refused.
-    const mismatched = laptop.register(ok(await pool.passkeys.registrationOptions(alice)) as PublicKeyCredentialCreationOptionsJSON);
+    const mismatched = laptop.register(ok(await pool.passkeys.registrationOptions({ userId: alice })) as PublicKeyCredentialCreationOptionsJSON);
     mismatched.id = mismatched.rawId = first.id;
-    expect(await pool.passkeys.register(alice, mismatched, 'Copy')).toEqual({ error: 'passkey_failed' });
-    expect(await pool.passkeys.list(alice)).toHaveLength(2);
+    expect(await pool.passkeys.register({ userId: alice, response: mismatched, name: 'Copy' })).toEqual({ error: 'passkey_failed' });
+    expect(await pool.passkeys.list({ userId: alice })).toHaveLength(2);
     // Names are checked: required, printable, at most 64 characters.
     expect(await enrol(alice, new SoftAuthenticator(ORIGIN), '   ')).toMatchObject({ error: 'required', field: 'name' });
     expect(await enrol(alice, new SoftAuthenticator(ORIGIN), 'x'.repeat(65))).toMatchObject({ error: 'too_long', field: 'name' });
@@ -87,29 +87,29 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     const { pool, id, advance } = await setup();
     const [alice, bob] = [await id('alice'), await id('bob')];
     const auth = new SoftAuthenticator(ORIGIN);
-    const options = () => pool.passkeys.registrationOptions(alice).then((o) => ok(o) as PublicKeyCredentialCreationOptionsJSON);
+    const options = () => pool.passkeys.registrationOptions({ userId: alice }).then((o) => ok(o) as PublicKeyCredentialCreationOptionsJSON);
 
     // Bound to the user it was made for.
-    expect(await pool.passkeys.register(bob, auth.register(await options()), 'Stolen')).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.register({ userId: bob, response: auth.register(await options()), name: 'Stolen' })).toMatchObject({ error: 'passkey_failed' });
     // Used once: the same answer again fails even though it was right the first time.
     const answer = auth.register(await options());
-    expect(await pool.passkeys.register(alice, answer, 'Laptop')).toMatchObject({ passkey: { name: 'Laptop' } });
-    expect(await pool.passkeys.register(alice, answer, 'Laptop')).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.register({ userId: alice, response: answer, name: 'Laptop' })).toMatchObject({ passkey: { name: 'Laptop' } });
+    expect(await pool.passkeys.register({ userId: alice, response: answer, name: 'Laptop' })).toMatchObject({ error: 'passkey_failed' });
     // Expired after five minutes.
     const late = auth.register(await options());
     advance(5 * 60_000 + 1);
-    expect(await pool.passkeys.register(alice, late, 'Late')).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.register({ userId: alice, response: late, name: 'Late' })).toMatchObject({ error: 'passkey_failed' });
     // Another site's origin, or another RP ID, is refused; and the challenge is spent by the try.
     const foreign = await options();
-    expect(await pool.passkeys.register(alice, auth.register(foreign, { origin: 'https://evil.example' }), 'X')).toMatchObject({ error: 'passkey_failed' });
-    expect(await pool.passkeys.register(alice, auth.register(foreign), 'X')).toMatchObject({ error: 'passkey_failed' });
-    expect(await pool.passkeys.register(alice, auth.register(await options(), { rpId: 'example.com' }), 'X')).toMatchObject({ error: 'passkey_failed' });
-    expect(await pool.passkeys.register(alice, auth.register(await options(), { type: 'webauthn.get' }), 'X')).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.register({ userId: alice, response: auth.register(foreign, { origin: 'https://evil.example' }), name: 'X' })).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.register({ userId: alice, response: auth.register(foreign), name: 'X' })).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.register({ userId: alice, response: auth.register(await options(), { rpId: 'example.com' }), name: 'X' })).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.register({ userId: alice, response: auth.register(await options(), { type: 'webauthn.get' }), name: 'X' })).toMatchObject({ error: 'passkey_failed' });
     // Garbage is one refusal, not a crash.
     for (const junk of [null, 'not json', '{}', { id: 'a', rawId: 'a', type: 'public-key', response: { clientDataJSON: '!!', attestationObject: '' } }]) {
-      expect(await pool.passkeys.register(alice, junk, 'X')).toMatchObject({ error: 'passkey_failed' });
+      expect(await pool.passkeys.register({ userId: alice, response: junk, name: 'X' })).toMatchObject({ error: 'passkey_failed' });
     }
-    expect(await pool.passkeys.list(alice)).toHaveLength(1);
+    expect(await pool.passkeys.list({ userId: alice })).toHaveLength(1);
   });
 
   it('passwordless: a verified passkey is both factors; the challenge is the attempt’s, once, five minutes', async () => {
@@ -134,7 +134,7 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     const late = phone.authenticate(await signInOptions('uid-5'));
     advance(5 * 60_000 + 1);
     expect(await pool.passkeys.signIn({ uid: 'uid-5', response: late, ip: IP, locale: 'en' })).toMatchObject({ error: 'passkey_failed' });
-    expect((await pool.passkeys.list(alice))[0].lastUsedAt).toBe(START);
+    expect((await pool.passkeys.list({ userId: alice }))[0].lastUsedAt).toBe(START);
   });
 
   it('an unknown passkey gets the answer of a wrong password; origin, RP ID and signature are checked', async () => {
@@ -144,7 +144,7 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     ok(await enrol(alice, key));
     const wrongPassword = await pool.signIn({ identifier: 'alice', password: 'not it at all', ip: IP, locale: 'en' });
     const stranger = new SoftAuthenticator(ORIGIN);
-    stranger.register(ok(await pool.passkeys.registrationOptions(await id('bob'))) as PublicKeyCredentialCreationOptionsJSON); // never sent to the server
+    stranger.register(ok(await pool.passkeys.registrationOptions({ userId: await id('bob') })) as PublicKeyCredentialCreationOptionsJSON); // never sent to the server
     const unknown = await pool.passkeys.signIn({ uid: 'u1', response: stranger.authenticate(await signInOptions('u1')), ip: IP, locale: 'en' });
     expect(unknown).toEqual(wrongPassword);
     expect(unknown).toEqual({ error: 'invalid_credentials' });
@@ -190,18 +190,18 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     expect(await passwordless('p1')).toEqual({ error: 'passkey_not_verified' });
     const second = step(await signIn(), 'mfa');
     expect(second).toMatchObject({ methods: ['webauthn'], method: 'webauthn' });
-    const options = ok(await pool.passkeys.mfaOptions(second)) as PublicKeyCredentialRequestOptionsJSON;
-    expect(options.allowCredentials?.map((c) => c.id)).toEqual((await pool.passkeys.list(alice)).map((p) => p.id));
-    expect(await pool.passkeys.answer(second, key.authenticate(options))).toEqual({ done: { userId: alice, amr: ['pwd', 'hwk', 'mfa'] } });
+    const options = ok(await pool.passkeys.mfaOptions({ step: second })) as PublicKeyCredentialRequestOptionsJSON;
+    expect(options.allowCredentials?.map((c) => c.id)).toEqual((await pool.passkeys.list({ userId: alice })).map((p) => p.id));
+    expect(await pool.passkeys.answer({ step: second, response: key.authenticate(options) })).toEqual({ done: { userId: alice, amr: ['pwd', 'hwk', 'mfa'] } });
 
     // With an authenticator app as well, a passkey sign-in without verification goes on to the app.
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
     const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: now() });
-    step(await pool.mfa.enrolTotp({ step: 'mfa-setup', userId: alice, amr: ['pwd'], secret }, code), 'recovery-codes');
+    step(await pool.mfa.enrolTotp({ step: { step: 'mfa-setup', userId: alice, amr: ['pwd'], secret }, code }), 'recovery-codes');
     const app = step(await passwordless('p2'), 'mfa');
     expect(app).toMatchObject({ amr: ['hwk'], methods: ['totp'], method: 'totp' });
     const next = new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: now() + 30_000 });
-    expect(await pool.mfa.answerCode(app, next)).toEqual({ done: { userId: alice, amr: ['hwk', 'otp', 'mfa'] } });
+    expect(await pool.mfa.answerCode({ step: app, code: next })).toEqual({ done: { userId: alice, amr: ['hwk', 'otp', 'mfa'] } });
   });
 
   it('as the second factor: this user’s passkeys only, this attempt’s challenge only; the last method used comes first', async () => {
@@ -212,22 +212,22 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     ok(await enrol(alice, mine));
     ok(await enrol(bob, bobs));
     // E-mail codes are opt-in in an optional pool.
-    expect(await pool.account.setCodesOptIn(alice, 'email', true, 'en')).toEqual({ done: true });
+    expect(await pool.account.setCodesOptIn({ userId: alice, kind: 'email', on: true, locale: 'en' })).toEqual({ done: true });
     const first = step(await signIn(), 'mfa');
     expect(first.methods).toEqual(['email', 'webauthn']);
     expect(first.method).toBe('email');
-    expect(await pool.passkeys.mfaOptions(first)).toMatchObject({ error: 'wrong_step' });
-    expect(await pool.passkeys.answer(first, {})).toMatchObject({ error: 'wrong_step' });
-    const byKey = step(await pool.mfa.choose(first, 'webauthn', { locale: 'en', ip: '203.0.113.7' }), 'mfa');
-    expect(await pool.mfa.answerCode(byKey, '123456')).toMatchObject({ error: 'wrong_step' });
-    const options = ok(await pool.passkeys.mfaOptions(byKey)) as PublicKeyCredentialRequestOptionsJSON;
+    expect(await pool.passkeys.mfaOptions({ step: first })).toMatchObject({ error: 'wrong_step' });
+    expect(await pool.passkeys.answer({ step: first, response: {} })).toMatchObject({ error: 'wrong_step' });
+    const byKey = step(await pool.mfa.choose({ step: first, method: 'webauthn', locale: 'en', ip: '203.0.113.7' }), 'mfa');
+    expect(await pool.mfa.answerCode({ step: byKey, code: '123456' })).toMatchObject({ error: 'wrong_step' });
+    const options = ok(await pool.passkeys.mfaOptions({ step: byKey })) as PublicKeyCredentialRequestOptionsJSON;
     // Bob's passkey, even answering Alice's challenge, is not Alice's second factor.
-    expect(await pool.passkeys.answer(byKey, bobs.authenticate(options, { credentialId: bobs.held.length ? Buffer.from(bobs.held[0].id).toString('base64url') : undefined }))).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.answer({ step: byKey, response: bobs.authenticate(options, { credentialId: bobs.held.length ? Buffer.from(bobs.held[0].id).toString('base64url') : undefined }) })).toMatchObject({ error: 'passkey_failed' });
     // Another attempt's challenge does not count.
-    const other = step(await pool.mfa.choose(step(await signIn(), 'mfa'), 'webauthn', { locale: 'en', ip: '203.0.113.7' }), 'mfa');
-    const otherOptions = ok(await pool.passkeys.mfaOptions(other)) as PublicKeyCredentialRequestOptionsJSON;
-    expect(await pool.passkeys.answer(byKey, mine.authenticate(otherOptions))).toMatchObject({ error: 'passkey_failed' });
-    expect(await pool.passkeys.answer(byKey, mine.authenticate(ok(await pool.passkeys.mfaOptions(byKey)) as PublicKeyCredentialRequestOptionsJSON))).toEqual({
+    const other = step(await pool.mfa.choose({ step: step(await signIn(), 'mfa'), method: 'webauthn', locale: 'en', ip: '203.0.113.7' }), 'mfa');
+    const otherOptions = ok(await pool.passkeys.mfaOptions({ step: other })) as PublicKeyCredentialRequestOptionsJSON;
+    expect(await pool.passkeys.answer({ step: byKey, response: mine.authenticate(otherOptions) })).toMatchObject({ error: 'passkey_failed' });
+    expect(await pool.passkeys.answer({ step: byKey, response: mine.authenticate(ok(await pool.passkeys.mfaOptions({ step: byKey })) as PublicKeyCredentialRequestOptionsJSON) })).toEqual({
       done: { userId: alice, amr: ['pwd', 'hwk', 'mfa'] },
     });
     expect(step(await signIn(), 'mfa').method).toBe('webauthn');
@@ -238,21 +238,22 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     const alice = await id('alice');
     const setupStep = step(await signIn(), 'passkey-setup');
     expect(setupStep).toEqual({ step: 'passkey-setup', userId: alice, amr: ['pwd'] });
-    expect(await pool.passkeys.switchEnrolment(setupStep, 'totp')).toMatchObject({ error: 'wrong_step' });
+    expect(await pool.passkeys.switchEnrolment({ step: setupStep, to: 'totp' })).toMatchObject({ error: 'wrong_step' });
     const key = new SoftAuthenticator(ORIGIN, { backupEligible: true });
-    const options = ok(await pool.passkeys.enrolOptions(setupStep)) as PublicKeyCredentialCreationOptionsJSON;
-    const codes = step(await pool.passkeys.enrol(setupStep, JSON.stringify(key.register(options)), 'Phone'), 'recovery-codes');
+    const options = ok(await pool.passkeys.enrolOptions({ step: setupStep })) as PublicKeyCredentialCreationOptionsJSON;
+    const codes = step(await pool.passkeys.enrol({ step: setupStep, response: JSON.stringify(key.register(options)), name: 'Phone' }), 'recovery-codes');
     expect(codes.codes).toHaveLength(10);
     expect(codes.amr).toEqual(['pwd', 'swk', 'mfa']);
-    expect(pool.mfa.acknowledgeRecoveryCodes(codes)).toEqual({ done: { userId: alice, amr: ['pwd', 'swk', 'mfa'] } });
+    await pool.flow.save({ uid: 'shown', step: codes });
+    expect(await pool.mfa.acknowledgeRecoveryCodes({ uid: 'shown' })).toEqual({ done: { userId: alice, amr: ['pwd', 'swk', 'mfa'] } });
     expect(step(await signIn(), 'mfa')).toMatchObject({ methods: ['webauthn'], method: 'webauthn' });
   });
 
   it('REQUIRED with both factors allowed: the app first, a passkey instead if the user prefers', async () => {
     const { pool, signIn } = await setup({ mode: 'REQUIRED', factors: ['totp', 'webauthn'] });
     const app = step(await signIn(), 'mfa-setup');
-    const passkey = step(await pool.passkeys.switchEnrolment(app, 'webauthn'), 'passkey-setup');
-    const back = step(await pool.passkeys.switchEnrolment(passkey, 'totp'), 'mfa-setup');
+    const passkey = step(await pool.passkeys.switchEnrolment({ step: app, to: 'webauthn' }), 'passkey-setup');
+    const back = step(await pool.passkeys.switchEnrolment({ step: passkey, to: 'totp' }), 'mfa-setup');
     expect(back.secret).not.toBe(app.secret);
   });
 
@@ -260,15 +261,15 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     const { pool, id, enrol, db } = await setup();
     const [alice, bob] = [await id('alice'), await id('bob')];
     const { passkey } = ok(await enrol(alice, new SoftAuthenticator(ORIGIN)));
-    expect(await pool.passkeys.rename(bob, passkey.id, 'Mine now')).toEqual({ error: 'passkey_not_found' });
-    expect(await pool.passkeys.remove(bob, passkey.id)).toEqual({ error: 'passkey_not_found' });
-    expect(await pool.passkeys.rename(alice, 'no-such-id', 'X')).toEqual({ error: 'passkey_not_found' });
-    expect(await pool.passkeys.rename(alice, passkey.id, '\u202eevil')).toMatchObject({ error: 'invalid_characters', field: 'name' });
-    expect(await pool.passkeys.rename(alice, passkey.id, ' Work key ')).toMatchObject({ passkey: { id: passkey.id, name: 'Work key' } });
-    expect(await pool.passkeys.list(bob)).toEqual([]);
-    expect(await pool.passkeys.remove(alice, passkey.id)).toMatchObject({ removed: { id: passkey.id, name: 'Work key' } });
-    expect(await pool.passkeys.remove(alice, passkey.id)).toEqual({ error: 'passkey_not_found' });
-    expect(await pool.passkeys.list(alice)).toEqual([]);
+    expect(await pool.passkeys.rename({ userId: bob, id: passkey.id, name: 'Mine now' })).toEqual({ error: 'passkey_not_found' });
+    expect(await pool.passkeys.remove({ userId: bob, id: passkey.id })).toEqual({ error: 'passkey_not_found' });
+    expect(await pool.passkeys.rename({ userId: alice, id: 'no-such-id', name: 'X' })).toEqual({ error: 'passkey_not_found' });
+    expect(await pool.passkeys.rename({ userId: alice, id: passkey.id, name: '\u202eevil' })).toMatchObject({ error: 'invalid_characters', field: 'name' });
+    expect(await pool.passkeys.rename({ userId: alice, id: passkey.id, name: ' Work key ' })).toMatchObject({ passkey: { id: passkey.id, name: 'Work key' } });
+    expect(await pool.passkeys.list({ userId: bob })).toEqual([]);
+    expect(await pool.passkeys.remove({ userId: alice, id: passkey.id })).toMatchObject({ removed: { id: passkey.id, name: 'Work key' } });
+    expect(await pool.passkeys.remove({ userId: alice, id: passkey.id })).toEqual({ error: 'passkey_not_found' });
+    expect(await pool.passkeys.list({ userId: alice })).toEqual([]);
     const events = await db.kysely.selectFrom('events').select(['type', 'user_id']).orderBy('id').execute();
     expect(events).toEqual([
       { type: 'passkey_registered', user_id: alice },
@@ -281,20 +282,20 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     const [alice, bob] = [await id('alice'), await id('bob')];
     const key = new SoftAuthenticator(ORIGIN);
     const { passkey } = ok(await enrol(alice, key));
-    const options = ok(await pool.passkeys.authenticationOptions('reauth:session-1', alice)) as PublicKeyCredentialRequestOptionsJSON;
+    const options = ok(await pool.passkeys.authenticationOptions({ binding: 'reauth:session-1', userId: alice })) as PublicKeyCredentialRequestOptionsJSON;
     expect(options.allowCredentials?.map((c) => c.id)).toEqual([passkey.id]);
     const answer = key.authenticate(options);
-    expect(await pool.passkeys.verifyAuthentication('reauth:session-2', answer, alice)).toMatchObject({ error: 'passkey_failed' });
-    const again = key.authenticate(ok(await pool.passkeys.authenticationOptions('reauth:session-1', alice)) as PublicKeyCredentialRequestOptionsJSON);
-    expect(await pool.passkeys.verifyAuthentication('reauth:session-1', again, bob)).toMatchObject({ error: 'invalid_credentials' });
-    const third = key.authenticate(ok(await pool.passkeys.authenticationOptions('reauth:session-1', alice)) as PublicKeyCredentialRequestOptionsJSON);
-    expect(await pool.passkeys.verifyAuthentication('reauth:session-1', third, alice)).toEqual({ userId: alice, credentialId: passkey.id, kind: 'hwk', userVerified: true });
+    expect(await pool.passkeys.verifyAuthentication({ binding: 'reauth:session-2', response: answer, userId: alice })).toMatchObject({ error: 'passkey_failed' });
+    const again = key.authenticate(ok(await pool.passkeys.authenticationOptions({ binding: 'reauth:session-1', userId: alice })) as PublicKeyCredentialRequestOptionsJSON);
+    expect(await pool.passkeys.verifyAuthentication({ binding: 'reauth:session-1', response: again, userId: bob })).toMatchObject({ error: 'invalid_credentials' });
+    const third = key.authenticate(ok(await pool.passkeys.authenticationOptions({ binding: 'reauth:session-1', userId: alice })) as PublicKeyCredentialRequestOptionsJSON);
+    expect(await pool.passkeys.verifyAuthentication({ binding: 'reauth:session-1', response: third, userId: alice })).toEqual({ userId: alice, credentialId: passkey.id, kind: 'hwk', userVerified: true });
   });
 
   it('off unless the pool allows webauthn', async () => {
     const { pool, id } = await setup({ factors: ['totp'] });
     expect(await pool.passkeys.enabled()).toBe(false);
-    expect(await pool.passkeys.registrationOptions(await id('alice'))).toEqual({ error: 'passkey_unavailable' });
-    expect(await pool.passkeys.signInOptions('uid')).toEqual({ error: 'passkey_unavailable' });
+    expect(await pool.passkeys.registrationOptions({ userId: await id('alice') })).toEqual({ error: 'passkey_unavailable' });
+    expect(await pool.passkeys.signInOptions({ uid: 'uid' })).toEqual({ error: 'passkey_unavailable' });
   });
 });

@@ -12,9 +12,9 @@ export async function startEmailChangeAction(_prev: FormState, data: FormData): 
   if (!isAccountCtx(ctx)) return ctx;
   const email = input.email.safeParse(field(data, 'email'));
   if (!email.success) return errorState(ctx.t, { error: 'invalid_email', field: 'email' }, { email: field(data, 'email').slice(0, 254) });
-  const sent = await ctx.rt.pool.account.startEmailChange(ctx.session.userId, { email: email.data, locale: ctx.locale });
+  const sent = await ctx.rt.pool.account.startEmailChange({ userId: ctx.session.userId, email: email.data, locale: ctx.locale });
   if ('error' in sent) return errorState(ctx.t, sent, { email: email.data });
-  await ctx.rt.pool.account.sessions.setPending(ctx.session.id, 'email', email.data);
+  await ctx.rt.pool.account.sessions.setPending({ id: ctx.session.id, what: 'email', value: email.data });
   redirect(`/${ctx.locale}/account/email?notice=code_sent`);
 }
 
@@ -25,13 +25,13 @@ export async function confirmEmailChangeAction(_prev: FormState, data: FormData)
   const pending = ctx.session.pendingEmail;
   if (!pending) return errorState(ctx.t, { error: 'wrong_step' });
   if (field(data, 'intent') === 'cancel') {
-    await ctx.rt.pool.account.sessions.setPending(ctx.session.id, 'email', null);
+    await ctx.rt.pool.account.sessions.setPending({ id: ctx.session.id, what: 'email', value: null });
     redirect(`/${ctx.locale}/account/email`);
   }
   const code = input.code.safeParse(field(data, 'code'));
   if (!code.success) return errorState(ctx.t, { error: 'invalid_code', field: 'code' });
-  const done = await ctx.rt.pool.account.confirmEmailChange(ctx.session.userId, { email: pending, code: code.data, locale: ctx.locale });
+  const done = await ctx.rt.pool.account.confirmEmailChange({ userId: ctx.session.userId, email: pending, code: code.data, locale: ctx.locale });
   if ('error' in done) return errorState(ctx.t, done);
-  await ctx.rt.pool.account.sessions.setPending(ctx.session.id, 'email', null);
+  await ctx.rt.pool.account.sessions.setPending({ id: ctx.session.id, what: 'email', value: null });
   redirect(`/${ctx.locale}/account?notice=email_changed`);
 }

@@ -15,7 +15,7 @@ export async function changePasswordAction(_prev: FormState, data: FormData): Pr
   if (!current.success) return errorState(ctx.t, { error: 'wrong_password', field: 'current_password' });
   if (!next.success) return errorState(ctx.t, { error: 'invalid_input', field: 'new_password' });
   // Every other browser, app and token of the user ends; this browser stays signed in.
-  const done = await ctx.rt.pool.account.changePassword(ctx.session.userId, { current: current.data, next: next.data, locale: ctx.locale, keepGrantId: ctx.session.grantId });
+  const done = await ctx.rt.pool.account.changePassword({ userId: ctx.session.userId, current: current.data, next: next.data, locale: ctx.locale, keepGrantId: ctx.session.grantId });
   if ('error' in done) return errorState(ctx.t, done);
   redirect(`/${ctx.locale}/account?notice=password_changed`);
 }

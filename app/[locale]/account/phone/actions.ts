@@ -11,9 +11,9 @@ export async function startPhoneChangeAction(_prev: FormState, data: FormData): 
   const ctx = await accountAction(data, { recent: '/phone' });
   if (!isAccountCtx(ctx)) return ctx;
   const typed = field(data, 'phone_number').slice(0, 32);
-  const sent = await ctx.rt.pool.phone.sendVerification(ctx.session.userId, typed, { locale: ctx.locale, ip: ctx.ip });
+  const sent = await ctx.rt.pool.phone.sendVerification({ userId: ctx.session.userId, phone: typed, locale: ctx.locale, ip: ctx.ip });
   if ('error' in sent) return errorState(ctx.t, sent, { phone_number: typed });
-  await ctx.rt.pool.account.sessions.setPending(ctx.session.id, 'phone', sent.phone);
+  await ctx.rt.pool.account.sessions.setPending({ id: ctx.session.id, what: 'phone', value: sent.phone });
   redirect(`/${ctx.locale}/account/phone`);
 }
 
@@ -24,13 +24,13 @@ export async function confirmPhoneChangeAction(_prev: FormState, data: FormData)
   const pending = ctx.session.pendingPhone;
   if (!pending) return errorState(ctx.t, { error: 'wrong_step' });
   if (field(data, 'intent') === 'cancel') {
-    await ctx.rt.pool.account.sessions.setPending(ctx.session.id, 'phone', null);
+    await ctx.rt.pool.account.sessions.setPending({ id: ctx.session.id, what: 'phone', value: null });
     redirect(`/${ctx.locale}/account/phone`);
   }
   const code = input.code.safeParse(field(data, 'code'));
   if (!code.success) return errorState(ctx.t, { error: 'invalid_code', field: 'code' });
-  const done = await ctx.rt.pool.account.confirmPhoneChange(ctx.session.userId, pending, code.data, ctx.locale);
+  const done = await ctx.rt.pool.account.confirmPhoneChange({ userId: ctx.session.userId, phone: pending, code: code.data, locale: ctx.locale });
   if ('error' in done) return errorState(ctx.t, done);
-  await ctx.rt.pool.account.sessions.setPending(ctx.session.id, 'phone', null);
+  await ctx.rt.pool.account.sessions.setPending({ id: ctx.session.id, what: 'phone', value: null });
   redirect(`/${ctx.locale}/account?notice=phone_changed`);
 }

@@ -10,7 +10,7 @@ export default async function AccountRecoveryCodesPage(props: PageProps) {
   const { locale } = await pageInput(props);
   const { rt, session } = await loadAccountPage(locale, '/recovery-codes');
   const t = await getTranslations({ locale });
-  const revealed = await rt.pool.account.sessions.takeReveal(session.id);
+  const revealed = await rt.pool.account.sessions.takeReveal({ id: session.id });
   const codes = revealed ? (JSON.parse(revealed) as string[]) : null;
   return (
     <PageFrame locale={locale} path="/account/recovery-codes" heading={t('recoveryCodes.title')} subheading={codes ? t('recoveryCodes.explain') : t('account.recovery.gone')}>

@@ -12,15 +12,10 @@ export async function confirmTotpAction(_prev: FormState, data: FormData): Promi
   if (!isAccountCtx(ctx)) return ctx;
   const code = input.code.safeParse(field(data, 'code'));
   if (!code.success) return errorState(ctx.t, { error: 'invalid_code', field: 'code' });
-  const done = await ctx.rt.pool.account.confirmTotpSetup(ctx.session.userId, {
-    sessionId: ctx.session.id,
-    sealed: ctx.session.pendingTotp,
-    code: code.data,
-    locale: ctx.locale,
-  });
+  const done = await ctx.rt.pool.account.confirmTotpSetup({ userId: ctx.session.userId, sessionId: ctx.session.id, sealed: ctx.session.pendingTotp, code: code.data, locale: ctx.locale });
   if ('error' in done) return errorState(ctx.t, done);
   if (done.recoveryCodes) {
-    await ctx.rt.pool.account.sessions.reveal(ctx.session.id, JSON.stringify(done.recoveryCodes));
+    await ctx.rt.pool.account.sessions.reveal({ id: ctx.session.id, value: JSON.stringify(done.recoveryCodes) });
     redirect(`/${ctx.locale}/account/recovery-codes`);
   }
   redirect(`/${ctx.locale}/account?notice=totp_added`);

@@ -12,8 +12,8 @@ export default async function AccountTotpPage(props: PageProps) {
   const { locale } = await pageInput(props);
   const { rt, user, session, hidden } = await loadAccountPage(locale, '/totp', { recent: true });
   const t = await getTranslations({ locale });
-  const secret = await rt.pool.account.startTotpSetup(user.id, session);
-  const uri = await rt.pool.mfa.totpUri(secret, user.email ?? user.username);
+  const secret = await rt.pool.account.startTotpSetup({ userId: user.id, session });
+  const uri = await rt.pool.mfa.totpUri({ secret, account: user.email ?? user.username });
   return (
     <PageFrame locale={locale} path="/account/totp" heading={t('mfaSetup.title')} subheading={t('account.totp.explain')}>
       <TotpSetup locale={locale} secret={secret} uri={uri} />

@@ -13,7 +13,7 @@ export default async function OutboxPage(props: PageProps) {
   const { ip } = await requestInfo();
   if (!rt.outboxVisibleTo(ip)) notFound();
   const t = await getTranslations({ locale });
-  const mails = await rt.pool.outbox(50);
+  const mails = await rt.pool.outbox({ limit: 50 });
   return (
     <PageFrame locale={locale} path="/dev/outbox" heading={t('outbox.title')} subheading={t('outbox.explain')}>
       {rt.outboxVisibleTo(ip, 'sms') ? <p className="mb-4 text-sm">{t('sms.outboxNote')}</p> : null}

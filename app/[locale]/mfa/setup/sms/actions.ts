@@ -1,56 +1,44 @@
 'use server';
 
 import type { FormState } from '@/components/FlowForm';
-import type { FlowStep } from '@/server/pool';
-import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
-
-type SmsSetupStep = Extract<FlowStep, { step: 'mfa-setup-sms' }>;
-
-/** Every action of the text-message setup screen runs at that step only. */
-async function smsSetupContext(data: FormData) {
-  const ctx = await actionContext(data, 'mfa-setup-sms');
-  if (!isCtx(ctx)) return { state: ctx };
-  if (ctx.step.step !== 'mfa-setup-sms') return { state: {} };
-  return { ctx, step: ctx.step as SmsSetupStep };
-}
+import { actionContext, actOn, errorState, field, isCtx } from '@/app/_lib/flow';
 
 /** The number to enrol: a code is texted to it (within the anti-pumping limits). */
 export async function smsSetupNumberAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const { ctx, step, state } = await smsSetupContext(data);
-  if (!ctx) return state;
+  const ctx = await actionContext(data);
+  if (!isCtx(ctx)) return ctx;
   const values = { phone_number: field(data, 'phone_number').slice(0, 32) };
-  const outcome = await ctx.rt.pool.mfa.sendSetupSms(step, field(data, 'phone_number'), { locale: ctx.locale, ip: ctx.ip });
-  if ('error' in outcome) return errorState(ctx.t, outcome, values);
-  return advance(ctx, outcome);
+  return actOn(ctx, 'mfa-setup-sms', (step, pool) => pool.mfa.sendSetupSms({ step, phone: field(data, 'phone_number'), locale: ctx.locale, ip: ctx.ip }), { values });
 }
 
 /** The texted code (verify), another code (resend) or back to the number (change). */
 export async function smsSetupCodeAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const { ctx, step, state } = await smsSetupContext(data);
-  if (!ctx) return state;
+  const ctx = await actionContext(data);
+  if (!isCtx(ctx)) return ctx;
   const intent = field(data, 'intent');
-  if (intent === 'change') return advance(ctx, ctx.rt.pool.mfa.changeSetupPhone(step));
+  if (intent === 'change') return actOn(ctx, 'mfa-setup-sms', async (step, pool) => pool.mfa.changeSetupPhone({ step }));
   if (intent === 'resend') {
-    const sent = await ctx.rt.pool.mfa.resendSetupSms(ctx.uid, step, { locale: ctx.locale, ip: ctx.ip });
+    const sent = await ctx.rt.pool.flow.run({
+      uid: ctx.uid,
+      expect: 'mfa-setup-sms',
+      run: (step, pool) => pool.mfa.resendSetupSms({ uid: ctx.uid, step, locale: ctx.locale, ip: ctx.ip }),
+    });
     return 'error' in sent ? errorState(ctx.t, sent) : { notice: ctx.t('smsSetup.resent') };
   }
-  const outcome = await ctx.rt.pool.mfa.enrolSms(step, field(data, 'code'));
-  if ('error' in outcome) return errorState(ctx.t, outcome);
-  return advance(ctx, outcome);
+  return actOn(ctx, 'mfa-setup-sms', (step, pool) => pool.mfa.enrolSms({ step, code: field(data, 'code') }));
 }
 
-/** From the text-message setup to the authenticator-app setup. */
+/** From the text-message setup to the authenticator-app setup, and back. */
+async function switchSetup(data: FormData, from: 'mfa-setup-sms' | 'mfa-setup', to: 'totp' | 'sms'): Promise<FormState> {
+  const ctx = await actionContext(data);
+  if (!isCtx(ctx)) return ctx;
+  return actOn(ctx, from, (step, pool) => pool.mfa.switchSetup({ step, to }));
+}
+
 export async function switchToTotpSetupAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const { ctx, step, state } = await smsSetupContext(data);
-  if (!ctx) return state;
-  const outcome = await ctx.rt.pool.mfa.switchSetup(step, 'totp');
-  return 'error' in outcome ? errorState(ctx.t, outcome) : advance(ctx, outcome);
+  return switchSetup(data, 'mfa-setup-sms', 'totp');
 }
 
-/** From the authenticator-app setup to the text-message setup. */
 export async function switchToSmsSetupAction(_prev: FormState, data: FormData): Promise<FormState> {
-  const ctx = await actionContext(data, 'mfa-setup');
-  if (!isCtx(ctx) || ctx.step.step !== 'mfa-setup') return isCtx(ctx) ? {} : ctx;
-  const outcome = await ctx.rt.pool.mfa.switchSetup(ctx.step, 'sms');
-  return 'error' in outcome ? errorState(ctx.t, outcome) : advance(ctx, outcome);
+  return switchSetup(data, 'mfa-setup', 'sms');
 }

@@ -16,7 +16,7 @@ export default async function SmsSetupPage(props: PageProps) {
   const { rt, view, step, csrf, settings, showSmsOutbox } = await loadFlowPage(locale, query.uid, 'mfa-setup-sms');
   const t = await getTranslations({ locale });
   const hidden = { uid: view.uid, csrf, locale };
-  const user = step.phone ? undefined : await rt.pool.users.get(step.userId);
+  const user = step.phone ? undefined : await rt.pool.users.get({ id: step.userId });
   const otherWay = settings.mfa.factors.includes('totp') ? (
     <SubSection id="other-setup" heading={t('smsSetup.otherHeading')}>
       <FlowForm
