@@ -12,7 +12,9 @@ export default async function ConfirmPage(props: PageProps) {
   const { showOutbox, view, step, csrf, appName, theme } = await loadFlowPage(locale, query.uid, 'confirm-account');
   const t = await getTranslations({ locale });
   return (
-    <PageFrame theme={theme} appName={appName}
+    <PageFrame
+      theme={theme}
+      appName={appName}
       locale={locale}
       path="/confirm"
       query={{ uid: view.uid }}

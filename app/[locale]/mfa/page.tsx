@@ -24,7 +24,9 @@ export default async function MfaPage(props: PageProps) {
   // The masked number reads left to right inside right-to-left text.
   const phone = `\u2066${step.smsDestination ?? ''}\u2069`;
   return (
-    <PageFrame theme={theme} appName={appName}
+    <PageFrame
+      theme={theme}
+      appName={appName}
       locale={locale}
       path="/mfa"
       query={{ uid: view.uid }}

@@ -18,7 +18,8 @@ export default async function ChangeEmailPage(props: PageProps) {
   const pending = session.pendingEmail;
   const theme = await currentTheme(null);
   return (
-    <PageFrame theme={theme}
+    <PageFrame
+      theme={theme}
       locale={locale}
       path="/account/email"
       heading={t('account.emailChange.title')}

@@ -17,7 +17,8 @@ export default async function ChangePhonePage(props: PageProps) {
   const pending = session.pendingPhone;
   const theme = await currentTheme(null);
   return (
-    <PageFrame theme={theme}
+    <PageFrame
+      theme={theme}
       locale={locale}
       path="/account/phone"
       heading={t('account.phoneChange.title')}

@@ -58,7 +58,9 @@ export default async function SmsSetupPage(props: PageProps) {
     );
   }
   return (
-    <PageFrame theme={theme} appName={appName}
+    <PageFrame
+      theme={theme}
+      appName={appName}
       locale={locale}
       path="/mfa/setup/sms"
       query={{ uid: view.uid }}
