@@ -6,15 +6,16 @@ import { Logo } from './Logo';
 type Layout = ResolvedTheme['layout'];
 
 /** Where the content sits in each layout: a centred card, a card beside the image, the whole page. */
-const frame: Record<Layout, { root: string; body: string; card: string }> = {
-  card: { root: 'px-4 py-8', body: 'flex-1 w-full flex justify-center', card: 'w-full max-w-md bg-surface border border-line rounded-theme p-6 sm:p-8 shadow-sm' },
+const frame: Record<Layout, { root: string; banner: string; body: string; card: string }> = {
+  card: { root: 'px-4 py-8', banner: 'max-w-md', body: 'flex-1 w-full flex justify-center items-start', card: 'w-full max-w-md bg-surface border border-line rounded-theme p-6 sm:p-8 shadow-sm' },
   split: {
     root: 'px-4 py-8',
+    banner: 'max-w-5xl',
     body: 'flex-1 w-full max-w-5xl mx-auto grid gap-6 lg:grid-cols-2 lg:items-stretch',
-    card: 'w-full max-w-md mx-auto self-center bg-surface border border-line rounded-theme p-6 sm:p-8 shadow-sm',
+    card: 'w-full max-w-md mx-auto self-start lg:self-center bg-surface border border-line rounded-theme p-6 sm:p-8 shadow-sm',
   },
   // The surface bleeds to the edges; the banner and footer sit on the page's background.
-  full: { root: 'px-4 py-4', body: 'flex-1 -mx-4 flex bg-surface px-4 py-8', card: 'w-full max-w-md mx-auto' },
+  full: { root: 'px-4 py-4', banner: 'max-w-md', body: 'flex-1 -mx-4 flex bg-surface px-4 py-8', card: 'w-full max-w-md mx-auto self-start' },
 };
 
 /**
@@ -46,7 +47,7 @@ export function Shell({
     <div className={`foyer-root foyer-layout-${theme.layout} background-customizable min-h-screen text-ink flex flex-col ${layout.root}`}>
       {/* React places it in the document's head. */}
       {favicon ? <link rel="icon" href={favicon} /> : null}
-      <header className="banner-customizable w-full max-w-5xl mx-auto flex flex-wrap items-center gap-4 mb-6">
+      <header className={`banner-customizable w-full ${layout.banner} mx-auto flex flex-wrap items-center gap-4 mb-6`}>
         <Logo theme={theme} />
         {appName ? <p className="foyer-app-name font-semibold">{appName}</p> : null}
         <div className="ms-auto">{top}</div>

@@ -74,3 +74,7 @@ describe('built-in themes', () => {
     expect(svg).not.toMatch(/<script|on\w+=|href="http|<foreignObject/i);
   });
 });
+
+it('names each theme file after its id (the screenshots script lists them by file name)', () => {
+  for (const [id, theme] of Object.entries(builtInThemes)) expect(readFileSync(path.join(here, `${id}.json`), 'utf8')).toContain(`"id": "${theme.id}"`);
+});

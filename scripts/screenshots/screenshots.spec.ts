@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from '@playwright/test';
 import { startFoyer, testConfig } from '../../e2e/fixtures/foyer';
 import { reachScreen, type Locale, type Screen } from '../../e2e/fixtures/flows';
-import { builtInThemes } from '../../themes/built-in';
 
 /**
  * Every hosted screen × built-in theme × light/dark × en/ar as PNGs under screenshots/, for review.
@@ -13,7 +12,11 @@ import { builtInThemes } from '../../themes/built-in';
  * SCREENSHOT_THEMES=all (or a comma-separated list of ids) the others do.
  */
 const wanted = process.env.SCREENSHOT_THEMES ?? 'default';
-const THEMES = wanted === 'all' ? ['default', ...Object.keys(builtInThemes)] : wanted.split(',').map((s) => s.trim());
+// The built-in themes are the JSON files in themes/ (named by their ids; a test checks them).
+const builtIn = readdirSync(path.resolve('themes'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length));
+const THEMES = wanted === 'all' ? builtIn : wanted.split(',').map((s) => s.trim());
 const LOCALES: Locale[] = ['en', 'ar'];
 const SCHEMES = ['light', 'dark'] as const;
 const FLOW: Screen[] = ['login', 'signup', 'confirm', 'forgot-password', 'reset-password', 'new-password', 'consent'];
