@@ -3,8 +3,8 @@ import type { ButtonHTMLAttributes } from 'react';
 export function Button({ variant = 'primary', className = '', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' }) {
   const look =
     variant === 'primary'
-      ? 'bg-brand text-brand-ink border-brand'
-      : 'bg-surface text-ink border-line';
+      ? 'submitButton-customizable bg-brand text-brand-ink border-brand'
+      : 'foyer-secondary-button bg-surface text-ink border-line';
   return (
     <button
       {...props}

@@ -6,12 +6,12 @@ export async function DevOutboxNotice({ locale, show, channel = 'email' }: { loc
   if (!show) return null;
   const t = await getTranslations({ locale });
   const link = (chunks: React.ReactNode) => (
-    <a className="text-brand underline" href={`/${locale}/dev/outbox`} target="_blank" rel="noopener">
+    <a className="text-link underline" href={`/${locale}/dev/outbox`} target="_blank" rel="noopener">
       {chunks}
     </a>
   );
   return (
-    <p className="text-sm text-muted border border-line rounded-theme px-3 py-2 mb-4" data-testid="dev-outbox-notice">
+    <p className="textDescription-customizable text-sm text-muted border border-line rounded-theme px-3 py-2 mb-4" data-testid="dev-outbox-notice">
       {channel === 'sms' ? t.rich('sms.devOutboxNotice', { link }) : t.rich('common.devOutboxNotice', { link })}
     </p>
   );

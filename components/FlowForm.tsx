@@ -4,6 +4,9 @@ import { useActionState, type HTMLInputTypeAttribute } from 'react';
 import { Alert } from './Alert';
 import { Button } from './Button';
 
+/** How a text input looks; its hooks are added where it is drawn. */
+export const inputLook = 'w-full border-2 border-field-line bg-field text-ink rounded-theme px-3 py-2';
+
 export interface FieldSpec {
   name: string;
   label: string;
@@ -56,7 +59,7 @@ export function FlowForm({
   const [state, formAction, pending] = useActionState(action, initial ?? {});
   const errorId = 'form-error';
   return (
-    <form action={formAction} data-testid={testId} aria-describedby={state.error ? errorId : undefined} noValidate={false}>
+    <form action={formAction} className="foyer-form" data-testid={testId} aria-describedby={state.error ? errorId : undefined} noValidate={false}>
       {state.error ? (
         <div id={errorId}>
           <Alert tone="error">{state.error.message}</Alert>
@@ -72,15 +75,17 @@ export function FlowForm({
         const described = [hintId, invalid ? errorId : undefined].filter(Boolean).join(' ') || undefined;
         if (f.type === 'checkbox') {
           return (
-            <div key={f.name} className="mb-4 flex items-center gap-2">
-              <input id={f.name} name={f.name} type="checkbox" defaultChecked={f.defaultValue === 'on'} className="size-5 accent-brand" />
-              <label htmlFor={f.name}>{f.label}</label>
+            <div key={f.name} className="foyer-field mb-4 flex items-center gap-2">
+              <input id={f.name} name={f.name} type="checkbox" defaultChecked={f.defaultValue === 'on'} className="foyer-checkbox size-5 accent-brand" />
+              <label htmlFor={f.name} className="label-customizable">
+                {f.label}
+              </label>
             </div>
           );
         }
         return (
-          <div key={f.name} className="mb-4">
-            <label htmlFor={f.name} className="block font-medium mb-1">
+          <div key={f.name} className="foyer-field mb-4">
+            <label htmlFor={f.name} className="label-customizable block font-medium mb-1">
               {f.label}
             </label>
             <input
@@ -96,10 +101,10 @@ export function FlowForm({
               autoFocus={f.autoFocus || invalid}
               aria-invalid={invalid || undefined}
               aria-describedby={described}
-              className="w-full border-2 border-line bg-surface text-ink rounded-theme px-3 py-2"
+              className={`inputField-customizable ${f.autoComplete === 'one-time-code' ? 'foyer-code-input ' : ''}${inputLook}`}
             />
             {f.hint ? (
-              <p id={hintId} className="text-sm text-muted mt-1">
+              <p id={hintId} className="foyer-hint textDescription-customizable text-sm text-muted mt-1">
                 {f.hint}
               </p>
             ) : null}

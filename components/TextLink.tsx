@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 
 export function TextLink({ href, children, testId }: { href: string; children: ReactNode; testId?: string }) {
   return (
-    <a href={href} data-testid={testId} className="text-brand underline underline-offset-2">
+    <a href={href} data-testid={testId} className="redirect-customizable text-link underline underline-offset-2">
       {children}
     </a>
   );

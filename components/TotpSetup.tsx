@@ -17,13 +17,13 @@ export async function TotpSetup({ locale, secret, uri }: { locale: Locale; secre
           alt={t('qrAlt')}
           width={192}
           height={192}
-          className="mt-3 bg-white p-2 rounded-theme"
+          className="foyer-qr-code mt-3 bg-white p-2 rounded-theme"
           data-testid="totp-qr"
         />
       </li>
       <li>
         {t('manual')}
-        <code dir="ltr" className="block mt-2 font-mono text-lg tracking-wider break-all" data-testid="totp-secret">
+        <code dir="ltr" className="foyer-totp-secret block mt-2 font-mono text-lg tracking-wider break-all" data-testid="totp-secret">
           {grouped}
         </code>
       </li>

@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { requestInfo } from '@/app/_lib/request';
@@ -9,8 +10,9 @@ export default async function Home(props: PageProps) {
   const { locale } = await pageInput(props);
   const t = await getTranslations({ locale });
   const rt = await runtime();
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="" heading={t('home.title')} subheading={t('home.tagline')}>
+    <PageFrame theme={theme} locale={locale} path="" heading={t('home.title')} subheading={t('home.tagline')}>
       <p className="mb-4">{t('home.demoExplain')}</p>
       <a href={`/${locale}/demo`} data-testid="demo-link" className="block text-center bg-brand text-brand-ink rounded-theme px-4 py-2.5 font-semibold mb-6">
         {t('home.demoLink')}

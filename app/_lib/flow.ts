@@ -11,6 +11,7 @@ import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
 import { ourCookies } from './cookies';
 import { browserLabel, keepDeviceToken } from './device-cookie';
 import { requestInfo } from './request';
+import { currentTheme } from './theme';
 
 export type { StepName };
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -57,6 +58,7 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
     appName,
     csrf: req.csrf,
     settings: await rt.pool.settings(),
+    theme: await currentTheme(view.clientId),
     /** Mail is not really sent and this client may read the dev outbox. */
     showOutbox: rt.outboxVisibleTo(req.ip, 'email'),
     /** The same for text messages. */

@@ -12,7 +12,7 @@ import {
 import { useActionState, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Alert } from '../Alert';
 import { Button } from '../Button';
-import type { FormState } from '../FlowForm';
+import { inputLook, type FormState } from '../FlowForm';
 
 /** Translated sentences for what can go wrong in the browser, before the server is asked. */
 export interface PasskeyProblems {
@@ -62,6 +62,15 @@ type Props = Common &
   );
 
 const noSubscription = () => () => {};
+
+/** The button that starts a ceremony (its own hook, so themes can style passkeys apart). */
+export function PasskeyButton({ variant, onClick, working, testId, children }: { variant?: 'primary' | 'secondary'; onClick: () => void; working: boolean; testId: string; children: ReactNode }) {
+  return (
+    <Button type="button" variant={variant} onClick={onClick} disabled={working} aria-busy={working || undefined} data-testid={testId} className="foyer-passkey-button">
+      {children}
+    </Button>
+  );
+}
 
 /** Names the browser's refusal for a person; undefined when we cancelled it ourselves. */
 function describe(e: unknown, problems: PasskeyProblems, timedOut: boolean): string | undefined {
@@ -156,7 +165,7 @@ export function PasskeyCeremony(props: Props) {
 
   if (!supported) {
     return props.fallback ? (
-      <p className="text-sm text-muted mt-4" data-testid={`${props.testId}-fallback`}>
+      <p className="textDescription-customizable text-sm text-muted mt-4" data-testid={`${props.testId}-fallback`}>
         {supported === false ? problems.unsupported : props.fallback}
       </p>
     ) : null;
@@ -164,7 +173,7 @@ export function PasskeyCeremony(props: Props) {
   const message = problem ?? state.error?.message;
   const working = busy || pending;
   return (
-    <form ref={form} action={formAction} data-testid={`${props.testId}-form`} className="mt-4">
+    <form ref={form} action={formAction} data-testid={`${props.testId}-form`} className="foyer-form mt-4">
       {props.lead}
       {message ? <Alert tone="error">{message}</Alert> : null}
       {state.notice && !message ? <Alert tone="notice">{state.notice}</Alert> : null}
@@ -173,8 +182,8 @@ export function PasskeyCeremony(props: Props) {
       ))}
       <input ref={response} type="hidden" name="response" defaultValue="" />
       {props.kind === 'register' ? (
-        <div className="mb-4">
-          <label htmlFor="passkey-name" className="block font-medium mb-1">
+        <div className="foyer-field mb-4">
+          <label htmlFor="passkey-name" className="label-customizable block font-medium mb-1">
             {props.nameField.label}
           </label>
           <input
@@ -186,22 +195,24 @@ export function PasskeyCeremony(props: Props) {
             maxLength={64}
             defaultValue={state.values?.name ?? props.nameField.defaultValue}
             aria-describedby="passkey-name-hint"
-            className="w-full border-2 border-line bg-surface text-ink rounded-theme px-3 py-2"
+            className={`inputField-customizable ${inputLook}`}
           />
-          <p id="passkey-name-hint" className="text-sm text-muted mt-1">
+          <p id="passkey-name-hint" className="foyer-hint textDescription-customizable text-sm text-muted mt-1">
             {props.nameField.hint}
           </p>
         </div>
       ) : null}
       {props.remember ? (
-        <div className="mb-4 flex items-center gap-2">
-          <input id="passkey-remember" name="remember" type="checkbox" className="size-5 accent-brand" />
-          <label htmlFor="passkey-remember">{props.remember.label}</label>
+        <div className="foyer-field mb-4 flex items-center gap-2">
+          <input id="passkey-remember" name="remember" type="checkbox" className="foyer-checkbox size-5 accent-brand" />
+          <label htmlFor="passkey-remember" className="label-customizable">
+            {props.remember.label}
+          </label>
         </div>
       ) : null}
-      <Button type="button" variant={props.variant} onClick={() => void run()} disabled={working} aria-busy={working || undefined} data-testid={props.testId}>
+      <PasskeyButton variant={props.variant} onClick={() => void run()} working={working} testId={props.testId}>
         {working ? props.waiting : props.label}
-      </Button>
+      </PasskeyButton>
     </form>
   );
 }

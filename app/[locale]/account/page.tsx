@@ -2,6 +2,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { Alert } from '@/components/Alert';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { SubSection } from '@/components/SubSection';
 import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
@@ -47,8 +48,9 @@ export default async function AccountPage(props: PageProps) {
   const signInRows = await Promise.all(signIns.map(async (s) => ({ ...s, apps: (await Promise.all(s.clients.map(appName))).join(', ') })));
   const notice = query.notice && t.has(`account.notices.${query.notice}` as never) ? t(`account.notices.${query.notice}` as never) : null;
   const row = 'flex items-center justify-between gap-3 py-2 border-b border-line last:border-b-0';
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/account" heading={t('account.title')} subheading={t('account.signedInAs', { name: user.username })}>
+    <PageFrame theme={theme} locale={locale} path="/account" heading={t('account.title')} subheading={t('account.signedInAs', { name: user.username })}>
       {notice ? <Alert tone="notice">{notice}</Alert> : null}
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 mb-2" data-testid="profile">
         <dt className="text-muted">{t('account.username')}</dt>

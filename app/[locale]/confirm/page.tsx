@@ -9,10 +9,12 @@ import { confirmAction } from './actions';
 
 export default async function ConfirmPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { showOutbox, view, step, csrf } = await loadFlowPage(locale, query.uid, 'confirm-account');
+  const { showOutbox, view, step, csrf, appName, theme } = await loadFlowPage(locale, query.uid, 'confirm-account');
   const t = await getTranslations({ locale });
   return (
     <PageFrame
+      theme={theme}
+      appName={appName}
       locale={locale}
       path="/confirm"
       query={{ uid: view.uid }}

@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import { notFound, redirect } from 'next/navigation';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { flowHref } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { requestInfo } from '@/app/_lib/request';
@@ -23,8 +24,9 @@ export default async function ConsentPage(props: PageProps) {
   const app = client?.client_name ?? view.clientId;
   const t = await getTranslations({ locale });
   const scopes = String(view.params.scope ?? 'openid').split(' ').filter((s): s is (typeof known)[number] => (known as readonly string[]).includes(s));
+  const theme = await currentTheme(view.clientId);
   return (
-    <PageFrame locale={locale} path="/consent" query={{ uid: view.uid }} heading={t('consent.title', { app })}>
+    <PageFrame theme={theme} appName={app} locale={locale} path="/consent" query={{ uid: view.uid }} heading={t('consent.title', { app })}>
       <p className="mb-3">{t('consent.explain', { app })}</p>
       <ul className="list-disc ps-6 mb-6" data-testid="consent-scopes">
         {scopes.map((s) => (

@@ -4,6 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { Alert } from '@/components/Alert';
 import { ClaimsTable } from '@/components/ClaimsTable';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { DEMO_CLIENT_ID, demoConfig, demoJwks, readDemoSession } from '@/app/api/demo/rp';
@@ -26,8 +27,9 @@ export default async function DemoPage(props: PageProps) {
       claims = undefined;
     }
   }
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/demo" heading={t('demo.title')} subheading={t('demo.explain')}>
+    <PageFrame theme={theme} locale={locale} path="/demo" heading={t('demo.title')} subheading={t('demo.explain')}>
       {problem ? <Alert tone="error">{t('demo.error', { reason: problem })}</Alert> : null}
       {query.signed_out ? <Alert tone="notice">{t('demo.signedOut')}</Alert> : null}
       {claims ? (

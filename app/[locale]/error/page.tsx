@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 
@@ -14,8 +15,9 @@ export default async function ErrorPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   const t = await getTranslations({ locale });
   const code = (known as readonly string[]).includes(query.code ?? '') ? (query.code as (typeof known)[number]) : 'unknown';
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/error" query={{ code: query.code }} heading={t('errorPage.title')}>
+    <PageFrame theme={theme} locale={locale} path="/error" query={{ code: query.code }} heading={t('errorPage.title')}>
       <p role="alert" data-testid="error-page" data-code={code} className="mb-6">
         {t(`errorPage.codes.${code}`)}
       </p>

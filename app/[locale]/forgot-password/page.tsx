@@ -11,12 +11,12 @@ import { forgotAction } from './actions';
 
 export default async function ForgotPasswordPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, showOutbox, view, csrf } = await loadFlowPage(locale, query.uid, 'first');
+  const { rt, showOutbox, view, csrf, appName, theme } = await loadFlowPage(locale, query.uid, 'first');
   // An app that signs in only through outside providers has no passwords here.
   if (!(await cognitoAllowed(rt, view.clientId))) redirect(flowHref(locale, 'login', view.uid));
   const t = await getTranslations({ locale });
   return (
-    <PageFrame locale={locale} path="/forgot-password" query={{ uid: view.uid }} heading={t('forgot.title')} subheading={t('forgot.explain')}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/forgot-password" query={{ uid: view.uid }} heading={t('forgot.title')} subheading={t('forgot.explain')}>
       <DevOutboxNotice locale={locale} show={showOutbox} />
       <FlowForm
         testId="forgot-form"

@@ -17,7 +17,7 @@ const param = (v: unknown, max: number) => (typeof v === 'string' && v.length > 
 
 export default async function LoginPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, client, appName, csrf, settings } = await loadFlowPage(locale, query.uid, 'first');
+  const { rt, view, client, appName, csrf, settings, theme } = await loadFlowPage(locale, query.uid, 'first');
   const t = await getTranslations({ locale });
   const hint = param(view.params.login_hint, 254);
 
@@ -45,11 +45,11 @@ export default async function LoginPage(props: PageProps) {
   const emailOnly = !settings.sign_in_aliases.includes('username');
   const passkeys = settings.mfa.factors.includes('webauthn');
   return (
-    <PageFrame locale={locale} path="/login" query={{ uid: view.uid }} heading={t('login.title')} subheading={t('login.subtitle', { app: appName })}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/login" query={{ uid: view.uid }} heading={t('login.title')} subheading={t('login.subtitle', { app: appName })}>
       {query.notice === 'password_changed' ? <Alert tone="notice">{t('login.passwordChanged')}</Alert> : null}
       {buttons.length > 0 ? (
         <nav aria-label={t('federation.login.providers')}>
-          <ProviderButtons buttons={buttons} testId="identity-providers" />
+          <ProviderButtons buttons={buttons} description={t('federation.login.corporate')} testId="identity-providers" />
         </nav>
       ) : null}
       {buttons.length > 0 && (options.cognito || routesByDomain) ? <Divider label={t('federation.login.or')} /> : null}

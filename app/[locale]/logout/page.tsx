@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import { notFound } from 'next/navigation';
 import { Button } from '@/components/Button';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { runtime } from '@/server/runtime-handle';
 
@@ -13,15 +14,16 @@ export default async function LogoutPage(props: PageProps) {
   const client = query.client_id ? await rt.pool.clients.find({ clientId: query.client_id }) : undefined;
   const t = await getTranslations({ locale });
   const app = client ? (client.client_name ?? client.client_id) : undefined;
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/logout" query={{ xsrf: query.xsrf, client_id: query.client_id }} heading={t('logout.title')}>
+    <PageFrame theme={theme} locale={locale} path="/logout" query={{ xsrf: query.xsrf, client_id: query.client_id }} heading={t('logout.title')}>
       <p className="mb-6">{app ? t('logout.explain', { app }) : t('logout.explainGeneric')}</p>
       <form method="post" action="/logout/confirm" data-testid="logout-form" className="flex flex-col gap-3">
         <input type="hidden" name="xsrf" value={query.xsrf} />
         <Button type="submit" name="logout" value="yes" data-testid="confirm-logout">
           {t('logout.confirm')}
         </Button>
-        <a href={`/${locale}`} className="text-center text-brand underline">
+        <a href={`/${locale}`} className="redirect-customizable text-center text-link underline">
           {t('logout.cancel')}
         </a>
       </form>

@@ -12,7 +12,7 @@ import { PasskeyMfa } from './PasskeyMfa';
 /** The second step: a code by the method the server chose (the last one used), and the others. */
 export default async function MfaPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, step, csrf, showOutbox, showSmsOutbox, settings } = await loadFlowPage(locale, query.uid, 'mfa');
+  const { view, step, csrf, showOutbox, showSmsOutbox, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'mfa');
   const rememberDays = settings.mfa.remember_device_days;
   const t = await getTranslations({ locale });
   const hidden = { uid: view.uid, csrf, locale };
@@ -25,6 +25,8 @@ export default async function MfaPage(props: PageProps) {
   const phone = `\u2066${step.smsDestination ?? ''}\u2069`;
   return (
     <PageFrame
+      theme={theme}
+      appName={appName}
       locale={locale}
       path="/mfa"
       query={{ uid: view.uid }}

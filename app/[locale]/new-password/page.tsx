@@ -7,10 +7,10 @@ import { newPasswordAction } from './actions';
 
 export default async function NewPasswordPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, csrf, settings } = await loadFlowPage(locale, query.uid, 'new-password');
+  const { view, csrf, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'new-password');
   const t = await getTranslations({ locale });
   return (
-    <PageFrame locale={locale} path="/new-password" query={{ uid: view.uid }} heading={t('newPassword.title')} subheading={t('newPassword.explain')}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/new-password" query={{ uid: view.uid }} heading={t('newPassword.title')} subheading={t('newPassword.explain')}>
       <FlowForm
         testId="new-password-form"
         action={newPasswordAction}

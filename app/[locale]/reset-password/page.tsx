@@ -9,7 +9,7 @@ import { resetAction } from './actions';
 
 export default async function ResetPasswordPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { showOutbox, view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'reset-password');
+  const { showOutbox, view, step, csrf, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'reset-password');
   const t = await getTranslations({ locale });
   const subheading = step.forced
     ? t('reset.forced', { destination: step.destination ?? '' })
@@ -17,7 +17,7 @@ export default async function ResetPasswordPage(props: PageProps) {
       ? t('reset.sentTo', { destination: step.destination })
       : t('reset.sentGeneric');
   return (
-    <PageFrame locale={locale} path="/reset-password" query={{ uid: view.uid }} heading={t('reset.title')} subheading={subheading}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/reset-password" query={{ uid: view.uid }} heading={t('reset.title')} subheading={subheading}>
       <DevOutboxNotice locale={locale} show={showOutbox} />
       <FlowForm
         testId="reset-form"

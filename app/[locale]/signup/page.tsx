@@ -11,7 +11,7 @@ import { signUpAction } from './actions';
 
 export default async function SignUpPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, appName, csrf, settings } = await loadFlowPage(locale, query.uid, 'first');
+  const { rt, view, appName, csrf, settings, theme } = await loadFlowPage(locale, query.uid, 'first');
   // An app that signs in only through outside providers has no passwords here.
   if (!(await cognitoAllowed(rt, view.clientId))) redirect(flowHref(locale, 'login', view.uid));
   const t = await getTranslations({ locale });
@@ -39,7 +39,7 @@ export default async function SignUpPage(props: PageProps) {
     hint: t('signup.passwordHint', { min: settings.password_policy.min_length }),
   });
   return (
-    <PageFrame locale={locale} path="/signup" query={{ uid: view.uid }} heading={t('signup.title')} subheading={t('signup.subtitle', { app: appName })}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/signup" query={{ uid: view.uid }} heading={t('signup.title')} subheading={t('signup.subtitle', { app: appName })}>
       {settings.self_sign_up ? (
         <FlowForm testId="signup-form" action={signUpAction} hidden={{ uid: view.uid, csrf, locale }} fields={fields} buttons={[{ label: t('signup.submit'), testId: 'sign-up' }]} />
       ) : (

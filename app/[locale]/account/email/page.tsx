@@ -3,6 +3,7 @@ import { Alert } from '@/components/Alert';
 import { DevOutboxNotice } from '@/components/DevOutboxNotice';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
@@ -15,8 +16,10 @@ export default async function ChangeEmailPage(props: PageProps) {
   const { rt, session, user, hidden } = await loadAccountPage(locale, '/email', { recent: true });
   const t = await getTranslations({ locale });
   const pending = session.pendingEmail;
+  const theme = await currentTheme(null);
   return (
     <PageFrame
+      theme={theme}
       locale={locale}
       path="/account/email"
       heading={t('account.emailChange.title')}

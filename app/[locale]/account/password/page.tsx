@@ -1,6 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
@@ -11,8 +12,9 @@ export default async function ChangePasswordPage(props: PageProps) {
   const { hidden, rt } = await loadAccountPage(locale, '/password');
   const t = await getTranslations({ locale });
   const policy = (await rt.pool.settings()).password_policy;
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/account/password" heading={t('account.password.title')} subheading={t('account.password.explain')}>
+    <PageFrame theme={theme} locale={locale} path="/account/password" heading={t('account.password.title')} subheading={t('account.password.explain')}>
       <FlowForm
         testId="change-password-form"
         action={changePasswordAction}

@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import { DevOutboxNotice } from '@/components/DevOutboxNotice';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
@@ -14,8 +15,10 @@ export default async function ChangePhonePage(props: PageProps) {
   const { rt, session, user, hidden } = await loadAccountPage(locale, '/phone', { recent: true });
   const t = await getTranslations({ locale });
   const pending = session.pendingPhone;
+  const theme = await currentTheme(null);
   return (
     <PageFrame
+      theme={theme}
       locale={locale}
       path="/account/phone"
       heading={t('account.phoneChange.title')}

@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { RecoveryCodeList } from '@/components/RecoveryCodeList';
 import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
@@ -12,8 +13,9 @@ export default async function AccountRecoveryCodesPage(props: PageProps) {
   const t = await getTranslations({ locale });
   const revealed = await rt.pool.account.sessions.takeReveal({ id: session.id });
   const codes = revealed ? (JSON.parse(revealed) as string[]) : null;
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/account/recovery-codes" heading={t('recoveryCodes.title')} subheading={codes ? t('recoveryCodes.explain') : t('account.recovery.gone')}>
+    <PageFrame theme={theme} locale={locale} path="/account/recovery-codes" heading={t('recoveryCodes.title')} subheading={codes ? t('recoveryCodes.explain') : t('account.recovery.gone')}>
       {codes ? <RecoveryCodeList locale={locale} codes={codes} poolName={(await rt.pool.settings()).name} /> : null}
       <p className="mt-6">
         <TextLink href={`/${locale}/account`}>{codes ? t('account.recovery.saved') : t('account.back')}</TextLink>

@@ -1,6 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { TotpSetup } from '@/components/TotpSetup';
 import { loadAccountPage } from '@/app/_lib/account';
@@ -14,8 +15,9 @@ export default async function AccountTotpPage(props: PageProps) {
   const t = await getTranslations({ locale });
   const secret = await rt.pool.account.startTotpSetup({ userId: user.id, session });
   const uri = await rt.pool.mfa.totpUri({ secret, account: user.email ?? user.username });
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/account/totp" heading={t('mfaSetup.title')} subheading={t('account.totp.explain')}>
+    <PageFrame theme={theme} locale={locale} path="/account/totp" heading={t('mfaSetup.title')} subheading={t('account.totp.explain')}>
       <TotpSetup locale={locale} secret={secret} uri={uri} />
       <FlowForm
         testId="account-totp-form"

@@ -1,6 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 import { notFound } from 'next/navigation';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { requestInfo } from '@/app/_lib/request';
 import { runtime } from '@/server/runtime-handle';
@@ -14,8 +15,9 @@ export default async function OutboxPage(props: PageProps) {
   if (!rt.outboxVisibleTo(ip)) notFound();
   const t = await getTranslations({ locale });
   const mails = await rt.pool.outbox({ limit: 50 });
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/dev/outbox" heading={t('outbox.title')} subheading={t('outbox.explain')}>
+    <PageFrame theme={theme} locale={locale} path="/dev/outbox" heading={t('outbox.title')} subheading={t('outbox.explain')}>
       {rt.outboxVisibleTo(ip, 'sms') ? <p className="mb-4 text-sm">{t('sms.outboxNote')}</p> : null}
       {mails.length === 0 ? <p>{t('outbox.empty')}</p> : null}
       <ol className="flex flex-col gap-4" data-testid="outbox">

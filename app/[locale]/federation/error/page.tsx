@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { PageFrame } from '@/components/PageFrame';
+import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { flowHref } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
@@ -24,8 +25,9 @@ export default async function FederationErrorPage(props: PageProps) {
     const view = await readInteraction(rt.provider, (await requestInfo()).headers, query.uid);
     if (view) back = flowHref(locale, 'login', view.uid);
   }
+  const theme = await currentTheme(null);
   return (
-    <PageFrame locale={locale} path="/federation/error" query={{ code: query.code, uid: query.uid }} heading={t('federation.errors.title')}>
+    <PageFrame theme={theme} locale={locale} path="/federation/error" query={{ code: query.code, uid: query.uid }} heading={t('federation.errors.title')}>
       <p role="alert" data-testid="federation-error" data-code={code} className="mb-6">
         {message}
       </p>

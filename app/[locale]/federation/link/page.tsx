@@ -16,7 +16,7 @@ import { cancelLinkAction, linkAction } from './actions';
  */
 export default async function LinkAccountPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, step, client, csrf } = await loadFlowPage(locale, query.uid, 'link-account');
+  const { rt, view, step, client, csrf, appName, theme } = await loadFlowPage(locale, query.uid, 'link-account');
   const t = await getTranslations({ locale });
   const idp = await rt.federation.providers.get(step.provider);
   const provider = idp ? displayName(idp) : step.provider;
@@ -26,7 +26,7 @@ export default async function LinkAccountPage(props: PageProps) {
   const others = allowed.filter((p) => p.name !== step.provider && proof.providers.includes(p.name));
   const hidden = { uid: view.uid, csrf, locale };
   return (
-    <PageFrame locale={locale} path="/federation/link" query={{ uid: view.uid }} heading={t('federation.link.title', { provider })}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/federation/link" query={{ uid: view.uid }} heading={t('federation.link.title', { provider })}>
       <p className="mb-6" data-testid="link-explain">
         {t('federation.link.explain', { provider, email: step.email })}
       </p>

@@ -11,12 +11,12 @@ import { appInsteadAction, passkeyEnrolAction, passkeyEnrolOptionsAction } from 
 /** Passkey enrolment during sign-in; the authenticator app stays one click away when the pool allows it. */
 export default async function PasskeySetupPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, csrf, settings } = await loadFlowPage(locale, query.uid, 'passkey-setup');
+  const { view, csrf, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'passkey-setup');
   const t = await getTranslations({ locale, namespace: 'passkeys' });
   const { problems, waiting, needsJavaScript } = await passkeyTexts(locale);
   const hidden = { uid: view.uid, csrf, locale };
   return (
-    <PageFrame locale={locale} path="/mfa/passkey" query={{ uid: view.uid }} heading={t('setupTitle')} subheading={t('setupExplain')}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/mfa/passkey" query={{ uid: view.uid }} heading={t('setupTitle')} subheading={t('setupExplain')}>
       <PasskeyCeremony
         kind="register"
         options={passkeyEnrolOptionsAction}

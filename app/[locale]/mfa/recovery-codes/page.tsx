@@ -9,10 +9,10 @@ import { recoveryCodesSavedAction } from '../actions';
 /** Shown once, right after enrolment, before the sign-in goes on. */
 export default async function RecoveryCodesPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'recovery-codes');
+  const { view, step, csrf, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'recovery-codes');
   const t = await getTranslations({ locale });
   return (
-    <PageFrame locale={locale} path="/mfa/recovery-codes" query={{ uid: view.uid }} heading={t('recoveryCodes.title')} subheading={step.amr.includes('sms') ? t('smsSetup.recoveryExplain') : t('recoveryCodes.explain')}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/mfa/recovery-codes" query={{ uid: view.uid }} heading={t('recoveryCodes.title')} subheading={step.amr.includes('sms') ? t('smsSetup.recoveryExplain') : t('recoveryCodes.explain')}>
       <RecoveryCodeList locale={locale} codes={step.codes} poolName={settings.name} />
       <FlowForm
         testId="recovery-codes-form"

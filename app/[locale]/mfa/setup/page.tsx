@@ -12,12 +12,12 @@ import { PasskeyInstead } from '../passkey/PasskeyInstead';
 /** TOTP enrolment during sign-in, when the pool requires a second factor the user does not have. */
 export default async function MfaSetupPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, step, csrf, settings } = await loadFlowPage(locale, query.uid, 'mfa-setup');
+  const { rt, view, step, csrf, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'mfa-setup');
   const t = await getTranslations({ locale });
   const user = await rt.pool.users.get({ id: step.userId });
   const uri = await rt.pool.mfa.totpUri({ secret: step.secret, account: user?.email ?? user?.username ?? step.userId });
   return (
-    <PageFrame locale={locale} path="/mfa/setup" query={{ uid: view.uid }} heading={t('mfaSetup.title')} subheading={t('mfaSetup.explain')}>
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/mfa/setup" query={{ uid: view.uid }} heading={t('mfaSetup.title')} subheading={t('mfaSetup.explain')}>
       <TotpSetup locale={locale} secret={step.secret} uri={uri} />
       <FlowForm
         testId="mfa-setup-form"

@@ -13,7 +13,7 @@ import { smsSetupCodeAction, smsSetupNumberAction, switchToTotpSetupAction } fro
  */
 export default async function SmsSetupPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, view, step, csrf, settings, showSmsOutbox } = await loadFlowPage(locale, query.uid, 'mfa-setup-sms');
+  const { rt, view, step, csrf, settings, showSmsOutbox, appName, theme } = await loadFlowPage(locale, query.uid, 'mfa-setup-sms');
   const t = await getTranslations({ locale });
   const hidden = { uid: view.uid, csrf, locale };
   const user = step.phone ? undefined : await rt.pool.users.get({ id: step.userId });
@@ -30,7 +30,7 @@ export default async function SmsSetupPage(props: PageProps) {
   ) : null;
   if (!step.phone) {
     return (
-      <PageFrame locale={locale} path="/mfa/setup/sms" query={{ uid: view.uid }} heading={t('smsSetup.title')} subheading={t('smsSetup.explain')}>
+      <PageFrame theme={theme} appName={appName} locale={locale} path="/mfa/setup/sms" query={{ uid: view.uid }} heading={t('smsSetup.title')} subheading={t('smsSetup.explain')}>
         <FlowForm
           key="number"
           testId="sms-number-form"
@@ -59,6 +59,8 @@ export default async function SmsSetupPage(props: PageProps) {
   }
   return (
     <PageFrame
+      theme={theme}
+      appName={appName}
       locale={locale}
       path="/mfa/setup/sms"
       query={{ uid: view.uid }}

@@ -1,0 +1,34 @@
+import { builtInTheme } from './css';
+import highContrast from './high-contrast.json';
+import midnight from './midnight.json';
+import minimal from './minimal.json';
+import split from './split.json';
+import { themeInput, type ResolvedTheme, type ThemeInput } from './schema';
+
+/** The themes shipped with Foyer besides the default; an operator's theme may `extends` any. */
+export const builtInThemes: Record<string, ThemeInput> = Object.fromEntries(
+  [midnight, highContrast, split, minimal].map((t) => {
+    const parsed = themeInput.parse(t);
+    return [parsed.id, parsed];
+  }),
+);
+
+/**
+ * A theme over its parent: palettes merge colour by colour and links locale by locale; every
+ * other field the theme sets replaces the parent's. (The engine resolves `extends` chains this way.)
+ */
+export function resolveOver(parent: ResolvedTheme, theme: ThemeInput): ResolvedTheme {
+  const { colors, links, ...rest } = theme;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return {
+    ...parent,
+    ...defined,
+    colors: { light: { ...parent.colors.light, ...colors?.light }, dark: { ...parent.colors.dark, ...colors?.dark } },
+    links: { ...parent.links, ...links },
+  };
+}
+
+/** Every built-in theme resolved over the default, the default first. */
+export function resolvedBuiltIns(): ResolvedTheme[] {
+  return [builtInTheme, ...Object.values(builtInThemes).map((t) => resolveOver(builtInTheme, t))];
+}
