@@ -5,7 +5,8 @@ import type { PoolContext } from './context';
  * The sign-in state machine, one per authorization interaction. The server decides the step;
  * a screen may only act on the step stored here, so a later step cannot be reached by URL.
  */
-export type MfaMethod = 'totp' | 'email' | 'sms' | 'webauthn';
+/** A second factor's kind in the pool's method registry (methods/registry.ts: totp, email, sms, webauthn, or one a deployment adds). */
+export type MfaMethod = string;
 
 export type FlowStep =
   | { step: 'sign-in' }

@@ -35,6 +35,8 @@ import { identitiesFacade } from './identities';
 import { finishSignIn, type CompleteLogin, type FinishHook, type SignedIn } from './finish';
 import { sweepPool } from './sweep';
 import { metrics } from '../metrics';
+import { methods } from './methods/registry';
+import type { Methods } from './methods/method';
 
 export type { FlowStep, FlowOutcome } from './flow';
 export type { PoolError, PoolErrorCode } from './errors';
@@ -44,16 +46,21 @@ export type { Claims } from './claims';
 export type { Passkey, PasskeyOptions } from './passkeys';
 export type { LinkedIdentity, UnlinkResult } from './identities';
 export type { CompleteLogin, FinishHook, SignedIn } from './finish';
+export type { Method, MethodKind, Methods } from './methods/method';
+export type { MethodStanding } from './methods/standings';
+export type { SecurityOverview } from './account/factors';
+export { isMethodKind } from './methods/registry';
 
 /**
  * `outbox`: where mail and texts are written (sealed) for the outbox worker, which the runtime
  * builds with the transports (SMTP_URL, SMS_WEBHOOK_URL or the dev outbox).
  * `publicUrl`: the issuer; passkeys are bound to its host name and origin.
+ * `methods`: the ways to prove who one is (the built-in registry unless a test or deployment adds one).
  */
-export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string; revocation?: ProviderRevocation }) {
+export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string; revocation?: ProviderRevocation; methods?: Methods }) {
   const settings = settingsReader(deps.db);
   const now = deps.now ?? Date.now;
-  const ctx: PoolContext = { db: deps.db, outbox: deps.outbox, secret: deps.secret, settings: settings.read, now, revocation: deps.revocation ?? noProvider };
+  const ctx: PoolContext = { db: deps.db, outbox: deps.outbox, secret: deps.secret, settings: settings.read, now, revocation: deps.revocation ?? noProvider, methods: deps.methods ?? methods };
   const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }): Promise<FlowOutcome | PoolError> =>
     'error' in r ? r : requireSecondFactor(ctx, r, opts);
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
@@ -62,6 +69,8 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
   return {
     ctx,
     settings: settings.read,
+    /** The registry of ways to prove who one is; the MFA and account screens iterate it. */
+    methods: ctx.methods,
     flow: {
       current: (uid: string) => currentStep(ctx, uid),
       save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),

@@ -3,6 +3,7 @@
 import type { FormState } from '@/components/FlowForm';
 import { input, type FlowOutcome, type FlowStep, type Pool, type PoolError } from '@/server/pool';
 import { actionContext, advance, errorState, field, isCtx } from '@/app/_lib/flow';
+import { mfaScreen } from './method-screens';
 
 type MfaStep = Extract<FlowStep, { step: 'mfa' }>;
 type SetupStep = Extract<FlowStep, { step: 'mfa-setup' }>;
@@ -29,7 +30,7 @@ export async function mfaAction(_prev: FormState, data: FormData): Promise<FormS
     if (!isCtx(ctx) || ctx.step.step !== 'mfa') return isCtx(ctx) ? {} : ctx;
     const sent = await ctx.rt.pool.mfa.resend(ctx.uid, ctx.step, { locale: ctx.locale, ip: ctx.ip });
     if ('error' in sent) return errorState(ctx.t, sent);
-    return { notice: ctx.step.method === 'sms' ? ctx.t('mfaSms.resent') : ctx.t('mfaEmail.resent') };
+    return { notice: mfaScreen(ctx.step.method).sends?.resent(ctx.t) };
   }
   const remember = field(data, 'remember') === 'on';
   return answerWithCode<MfaStep>(data, 'mfa', (pool, step, code) => pool.mfa.answerCode(step, code, remember));
