@@ -72,5 +72,7 @@ describeEachDb('the screens iterate the pool’s registry', (open) => {
     const rows = [...html.matchAll(/data-testid="(factor-[a-z]+|recovery-codes-status)"/g)].map((m) => m[1]);
     expect(rows).toEqual(['factor-email', 'recovery-codes-status', 'factor-pin']);
     expect(html).toMatch(new RegExp(`data-testid="factor-pin"><span>${en.methods.password.label}(<!-- -->)?: <bdi>${en.account.mfa.on}</bdi>`));
+    // Its entry says how to remove it, so its row has the button.
+    expect(html).toMatch(/<form data-testid="remove-pin-form"[^]*<input type="hidden" name="kind" value="pin"\/>[^]*data-testid="remove-pin"/);
   });
 });

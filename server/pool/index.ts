@@ -36,7 +36,7 @@ import { finishSignIn, type CompleteLogin, type FinishHook, type SignedIn } from
 import { sweepPool } from './sweep';
 import { metrics } from '../metrics';
 import { methods } from './methods/registry';
-import type { Methods } from './methods/method';
+import { methodOf, type Methods } from './methods/method';
 
 export type { FlowStep, FlowOutcome } from './flow';
 export type { PoolError, PoolErrorCode } from './errors';
@@ -150,6 +150,11 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
       confirmTotpSetup: (userId: string, input: Parameters<typeof confirmTotpSetup>[2]) => confirmTotpSetup(ctx, userId, input),
       /** `keepGrantId` (here and below): a removed factor ends the sign-ins that used it, this browser's aside. */
       removeTotp: (userId: string, locale: string, keepGrantId?: string) => removeTotp(ctx, userId, locale, keepGrantId),
+      /** Takes a method away from the user, when its registry entry can (`remove`: the authenticator app, or one a deployment adds). */
+      removeMethod: ({ userId, kind, locale, keepGrantId }: { userId: string; kind: string; locale: string; keepGrantId?: string }) => {
+        const remove = methodOf(ctx.methods, kind)?.remove;
+        return remove ? remove(ctx, userId, { locale, keepGrantId }) : Promise.resolve(fail('wrong_step'));
+      },
       setCodesOptIn: (userId: string, kind: 'email' | 'sms', on: boolean, locale: string, keepGrantId?: string) => setCodesOptIn(ctx, userId, kind, on, locale, keepGrantId),
       regenerateRecoveryCodes: (userId: string, locale: string) => regenerateRecoveryCodes(ctx, userId, locale),
       devices: (userId: string) => listDevices(ctx, userId),

@@ -2,7 +2,7 @@ import type { Method } from '../pool';
 
 /**
  * A method the pool does not ship, registered by tests to show that a method is one entry: a PIN
- * (RFC 8176's `pin`) that the listed users hold. It borrows the password's texts (a test adds no
+ * (RFC 8176's `pin`) that the listed users hold, until it is removed. It borrows the password's texts (a test adds no
  * strings to the catalogues).
  */
 export function fakePin(holders: Set<string>, pin: string): Method {
@@ -12,6 +12,7 @@ export function fakePin(holders: Set<string>, pin: string): Method {
     lock: 'mfa',
     standing: async (_ctx, user) => ({ on: holders.has(user.id) }),
     verify: async (_ctx, _who, answer) => answer === pin,
+    remove: async (_ctx, userId) => (holders.delete(userId) ? { removed: true } : { error: 'wrong_step' }),
     recoverable: true,
     messages: 'password',
   };

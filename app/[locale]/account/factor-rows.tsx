@@ -4,7 +4,7 @@ import { TextLink } from '@/components/TextLink';
 import type { Locale } from '@/i18n/locales';
 import type { Translator } from '@/app/_lib/translator';
 import { isMethodKind, type Method, type MethodKind, type MethodStanding, type SecurityOverview } from '@/server/pool';
-import { codesOptInAction, regenerateCodesAction, removeTotpAction } from './actions';
+import { codesOptInAction, regenerateCodesAction, removeMethodAction } from './actions';
 
 export interface FactorRowProps {
   method: Method;
@@ -19,24 +19,32 @@ const row = 'flex items-center justify-between gap-3 py-2 border-b border-line l
 
 const onOff = ({ t, standing }: FactorRowProps) => (standing.on ? t('account.mfa.on') : t('account.mfa.off'));
 
-/** A method the page has no row of its own for (one a deployment added): its name, on or off. */
+function RemoveForm({ t, hidden, standing }: FactorRowProps) {
+  const { kind } = standing;
+  return (
+    <FlowForm testId={`remove-${kind}-form`} action={removeMethodAction} hidden={{ ...hidden, kind }} fields={[]} buttons={[{ label: t('account.mfa.remove'), variant: 'secondary', testId: `remove-${kind}` }]} />
+  );
+}
+
+/** A method the page has no row of its own for (one a deployment added): its name, on or off, and removable if its entry says how. */
 export function PlainRow(p: FactorRowProps) {
   return (
     <li className={row} data-testid={`factor-${p.standing.kind}`}>
       <span>
         {p.t(`methods.${p.method.messages}.label`)}: <bdi>{onOff(p)}</bdi>
       </span>
+      {p.standing.on && p.method.remove ? <RemoveForm {...p} /> : null}
     </li>
   );
 }
 
 function TotpRow(p: FactorRowProps) {
-  const { t, hidden, locale, standing } = p;
+  const { t, locale, standing } = p;
   return (
     <li className={row} data-testid="factor-totp">
       <span>{t('methods.totp.factor')}: {onOff(p)}</span>
       {standing.on ? (
-        <FlowForm testId="remove-totp-form" action={removeTotpAction} hidden={hidden} fields={[]} buttons={[{ label: t('account.mfa.remove'), variant: 'secondary', testId: 'remove-totp' }]} />
+        <RemoveForm {...p} />
       ) : (
         <TextLink href={`/${locale}/account/totp`}>{t('account.mfa.setUp')}</TextLink>
       )}

@@ -33,7 +33,7 @@ describeEachDb('a method registered beside the built-ins', (open) => {
     return { pool, alice, holders, signIn, advance: (ms: number) => (t += ms) };
   }
 
-  it('is offered at sign-in, after the built-ins, only to users who hold it, and listed on the account overview', async () => {
+  it('is offered at sign-in, after the built-ins, only to users who hold it, listed on the account overview, and removed there', async () => {
     const { pool, alice, holders, signIn } = await setup();
     expect(mfaStep(await signIn()).methods).toEqual(['email']);
     const standing = async () => (await pool.account.security(alice)).methods.find((s) => s.kind === 'pin');
@@ -42,6 +42,10 @@ describeEachDb('a method registered beside the built-ins', (open) => {
     expect(mfaStep(await signIn())).toMatchObject({ methods: ['email', 'pin'], method: 'email' });
     expect((await pool.account.security(alice)).methods.map((s) => s.kind)).toEqual(['password', 'email', 'recovery', 'pin']);
     expect(await standing()).toEqual({ kind: 'pin', on: true });
+    // Removed through the account's one entry for every method that can be.
+    expect(await pool.account.removeMethod({ userId: alice, kind: 'pin', locale: 'en' })).toEqual({ removed: true });
+    expect(mfaStep(await signIn()).methods).toEqual(['email']);
+    expect(await pool.account.removeMethod({ userId: alice, kind: 'email', locale: 'en' })).toMatchObject({ error: 'wrong_step' });
     expect(pool.methods.pin).toBeDefined();
   });
 
