@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PoolSettings } from '../config/seed';
 import type { Database } from '../db/schema';
 import type { OutboxLink } from '../outbox/store';
+import type { Methods } from './methods/method';
 import type { ProviderRevocation } from './revocation';
 
 /** What every pool operation needs; built once by createPool. */
@@ -14,4 +15,6 @@ export interface PoolContext {
   now: () => number;
   /** Ends the provider's sessions, grants and tokens of a user (supplied by the runtime). */
   revocation: ProviderRevocation;
+  /** The ways to prove who one is (methods/registry.ts unless a deployment or test adds some). */
+  methods: Methods;
 }

@@ -7,8 +7,9 @@ import type { PoolContext } from './context';
  * The sign-in state machine, one per authorization interaction. The server decides the step;
  * a screen may only act on the step stored here, so a later step cannot be reached by URL.
  */
-export const mfaMethodSchema = z.enum(['totp', 'email', 'sms', 'webauthn']);
-export type MfaMethod = z.infer<typeof mfaMethodSchema>;
+/** A second factor's kind in the pool's method registry (methods/registry.ts: totp, email, sms, webauthn, or one a deployment adds). */
+export const mfaMethodSchema = z.string().min(1).max(64);
+export type MfaMethod = string;
 
 const userId = z.string();
 const amr = z.array(z.string());

@@ -36,6 +36,8 @@ import { identitiesFacade } from './identities';
 import { finishSignIn, type CompleteLogin, type FinishHook, type SignedIn } from './finish';
 import { sweepPool } from './sweep';
 import { metrics } from '../metrics';
+import { methods } from './methods/registry';
+import { methodOf, type Methods } from './methods/method';
 
 export type { FlowStep, FlowOutcome, StepName, StepOf } from './flow';
 export { anyStep, flowStepSchema } from './flow';
@@ -47,6 +49,10 @@ export type { Claims } from './claims';
 export type { Passkey, PasskeyOptions } from './passkeys';
 export type { LinkedIdentity, UnlinkResult } from './identities';
 export type { CompleteLogin, FinishHook, SignedIn } from './finish';
+export type { Method, MethodKind, Methods } from './methods/method';
+export type { MethodStanding } from './methods/standings';
+export type { SecurityOverview } from './account/factors';
+export { isMethodKind } from './methods/registry';
 
 type Step<K extends StepName> = StepOf<K>;
 type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
@@ -55,8 +61,9 @@ type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; 
  * `outbox`: where mail and texts are written (sealed) for the outbox worker, which the runtime
  * builds with the transports (SMTP_URL, SMS_WEBHOOK_URL or the dev outbox).
  * `publicUrl`: the issuer; passkeys are bound to its host name and origin.
+ * `methods`: the ways to prove who one is (the built-in registry unless a test or deployment adds one).
  */
-export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string; revocation?: ProviderRevocation }) {
+export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string; revocation?: ProviderRevocation; methods?: Methods }) {
   const ctx: PoolContext = {
     db: deps.db,
     outbox: deps.outbox,
@@ -64,6 +71,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     settings: settingsReader(deps.db).read,
     now: deps.now ?? Date.now,
     revocation: deps.revocation ?? noProvider,
+    methods: deps.methods ?? methods,
   };
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const pool = poolOn(ctx, publicUrl);
@@ -92,6 +100,8 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
   return {
     ctx,
     settings,
+    /** The registry of ways to prove who one is; the MFA and account screens iterate it. */
+    methods: ctx.methods,
     flow: {
       /** Read-only, for a page to show the current step; anything that acts on it goes through `run`. */
       current: (o: { uid: string }) => currentStep(ctx, o.uid),
@@ -175,6 +185,11 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
       confirmTotpSetup: ({ userId, ...input }: { userId: string } & Parameters<typeof confirmTotpSetup>[2]) => confirmTotpSetup(ctx, userId, input),
       /** `keepGrantId` (here and below): a removed factor ends the sign-ins that used it, this browser's aside. */
       removeTotp: (o: { userId: string; locale: string; keepGrantId?: string }) => removeTotp(ctx, o.userId, o.locale, o.keepGrantId),
+      /** Takes a method away from the user, when its registry entry can (`remove`: the authenticator app, or one a deployment adds). */
+      removeMethod: ({ userId, kind, locale, keepGrantId }: { userId: string; kind: string; locale: string; keepGrantId?: string }) => {
+        const remove = methodOf(ctx.methods, kind)?.remove;
+        return remove ? remove(ctx, userId, { locale, keepGrantId }) : Promise.resolve(fail('wrong_step'));
+      },
       setCodesOptIn: (o: { userId: string; kind: 'email' | 'sms'; on: boolean; locale: string; keepGrantId?: string }) =>
         setCodesOptIn(ctx, o.userId, o.kind, o.on, o.locale, o.keepGrantId),
       regenerateRecoveryCodes: (o: { userId: string; locale: string }) => regenerateRecoveryCodes(ctx, o.userId, o.locale),

@@ -64,10 +64,12 @@ export async function forgetDeviceAction(_prev: FormState, data: FormData): Prom
   });
 }
 
-export async function removeTotpAction(_prev: FormState, data: FormData): Promise<FormState> {
+/** Takes a second factor away (the row names its kind); never the last one of a pool that requires one. */
+export async function removeMethodAction(_prev: FormState, data: FormData): Promise<FormState> {
   return change(data, { recent: '' }, async (ctx) => {
-    const done = await ctx.rt.pool.account.removeTotp({ userId: ctx.session.userId, locale: ctx.locale, keepGrantId: ctx.session.grantId });
-    return 'error' in done ? { error: await errorState(ctx.t, done) } : 'totp_removed';
+    const kind = field(data, 'kind');
+    const done = await ctx.rt.pool.account.removeMethod({ userId: ctx.session.userId, kind, locale: ctx.locale, keepGrantId: ctx.session.grantId });
+    return 'error' in done ? { error: await errorState(ctx.t, done) } : `${kind}_removed`;
   });
 }
 

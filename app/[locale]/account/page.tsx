@@ -13,16 +13,14 @@ import { passkeyTexts } from '@/app/_lib/passkeys';
 import { displayName } from '@/server/federation';
 import {
   addPasskeyAction,
-  codesOptInAction,
   forgetDeviceAction,
   passkeyOptionsAction,
-  regenerateCodesAction,
   removePasskeyAction,
-  removeTotpAction,
   revokeSignInAction,
   signOutAction,
   unlinkIdentityAction,
 } from './actions';
+import { factorRow } from './factor-rows';
 
 /** The signed-in user's own page: profile, password, second factors, devices and sessions. */
 export default async function AccountPage(props: PageProps) {
@@ -74,40 +72,11 @@ export default async function AccountPage(props: PageProps) {
         <SubSection id="mfa-heading" heading={t('account.mfa.heading')}>
           <p className="text-sm text-muted mb-2">{security.mode === 'REQUIRED' ? t('account.mfa.required') : t('account.mfa.optional')}</p>
           <ul data-testid="factors">
-            {security.allowed.includes('totp') ? (
-              <li className={row} data-testid="factor-totp">
-                <span>{t('account.mfa.totp')}: {security.totp ? t('account.mfa.on') : t('account.mfa.off')}</span>
-                {security.totp ? (
-                  <FlowForm testId="remove-totp-form" action={removeTotpAction} hidden={hidden} fields={[]} buttons={[{ label: t('account.mfa.remove'), variant: 'secondary', testId: 'remove-totp' }]} />
-                ) : (
-                  <TextLink href={`/${locale}/account/totp`}>{t('account.mfa.setUp')}</TextLink>
-                )}
-              </li>
-            ) : null}
-            {(['email', 'sms'] as const).map((kind) => {
-              const factor = security[kind];
-              if (!factor) return null;
-              return (
-                <li key={kind} className={row} data-testid={`factor-${kind}`}>
-                  <span>
-                    {t(`account.mfa.${kind}`, { address: factor.address })}: <bdi>{factor.on ? t('account.mfa.on') : t('account.mfa.off')}</bdi>
-                  </span>
-                  {security.mode === 'OPTIONAL' ? (
-                    <FlowForm
-                      testId={`${kind}-codes-form`}
-                      action={codesOptInAction}
-                      hidden={{ ...hidden, kind, on: factor.on ? '0' : '1' }}
-                      fields={[]}
-                      buttons={[{ label: factor.on ? t('account.mfa.turnOff') : t('account.mfa.turnOn'), variant: 'secondary', testId: `toggle-${kind}-codes` }]}
-                    />
-                  ) : null}
-                </li>
-              );
+            {security.methods.map((standing) => {
+              const Row = factorRow(standing.kind);
+              const method = rt.pool.methods[standing.kind];
+              return Row && method ? <Row key={standing.kind} method={method} standing={standing} security={security} t={t} locale={locale} hidden={hidden} /> : null;
             })}
-            <li className={row} data-testid="recovery-codes-status">
-              <span>{t('account.mfa.recoveryLeft', { count: security.recoveryCodesLeft })}</span>
-              <FlowForm testId="regenerate-codes-form" action={regenerateCodesAction} hidden={hidden} fields={[]} buttons={[{ label: t('account.mfa.regenerate'), variant: 'secondary', testId: 'regenerate-codes' }]} />
-            </li>
           </ul>
         </SubSection>
       ) : null}

@@ -3,6 +3,7 @@
 import type { FormState } from '@/components/FlowForm';
 import { input, type FlowOutcome, type FlowPool, type PoolError, type StepOf } from '@/server/pool';
 import { actionContext, actOn, advance, errorState, field, isCtx } from '@/app/_lib/flow';
+import { mfaScreen } from './method-screens';
 
 /** Both MFA screens take one code for the step the server says is current. */
 async function answerWithCode<K extends 'mfa' | 'mfa-setup'>(
@@ -31,7 +32,7 @@ export async function mfaAction(_prev: FormState, data: FormData): Promise<FormS
       },
     });
     if ('error' in sent) return errorState(ctx.t, sent);
-    return { notice: sent.method === 'sms' ? ctx.t('mfaSms.resent') : ctx.t('mfaEmail.resent') };
+    return { notice: mfaScreen(sent.method).sends?.resent(ctx.t) };
   }
   const remember = field(data, 'remember') === 'on';
   return answerWithCode(data, 'mfa', (pool, step, code) => pool.mfa.answerCode({ step, code, remember }));

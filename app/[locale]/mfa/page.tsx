@@ -7,44 +7,27 @@ import { TextLink } from '@/components/TextLink';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { chooseMethodAction, mfaAction, recoveryCodeAction } from './actions';
-import { PasskeyMfa } from './PasskeyMfa';
+import { methodLabel, mfaScreen } from './method-screens';
 
 /** The second step: a code by the method the server chose (the last one used), and the others. */
 export default async function MfaPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, step, csrf, showOutbox, showSmsOutbox, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'mfa');
+  const { rt, view, step, csrf, showOutbox, showSmsOutbox, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'mfa');
   const rememberDays = settings.mfa.remember_device_days;
   const t = await getTranslations({ locale });
   const hidden = { uid: view.uid, csrf, locale };
-  const byEmail = step.method === 'email';
-  const bySms = step.method === 'sms';
-  const byPasskey = step.method === 'webauthn';
-  const others = step.methods.filter((m) => m !== step.method);
-  const methodLabel = (m: (typeof others)[number]) => (m === 'sms' ? t('mfaSms.choose') : m === 'webauthn' ? t('passkeys.choose') : t(`mfaChoose.${m}`));
-  // The masked number reads left to right inside right-to-left text.
-  const phone = `\u2066${step.smsDestination ?? ''}\u2069`;
+  const screen = mfaScreen(step.method);
+  const { methods } = rt.pool;
+  // In the registry's order: the user's other factors, and those a recovery code stands in for.
+  const others = Object.keys(methods).filter((m) => m !== step.method && step.methods.includes(m));
+  const recoverable = Object.keys(methods).filter((m) => methods[m].recoverable && step.methods.includes(m));
+  const lost = recoverable.length === 1 ? mfaScreen(recoverable[0]).lost : undefined;
+  const showNotice = screen.sends ? (screen.sends.channel === 'sms' ? showSmsOutbox : showOutbox) : false;
   return (
-    <PageFrame
-      theme={theme}
-      appName={appName}
-      locale={locale}
-      path="/mfa"
-      query={{ uid: view.uid }}
-      heading={byPasskey ? t('passkeys.mfaTitle') : byEmail ? t('mfaEmail.title') : bySms ? t('mfaSms.title') : t('mfa.title')}
-      subheading={
-        byPasskey
-          ? t('passkeys.mfaExplain')
-          : byEmail
-            ? t('mfaEmail.sent', { destination: step.destination ?? '' })
-            : bySms
-              ? t('mfaSms.sent', { destination: phone })
-              : t('mfa.explain')
-      }
-    >
-      {byEmail ? <DevOutboxNotice locale={locale} show={showOutbox} /> : null}
-      {bySms ? <DevOutboxNotice locale={locale} show={showSmsOutbox} channel="sms" /> : null}
-      {byPasskey ? (
-        <PasskeyMfa locale={locale} uid={view.uid} csrf={csrf} rememberDays={rememberDays} />
+    <PageFrame theme={theme} appName={appName} locale={locale} path="/mfa" query={{ uid: view.uid }} heading={screen.heading(t)} subheading={screen.subheading(t, step)}>
+      {screen.sends ? <DevOutboxNotice locale={locale} show={showNotice} channel={screen.sends.channel} /> : null}
+      {screen.Form ? (
+        <screen.Form locale={locale} uid={view.uid} csrf={csrf} rememberDays={rememberDays} />
       ) : (
         <FlowForm
           key={step.method}
@@ -57,9 +40,7 @@ export default async function MfaPage(props: PageProps) {
           ]}
           buttons={[
             { label: t('mfa.submit'), name: 'intent', value: 'verify', testId: 'verify-code' },
-            ...(byEmail || bySms
-              ? [{ label: bySms ? t('mfaSms.resend') : t('mfaEmail.resend'), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }]
-              : []),
+            ...(screen.sends ? [{ label: screen.sends.resend(t), name: 'intent', value: 'resend', variant: 'secondary' as const, formNoValidate: true, testId: 'resend' }] : []),
           ]}
         />
       )}
@@ -70,13 +51,13 @@ export default async function MfaPage(props: PageProps) {
             action={chooseMethodAction}
             hidden={hidden}
             fields={[]}
-            buttons={others.map((m) => ({ label: methodLabel(m), name: 'method', value: m, variant: 'secondary' as const, testId: `use-${m}` }))}
+            buttons={others.map((m) => ({ label: methodLabel(t, methods[m]), name: 'method', value: m, variant: 'secondary' as const, testId: `use-${m}` }))}
           />
         </SubSection>
       ) : null}
-      {step.methods.includes('totp') || step.methods.includes('sms') || step.methods.includes('webauthn') ? (
+      {recoverable.length > 0 ? (
         // Always open: without JavaScript a refused code's message must not hide in a closed disclosure.
-        <SubSection id="recovery-heading" heading={step.methods.includes('sms') && !step.methods.includes('totp') && !step.methods.includes('webauthn') ? t('mfaSms.recovery') : t('mfaRecovery.or')}>
+        <SubSection id="recovery-heading" heading={lost ? lost(t) : t('mfaRecovery.or')}>
           <FlowForm
             testId="recovery-code-form"
             action={recoveryCodeAction}

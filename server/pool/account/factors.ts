@@ -6,9 +6,8 @@ import { issueRecoveryCodes, recoveryCodesLeft } from '../mfa/recovery-codes';
 import { pendingTotpSealer } from '../mfa/seal';
 import { enrolTotp, hasTotp, newTotpSecret } from '../mfa/totp';
 import { getUserRow } from '../users';
-import { credentialRows } from '../passkeys/credentials';
-import { hasOptIn, setOptIn, type OptInFactor } from '../mfa/opt-in';
-import { maskPhone } from '../phone/numbers';
+import { setOptIn, type OptInFactor } from '../mfa/opt-in';
+import { methodStandings, type MethodStanding } from '../methods/standings';
 import { setPendingTotp } from './sessions';
 import { revokeIfReliedOn } from '../revocation';
 import { inTransaction } from '../transaction';
@@ -18,41 +17,31 @@ import type { SecurityChange } from '../../mail/templates';
 export interface SecurityOverview {
   mode: 'OFF' | 'OPTIONAL' | 'REQUIRED';
   allowed: string[];
+  /** Each method the pool offers this user, in registry order, and where they stand with it. */
+  methods: MethodStanding[];
+  /** Whether an authenticator app is enrolled. */
   totp: boolean;
-  /** A verified e-mail the pool could send codes to, and whether sign-ins ask for them. */
-  email: { address: string; on: boolean } | null;
-  /** The same for a verified phone number and codes by text message. */
-  sms: { address: string; on: boolean } | null;
-  /** How many passkeys the user has (counted when passkeys are allowed). */
-  passkeys: number;
   recoveryCodesLeft: number;
 }
 
 export async function securityOverview(ctx: PoolContext, userId: string): Promise<SecurityOverview> {
-  const { mode, factors } = (await ctx.settings()).mfa;
+  const mfa = (await ctx.settings()).mfa;
   const user = await getUserRow(ctx, userId);
+  const methods = user ? await methodStandings(ctx, user, { mfa }) : [];
   return {
-    mode,
-    allowed: [...factors],
+    mode: mfa.mode,
+    allowed: [...mfa.factors],
+    methods,
     totp: await hasTotp(ctx, userId),
-    email:
-      factors.includes('email') && user?.email && user.email_verified === 1
-        ? { address: user.email, on: mode === 'REQUIRED' || (await hasOptIn(ctx, userId, 'email')) }
-        : null,
-    sms:
-      factors.includes('sms') && user?.phone_number && user.phone_number_verified === 1
-        ? { address: maskPhone(user.phone_number), on: mode === 'REQUIRED' || (await hasOptIn(ctx, userId, 'sms')) }
-        : null,
     recoveryCodesLeft: await recoveryCodesLeft(ctx, userId),
-    passkeys: factors.includes('webauthn') ? (await credentialRows(ctx, userId)).length : 0,
   };
 }
 
 /** How many second factors the user could still sign in with after losing the one named (one passkey of several). */
-export async function otherFactors(ctx: PoolContext, userId: string, without: 'totp' | OptInFactor | 'webauthn'): Promise<number> {
-  const o = await securityOverview(ctx, userId);
-  const passkeysLeft = o.passkeys - (without === 'webauthn' ? 1 : 0);
-  return [o.totp && without !== 'totp', !!o.email?.on && without !== 'email', !!o.sms?.on && without !== 'sms', passkeysLeft > 0].filter(Boolean).length;
+export async function otherFactors(ctx: PoolContext, userId: string, without: string): Promise<number> {
+  const { methods } = await securityOverview(ctx, userId);
+  const left = (s: MethodStanding) => (s.on ? (s.count ?? 1) : 0) - (s.kind === without ? 1 : 0);
+  return methods.filter((s) => ctx.methods[s.kind]?.use.second && left(s) > 0).length;
 }
 
 /** Tells the user by mail; called in the transaction of the change, so one never goes without the other. */
@@ -138,7 +127,7 @@ export async function regenerateRecoveryCodes(ctx: PoolContext, userId: string, 
 /** Turns codes by e-mail or text message on or off as a second factor (pools where MFA is optional). */
 export async function setCodesOptIn(ctx: PoolContext, userId: string, kind: OptInFactor, on: boolean, locale: string, keepGrantId?: string): Promise<{ done: true } | PoolError> {
   const o = await securityOverview(ctx, userId);
-  const factor = o[kind];
+  const factor = o.methods.find((s) => s.kind === kind);
   if (o.mode !== 'OPTIONAL' || !factor || factor.on === on) return fail('wrong_step');
   await inTransaction(ctx, async (tx) => {
     await setOptIn(tx, userId, kind, on);

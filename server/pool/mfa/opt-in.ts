@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PoolSettings } from '../../config/seed';
 import type { PoolContext } from '../context';
 import { inTransaction } from '../transaction';
 
@@ -18,4 +19,13 @@ export async function setOptIn(ctx: PoolContext, userId: string, kind: OptInFact
     await tx.db.deleteFrom('mfa_factors').where('user_id', '=', userId).where('kind', '=', kind).execute();
     if (on) await tx.db.insertInto('mfa_factors').values({ id: randomUUID(), user_id: userId, kind, secret: '', last_used_step: null, created_at: ctx.now() }).execute();
   });
+}
+
+/**
+ * Codes sent to a verified address are a factor the user already has: a REQUIRED pool uses it
+ * without enrolment, an OPTIONAL one once the user turned it on. `address` is what the screens show.
+ */
+export async function codesStanding(ctx: PoolContext, userId: string, kind: OptInFactor, mfa: PoolSettings['mfa'], verified: string | null): Promise<{ on: boolean; address: string } | null> {
+  if (!mfa.factors.includes(kind) || !verified) return null;
+  return { on: mfa.mode === 'REQUIRED' || (await hasOptIn(ctx, userId, kind)), address: verified };
 }

@@ -1,0 +1,21 @@
+import type { PoolContext } from '../context';
+import type { UserRow } from '../users';
+import type { Asking, Standing } from './method';
+
+export interface MethodStanding extends Standing {
+  kind: string;
+}
+
+/**
+ * The one place that works out which methods a user has: the gate asks it at sign-in, the account
+ * page for its overview. In registry order; methods the pool does not offer this user are left out.
+ */
+export async function methodStandings(ctx: PoolContext, user: UserRow, asking: Asking): Promise<MethodStanding[]> {
+  const all = await Promise.all(Object.entries(ctx.methods).map(async ([kind, m]) => ({ kind, standing: await m.standing(ctx, user, asking) })));
+  return all.flatMap(({ kind, standing }) => (standing ? [{ kind, ...standing }] : []));
+}
+
+/** The second factors a user can answer with now. */
+export async function secondFactors(ctx: PoolContext, user: UserRow, asking: Asking): Promise<MethodStanding[]> {
+  return (await methodStandings(ctx, user, asking)).filter((s) => s.on && ctx.methods[s.kind]?.use.second);
+}
