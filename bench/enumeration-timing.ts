@@ -17,6 +17,7 @@ import { FlowBrowser, openScreen, type Answer } from '../e2e/fixtures/http-flow'
 const ROUNDS = Number(process.argv[2] ?? 30);
 const ONLY = process.argv.slice(3).map((s) => s.toLowerCase());
 const TOLERANCE = 0.1;
+const SETTLE_MS = 150;
 
 /**
  * Known accounts for the screens that mail a code: one per post, as an attacker probes each
@@ -38,9 +39,14 @@ const nextKnown = () => {
 type Post = { issuer: string; who: string; known: boolean; delivered: (who: string) => Promise<void> };
 type Scenario = { name: string; known: () => string; unknown: () => string; post: (p: Post) => Promise<number> };
 
-/** Prepares everything up to the post, then times the post alone. */
+/**
+ * Prepares everything up to the post, then times the post alone. Known and unknown both pause
+ * the same moment first, so that neither is timed while the server still finishes what the
+ * preparation started (an equal pause: what must be alike is the conditions, no event is awaited).
+ */
 async function timed(prepare: () => Promise<() => Promise<Answer>>): Promise<number> {
   const send = await prepare();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const t0 = process.hrtime.bigint();
   await send();
   return Number(process.hrtime.bigint() - t0) / 1e6;

@@ -16,7 +16,8 @@ import type { UserRow } from './users';
  */
 async function enqueue(ctx: PoolContext, message: OutgoingMessage, status: 'pending' | 'decoy' = 'pending'): Promise<void> {
   await enqueueMessage(ctx.db, ctx.outbox.sealer, message, ctx.now(), status);
-  ctx.outbox.kick();
+  // Delivery runs after the answer (see the worker's kick delay); a decoy has nothing to deliver.
+  if (status === 'pending') ctx.outbox.kick();
 }
 
 export async function queueMail(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
