@@ -22,7 +22,7 @@ import { createFederation, type Federation } from './federation';
 import { createFederationHttp, type FederationHttp } from './federation/http';
 import type { UpstreamSession } from './federation/sessions';
 import type { PageRenderer } from './http/rendered-page';
-import { createThemes, type Themes } from './pool/themes';
+import type { Themes } from './pool/themes';
 
 /**
  * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
@@ -108,11 +108,6 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const pool = createPool({ db: db.kysely, outbox: { sealer, kick: outbox.kick }, secret, publicUrl: env.publicUrl, revocation: providerRevocation() });
   // The layers above the pool are built on it: it never imports them.
   const federation = createFederation(pool.ctx, pool.gate);
-  const themes = createThemes({
-    db: db.kysely,
-    clientTheme: async (id) => (await pool.clients.find(id))?.theme,
-    poolTheme: async () => (await pool.settings()).theme,
-  });
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
   const cookieKeys = [await secrets.ensure('cookie-key')];
@@ -159,7 +154,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     },
     handleOidc: live.handle,
     userinfo,
-    themes,
+    themes: pool.themes,
     federation,
     federationHttp,
     finishSignIn,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PoolSettings } from '../config/seed';
 import type { Database } from '../db/schema';
+import type { MailBrand } from '../mail/html';
 import type { OutboxLink } from '../outbox/store';
 import type { ProviderRevocation } from './revocation';
 
@@ -14,4 +15,6 @@ export interface PoolContext {
   now: () => number;
   /** Ends the provider's sessions, grants and tokens of a user (supplied by the runtime). */
   revocation: ProviderRevocation;
+  /** The pool theme's brand colour and logo for the HTML part of e-mails; plain text only without it. */
+  mailBrand?: () => Promise<MailBrand>;
 }

@@ -13,6 +13,7 @@ import { fail, type PoolError } from './errors';
 import { currentStep, endFlow, saveStep, type FlowOutcome, type FlowStep } from './flow';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
+import { createThemes } from './themes';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaCode } from './mfa/gate';
@@ -53,15 +54,24 @@ export type { CompleteLogin, FinishHook, SignedIn } from './finish';
 export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string; revocation?: ProviderRevocation }) {
   const settings = settingsReader(deps.db);
   const now = deps.now ?? Date.now;
-  const ctx: PoolContext = { db: deps.db, outbox: deps.outbox, secret: deps.secret, settings: settings.read, now, revocation: deps.revocation ?? noProvider };
+  const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
+  const themes = createThemes({ db: deps.db, clientTheme: async (id) => (await findClient(deps.db, id))?.theme, poolTheme: async () => (await settings.read()).theme, now });
+  // E-mails carry the pool's theme: a mail is about the account, whichever app it was used from.
+  const mailBrand = async () => {
+    const { theme, assets } = await themes.forClient(null);
+    const logo = theme.logo && assets[theme.logo.light];
+    return { color: theme.colors.light.brand, ...(logo && theme.logo ? { logo: { url: `${publicUrl}${logo}`, alt: theme.logo.alt, height: theme.logo.height } } : {}) };
+  };
+  const ctx: PoolContext = { db: deps.db, outbox: deps.outbox, secret: deps.secret, settings: settings.read, now, revocation: deps.revocation ?? noProvider, mailBrand };
   const gate = async (r: FlowOutcome | PoolError, opts: { locale: string; ip: string; device?: string }): Promise<FlowOutcome | PoolError> =>
     'error' in r ? r : requireSecondFactor(ctx, r, opts);
-  const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const passkeys = passkeysFacade(ctx, publicUrl, gate);
   const identities = identitiesFacade(ctx);
   return {
     ctx,
     settings: settings.read,
+    /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
+    themes,
     flow: {
       current: (uid: string) => currentStep(ctx, uid),
       save: (uid: string, step: FlowStep) => saveStep(ctx, uid, step),

@@ -20,7 +20,7 @@ async function enqueue(ctx: PoolContext, message: OutgoingMessage): Promise<void
 
 export async function queueMail(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
   const { name } = await ctx.settings();
-  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, locale, name) });
+  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, locale, name, await ctx.mailBrand?.()) });
 }
 
 export async function queueSms(ctx: PoolContext, to: string, template: SmsTemplate, locale: string): Promise<void> {

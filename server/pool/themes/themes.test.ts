@@ -7,7 +7,12 @@ import type { Db } from '../../db/connect';
 import { applyPoolConfig } from '../../pool-config/apply';
 import { exportPoolConfig } from '../../pool-config/export';
 import { anotherConnection, describeEachDb } from '../../testing/databases';
+import { renderMail } from '../../mail/templates';
+import { testOutbox } from '../../testing/outbox';
 import { findClient } from '../clients';
+import { createPool } from '..';
+import { queueMail } from '../messages';
+import { inTransaction } from '../transaction';
 import { settingsReader } from '../settings';
 import { createThemes } from '.';
 
@@ -145,5 +150,20 @@ describeEachDb('themes: storage, config, resolution, freshness', (open) => {
     expect(next.stylesheet).not.toBe(first.stylesheet);
     // The page rendered just before still gets its stylesheet.
     expect(await b.stylesheet(first.stylesheet.slice('/themes/'.length, -'.css'.length))).toContain('#8a1538');
+  });
+
+  it("e-mails get an HTML part with the pool theme's logo and brand colour; the text stays as it was", async () => {
+    const db = await open();
+    await applyPoolConfig(db, readPoolConfig(configFile()));
+    const outbox = testOutbox(db.kysely);
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', publicUrl: 'https://id.acme.example' });
+    // Queued inside a transaction, as codes are: the theme is read before it opens.
+    await inTransaction(pool.ctx, (tx) => queueMail(tx, 'ada@acme.example', { kind: 'recoveryCodeUsed', remaining: 3 }, 'ar'));
+    await outbox.deliver();
+    const [mail] = outbox.mails;
+    expect(mail.text).toBe(renderMail('ada@acme.example', { kind: 'recoveryCodeUsed', remaining: 3 }, 'ar', 'Acme').text);
+    expect(mail.html).toMatch(/<img src="https:\/\/id\.acme\.example\/assets\/t\/[0-9a-f]{64}\.svg" alt="Acme" height="32"/);
+    expect(mail.html).toContain('border-top:4px solid #8a1538');
+    expect(mail.html).toContain('<html lang="ar" dir="rtl">');
   });
 });
