@@ -59,6 +59,11 @@ export default function proxy(request: NextRequest) {
     headers.set('cookie', [request.headers.get('cookie'), `${csrfCookie}=${csrf}`].filter(Boolean).join('; '));
   }
   headers.set('x-foyer-csrf', csrf);
+  // Which screen this is, for the theme (app/_lib/theme.ts); never a client's own header.
+  headers.set('x-foyer-path', url.pathname);
+  const uid = url.searchParams.get('uid');
+  if (uid) headers.set('x-foyer-uid', uid);
+  else headers.delete('x-foyer-uid');
 
   // Malformed query parameters never get here: server/main.ts refuses them before Next.js.
   const response = handleI18n(secure)(new NextRequest(request.url, { headers, method: request.method }));

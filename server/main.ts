@@ -18,6 +18,7 @@ import { routeLabeller } from './http/route-label';
 import { metrics } from './metrics';
 import { sendRenderedPage, type PageRenderer } from './http/rendered-page';
 import { applyStatusSignal } from './http/status-signal';
+import { answerThemeFile, isThemeFilePath } from './http/theme-files';
 import { captureConsole, errorMessage, log, withRequestContext } from './log';
 import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
@@ -114,6 +115,10 @@ async function main() {
     }
     if (pathname === METRICS_PATH && env.metricsToken) {
       answerMetrics(req, res, env.metricsToken).catch((e: unknown) => fail(res, e));
+      return;
+    }
+    if (isThemeFilePath(pathname)) {
+      answerThemeFile(req, res, pathname, rt.themes).catch((e: unknown) => fail(res, e));
       return;
     }
     const entry = entryRedirect(pathname, q === -1 ? '' : url.slice(q + 1));

@@ -22,6 +22,7 @@ import { createFederation, type Federation } from './federation';
 import { createFederationHttp, type FederationHttp } from './federation/http';
 import type { UpstreamSession } from './federation/sessions';
 import type { PageRenderer } from './http/rendered-page';
+import type { Themes } from './pool/themes';
 
 /**
  * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
@@ -48,6 +49,8 @@ export interface Runtime {
   /** oidc-provider's request handler, always the current provider's. */
   handleOidc(req: IncomingMessage, res: ServerResponse): void;
   userinfo: ReturnType<typeof userinfoHandler>;
+  /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
+  themes: Themes;
   /** Outside identity providers: sign-in through them, linking, federated sign-out. */
   federation: Federation;
   /** Federated sign-in routes (start, callback, return from a provider's logout). */
@@ -151,6 +154,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     },
     handleOidc: live.handle,
     userinfo,
+    themes: pool.themes,
     federation,
     federationHttp,
     finishSignIn,

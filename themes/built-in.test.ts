@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkAsset, dataUrlBytes } from '../server/pool/themes/assets';
 import { builtInThemes, resolvedBuiltIns } from './built-in';
 import { contrastRatio } from './contrast';
 import { resolvedTheme, themeInput, type Palette, type ResolvedTheme } from './schema';
@@ -66,12 +67,12 @@ describe('built-in themes', () => {
     });
   }
 
-  it('ships the split layout image it references', () => {
-    const ref = builtInThemes.split.sideImage;
-    expect(ref).toBe('assets/split-side.svg');
-    const svg = readFileSync(path.join(here, ref!), 'utf8');
-    expect(existsSync(path.join(here, ref!))).toBe(true);
-    expect(svg).not.toMatch(/<script|on\w+=|href="http|<foreignObject/i);
+  it('ships the split layout image inline, as an image the asset checks take unchanged', () => {
+    const ref = builtInThemes.split.sideImage!;
+    expect(ref).toMatch(/^data:image\/svg\+xml;base64,/);
+    const checked = checkAsset(dataUrlBytes(ref), 'image');
+    expect(checked.mime).toBe('image/svg+xml');
+    expect(checked.bytes.toString('utf8')).not.toMatch(/<script|on\w+=|href="http|<foreignObject/i);
   });
 });
 

@@ -53,3 +53,7 @@ export const foyerHooks = [
 ] as const;
 
 export type Hook = (typeof cognitoHooks)[number] | (typeof foyerHooks)[number];
+export const hooks: readonly Hook[] = [...cognitoHooks, ...foyerHooks];
+
+/** The element every hosted screen renders inside; custom CSS is scoped under it. */
+export const LOGIN_ROOT_CLASS: Hook = 'foyer-root';

@@ -28,6 +28,10 @@ vi.mock('next-intl/server', () => ({
   getFormatter: async ({ locale }: { locale: Locale }) => createFormatter({ locale }),
 }));
 vi.mock('@/app/_lib/flow', async (original) => ({ ...(await original<object>()), loadFlowPage: async () => loaded.flow }));
+vi.mock('@/app/_lib/theme', async () => {
+  const { builtInTheme } = await import('@/themes/css');
+  return { currentTheme: async () => builtInTheme };
+});
 vi.mock('@/app/_lib/account', async (original) => ({ ...(await original<object>()), loadAccountPage: async () => loaded.account }));
 
 const PASSWORD = 'violet tractor under seven lanterns';

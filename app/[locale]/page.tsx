@@ -10,7 +10,7 @@ export default async function Home(props: PageProps) {
   const { locale } = await pageInput(props);
   const t = await getTranslations({ locale });
   const rt = await runtime();
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="" heading={t('home.title')} subheading={t('home.tagline')}>
       <p className="mb-4">{t('home.demoExplain')}</p>

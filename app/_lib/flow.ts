@@ -58,7 +58,7 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
     appName,
     csrf: req.csrf,
     settings: await rt.pool.settings(),
-    theme: await currentTheme(view.clientId),
+    theme: await currentTheme(),
     /** Mail is not really sent and this client may read the dev outbox. */
     showOutbox: rt.outboxVisibleTo(req.ip, 'email'),
     /** The same for text messages. */

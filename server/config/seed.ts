@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { hashProblem } from '../pool/passwords/formats';
+import { themeId, themeInput } from '../../themes/schema';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
 
 /** The pool config file: seeds an empty database and is the import/export format. */
@@ -15,6 +17,8 @@ const customName = z.string().regex(/^custom:[A-Za-z0-9_]{1,20}$/, 'must look li
 export const poolSettingsSchema = z
   .object({
     name: z.string().min(1).max(100).default('Foyer'),
+    /** The theme of every screen whose client names none (the built-in default when absent). */
+    theme: themeId.optional(),
     sign_in_aliases: z.array(z.enum(['username', 'email', 'phone_number'])).min(1).default(['username', 'email']),
     // Attributes the sign-up screen asks for (each has a translated label).
     required_attributes: z.array(z.enum(['email', 'phone_number', 'name', 'given_name', 'family_name'])).default(['email']),
@@ -134,6 +138,8 @@ export const clientSeedSchema = z
     /** Provider names from `identity_providers`, and COGNITO for the pool's own sign-in. */
     supported_identity_providers: supportedIdentityProviders,
     token_validity: tokenValiditySchema.optional(),
+    /** This client's screens' theme, over the pool's. */
+    theme: themeId.optional(),
   })
   .strict()
   .refine((c) => c.token_endpoint_auth_method === 'none' || !!c.client_secret, {
@@ -185,6 +191,7 @@ export const seedSchema = z
       .default([]),
     users: z.array(userSeedSchema).default([]),
     identity_providers: z.array(identityProviderSchema).max(300).default([]),
+    themes: z.array(themeInput).max(100).default([]),
   })
   .strict()
   .superRefine((seed, ctx) => {
@@ -201,6 +208,11 @@ export const seedSchema = z
       if (clientIds.has(c.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'duplicate client_id' });
       if (c.client_id === 'foyer-account') ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'foyer-account is reserved for the account pages' });
       clientIds.add(c.client_id);
+    });
+    const themeIds = new Set<string>();
+    seed.themes.forEach((t, i) => {
+      if (themeIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['themes', i, 'id'], message: 'duplicate theme id' });
+      themeIds.add(t.id);
     });
     const seen = { username: new Set<string>(), sub: new Set<string>(), identity: new Set<string>() };
     const providers = new Set(seed.identity_providers.map((p) => p.name));
@@ -251,7 +263,7 @@ export function parseSeed(input: unknown, source = 'seed'): Seed {
 }
 
 /** The top-level keys of a pool config; a file manages only the sections it has. */
-export const seedSections = ['pool', 'identity_providers', 'clients', 'groups', 'users'] as const;
+export const seedSections = ['pool', 'themes', 'identity_providers', 'clients', 'groups', 'users'] as const;
 export type SeedSection = (typeof seedSections)[number];
 
 /** A parsed pool config and the sections its file named (the others are left as they are). */
@@ -259,6 +271,8 @@ export interface PoolConfig {
   seed: Seed;
   sections: ReadonlySet<SeedSection>;
   source: string;
+  /** The config file's folder: theme assets are paths relative to it. */
+  baseDir?: string;
 }
 
 /** Parses a pool config, remembering which sections it named before defaults fill them. */
@@ -281,7 +295,7 @@ export function readPoolConfig(file: string): PoolConfig {
   } catch (e) {
     throw new Error(`Invalid pool config (${file}): not JSON: ${(e as Error).message}`);
   }
-  return parsePoolConfig(json, file);
+  return { ...parsePoolConfig(json, file), baseDir: path.dirname(path.resolve(file)) };
 }
 
 /** The seed used when FOYER_CONFIG is not given: a demo pool and the built-in demo app. */

@@ -288,7 +288,24 @@ export interface FederatedLogoutsTable {
   expires_at: number;
 }
 
+export interface ThemesTable {
+  id: string;
+  definition: string; // JSON: themes/schema.ts themeInput, assets as asset:<sha256>
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ThemeAssetsTable {
+  id: string; // sha256 hex
+  mime: string;
+  bytes: Buffer;
+  size: number;
+  created_at: number;
+}
+
 export interface Database {
+  themes: ThemesTable;
+  theme_assets: ThemeAssetsTable;
   users: UsersTable;
   groups: GroupsTable;
   user_groups: UserGroupsTable;

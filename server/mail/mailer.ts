@@ -6,6 +6,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** The themed HTML part beside the text (server/mail/html.ts). */
+  html?: string;
 }
 
 export interface Mailer {
@@ -26,7 +28,7 @@ export function smtpMailer(url: string, from: string): Mailer {
   return {
     delivers: true,
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, signal: AbortSignal.timeout(sendMs) });
+      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), signal: AbortSignal.timeout(sendMs) });
     },
   };
 }

@@ -1,6 +1,8 @@
 import { createTranslator } from 'next-intl';
 import ar from '../../messages/ar.json';
 import en from '../../messages/en.json';
+import { direction } from '../../i18n/locales';
+import { mailHtml, type MailBrand } from './html';
 import type { OutgoingMail } from './mailer';
 
 /** The typed catalogues texts sent out of band (mail, SMS) are written from. */
@@ -44,12 +46,15 @@ export function outOfBandTranslators<N extends 'email' | 'sms'>(namespace: N) {
 const mailTranslator = outOfBandTranslators('email');
 
 /** E-mails are written from the same typed catalogues as the screens. */
-export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string): OutgoingMail {
+export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string, brand?: MailBrand): OutgoingMail {
   const t = mailTranslator(locale);
   const values = { ...template, pool: poolName };
+  const text = t(`${template.kind}.body`, values);
+  const lang = catalogueLocale(locale);
   return {
     to,
     subject: t(`${template.kind}.subject`, values),
-    text: t(`${template.kind}.body`, values),
+    text,
+    ...(brand ? { html: mailHtml(text, poolName, brand, lang, direction(lang)) } : {}),
   };
 }

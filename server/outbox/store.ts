@@ -8,7 +8,7 @@ import type { OutgoingSms } from '../sms/sender';
 export type OutgoingMessage = ({ channel: 'email' } & OutgoingMail) | ({ channel: 'sms' } & OutgoingSms);
 
 const messageSchema = z.discriminatedUnion('channel', [
-  z.object({ channel: z.literal('email'), to: z.string(), subject: z.string(), text: z.string() }),
+  z.object({ channel: z.literal('email'), to: z.string(), subject: z.string(), text: z.string(), html: z.string().optional() }),
   z.object({ channel: z.literal('sms'), to: z.string(), body: z.string(), purpose: z.enum(['mfa', 'verify_phone']) }),
 ]);
 

@@ -101,7 +101,7 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 function send(transports: Transports, message: OutgoingMessage): Promise<void> {
   return message.channel === 'email'
-    ? transports.email.send({ to: message.to, subject: message.subject, text: message.text })
+    ? transports.email.send({ to: message.to, subject: message.subject, text: message.text, html: message.html })
     : transports.sms.send({ to: message.to, body: message.body, purpose: message.purpose });
 }
 

@@ -9,6 +9,7 @@ import { planConfig, type Plan } from './plan';
 import { logPlan } from './report';
 import { readStoredState, storedUsers } from './state';
 import { hashSeedPasswords, writePlan } from './write';
+import { prepareConfigThemes } from './themes';
 
 export interface ApplyOptions {
   /** Remove what the file's sections do not name (FOYER_CONFIG_PRUNE=1, `--prune`). */
@@ -34,8 +35,9 @@ async function hashedConfig(db: Db, config: PoolConfig, create: boolean): Promis
 export async function applyPoolConfig(db: Db, given: PoolConfig, opts: ApplyOptions = {}): Promise<Plan> {
   const prune = opts.prune ?? false;
   const config = await hashedConfig(db, given, !opts.dryRun);
+  const themes = await prepareConfigThemes(config, db.kysely);
   if (opts.dryRun) {
-    const plan = planConfig(await readStoredState(db.kysely, config.seed.users), config, { prune });
+    const plan = planConfig(await readStoredState(db.kysely, config.seed.users), config, { prune, themes });
     opts.onPlan?.(plan);
     return plan;
   }
@@ -43,7 +45,7 @@ export async function applyPoolConfig(db: Db, given: PoolConfig, opts: ApplyOpti
   const known = await storedUsers(db.kysely, config.seed.users);
   const hashes = await hashSeedPasswords(config.seed.users.filter((u) => !known.usernames.has(u.username.toLowerCase())));
   return exclusively(db, async (tx) => {
-    const plan = planConfig(await readStoredState(tx, config.seed.users), config, { prune });
+    const plan = planConfig(await readStoredState(tx, config.seed.users), config, { prune, themes });
     opts.onPlan?.(plan);
     await writePlan(tx, plan, hashes, opts.now ?? Date.now());
     return plan;
@@ -64,9 +66,10 @@ export async function applySeedIfEmpty(db: Db, seed: Seed, now = Date.now()): Pr
   if (await configured(db.kysely)) return false;
   const config = await hashedConfig(db, { seed, sections: new Set(seedSections), source: 'seed' }, true);
   const hashes = await hashSeedPasswords(seed.users);
+  const themes = await prepareConfigThemes(config, db.kysely);
   return exclusively(db, async (tx) => {
     if (await configured(tx)) return false;
-    await writePlan(tx, planConfig(await readStoredState(tx, seed.users), config, { prune: false }), hashes, now);
+    await writePlan(tx, planConfig(await readStoredState(tx, seed.users), config, { prune: false, themes }), hashes, now);
     return true;
   });
 }

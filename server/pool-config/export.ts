@@ -38,6 +38,8 @@ export async function exportPoolConfig(db: Kysely<Database>, opts: { includeSecr
   const identitiesOf = byUser(identities);
   return {
     pool: poolSettingsSchema.parse(stored.pool ?? {}),
+    // As stored: assets as asset:<sha256>, which the same database (or a restored backup) applies back.
+    themes: [...stored.themes.values()],
     identity_providers: [...stored.providers.values()].map((p) => redact(normalized(identityProviderSchema, p) as Json, ['client_secret', 'private_key'], opts.includeSecrets)),
     // Only a hash of a client secret is stored: it is never exported, even with secrets.
     clients: [...stored.clients.values()].map((c) => redact(normalized(clientSeedSchema, c) as Json, ['client_secret'], false)),

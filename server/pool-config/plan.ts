@@ -2,6 +2,10 @@ import { clientSeedSchema, poolSettingsSchema, type ClientSeed, type PoolConfig,
 import { identityProviderSchema, type IdentityProviderConfig } from '../config/identity-providers';
 import { REDACTED } from '../config/redacted';
 import { identityKey, type StoredState } from './state';
+import type { ThemeInput } from '../../themes/schema';
+import type { CheckedAsset } from '../pool/themes/assets';
+import type { PreparedTheme } from '../pool/themes/prepare';
+import { builtInThemes } from '../pool/themes/resolve';
 
 /** One field that differs: values as they will be shown (secrets and long values hidden). */
 export interface FieldChange {
@@ -28,11 +32,14 @@ export interface Plan {
   /** The records to write, secrets resolved; internal, never printed. */
   writes: {
     pool?: PoolSettings;
+    themes: ThemeInput[];
+    /** Images and fonts of the themes written (stored once by hash). */
+    themeAssets: CheckedAsset[];
     providers: IdentityProviderConfig[];
     clients: ClientSeed[];
     groups: GroupSeed[];
     users: UserSeed[];
-    remove: { providers: string[]; clients: string[]; groups: string[] };
+    remove: { themes: string[]; providers: string[]; clients: string[]; groups: string[] };
   };
 }
 
@@ -160,14 +167,31 @@ function planSection<T>(
  * users are left alone); with `prune`, entries of a section the file has but does not name are
  * removed (never users, never the built-in account client).
  */
-export function planConfig(stored: StoredState, config: PoolConfig, opts: { prune: boolean }): Plan {
+export function planConfig(stored: StoredState, config: PoolConfig, opts: { prune: boolean; themes: PreparedTheme[] }): Plan {
   const { seed, sections, source } = config;
   const plan: Plan = {
     changes: [],
-    unchanged: { pool: 0, identity_providers: 0, clients: 0, groups: 0, users: 0 },
-    writes: { providers: [], clients: [], groups: [], users: [], remove: { providers: [], clients: [], groups: [] } },
+    unchanged: { pool: 0, themes: 0, identity_providers: 0, clients: 0, groups: 0, users: 0 },
+    writes: { themes: [], themeAssets: [], providers: [], clients: [], groups: [], users: [], remove: { themes: [], providers: [], clients: [], groups: [] } },
   };
   const managed = (s: SeedSection) => sections.has(s);
+
+  // Themes come checked (assets read, CSS and contrast checked: see prepareConfigThemes).
+  const themes = planSection(plan, 'themes', opts.themes.map((t, i) => ({ name: t.definition.id, wanted: t.definition, path: ['themes', i] })), stored.themes, {
+    managed: managed('themes'),
+    prune: opts.prune,
+    compare: (s) => s,
+  });
+  plan.writes.themes = themes.writes;
+  plan.writes.themeAssets = opts.themes.filter((t) => themes.writes.includes(t.definition)).flatMap((t) => t.assets);
+  plan.writes.remove.themes = themes.removes;
+  // What pool.theme and clients[].theme may name once this plan is written.
+  const themeIds = new Set([...Object.keys(builtInThemes), ...[...stored.themes.keys()].filter((id) => !themes.removes.includes(id)), ...opts.themes.map((t) => t.definition.id)]);
+  const checkTheme = (id: string | undefined, path: (string | number)[]) => {
+    if (id !== undefined && !themeIds.has(id)) throw new PoolConfigError(source, path, `theme "${id}" does not exist (not in "themes", not stored, not built in)`);
+  };
+  if (managed('pool')) checkTheme(seed.pool.theme, ['pool', 'theme']);
+  seed.clients.forEach((c, i) => checkTheme(c.theme, ['clients', i, 'theme']));
 
   if (managed('pool')) {
     const pool = planSection(plan, 'pool', [{ name: 'pool', wanted: seed.pool, path: ['pool'] }], new Map(stored.pool === undefined ? [] : [['pool', stored.pool]]), {

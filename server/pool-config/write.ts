@@ -7,6 +7,7 @@ import { hashPassword } from '../pool/passwords/hash';
 import { writeSettings } from '../pool/settings';
 import { insertUser } from '../pool/users';
 import type { GroupSeed, Plan } from './plan';
+import { bumpThemesVersion, removeThemes, saveAssets, saveTheme } from '../pool/themes/store';
 
 /** Hashes for the users about to be created (by lower-case username); made before the lock is taken. */
 export type PasswordHashes = Map<string, string>;
@@ -73,6 +74,10 @@ export async function createSeedUser(db: Kysely<Database>, u: UserSeed, password
 /** Writes a plan inside the caller's transaction; `hashes` has the passwords of users to create. */
 export async function writePlan(db: Kysely<Database>, plan: Plan, hashes: PasswordHashes, now: number): Promise<void> {
   const { writes } = plan;
+  await saveAssets(db, writes.themeAssets, now);
+  for (const t of writes.themes) await saveTheme(db, t, now);
+  await removeThemes(db, writes.remove.themes);
+  if (writes.themes.length + writes.remove.themes.length > 0) await bumpThemesVersion(db, now);
   if (writes.pool) await writeSettings(db, writes.pool, now);
   for (const p of writes.providers) await saveProvider(db, p, now);
   if (writes.remove.providers.length > 0) await db.deleteFrom('identity_providers').where('name', 'in', writes.remove.providers).execute();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PoolSettings } from '../config/seed';
 import type { Database } from '../db/schema';
+import type { MailBrand } from '../mail/html';
 import type { OutboxLink } from '../outbox/store';
 import type { Methods } from './methods/method';
 import type { ProviderRevocation } from './revocation';
@@ -17,4 +18,6 @@ export interface PoolContext {
   revocation: ProviderRevocation;
   /** The ways to prove who one is (methods/registry.ts unless a deployment or test adds some). */
   methods: Methods;
+  /** The pool theme's brand colour and logo for the HTML part of e-mails; plain text only without it. */
+  mailBrand?: () => Promise<MailBrand>;
 }

@@ -14,6 +14,7 @@ import { currentStep, endFlow, saveStep, type FlowOutcome, type FlowStep, type S
 import { runFlow, type FlowRun } from './flow-run';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
+import { createThemes } from './themes';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaCode } from './mfa/gate';
@@ -64,19 +65,31 @@ type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; 
  * `methods`: the ways to prove who one is (the built-in registry unless a test or deployment adds one).
  */
 export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; secret: string; now?: () => number; publicUrl?: string; revocation?: ProviderRevocation; methods?: Methods }) {
+  const settings = settingsReader(deps.db).read;
+  const now = deps.now ?? Date.now;
+  const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
+  const themes = createThemes({ db: deps.db, clientTheme: async (id) => (await findClient(deps.db, id))?.theme, poolTheme: async () => (await settings()).theme, now });
+  // E-mails carry the pool's theme: a mail is about the account, whichever app it was used from.
+  const mailBrand = async () => {
+    const { theme, assets } = await themes.forClient(null);
+    const logo = theme.logo && assets[theme.logo.light];
+    return { color: theme.colors.light.brand, ...(logo && theme.logo ? { logo: { url: `${publicUrl}${logo}`, alt: theme.logo.alt, height: theme.logo.height } } : {}) };
+  };
   const ctx: PoolContext = {
     db: deps.db,
     outbox: deps.outbox,
     secret: deps.secret,
-    settings: settingsReader(deps.db).read,
-    now: deps.now ?? Date.now,
+    settings,
+    now,
     revocation: deps.revocation ?? noProvider,
     methods: deps.methods ?? methods,
+    mailBrand,
   };
-  const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const pool = poolOn(ctx, publicUrl);
   return {
     ...pool,
+    /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
+    themes,
     flow: {
       ...pool.flow,
       /**

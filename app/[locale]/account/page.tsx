@@ -46,7 +46,7 @@ export default async function AccountPage(props: PageProps) {
   const signInRows = await Promise.all(signIns.map(async (s) => ({ ...s, apps: (await Promise.all(s.clients.map(appName))).join(', ') })));
   const notice = query.notice && t.has(`account.notices.${query.notice}` as never) ? t(`account.notices.${query.notice}` as never) : null;
   const row = 'flex items-center justify-between gap-3 py-2 border-b border-line last:border-b-0';
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/account" heading={t('account.title')} subheading={t('account.signedInAs', { name: user.username })}>
       {notice ? <Alert tone="notice">{notice}</Alert> : null}

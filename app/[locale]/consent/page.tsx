@@ -24,7 +24,7 @@ export default async function ConsentPage(props: PageProps) {
   const app = client?.client_name ?? view.clientId;
   const t = await getTranslations({ locale });
   const scopes = String(view.params.scope ?? 'openid').split(' ').filter((s): s is (typeof known)[number] => (known as readonly string[]).includes(s));
-  const theme = await currentTheme(view.clientId);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} appName={app} locale={locale} path="/consent" query={{ uid: view.uid }} heading={t('consent.title', { app })}>
       <p className="mb-3">{t('consent.explain', { app })}</p>

@@ -27,7 +27,7 @@ export default async function DemoPage(props: PageProps) {
       claims = undefined;
     }
   }
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/demo" heading={t('demo.title')} subheading={t('demo.explain')}>
       {problem ? <Alert tone="error">{t('demo.error', { reason: problem })}</Alert> : null}

@@ -15,7 +15,7 @@ export default async function ErrorPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   const t = await getTranslations({ locale });
   const code = (known as readonly string[]).includes(query.code ?? '') ? (query.code as (typeof known)[number]) : 'unknown';
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/error" query={{ code: query.code }} heading={t('errorPage.title')}>
       <p role="alert" data-testid="error-page" data-code={code} className="mb-6">

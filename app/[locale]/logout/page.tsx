@@ -14,7 +14,7 @@ export default async function LogoutPage(props: PageProps) {
   const client = query.client_id ? await rt.pool.clients.find({ clientId: query.client_id }) : undefined;
   const t = await getTranslations({ locale });
   const app = client ? (client.client_name ?? client.client_id) : undefined;
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/logout" query={{ xsrf: query.xsrf, client_id: query.client_id }} heading={t('logout.title')}>
       <p className="mb-6">{app ? t('logout.explain', { app }) : t('logout.explainGeneric')}</p>

@@ -3,6 +3,7 @@ import { applyPoolConfig } from '../../pool-config/apply';
 import { planConfig } from '../../pool-config/plan';
 import { formatPlan } from '../../pool-config/report';
 import { emptyState } from '../../pool-config/state';
+import { prepareConfigThemes } from '../../pool-config/themes';
 import { databaseFile, env, withDatabase, type CommandSpec } from '../command';
 import { configFromArgs } from './config-file';
 
@@ -21,7 +22,7 @@ Exit 0 when the file is valid and could be applied, 1 otherwise (the message nam
     const prune = options.prune === true;
     const file = databaseFile(env());
     if (file && !fs.existsSync(file)) {
-      out.write(`${config.source} is valid. There is no database at ${file} yet; applying it would:\n${formatPlan(planConfig(emptyState(), config, { prune }))}`);
+      out.write(`${config.source} is valid. There is no database at ${file} yet; applying it would:\n${formatPlan(planConfig(emptyState(), config, { prune, themes: await prepareConfigThemes(config) }))}`);
       return;
     }
     const plan = await withDatabase({ create: false, sealed: true }, (db) => applyPoolConfig(db, config, { dryRun: true, prune }));

@@ -16,7 +16,7 @@ export default async function ChangeEmailPage(props: PageProps) {
   const { rt, session, user, hidden } = await loadAccountPage(locale, '/email', { recent: true });
   const t = await getTranslations({ locale });
   const pending = session.pendingEmail;
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame
       theme={theme}

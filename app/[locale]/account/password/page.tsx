@@ -12,7 +12,7 @@ export default async function ChangePasswordPage(props: PageProps) {
   const { hidden, rt } = await loadAccountPage(locale, '/password');
   const t = await getTranslations({ locale });
   const policy = (await rt.pool.settings()).password_policy;
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/account/password" heading={t('account.password.title')} subheading={t('account.password.explain')}>
       <FlowForm

@@ -15,7 +15,7 @@ export default async function ChangePhonePage(props: PageProps) {
   const { rt, session, user, hidden } = await loadAccountPage(locale, '/phone', { recent: true });
   const t = await getTranslations({ locale });
   const pending = session.pendingPhone;
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame
       theme={theme}

@@ -13,7 +13,7 @@ export default async function AccountRecoveryCodesPage(props: PageProps) {
   const t = await getTranslations({ locale });
   const revealed = await rt.pool.account.sessions.takeReveal({ id: session.id });
   const codes = revealed ? (JSON.parse(revealed) as string[]) : null;
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/account/recovery-codes" heading={t('recoveryCodes.title')} subheading={codes ? t('recoveryCodes.explain') : t('account.recovery.gone')}>
       {codes ? <RecoveryCodeList locale={locale} codes={codes} poolName={(await rt.pool.settings()).name} /> : null}

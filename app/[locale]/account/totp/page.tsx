@@ -15,7 +15,7 @@ export default async function AccountTotpPage(props: PageProps) {
   const t = await getTranslations({ locale });
   const secret = await rt.pool.account.startTotpSetup({ userId: user.id, session });
   const uri = await rt.pool.mfa.totpUri({ secret, account: user.email ?? user.username });
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/account/totp" heading={t('mfaSetup.title')} subheading={t('account.totp.explain')}>
       <TotpSetup locale={locale} secret={secret} uri={uri} />

@@ -15,7 +15,7 @@ export default async function OutboxPage(props: PageProps) {
   if (!rt.outboxVisibleTo(ip)) notFound();
   const t = await getTranslations({ locale });
   const mails = await rt.pool.outbox({ limit: 50 });
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/dev/outbox" heading={t('outbox.title')} subheading={t('outbox.explain')}>
       {rt.outboxVisibleTo(ip, 'sms') ? <p className="mb-4 text-sm">{t('sms.outboxNote')}</p> : null}

@@ -25,7 +25,7 @@ export default async function FederationErrorPage(props: PageProps) {
     const view = await readInteraction(rt.provider, (await requestInfo()).headers, query.uid);
     if (view) back = flowHref(locale, 'login', view.uid);
   }
-  const theme = await currentTheme(null);
+  const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/federation/error" query={{ code: query.code, uid: query.uid }} heading={t('federation.errors.title')}>
       <p role="alert" data-testid="federation-error" data-code={code} className="mb-6">

@@ -1,0 +1,47 @@
+import type { Palette, ResolvedTheme } from '../../../themes/schema';
+
+/** WCAG 2.2 relative luminance of a #rrggbb colour. */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The pairs a screen draws, with WCAG 2.2 AA's minimum: 4.5 for text, 3 for non-text (the focus ring). */
+const pairs: { fg: keyof Palette; bg: keyof Palette; min: number }[] = [
+  { fg: 'text', bg: 'background', min: 4.5 },
+  { fg: 'text', bg: 'surface', min: 4.5 },
+  { fg: 'brandText', bg: 'brand', min: 4.5 },
+  { fg: 'link', bg: 'background', min: 4.5 },
+  { fg: 'link', bg: 'surface', min: 4.5 },
+  { fg: 'focus', bg: 'background', min: 3 },
+];
+
+export interface ContrastProblem {
+  mode: 'light' | 'dark';
+  pair: `${keyof Palette}/${keyof Palette}`;
+  ratio: number;
+  min: number;
+}
+
+/** The pairs below AA, in the modes the theme shows (`mode: light` never shows its dark palette). */
+export function contrastProblems(theme: Pick<ResolvedTheme, 'colors' | 'mode'>): ContrastProblem[] {
+  const modes = theme.mode === 'auto' ? (['light', 'dark'] as const) : [theme.mode];
+  return modes.flatMap((mode) =>
+    pairs.flatMap(({ fg, bg, min }) => {
+      const ratio = contrastRatio(theme.colors[mode][fg], theme.colors[mode][bg]);
+      return ratio < min ? [{ mode, pair: `${fg}/${bg}` as const, ratio: Math.floor(ratio * 100) / 100, min }] : [];
+    }),
+  );
+}
+
+export function describeContrast(p: ContrastProblem): string {
+  return `${p.mode} ${p.pair} contrast is ${p.ratio.toFixed(2)}:1, below WCAG 2.2 AA's ${p.min}:1`;
+}

@@ -1,0 +1,161 @@
+import type { ResolvedTheme, ThemeInput } from '../../../themes/schema';
+import { assetPath, AssetError, checkAsset, dataUrlBytes, type AssetKind, type AssetMime, type CheckedAsset } from './assets';
+import { contrastProblems, describeContrast } from './contrast';
+import { CustomCssError, sanitiseCustomCss, type CssAssets } from './custom-css';
+import { resolveTheme, ThemeChainError } from './resolve';
+
+/** A theme that cannot be stored; `path` is inside the theme (e.g. `logo.light`, `css`). */
+export class ThemeError extends Error {
+  constructor(
+    readonly path: (string | number)[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ThemeError';
+  }
+}
+
+export interface PreparedTheme {
+  /** As stored: every asset an `asset:<sha256>` reference. */
+  definition: ThemeInput;
+  /** Assets it brings that are not stored yet (or may not be). */
+  assets: CheckedAsset[];
+  /** Kept despite them (`allowLowContrast`): logged and returned. */
+  warnings: string[];
+}
+
+export interface PrepareContext {
+  /** Themes already stored (those being prepared replace theirs). */
+  stored: ReadonlyMap<string, ThemeInput>;
+  /** The type of a stored asset, undefined if there is none. */
+  storedAsset(sha256: string): Promise<AssetMime | undefined>;
+  /** Reads a path relative to the config file; absent where there is no file (the admin API). */
+  readFile?: (relative: string) => Buffer;
+}
+
+type AssetField = { path: (string | number)[]; kind: AssetKind; get: (t: ThemeInput | ResolvedTheme) => string | null | undefined; set: (t: ThemeInput, ref: string) => ThemeInput };
+
+/** Every place a theme names an image or font. */
+const assetFields: AssetField[] = [
+  { path: ['logo', 'light'], kind: 'image', get: (t) => t.logo?.light, set: (t, r) => ({ ...t, logo: { ...t.logo!, light: r } }) },
+  { path: ['logo', 'dark'], kind: 'image', get: (t) => t.logo?.dark, set: (t, r) => ({ ...t, logo: { ...t.logo!, dark: r } }) },
+  { path: ['favicon'], kind: 'image', get: (t) => t.favicon, set: (t, r) => ({ ...t, favicon: r }) },
+  { path: ['sideImage'], kind: 'image', get: (t) => t.sideImage, set: (t, r) => ({ ...t, sideImage: r }) },
+  { path: ['background', 'image'], kind: 'image', get: (t) => (t.background?.type === 'image' ? t.background.image : undefined), set: (t, r) => ({ ...t, background: { type: 'image', image: r } }) },
+  { path: ['font', 'upload'], kind: 'font', get: (t) => (t.font && 'upload' in t.font ? t.font.upload : undefined), set: (t, r) => ({ ...t, font: { ...(t.font as { upload: string; name: string }), upload: r } }) },
+];
+
+export const STORED_ASSET = /^asset:([0-9a-f]{64})$/;
+
+/** Every `asset:<sha256>` a stored theme names (its fields; its CSS is checked by the sanitiser). */
+export function assetRefs(t: ThemeInput | ResolvedTheme): { path: (string | number)[]; kind: AssetKind; ref: string }[] {
+  return assetFields.flatMap((f) => {
+    const ref = f.get(t);
+    return ref == null ? [] : [{ path: f.path, kind: f.kind, ref }];
+  });
+}
+
+/** Maps every asset field of a theme (export turns references into data: URLs with it). */
+export async function mapAssets(t: ThemeInput, fn: (ref: string, kind: AssetKind, path: (string | number)[]) => Promise<string>): Promise<ThemeInput> {
+  let out = t;
+  for (const f of assetFields) {
+    const ref = f.get(out);
+    if (ref != null) out = f.set(out, await fn(ref, f.kind, f.path));
+  }
+  return out;
+}
+
+/**
+ * Checks themes for storage, as a set (they may extend one another): assets read, checked and
+ * replaced by their hashes; `extends` chains resolved; custom CSS parsed against the allowlists;
+ * contrast guarded. Throws a ThemeError naming the theme's index and field.
+ */
+export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): Promise<PreparedTheme[]> {
+  const fresh = new Map<string, CheckedAsset>();
+  const mimes = new Map<string, AssetMime>();
+  const prepared: PreparedTheme[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const assets: CheckedAsset[] = [];
+    const definition = await mapAssets(input, async (ref, kind, path) => {
+      const stored = STORED_ASSET.exec(ref);
+      if (stored) {
+        const mime = mimes.get(stored[1]) ?? (await ctx.storedAsset(stored[1]));
+        if (!mime) throw new ThemeError([i, ...path], `${ref} is not a stored asset`);
+        if ((mime === 'font/woff2') !== (kind === 'font')) throw new ThemeError([i, ...path], `${ref} is a ${mime}, not a ${kind}`);
+        mimes.set(stored[1], mime);
+        return ref;
+      }
+      let bytes: Buffer;
+      if (ref.startsWith('data:')) bytes = dataUrlBytes(ref);
+      else if (!ctx.readFile) throw new ThemeError([i, ...path], 'a file path needs a config file to be relative to: give a data: URL');
+      else {
+        try {
+          bytes = ctx.readFile(ref);
+        } catch (e) {
+          throw new ThemeError([i, ...path], `cannot read "${ref}": ${(e as Error).message}`);
+        }
+      }
+      try {
+        const asset = checkAsset(bytes, kind);
+        fresh.set(asset.sha256, asset);
+        mimes.set(asset.sha256, asset.mime);
+        assets.push(asset);
+        return `asset:${asset.sha256}`;
+      } catch (e) {
+        if (e instanceof AssetError) throw new ThemeError([i, ...path], `"${ref.slice(0, 40)}${ref.length > 40 ? '…' : ''}" ${e.message}`);
+        throw e;
+      }
+    });
+    prepared.push({ definition, assets, warnings: [] });
+  }
+
+  const themes = new Map(ctx.stored);
+  for (const p of prepared) themes.set(p.definition.id, p.definition);
+  for (const [i, p] of prepared.entries()) {
+    const t = p.definition;
+    let resolved;
+    try {
+      resolved = resolveTheme(t.id, themes);
+    } catch (e) {
+      if (e instanceof ThemeChainError) throw new ThemeError([i, 'extends'], e.message);
+      throw e;
+    }
+    const low = contrastProblems(resolved).map(describeContrast);
+    if (low.length > 0 && !resolved.allowLowContrast) throw new ThemeError([i, 'colors'], `${low.join('; ')} (set allowLowContrast: true to keep it anyway)`);
+    p.warnings.push(...low.map((l) => `theme "${t.id}": ${l}`));
+    if (t.css) {
+      for (const m of cssAssetRefs(t.css)) if (!mimes.has(m)) {
+        const mime = await ctx.storedAsset(m);
+        if (mime) mimes.set(m, mime);
+      }
+      try {
+        sanitiseCustomCss(t.css, cssAssets(mimes));
+      } catch (e) {
+        if (e instanceof CustomCssError) throw new ThemeError([i, 'css'], e.message);
+        throw e;
+      }
+    }
+  }
+  return prepared;
+}
+
+/** The URLs of stored assets, for the CSS sanitiser. */
+export function cssAssets(mimes: ReadonlyMap<string, AssetMime>): CssAssets {
+  return {
+    url: (sha) => {
+      const mime = mimes.get(sha);
+      return mime ? assetPath(sha, mime) : undefined;
+    },
+    isFont: (sha) => mimes.get(sha) === 'font/woff2',
+  };
+}
+
+/** The hashes a stylesheet may name (`asset:` followed by 64 hex digits), to look their types up first. */
+function cssAssetRefs(css: string): string[] {
+  const out: string[] = [];
+  for (let i = css.indexOf('asset:'); i !== -1; i = css.indexOf('asset:', i + 6)) {
+    const sha = css.slice(i + 6, i + 70);
+    if (/^[0-9a-f]{64}$/.test(sha)) out.push(sha);
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { themeInput, type ThemeInput } from '../../../themes/schema';
+import type { Database } from '../../db/schema';
+import type { AssetMime, CheckedAsset } from './assets';
+
+/** The settings row every theme change rewrites: instances compare it to know their cache is stale. */
+const VERSION_ROW = 'themes_version';
+
+export async function themesVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db.selectFrom('settings').select('value').where('name', '=', VERSION_ROW).executeTakeFirst();
+  return row?.value ?? 'none';
+}
+
+/** A new version: a random value, so two writers at once never produce the same one. */
+export async function bumpThemesVersion(db: Kysely<Database>, now: number): Promise<void> {
+  const values = { value: JSON.stringify(randomUUID()), updated_at: now };
+  await db
+    .insertInto('settings')
+    .values({ name: VERSION_ROW, ...values })
+    .onConflict((oc) => oc.column('name').doUpdateSet(values))
+    .execute();
+}
+
+export async function storedThemes(db: Kysely<Database>): Promise<Map<string, ThemeInput>> {
+  const rows = await db.selectFrom('themes').select(['id', 'definition']).orderBy('created_at').orderBy('id').execute();
+  return new Map(rows.map((r) => [r.id, themeInput.parse(JSON.parse(r.definition))]));
+}
+
+export async function saveAssets(db: Kysely<Database>, assets: CheckedAsset[], now: number): Promise<void> {
+  for (const a of assets) {
+    await db
+      .insertInto('theme_assets')
+      .values({ id: a.sha256, mime: a.mime, bytes: a.bytes, size: a.bytes.length, created_at: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+}
+
+export async function saveTheme(db: Kysely<Database>, t: ThemeInput, now: number): Promise<void> {
+  await db
+    .insertInto('themes')
+    .values({ id: t.id, definition: JSON.stringify(t), created_at: now, updated_at: now })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ definition: JSON.stringify(t), updated_at: now }))
+    .execute();
+}
+
+export async function removeThemes(db: Kysely<Database>, ids: string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('themes').where('id', 'in', ids).execute();
+}
+
+export async function assetMime(db: Kysely<Database>, sha256: string): Promise<AssetMime | undefined> {
+  const row = await db.selectFrom('theme_assets').select('mime').where('id', '=', sha256).executeTakeFirst();
+  return row?.mime as AssetMime | undefined;
+}
+
+export async function findAsset(db: Kysely<Database>, sha256: string): Promise<{ mime: AssetMime; bytes: Buffer } | undefined> {
+  const row = await db.selectFrom('theme_assets').select(['mime', 'bytes']).where('id', '=', sha256).executeTakeFirst();
+  return row ? { mime: row.mime as AssetMime, bytes: Buffer.from(row.bytes) } : undefined;
+}
+
+export async function assetMimes(db: Kysely<Database>): Promise<Map<string, AssetMime>> {
+  const rows = await db.selectFrom('theme_assets').select(['id', 'mime']).execute();
+  return new Map(rows.map((r) => [r.id, r.mime as AssetMime]));
+}
