@@ -34,7 +34,7 @@ async function colours(page: Page) {
   const button = page.locator('main form button[type=submit]').first();
   await expect(button).toBeVisible();
   return {
-    background: await page.locator('main#main').evaluate((main) => getComputedStyle(main.parentElement!).backgroundColor),
+    background: await page.locator('.background-customizable').evaluate((root) => getComputedStyle(root).backgroundColor),
     button: await button.evaluate((b) => getComputedStyle(b).backgroundColor),
   };
 }
@@ -72,7 +72,10 @@ test('a themed and an unthemed client side by side; a theme changed in the datab
 
   // The theme's images: content-addressed, their real type, never sniffed, SVG sandboxed and clean.
   const icon = await themedPage.locator('link[rel=icon][href^="/assets/t/"]').getAttribute('href');
-  expect(icon).toMatch(/^\/assets\/t\/[0-9a-f]{64}\.svg$/);
+  expect(icon).toMatch(/^\/assets\/t\/[0-9a-f]{64}$/);
+  // The same bytes under the type's extension; a wrong extension is no such file.
+  expect((await themedPage.request.get(`${cluster.issuer}${icon}.svg`)).status()).toBe(200);
+  expect((await themedPage.request.get(`${cluster.issuer}${icon}.png`)).status()).toBe(404);
   const image = await themedPage.request.get(`${cluster.issuer}${icon}`);
   expect(image.status()).toBe(200);
   expect(image.headers()).toMatchObject({
@@ -91,7 +94,7 @@ test('a themed and an unthemed client side by side; a theme changed in the datab
   await themedPage.goto(second);
   expect((await colours(themedPage)).button).toBe(rgb(ACME.brand));
   // As an admin's edit writes it (server/pool/themes/store.ts): the definition, and a new version.
-  const changed = { ...config.themes[0], favicon: `asset:${icon!.slice('/assets/t/'.length, -'.svg'.length)}`, colors: { light: { ...config.themes[0].colors.light, brand: CHANGED_BRAND, link: CHANGED_BRAND, focus: CHANGED_BRAND } } };
+  const changed = { ...config.themes[0], favicon: `asset:${icon!.slice('/assets/t/'.length)}`, colors: { light: { ...config.themes[0].colors.light, brand: CHANGED_BRAND, link: CHANGED_BRAND, focus: CHANGED_BRAND } } };
   await cluster.db.query('update themes set definition = $1, updated_at = $2 where id = $3', [JSON.stringify(changed), Date.now(), 'acme']);
   await cluster.db.query("update settings set value = $1, updated_at = $2 where name = 'themes_version'", [JSON.stringify(`e2e-${Date.now()}`), Date.now()]);
   await themedPage.goto(second);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { themeInput, type ThemeInput } from '../../../themes/schema';
 import type { Database } from '../../db/schema';
+import { log } from '../../log';
 import type { AssetMime, CheckedAsset } from './assets';
 
 /** The settings row every theme change rewrites: instances compare it to know their cache is stale. */
@@ -24,7 +25,23 @@ export async function bumpThemesVersion(db: Kysely<Database>, now: number): Prom
 
 export async function storedThemes(db: Kysely<Database>): Promise<Map<string, ThemeInput>> {
   const rows = await db.selectFrom('themes').select(['id', 'definition']).orderBy('created_at').orderBy('id').execute();
-  return new Map(rows.map((r) => [r.id, themeInput.parse(JSON.parse(r.definition))]));
+  const themes = new Map<string, ThemeInput>();
+  for (const r of rows) {
+    // A row edited by hand into something that is no theme: left out (clients naming it get the
+    // default, with a warning), so one bad row never takes every screen down.
+    const parsed = themeInput.safeParse(parseJson(r.definition));
+    if (parsed.success) themes.set(r.id, parsed.data);
+    else log.error({ theme: r.id, problem: parsed.error.issues[0]?.message }, 'stored theme is not valid: ignored');
+  }
+  return themes;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function saveAssets(db: Kysely<Database>, assets: CheckedAsset[], now: number): Promise<void> {

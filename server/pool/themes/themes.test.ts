@@ -154,6 +154,16 @@ describeEachDb('themes: storage, config, resolution, freshness', (open) => {
     expect(await b.stylesheet(first.stylesheet.slice('/themes/'.length, -'.css'.length))).toContain('#8a1538');
   });
 
+  it('a stored theme that is no longer valid (edited by hand) is ignored: its clients get the default, nothing fails', async () => {
+    const db = await open();
+    await applyPoolConfig(db, readPoolConfig(configFile()));
+    await db.kysely.updateTable('themes').set({ definition: JSON.stringify({ id: 'acme', name: 'Acme', favicon: 'asset:0aec' }) }).where('id', '=', 'acme').execute();
+    await db.kysely.updateTable('settings').set({ value: JSON.stringify('hand-edited') }).where('name', '=', 'themes_version').execute();
+    const applied = await themesOf(db).forClient('plain');
+    expect(applied.theme.id).toBe('default');
+    expect(applied.stylesheet).toMatch(/^\/themes\/[0-9a-f]{32}\.css$/);
+  });
+
   it("e-mails get an HTML part with the pool theme's logo and brand colour; the text stays as it was", async () => {
     const db = await open();
     await applyPoolConfig(db, readPoolConfig(configFile()));
