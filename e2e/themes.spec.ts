@@ -1,6 +1,6 @@
-import type { Page } from '@playwright/test';
-import { spaAuthorizeUrl } from './fixtures/flows';
-import { SPA_REDIRECT_URI } from './fixtures/foyer';
+import type { Browser, Page } from '@playwright/test';
+import { spaAuthorizeUrl, type Locale } from './fixtures/flows';
+import { SPA_REDIRECT_URI, startFoyer } from './fixtures/foyer';
 import { expect, test } from './fixtures/ops';
 
 /**
@@ -101,4 +101,104 @@ test('a themed and an unthemed client side by side; a theme changed in the datab
   expect(await colours(themedPage)).toEqual({ background: rgb(ACME.background), button: rgb(CHANGED_BRAND) });
   expect(await themedPage.locator('link[rel=stylesheet][href^="/themes/"]').getAttribute('href')).not.toBe(href);
   expect((await colours(plainPage)).button).toBe(rgb(DEFAULT.brand));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Everything a theme sets, as the browser computed it, in both schemes and both directions
+
+/** A theme with a logo, its own font, radius and layout, and a palette for each scheme; and the same forced dark. */
+const BRAND = {
+  light: { background: '#fdf6e3', brand: '#8a1538', link: '#6b0f2a', focus: '#005a9c' },
+  dark: { background: '#1a1012', brand: '#f5a3b5', link: '#ffc2cf', focus: '#ffd166' },
+};
+const DEFAULT_PALETTES = {
+  light: { background: '#f4f5f7', brand: '#1f5fbf', link: '#1f5fbf', focus: '#1f5fbf' },
+  dark: { background: '#101215', brand: '#8ab4f8', link: '#8ab4f8', focus: '#8ab4f8' },
+};
+const LOGO = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" rx="6" fill="#8a1538"/></svg>').toString('base64')}`;
+const LOGO_ALT = 'Brandworks';
+
+const lookConfig = {
+  pool: { name: 'Foyer theme look' },
+  themes: [
+    {
+      id: 'brand',
+      name: 'Brand',
+      logo: { light: LOGO, alt: LOGO_ALT, height: 40 },
+      colors: { light: BRAND.light, dark: BRAND.dark },
+      font: { family: 'ibm-plex-sans' },
+      radius: 3,
+      layout: 'full',
+    },
+    { id: 'brand-dark', name: 'Brand, always dark', extends: 'brand', mode: 'dark' },
+  ],
+  clients: ['brand', 'brand-dark', undefined].map((theme) => ({ client_id: theme ?? 'plain', token_endpoint_auth_method: 'none', redirect_uris: [SPA_REDIRECT_URI], theme })),
+};
+
+/** What a person sees of the theme on the sign-in screen, read from computed styles. */
+async function look(page: Page) {
+  const form = page.getByTestId('login-form');
+  const button = form.locator('button[type=submit]');
+  await expect(button).toBeVisible();
+  const identifier = form.locator('[name="identifier"]');
+  await identifier.focus();
+  const style = (selector: string, property: string) => page.locator(selector).first().evaluate((el, p) => getComputedStyle(el).getPropertyValue(p), property);
+  return {
+    dir: await page.locator('html').getAttribute('dir'),
+    background: await style('.background-customizable', 'background-color'),
+    button: await button.evaluate((b) => getComputedStyle(b).backgroundColor),
+    radius: await button.evaluate((b) => getComputedStyle(b).borderRadius),
+    link: await page.getByTestId('forgot-link').evaluate((a) => getComputedStyle(a).color),
+    focus: await identifier.evaluate((el) => `${getComputedStyle(el).outlineStyle} ${getComputedStyle(el).outlineColor}`),
+    font: (await style('html', 'font-family')).split(',')[0].replace(/["']/g, ''),
+    layout: (await page.locator('.foyer-root').getAttribute('class'))?.match(/foyer-layout-(\w+)/)?.[1],
+  };
+}
+
+const expected = (p: { background: string; brand: string; link: string; focus: string }, locale: Locale, font: string, radius: string, layout: string) => ({
+  dir: locale === 'ar' ? 'rtl' : 'ltr',
+  background: rgb(p.background),
+  button: rgb(p.brand),
+  radius,
+  link: rgb(p.link),
+  focus: `solid ${rgb(p.focus)}`,
+  font,
+  layout,
+});
+
+async function openSignIn(browser: Browser, issuer: string, clientId: string, locale: Locale, colorScheme: 'light' | 'dark'): Promise<Page> {
+  const page = await (await browser.newContext({ colorScheme })).newPage();
+  await page.goto(spaAuthorizeUrl(issuer, clientId, { ui_locales: locale }));
+  await page.waitForURL(new RegExp(`/${locale}/login\\?uid=`));
+  return page;
+}
+
+test('logo with its alt text, colours, focus ring, font, radius and layout of a themed client beside an unthemed one; dark by the browser and by the theme; en and ar', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const server = await startFoyer({ config: lookConfig });
+  try {
+    for (const locale of ['en', 'ar'] as const) {
+      for (const scheme of ['light', 'dark'] as const) {
+        const themed = await openSignIn(browser, server.url, 'brand', locale, scheme);
+        const plain = await openSignIn(browser, server.url, 'plain', locale, scheme);
+        const at = `${locale}, ${scheme} browser`;
+        expect(await look(themed), `themed, ${at}`).toEqual(expected(BRAND[scheme], locale, 'IBM Plex Sans Variable', '3px', 'full'));
+        expect(await look(plain), `unthemed, ${at}`).toEqual(expected(DEFAULT_PALETTES[scheme], locale, 'Noto Sans Variable', '10px', 'card'));
+
+        // The logo, loaded, named by its alt text; the unthemed client has none.
+        const logo = themed.getByRole('img', { name: LOGO_ALT });
+        await expect(logo).toBeVisible();
+        expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth), `logo loaded, ${at}`).toBeGreaterThan(0);
+        await expect(plain.locator('.logo-customizable')).toHaveCount(0);
+
+        // `mode: 'dark'` wins over the browser's preference, light or dark.
+        const forced = await openSignIn(browser, server.url, 'brand-dark', locale, scheme);
+        expect(await look(forced), `mode dark, ${at}`).toEqual(expected(BRAND.dark, locale, 'IBM Plex Sans Variable', '3px', 'full'));
+        await expect(forced.getByRole('img', { name: LOGO_ALT })).toBeVisible();
+        for (const p of [themed, plain, forced]) await p.context().close();
+      }
+    }
+  } finally {
+    await server.stop();
+  }
 });
