@@ -18,7 +18,7 @@ import { createThemes } from './themes';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaCode } from './mfa/gate';
-import { changeSetupPhone, enrolSms, resendSetupSms, sendSetupSms, switchSetup, type SendOpts } from './mfa/sms';
+import { changeSetupPhone, enrolSms, resendSetupSms, sendSetupSms, type SendOpts } from './mfa/sms';
 import { confirmPhone, sendPhoneVerification } from './phone/verification';
 import { totpUri } from './mfa/totp';
 import { getUserRow, toUser } from './users';
@@ -39,6 +39,7 @@ import { sweepPool } from './sweep';
 import { metrics } from '../metrics';
 import { methods } from './methods/registry';
 import { methodOf, type Methods } from './methods/method';
+import { switchEnrolment, type EnrolmentStep } from './methods/enrolment';
 
 export type { FlowStep, FlowOutcome, StepName, StepOf } from './flow';
 export { anyStep, flowStepSchema } from './flow';
@@ -54,6 +55,7 @@ export type { Method, MethodKind, Methods } from './methods/method';
 export type { MethodStanding } from './methods/standings';
 export type { SecurityOverview } from './account/factors';
 export { isMethodKind } from './methods/registry';
+export { enrolableKinds } from './methods/enrolment';
 
 type Step<K extends StepName> = StepOf<K>;
 type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
@@ -147,8 +149,8 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
       /** A new e-mailed or texted code for this sign-in (`uid`), after the resend gap. */
       resend: ({ uid, step, ...opts }: { uid: string; step: Step<'mfa'> } & SendOpts) => resendMfaCode(ctx, uid, step, opts),
       enrolTotp: (o: { step: Step<'mfa-setup'>; code: string }) => enrolAndAnswerTotp(ctx, o.step, o.code),
-      /** Between the authenticator-app and text-message setup screens (both factors allowed). */
-      switchSetup: (o: { step: Parameters<typeof switchSetup>[1]; to: Parameters<typeof switchSetup>[2] }) => switchSetup(ctx, o.step, o.to),
+      /** From one forced-enrolment screen to another method's: one the registry can enrol and the policy allows. */
+      switchEnrolment: (o: { step: EnrolmentStep; to: string }) => switchEnrolment(ctx, o.step, o.to),
       /** Text-message enrolment: a number, a code texted to it, the code. */
       sendSetupSms: ({ step, phone, ...opts }: { step: Step<'mfa-setup-sms'>; phone: string } & SendOpts) => sendSetupSms(ctx, step, phone, opts),
       resendSetupSms: ({ uid, step, ...opts }: { uid: string; step: Step<'mfa-setup-sms'> } & SendOpts) => resendSetupSms(ctx, uid, step, opts),

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { parseSeed } from '../../config/seed';
 import { applySeedIfEmpty } from '../../pool-config/apply';
 import { describeEachDb } from '../../testing/databases';
-import { fakePin } from '../../testing/fake-method';
+import { FAKE_PIN_SECRET, fakePin } from '../../testing/fake-method';
 import { testOutbox } from '../../testing/outbox';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from '../index';
 import { methods } from './registry';
@@ -63,5 +63,22 @@ describeEachDb('a method registered beside the built-ins', (open) => {
     expect(await pool.mfa.answerCode({ step: byPin, code: '4711' })).toMatchObject({ error: 'locked_out' });
     advance(2_000);
     expect(await pool.mfa.answerCode({ step: byPin, code: '4711' })).toMatchObject({ done: { userId: alice, amr: ['pwd', 'pin', 'mfa'] } });
+  });
+
+  it('is enrolled through switchEnrolment from any enrolment screen; an unknown kind, one the policy does not allow, or one without an enrolment step is refused', async () => {
+    const { pool, alice } = await setup();
+    const amr = ['pwd'];
+    const screens = [
+      { step: 'mfa-setup', userId: alice, amr, secret: 'A'.repeat(32) },
+      { step: 'mfa-setup-sms', userId: alice, amr, phone: null, destination: null },
+      { step: 'passkey-setup', userId: alice, amr },
+    ] as const;
+    for (const step of screens) {
+      expect(await pool.mfa.switchEnrolment({ step, to: 'pin' })).toEqual({ next: { step: 'mfa-setup', userId: alice, amr, secret: FAKE_PIN_SECRET } });
+      // The policy allows the e-mail code only, and nothing enrols it at sign-in.
+      for (const to of ['nope', 'totp', 'sms', 'webauthn', 'email', 'password', 'recovery', 'hasOwnProperty']) {
+        expect(await pool.mfa.switchEnrolment({ step, to })).toEqual({ error: 'wrong_step' });
+      }
+    }
   });
 });

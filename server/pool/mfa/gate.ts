@@ -3,6 +3,7 @@ import type { PoolContext } from '../context';
 import { fail, type PoolError } from '../errors';
 import { maskEmail, type FlowOutcome, type FlowStep, type MfaMethod } from '../flow';
 import { queueMail } from '../messages';
+import { enrolableKinds } from '../methods/enrolment';
 import { methodOf } from '../methods/method';
 import { secondFactors } from '../methods/standings';
 import { verifyMethod } from '../methods/verify';
@@ -30,7 +31,7 @@ export async function requireSecondFactor(
   if (!('done' in outcome)) return outcome;
   const { userId, amr } = outcome.done;
   const mfa = (await ctx.settings()).mfa;
-  const { mode, factors, remember_device_days: rememberDays } = mfa;
+  const { mode, remember_device_days: rememberDays } = mfa;
   if (mode === 'OFF' || amr.includes('mfa')) return outcome;
   // A browser the user chose to remember skips the second factor (the tokens say only `pwd`).
   if (rememberDays > 0 && (await isRememberedDevice(ctx, userId, opts.device))) return outcome;
@@ -64,8 +65,8 @@ export async function requireSecondFactor(
   if (byPasskey) return fail('passkey_not_verified');
   if (mode !== 'REQUIRED') return outcome;
   // The first allowed factor that can be enrolled during sign-in, in registry order.
-  const allowed: readonly string[] = factors;
-  const enrol = Object.entries(ctx.methods).find(([kind, m]) => m.enrolStep && allowed.includes(kind))?.[1];
+  const [first] = enrolableKinds(ctx.methods, mfa);
+  const enrol = first === undefined ? undefined : ctx.methods[first];
   return enrol?.enrolStep ? { next: enrol.enrolStep(ctx, userId, amr) } : fail('mfa_unavailable');
 }
 

@@ -251,7 +251,7 @@ describeEachDb('second factor (SMS)', (open) => {
     step(await pool.mfa.enrolTotp({ step: totp, code: first }), 'recovery-codes');
     advance(60_000);
     // An app now: SMS enrolment is not forced, but it can still be done in a flow step by hand.
-    const s = step(await pool.mfa.switchSetup({ step: totp, to: 'sms' }), 'mfa-setup-sms');
+    const s = step(await pool.mfa.switchEnrolment({ step: totp, to: 'sms' }), 'mfa-setup-sms');
     const sent = step(await pool.mfa.sendSetupSms({ step: s, phone: PHONE, locale: 'en', ip: IP }), 'mfa-setup-sms');
     expect(await pool.mfa.enrolSms({ step: sent, code: await lastCode() })).toEqual({ done: { userId: s.userId, amr: ['pwd', 'sms', 'mfa'] } });
   });
@@ -259,16 +259,16 @@ describeEachDb('second factor (SMS)', (open) => {
   it('with both factors allowed, enrolment starts with the app and can switch either way', async () => {
     const { pool, signIn } = await setup({ factors: ['totp', 'sms'], users: [{ username: 'alice' }] });
     const totp = step(await signIn(), 'mfa-setup');
-    const sms = step(await pool.mfa.switchSetup({ step: totp, to: 'sms' }), 'mfa-setup-sms');
+    const sms = step(await pool.mfa.switchEnrolment({ step: totp, to: 'sms' }), 'mfa-setup-sms');
     expect(sms).toMatchObject({ userId: totp.userId, amr: ['pwd'], phone: null });
-    const again = step(await pool.mfa.switchSetup({ step: sms, to: 'totp' }), 'mfa-setup');
+    const again = step(await pool.mfa.switchEnrolment({ step: sms, to: 'totp' }), 'mfa-setup');
     expect(again.secret).toMatch(/^[A-Z2-7]{32}$/);
   });
 
   it('with SMS the only factor, there is no switching to an app', async () => {
     const { pool, signIn } = await setup({ factors: ['sms'], users: [{ username: 'alice' }] });
     const s = step(await signIn(), 'mfa-setup-sms');
-    expect(await pool.mfa.switchSetup({ step: s, to: 'totp' })).toEqual({ error: 'wrong_step' });
+    expect(await pool.mfa.switchEnrolment({ step: s, to: 'totp' })).toEqual({ error: 'wrong_step' });
   });
 
   it('phone verification outside sign-in: a code proves one number; a sign-in number stays unique', async () => {

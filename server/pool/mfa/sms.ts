@@ -6,7 +6,6 @@ import { confirmPhone, sendPhoneVerification } from '../phone/verification';
 import { codeLimits, hit } from '../rate-limit';
 import { getUserRow, updateUser } from '../users';
 import { hasRecoveryCodes, issueRecoveryCodes } from './recovery-codes';
-import { newTotpSecret } from './totp';
 
 type Step<K extends FlowStep['step']> = Extract<FlowStep, { step: K }>;
 export type SendOpts = { locale: string; ip: string };
@@ -23,12 +22,6 @@ export async function sendMfaSms(ctx: PoolContext, step: Step<'mfa'>, opts: Send
 
 export function smsSetupStep(userId: string, amr: string[]): Step<'mfa-setup-sms'> {
   return { step: 'mfa-setup-sms', userId, amr, phone: null, destination: null };
-}
-
-/** Between the two setup screens, when the pool allows both factors. */
-export async function switchSetup(ctx: PoolContext, step: Step<'mfa-setup'> | Step<'mfa-setup-sms'>, to: 'totp' | 'sms'): Promise<FlowOutcome | PoolError> {
-  if (!(await ctx.settings()).mfa.factors.includes(to)) return fail('wrong_step');
-  return { next: to === 'sms' ? smsSetupStep(step.userId, step.amr) : { step: 'mfa-setup', userId: step.userId, amr: step.amr, secret: newTotpSecret() } };
 }
 
 export async function sendSetupSms(ctx: PoolContext, step: Step<'mfa-setup-sms'>, phone: string, opts: SendOpts): Promise<FlowOutcome | PoolError> {

@@ -6,7 +6,7 @@ import { authenticationOptions, passkeysEnabled, registerPasskey, registrationOp
 import { credentialRows, deleteCredential, renameCredential, toPasskey, type Passkey } from './credentials';
 import { relyingParty, type PasskeyContext } from './relying-party';
 import { passkeyName } from './responses';
-import { answerWithPasskey, enrolOptions, enrolPasskey, mfaOptions, signInOptions, signInWithPasskey, switchEnrolment } from './sign-in';
+import { answerWithPasskey, enrolOptions, enrolPasskey, mfaOptions, signInOptions, signInWithPasskey } from './sign-in';
 
 export type { Passkey } from './credentials';
 export type { Assertion, PasskeyKind } from './ceremonies';
@@ -64,6 +64,5 @@ export function passkeysFacade(base: PoolContext, publicUrl: string, gate: Gate)
     answer: (o: { step: Step<'mfa'>; response: unknown; remember?: boolean }) => answerWithPasskey(ctx, o.step, o.response, o.remember ?? false),
     enrolOptions: (o: { step: Step<'passkey-setup'> }) => enrolOptions(ctx, o.step),
     enrol: (o: { step: Step<'passkey-setup'>; response: unknown; name: string }) => enrolPasskey(ctx, o.step, o.response, o.name),
-    switchEnrolment: (o: { step: Step<'mfa-setup'> | Step<'passkey-setup'>; to: 'totp' | 'webauthn' }) => switchEnrolment(ctx, o.step, o.to),
   };
 }

@@ -238,7 +238,7 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
     const alice = await id('alice');
     const setupStep = step(await signIn(), 'passkey-setup');
     expect(setupStep).toEqual({ step: 'passkey-setup', userId: alice, amr: ['pwd'] });
-    expect(await pool.passkeys.switchEnrolment({ step: setupStep, to: 'totp' })).toMatchObject({ error: 'wrong_step' });
+    expect(await pool.mfa.switchEnrolment({ step: setupStep, to: 'totp' })).toMatchObject({ error: 'wrong_step' });
     const key = new SoftAuthenticator(ORIGIN, { backupEligible: true });
     const options = ok(await pool.passkeys.enrolOptions({ step: setupStep })) as PublicKeyCredentialCreationOptionsJSON;
     const codes = step(await pool.passkeys.enrol({ step: setupStep, response: JSON.stringify(key.register(options)), name: 'Phone' }), 'recovery-codes');
@@ -252,8 +252,8 @@ describeEachDb('passkeys (WebAuthn)', (open) => {
   it('REQUIRED with both factors allowed: the app first, a passkey instead if the user prefers', async () => {
     const { pool, signIn } = await setup({ mode: 'REQUIRED', factors: ['totp', 'webauthn'] });
     const app = step(await signIn(), 'mfa-setup');
-    const passkey = step(await pool.passkeys.switchEnrolment({ step: app, to: 'webauthn' }), 'passkey-setup');
-    const back = step(await pool.passkeys.switchEnrolment({ step: passkey, to: 'totp' }), 'mfa-setup');
+    const passkey = step(await pool.mfa.switchEnrolment({ step: app, to: 'webauthn' }), 'passkey-setup');
+    const back = step(await pool.mfa.switchEnrolment({ step: passkey, to: 'totp' }), 'mfa-setup');
     expect(back.secret).not.toBe(app.secret);
   });
 

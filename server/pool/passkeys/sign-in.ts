@@ -3,7 +3,6 @@ import { fail, type PoolError } from '../errors';
 import type { FlowOutcome, FlowStep } from '../flow';
 import { secondFactorDone } from '../mfa/gate';
 import { issueRecoveryCodes } from '../mfa/recovery-codes';
-import { newTotpSecret } from '../mfa/totp';
 import { perIp } from '../rate-limit';
 import { getUserRow } from '../users';
 import { authenticationOptions, registerPasskey, registrationOptions, verifyAssertion } from './ceremonies';
@@ -67,9 +66,3 @@ export async function enrolPasskey(ctx: PasskeyContext, step: Step<'passkey-setu
   return { next: { step: 'recovery-codes', userId: step.userId, amr: [...new Set([...step.amr, registered.kind, 'mfa'])], codes } };
 }
 
-/** Between the two enrolment screens, when the pool allows both factors. */
-export async function switchEnrolment(ctx: PasskeyContext, step: Step<'mfa-setup'> | Step<'passkey-setup'>, to: 'totp' | 'webauthn'): Promise<FlowOutcome | PoolError> {
-  if (!(await ctx.settings()).mfa.factors.includes(to)) return fail('wrong_step');
-  const { userId, amr } = step;
-  return { next: to === 'totp' ? { step: 'mfa-setup', userId, amr, secret: newTotpSecret() } : { step: 'passkey-setup', userId, amr } };
-}

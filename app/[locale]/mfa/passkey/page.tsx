@@ -1,17 +1,16 @@
 import { getTranslations } from 'next-intl/server';
-import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
-import { SubSection } from '@/components/SubSection';
 import { PasskeyCeremony } from '@/components/passkeys/PasskeyCeremony';
 import { loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { passkeyTexts } from '@/app/_lib/passkeys';
-import { appInsteadAction, passkeyEnrolAction, passkeyEnrolOptionsAction } from './actions';
+import { EnrolmentOffers } from '../enrolment-offers';
+import { passkeyEnrolAction, passkeyEnrolOptionsAction } from './actions';
 
-/** Passkey enrolment during sign-in; the authenticator app stays one click away when the pool allows it. */
+/** Passkey enrolment during sign-in; the other methods the pool allows stay one click away. */
 export default async function PasskeySetupPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { view, csrf, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'passkey-setup');
+  const { rt, view, csrf, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'passkey-setup');
   const t = await getTranslations({ locale, namespace: 'passkeys' });
   const { problems, waiting, needsJavaScript } = await passkeyTexts(locale);
   const hidden = { uid: view.uid, csrf, locale };
@@ -29,11 +28,7 @@ export default async function PasskeySetupPage(props: PageProps) {
         fallback={needsJavaScript}
         testId="create-passkey"
       />
-      {settings.mfa.factors.includes('totp') ? (
-        <SubSection id="prefer-app" heading={t('preferApp')}>
-          <FlowForm testId="app-instead-form" action={appInsteadAction} hidden={hidden} fields={[]} buttons={[{ label: t('useAppInstead'), variant: 'secondary', testId: 'app-instead' }]} />
-        </SubSection>
-      ) : null}
+      <EnrolmentOffers locale={locale} uid={view.uid} csrf={csrf} from="passkey-setup" current="webauthn" methods={rt.pool.methods} mfa={settings.mfa} />
     </PageFrame>
   );
 }

@@ -2,12 +2,10 @@ import { getTranslations } from 'next-intl/server';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
 import { TotpSetup } from '@/components/TotpSetup';
-import { SubSection } from '@/components/SubSection';
 import { loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { mfaSetupAction } from '../actions';
-import { switchToSmsSetupAction } from './sms/actions';
-import { PasskeyInstead } from '../passkey/PasskeyInstead';
+import { EnrolmentOffers } from '../enrolment-offers';
 
 /** TOTP enrolment during sign-in, when the pool requires a second factor the user does not have. */
 export default async function MfaSetupPage(props: PageProps) {
@@ -26,18 +24,7 @@ export default async function MfaSetupPage(props: PageProps) {
         fields={[{ name: 'code', label: t('mfa.code'), type: 'text', inputMode: 'numeric', autoComplete: 'one-time-code', required: true, maxLength: 12, dir: 'ltr' }]}
         buttons={[{ label: t('mfaSetup.submit'), testId: 'verify-code' }]}
       />
-      {settings.mfa.factors.includes('sms') ? (
-        <SubSection id="other-setup" heading={t('smsSetup.otherHeading')}>
-          <FlowForm
-            testId="use-sms-form"
-            action={switchToSmsSetupAction}
-            hidden={{ uid: view.uid, csrf, locale }}
-            fields={[]}
-            buttons={[{ label: t('smsSetup.useSms'), variant: 'secondary', testId: 'use-sms-setup' }]}
-          />
-        </SubSection>
-      ) : null}
-      {settings.mfa.factors.includes('webauthn') ? <PasskeyInstead locale={locale} uid={view.uid} csrf={csrf} /> : null}
+      <EnrolmentOffers locale={locale} uid={view.uid} csrf={csrf} from="mfa-setup" current="totp" methods={rt.pool.methods} mfa={settings.mfa} />
     </PageFrame>
   );
 }

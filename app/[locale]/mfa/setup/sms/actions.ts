@@ -27,18 +27,3 @@ export async function smsSetupCodeAction(_prev: FormState, data: FormData): Prom
   }
   return actOn(ctx, 'mfa-setup-sms', (step, pool) => pool.mfa.enrolSms({ step, code: field(data, 'code') }));
 }
-
-/** From the text-message setup to the authenticator-app setup, and back. */
-async function switchSetup(data: FormData, from: 'mfa-setup-sms' | 'mfa-setup', to: 'totp' | 'sms'): Promise<FormState> {
-  const ctx = await actionContext(data);
-  if (!isCtx(ctx)) return ctx;
-  return actOn(ctx, from, (step, pool) => pool.mfa.switchSetup({ step, to }));
-}
-
-export async function switchToTotpSetupAction(_prev: FormState, data: FormData): Promise<FormState> {
-  return switchSetup(data, 'mfa-setup-sms', 'totp');
-}
-
-export async function switchToSmsSetupAction(_prev: FormState, data: FormData): Promise<FormState> {
-  return switchSetup(data, 'mfa-setup', 'sms');
-}

@@ -2,10 +2,10 @@ import { getTranslations } from 'next-intl/server';
 import { DevOutboxNotice } from '@/components/DevOutboxNotice';
 import { FlowForm } from '@/components/FlowForm';
 import { PageFrame } from '@/components/PageFrame';
-import { SubSection } from '@/components/SubSection';
 import { loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
-import { smsSetupCodeAction, smsSetupNumberAction, switchToTotpSetupAction } from './actions';
+import { smsSetupCodeAction, smsSetupNumberAction } from './actions';
+import { EnrolmentOffers } from '../../enrolment-offers';
 
 /**
  * Text-message enrolment during sign-in: first the number, then the code texted to it. Both are
@@ -17,17 +17,7 @@ export default async function SmsSetupPage(props: PageProps) {
   const t = await getTranslations({ locale });
   const hidden = { uid: view.uid, csrf, locale };
   const user = step.phone ? undefined : await rt.pool.users.get({ id: step.userId });
-  const otherWay = settings.mfa.factors.includes('totp') ? (
-    <SubSection id="other-setup" heading={t('smsSetup.otherHeading')}>
-      <FlowForm
-        testId="use-totp-form"
-        action={switchToTotpSetupAction}
-        hidden={hidden}
-        fields={[]}
-        buttons={[{ label: t('smsSetup.useTotp'), variant: 'secondary', testId: 'use-totp-setup' }]}
-      />
-    </SubSection>
-  ) : null;
+  const otherWay = <EnrolmentOffers locale={locale} uid={view.uid} csrf={csrf} from="mfa-setup-sms" current="sms" methods={rt.pool.methods} mfa={settings.mfa} />;
   if (!step.phone) {
     return (
       <PageFrame theme={theme} appName={appName} locale={locale} path="/mfa/setup/sms" query={{ uid: view.uid }} heading={t('smsSetup.title')} subheading={t('smsSetup.explain')}>
