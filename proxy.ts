@@ -2,7 +2,7 @@ import createMiddleware from 'next-intl/middleware';
 import { NextRequest, NextResponse } from 'next/server';
 import { isLocale } from './i18n/locales';
 import { LOCALE_COOKIE_MAX_AGE, routingFor } from './i18n/routing';
-import { newCsrfToken } from './app/_lib/csrf-token';
+import { isCsrfToken, newCsrfToken } from './app/_lib/csrf-token';
 import { cookieName, cookieOptions, isSecureIssuer } from './server/http/cookies';
 
 const i18nHandlers = new Map<boolean, ReturnType<typeof createMiddleware>>();
@@ -52,11 +52,15 @@ export default function proxy(request: NextRequest) {
   headers.set('x-nonce', nonce);
   headers.set('content-security-policy', csp);
   const csrfCookie = cookieName('csrf', secure);
-  let csrf = request.cookies.get(csrfCookie)?.value;
+  const sent = request.cookies.get(csrfCookie)?.value;
+  // A token of another shape was not minted here (tampered, or decoded to bytes no header may
+  // carry): it counts as none, and a new one replaces it.
+  let csrf = sent !== undefined && isCsrfToken(sent) ? sent : undefined;
   const mintCsrf = !csrf;
   if (!csrf) {
     csrf = newCsrfToken();
-    headers.set('cookie', [request.headers.get('cookie'), `${csrfCookie}=${csrf}`].filter(Boolean).join('; '));
+    const others = (request.headers.get('cookie') ?? '').split(';').filter((pair) => pair.trim() !== '' && pair.split('=')[0].trim() !== csrfCookie);
+    headers.set('cookie', [...others.map((pair) => pair.trim()), `${csrfCookie}=${csrf}`].join('; '));
   }
   headers.set('x-foyer-csrf', csrf);
   // Which screen this is, for the theme (app/_lib/theme.ts); never a client's own header.

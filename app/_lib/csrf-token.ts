@@ -3,3 +3,8 @@ export function newCsrfToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
+
+/** What newCsrfToken makes: 24 random bytes, base64url (32 characters). */
+export function isCsrfToken(value: string): boolean {
+  return /^[A-Za-z0-9_-]{32}$/.test(value);
+}

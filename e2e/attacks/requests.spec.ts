@@ -171,6 +171,16 @@ test.describe('hostile requests get a 4xx with our error page, never a 500', () 
   });
 });
 
+test('a CSRF cookie the proxy did not mint (tampered, or decoding to a NUL) is replaced, never a 500', async ({ foyer }) => {
+  // Found by the fuzzer (seed 1133030146): `foyer.csrf=%00` decoded to a byte no header may carry.
+  for (const value of ['%00', 'x%0Ay', 'short', '%E2%80%AE'.repeat(11)]) {
+    const r = await send(foyer.url, { path: '/en/demo', headers: { cookie: `NEXT_LOCALE=en; foyer.csrf=${value}` } });
+    expect(r.status, value).toBe(200);
+    const minted = [r.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('foyer.csrf='));
+    expect(minted, value).toMatch(/^foyer\.csrf=[A-Za-z0-9_-]{32};/);
+  }
+});
+
 test('clickjacking: every kind of answer carries the security headers', async ({ foyer }) => {
   const b = new FlowBrowser({ issuer: foyer.url });
   const login = await openScreen(b, SPA, 'login');
