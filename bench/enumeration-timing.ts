@@ -37,6 +37,9 @@ const nextKnown = () => {
  * timed alone (the delivery's own cost is the outbox's, not the screen's).
  */
 type Post = { issuer: string; who: string; known: boolean; delivered: (who: string) => Promise<void> };
+/** Who the screens that mail a code are posted for: a fresh account, or a name no account has. */
+const mailed = { known: nextKnown, unknown: () => freshUser('ghost').email };
+
 type Scenario = { name: string; known: () => string; unknown: () => string; post: (p: Post) => Promise<number> };
 
 /**
@@ -59,10 +62,12 @@ async function forgotPage(issuer: string) {
   return { b, page };
 }
 
-/** The reset screen, after asking for a reset for `who`. */
-async function resetPage(issuer: string, who: string) {
+/** The reset screen, after asking for a reset for `who` (and, for an account, its mail delivered). */
+async function resetPage({ issuer, who, known, delivered }: Post) {
   const { b, page } = await forgotPage(issuer);
-  return { b, reset: await b.open((await b.submit(page, 'forgot-form', { identifier: who })).location!) };
+  const reset = await b.open((await b.submit(page, 'forgot-form', { identifier: who })).location!);
+  if (known) await delivered(who);
+  return { b, reset };
 }
 
 const scenarios: Scenario[] = [
@@ -79,8 +84,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'forgot password',
-    known: nextKnown,
-    unknown: () => freshUser('ghost').email,
+    ...mailed,
     post: ({ issuer, who, known, delivered }) =>
       timed(async () => {
         const { b, page } = await forgotPage(issuer);
@@ -89,24 +93,20 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'resend the reset code',
-    known: nextKnown,
-    unknown: () => freshUser('ghost').email,
-    post: ({ issuer, who, known, delivered }) =>
+    ...mailed,
+    post: (p) =>
       timed(async () => {
-        const { b, reset } = await resetPage(issuer, who);
-        if (known) await delivered(who);
+        const { b, reset } = await resetPage(p);
         const [target, fields] = b.fill(reset, 'reset-form', {});
         return () => b.request('POST', target, [...fields, ['intent', 'resend']]);
-      }).finally(() => known && delivered(who)),
+      }).finally(() => p.known && p.delivered(p.who)),
   },
   {
     name: 'reset, a wrong code',
-    known: nextKnown,
-    unknown: () => freshUser('ghost').email,
-    post: ({ issuer, who, known, delivered }) =>
+    ...mailed,
+    post: (p) =>
       timed(async () => {
-        const { b, reset } = await resetPage(issuer, who);
-        if (known) await delivered(who);
+        const { b, reset } = await resetPage(p);
         return () => b.submit(reset, 'reset-form', { code: '000000', password: GOOD_PASSPHRASE });
       }),
   },
