@@ -541,6 +541,79 @@ test('logout with a valid id_token_hint goes straight to the post-logout URI and
   await expect(page.getByTestId('login-form')).toBeVisible();
 });
 
+/** Whether this browser is still signed in to Foyer: a new request for `config` goes straight back. */
+async function stillSignedIn(page: Page, rp: RpWatch, config: oidc.Configuration): Promise<boolean> {
+  const again = await authorizationUrl(config);
+  await gotoRp(page, again.url.href);
+  if (await page.getByTestId('login-form').isVisible().catch(() => false)) return false;
+  await rp.next(RP_REDIRECT_URI);
+  return true;
+}
+
+test("Cognito's /logout?client_id&logout_uri signs out with no confirmation and goes to the registered sign-out URL", async ({ foyer, page }) => {
+  const rp = await watchRp(page);
+  const config = await rpConfig(foyer);
+  await signInThrough(page, rp, config);
+
+  const documents: string[] = [];
+  page.on('request', (r) => {
+    if (r.isNavigationRequest()) documents.push(r.url());
+  });
+  await gotoRp(page, `${foyer.url}/logout?client_id=rp&logout_uri=${encodeURIComponent(RP_REDIRECT_URI)}`);
+  const back = await rp.next(RP_REDIRECT_URI);
+  expect(back.href).toBe(RP_REDIRECT_URI);
+  expect(documents.map((u) => new URL(u).pathname)).toEqual(['/logout', '/rp/callback']);
+  expect(await stillSignedIn(page, rp, config)).toBe(false);
+
+  // Signed out already: straight on again, nothing to end.
+  await gotoRp(page, `${foyer.url}/logout?client_id=rp&logout_uri=${encodeURIComponent(RP_REDIRECT_URI)}`);
+  expect((await rp.next(RP_REDIRECT_URI)).href).toBe(RP_REDIRECT_URI);
+});
+
+test("Cognito's /logout refuses a sign-out URL the client did not register, an unknown client and an ambiguous request, and signs nobody out", async ({ foyer, page }) => {
+  const rp = await watchRp(page);
+  const config = await rpConfig(foyer);
+  await signInThrough(page, rp, config);
+  const refused = [
+    `client_id=rp&logout_uri=${encodeURIComponent('https://evil.example/')}`,
+    `client_id=rp&logout_uri=${encodeURIComponent(`${RP_REDIRECT_URI}/x`)}`,
+    `client_id=nobody&logout_uri=${encodeURIComponent(RP_REDIRECT_URI)}`,
+    `client_id=rp&logout_uri=${encodeURIComponent(RP_REDIRECT_URI)}&redirect_uri=${encodeURIComponent(RP_REDIRECT_URI)}&response_type=code`,
+    `client_id=rp&client_id=rp&logout_uri=${encodeURIComponent(RP_REDIRECT_URI)}`,
+    `client_id=rp&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&response_type=code`,
+    `client_id=rp&redirect_uri=${encodeURIComponent(RP_REDIRECT_URI)}&response_type=token`,
+  ];
+  for (const query of refused) {
+    const res = await page.request.get(`${foyer.url}/logout?${query}`, { maxRedirects: 0 });
+    expect(res.status(), query).toBe(400);
+    expect(res.headers()['location'], query).toBeUndefined();
+    expect(await res.text(), query).not.toContain('evil.example');
+  }
+  expect(await stillSignedIn(page, rp, config)).toBe(true);
+});
+
+test("Cognito's /logout?client_id&redirect_uri&response_type=code signs out, then signs in again and returns a code", async ({ foyer, page }) => {
+  const rp = await watchRp(page);
+  const config = await rpConfig(foyer);
+  await signInThrough(page, rp, config);
+
+  const again = await authorizationUrl(config);
+  const params = new URLSearchParams(again.url.search);
+  expect(params.get('response_type')).toBe('code');
+  await page.goto(`${foyer.url}/logout?${params.toString()}`);
+  // Signed out: the sign-in page asks again, for the same request.
+  await signIn(page, ALICE.username, ALICE.password);
+  const callback = await rp.next(RP_REDIRECT_URI);
+  expect(callback.searchParams.get('state')).toBe(again.state);
+  const tokens = await oidc.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: again.verifier,
+    expectedState: again.state,
+    expectedNonce: again.nonce,
+    idTokenExpected: true,
+  });
+  expect(tokens.claims()?.sub).toMatch(UUID);
+});
+
 test('logout without id_token_hint asks for confirmation first', async ({ foyer, page }) => {
   const rp = await watchRp(page);
   const config = await rpConfig(foyer);

@@ -10,6 +10,7 @@ import type { PageRenderer } from '../http/rendered-page';
 import { clientSecretMatches } from '../pool/client-secrets';
 import { adapterFactory } from './adapter';
 import { extendGrant, lifetimesOf, refreshTokenTtl } from './lifetimes';
+import { cognitoLogoutOf, cognitoLogoutRequest, cognitoLogoutTarget, type CognitoLogout } from './cognito-logout';
 
 export interface ProviderOptions {
   issuer: string;
@@ -227,29 +228,43 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   async function logoutSource(ctx: KoaContextWithOIDC): Promise<void> {
     const session = ctx.oidc.session!;
     const { secret, state, postLogoutRedirectUri } = (session.state ?? {}) as { secret?: string; state?: string; postLogoutRedirectUri?: string };
+    const cognito = cognitoLogoutOf(ctx);
+    if (cognito) return endSessionNow(ctx, cognito.target);
     const hinted = ctx.oidc.entities.IdTokenHint?.payload.sub;
     if (hinted !== undefined && hinted === session.accountId) {
       // The app proved it signs out its own user: like Cognito's /logout, no confirmation page.
-      // The library ends a session only on a post to end_session_confirm (there is no hook to skip
-      // it), so this does what that step does: the session's grants and tokens revoked, the
-      // session and its cookie gone, `end_session.success` emitted.
-      const signedIn = { accountId: session.accountId, loginTs: session.loginTs, amr: session.amr };
-      for (const { grantId } of Object.values(session.authorizations ?? {})) {
-        if (!grantId) continue;
-        await ctx.oidc.provider.Grant.adapter.revokeByGrantId!(grantId);
-        await ctx.oidc.provider.Grant.adapter.destroy(grantId);
-      }
-      await session.destroy();
-      ctx.cookies.set(ctx.oidc.provider.cookieName('session'), null, configuration.cookies!.long);
-      ctx.oidc.provider.emit('end_session.success', ctx);
-      const target = postLogoutRedirectUri ? withQuery(postLogoutRedirectUri, state ? { state } : {}) : `/${localeOf(ctx)}/logout/done`;
-      ctx.status = 303;
-      ctx.redirect((await opts.upstreamLogout?.(signedIn, target)) ?? target);
-      return;
+      return endSessionNow(ctx, postLogoutRedirectUri ? withQuery(postLogoutRedirectUri, state ? { state } : {}) : `/${localeOf(ctx)}/logout/done`);
     }
     const client = ctx.oidc.client?.clientId;
     ctx.status = 303;
     ctx.redirect(withQuery(`/${localeOf(ctx)}/logout`, { xsrf: secret ?? '', ...(client ? { client_id: client } : {}) }));
+  }
+
+  /**
+   * Signs this browser out without a confirmation page, then sends it to `target`. The library ends
+   * a session only on a post to end_session_confirm (there is no hook to skip it), so this does what
+   * that step does: the session's grants and tokens revoked, the session and its cookie gone,
+   * `end_session.success` emitted; a federated session also ends upstream.
+   */
+  async function endSessionNow(ctx: KoaContextWithOIDC, target: string): Promise<void> {
+    const session = ctx.oidc.session!;
+    const signedIn = { accountId: session.accountId, loginTs: session.loginTs, amr: session.amr };
+    for (const { grantId } of Object.values(session.authorizations ?? {})) {
+      if (!grantId) continue;
+      await ctx.oidc.provider.Grant.adapter.revokeByGrantId!(grantId);
+      await ctx.oidc.provider.Grant.adapter.destroy(grantId);
+    }
+    await session.destroy();
+    ctx.cookies.set(ctx.oidc.provider.cookieName('session'), null, configuration.cookies!.long);
+    ctx.oidc.provider.emit('end_session.success', ctx);
+    ctx.status = 303;
+    ctx.redirect((await opts.upstreamLogout?.(signedIn, target)) ?? target);
+  }
+
+  /** Our error page for `code`, with `status`. */
+  async function sendErrorPage(ctx: KoaContextWithOIDC, code: string, status: number): Promise<void> {
+    await configuration.renderError!(ctx, { error: code }, new Error(code));
+    ctx.status = status;
   }
 
   const provider = new Provider(issuer, configuration);
@@ -259,6 +274,28 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   };
   // server/http/forwarded.ts rewrites X-Forwarded-* from PUBLIC_URL, so Koa may believe them.
   provider.proxy = true;
+  // Cognito's /logout (server/oidc/cognito-logout.ts): checked here, then run by end_session as a
+  // plain request for the client, so the library still loads the session and its xsrf state.
+  provider.use(async (ctx, next) => {
+    if (ctx.path !== '/logout' || ctx.method !== 'GET') return next();
+    const asked = cognitoLogoutRequest(new URLSearchParams(ctx.querystring));
+    if (!asked) return next();
+    const c = ctx as KoaContextWithOIDC;
+    if ('error' in asked) return sendErrorPage(c, 'invalid_request', 400);
+    const client = await provider.Client.find(asked.clientId).catch(() => undefined);
+    if (!client) return sendErrorPage(c, 'invalid_client', 400);
+    const target = cognitoLogoutTarget(asked, client);
+    if (!target) return sendErrorPage(c, 'invalid_request', 400);
+    ctx.state.cognitoLogout = { target } satisfies CognitoLogout;
+    ctx.querystring = new URLSearchParams({ client_id: asked.clientId, ...(asked.lang ? { ui_locales: asked.lang } : {}) }).toString();
+    await next();
+    // Nobody was signed in here: nothing to end, straight on (the library would post a form).
+    if (c.oidc?.route === 'end_session' && ctx.status === 200 && !c.oidc.session?.accountId) {
+      ctx.body = null;
+      ctx.status = 303;
+      ctx.redirect(target);
+    }
+  });
   // Sign-out confirmed on our logout page: the session is gone; a federated one also ends upstream.
   provider.use(async (ctx, next) => {
     await next();
