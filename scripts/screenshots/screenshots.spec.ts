@@ -9,7 +9,9 @@ import { reachScreen, type Locale, type Screen } from '../../e2e/fixtures/flows'
  *
  * Themes: one Foyer per theme, started with `pool.theme: "<id>"` in its FOYER_CONFIG (`default`
  * leaves the key out). Until the theme engine reads that key, only `default` runs; with
- * SCREENSHOT_THEMES=all (or a comma-separated list of ids) the others do.
+ * SCREENSHOT_THEMES=all (or a comma-separated list of ids) the others do. SCREENSHOT_SCREENS,
+ * SCREENSHOT_LOCALES and SCREENSHOT_SCHEMES (comma-separated) narrow the run, e.g. to the
+ * pictures the README shows.
  */
 const wanted = process.env.SCREENSHOT_THEMES ?? 'default';
 // The built-in themes are the JSON files in themes/ (named by their ids; a test checks them).
@@ -17,16 +19,22 @@ const builtIn = readdirSync(path.resolve('themes'))
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -'.json'.length));
 const THEMES = wanted === 'all' ? builtIn : wanted.split(',').map((s) => s.trim());
-const LOCALES: Locale[] = ['en', 'ar'];
-const SCHEMES = ['light', 'dark'] as const;
-const FLOW: Screen[] = ['login', 'signup', 'confirm', 'forgot-password', 'reset-password', 'new-password', 'consent'];
-const PLAIN: [string, string][] = [
+/** `all` unless the variable lists some. */
+const only = <T extends string>(name: string, all: readonly T[]): T[] => {
+  const v = process.env[name];
+  return v ? all.filter((x) => v.split(',').map((s) => s.trim()).includes(x)) : [...all];
+};
+const LOCALES = only<Locale>('SCREENSHOT_LOCALES', ['en', 'ar']);
+const SCHEMES = only('SCREENSHOT_SCHEMES', ['light', 'dark'] as const);
+const FLOW = only<Screen>('SCREENSHOT_SCREENS', ['login', 'signup', 'confirm', 'forgot-password', 'reset-password', 'new-password', 'consent']);
+const plainScreens: [string, string][] = [
   ['home', ''],
   ['error', '/error?code=invalid_client'],
   ['signed-out', '/logout/done'],
   ['sign-out', '/logout?xsrf=abcdefABCDEF0123456789'],
   ['not-found', '/no-such-page'],
 ];
+const PLAIN = plainScreens.filter(([name]) => only('SCREENSHOT_SCREENS', plainScreens.map(([n]) => n)).includes(name));
 const out = path.resolve('screenshots');
 
 for (const theme of THEMES) {

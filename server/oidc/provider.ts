@@ -204,7 +204,11 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     async renderError(ctx, out) {
       const code = typeof out.error === 'string' ? out.error : 'server_error';
       try {
-        const page = await opts.renderPage(`/${localeOf(ctx)}/error?code=${encodeURIComponent(code)}`, {
+        // In the theme of the client concerned, when the request named a known one.
+        // (Only an id the page's query check accepts: a stranger one keeps the pool's theme.)
+        const client = ctx.oidc?.client?.clientId;
+        const themed = client && /^[A-Za-z0-9._~-]{1,128}$/.test(client) ? client : undefined;
+        const page = await opts.renderPage(`/${localeOf(ctx)}/error?code=${encodeURIComponent(code)}${themed ? `&client_id=${themed}` : ''}`, {
           cookie: ctx.get('cookie') || undefined,
           'accept-language': ctx.get('accept-language') || undefined,
         });
@@ -269,7 +273,9 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       // button without JavaScript), posting the same xsrf value from the session's state.
       const xsrf = (oidc.session?.state as { secret?: string } | undefined)?.secret;
       if (xsrf) {
-        const page = renderPostPage({ url: oidc.urlFor('end_session_confirm'), fields: { xsrf, logout: 'yes' } }, { locale: localeOf(ctx as KoaContextWithOIDC), purpose: 'signOutHere' });
+        // In the theme of the app that asked (client_id or id_token_hint), else the pool's.
+        const brand = await pool.pageBrand(oidc.client?.clientId ?? null);
+        const page = renderPostPage({ url: oidc.urlFor('end_session_confirm'), fields: { xsrf, logout: 'yes' } }, { locale: localeOf(ctx as KoaContextWithOIDC), purpose: 'signOutHere', brand });
         ctx.body = page.html;
         ctx.set('content-security-policy', page.csp);
         ctx.set('cache-control', 'no-store');

@@ -15,6 +15,8 @@ import { runFlow, type FlowRun } from './flow-run';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
 import { createThemes } from './themes';
+import { pageBrand, type PageBrand } from '../../themes/page-brand';
+import { ACCOUNT_CLIENT_ID } from './account/client';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaCode } from './mfa/gate';
@@ -92,6 +94,11 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     ...pool,
     /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
     themes,
+    /** The theme and name of a client (the pool's theme, no name, without one) for the pages Foyer renders outside Next.js. */
+    async pageBrand(clientId: string | null): Promise<PageBrand> {
+      const client = clientId && clientId !== ACCOUNT_CLIENT_ID ? await findClient(deps.db, clientId) : undefined;
+      return pageBrand(await themes.forClient(clientId), client ? (client.client_name ?? client.client_id) : undefined);
+    },
     flow: {
       ...pool.flow,
       /**
