@@ -87,7 +87,7 @@ export function createThemes(deps: ThemeDeps): Themes {
     let out: AppliedTheme;
     try {
       const theme = resolveTheme(id, s.themes);
-      const { css, hash } = themeStylesheet(theme, cssAssets(s.mimes));
+      const { css, hash } = themeStylesheet(theme, cssAssets(s.mimes, theme.images));
       byHash.delete(hash);
       byHash.set(hash, css);
       while (byHash.size > KEPT_STYLESHEETS) byHash.delete(byHash.keys().next().value!);
