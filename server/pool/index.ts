@@ -74,8 +74,8 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const themes = createThemes({ db: deps.db, clientTheme: async (id) => (await findClient(deps.db, id))?.theme, poolTheme: async () => (await settings()).theme, now });
   // E-mails carry the pool's theme: a mail is about the account, whichever app it was used from.
-  const mailBrand = async () => {
-    const { theme, assets } = await themes.forClient(null);
+  const mailBrand = async (on: Pick<PoolContext, 'db' | 'settings'>) => {
+    const { theme, assets } = await themes.forPool((await on.settings()).theme, on.db);
     const logo = theme.logo && assets[theme.logo.light];
     return { color: theme.colors.light.brand, ...(logo && theme.logo ? { logo: { url: `${publicUrl}${logo}`, alt: theme.logo.alt, height: theme.logo.height } } : {}) };
   };

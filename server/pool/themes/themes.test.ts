@@ -216,12 +216,24 @@ describeEachDb('themes: storage, config, resolution, freshness', (open) => {
     expect(applied.stylesheet).toMatch(/^\/themes\/[0-9a-f]{32}\.css$/);
   });
 
+  it('a transaction reads the mail theme only when it renders a mail, and through itself', async () => {
+    const db = await open();
+    const outbox = testOutbox(db.kysely);
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret' });
+    const reads: boolean[] = [];
+    const ctx = { ...pool.ctx, mailBrand: async (on: Parameters<NonNullable<typeof pool.ctx.mailBrand>>[0]) => (reads.push(on.db.isTransaction), pool.ctx.mailBrand!(on)) };
+    await inTransaction(ctx, async () => undefined);
+    expect(reads).toEqual([]);
+    await inTransaction(ctx, (tx) => queueMail(tx, 'ada@acme.example', { kind: 'recoveryCodeUsed', remaining: 3 }, 'en'));
+    expect(reads).toEqual([true]);
+  });
+
   it("e-mails get an HTML part with the pool theme's logo and brand colour; the text stays as it was", async () => {
     const db = await open();
     await applyPoolConfig(db, readPoolConfig(configFile()));
     const outbox = testOutbox(db.kysely);
     const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', publicUrl: 'https://id.acme.example' });
-    // Queued inside a transaction, as codes are: the theme is read before it opens.
+    // Queued inside a transaction, as codes are: the theme is read through it (SQLite has one connection).
     await inTransaction(pool.ctx, (tx) => queueMail(tx, 'ada@acme.example', { kind: 'recoveryCodeUsed', remaining: 3 }, 'ar'));
     await outbox.deliver();
     const [mail] = outbox.mails;
