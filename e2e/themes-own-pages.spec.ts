@@ -78,7 +78,7 @@ test("the SAML HTTP-POST page wears the signing-in app's theme (logo, name, colo
   }
 });
 
-test("the sign-out post (no session left to confirm) wears the theme of the app signing out, else the pool's", async ({ browser }) => {
+test("the sign-out post (no session left to confirm) and the signed-out page wear the theme of the app signing out, else the pool's", async ({ browser }) => {
   for (const [query, look] of [
     ['?client_id=demo', { stylesOwnOnly: true, background: rgb(ACME.background), button: rgb(ACME.brand), logo: true, appName: 'Demo' }],
     ['', { stylesOwnOnly: true, background: rgb(DEFAULT.background), button: rgb(DEFAULT.brand), logo: false, appName: null }],
@@ -88,6 +88,9 @@ test("the sign-out post (no session left to confirm) wears the theme of the app 
     await page.goto(`/logout${query}`);
     const csp = (await answered).headers()['content-security-policy'];
     expect(await postPageLook(page, csp), query || 'no client').toEqual(look);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(new RegExp(`/en/logout/done${query.replace('?', '\\?')}$`));
+    expect(await pageLook(page), `signed out, ${query || 'no client'}`).toEqual({ background: look.background, logo: look.logo ? 1 : 0 });
     await page.context().close();
   }
 });

@@ -7,6 +7,7 @@ import type { Pool } from '../pool';
 import { cookieName, cookieOptions, isSecureIssuer } from '../http/cookies';
 import { renderPostPage } from '../http/post-page';
 import type { PageRenderer } from '../http/rendered-page';
+import { ACCOUNT_CLIENT_ID } from '../pool/account/client';
 import { clientSecretMatches } from '../pool/client-secrets';
 import { adapterFactory } from './adapter';
 import { extendGrant, lifetimesOf, refreshTokenTtl } from './lifetimes';
@@ -43,6 +44,16 @@ export function localeOf(ctx: KoaContextWithOIDC): string {
   const requested = [params.ui_locales, params.lang].find((v) => typeof v === 'string') as string | undefined;
   const cookie = ctx.cookies.get(cookieName('locale', isSecureIssuer(ctx.oidc?.issuer ?? '')));
   return pickLocale({ requested, cookie, acceptLanguage: ctx.get('accept-language') });
+}
+
+/**
+ * `client_id` of the app a request concerns, for the page it ends on to wear its theme; only an
+ * id our pages' query check accepts. Not the account pages' own client: what they end on takes
+ * the pool's theme, as they do without an app.
+ */
+function themedClient(ctx: KoaContextWithOIDC): Record<string, string> {
+  const id = ctx.oidc?.client?.clientId;
+  return id && id !== ACCOUNT_CLIENT_ID && /^[A-Za-z0-9._~-]{1,128}$/.test(id) ? { client_id: id } : {};
 }
 
 function screenFor(prompt: string, params: Record<string, unknown>): string {
@@ -136,7 +147,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         logoutSource,
         async postLogoutSuccessSource(ctx) {
           ctx.status = 303;
-          ctx.redirect(`/${localeOf(ctx)}/logout/done`);
+          ctx.redirect(withQuery(`/${localeOf(ctx)}/logout/done`, themedClient(ctx)));
         },
       },
     },
@@ -205,10 +216,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       const code = typeof out.error === 'string' ? out.error : 'server_error';
       try {
         // In the theme of the client concerned, when the request named a known one.
-        // (Only an id the page's query check accepts: a stranger one keeps the pool's theme.)
-        const client = ctx.oidc?.client?.clientId;
-        const themed = client && /^[A-Za-z0-9._~-]{1,128}$/.test(client) ? client : undefined;
-        const page = await opts.renderPage(`/${localeOf(ctx)}/error?code=${encodeURIComponent(code)}${themed ? `&client_id=${themed}` : ''}`, {
+        const page = await opts.renderPage(withQuery(`/${localeOf(ctx)}/error`, { code, ...themedClient(ctx) }), {
           cookie: ctx.get('cookie') || undefined,
           'accept-language': ctx.get('accept-language') || undefined,
         });
@@ -246,7 +254,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       await session.destroy();
       ctx.cookies.set(ctx.oidc.provider.cookieName('session'), null, configuration.cookies!.long);
       ctx.oidc.provider.emit('end_session.success', ctx);
-      const target = postLogoutRedirectUri ? withQuery(postLogoutRedirectUri, state ? { state } : {}) : `/${localeOf(ctx)}/logout/done`;
+      const target = postLogoutRedirectUri ? withQuery(postLogoutRedirectUri, state ? { state } : {}) : withQuery(`/${localeOf(ctx)}/logout/done`, themedClient(ctx));
       ctx.status = 303;
       ctx.redirect((await opts.upstreamLogout?.(signedIn, target)) ?? target);
       return;
