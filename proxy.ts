@@ -12,6 +12,11 @@ const handleI18n = (secure: boolean) => {
   return h;
 };
 
+/** The shape server/http/query.ts accepts for `client_id`. */
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+/** A day: the account pages' session is shorter-lived than that in practice. */
+const ACCOUNT_APP_MAX_AGE = 24 * 60 * 60;
+
 /**
  * Every page: locale routing, a CSP nonce and the CSRF cookie. Query parameters were already
  * checked by server/main.ts (a bad one gets the error page with a 400 before Next.js runs).
@@ -68,6 +73,11 @@ export default function proxy(request: NextRequest) {
   const uid = url.searchParams.get('uid');
   if (uid) headers.set('x-foyer-uid', uid);
   else headers.delete('x-foyer-uid');
+  // The app a page is about (the error, sign-out and account pages take its theme).
+  const clientId = url.searchParams.get('client_id');
+  const themedClient = clientId && CLIENT_ID.test(clientId) ? clientId : undefined;
+  if (themedClient) headers.set('x-foyer-client', themedClient);
+  else headers.delete('x-foyer-client');
 
   // Malformed query parameters never get here: server/main.ts refuses them before Next.js.
   const response = handleI18n(secure)(new NextRequest(request.url, { headers, method: request.method }));
@@ -82,6 +92,11 @@ export default function proxy(request: NextRequest) {
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-frame-options', 'DENY');
   if (secure) response.headers.set('strict-transport-security', 'max-age=63072000');
+  // The account pages keep the theme of the app that linked to them, page after page and
+  // through their sign-in, without carrying `client_id` on every link and redirect.
+  if (themedClient && pathLocale && segments[2] === 'account') {
+    response.cookies.set(cookieName('accountApp', secure), themedClient, { ...cookieOptions('accountApp', secure), maxAge: ACCOUNT_APP_MAX_AGE });
+  }
   if (mintCsrf) {
     response.cookies.set(csrfCookie, csrf, cookieOptions('csrf', secure));
   }

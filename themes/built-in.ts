@@ -14,17 +14,21 @@ export const builtInThemes: Record<string, ThemeInput> = Object.fromEntries(
 );
 
 /**
- * A theme over its parent: palettes merge colour by colour and links locale by locale; every
- * other field the theme sets replaces the parent's. (The engine resolves `extends` chains this way.)
+ * A theme over its parent, the one merge of every `extends` chain (built-in and stored): palettes
+ * merge colour by colour, links locale by locale and images name by name; custom CSS accumulates
+ * (the parent's first), so extending a theme adds to its stylesheet; every other field the theme
+ * sets replaces the parent's.
  */
 export function resolveOver(parent: ResolvedTheme, theme: ThemeInput): ResolvedTheme {
-  const { colors, links, ...rest } = theme;
+  const { colors, links, images, css, ...rest } = theme;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   return {
     ...parent,
     ...defined,
     colors: { light: { ...parent.colors.light, ...colors?.light }, dark: { ...parent.colors.dark, ...colors?.dark } },
     links: { ...parent.links, ...links },
+    images: { ...parent.images, ...images },
+    css: [parent.css, css ?? ''].filter((s) => s.trim() !== '').join('\n'),
   };
 }
 

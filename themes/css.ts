@@ -43,6 +43,25 @@ function fontCss(theme: ResolvedTheme): { family: string; faces: string } {
 }
 
 /**
+ * The frame of the pages Foyer renders outside Next.js (server/http/post-page.ts), which have no
+ * Tailwind stylesheet: the same look from the theme's variables, under a class only those pages
+ * carry. Before the custom CSS and no more specific than its scoped rules, so those win.
+ */
+export const STANDALONE_CLASS = 'foyer-standalone';
+const standaloneCss = [
+  `.${STANDALONE_CLASS}{margin:0;min-height:100vh;box-sizing:border-box;padding:2rem 1rem;display:flex;flex-direction:column;align-items:center;color:var(--foyer-text);font-family:var(--foyer-font);line-height:1.5;}`,
+  `.${STANDALONE_CLASS} .banner-customizable,.${STANDALONE_CLASS} .foyer-card{width:100%;max-width:28rem;box-sizing:border-box;}`,
+  `.${STANDALONE_CLASS} .banner-customizable{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;margin-bottom:1.5rem;}`,
+  `.${STANDALONE_CLASS} .foyer-app-name{margin:0;font-weight:600;}`,
+  `.${STANDALONE_CLASS} .foyer-card{background:var(--foyer-surface);border:1px solid var(--foyer-border);border-radius:var(--foyer-radius);padding:2rem;}`,
+  `.${STANDALONE_CLASS}.foyer-layout-full .foyer-card{border:0;border-radius:0;max-width:none;}`,
+  `.${STANDALONE_CLASS} .foyer-title{margin:0 0 .25rem;font-size:1.5rem;font-weight:600;}`,
+  `.${STANDALONE_CLASS} .textDescription-customizable{margin:0 0 1.5rem;color:var(--foyer-muted);}`,
+  `.${STANDALONE_CLASS} .submitButton-customizable{width:100%;padding:.625rem 1rem;border:0;border-radius:var(--foyer-radius);background:var(--foyer-brand);color:var(--foyer-brand-text);font:inherit;font-weight:600;cursor:pointer;}`,
+  `.${STANDALONE_CLASS} .submitButton-customizable:focus-visible{outline:2px solid var(--foyer-focus);outline-offset:2px;}`,
+].join('');
+
+/**
  * The theme as CSS: palettes as custom properties (light, dark, or each by `prefers-color-scheme`
  * when `mode` is `auto`), radius, font, density and the page background. Every value is validated
  * by the schema (hex colours, numbers, enums, asset references), so none can leave its declaration.
@@ -56,5 +75,5 @@ export function themeCss(theme: ResolvedTheme): string {
       ? `:root{${base}${vars(light)}color-scheme:light dark;}@media (prefers-color-scheme: dark){:root{${vars(dark)}}}`
       : `:root{${base}${vars(theme.mode === 'dark' ? dark : light)}color-scheme:${theme.mode};}`;
   const logo = theme.logo ? `.logo-customizable{height:${theme.logo.height}px;width:auto;}` : '';
-  return `${font.faces}${palettes}.foyer-root{--spacing:${spacing[theme.density]};}.background-customizable{${backgroundCss(theme)}}${logo}`;
+  return `${font.faces}${palettes}.foyer-root{--spacing:${spacing[theme.density]};}.background-customizable{${backgroundCss(theme)}}${logo}${standaloneCss}`;
 }

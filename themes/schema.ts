@@ -53,6 +53,13 @@ function isRelativePath(s: string): boolean {
 /** A link shown in the footer, per locale (`default` for every other one); https only. */
 const localisedUrl = z.record(z.string().regex(/^(default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/), z.url({ protocol: /^https$/ }));
 
+/**
+ * Images custom CSS may use (a banner's background, say), by name: `url(image:<name>)` in `css`.
+ * Same sources, checks and limits as the logo.
+ */
+export const imageName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'an image name is lower-case letters, digits and dashes');
+const images = z.record(imageName, assetRef).refine((r) => Object.keys(r).length <= 16, { message: 'at most 16 images' });
+
 export const builtInFonts = ['noto-sans', 'inter', 'ibm-plex-sans', 'system'] as const;
 export type BuiltInFont = (typeof builtInFonts)[number];
 
@@ -95,6 +102,8 @@ const fields = {
   sideImage: assetRef.optional(),
   links: z.strictObject({ terms: localisedUrl, privacy: localisedUrl, help: localisedUrl }).partial().optional(),
   showPoweredBy: z.boolean().optional(),
+  /** Images for the custom CSS, by name (an extending theme adds to its parent's). */
+  images: images.optional(),
   /** Custom CSS on the documented hooks; checked and scoped when the theme is stored (64 KB at most). */
   css: z.string().max(65_536).optional(),
   /** Stores a theme whose colour pairs fall below WCAG 2.2 AA (with a warning) instead of refusing it. */
@@ -120,6 +129,7 @@ export const resolvedTheme = z.strictObject({
   sideImage: assetRef.nullable(),
   links: z.strictObject({ terms: localisedUrl, privacy: localisedUrl, help: localisedUrl }).partial(),
   showPoweredBy: z.boolean(),
+  images,
   css: z.string().max(65_536),
   allowLowContrast: z.boolean(),
 });

@@ -4,6 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import type { FormState } from '@/components/FlowForm';
 import { isLocale, type Locale } from '@/i18n/locales';
 import { readInteraction, type InteractionView } from '@/server/oidc';
+import { interactionOf } from './interaction';
 import { STATUS_SIGNAL } from '@/server/http/status-signal';
 import type { FlowOutcome, FlowPool, PoolError, PoolErrorCode, StepName, StepOf } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
@@ -42,7 +43,7 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
   if (!uid || !UID.test(uid)) notFound();
   const rt = await runtime();
   const req = await requestInfo();
-  const view = await readInteraction(rt.provider, req.headers, uid);
+  const view = await interactionOf(uid);
   if (!view) notFound();
   if (view.prompt === 'consent') redirect(flowHref(locale, 'consent', uid));
   const step = await rt.pool.flow.current({ uid });

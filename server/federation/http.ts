@@ -141,7 +141,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
         ip: String(req.headers['x-foyer-client-ip'] ?? 'unknown'),
       });
       if ('redirect' in result) return redirect(res, result.redirect);
-      sendPostPage(res, result.post, { locale, purpose: 'signIn' });
+      sendPostPage(res, result.post, { locale, purpose: 'signIn', brand: await pool.pageBrand(view.clientId) });
     } catch (e) {
       if (!(e instanceof FederationError)) throw e;
       return fail(req, res, e.code, { locale, uid, provider: idp.name, detail: e.message });

@@ -33,6 +33,9 @@ export const COOKIES = {
   device: spec('foyer.device', '/', 'strict'),
   // The account pages' session. Lax: an app's "manage your account" link is a cross-site navigation.
   account: spec('foyer.account', '/', 'lax'),
+  // The app that sent the browser to the account pages (`?client_id=`), whose theme they keep
+  // (app/_lib/theme.ts). Lax: that link is a cross-site navigation. Not secret: a theme is public.
+  accountApp: spec('foyer.account-app', '/', 'lax'),
   // The account pages' sign-in in progress. Lax: must come back with the redirect to the callback,
   // which follows an upstream provider's cross-site redirect when the user signs in through one.
   accountTx: spec('foyer-account.tx', '/api/account', 'lax'),

@@ -7,6 +7,7 @@ import type { Pool } from '../pool';
 import { cookieName, cookieOptions, isSecureIssuer } from '../http/cookies';
 import { renderPostPage } from '../http/post-page';
 import type { PageRenderer } from '../http/rendered-page';
+import { ACCOUNT_CLIENT_ID } from '../pool/account/client';
 import { clientSecretMatches } from '../pool/client-secrets';
 import { adapterFactory } from './adapter';
 import { extendGrant, lifetimesOf, refreshTokenTtl } from './lifetimes';
@@ -44,6 +45,16 @@ export function localeOf(ctx: KoaContextWithOIDC): string {
   const requested = [params.ui_locales, params.lang].find((v) => typeof v === 'string') as string | undefined;
   const cookie = ctx.cookies.get(cookieName('locale', isSecureIssuer(ctx.oidc?.issuer ?? '')));
   return pickLocale({ requested, cookie, acceptLanguage: ctx.get('accept-language') });
+}
+
+/**
+ * `client_id` of the app a request concerns, for the page it ends on to wear its theme; only an
+ * id our pages' query check accepts. Not the account pages' own client: what they end on takes
+ * the pool's theme, as they do without an app.
+ */
+function themedClient(ctx: KoaContextWithOIDC): Record<string, string> {
+  const id = ctx.oidc?.client?.clientId;
+  return id && id !== ACCOUNT_CLIENT_ID && /^[A-Za-z0-9._~-]{1,128}$/.test(id) ? { client_id: id } : {};
 }
 
 function screenFor(prompt: string, params: Record<string, unknown>): string {
@@ -137,7 +148,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         logoutSource,
         async postLogoutSuccessSource(ctx) {
           ctx.status = 303;
-          ctx.redirect(`/${localeOf(ctx)}/logout/done`);
+          ctx.redirect(withQuery(`/${localeOf(ctx)}/logout/done`, themedClient(ctx)));
         },
       },
     },
@@ -205,7 +216,8 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     async renderError(ctx, out) {
       const code = typeof out.error === 'string' ? out.error : 'server_error';
       try {
-        const page = await opts.renderPage(`/${localeOf(ctx)}/error?code=${encodeURIComponent(code)}`, {
+        // In the theme of the client concerned, when the request named a known one.
+        const page = await opts.renderPage(withQuery(`/${localeOf(ctx)}/error`, { code, ...themedClient(ctx) }), {
           cookie: ctx.get('cookie') || undefined,
           'accept-language': ctx.get('accept-language') || undefined,
         });
@@ -233,7 +245,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     const hinted = ctx.oidc.entities.IdTokenHint?.payload.sub;
     if (hinted !== undefined && hinted === session.accountId) {
       // The app proved it signs out its own user: like Cognito's /logout, no confirmation page.
-      return endSessionNow(ctx, postLogoutRedirectUri ? withQuery(postLogoutRedirectUri, state ? { state } : {}) : `/${localeOf(ctx)}/logout/done`);
+      return endSessionNow(ctx, postLogoutRedirectUri ? withQuery(postLogoutRedirectUri, state ? { state } : {}) : withQuery(`/${localeOf(ctx)}/logout/done`, themedClient(ctx)));
     }
     const client = ctx.oidc.client?.clientId;
     ctx.status = 303;
@@ -306,7 +318,9 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       // button without JavaScript), posting the same xsrf value from the session's state.
       const xsrf = (oidc.session?.state as { secret?: string } | undefined)?.secret;
       if (xsrf) {
-        const page = renderPostPage({ url: oidc.urlFor('end_session_confirm'), fields: { xsrf, logout: 'yes' } }, { locale: localeOf(ctx as KoaContextWithOIDC), purpose: 'signOutHere' });
+        // In the theme of the app that asked (client_id or id_token_hint), else the pool's.
+        const brand = await pool.pageBrand(oidc.client?.clientId ?? null);
+        const page = renderPostPage({ url: oidc.urlFor('end_session_confirm'), fields: { xsrf, logout: 'yes' } }, { locale: localeOf(ctx as KoaContextWithOIDC), purpose: 'signOutHere', brand });
         ctx.body = page.html;
         ctx.set('content-security-policy', page.csp);
         ctx.set('cache-control', 'no-store');

@@ -3,6 +3,9 @@ import { clientSeedSchema, poolSettingsSchema, type SeedSection } from '../confi
 import { identityProviderSchema } from '../config/identity-providers';
 import { REDACTED } from '../config/redacted';
 import type { Database } from '../db/schema';
+import { themeInput, type ThemeInput } from '../../themes/schema';
+import { cssAssetRefs, mapAssets, STORED_ASSET } from '../pool/themes/prepare';
+import { findAsset } from '../pool/themes/store';
 import { normalized } from './plan';
 import { readStoredState } from './state';
 
@@ -16,6 +19,27 @@ function redact(record: Json, fields: string[], include: boolean): Json {
 /** Drops null and undefined fields: the seed format writes an absent field rather than null. */
 function compact(record: Json): Json {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null && v !== undefined));
+}
+
+/**
+ * A stored theme that applies to any database, an empty one on another machine too: every
+ * `asset:<sha256>` it names becomes a `data:` URL of the asset's bytes. An asset its CSS names by
+ * hash (`url(asset:…)`) comes along as one of its `images`, which applying stores under the same
+ * hash before the CSS is checked.
+ */
+async function portableTheme(db: Kysely<Database>, theme: ThemeInput): Promise<ThemeInput> {
+  const inline = async (ref: string) => {
+    const sha = STORED_ASSET.exec(ref)?.[1];
+    const asset = sha ? await findAsset(db, sha) : undefined;
+    return asset ? `data:${asset.mime};base64,${asset.bytes.toString('base64')}` : ref;
+  };
+  const out = await mapAssets(theme, inline);
+  const named = new Set(Object.values(theme.images ?? {}));
+  const fromCss = cssAssetRefs(theme.css ?? '').filter((sha) => !named.has(`asset:${sha}`));
+  if (fromCss.length === 0) return out;
+  const images = { ...out.images };
+  for (const sha of fromCss) images[`css-${sha.slice(0, 24)}`] = await inline(`asset:${sha}`);
+  return { ...out, images };
 }
 
 /**
@@ -38,8 +62,14 @@ export async function exportPoolConfig(db: Kysely<Database>, opts: { includeSecr
   const identitiesOf = byUser(identities);
   return {
     pool: poolSettingsSchema.parse(stored.pool ?? {}),
-    // As stored: assets as asset:<sha256>, which the same database (or a restored backup) applies back.
-    themes: [...stored.themes.values()],
+    // Assets as data: URLs, so the export applies to an empty database too.
+    // (A row edited by hand into something else is written as it is: the command warns it will not apply.)
+    themes: await Promise.all(
+      [...stored.themes.values()].map((t) => {
+        const parsed = themeInput.safeParse(t);
+        return parsed.success ? portableTheme(db, parsed.data) : t;
+      }),
+    ),
     identity_providers: [...stored.providers.values()].map((p) => redact(normalized(identityProviderSchema, p) as Json, ['client_secret', 'private_key'], opts.includeSecrets)),
     // Only a hash of a client secret is stored: it is never exported, even with secrets.
     clients: [...stored.clients.values()].map((c) => redact(normalized(clientSeedSchema, c) as Json, ['client_secret'], false)),

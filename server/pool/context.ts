@@ -18,6 +18,10 @@ export interface PoolContext {
   revocation: ProviderRevocation;
   /** The ways to prove who one is (methods/registry.ts unless a deployment or test adds some). */
   methods: Methods;
-  /** The pool theme's brand colour and logo for the HTML part of e-mails; plain text only without it. */
-  mailBrand?: () => Promise<MailBrand>;
+  /**
+   * The pool theme's brand colour and logo for the HTML part of e-mails; plain text only without
+   * it. Read only when a mail is rendered, through `on` (the context's connection and settings:
+   * inside a transaction, the transaction's, as the pool's own connection would wait for it).
+   */
+  mailBrand?: (on: Pick<PoolContext, 'db' | 'settings'>) => Promise<MailBrand>;
 }

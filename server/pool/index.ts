@@ -15,6 +15,8 @@ import { runFlow, type FlowRun } from './flow-run';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
 import { createThemes } from './themes';
+import { pageBrand, type PageBrand } from '../../themes/page-brand';
+import { ACCOUNT_CLIENT_ID } from './account/client';
 import { signInWithPassword } from './sign-in';
 import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaCode } from './mfa/gate';
@@ -72,8 +74,8 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const themes = createThemes({ db: deps.db, clientTheme: async (id) => (await findClient(deps.db, id))?.theme, poolTheme: async () => (await settings()).theme, now });
   // E-mails carry the pool's theme: a mail is about the account, whichever app it was used from.
-  const mailBrand = async () => {
-    const { theme, assets } = await themes.forClient(null);
+  const mailBrand = async (on: Pick<PoolContext, 'db' | 'settings'>) => {
+    const { theme, assets } = await themes.forPool((await on.settings()).theme, on.db);
     const logo = theme.logo && assets[theme.logo.light];
     return { color: theme.colors.light.brand, ...(logo && theme.logo ? { logo: { url: `${publicUrl}${logo}`, alt: theme.logo.alt, height: theme.logo.height } } : {}) };
   };
@@ -92,6 +94,11 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     ...pool,
     /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
     themes,
+    /** The theme and name of a client (the pool's theme, no name, without one) for the pages Foyer renders outside Next.js. */
+    async pageBrand(clientId: string | null): Promise<PageBrand> {
+      const client = clientId && clientId !== ACCOUNT_CLIENT_ID ? await findClient(deps.db, clientId) : undefined;
+      return pageBrand(await themes.forClient(clientId), client ? (client.client_name ?? client.client_id) : undefined);
+    },
     flow: {
       ...pool.flow,
       /**

@@ -22,7 +22,7 @@ async function enqueue(ctx: PoolContext, message: OutgoingMessage, status: 'pend
 
 export async function queueMail(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
   const { name } = await ctx.settings();
-  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, locale, name, await ctx.mailBrand?.()) });
+  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, locale, name, await ctx.mailBrand?.(ctx)) });
 }
 
 /**

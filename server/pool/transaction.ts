@@ -7,13 +7,13 @@ import type { PoolContext } from './context';
  */
 export async function inTransaction<T>(ctx: PoolContext, fn: (tx: PoolContext) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  // Read before (the settings, the mail's theme): inside, a read through the pool's own connection would wait for this
-  // transaction to end (SQLite has one connection; on PostgreSQL it would be outside it anyway).
+  // Read before: inside, a read through the pool's own connection would wait for this transaction
+  // to end (SQLite has one connection; on PostgreSQL it would be outside it anyway). The mail's
+  // theme is read inside, through the transaction, and only when a mail is rendered.
   const settings = await ctx.settings();
-  const brand = await ctx.mailBrand?.();
   let queued = false;
   const result = await ctx.db.transaction().execute((db) =>
-    fn({ ...ctx, db, settings: async () => settings, ...(brand ? { mailBrand: async () => brand } : {}), outbox: { sealer: ctx.outbox.sealer, kick: () => {
+    fn({ ...ctx, db, settings: async () => settings, outbox: { sealer: ctx.outbox.sealer, kick: () => {
         queued = true;
       } } }),
   );

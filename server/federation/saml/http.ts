@@ -156,7 +156,8 @@ export function createSamlHttp(core: FederationHttpCore) {
       const parked = posted.length <= 64 ? await federation.requests.take(`post:${posted}`) : undefined;
       const post = parked?.data.post as { url: string; fields: Record<string, string> } | undefined;
       if (!post) return redirect(res, `${IDP_LOGOUT_PATH}?state=${encodeURIComponent(posted)}`);
-      return sendPostPage(res, post, { locale, purpose: 'signOut' });
+      // Asked by no app (a parked sign-out or the IdP's own request): the pool's theme.
+      return sendPostPage(res, post, { locale, purpose: 'signOut', brand: await pool.pageBrand(null) });
     }
     let message: SamlInbound;
     if (req.method === 'POST') {
@@ -184,7 +185,7 @@ export function createSamlHttp(core: FederationHttpCore) {
       console.info(`federation: ${chosen.name} signed out ${ended} session(s) by SAML logout request`);
       const reply = unwrap(await answerLogoutRequest(sctx, chosen, { requestId: asked.requestId, relayState: asked.relayState }));
       if (reply.binding === 'redirect') return redirect(res, reply.url);
-      return sendPostPage(res, { url: reply.url, fields: reply.fields }, { locale, purpose: 'signOut' });
+      return sendPostPage(res, { url: reply.url, fields: reply.fields }, { locale, purpose: 'signOut', brand: await pool.pageBrand(null) });
     } catch (e) {
       if (!(e instanceof FederationError)) throw e;
       return fail(req, res, e.code, { ...ctx, detail: e.message });

@@ -21,10 +21,12 @@ export class CustomCssError extends Error {
   }
 }
 
-/** What the CSS may reference: uploaded assets by sha256 (their URL), and which of them are fonts. */
+/** What the CSS may reference: uploaded assets by sha256 (their URL), which of them are fonts, the theme's named images. */
 export interface CssAssets {
   url(sha256: string): string | undefined;
   isFont(sha256: string): boolean;
+  /** The sha256 of the theme's image `name` (`url(image:<name>)`), if it has one. */
+  image?(name: string): string | undefined;
 }
 
 const hookSet: ReadonlySet<string> = new Set(hooks);
@@ -75,6 +77,7 @@ const mediaFeatures = new Set([
   'prefers-color-scheme', 'prefers-reduced-motion', 'prefers-contrast', 'hover', 'pointer',
 ]);
 const ASSET = /^asset:([0-9a-f]{64})$/;
+const IMAGE = /^image:([a-z0-9][a-z0-9-]{0,31})$/;
 
 type Problems = CssProblem[];
 
@@ -108,11 +111,13 @@ function checkValue(value: csstree.CssNode, assets: CssAssets, problems: Problem
   csstree.walk(value, (n) => {
     const line = lineOf(n);
     if (n.type === 'Url') {
-      const m = ASSET.exec(n.value);
-      const url = m ? assets.url(m[1]) : undefined;
-      if (!m) problems.push({ line, rule, reason: `url(${n.value}) is refused: only uploaded assets (url(asset:<sha256>)) may be referenced` });
+      const named = IMAGE.exec(n.value);
+      const sha = named ? assets.image?.(named[1]) : ASSET.exec(n.value)?.[1];
+      const url = sha ? assets.url(sha) : undefined;
+      if (named && !sha) problems.push({ line, rule, reason: `url(${n.value}) names no image of the theme (add it to "images")` });
+      else if (!sha) problems.push({ line, rule, reason: `url(${n.value}) is refused: only uploaded assets (url(asset:<sha256>)) and the theme's images (url(image:<name>)) may be referenced` });
       else if (!url) problems.push({ line, rule, reason: `url(${n.value}) names no uploaded asset` });
-      else if (opts.font !== assets.isFont(m[1])) problems.push({ line, rule, reason: opts.font ? `url(${n.value}) is not an uploaded woff2 font` : `url(${n.value}) is a font, usable in @font-face only` });
+      else if (opts.font !== assets.isFont(sha)) problems.push({ line, rule, reason: opts.font ? `url(${n.value}) is not an uploaded woff2 font` : `url(${n.value}) is a font, usable in @font-face only` });
       else n.value = url;
     } else if (n.type === 'Function') {
       const name = n.name.toLowerCase();

@@ -23,6 +23,8 @@ export interface AppliedTheme {
 export interface Themes {
   /** The theme of a client's screens: its own, else the pool's, else the built-in default. */
   forClient(clientId: string | null): Promise<AppliedTheme>;
+  /** The pool's theme (`themeId`, from settings the caller read), read through `db` (a transaction's). */
+  forPool(themeId: string | undefined, db: Kysely<Database>): Promise<AppliedTheme>;
   /** A stylesheet by the hash in its path; undefined when no current or recent theme has it. */
   stylesheet(hash: string): Promise<string | undefined>;
   asset(sha256: string): Promise<{ mime: AssetMime; bytes: Buffer } | undefined>;
@@ -71,13 +73,14 @@ export function createThemes(deps: ThemeDeps): Themes {
   let snapshot: Promise<Snapshot> | undefined;
   const byHash = new Map<string, string>();
 
-  const load = async (version: string): Promise<Snapshot> => ({ version, themes: await storedThemes(db), mimes: await assetMimes(db), resolved: new Map() });
+  const load = async (version: string, on: Kysely<Database>): Promise<Snapshot> => ({ version, themes: await storedThemes(on), mimes: await assetMimes(on), resolved: new Map() });
 
-  async function current(): Promise<Snapshot> {
-    const version = await themesVersion(db);
+  /** `on`: the connection to read through (the pool's, or a transaction's). */
+  async function current(on: Kysely<Database> = db): Promise<Snapshot> {
+    const version = await themesVersion(on);
     const s = snapshot && (await snapshot.catch(() => undefined));
     if (s && s.version === version) return s;
-    snapshot = load(version);
+    snapshot = load(version, on);
     return snapshot;
   }
 
@@ -87,7 +90,7 @@ export function createThemes(deps: ThemeDeps): Themes {
     let out: AppliedTheme;
     try {
       const theme = resolveTheme(id, s.themes);
-      const { css, hash } = themeStylesheet(theme, cssAssets(s.mimes));
+      const { css, hash } = themeStylesheet(theme, cssAssets(s.mimes, theme.images));
       byHash.delete(hash);
       byHash.set(hash, css);
       while (byHash.size > KEPT_STYLESHEETS) byHash.delete(byHash.keys().next().value!);
@@ -114,6 +117,9 @@ export function createThemes(deps: ThemeDeps): Themes {
       const s = await current();
       const id = (clientId ? await deps.clientTheme(clientId) : undefined) ?? (await deps.poolTheme()) ?? DEFAULT_THEME_ID;
       return apply(s, id);
+    },
+    async forPool(themeId, on) {
+      return apply(await current(on), themeId ?? DEFAULT_THEME_ID);
     },
     async stylesheet(hash) {
       const known = byHash.get(hash);

@@ -47,20 +47,26 @@ const assetFields: AssetField[] = [
 
 export const STORED_ASSET = /^asset:([0-9a-f]{64})$/;
 
-/** Every `asset:<sha256>` a stored theme names (its fields; its CSS is checked by the sanitiser). */
+/** Every `asset:<sha256>` a stored theme names (its fields and CSS images; its CSS is checked by the sanitiser). */
 export function assetRefs(t: ThemeInput | ResolvedTheme): { path: (string | number)[]; kind: AssetKind; ref: string }[] {
-  return assetFields.flatMap((f) => {
+  const fields = assetFields.flatMap((f) => {
     const ref = f.get(t);
     return ref == null ? [] : [{ path: f.path, kind: f.kind, ref }];
   });
+  return [...fields, ...Object.entries(t.images ?? {}).map(([name, ref]) => ({ path: ['images', name], kind: 'image' as const, ref }))];
 }
 
-/** Maps every asset field of a theme (export turns references into data: URLs with it). */
+/** Maps every asset of a theme, fields and CSS images (export turns references into data: URLs with it). */
 export async function mapAssets(t: ThemeInput, fn: (ref: string, kind: AssetKind, path: (string | number)[]) => Promise<string>): Promise<ThemeInput> {
   let out = t;
   for (const f of assetFields) {
     const ref = f.get(out);
     if (ref != null) out = f.set(out, await fn(ref, f.kind, f.path));
+  }
+  if (out.images) {
+    const images: Record<string, string> = {};
+    for (const [name, ref] of Object.entries(out.images)) images[name] = await fn(ref, 'image', ['images', name]);
+    out = { ...out, images };
   }
   return out;
 }
@@ -129,7 +135,7 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
         if (mime) mimes.set(m, mime);
       }
       try {
-        sanitiseCustomCss(t.css, cssAssets(mimes));
+        sanitiseCustomCss(t.css, cssAssets(mimes, resolved.images));
       } catch (e) {
         if (e instanceof CustomCssError) throw new ThemeError([i, 'css'], e.message);
         throw e;
@@ -139,19 +145,20 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
   return prepared;
 }
 
-/** The URLs of stored assets, for the CSS sanitiser. */
-export function cssAssets(mimes: ReadonlyMap<string, AssetMime>): CssAssets {
+/** The URLs of stored assets, and a theme's named CSS images (`asset:<sha256>` each), for the CSS sanitiser. */
+export function cssAssets(mimes: ReadonlyMap<string, AssetMime>, images: Readonly<Record<string, string>> = {}): CssAssets {
   return {
     url: (sha) => {
       const mime = mimes.get(sha);
       return mime ? assetPath(sha, mime) : undefined;
     },
     isFont: (sha) => mimes.get(sha) === 'font/woff2',
+    image: (name) => (Object.hasOwn(images, name) ? STORED_ASSET.exec(images[name])?.[1] : undefined),
   };
 }
 
 /** The hashes a stylesheet may name (`asset:` followed by 64 hex digits), to look their types up first. */
-function cssAssetRefs(css: string): string[] {
+export function cssAssetRefs(css: string): string[] {
   const out: string[] = [];
   for (let i = css.indexOf('asset:'); i !== -1; i = css.indexOf('asset:', i + 6)) {
     const sha = css.slice(i + 6, i + 70);

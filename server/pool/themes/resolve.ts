@@ -34,23 +34,9 @@ function chain(id: string, themes: ReadonlyMap<string, ThemeInput>): { own: Them
   throw new ThemeChainError(`theme "${id}" has no root`);
 }
 
-/**
- * A theme merged over its ancestors: palettes and links key by key, the rest field by field;
- * custom CSS accumulates (an ancestor's first), so extending a theme adds to its stylesheet.
- */
+/** A theme merged over its ancestors (each step by `resolveOver`, the built-in themes' merge). */
 export function resolveTheme(id: string, themes: ReadonlyMap<string, ThemeInput>): ResolvedTheme {
   const { own, root } = chain(id, themes);
-  let out: ResolvedTheme = { ...root };
-  for (const t of own.reverse()) {
-    const { colors, links, css, extends: _parent, ...rest } = t;
-    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-    out = {
-      ...out,
-      ...defined,
-      colors: { light: { ...out.colors.light, ...colors?.light }, dark: { ...out.colors.dark, ...colors?.dark } },
-      links: { ...out.links, ...links },
-      css: [out.css, css ?? ''].filter((s) => s.trim() !== '').join('\n'),
-    };
-  }
+  const out = own.reverse().reduce(resolveOver, root);
   return { ...out, id, extends: own[0]?.extends ?? (id === root.id ? undefined : root.id) };
 }

@@ -22,11 +22,24 @@ type ConfigJson = Record<string, any>;
 
 const SCRIPTED_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10" onload="alert(1)"><script>alert(2)</script><rect width="40" height="10" fill="#123456"/></svg>`;
 
+/** A PNG's signature and IHDR chunk: all the header reader looks at. */
+function png(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(25);
+  ihdr.writeUInt32BE(13, 0);
+  ihdr.write('IHDR', 4, 'latin1');
+  ihdr.writeUInt32BE(width, 8);
+  ihdr.writeUInt32BE(height, 12);
+  ihdr.set([8, 6, 0, 0, 0], 16);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
+}
+
 /** A config file in its own folder, with a logo beside it; `edit` changes the JSON first. */
 function configFile(edit: (f: ConfigJson) => void = () => undefined): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'foyer-themes-'));
   fs.mkdirSync(path.join(dir, 'brand'));
   fs.writeFileSync(path.join(dir, 'brand', 'logo.svg'), SCRIPTED_SVG);
+  fs.writeFileSync(path.join(dir, 'brand', 'banner.png'), png(1200, 200));
+  fs.writeFileSync(path.join(dir, 'brand', 'huge.png'), png(5000, 200));
   const f = {
     pool: { name: 'Acme', theme: 'acme' } as Record<string, unknown>,
     themes: [
@@ -35,7 +48,8 @@ function configFile(edit: (f: ConfigJson) => void = () => undefined): string {
         name: 'Acme',
         logo: { light: 'brand/logo.svg', alt: 'Acme', height: 32 },
         colors: { light: { brand: '#8a1538', link: '#8a1538', focus: '#8a1538' } },
-        css: '.submitButton-customizable { text-transform: uppercase; }',
+        images: { banner: 'brand/banner.png' },
+        css: '.submitButton-customizable { text-transform: uppercase; }\n.banner-customizable { background-image: url(image:banner); }',
       },
       { id: 'acme-dark', name: 'Acme dark', extends: 'acme', mode: 'dark' },
     ] as Record<string, unknown>[],
@@ -71,16 +85,51 @@ describeEachDb('themes: storage, config, resolution, freshness', (open) => {
     expect(svg).not.toContain('onload');
   });
 
-  it('exports themes as stored, and applying the export changes nothing', async () => {
+  it("a CSS image comes with the theme (read beside the config, checked like a logo) and its rule points at the stored asset", async () => {
     const db = await open();
     await applyPoolConfig(db, readPoolConfig(configFile()));
+    const applied = await themesOf(db).forClient('plain');
+    const banner = applied.theme.images.banner;
+    expect(banner).toMatch(/^asset:[0-9a-f]{64}$/);
+    const css = await themesOf(db).stylesheet(applied.stylesheet.slice('/themes/'.length, -'.css'.length));
+    expect(css).toContain(`.foyer-root .banner-customizable{background-image:url(/assets/t/${banner.slice(6)}.png)}`);
+  });
+
+  it('exports themes with their assets as data: URLs: the export applies to an empty database and renders the same themes', async () => {
+    const db = await open();
+    await applyPoolConfig(db, readPoolConfig(configFile()));
+    // A theme whose CSS names a stored asset by hash (as the admin API allows).
+    const first = themesOf(db);
+    const banner = (await first.forClient('plain')).theme.images.banner;
+    await first.save([{ id: 'legacy', name: 'Legacy', extends: 'acme', css: `.foyer-card { background-image: url(${banner}); }` }]);
     const exported = await exportPoolConfig(db.kysely, { includeSecrets: false });
-    expect((exported.themes as { id: string }[]).map((t) => t.id)).toEqual(['acme', 'acme-dark']);
+    const themes = exported.themes as ConfigJson[];
+    expect(themes.map((t) => t.id)).toEqual(['acme', 'acme-dark', 'legacy']);
+    // No stored reference left but the one in legacy's CSS, whose image comes along.
+    expect(JSON.stringify(themes.map(({ css: _css, ...t }) => t))).not.toContain('asset:');
+    expect(themes[0].logo.light).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(themes[0].images.banner).toMatch(/^data:image\/png;base64,/);
+    expect(themes[2].images).toEqual({ [`css-${banner.slice(6, 30)}`]: themes[0].images.banner });
+
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'foyer-export-'));
     const file = path.join(dir, 'export.json');
     fs.writeFileSync(file, JSON.stringify({ pool: exported.pool, themes: exported.themes, clients: exported.clients }));
+    const fresh = await open();
+    await applyPoolConfig(fresh, readPoolConfig(file));
+    const [a, b] = [themesOf(db), themesOf(fresh)];
+    for (const client of ['night', 'plain']) {
+      const [before, after] = [await a.forClient(client), await b.forClient(client)];
+      expect(after.theme).toEqual(before.theme);
+      expect(after.stylesheet).toBe(before.stylesheet);
+      expect(after.assets).toEqual(before.assets);
+    }
+    // The CSS's hash reference holds in the new database: its image was stored under that hash.
+    const legacy = await fresh.kysely.selectFrom('themes').select('definition').where('id', '=', 'legacy').executeTakeFirstOrThrow();
+    expect(JSON.parse(legacy.definition).css).toContain(banner);
+    expect(await fresh.kysely.selectFrom('theme_assets').select('id').where('id', '=', banner.slice(6)).executeTakeFirst()).toBeTruthy();
+    // Applied again to the same database, the export changes nothing but the image legacy's CSS named, now one of its own.
     const again = await applyPoolConfig(db, readPoolConfig(file));
-    expect(again.changes).toEqual([]);
+    expect(again.changes.map((c) => `${c.section} ${c.action} ${c.name}`)).toEqual(['themes update legacy']);
     expect(again.unchanged.themes).toBe(2);
   });
 
@@ -92,6 +141,9 @@ describeEachDb('themes: storage, config, resolution, freshness', (open) => {
     ['an unknown pool theme', (f: ConfigJson) => (f.pool.theme = 'nope'), 'field "pool.theme": theme "nope" does not exist'],
     ['an unknown client theme', (f: ConfigJson) => (f.clients[1].theme = 'nope'), 'field "clients.1.theme": theme "nope" does not exist'],
     ['forbidden custom CSS', (f: ConfigJson) => (f.themes[0].css = '.foyer-card { color: red; }\n@import url(https://evil.example/x.css);'), 'field "themes.0.css": line 2, "@import": @import is refused'],
+    ['an unknown CSS image', (f: ConfigJson) => (f.themes[0].css = '.banner-customizable { background-image: url(image:nope); }'), 'field "themes.0.css": line 1, ".banner-customizable": url(image:nope) names no image of the theme'],
+    ['a remote url() in CSS', (f: ConfigJson) => (f.themes[0].css = '.banner-customizable { background-image: url(https://evil.example/x.png); }'), 'url(https://evil.example/x.png) is refused'],
+    ['a CSS image over the pixel limit', (f: ConfigJson) => (f.themes[0].images = { banner: 'brand/huge.png' }), 'field "themes.0.images.banner": "brand/huge.png" is 5000×200 pixels, over 4096 per side'],
     ['low contrast', (f: ConfigJson) => (f.themes[0].colors.light.brandText = '#9a4a5f'), 'field "themes.0.colors": light brandText/brand contrast is 1.'],
   ])('refuses %s with a config error naming the field', async (_what, edit, message) => {
     const db = await open();
@@ -164,12 +216,24 @@ describeEachDb('themes: storage, config, resolution, freshness', (open) => {
     expect(applied.stylesheet).toMatch(/^\/themes\/[0-9a-f]{32}\.css$/);
   });
 
+  it('a transaction reads the mail theme only when it renders a mail, and through itself', async () => {
+    const db = await open();
+    const outbox = testOutbox(db.kysely);
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret' });
+    const reads: boolean[] = [];
+    const ctx = { ...pool.ctx, mailBrand: async (on: Parameters<NonNullable<typeof pool.ctx.mailBrand>>[0]) => (reads.push(on.db.isTransaction), pool.ctx.mailBrand!(on)) };
+    await inTransaction(ctx, async () => undefined);
+    expect(reads).toEqual([]);
+    await inTransaction(ctx, (tx) => queueMail(tx, 'ada@acme.example', { kind: 'recoveryCodeUsed', remaining: 3 }, 'en'));
+    expect(reads).toEqual([true]);
+  });
+
   it("e-mails get an HTML part with the pool theme's logo and brand colour; the text stays as it was", async () => {
     const db = await open();
     await applyPoolConfig(db, readPoolConfig(configFile()));
     const outbox = testOutbox(db.kysely);
     const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', publicUrl: 'https://id.acme.example' });
-    // Queued inside a transaction, as codes are: the theme is read before it opens.
+    // Queued inside a transaction, as codes are: the theme is read through it (SQLite has one connection).
     await inTransaction(pool.ctx, (tx) => queueMail(tx, 'ada@acme.example', { kind: 'recoveryCodeUsed', remaining: 3 }, 'ar'));
     await outbox.deliver();
     const [mail] = outbox.mails;
