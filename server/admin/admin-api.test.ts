@@ -236,6 +236,26 @@ describeEachDb('admin API', (open) => {
     });
   });
 
+  it('settings: read, replace with If-Match (a theme that does not exist refused), audited', async () => {
+    await withApi(open, async ({ call }) => {
+      const read = await call('GET', '/settings');
+      expect(read.json).toMatchObject({ name: 'Admin test', custom_attributes: [{ name: 'custom:plan' }], mfa: { mode: 'OFF' } });
+      const wanted = { ...read.json, mfa: { mode: 'OPTIONAL', factors: ['totp', 'email'] } };
+      problem(await call('PUT', '/settings', { body: wanted }), 428);
+      const badTheme = await call('PUT', '/settings', { body: { ...wanted, theme: 'no-such-theme' }, headers: { 'if-match': read.headers.get('etag')! } });
+      problem(badTheme, 400);
+      expect(badTheme.json!.errors).toEqual([{ pointer: '/theme', detail: expect.stringMatching(/does not exist/) }]);
+      problem(await call('PUT', '/settings', { body: { ...wanted, lockout: { free_failures: 0 } }, headers: { 'if-match': read.headers.get('etag')! } }), 400);
+      const put = await call('PUT', '/settings', { body: { ...wanted, theme: 'midnight' }, headers: { 'if-match': read.headers.get('etag')! } });
+      expect(put.status).toBe(200);
+      expect(put.json).toMatchObject({ theme: 'midnight', mfa: { mode: 'OPTIONAL', factors: ['totp', 'email'] }, password_policy: { min_length: 15 } });
+      problem(await call('PUT', '/settings', { body: wanted, headers: { 'if-match': read.headers.get('etag')! } }), 412);
+      expect((await call('GET', '/settings')).json).toMatchObject({ theme: 'midnight' });
+      const entry = ((await call('GET', '/audit?resource_type=settings')).json!.items as { action: string; before: { mfa: { mode: string } }; after: { mfa: { mode: string } } }[])[0];
+      expect([entry.action, entry.before.mfa.mode, entry.after.mfa.mode]).toEqual(['settings.update', 'OFF', 'OPTIONAL']);
+    });
+  });
+
   it('publishes an OpenAPI 3.1 document generated from the route table: every route, and only those', async () => {
     await withApi(open, async ({ base }) => {
       const res = await fetch(`${base}/openapi.json`);

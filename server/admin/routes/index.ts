@@ -1,7 +1,8 @@
 import type { Route } from '../route';
 import { groupRoutes } from './groups';
 import { logRoutes } from './logs';
+import { settingsRoutes } from './settings';
 import { userRoutes } from './users';
 
 /** Every operation of /admin/api/v1: the router serves them and the OpenAPI document describes them. */
-export const adminRoutes: readonly Route[] = [...userRoutes, ...groupRoutes, ...logRoutes];
+export const adminRoutes: readonly Route[] = [...userRoutes, ...groupRoutes, ...settingsRoutes, ...logRoutes];

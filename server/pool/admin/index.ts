@@ -1,4 +1,5 @@
-import type { UserSeed } from '../../config/seed';
+import type { PoolSettings, UserSeed } from '../../config/seed';
+import { readPoolSettings, writePoolSettings } from './settings';
 import type { PoolContext } from '../context';
 import { revokeEverything, setUserEnabled } from '../revocation';
 import { inTransaction } from '../transaction';
@@ -49,6 +50,10 @@ function adminOps(ctx: PoolContext) {
       factors: (o: { userId: string }) => factorsOf(ctx, o.userId),
       sessions: (o: { userId: string }) => sessionsOf(ctx, o.userId),
       identities: (o: { userId: string }) => listIdentities(ctx, o.userId),
+    },
+    settings: {
+      read: () => readPoolSettings(ctx),
+      write: (o: { settings: PoolSettings }) => writePoolSettings(ctx, o.settings),
     },
     groups: {
       get: (o: { name: string }) => getGroup(ctx, o.name),
