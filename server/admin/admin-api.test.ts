@@ -256,6 +256,31 @@ describeEachDb('admin API', (open) => {
     });
   });
 
+  it('themes: create, replace with If-Match, refuse a bad one with its field, refuse deleting one in use', async () => {
+    await withApi(open, async ({ call }) => {
+      const made = await call('PUT', '/themes/acme', { body: { id: 'acme', name: 'Acme', radius: 4 } });
+      expect(made.status).toBe(200);
+      expect(made.json).toEqual({ id: 'acme', name: 'Acme', radius: 4 });
+      problem(await call('PUT', '/themes/acme', { body: { id: 'acme', name: 'Acme 2' } }), 428);
+      problem(await call('PUT', '/themes/other', { body: { id: 'acme', name: 'Acme' } }), 400);
+      const low = await call('PUT', '/themes/pale', { body: { id: 'pale', name: 'Pale', colors: { light: { text: '#ffffff', surface: '#ffffff' } } } });
+      problem(low, 400);
+      expect((low.json!.errors as { pointer: string }[])[0].pointer).toBe('/colors');
+      const replaced = await call('PUT', '/themes/acme', { body: { id: 'acme', name: 'Acme 2' }, headers: { 'if-match': made.headers.get('etag')! } });
+      expect(replaced.json).toEqual({ id: 'acme', name: 'Acme 2' });
+      expect((await call('GET', '/themes')).json).toEqual({ items: [{ id: 'acme', name: 'Acme 2' }] });
+      await call('PUT', '/themes/child', { body: { id: 'child', name: 'Child', extends: 'acme' } });
+      const inUse = await call('DELETE', '/themes/acme', { headers: { 'if-match': replaced.headers.get('etag')! } });
+      problem(inUse, 409);
+      expect(inUse.json!.detail).toMatch(/theme child/);
+      const child = await call('GET', '/themes/child');
+      expect((await call('DELETE', '/themes/child', { headers: { 'if-match': child.headers.get('etag')! } })).status).toBe(204);
+      expect((await call('DELETE', '/themes/acme', { headers: { 'if-match': replaced.headers.get('etag')! } })).status).toBe(204);
+      const actions = ((await call('GET', '/audit?resource_type=theme')).json!.items as { action: string }[]).map((e) => e.action);
+      expect(actions).toEqual(['theme.delete', 'theme.delete', 'theme.create', 'theme.update', 'theme.create']);
+    });
+  });
+
   it('publishes an OpenAPI 3.1 document generated from the route table: every route, and only those', async () => {
     await withApi(open, async ({ base }) => {
       const res = await fetch(`${base}/openapi.json`);

@@ -105,7 +105,7 @@ export function createAdminApi(opts: { pool: Pick<Pool, 'admin'>; authenticators
     const params = parsed(route.params, rawParams, 'path');
     const query = parsed(route.query, Object.fromEntries(new URLSearchParams(search)), 'query') ?? {};
     if (!route.query && search) throw new Problem(400, 'invalid-request', 'The request is not valid', `${route.path} takes no query parameters`);
-    const body = route.body ? parsed(route.body, await readJson(req), 'body') : undefined;
+    const body = route.body ? parsed(route.body, await readJson(req, route.bodyLimit), 'body') : undefined;
     const header = req.headers['if-match'];
     const requestId = currentRequestId() ?? randomUUID();
     const call: Call<unknown, unknown, unknown> = {

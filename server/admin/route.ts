@@ -38,11 +38,13 @@ export interface Route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
   method: Method;
   /** Relative to /admin/api/v1, with `{name}` for a path parameter. */
   path: string;
-  tag: 'users' | 'groups' | 'settings' | 'events' | 'audit';
+  tag: 'users' | 'groups' | 'themes' | 'settings' | 'events' | 'audit';
   summary: string;
   params?: P;
   query?: Q;
   body?: B;
+  /** The body's size limit in bytes, when not the default (ADMIN_BODY_LIMIT_BYTES). */
+  bodyLimit?: number;
   /** The success status and the schema of its body (none for 204). */
   response: { status: 200 | 201 | 204; schema?: z.ZodType; etag?: boolean; mediaType?: 'application/json' | 'application/jsonl' };
   /** Whether a write needs If-Match (428 without), or checks it when given. Writes need `foyer/admin`, GETs `foyer/admin.read`. */

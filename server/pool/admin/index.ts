@@ -1,5 +1,7 @@
 import type { PoolSettings, UserSeed } from '../../config/seed';
 import { readPoolSettings, writePoolSettings } from './settings';
+import { deleteTheme, listThemes, saveTheme } from './themes';
+import type { ThemeInput } from '../../../themes/schema';
 import type { PoolContext } from '../context';
 import { revokeEverything, setUserEnabled } from '../revocation';
 import { inTransaction } from '../transaction';
@@ -50,6 +52,13 @@ function adminOps(ctx: PoolContext) {
       factors: (o: { userId: string }) => factorsOf(ctx, o.userId),
       sessions: (o: { userId: string }) => sessionsOf(ctx, o.userId),
       identities: (o: { userId: string }) => listIdentities(ctx, o.userId),
+    },
+    themes: {
+      list: () => listThemes(ctx),
+      get: async (o: { id: string }) => (await listThemes(ctx)).find((t) => t.id === o.id),
+      save: (o: { theme: ThemeInput }) => saveTheme(ctx, o.theme),
+      /** Refused (conflict) while the pool, a client or another theme names it. */
+      delete: (o: { id: string }) => deleteTheme(ctx, o.id),
     },
     settings: {
       read: () => readPoolSettings(ctx),
