@@ -22,7 +22,7 @@ import { answerThemeFile, isThemeFilePath } from './http/theme-files';
 import { captureConsole, errorMessage, log, withRequestContext } from './log';
 import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
-import { isAdminApiPath } from './admin';
+import { adminRouteLabels, isAdminApiPath } from './admin';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Methods counted by name in metrics; anything else is `other` (no unbounded labels). */
@@ -68,7 +68,7 @@ async function main() {
   const metricsServer = env.metricsPort !== undefined ? http.createServer() : undefined;
   const lifecycle = drainer([server]);
   const distDir = path.resolve(process.env.NEXT_DIST_DIR || '.next');
-  const routeOf = routeLabeller(distDir);
+  const routeOf = routeLabeller(distDir, adminRouteLabels);
   const actionIds = loadActionIds(distDir);
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {

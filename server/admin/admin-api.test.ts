@@ -153,6 +153,13 @@ describeEachDb('admin API', (open) => {
       problem(weak, 400);
       expect(weak.json!.errors).toEqual([{ pointer: '/password', detail: 'password_too_short' }]);
       problem(await call('POST', '/users', { body: { username: 'ALICE' } }), 409);
+      const sameMail = await call('POST', '/users', { body: { username: 'alias', email: 'ALICE@example.test', email_verified: true } });
+      problem(sameMail, 409);
+      expect(sameMail.json!.errors).toEqual([{ pointer: '/email', detail: expect.any(String) }]);
+      // Unverified, an address blocks no one.
+      expect((await call('POST', '/users', { body: { username: 'alias', email: 'alice@example.test' } })).status).toBe(201);
+      const alias = await call('GET', '/users/alias');
+      problem(await call('PATCH', '/users/alias', { body: { email_verified: true }, headers: { 'if-match': alias.headers.get('etag')! } }), 409);
       problem(await call('GET', '/users?limit=0'), 400);
       problem(await call('GET', '/users?cursor=garbage'), 400);
       problem(await call('GET', '/users?bogus=1'), 400);

@@ -2,4 +2,5 @@
 export { createAdminApi, isAdminApiPath, type AdminApi } from './http';
 export { bearerAuthenticator, ADMIN_AUDIENCE, type Authenticator, type Principal } from './auth';
 export { adminRoutes } from './routes';
+export { adminRouteLabels } from './labels';
 export { openApiDocument, API_BASE } from './openapi';

@@ -33,6 +33,14 @@ export type AdminRefusal =
   | { error: 'invalid'; problems: { path: (string | number)[]; message: string }[] }
   | { error: 'conflict'; path: (string | number)[]; message: string };
 
+/** A verified e-mail signs in (an alias): two users may not hold the same one. */
+const emailTaken: AdminRefusal = { error: 'conflict', path: ['email'], message: 'another user has this e-mail address verified' };
+
+async function verifiedEmailOwner(ctx: PoolContext, email: string): Promise<string | undefined> {
+  const row = await ctx.db.selectFrom('users').select('id').where('email_lower', '=', email.toLowerCase()).where('email_verified', '=', 1).executeTakeFirst();
+  return row?.id;
+}
+
 const invalid = (path: (string | number)[], message: string): AdminRefusal => ({ error: 'invalid', problems: [{ path, message }] });
 
 export async function userRowByName(ctx: PoolContext, username: string): Promise<UserRow | undefined> {
@@ -110,6 +118,7 @@ export async function createUser(ctx: PoolContext, u: UserSeed): Promise<UserRow
   }
   const problems = await referenceProblems(ctx, u);
   if (problems.length > 0) return { error: 'invalid', problems };
+  if (u.email && u.email_verified && (await verifiedEmailOwner(ctx, u.email))) return emailTaken;
   if (u.password) {
     const problem = await passwordProblem(ctx, u.password, u);
     if (problem) return invalid(['password'], problem);
@@ -138,6 +147,10 @@ export async function patchUser(ctx: PoolContext, row: UserRow, p: UserPatch): P
   if (problems.length > 0) return { error: 'invalid', problems };
   const email = p.email === undefined ? row.email : p.email;
   const emailVerified = p.email_verified ?? (p.email !== undefined && p.email !== row.email ? false : row.email_verified === 1);
+  if (email && emailVerified) {
+    const owner = await verifiedEmailOwner(ctx, email);
+    if (owner && owner !== row.id) return emailTaken;
+  }
   const phone = p.phone_number === undefined ? row.phone_number : p.phone_number;
   const phoneVerified = p.phone_number_verified ?? (p.phone_number !== undefined && p.phone_number !== row.phone_number ? false : row.phone_number_verified === 1);
   await ctx.db
