@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseSeed } from '../config/seed';
@@ -14,7 +15,7 @@ import { createPool } from '../pool';
 import { applySeedIfEmpty } from '../pool-config/apply';
 import { exportPoolConfig } from '../pool-config/export';
 import { mintAdminToken, type MintOptions } from '../testing/admin-token';
-import { describeEachDb } from '../testing/databases';
+import { anotherConnection, describeEachDb } from '../testing/databases';
 import { testOutbox } from '../testing/outbox';
 import { bearerAuthenticator, createAdminApi } from '.';
 import { adminRoutes } from './routes';
@@ -285,6 +286,54 @@ describeEachDb('admin API', (open) => {
       expect((await call('DELETE', '/themes/acme', { headers: { 'if-match': replaced.headers.get('etag')! } })).status).toBe(204);
       const actions = ((await call('GET', '/audit?resource_type=theme')).json!.items as { action: string }[]).map((e) => e.action);
       expect(actions).toEqual(['theme.delete', 'theme.delete', 'theme.create', 'theme.update', 'theme.create']);
+    });
+  });
+
+  it('two writes with the same ETag at once: one lands, the other is refused (412)', async () => {
+    await withApi(open, async ({ call, db }) => {
+      const etag = (await call('GET', '/users/alice')).headers.get('etag')!;
+      const patch = (v: string) => call('PATCH', '/users/alice', { body: { attributes: { 'custom:plan': v } }, headers: { 'if-match': etag } });
+      let both: Awaited<ReturnType<typeof patch>>[];
+      if (db.dialect === 'postgres') {
+        // Both requests are held at the row (another session has it locked) until both wait there:
+        // then they race for real, and the one that goes second must see the first one's change.
+        const other = anotherConnection(db);
+        let pending: Promise<Awaited<ReturnType<typeof patch>>[]> | undefined;
+        await other.kysely.transaction().execute(async (tx) => {
+          await tx.selectFrom('users').select('id').where('username_lower', '=', 'alice').forUpdate().execute();
+          pending = Promise.all([patch('one'), patch('two')]);
+          // Asked outside this transaction: inside it, pg_stat_activity is a snapshot taken once.
+          const waiting = async () =>
+            Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db.kysely)).rows[0].n);
+          await expect.poll(waiting, { timeout: 10_000 }).toBe(2);
+        });
+        both = await pending!;
+      } else {
+        // SQLite has one writer at a time: the second transaction reads what the first wrote.
+        both = await Promise.all([patch('one'), patch('two')]);
+      }
+      expect(both.map((r) => r.status).sort()).toEqual([200, 412]);
+      const winner = both.find((r) => r.status === 200)!.json!;
+      expect((await call('GET', '/users/alice')).json).toMatchObject({ attributes: winner.attributes });
+      expect(((await call('GET', '/audit?action=user.update')).json!.items as unknown[]).length).toBe(1);
+    });
+  });
+
+  it('events: filtered by user and type, newest first, a page at a time', async () => {
+    await withApi(open, async ({ call, db }) => {
+      const alice = (await call('GET', '/users/alice')).json!.sub as string;
+      for (const [i, type] of ['sign_in', 'sign_in_failed', 'sign_in', 'password_changed'].entries()) {
+        await db.kysely.insertInto('events').values({ type, user_id: alice, ip: '203.0.113.9', detail: JSON.stringify({ n: i }), created_at: 1_000 + i }).execute();
+      }
+      await db.kysely.insertInto('events').values({ type: 'sign_in', user_id: null, ip: null, detail: null, created_at: 2_000 }).execute();
+      const first = await call('GET', '/users/alice/events?limit=3');
+      expect((first.json!.items as { type: string; detail: { n: number } }[]).map((e) => e.detail.n)).toEqual([3, 2, 1]);
+      const rest = await call('GET', `/users/alice/events?limit=3&cursor=${first.json!.next as string}`);
+      expect((rest.json!.items as { detail: { n: number } }[]).map((e) => e.detail.n)).toEqual([0]);
+      const signIns = await call('GET', '/events?username=alice&type=sign_in');
+      expect((signIns.json!.items as { user_id: string; ip: string; at: number }[]).map((e) => [e.user_id, e.ip, e.at])).toEqual([[alice, '203.0.113.9', 1002], [alice, '203.0.113.9', 1000]]);
+      expect(((await call('GET', '/events?type=sign_in&since=1500')).json!.items as unknown[]).length).toBe(1);
+      expect((await call('GET', '/events?username=nobody')).json).toEqual({ items: [] });
     });
   });
 

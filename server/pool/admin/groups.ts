@@ -1,4 +1,5 @@
 import type { PoolContext } from '../context';
+import { locksRows } from './lock';
 import { pageOf, type Page } from './page';
 
 /** A group as the pool config writes it (`groups` of the config file). */
@@ -15,7 +16,8 @@ const record = (r: { name: string; description: string | null; precedence: numbe
 });
 
 export async function getGroup(ctx: PoolContext, name: string): Promise<GroupRecord | undefined> {
-  const row = await ctx.db.selectFrom('groups').select(['name', 'description', 'precedence']).where('name', '=', name).executeTakeFirst();
+  const q = ctx.db.selectFrom('groups').select(['name', 'description', 'precedence']).where('name', '=', name);
+  const row = await (locksRows(ctx) ? q.forUpdate() : q).executeTakeFirst();
   return row && record(row);
 }
 

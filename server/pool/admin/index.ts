@@ -1,6 +1,6 @@
 import type { PoolSettings, UserSeed } from '../../config/seed';
 import { readPoolSettings, writePoolSettings } from './settings';
-import { deleteTheme, listThemes, saveTheme } from './themes';
+import { deleteTheme, getTheme, listThemes, saveTheme } from './themes';
 import type { ThemeInput } from '../../../themes/schema';
 import type { PoolContext } from '../context';
 import { revokeEverything, setUserEnabled } from '../revocation';
@@ -55,7 +55,7 @@ function adminOps(ctx: PoolContext) {
     },
     themes: {
       list: () => listThemes(ctx),
-      get: async (o: { id: string }) => (await listThemes(ctx)).find((t) => t.id === o.id),
+      get: (o: { id: string }) => getTheme(ctx, o.id),
       save: (o: { theme: ThemeInput }) => saveTheme(ctx, o.theme),
       /** Refused (conflict) while the pool, a client or another theme names it. */
       delete: (o: { id: string }) => deleteTheme(ctx, o.id),

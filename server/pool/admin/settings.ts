@@ -1,17 +1,15 @@
-import { PostgresAdapter } from 'kysely';
 import { poolSettingsSchema, type PoolSettings } from '../../config/seed';
 import type { PoolContext } from '../context';
 import { writeSettings } from '../settings';
 import { storedThemes } from '../themes/store';
 import { builtInThemes } from '../themes/resolve';
+import { locksRows } from './lock';
 import type { AdminRefusal } from './users';
 
 /** The pool's policies as the config's `pool` section (defaults filled in, as `config export` writes them). */
 export async function readPoolSettings(ctx: PoolContext): Promise<PoolSettings> {
   const q = ctx.db.selectFrom('settings').select('value').where('name', '=', 'pool');
-  // Locked inside a write on PostgreSQL, as a user's row is (see userRowByName).
-  const locks = ctx.db.isTransaction && ctx.db.getExecutor().adapter instanceof PostgresAdapter;
-  const row = await (locks ? q.forUpdate() : q).executeTakeFirst();
+  const row = await (locksRows(ctx) ? q.forUpdate() : q).executeTakeFirst();
   return poolSettingsSchema.parse(row ? JSON.parse(row.value) : {});
 }
 

@@ -3,12 +3,19 @@ import type { PoolContext } from '../context';
 import { prepareForDb, writeThemes } from '../themes';
 import { ThemeError } from '../themes/prepare';
 import { bumpThemesVersion, removeThemes, storedThemes } from '../themes/store';
+import { locksRows } from './lock';
 import { readPoolSettings } from './settings';
 import type { AdminRefusal } from './users';
 
 /** The stored themes, as `themes` of the pool config (assets as `asset:<sha256>`). */
 export async function listThemes(ctx: PoolContext): Promise<ThemeInput[]> {
   return [...(await storedThemes(ctx.db)).values()];
+}
+
+/** One stored theme (its row locked inside a write on PostgreSQL). */
+export async function getTheme(ctx: PoolContext, id: string): Promise<ThemeInput | undefined> {
+  if (locksRows(ctx)) await ctx.db.selectFrom('themes').select('id').where('id', '=', id).forUpdate().execute();
+  return (await storedThemes(ctx.db)).get(id);
 }
 
 /**

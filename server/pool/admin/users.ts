@@ -8,6 +8,7 @@ import { checkPassword } from '../passwords/policy';
 import { revokeEverything } from '../revocation';
 import { createSeedUser } from '../seed-user';
 import { groupsOf, type UserRow } from '../users';
+import { locksRows } from './lock';
 import { pageOf, prefixPattern, type Page } from './page';
 
 /**
@@ -45,10 +46,7 @@ const invalid = (path: (string | number)[], message: string): AdminRefusal => ({
 
 export async function userRowByName(ctx: PoolContext, username: string): Promise<UserRow | undefined> {
   const q = ctx.db.selectFrom('users').selectAll().where('username_lower', '=', username.toLowerCase());
-  // Inside a write on PostgreSQL the row stays locked until the end, so a precondition checked on
-  // it (If-Match) still holds when the write lands (SQLite has one writer at a time already).
-  const locks = ctx.db.isTransaction && ctx.db.getExecutor().adapter instanceof PostgresAdapter;
-  return (locks ? q.forUpdate() : q).executeTakeFirst();
+  return (locksRows(ctx) ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function userRecordOf(ctx: PoolContext, row: UserRow): Promise<UserRecord> {
