@@ -11,7 +11,7 @@ export async function readJson(req: IncomingMessage, limit = ADMIN_BODY_LIMIT_BY
   const type = req.headers['content-type'] ?? '';
   if (!JSON_TYPE.test(type)) {
     await drain(req, limit);
-    throw new Problem(415, 'unsupported-media-type', 'The body must be JSON', 'send Content-Type: application/json', { headers: { 'accept-patch': 'application/json' } });
+    throw new Problem(415, 'unsupported-media-type', 'The body must be JSON', 'send Content-Type: application/json');
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
