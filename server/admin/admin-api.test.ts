@@ -139,6 +139,20 @@ describeEachDb('admin API', (open) => {
     });
   });
 
+  it('every route: 401 without a token, and every write 403 with a read-only one, before anything is read or written', async () => {
+    await withApi(open, async ({ call, token }) => {
+      const reader = await token({ scope: 'foyer/admin.read' });
+      const ids: Record<string, string> = { username: 'alice', name: 'staff', id: 'acme' };
+      for (const r of adminRoutes) {
+        const path = r.path.replace(/\{(\w+)\}/g, (_m, n: string) => ids[n]);
+        problem(await call(r.method, path, { token: null, ...(r.body ? { body: {} } : {}) }), 401);
+        if (r.method !== 'GET') problem(await call(r.method, path, { token: reader, ...(r.body ? { body: {} } : {}) }), 403);
+      }
+      expect(((await call('GET', '/audit')).json!.items as unknown[]).length).toBe(0);
+      expect((await call('GET', '/users/alice')).json).toMatchObject({ enabled: true, groups: ['staff'] });
+    });
+  });
+
   it('answers bad input with problem details, never a 500', async () => {
     await withApi(open, async ({ call }) => {
       problem(await call('POST', '/users', { raw: '{"username":' }), 400);
