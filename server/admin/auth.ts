@@ -21,7 +21,10 @@ export interface Principal {
 /**
  * One way to prove who calls. Answers undefined when the request does not use it (no such
  * header, no such cookie), so the next one is tried; a Problem (401) when it does but fails.
- * Bearer tokens now; the console's session (issue 12 point 3) is another of these.
+ * Bearer tokens now; the console's session (issue 12 point 3) is another of these, answering a
+ * `{ type: 'user', id: sub }` actor. A cookie travels with cross-site requests where a bearer
+ * token never does, and /admin/api skips the pages' Origin screening (server/main.ts): that
+ * authenticator must refuse a write whose Origin is not the issuer's.
  */
 export type Authenticator = (req: IncomingMessage) => Promise<Principal | undefined>;
 
