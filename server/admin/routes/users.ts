@@ -82,8 +82,9 @@ export const userRoutes: Route[] = [
     body: s.userCreate,
     response: { status: 201, schema: s.userRecord, etag: true },
     handle: async (c) => {
+      const preHashed = await c.admin.users.preHash({ password: c.body.password });
       const record = await c.write(async (admin, audit) => {
-        const made = await admin.users.create({ user: c.body });
+        const made = await admin.users.create({ user: c.body, preHashed });
         if ('error' in made) throw refused(made);
         const after = await admin.users.record({ row: made });
         await audit({ action: 'user.create', resource: { type: 'user', id: after.username }, before: null, after });
@@ -169,7 +170,10 @@ export const userRoutes: Route[] = [
     body: s.passwordBody,
     ifMatch: 'optional',
     response: { status: 200, schema: s.userRecord, etag: true },
-    handle: (c) => changeUser(c, 'user.set_password', (admin, row) => admin.users.setPassword({ row, password: c.body.password, permanent: c.body.permanent })),
+    handle: async (c) => {
+      const preHashed = await c.admin.users.preHash({ password: c.body.password });
+      return changeUser(c, 'user.set_password', (admin, row) => admin.users.setPassword({ row, password: c.body.password, permanent: c.body.permanent, preHashed }));
+    },
   }),
   route({
     id: 'resetUserMfa',

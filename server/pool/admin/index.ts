@@ -8,7 +8,7 @@ import { inTransaction } from '../transaction';
 import { listAudit, recordAudit, type Actor, type AuditFilter } from './audit';
 import { listEvents, type EventFilter } from './events';
 import { addMember, deleteGroup, getGroup, groupMembers, listGroups, putGroup, removeMember, type GroupRecord } from './groups';
-import { createUser, deleteUser, factorsOf, patchUser, resetMfa, searchUsers, sessionsOf, setPassword, userRecordOf, userRowByName, type UserPatch, type UserQuery } from './users';
+import { createUser, deleteUser, preHash, type PreHashed, factorsOf, patchUser, resetMfa, searchUsers, sessionsOf, setPassword, userRecordOf, userRowByName, type UserPatch, type UserQuery } from './users';
 import type { UserRow } from '../users';
 import { listIdentities } from '../identities';
 
@@ -42,9 +42,11 @@ function adminOps(ctx: PoolContext) {
       row: (o: { username: string }) => userRowByName(ctx, o.username),
       record: (o: { row: UserRow }) => userRecordOf(ctx, o.row),
       search: (o: { query: UserQuery; after?: string; limit: number }) => searchUsers(ctx, o.query, o),
-      create: (o: { user: UserSeed }) => createUser(ctx, o.user),
+      /** Hashes a password outside the write that uses it (give the result to `create` or `setPassword`). */
+      preHash: (o: { password: string | undefined }) => preHash(o.password),
+      create: (o: { user: UserSeed; preHashed?: PreHashed }) => createUser(ctx, o.user, o.preHashed),
       patch: (o: { row: UserRow; patch: UserPatch }) => patchUser(ctx, o.row, o.patch),
-      setPassword: (o: { row: UserRow; password: string; permanent: boolean }) => setPassword(ctx, o.row, o.password, o.permanent),
+      setPassword: (o: { row: UserRow; password: string; permanent: boolean; preHashed?: PreHashed }) => setPassword(ctx, o.row, o.password, o.permanent, o.preHashed),
       setEnabled: (o: { userId: string; enabled: boolean }) => setUserEnabled(ctx, o.userId, o.enabled),
       signOutEverywhere: (o: { userId: string }) => revokeEverything(ctx, o.userId),
       resetMfa: (o: { userId: string }) => resetMfa(ctx, o.userId),

@@ -108,8 +108,16 @@ async function passwordProblem(ctx: PoolContext, password: string, who: { userna
   return problem ? problem.code : undefined;
 }
 
+/**
+ * A password's argon2id hash, made before the write's transaction: hashing takes a while, and
+ * SQLite's one writer should not wait for it.
+ */
+export type PreHashed = { password: string; hash: string };
+export const preHash = async (password: string | undefined): Promise<PreHashed | undefined> => (password ? { password, hash: await hashPassword(password) } : undefined);
+const hashOf = async (password: string, pre: PreHashed | undefined) => (pre?.password === password ? pre.hash : hashPassword(password));
+
 /** A new user from a config-shaped record (`password` is checked against the pool's policy). */
-export async function createUser(ctx: PoolContext, u: UserSeed): Promise<UserRow | AdminRefusal> {
+export async function createUser(ctx: PoolContext, u: UserSeed, pre?: PreHashed): Promise<UserRow | AdminRefusal> {
   if (await userRowByName(ctx, u.username)) return { error: 'conflict', path: ['username'], message: 'a user with this username exists' };
   if (u.sub && (await ctx.db.selectFrom('users').select('id').where('id', '=', u.sub.toLowerCase()).executeTakeFirst())) {
     return { error: 'conflict', path: ['sub'], message: 'a user with this sub exists' };
@@ -121,7 +129,7 @@ export async function createUser(ctx: PoolContext, u: UserSeed): Promise<UserRow
     const problem = await passwordProblem(ctx, u.password, u);
     if (problem) return invalid(['password'], problem);
   }
-  const hash = u.password ? await hashPassword(u.password) : null;
+  const hash = u.password ? await hashOf(u.password, pre) : null;
   const id = await createSeedUser(ctx.db, u, hash, ctx.now());
   return (await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 }
@@ -171,11 +179,11 @@ export async function patchUser(ctx: PoolContext, row: UserRow, p: UserPatch): P
  * An admin sets a password: `permanent`, or temporary (changed at the next sign-in, as Cognito's
  * FORCE_CHANGE_PASSWORD). Either way every sign-in of the user ends: whoever had the old one is out.
  */
-export async function setPassword(ctx: PoolContext, row: UserRow, password: string, permanent: boolean): Promise<AdminRefusal | undefined> {
+export async function setPassword(ctx: PoolContext, row: UserRow, password: string, permanent: boolean, pre?: PreHashed): Promise<AdminRefusal | undefined> {
   const problem = await passwordProblem(ctx, password, row);
   if (problem) return invalid(['password'], problem);
   const status: UserStatus = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
-  await ctx.db.updateTable('users').set({ password_hash: await hashPassword(password), status, updated_at: ctx.now() }).where('id', '=', row.id).execute();
+  await ctx.db.updateTable('users').set({ password_hash: await hashOf(password, pre), status, updated_at: ctx.now() }).where('id', '=', row.id).execute();
   await revokeEverything(ctx, row.id);
   return undefined;
 }
