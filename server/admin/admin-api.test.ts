@@ -210,12 +210,16 @@ describeEachDb('admin API', (open) => {
   });
 
   it('disables and enables, sets a temporary password, resets MFA, signs out; lists factors, sessions, identities and events', async () => {
-    await withApi(open, async ({ call }) => {
+    await withApi(open, async ({ call, pool }) => {
       expect((await call('POST', '/users/alice/disable')).json).toMatchObject({ enabled: false });
       expect((await call('POST', '/users/alice/enable')).json).toMatchObject({ enabled: true });
       problem(await call('POST', '/users/alice/disable', { headers: { 'if-match': '"stale"' } }), 412);
       const temp = await call('POST', '/users/alice/password', { body: { password: 'amber kettles hum beneath quiet bridges', permanent: false } });
       expect(temp.json).toMatchObject({ status: 'FORCE_CHANGE_PASSWORD' });
+      // The new password is the one that signs in (to the forced change), the old one no more.
+      const signIn = (password: string) => pool.signIn({ identifier: 'alice', password, ip: '203.0.113.5', locale: 'en' });
+      expect(await signIn('amber kettles hum beneath quiet bridges')).toMatchObject({ next: { step: 'new-password' } });
+      expect(await signIn(PASSWORD)).toMatchObject({ error: expect.any(String) });
       expect((await call('POST', '/users/alice/reset-mfa')).status).toBe(200);
       expect((await call('POST', '/users/alice/sign-out')).json).toEqual({ sessions_ended: 0 });
       expect((await call('GET', '/users/alice/factors')).json).toEqual({ items: [] });
