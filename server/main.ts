@@ -22,6 +22,7 @@ import { answerThemeFile, isThemeFilePath } from './http/theme-files';
 import { captureConsole, errorMessage, log, withRequestContext } from './log';
 import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
+import { adminRouteLabels, isAdminApiPath } from './admin';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Methods counted by name in metrics; anything else is `other` (no unbounded labels). */
@@ -67,7 +68,7 @@ async function main() {
   const metricsServer = env.metricsPort !== undefined ? http.createServer() : undefined;
   const lifecycle = drainer([server]);
   const distDir = path.resolve(process.env.NEXT_DIST_DIR || '.next');
-  const routeOf = routeLabeller(distDir);
+  const routeOf = routeLabeller(distDir, adminRouteLabels);
   const actionIds = loadActionIds(distDir);
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -98,6 +99,12 @@ async function main() {
       metrics.httpDuration.observe({ method, route }, ms / 1000);
     });
 
+    // A JSON API with its own methods, refusals (problem details) and authentication (bearer
+    // tokens, no cookies): none of the pages' screening applies.
+    if (isAdminApiPath(pathname)) {
+      rt.adminApi.handle(req, res).catch((e: unknown) => fail(res, e));
+      return;
+    }
     const protocol = isProtocolPath(pathname);
     const refusal = screenHead(req, pathname, { protocol, publicOrigin: publicUrl.origin });
     const segment = pathname.split('/')[1];

@@ -23,6 +23,7 @@ import { createFederationHttp, type FederationHttp } from './federation/http';
 import type { UpstreamSession } from './federation/sessions';
 import type { PageRenderer } from './http/rendered-page';
 import type { Themes } from './pool/themes';
+import { bearerAuthenticator, createAdminApi, type AdminApi } from './admin';
 
 /**
  * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
@@ -55,6 +56,8 @@ export interface Runtime {
   federation: Federation;
   /** Federated sign-in routes (start, callback, return from a provider's logout). */
   federationHttp: FederationHttp;
+  /** The admin REST API (/admin/api/v1). */
+  adminApi: AdminApi;
   /**
    * Finishes a sign-in (the pool's one way, with federation's hook and the provider's interaction):
    * where the browser goes next, or undefined when the interaction expired. `upstream`: the outside
@@ -130,6 +133,8 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     pool.flow.finish({ uid, done, complete: (login) => finishLogin(live.current, headers, uid, login), hooks: [federation.finishHook(upstream)] });
   const federationHttp = createFederationHttp({ publicUrl: env.publicUrl, provider: live.current, pool, federation, finishSignIn, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
+  // Bearer tokens of the client_credentials grant, verified with the keys the provider publishes.
+  const adminApi = createAdminApi({ pool, issuer: env.publicUrl, authenticators: [bearerAuthenticator({ issuer: env.publicUrl, keys: () => live.keys })] });
   const csrfSecret = await secrets.ensure('csrf-key');
   const kept = { email: !mailer.delivers, sms: !sms.delivers };
   const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
@@ -157,6 +162,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     themes: pool.themes,
     federation,
     federationHttp,
+    adminApi,
     finishSignIn,
     csrfSecret,
     outbox,

@@ -303,7 +303,22 @@ export interface ThemeAssetsTable {
   created_at: number;
 }
 
+/** One write through the admin API (migration 017). */
+export interface AuditTable {
+  id: Generated<number>;
+  actor_type: 'client' | 'user';
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+  created_at: number;
+}
+
 export interface Database {
+  audit: AuditTable;
   themes: ThemesTable;
   theme_assets: ThemeAssetsTable;
   users: UsersTable;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routeLabeller } from './route-label';
+import { adminRouteLabels } from '../admin';
 
 describe('route labels for metrics', () => {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'foyer-dist-'));
@@ -33,6 +34,14 @@ describe('route labels for metrics', () => {
     expect(label('/oauth2/userinfo')).toBe('/oauth2/userInfo');
     expect(label('/saml2/metadata/Okta')).toBe('/saml2/metadata/[provider]');
     expect(label('/_next/static/chunks/abc.js')).toBe('/_next/static/[...asset]');
+  });
+
+  it('names the admin API operations, with ids folded', () => {
+    const withAdmin = routeLabeller(dist, adminRouteLabels);
+    expect(withAdmin('/admin/api/v1/users/alice')).toBe('/admin/api/v1/users/[username]');
+    expect(withAdmin('/admin/api/v1/users/alice/sign-out')).toBe('/admin/api/v1/users/[username]/sign-out');
+    expect(withAdmin('/admin/api/v1/audit/export')).toBe('/admin/api/v1/audit/export');
+    expect(withAdmin('/admin/api/v1/openapi.json')).toBe('/admin/api/v1/openapi.json');
   });
 
   it('folds everything else into a few labels', () => {

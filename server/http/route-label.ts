@@ -43,15 +43,15 @@ function compile(route: string): Route {
   return { label: route, re: new RegExp(`^${body || '/'}$`, 'i'), rank: route.includes('[...') ? rank - 1e6 : rank };
 }
 
-/** Routes from the build (Next's app-path-routes-manifest.json) and the protocol paths. */
-export function routeLabeller(distDir: string): (pathname: string) => string {
+/** Routes from the build (Next's app-path-routes-manifest.json), the protocol paths and `extra` (the admin API's). */
+export function routeLabeller(distDir: string, extra: readonly string[] = []): (pathname: string) => string {
   let pages: string[] = [];
   try {
     pages = Object.values(JSON.parse(fs.readFileSync(path.join(distDir, 'app-path-routes-manifest.json'), 'utf8')) as Record<string, string>);
   } catch {
     // No manifest (tests without a build): protocol routes only.
   }
-  const routes = [...new Set([...protocolRoutes, ...pages.filter((p) => !p.startsWith('/_'))])].map(compile).sort((a, b) => b.rank - a.rank);
+  const routes = [...new Set([...protocolRoutes, ...extra, ...pages.filter((p) => !p.startsWith('/_'))])].map(compile).sort((a, b) => b.rank - a.rank);
   const cache = new Map<string, string>();
   return (pathname) => {
     const hit = cache.get(pathname);

@@ -42,6 +42,7 @@ import { metrics } from '../metrics';
 import { methods } from './methods/registry';
 import { methodOf, type Methods } from './methods/method';
 import { switchEnrolment, type EnrolmentStep } from './methods/enrolment';
+import { adminFacade } from './admin';
 
 export type { FlowStep, FlowOutcome, StepName, StepOf } from './flow';
 export { anyStep, flowStepSchema } from './flow';
@@ -58,6 +59,8 @@ export type { MethodStanding } from './methods/standings';
 export type { SecurityOverview } from './account/factors';
 export { isMethodKind } from './methods/registry';
 export { enrolableKinds } from './methods/enrolment';
+export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, UserPatch, UserQuery, UserRecord } from './admin';
+export { decodeCursor } from './admin';
 
 type Step<K extends StepName> = StepOf<K>;
 type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;
@@ -283,6 +286,8 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     identities,
     /** Removes expired flows, codes, challenges, rate-limit windows and locks (the runtime's timer calls it). */
     sweep: () => sweepPool(ctx),
+    /** An administrator's operations (the admin API): users by username, groups, events, the audit log. */
+    admin: adminFacade(ctx),
   };
 }
 

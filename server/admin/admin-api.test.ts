@@ -1,0 +1,381 @@
+/**
+ * The admin API through a real HTTP server on 127.0.0.1, with tokens signed by the pool's own
+ * signing key (and some that must be refused), on SQLite and PostgreSQL.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseSeed } from '../config/seed';
+import type { Db } from '../db/connect';
+import { privateKeys, readKeySet } from '../oidc/keys';
+import { providerRevocation } from '../oidc/revocation';
+import { createPool } from '../pool';
+import { applySeedIfEmpty } from '../pool-config/apply';
+import { exportPoolConfig } from '../pool-config/export';
+import { mintAdminToken, type MintOptions } from '../testing/admin-token';
+import { anotherConnection, describeEachDb } from '../testing/databases';
+import { testOutbox } from '../testing/outbox';
+import { bearerAuthenticator, createAdminApi } from '.';
+import { adminRoutes } from './routes';
+
+const ISSUER = 'https://id.example.test';
+const PASSWORD = 'violet tractor under seven lanterns';
+
+type Api = Awaited<ReturnType<typeof start>>;
+
+async function start(db: Db) {
+  await applySeedIfEmpty(
+    db,
+    parseSeed({
+      pool: { name: 'Admin test', custom_attributes: [{ name: 'custom:plan' }] },
+      groups: [{ name: 'admins', precedence: 0 }, { name: 'staff' }],
+      users: [{ username: 'alice', email: 'alice@example.test', email_verified: true, password: PASSWORD, attributes: { 'custom:plan': 'pro' }, groups: ['staff'] }],
+    }),
+  );
+  const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', revocation: providerRevocation() });
+  const keys = await privateKeys(db.kysely, (await readKeySet(db.kysely)).kids);
+  const api = createAdminApi({ pool, issuer: ISSUER, authenticators: [bearerAuthenticator({ issuer: ISSUER, keys: () => keys })] });
+  const server = http.createServer((req, res) => void api.handle(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin/api/v1`;
+  const token = (o: Partial<MintOptions> = {}) => mintAdminToken(db.kysely, { issuer: ISSUER, ...o });
+  const admin = await token();
+  const call = async (method: string, path: string, o: { body?: unknown; raw?: string; type?: string; token?: string | null; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...o.headers };
+    const auth = o.token === undefined ? admin : o.token;
+    if (auth) headers.authorization = `Bearer ${auth}`;
+    if (o.body !== undefined || o.raw !== undefined) headers['content-type'] = o.type ?? 'application/json';
+    const res = await fetch(`${base}${path}`, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined, text };
+  };
+  return { db, pool, base, token, call, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+const problem = (r: { status: number; headers: Headers; json?: Record<string, unknown> }, status: number) => {
+  expect(r.status).toBe(status);
+  expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(r.json).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
+};
+
+async function withApi(open: () => Promise<Db>, fn: (api: Api) => Promise<void>) {
+  const api = await start(await open());
+  try {
+    await fn(api);
+  } finally {
+    await api.close();
+  }
+}
+
+describeEachDb('admin API', (open) => {
+  it('creates, reads, updates with If-Match, refuses a stale ETag, deletes; every write audited; config export reads it back', async () => {
+    await withApi(open, async ({ call, db }) => {
+      const created = await call('POST', '/users', {
+        body: { username: 'bob', email: 'bob@example.test', password: PASSWORD, attributes: { 'custom:plan': 'free' }, groups: ['staff'] },
+      });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('location')).toBe('/admin/api/v1/users/bob');
+      expect(created.json).toMatchObject({ username: 'bob', email: 'bob@example.test', enabled: true, status: 'CONFIRMED', groups: ['staff'], attributes: { 'custom:plan': 'free' } });
+      expect(created.json).not.toHaveProperty('password');
+      expect(created.json).not.toHaveProperty('password_hash');
+
+      const got = await call('GET', '/users/BOB');
+      expect(got.status).toBe(200);
+      const etag = got.headers.get('etag')!;
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      expect(etag).toBe(created.headers.get('etag'));
+
+      // PATCH needs If-Match; with the current one it lands, with the old one it is refused.
+      problem(await call('PATCH', '/users/bob', { body: { attributes: { 'custom:plan': 'pro' } } }), 428);
+      const patched = await call('PATCH', '/users/bob', { body: { attributes: { 'custom:plan': 'pro' }, phone_number: '+14155550100' }, headers: { 'if-match': etag } });
+      expect(patched.status).toBe(200);
+      expect(patched.json).toMatchObject({ attributes: { 'custom:plan': 'pro' }, phone_number: '+14155550100', phone_number_verified: false });
+      expect(patched.headers.get('etag')).not.toBe(etag);
+      problem(await call('PATCH', '/users/bob', { body: { attributes: { 'custom:plan': 'free' } }, headers: { 'if-match': etag } }), 412);
+      expect((await call('GET', '/users/bob')).json).toMatchObject({ attributes: { 'custom:plan': 'pro' } });
+
+      // What the API wrote, `config export` reads back, in the config's shape.
+      const exported = (await exportPoolConfig(db.kysely, { includeSecrets: false })).users as Record<string, unknown>[];
+      expect(exported.find((u) => u.username === 'bob')).toMatchObject({ email: 'bob@example.test', phone_number: '+14155550100', attributes: { 'custom:plan': 'pro' }, groups: ['staff'] });
+
+      problem(await call('DELETE', '/users/bob', { headers: { 'if-match': etag } }), 412);
+      const deleted = await call('DELETE', '/users/bob', { headers: { 'if-match': patched.headers.get('etag')! } });
+      expect(deleted.status).toBe(204);
+      problem(await call('GET', '/users/bob'), 404);
+
+      const audit = await call('GET', '/audit?resource_type=user&resource_id=bob');
+      const entries = audit.json!.items as { action: string; actor: unknown; before: Record<string, unknown> | null; after: Record<string, unknown> | null; request_id: string }[];
+      expect(entries.map((e) => e.action)).toEqual(['user.delete', 'user.update', 'user.create']);
+      expect(entries[0].actor).toEqual({ type: 'client', id: 'admin-robot' });
+      expect(entries[1].before).toMatchObject({ attributes: { 'custom:plan': 'free' } });
+      expect(entries[1].after).toMatchObject({ attributes: { 'custom:plan': 'pro' } });
+      expect(entries.every((e) => e.request_id)).toBe(true);
+      // No secret in the audit log: no password, no hash.
+      expect(JSON.stringify(entries)).not.toMatch(/password|argon2|violet/);
+    });
+  });
+
+  it('refuses: no token, a wrong audience, an expired token, a foreign key, another issuer, no admin scope; a read-only token reads but never writes', async () => {
+    await withApi(open, async ({ call, token }) => {
+      const none = await call('GET', '/users/alice', { token: null });
+      problem(none, 401);
+      expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      for (const bad of [{ audience: 'demo' }, { expiresIn: -60 }, { foreignKey: true }, { issuer: 'https://evil.example.test' }]) {
+        const r = await call('GET', '/users/alice', { token: await token(bad) });
+        problem(r, 401);
+        expect(r.headers.get('www-authenticate'), JSON.stringify(bad)).toMatch(/error="invalid_token"/);
+      }
+      problem(await call('GET', '/users/alice', { token: 'not-a-jwt' }), 401);
+      problem(await call('GET', '/users/alice', { token: await token({ scope: 'openid profile' }) }), 403);
+
+      const reader = await token({ scope: 'foyer/admin.read' });
+      expect((await call('GET', '/users/alice', { token: reader })).status).toBe(200);
+      const write = await call('POST', '/users/alice/disable', { token: reader });
+      problem(write, 403);
+      expect(write.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
+      expect((await call('GET', '/users/alice')).json).toMatchObject({ enabled: true });
+    });
+  });
+
+  it('every route: 401 without a token, and every write 403 with a read-only one, before anything is read or written', async () => {
+    await withApi(open, async ({ call, token }) => {
+      const reader = await token({ scope: 'foyer/admin.read' });
+      const ids: Record<string, string> = { username: 'alice', name: 'staff', id: 'acme' };
+      for (const r of adminRoutes) {
+        const path = r.path.replace(/\{(\w+)\}/g, (_m, n: string) => ids[n]);
+        problem(await call(r.method, path, { token: null, ...(r.body ? { body: {} } : {}) }), 401);
+        if (r.method !== 'GET') problem(await call(r.method, path, { token: reader, ...(r.body ? { body: {} } : {}) }), 403);
+      }
+      expect(((await call('GET', '/audit')).json!.items as unknown[]).length).toBe(0);
+      expect((await call('GET', '/users/alice')).json).toMatchObject({ enabled: true, groups: ['staff'] });
+    });
+  });
+
+  it('answers bad input with problem details, never a 500', async () => {
+    await withApi(open, async ({ call }) => {
+      problem(await call('POST', '/users', { raw: '{"username":' }), 400);
+      problem(await call('POST', '/users', { raw: 'username=x', type: 'application/x-www-form-urlencoded' }), 415);
+      problem(await call('POST', '/users', { raw: JSON.stringify({ username: 'big', attributes: { name: 'x'.repeat(300_000) } }) }), 413);
+      const invalid = await call('POST', '/users', { body: { username: 'carol', email: 'not-an-email', attributes: { 'custom:unknown': 'x' } } });
+      problem(invalid, 400);
+      expect((invalid.json!.errors as { pointer: string }[]).map((e) => e.pointer)).toContain('/email');
+      const unknownAttribute = await call('POST', '/users', { body: { username: 'carol', attributes: { 'custom:unknown': 'x' } } });
+      problem(unknownAttribute, 400);
+      expect(unknownAttribute.json!.errors).toEqual([{ pointer: '/attributes/custom:unknown', detail: expect.stringMatching(/unknown attribute/) }]);
+      const weak = await call('POST', '/users', { body: { username: 'carol', password: 'short' } });
+      problem(weak, 400);
+      expect(weak.json!.errors).toEqual([{ pointer: '/password', detail: 'password_too_short' }]);
+      problem(await call('POST', '/users', { body: { username: 'ALICE' } }), 409);
+      const sameMail = await call('POST', '/users', { body: { username: 'alias', email: 'ALICE@example.test', email_verified: true } });
+      problem(sameMail, 409);
+      expect(sameMail.json!.errors).toEqual([{ pointer: '/email', detail: expect.any(String) }]);
+      // Unverified, an address blocks no one.
+      expect((await call('POST', '/users', { body: { username: 'alias', email: 'alice@example.test' } })).status).toBe(201);
+      const alias = await call('GET', '/users/alias');
+      problem(await call('PATCH', '/users/alias', { body: { email_verified: true }, headers: { 'if-match': alias.headers.get('etag')! } }), 409);
+      problem(await call('GET', '/users?limit=0'), 400);
+      problem(await call('GET', '/users?cursor=garbage'), 400);
+      problem(await call('GET', '/users?bogus=1'), 400);
+      problem(await call('GET', '/users/%E0%A4%A'), 400);
+      problem(await call('GET', '/nothing-here'), 404);
+      const wrongMethod = await call('PUT', '/users');
+      problem(wrongMethod, 405);
+      expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
+      problem(await call('PATCH', '/users/nobody', { body: {}, headers: { 'if-match': '"x"' } }), 404);
+    });
+  });
+
+  it('searches by username, e-mail, phone, sub and attribute, a page at a time', async () => {
+    await withApi(open, async ({ call }) => {
+      for (const n of ['ann', 'anna', 'annabel', 'bert']) {
+        expect((await call('POST', '/users', { body: { username: n, email: `${n}@example.test`, attributes: { 'custom:plan': n === 'bert' ? 'pro' : 'free' } } })).status).toBe(201);
+      }
+      const first = await call('GET', '/users?username=ANN&limit=2');
+      expect((first.json!.items as { username: string }[]).map((u) => u.username)).toEqual(['ann', 'anna']);
+      const second = await call('GET', `/users?username=ann&limit=2&cursor=${first.json!.next as string}`);
+      expect((second.json!.items as { username: string }[]).map((u) => u.username)).toEqual(['annabel']);
+      expect(second.json!.next).toBeUndefined();
+      const byMail = await call('GET', '/users?email=bert%40');
+      expect((byMail.json!.items as { username: string }[]).map((u) => u.username)).toEqual(['bert']);
+      const byPlan = await call('GET', '/users?attribute_name=custom%3Aplan&attribute_value=pro');
+      expect((byPlan.json!.items as { username: string }[]).map((u) => u.username)).toEqual(['alice', 'bert']);
+      const alice = (await call('GET', '/users/alice')).json!;
+      const bySub = await call('GET', `/users?sub=${alice.sub as string}`);
+      expect((bySub.json!.items as { username: string }[]).map((u) => u.username)).toEqual(['alice']);
+      // A LIKE wildcard is a character like any other.
+      expect((await call('GET', '/users?username=%25')).json!.items).toEqual([]);
+    });
+  });
+
+  it('disables and enables, sets a temporary password, resets MFA, signs out; lists factors, sessions, identities and events', async () => {
+    await withApi(open, async ({ call, pool }) => {
+      expect((await call('POST', '/users/alice/disable')).json).toMatchObject({ enabled: false });
+      expect((await call('POST', '/users/alice/enable')).json).toMatchObject({ enabled: true });
+      problem(await call('POST', '/users/alice/disable', { headers: { 'if-match': '"stale"' } }), 412);
+      const temp = await call('POST', '/users/alice/password', { body: { password: 'amber kettles hum beneath quiet bridges', permanent: false } });
+      expect(temp.json).toMatchObject({ status: 'FORCE_CHANGE_PASSWORD' });
+      // The new password is the one that signs in (to the forced change), the old one no more.
+      const signIn = (password: string) => pool.signIn({ identifier: 'alice', password, ip: '203.0.113.5', locale: 'en' });
+      expect(await signIn('amber kettles hum beneath quiet bridges')).toMatchObject({ next: { step: 'new-password' } });
+      expect(await signIn(PASSWORD)).toMatchObject({ error: expect.any(String) });
+      expect((await call('POST', '/users/alice/reset-mfa')).status).toBe(200);
+      expect((await call('POST', '/users/alice/sign-out')).json).toEqual({ sessions_ended: 0 });
+      expect((await call('GET', '/users/alice/factors')).json).toEqual({ items: [] });
+      expect((await call('GET', '/users/alice/sessions')).json).toEqual({ items: [] });
+      expect((await call('GET', '/users/alice/identities')).json).toEqual({ items: [] });
+      expect((await call('GET', '/users/alice/groups')).json).toEqual({ items: ['staff'] });
+      expect((await call('GET', '/users/alice/events')).status).toBe(200);
+      expect((await call('GET', '/events?username=alice')).status).toBe(200);
+      const actions = ((await call('GET', '/audit?resource_id=alice')).json!.items as { action: string }[]).map((e) => e.action);
+      expect(actions).toEqual(['user.sign_out', 'user.reset_mfa', 'user.set_password', 'user.enable', 'user.disable']);
+    });
+  });
+
+  it('groups: create, read, replace with If-Match, members, delete; the audit log pages and exports as JSON Lines', async () => {
+    await withApi(open, async ({ call, base, token }) => {
+      const made = await call('PUT', '/groups/editors', { body: { description: 'Editors', precedence: 5 } });
+      expect(made.json).toEqual({ name: 'editors', description: 'Editors', precedence: 5 });
+      problem(await call('PUT', '/groups/editors', { body: { description: 'Again' } }), 428);
+      const replaced = await call('PUT', '/groups/editors', { body: { description: 'Writers' }, headers: { 'if-match': made.headers.get('etag')! } });
+      expect(replaced.json).toEqual({ name: 'editors', description: 'Writers' });
+      expect((await call('PUT', '/groups/editors/members/alice')).status).toBe(204);
+      expect((await call('GET', '/groups/editors/members')).json).toEqual({ items: ['alice'] });
+      expect((await call('GET', '/users/alice')).json).toMatchObject({ groups: ['editors', 'staff'] });
+      problem(await call('PUT', '/groups/editors/members/nobody'), 404);
+      expect((await call('DELETE', '/groups/editors/members/alice')).status).toBe(204);
+      expect((await call('DELETE', '/groups/editors', { headers: { 'if-match': replaced.headers.get('etag')! } })).status).toBe(204);
+      problem(await call('GET', '/groups/editors'), 404);
+      const groups = await call('GET', '/groups?limit=1');
+      expect(groups.json).toMatchObject({ items: [{ name: 'admins' }], next: expect.any(String) });
+
+      const page = await call('GET', '/audit?limit=2');
+      expect((page.json!.items as { action: string }[]).map((e) => e.action)).toEqual(['group.delete', 'group.remove_member']);
+      const rest = await call('GET', `/audit?limit=10&cursor=${page.json!.next as string}`);
+      expect((rest.json!.items as { action: string }[]).map((e) => e.action)).toEqual(['group.add_member', 'group.update', 'group.create']);
+
+      const exported = await fetch(`${base}/audit/export?resource_type=group`, { headers: { authorization: `Bearer ${await token({ scope: 'foyer/admin.read' })}` } });
+      expect(exported.headers.get('content-type')).toMatch(/^application\/jsonl/);
+      const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { action: string });
+      expect(lines.map((l) => l.action)).toEqual(['group.delete', 'group.update', 'group.create']);
+    });
+  });
+
+  it('settings: read, replace with If-Match (a theme that does not exist refused), audited', async () => {
+    await withApi(open, async ({ call }) => {
+      const read = await call('GET', '/settings');
+      expect(read.json).toMatchObject({ name: 'Admin test', custom_attributes: [{ name: 'custom:plan' }], mfa: { mode: 'OFF' } });
+      const wanted = { ...read.json, mfa: { mode: 'OPTIONAL', factors: ['totp', 'email'] } };
+      problem(await call('PUT', '/settings', { body: wanted }), 428);
+      const badTheme = await call('PUT', '/settings', { body: { ...wanted, theme: 'no-such-theme' }, headers: { 'if-match': read.headers.get('etag')! } });
+      problem(badTheme, 400);
+      expect(badTheme.json!.errors).toEqual([{ pointer: '/theme', detail: expect.stringMatching(/does not exist/) }]);
+      problem(await call('PUT', '/settings', { body: { ...wanted, lockout: { free_failures: 0 } }, headers: { 'if-match': read.headers.get('etag')! } }), 400);
+      const put = await call('PUT', '/settings', { body: { ...wanted, theme: 'midnight' }, headers: { 'if-match': read.headers.get('etag')! } });
+      expect(put.status).toBe(200);
+      expect(put.json).toMatchObject({ theme: 'midnight', mfa: { mode: 'OPTIONAL', factors: ['totp', 'email'] }, password_policy: { min_length: 15 } });
+      problem(await call('PUT', '/settings', { body: wanted, headers: { 'if-match': read.headers.get('etag')! } }), 412);
+      expect((await call('GET', '/settings')).json).toMatchObject({ theme: 'midnight' });
+      const entry = ((await call('GET', '/audit?resource_type=settings')).json!.items as { action: string; before: { mfa: { mode: string } }; after: { mfa: { mode: string } } }[])[0];
+      expect([entry.action, entry.before.mfa.mode, entry.after.mfa.mode]).toEqual(['settings.update', 'OFF', 'OPTIONAL']);
+    });
+  });
+
+  it('themes: create, replace with If-Match, refuse a bad one with its field, refuse deleting one in use', async () => {
+    await withApi(open, async ({ call }) => {
+      const made = await call('PUT', '/themes/acme', { body: { id: 'acme', name: 'Acme', radius: 4 } });
+      expect(made.status).toBe(200);
+      expect(made.json).toEqual({ id: 'acme', name: 'Acme', radius: 4 });
+      problem(await call('PUT', '/themes/acme', { body: { id: 'acme', name: 'Acme 2' } }), 428);
+      problem(await call('PUT', '/themes/other', { body: { id: 'acme', name: 'Acme' } }), 400);
+      const low = await call('PUT', '/themes/pale', { body: { id: 'pale', name: 'Pale', colors: { light: { text: '#ffffff', surface: '#ffffff' } } } });
+      problem(low, 400);
+      expect((low.json!.errors as { pointer: string }[])[0].pointer).toBe('/colors');
+      const replaced = await call('PUT', '/themes/acme', { body: { id: 'acme', name: 'Acme 2' }, headers: { 'if-match': made.headers.get('etag')! } });
+      expect(replaced.json).toEqual({ id: 'acme', name: 'Acme 2' });
+      expect((await call('GET', '/themes')).json).toEqual({ items: [{ id: 'acme', name: 'Acme 2' }] });
+      await call('PUT', '/themes/child', { body: { id: 'child', name: 'Child', extends: 'acme' } });
+      const inUse = await call('DELETE', '/themes/acme', { headers: { 'if-match': replaced.headers.get('etag')! } });
+      problem(inUse, 409);
+      expect(inUse.json!.detail).toMatch(/theme child/);
+      const child = await call('GET', '/themes/child');
+      expect((await call('DELETE', '/themes/child', { headers: { 'if-match': child.headers.get('etag')! } })).status).toBe(204);
+      expect((await call('DELETE', '/themes/acme', { headers: { 'if-match': replaced.headers.get('etag')! } })).status).toBe(204);
+      const actions = ((await call('GET', '/audit?resource_type=theme')).json!.items as { action: string }[]).map((e) => e.action);
+      expect(actions).toEqual(['theme.delete', 'theme.delete', 'theme.create', 'theme.update', 'theme.create']);
+    });
+  });
+
+  it('two writes with the same ETag at once: one lands, the other is refused (412)', async () => {
+    await withApi(open, async ({ call, db }) => {
+      const etag = (await call('GET', '/users/alice')).headers.get('etag')!;
+      const patch = (v: string) => call('PATCH', '/users/alice', { body: { attributes: { 'custom:plan': v } }, headers: { 'if-match': etag } });
+      let both: Awaited<ReturnType<typeof patch>>[];
+      if (db.dialect === 'postgres') {
+        // Both requests are held at the row (another session has it locked) until both wait there:
+        // then they race for real, and the one that goes second must see the first one's change.
+        const other = anotherConnection(db);
+        let pending: Promise<Awaited<ReturnType<typeof patch>>[]> | undefined;
+        await other.kysely.transaction().execute(async (tx) => {
+          await tx.selectFrom('users').select('id').where('username_lower', '=', 'alice').forUpdate().execute();
+          pending = Promise.all([patch('one'), patch('two')]);
+          // Asked outside this transaction: inside it, pg_stat_activity is a snapshot taken once.
+          const waiting = async () =>
+            Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db.kysely)).rows[0].n);
+          await expect.poll(waiting, { timeout: 10_000 }).toBe(2);
+        });
+        both = await pending!;
+      } else {
+        // SQLite has one writer at a time: the second transaction reads what the first wrote.
+        both = await Promise.all([patch('one'), patch('two')]);
+      }
+      expect(both.map((r) => r.status).sort()).toEqual([200, 412]);
+      const winner = both.find((r) => r.status === 200)!.json!;
+      expect((await call('GET', '/users/alice')).json).toMatchObject({ attributes: winner.attributes });
+      expect(((await call('GET', '/audit?action=user.update')).json!.items as unknown[]).length).toBe(1);
+    });
+  });
+
+  it('events: filtered by user and type, newest first, a page at a time', async () => {
+    await withApi(open, async ({ call, db }) => {
+      const alice = (await call('GET', '/users/alice')).json!.sub as string;
+      for (const [i, type] of ['sign_in', 'sign_in_failed', 'sign_in', 'password_changed'].entries()) {
+        await db.kysely.insertInto('events').values({ type, user_id: alice, ip: '203.0.113.9', detail: JSON.stringify({ n: i }), created_at: 1_000 + i }).execute();
+      }
+      await db.kysely.insertInto('events').values({ type: 'sign_in', user_id: null, ip: null, detail: null, created_at: 2_000 }).execute();
+      const first = await call('GET', '/users/alice/events?limit=3');
+      expect((first.json!.items as { type: string; detail: { n: number } }[]).map((e) => e.detail.n)).toEqual([3, 2, 1]);
+      const rest = await call('GET', `/users/alice/events?limit=3&cursor=${first.json!.next as string}`);
+      expect((rest.json!.items as { detail: { n: number } }[]).map((e) => e.detail.n)).toEqual([0]);
+      const signIns = await call('GET', '/events?username=alice&type=sign_in');
+      expect((signIns.json!.items as { user_id: string; ip: string; at: number }[]).map((e) => [e.user_id, e.ip, e.at])).toEqual([[alice, '203.0.113.9', 1002], [alice, '203.0.113.9', 1000]]);
+      expect(((await call('GET', '/events?type=sign_in&since=1500')).json!.items as unknown[]).length).toBe(1);
+      expect((await call('GET', '/events?username=nobody')).json).toEqual({ items: [] });
+    });
+  });
+
+  it('publishes an OpenAPI 3.1 document generated from the route table: every route, and only those', async () => {
+    await withApi(open, async ({ base }) => {
+      const res = await fetch(`${base}/openapi.json`);
+      expect(res.status).toBe(200);
+      const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string; parameters: { name: string; in: string }[]; requestBody?: unknown }>>; components: { schemas: Record<string, unknown> } };
+      expect(doc.openapi).toBe('3.1.0');
+      const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => `${m.toUpperCase()} ${path} ${op.operationId}`));
+      expect(documented.sort()).toEqual(adminRoutes.map((r) => `${r.method} ${r.path} ${r.id}`).sort());
+      for (const r of adminRoutes) {
+        const op = doc.paths[r.path][r.method.toLowerCase()];
+        const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+        expect(op.parameters.filter((p) => p.in === 'path').map((p) => p.name), r.id).toEqual(pathParams);
+        expect(!!op.requestBody, r.id).toBe(!!r.body);
+      }
+      // Every $ref resolves.
+      const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+      expect(refs.length).toBeGreaterThan(0);
+      for (const ref of refs) expect(doc.components.schemas, ref).toHaveProperty([ref]);
+      // The body schema is the pool config's user: its fields are documented.
+      expect(JSON.stringify(doc.components.schemas.UserCreateInput)).toMatch(/"password_hash"/);
+      z.object({ openapi: z.literal('3.1.0'), info: z.object({ title: z.string(), version: z.string() }) }).parse(doc);
+    });
+  });
+});

@@ -1,0 +1,6 @@
+/** The admin REST API (/admin/api/v1): a layer above the pool, served by server/main.ts. */
+export { createAdminApi, isAdminApiPath, type AdminApi } from './http';
+export { bearerAuthenticator, ADMIN_AUDIENCE, type Authenticator, type Principal } from './auth';
+export { adminRoutes } from './routes';
+export { adminRouteLabels } from './labels';
+export { openApiDocument, API_BASE } from './openapi';
