@@ -6,7 +6,7 @@ import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer, sweepDevOutbox } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
-import { createProvider, finishLogin, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
+import { createProvider, finishLogin, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler, introspectionHandler } from './oidc';
 import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool, type SignedIn } from './pool';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
@@ -49,6 +49,7 @@ export interface Runtime {
   /** oidc-provider's request handler, always the current provider's. */
   handleOidc(req: IncomingMessage, res: ServerResponse): void;
   userinfo: ReturnType<typeof userinfoHandler>;
+  introspection: ReturnType<typeof introspectionHandler>;
   /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
   themes: Themes;
   /** Outside identity providers: sign-in through them, linking, federated sign-out. */
@@ -130,6 +131,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     pool.flow.finish({ uid, done, complete: (login) => finishLogin(live.current, headers, uid, login), hooks: [federation.finishHook(upstream)] });
   const federationHttp = createFederationHttp({ publicUrl: env.publicUrl, provider: live.current, pool, federation, finishSignIn, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
+  const introspection = introspectionHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
   const csrfSecret = await secrets.ensure('csrf-key');
   const kept = { email: !mailer.delivers, sms: !sms.delivers };
   const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
@@ -154,6 +156,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     },
     handleOidc: live.handle,
     userinfo,
+    introspection,
     themes: pool.themes,
     federation,
     federationHttp,

@@ -303,7 +303,15 @@ export interface ThemeAssetsTable {
   created_at: number;
 }
 
+export interface ResourceServersTable {
+  identifier: string;
+  definition: string; // JSON: server/config/resource-servers.ts resourceServerSchema
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  resource_servers: ResourceServersTable;
   themes: ThemesTable;
   theme_assets: ThemeAssetsTable;
   users: UsersTable;
