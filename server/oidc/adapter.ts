@@ -19,6 +19,7 @@ export const providerScopes: readonly string[] = [...knownScopes, COGNITO_USER_A
 export function providerClientMetadata(c: AppClient): AdapterPayload {
   const words = scopeWords(c.scope);
   const signsUsersIn = c.grant_types.includes('authorization_code');
+  const oidc = words.filter((s) => providerScopes.includes(s));
   return {
     client_id: c.client_id,
     ...(c.client_secret ? { client_secret: c.client_secret } : {}),
@@ -28,7 +29,8 @@ export function providerClientMetadata(c: AppClient): AdapterPayload {
     grant_types: c.grant_types,
     response_types: signsUsersIn ? ['code'] : [],
     token_endpoint_auth_method: c.token_endpoint_auth_method,
-    scope: words.filter((s) => providerScopes.includes(s)).join(' '),
+    // oidc-provider refuses an empty scope: a machine client may have no OIDC scope at all.
+    ...(oidc.length > 0 ? { scope: oidc.join(' ') } : {}),
     resource_scopes: words.filter((s) => splitCustomScope(s)).join(' '),
     require_auth_time: true,
     // Read by the ttl functions (oidc-provider's extraClientMetadata), resolved with the defaults.
