@@ -151,6 +151,10 @@ async function main() {
         rt.userinfo(req, res).catch((e: unknown) => fail(res, e));
         return;
       }
+      if (pathname === '/oauth2/introspect') {
+        rt.introspection(req, res).catch((e: unknown) => fail(res, e));
+        return;
+      }
       handleOidc(req, res);
       return;
     }

@@ -6,7 +6,7 @@ import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer, sweepDevOutbox } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
-import { createProvider, finishLogin, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler } from './oidc';
+import { createProvider, finishLogin, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler, introspectionHandler } from './oidc';
 import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool, type SignedIn } from './pool';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
@@ -50,6 +50,7 @@ export interface Runtime {
   /** oidc-provider's request handler, always the current provider's. */
   handleOidc(req: IncomingMessage, res: ServerResponse): void;
   userinfo: ReturnType<typeof userinfoHandler>;
+  introspection: ReturnType<typeof introspectionHandler>;
   /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
   themes: Themes;
   /** Outside identity providers: sign-in through them, linking, federated sign-out. */
@@ -135,6 +136,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
   // Bearer tokens of the client_credentials grant, verified with the keys the provider publishes.
   const adminApi = createAdminApi({ pool, issuer: env.publicUrl, authenticators: [bearerAuthenticator({ issuer: env.publicUrl, keys: () => live.keys })] });
+  const introspection = introspectionHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
   const csrfSecret = await secrets.ensure('csrf-key');
   const kept = { email: !mailer.delivers, sms: !sms.delivers };
   const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
@@ -159,6 +161,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     },
     handleOidc: live.handle,
     userinfo,
+    introspection,
     themes: pool.themes,
     federation,
     federationHttp,

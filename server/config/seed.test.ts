@@ -100,14 +100,46 @@ describe('client metadata that would only fail at sign-in time is refused at sta
   const withClient = (over: Record<string, unknown>) => () =>
     parseSeed({ clients: [{ client_id: 'web', client_secret: 's'.repeat(32), redirect_uris: ['https://app.example/cb'], ...over }] });
   it('unknown or missing scopes', () => {
-    expect(withClient({ scope: 'openid aws.cognito.signin.user.admin' })).toThrow(/clients\.0\.scope/);
+    expect(withClient({ scope: 'openid bogus' })).toThrow(/clients\.0\.scope/);
+    expect(withClient({ scope: 'openid https://api.example/has space' })).toThrow(/clients\.0\.scope/);
     expect(withClient({ scope: 'email profile' })).toThrow(/clients\.0\.scope.*openid/);
+  });
+  it('scopes written for Cognito and other providers (issue 13.4)', () => {
+    const seed = withClient({ scope: 'openid email offline_access aws.cognito.signin.user.admin' })();
+    expect(seed.clients[0].scope).toBe('openid email offline_access aws.cognito.signin.user.admin');
+  });
+  it('a public client may not use client_credentials', () => {
+    expect(withClient({ token_endpoint_auth_method: 'none', client_secret: undefined, grant_types: ['authorization_code', 'client_credentials'] })).toThrow(
+      /clients\.0\.grant_types.*confidential/,
+    );
+  });
+  it('the admin API\'s scopes only through client_credentials', () => {
+    expect(withClient({ scope: 'openid foyer/admin' })).toThrow(/clients\.0\.scope.*client_credentials/);
+    expect(withClient({ scope: 'openid foyer/admin', grant_types: ['authorization_code', 'client_credentials'] })).not.toThrow();
+  });
+  it('a resource server named foyer, or twice, or with a scope twice', () => {
+    const rs = { identifier: 'https://api.example', name: 'API', scopes: [{ name: 'read', description: 'Read' }] };
+    expect(() => parseSeed({ resource_servers: [{ ...rs, identifier: 'foyer' }] })).toThrow(/resource_servers\.0\.identifier.*built-in/);
+    expect(() => parseSeed({ resource_servers: [rs, rs] })).toThrow(/resource_servers\.1\.identifier.*duplicate/);
+    expect(() => parseSeed({ resource_servers: [{ ...rs, scopes: [...rs.scopes, ...rs.scopes] }] })).toThrow(/resource_servers\.0\.scopes\.1\.name.*duplicate/);
+    expect(() => parseSeed({ resource_servers: [{ ...rs, identifier: 'https://api.example/#x' }] })).toThrow(/resource_servers\.0\.identifier/);
+    expect(() => parseSeed({ resource_servers: [{ ...rs, scopes: [{ name: 'a/b', description: 'x' }] }] })).toThrow(/resource_servers\.0\.scopes\.0\.name/);
   });
   it('a redirect URI with a fragment', () => {
     expect(withClient({ redirect_uris: ['https://app.example/cb#x'] })).toThrow(/clients\.0\.redirect_uris\.0/);
   });
   it('grant types without the authorization code', () => {
     expect(withClient({ grant_types: ['refresh_token'] })).toThrow(/clients\.0\.grant_types/);
+    expect(withClient({ grant_types: ['client_credentials', 'refresh_token'] })).toThrow(/clients\.0\.grant_types.*refresh_token needs authorization_code/);
+  });
+  it('a machine client (client_credentials only) has no redirect URIs and no default scope', () => {
+    const seed = parseSeed({ clients: [{ client_id: 'svc', client_secret: 's'.repeat(32), grant_types: ['client_credentials'] }] });
+    expect(seed.clients[0]).toMatchObject({ redirect_uris: [], grant_types: ['client_credentials'], scope: '' });
+    // The export format parses again to the same.
+    expect(parseSeed(JSON.parse(JSON.stringify(seed)))).toEqual(seed);
+  });
+  it('a client that signs users in needs a redirect URI', () => {
+    expect(withClient({ redirect_uris: [] })).toThrow(/clients\.0\.redirect_uris.*at least one/);
   });
   it('the client id the account pages use', () => {
     expect(withClient({ client_id: 'foyer-account' })).toThrow(/clients\.0\.client_id.*reserved/);

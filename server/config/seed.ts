@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { hashProblem } from '../pool/passwords/formats';
 import { themeId, themeInput } from '../../themes/schema';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
+import { FOYER_RESOURCE_SERVER, resourceServerSchema, splitCustomScope } from './resource-servers';
 
 /** The pool config file: seeds an empty database and is the import/export format. */
 export const profileAttributes: ReadonlySet<string> = new Set([
@@ -91,6 +92,18 @@ const url = z.url({ protocol: /^https?$/ });
 const redirectUri = url.refine((u) => !u.includes('#'), 'a redirect URI may not contain a fragment');
 /** The scopes the pool knows; a client may be allowed a subset. */
 export const knownScopes = ['openid', 'email', 'phone', 'profile', 'address'] as const;
+/**
+ * Accepted in a client's `scope` as Cognito accepts them: `offline_access` (configs written for
+ * other providers carry it; it changes nothing, since refresh tokens follow `grant_types`) and
+ * Cognito's `aws.cognito.signin.user.admin` (granted in the access token's scope, nothing more).
+ */
+export const OFFLINE_ACCESS = 'offline_access';
+export const COGNITO_USER_ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+const standardScopes: ReadonlySet<string> = new Set([...knownScopes, OFFLINE_ACCESS, COGNITO_USER_ADMIN_SCOPE]);
+const DEFAULT_SCOPE = 'openid email phone profile';
+
+/** The words of a `scope` value (a space-separated list; an empty one has none). */
+export const scopeWords = (scope: string | undefined): string[] => (scope ?? '').split(' ').filter(Boolean);
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -120,20 +133,29 @@ export const clientSeedSchema = z
     client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and ._~- only'),
     client_secret: z.string().min(16).max(256).optional(), // or REDACTED: keep the stored one
     client_name: z.string().min(1).max(100).optional(),
-    redirect_uris: z.array(redirectUri).min(1),
+    // None for a client that only uses client_credentials (RFC 7591 §2 allows it).
+    redirect_uris: z.array(redirectUri).default([]),
     post_logout_redirect_uris: z.array(redirectUri).default([]),
     grant_types: z
-      .array(z.enum(['authorization_code', 'refresh_token']))
-      .refine((g) => g.includes('authorization_code'), 'must include authorization_code')
+      .array(z.enum(['authorization_code', 'refresh_token', 'client_credentials']))
+      .min(1)
       .default(['authorization_code', 'refresh_token']),
     token_endpoint_auth_method: z
       .enum(['client_secret_basic', 'client_secret_post', 'none'])
       .default('client_secret_basic'),
+    /**
+     * Standard scopes (see standardScopes) and resource servers' custom scopes
+     * (`<identifier>/<name>`, checked against `resource_servers` when the config is applied).
+     * Default: `openid email phone profile` for a client that signs users in, none otherwise.
+     */
     scope: z
       .string()
-      .refine((v) => v.split(' ').every((s) => (knownScopes as readonly string[]).includes(s)), `scopes are a space-separated subset of: ${knownScopes.join(' ')}`)
-      .refine((v) => v.split(' ').includes('openid'), 'must include openid')
-      .default('openid email phone profile'),
+      .max(8192)
+      .refine(
+        (v) => scopeWords(v).every((s) => standardScopes.has(s) || splitCustomScope(s)),
+        `scopes are a space-separated list of: ${[...standardScopes].join(' ')}, or resource servers' scopes (<identifier>/<name>)`,
+      )
+      .optional(),
     third_party: z.boolean().default(false),
     /** Provider names from `identity_providers`, and COGNITO for the pool's own sign-in. */
     supported_identity_providers: supportedIdentityProviders,
@@ -142,10 +164,24 @@ export const clientSeedSchema = z
     theme: themeId.optional(),
   })
   .strict()
-  .refine((c) => c.token_endpoint_auth_method === 'none' || !!c.client_secret, {
-    message: 'a confidential client needs a client_secret',
-    path: ['client_secret'],
-  });
+  .superRefine((c, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const grants = new Set(c.grant_types);
+    if (c.token_endpoint_auth_method !== 'none' && !c.client_secret) issue('client_secret', 'a confidential client needs a client_secret');
+    if (grants.has('refresh_token') && !grants.has('authorization_code')) issue('grant_types', 'refresh_token needs authorization_code');
+    if (grants.has('client_credentials') && c.token_endpoint_auth_method === 'none') {
+      issue('grant_types', 'client_credentials is for confidential clients only (token_endpoint_auth_method may not be none)');
+    }
+    if (!grants.has('client_credentials') && scopeWords(c.scope).some((s) => splitCustomScope(s)?.identifier === FOYER_RESOURCE_SERVER.identifier)) {
+      // A user's sign-in into an app must not hand the app admin power.
+      issue('scope', 'the admin API\'s foyer/ scopes are granted through client_credentials only');
+    }
+    if (grants.has('authorization_code')) {
+      if (c.redirect_uris.length === 0) issue('redirect_uris', 'a client using authorization_code needs at least one redirect URI');
+      if (c.scope !== undefined && !scopeWords(c.scope).includes('openid')) issue('scope', 'must include openid');
+    }
+  })
+  .transform((c) => ({ ...c, scope: c.scope ?? (c.grant_types.includes('authorization_code') ? DEFAULT_SCOPE : '') }));
 export type ClientSeed = z.infer<typeof clientSeedSchema>;
 
 const passwordHash = z.string().max(1024).superRefine((h, ctx) => {
@@ -192,9 +228,16 @@ export const seedSchema = z
     users: z.array(userSeedSchema).default([]),
     identity_providers: z.array(identityProviderSchema).max(300).default([]),
     themes: z.array(themeInput).max(100).default([]),
+    resource_servers: z.array(resourceServerSchema).max(100).default([]),
   })
   .strict()
   .superRefine((seed, ctx) => {
+    const servers = new Set<string>();
+    seed.resource_servers.forEach((r, i) => {
+      if (servers.has(r.identifier)) ctx.addIssue({ code: 'custom', path: ['resource_servers', i, 'identifier'], message: 'duplicate identifier' });
+      if (r.identifier === FOYER_RESOURCE_SERVER.identifier) ctx.addIssue({ code: 'custom', path: ['resource_servers', i, 'identifier'], message: 'foyer is the built-in resource server of the admin API' });
+      servers.add(r.identifier);
+    });
     // References inside the file must resolve, so a bad file fails here and not half-way through.
     const groups = new Set<string>();
     seed.groups.forEach((g, i) => {
@@ -263,7 +306,7 @@ export function parseSeed(input: unknown, source = 'seed'): Seed {
 }
 
 /** The top-level keys of a pool config; a file manages only the sections it has. */
-export const seedSections = ['pool', 'themes', 'identity_providers', 'clients', 'groups', 'users'] as const;
+export const seedSections = ['pool', 'themes', 'identity_providers', 'resource_servers', 'clients', 'groups', 'users'] as const;
 export type SeedSection = (typeof seedSections)[number];
 
 /** A parsed pool config and the sections its file named (the others are left as they are). */

@@ -15,6 +15,7 @@ import * as m013 from './migrations/013_lockout_decoy_codes';
 import * as m014 from './migrations/014_revoke_events_created';
 import * as m015 from './migrations/015_themes';
 import * as m017 from './migrations/017_admin_audit';
+import * as m016 from './migrations/016_resource_servers';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
@@ -34,6 +35,7 @@ export async function migrate(db: Db): Promise<void> {
     '014_revoke_events_created': { up: (k) => m014.up(k) },
     '015_themes': { up: (k) => m015.up(k, db.dialect) },
     '017_admin_audit': { up: (k) => m017.up(k, db.dialect) },
+    '016_resource_servers': { up: (k) => m016.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
   const { error, results } = await new Migrator({

@@ -317,8 +317,16 @@ export interface AuditTable {
   created_at: number;
 }
 
+export interface ResourceServersTable {
+  identifier: string;
+  definition: string; // JSON: server/config/resource-servers.ts resourceServerSchema
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   audit: AuditTable;
+  resource_servers: ResourceServersTable;
   themes: ThemesTable;
   theme_assets: ThemeAssetsTable;
   users: UsersTable;

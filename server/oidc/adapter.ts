@@ -2,9 +2,24 @@ import type { Kysely } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Database } from '../db/schema';
 import { findClient, tokenLifetimes, type AppClient } from '../pool/clients';
+import { COGNITO_USER_ADMIN_SCOPE, knownScopes, scopeWords } from '../config/seed';
+import { splitCustomScope } from '../config/resource-servers';
 
-/** The provider's view of an app client: what oidc-provider validates (always code + PKCE) and its token lifetimes. */
+/** The scopes oidc-provider itself knows (its `scopes`): the claim-releasing ones and Cognito's. */
+export const providerScopes: readonly string[] = [...knownScopes, COGNITO_USER_ADMIN_SCOPE];
+
+/**
+ * The provider's view of an app client: what oidc-provider validates (code + PKCE, or only
+ * client_credentials), its token lifetimes, and its scopes split in two: `scope` holds the
+ * provider's own (OIDC) scopes, which it checks against its configuration, and `resource_scopes`
+ * the custom scopes of resource servers, which change at run time and are checked by us
+ * (server/oidc/resources.ts). `offline_access` is accepted in a config and dropped here: refresh
+ * tokens follow the grant types.
+ */
 export function providerClientMetadata(c: AppClient): AdapterPayload {
+  const words = scopeWords(c.scope);
+  const signsUsersIn = c.grant_types.includes('authorization_code');
+  const oidc = words.filter((s) => providerScopes.includes(s));
   return {
     client_id: c.client_id,
     ...(c.client_secret ? { client_secret: c.client_secret } : {}),
@@ -12,9 +27,11 @@ export function providerClientMetadata(c: AppClient): AdapterPayload {
     redirect_uris: c.redirect_uris,
     post_logout_redirect_uris: c.post_logout_redirect_uris,
     grant_types: c.grant_types,
-    response_types: ['code'],
+    response_types: signsUsersIn ? ['code'] : [],
     token_endpoint_auth_method: c.token_endpoint_auth_method,
-    scope: c.scope,
+    // oidc-provider refuses an empty scope: a machine client may have no OIDC scope at all.
+    ...(oidc.length > 0 ? { scope: oidc.join(' ') } : {}),
+    resource_scopes: words.filter((s) => splitCustomScope(s)).join(' '),
     require_auth_time: true,
     // Read by the ttl functions (oidc-provider's extraClientMetadata), resolved with the defaults.
     token_validity: tokenLifetimes(c),

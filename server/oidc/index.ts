@@ -1,5 +1,6 @@
 export { createProvider, localeOf } from './provider';
 export { userinfoHandler } from './userinfo';
+export { introspectionHandler } from './introspection';
 export { signingKeys, rotateSigningKey, listSigningKeys, type SigningKeyStatus } from './keys';
 export { startLiveProvider, type LiveProvider } from './live-provider';
 export { sweepExpired } from './adapter';

@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider';
+import { providerScopes } from './adapter';
 import { extendGrant, lifetimesOf } from './lifetimes';
 
 /**
@@ -77,7 +78,8 @@ export async function finishConsent(provider: Provider, headers: HeaderBag, view
     : Object.assign(new provider.Grant({ clientId: view.clientId, accountId: view.accountId }), { expiresIn: lifetime });
   if (!grant) return undefined;
   extendGrant(grant, lifetime);
-  const scope = String(view.params.scope ?? 'openid');
+  // The consent screen names OIDC scopes only: custom scopes are not granted to third-party apps.
+  const scope = String(view.params.scope ?? 'openid').split(' ').filter((s) => providerScopes.includes(s)).join(' ');
   grant.addOIDCScope(scope);
   grant.addResourceScope(issuer, scope);
   const saved = await grant.save();

@@ -12,6 +12,9 @@ import { clientSecretMatches } from '../pool/client-secrets';
 import { adapterFactory } from './adapter';
 import { extendGrant, lifetimesOf, refreshTokenTtl } from './lifetimes';
 import { cognitoLogoutOf, cognitoLogoutRequest, cognitoLogoutTarget, type CognitoLogout } from './cognito-logout';
+import { providerScopes } from './adapter';
+import { scopeWords } from '../config/seed';
+import { resourcePolicy } from './resources';
 
 export interface ProviderOptions {
   issuer: string;
@@ -77,16 +80,16 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   };
   const secure = isSecureIssuer(issuer);
   const scopeClaims = await pool.scopeClaims();
-  const oidcScopes = Object.keys(scopeClaims);
+  const resources = resourcePolicy({ issuer, pool, oidcScopes: providerScopes });
 
   const configuration: Configuration = {
     adapter: adapterFactory(opts.db),
     clients: [],
     jwks: { keys: keySet(opts.keys) as never },
-    extraClientMetadata: { properties: ['token_validity'] },
+    extraClientMetadata: { properties: ['token_validity', 'resource_scopes'] },
     // Client secrets are stored hashed: client_secret_jwt (an HMAC keyed with the secret) cannot be offered.
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
-    scopes: oidcScopes,
+    scopes: [...providerScopes],
     // How and when the user signed in ride on `openid`, so every ID token says it.
     claims: { ...scopeClaims, openid: [...scopeClaims.openid, 'acr', 'amr', 'auth_time'], sid: null },
     acrValues: ['urn:foyer:pwd', 'urn:foyer:mfa', 'urn:foyer:fed'],
@@ -114,6 +117,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     // Per client (its token_validity); oidc-provider passes the client, or it is the request's.
     ttl: {
       AccessToken: (ctx, _token, client) => lifetimesOf(client ?? ctx?.oidc?.client).access_token_seconds,
+      ClientCredentials: (ctx, _token, client) => lifetimesOf(client ?? ctx?.oidc?.client).access_token_seconds,
       AuthorizationCode: 300,
       IdToken: (ctx, _token, client) => lifetimesOf(client ?? ctx?.oidc?.client).id_token_seconds,
       Interaction: 3600,
@@ -128,20 +132,16 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      // /oauth2/introspect is ours (server/oidc/introspection.ts): the library's refuses JWT access tokens.
       introspection: { enabled: false },
+      clientCredentials: { enabled: true },
       userinfo: { enabled: true },
+      // Which resource server a token is for, and its scopes: see ./resources.
       resourceIndicators: {
         enabled: true,
-        // One resource, the pool itself: access tokens are JWTs for it, accepted by userInfo.
-        defaultResource: () => issuer,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, _resource, client) => ({
-          scope: oidcScopes.join(' '),
-          audience: issuer,
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: lifetimesOf(client).access_token_seconds,
-          jwt: { sign: { alg: 'RS256' } },
-        }),
+        defaultResource: resources.defaultResource,
+        useGrantedResource: resources.useGrantedResource,
+        getResourceServerInfo: resources.getResourceServerInfo,
       },
       rpInitiatedLogout: {
         enabled: true,
@@ -166,6 +166,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       };
     },
     async extraTokenClaims(ctx, token) {
+      if (token.kind === 'ClientCredentials') return { token_use: 'access' };
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const claims = await claimsOf(ctx, token.accountId);
       const groups = (claims?.['cognito:groups'] as string[] | undefined) ?? [];
@@ -175,6 +176,20 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         origin_jti: token.grantId,
         ...(groups.length ? { 'cognito:groups': groups } : {}),
       };
+    },
+    formats: {
+      customizers: {
+        // The admin API's contract (server/config/resource-servers.ts FOYER_RESOURCE_SERVER): `sub`
+        // only when a user is involved (the library would put the client's id there).
+        jwt(_ctx, token, jwt) {
+          if (!('accountId' in token) || !token.accountId) delete jwt.payload.sub;
+          jwt.payload.aud = resources.audienceOf(jwt.payload.aud, token.scope) as string;
+        },
+      },
+    },
+    discovery: {
+      introspection_endpoint: `${issuer}/oauth2/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     },
     // Cognito issues refresh tokens to every client allowed the grant, no offline_access dance.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -186,21 +201,29 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(client.clientId);
       // A grant lives as long as the refresh tokens issued under it may: from this sign-in on.
       const lifetime = lifetimesOf(client).refresh_token_seconds;
+      const app = await pool.clients.find({ clientId: client.clientId });
+      const firstParty = !!app && !app.third_party;
+      // First-party apps get what they ask for within their registered scope, as in Cognito:
+      // OIDC scopes, and custom scopes (which getResourceServerInfo narrows to those that exist).
+      const allowed = new Set([...scopeWords(client.scope), ...scopeWords((client as { resource_scopes?: string }).resource_scopes)]);
+      const requested = scopeWords(String(ctx.oidc.params?.scope ?? 'openid')).filter((s) => allowed.has(s));
+      const grantAsked = (grant: InstanceType<typeof ctx.oidc.provider.Grant>) => {
+        grant.addOIDCScope(requested.filter((s) => providerScopes.includes(s)).join(' '));
+        grant.addResourceScope(issuer, requested.join(' '));
+      };
       if (grantId) {
         const grant = await ctx.oidc.provider.Grant.find(grantId);
         if (grant) {
-          if (extendGrant(grant, lifetime)) await grant.save();
+          // The same browser session asking for more of what the app may have (a custom scope).
+          const more = firstParty && requested.some((s) => !(grant.getResourceScope(issuer) ?? '').split(' ').includes(s));
+          if (more) grantAsked(grant);
+          if (extendGrant(grant, lifetime) || more) await grant.save();
           return grant;
         }
       }
-      const app = await pool.clients.find({ clientId: client.clientId });
-      if (!app || app.third_party || !session.accountId) return undefined;
-      // First-party apps get what they ask for within their registered scope, as in Cognito.
+      if (!firstParty || !session.accountId) return undefined;
       const grant = Object.assign(new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId }), { expiresIn: lifetime });
-      const allowed = new Set((client.scope ?? '').split(' '));
-      const requested = String(ctx.oidc.params?.scope ?? 'openid').split(' ').filter((s) => allowed.has(s));
-      grant.addOIDCScope(requested.join(' '));
-      grant.addResourceScope(issuer, requested.join(' '));
+      grantAsked(grant);
       await grant.save();
       return grant;
     },

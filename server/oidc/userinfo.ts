@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Pool } from '../pool';
-import { publicJwk } from './keys';
+import { accessTokenVerifier } from './access-token';
 
 /**
  * `/oauth2/userInfo` accepting our JWT access tokens, as Cognito's does. (oidc-provider's own
@@ -11,13 +11,7 @@ import { publicJwk } from './keys';
  * revoked or rotated away stops working here at once.
  */
 export function userinfoHandler(opts: { issuer: string; keys: () => JWK[]; pool: Pool; db: Kysely<Database> }) {
-  // The published keys change with a rotation (a new array each time): verify with the current ones.
-  let cached: { keys: JWK[]; jwks: ReturnType<typeof createLocalJWKSet> } | undefined;
-  const jwks = () => {
-    const keys = opts.keys();
-    if (cached?.keys !== keys) cached = { keys, jwks: createLocalJWKSet({ keys: keys.map(publicJwk) }) };
-    return cached.jwks;
-  };
+  const verify = accessTokenVerifier(opts);
 
   function answer(res: ServerResponse, status: number, body: unknown, error?: string) {
     res.statusCode = status;
@@ -41,12 +35,8 @@ export function userinfoHandler(opts: { issuer: string; keys: () => JWK[]; pool:
     const auth = req.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(auth);
     if (!match) return answer(res, 401, { error: 'invalid_token', error_description: 'missing bearer token' }, 'invalid_token');
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(match[1], jwks(), { issuer: opts.issuer, audience: opts.issuer, typ: 'at+jwt', algorithms: ['RS256'] }));
-    } catch {
-      return answer(res, 401, { error: 'invalid_token', error_description: 'invalid access token' }, 'invalid_token');
-    }
+    const payload = await verify(match[1], opts.issuer);
+    if (!payload) return answer(res, 401, { error: 'invalid_token', error_description: 'invalid access token' }, 'invalid_token');
     const grantId = payload.origin_jti;
     const grant =
       typeof grantId === 'string'

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { clientSeedSchema, poolSettingsSchema, type SeedSection } from '../config/seed';
 import { identityProviderSchema } from '../config/identity-providers';
+import { resourceServerSchema } from '../config/resource-servers';
 import { REDACTED } from '../config/redacted';
 import type { Database } from '../db/schema';
 import { themeInput, type ThemeInput } from '../../themes/schema';
@@ -71,6 +72,8 @@ export async function exportPoolConfig(db: Kysely<Database>, opts: { includeSecr
       }),
     ),
     identity_providers: [...stored.providers.values()].map((p) => redact(normalized(identityProviderSchema, p) as Json, ['client_secret', 'private_key'], opts.includeSecrets)),
+    // The built-in `foyer` is not stored, so never exported (a config may not name it).
+    resource_servers: [...stored.resourceServers.values()].map((r) => normalized(resourceServerSchema, r)),
     // Only a hash of a client secret is stored: it is never exported, even with secrets.
     clients: [...stored.clients.values()].map((c) => redact(normalized(clientSeedSchema, c) as Json, ['client_secret'], false)),
     groups: [...stored.groups].map(([name, g]) => compact({ name, ...g })),

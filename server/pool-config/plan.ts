@@ -1,5 +1,6 @@
-import { clientSeedSchema, poolSettingsSchema, type ClientSeed, type PoolConfig, type PoolSettings, type Seed, type SeedSection, type UserSeed } from '../config/seed';
+import { clientSeedSchema, poolSettingsSchema, scopeWords, type ClientSeed, type PoolConfig, type PoolSettings, type Seed, type SeedSection, type UserSeed } from '../config/seed';
 import { identityProviderSchema, type IdentityProviderConfig } from '../config/identity-providers';
+import { FOYER_RESOURCE_SERVER, customScopesOf, resourceServerSchema, splitCustomScope, type ResourceServer } from '../config/resource-servers';
 import { REDACTED } from '../config/redacted';
 import { identityKey, type StoredState } from './state';
 import type { ThemeInput } from '../../themes/schema';
@@ -36,10 +37,11 @@ export interface Plan {
     /** Images and fonts of the themes written (stored once by hash). */
     themeAssets: CheckedAsset[];
     providers: IdentityProviderConfig[];
+    resourceServers: ResourceServer[];
     clients: ClientSeed[];
     groups: GroupSeed[];
     users: UserSeed[];
-    remove: { themes: string[]; providers: string[]; clients: string[]; groups: string[] };
+    remove: { themes: string[]; providers: string[]; resourceServers: string[]; clients: string[]; groups: string[] };
   };
 }
 
@@ -171,8 +173,8 @@ export function planConfig(stored: StoredState, config: PoolConfig, opts: { prun
   const { seed, sections, source } = config;
   const plan: Plan = {
     changes: [],
-    unchanged: { pool: 0, themes: 0, identity_providers: 0, clients: 0, groups: 0, users: 0 },
-    writes: { themes: [], themeAssets: [], providers: [], clients: [], groups: [], users: [], remove: { themes: [], providers: [], clients: [], groups: [] } },
+    unchanged: { pool: 0, themes: 0, identity_providers: 0, resource_servers: 0, clients: 0, groups: 0, users: 0 },
+    writes: { themes: [], themeAssets: [], providers: [], resourceServers: [], clients: [], groups: [], users: [], remove: { themes: [], providers: [], resourceServers: [], clients: [], groups: [] } },
   };
   const managed = (s: SeedSection) => sections.has(s);
 
@@ -211,6 +213,15 @@ export function planConfig(stored: StoredState, config: PoolConfig, opts: { prun
   plan.writes.providers = providers.writes;
   plan.writes.remove.providers = providers.removes;
 
+  const servers = planSection(plan, 'resource_servers', seed.resource_servers.map((r, i) => ({ name: r.identifier, wanted: r, path: ['resource_servers', i] })), stored.resourceServers, {
+    managed: managed('resource_servers'),
+    prune: opts.prune,
+    compare: (s) => normalized(resourceServerSchema, s),
+  });
+  plan.writes.resourceServers = servers.writes;
+  plan.writes.remove.resourceServers = servers.removes;
+  checkCustomScopes(stored, config, servers.removes);
+
   const clients = planSection(plan, 'clients', seed.clients.map((c, i) => ({ name: c.client_id, wanted: c, path: ['clients', i] })), stored.clients, {
     managed: managed('clients'),
     prune: opts.prune,
@@ -245,6 +256,46 @@ export function planConfig(stored: StoredState, config: PoolConfig, opts: { prun
     plan.writes.users.push(u);
   });
   return plan;
+}
+
+/**
+ * Custom scopes a client names must be scopes of a resource server (built in, stored and kept, or
+ * in the file), and the clients a resource server lets introspect must exist (stored and kept, or
+ * in the file) and be confidential.
+ */
+function checkCustomScopes(stored: StoredState, config: PoolConfig, removedServers: string[]): void {
+  const { seed, source } = config;
+  const kept = [...stored.resourceServers].filter(([id]) => !removedServers.includes(id) && !seed.resource_servers.some((r) => r.identifier === id));
+  const keptServers = kept.flatMap(([, r]) => {
+    const parsed = resourceServerSchema.safeParse(r);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const servers: ResourceServer[] = [FOYER_RESOURCE_SERVER, ...seed.resource_servers, ...keptServers];
+  const known = new Set(servers.flatMap(customScopesOf));
+  const identifiers = new Set(servers.map((r) => r.identifier));
+  seed.clients.forEach((c, i) => {
+    for (const scope of scopeWords(c.scope)) {
+      const split = splitCustomScope(scope);
+      if (!split || known.has(scope)) continue;
+      const why = identifiers.has(split.identifier) ? `resource server "${split.identifier}" has no scope "${split.name}"` : `no resource server has the identifier "${split.identifier}" (declare it in resource_servers)`;
+      throw new PoolConfigError(source, ['clients', i, 'scope'], `unknown scope "${scope}": ${why}`);
+    }
+  });
+  const removedClients = new Set(config.sections.has('clients') ? [...stored.clients.keys()].filter((id) => !seed.clients.some((c) => c.client_id === id)) : []);
+  const confidential = (id: string): boolean | undefined => {
+    const inFile = seed.clients.find((c) => c.client_id === id);
+    if (inFile) return inFile.token_endpoint_auth_method !== 'none';
+    const s = stored.clients.get(id) as { token_endpoint_auth_method?: string } | undefined;
+    if (!s || removedClients.has(id)) return undefined;
+    return s.token_endpoint_auth_method !== 'none';
+  };
+  seed.resource_servers.forEach((r, i) => {
+    (r.introspection_clients ?? []).forEach((id, j) => {
+      const ok = confidential(id);
+      if (ok === undefined) throw new PoolConfigError(source, ['resource_servers', i, 'introspection_clients', j], `client "${id}" does not exist (not in "clients", not stored)`);
+      if (!ok) throw new PoolConfigError(source, ['resource_servers', i, 'introspection_clients', j], `client "${id}" is public: only a confidential client can authenticate to introspect`);
+    });
+  });
 }
 
 /** Counts per section and action, for the summary line. */

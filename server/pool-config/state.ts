@@ -11,6 +11,8 @@ export interface StoredState {
   /** Theme definitions as stored (assets as asset:<sha256>). */
   themes: Map<string, unknown>;
   providers: Map<string, unknown>;
+  /** By identifier; the built-in `foyer` is not among them (it is not stored). */
+  resourceServers: Map<string, unknown>;
   /** The built-in account client is not among them: a config never manages it. */
   clients: Map<string, unknown>;
   groups: Map<string, { description: string | null; precedence: number | null }>;
@@ -24,7 +26,7 @@ export interface StoredState {
 
 /** A database never configured: what `foyer config check` compares with before there is one. */
 export function emptyState(): StoredState {
-  return { pool: undefined, themes: new Map(), providers: new Map(), clients: new Map(), groups: new Map(), users: { usernames: new Set(), subs: new Map(), identities: new Map() } };
+  return { pool: undefined, themes: new Map(), providers: new Map(), resourceServers: new Map(), clients: new Map(), groups: new Map(), users: { usernames: new Set(), subs: new Map(), identities: new Map() } };
 }
 
 export const identityKey = (provider: string, subject: string) => `${provider}\n${subject}`;
@@ -40,12 +42,14 @@ export async function readStoredState(db: Kysely<Database>, users: Pick<UserSeed
   const pool = await db.selectFrom('settings').select('value').where('name', '=', 'pool').executeTakeFirst();
   const themes = await db.selectFrom('themes').select(['id', 'definition']).orderBy('created_at').orderBy('id').execute();
   const providers = await db.selectFrom('identity_providers').select(['name', 'config']).orderBy('created_at').orderBy('name').execute();
+  const resourceServers = await db.selectFrom('resource_servers').select(['identifier', 'definition']).orderBy('created_at').orderBy('identifier').execute();
   const clients = await db.selectFrom('clients').select(['client_id', 'metadata']).where('client_id', '!=', ACCOUNT_CLIENT_ID).orderBy('created_at').orderBy('client_id').execute();
   const groups = await db.selectFrom('groups').select(['name', 'description', 'precedence']).orderBy('name').execute();
   return {
     pool: pool ? JSON.parse(pool.value) : undefined,
     themes: new Map(themes.map((t) => [t.id, JSON.parse(t.definition)])),
     providers: new Map(providers.map((p) => [p.name, openProviderConfig(p.name, p.config)])),
+    resourceServers: new Map(resourceServers.map((r) => [r.identifier, JSON.parse(r.definition)])),
     clients: new Map(clients.map((c) => [c.client_id, JSON.parse(c.metadata)])),
     groups: new Map(groups.map((g) => [g.name, { description: g.description, precedence: g.precedence }])),
     users: await storedUsers(db, users),

@@ -3,6 +3,7 @@ import type { UserSeed } from '../config/seed';
 import type { Database } from '../db/schema';
 import { saveProvider } from '../federation/providers';
 import { saveClient } from '../pool/clients';
+import { removeResourceServers, saveResourceServer } from '../pool/resource-servers';
 import { hashPassword } from '../pool/passwords/hash';
 import { writeSettings } from '../pool/settings';
 import { createSeedUser } from '../pool/seed-user';
@@ -42,6 +43,8 @@ export async function writePlan(db: Kysely<Database>, plan: Plan, hashes: Passwo
   if (writes.pool) await writeSettings(db, writes.pool, now);
   for (const p of writes.providers) await saveProvider(db, p, now);
   if (writes.remove.providers.length > 0) await db.deleteFrom('identity_providers').where('name', 'in', writes.remove.providers).execute();
+  for (const r of writes.resourceServers) await saveResourceServer(db, r, now);
+  await removeResourceServers(db, writes.remove.resourceServers);
   for (const c of writes.clients) await saveClient(db, c, now);
   if (writes.remove.clients.length > 0) await db.deleteFrom('clients').where('client_id', 'in', writes.remove.clients).execute();
   for (const g of writes.groups) await saveGroup(db, g, now);

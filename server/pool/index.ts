@@ -8,6 +8,7 @@ import { readOutbox } from '../mail/mailer';
 import type { OutboxLink } from '../outbox/store';
 import { userClaims, scopeClaims } from './claims';
 import { findClient, saveClient, type AppClient } from './clients';
+import { findResourceServer, listResourceServers, removeResourceServers, saveResourceServer, type ResourceServer } from './resource-servers';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { currentStep, endFlow, saveStep, type FlowOutcome, type FlowStep, type StepName, type StepOf } from './flow';
@@ -49,6 +50,7 @@ export { anyStep, flowStepSchema } from './flow';
 export type { FlowRun } from './flow-run';
 export type { PoolError, PoolErrorCode } from './errors';
 export type { AppClient } from './clients';
+export type { ResourceServer } from './resource-servers';
 export type { User } from './users';
 export type { Claims } from './claims';
 export type { Passkey, PasskeyOptions } from './passkeys';
@@ -278,6 +280,13 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     clients: {
       find: (o: { clientId: string }) => findClient(ctx.db, o.clientId),
       save: (o: { client: AppClient }) => saveClient(ctx.db, o.client, ctx.now()),
+    },
+    /** APIs with custom scopes (the built-in `foyer`, the admin API, always first); access tokens name one as `aud`. */
+    resourceServers: {
+      list: () => listResourceServers(ctx.db),
+      find: (o: { identifier: string }) => findResourceServer(ctx.db, o.identifier),
+      save: (o: { resourceServer: ResourceServer }) => saveResourceServer(ctx.db, o.resourceServer, ctx.now()),
+      remove: (o: { identifiers: string[] }) => removeResourceServers(ctx.db, o.identifiers),
     },
     outbox: (o: { limit?: number } = {}) => readOutbox(ctx.db, o.limit),
     /** The audit log's retention: events older than `days` go (each layer sweeps its own tables). */
