@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import next from 'next';
 import { readEnv } from './config/env';
 import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
-import { allowFraming, framingTarget, isFramedRequest } from './http/embedding';
+import { allowFraming, framingTarget, isFramedRequest, isScriptRequest } from './http/embedding';
 import { protocolHeaders, securityHeaderList, securityHeaders } from './http/headers';
 import { loadActionIds } from './http/action-shape';
 import { queryProblem } from './http/query';
@@ -141,7 +141,7 @@ async function main() {
     }
     rt.frameAncestors(framing)
       .then((origins) => {
-        if (origins.length) allowFraming(res, origins, { framed: isFramedRequest(req), secure });
+        if (origins.length) allowFraming(res, origins, { framed: isFramedRequest(req), script: isScriptRequest(req), secure });
         dispatch(req, res, pathname, protocol);
       })
       .catch((e: unknown) => fail(res, e));

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OutgoingMessage, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isLocale } from '../../i18n/locales';
 import { cookieName, type CookieKind } from './cookies';
 
@@ -36,6 +36,15 @@ const FRAMED_COOKIES: CookieKind[] = ['interaction', 'resume', 'session', 'csrf'
  */
 export const isFramedRequest = (req: IncomingMessage): boolean => req.headers['sec-fetch-dest'] === 'iframe';
 
+/**
+ * A script's request (a server action with JavaScript on) says nothing of whether its page is
+ * framed: a cookie it deletes is deleted in both jars (a partitioned twin is a no-op at top level),
+ * so that, e.g., the CSRF token's renewal after signing in happens inside the frame too.
+ */
+export const isScriptRequest = (req: IncomingMessage): boolean => req.headers['sec-fetch-dest'] === 'empty';
+
+const isDeletion = (setCookie: string) => /;\s*max-age=0(;|$)/i.test(setCookie) || /;\s*expires=thu, 01 jan 1970/i.test(setCookie);
+
 export function withFrameAncestors(csp: string, origins: string[]): string {
   return csp.replace(/frame-ancestors 'none'/, `frame-ancestors ${origins.join(' ')}`);
 }
@@ -54,16 +63,22 @@ export function framedCookie(setCookie: string, secure: boolean): string {
  * Lets `origins` frame this answer. `framed`: the request comes from a frame, so the cookies set
  * on the way become partitioned third-party ones (only over https, which `SameSite=None` needs).
  */
-export function allowFraming(res: ServerResponse, origins: string[], o: { framed: boolean; secure: boolean }): void {
+export function allowFraming(res: ServerResponse, origins: string[], o: { framed: boolean; script: boolean; secure: boolean }): void {
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((...args: unknown[]) => {
     const csp = res.getHeader('content-security-policy');
     if (typeof csp === 'string') res.setHeader('content-security-policy', withFrameAncestors(csp, origins));
     res.removeHeader('x-frame-options');
     const cookies = res.getHeader('set-cookie');
-    if (o.framed && o.secure && cookies !== undefined) {
+    if ((o.framed || o.script) && o.secure && cookies !== undefined) {
       const list = Array.isArray(cookies) ? cookies : [String(cookies)];
-      res.setHeader('set-cookie', list.map((c) => framedCookie(c, o.secure)));
+      const rewritten = list.flatMap((c) => {
+        if (o.framed) return [framedCookie(c, o.secure)];
+        const twin = framedCookie(c, o.secure);
+        return isDeletion(c) && twin !== c ? [c, twin] : [c];
+      });
+      // Node's own setHeader: Next.js wraps the response's to add its proxy's cookies back in.
+      OutgoingMessage.prototype.setHeader.call(res, 'set-cookie', rewritten);
     }
     return writeHead(...args);
   }) as ServerResponse['writeHead'];
