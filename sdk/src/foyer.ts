@@ -28,6 +28,8 @@ export interface FoyerOptions {
   scope?: string;
   /** How long a popup, frame or silent renewal may take before it fails with `timeout` (ms). Default 5 minutes; renewal 10 s. */
   timeoutMs?: number;
+  /** The sign-in frame's accessible title, in your page's language (default `Sign in`). */
+  frameTitle?: string;
 }
 
 export interface Tokens {
@@ -143,7 +145,7 @@ export function createFoyer(options: FoyerOptions): Foyer {
   function frame(url: string, parent: HTMLElement, hidden: boolean): HTMLIFrameElement {
     const f = document.createElement('iframe');
     f.src = url;
-    f.title = 'Sign in';
+    f.title = options.frameTitle ?? 'Sign in';
     if (hidden) f.hidden = true;
     else f.style.cssText = 'border:0;width:100%;height:100%;min-height:32rem';
     parent.appendChild(f);
