@@ -173,3 +173,28 @@ test('redirect mode: the callback page checks state and nonce and holds the toke
   expect(sdk.headers()['access-control-allow-origin']).toBe('*');
   expect(await sdk.text()).toContain('createFoyer');
 });
+
+test('where the browser withholds the frame’s cookies, the screen says so (translated) and the sign-in continues on a full page', async ({ page, stack, playwright }) => {
+  const { app, foyer } = stack;
+  // An authorization request whose interaction cookie went elsewhere (another client, not this
+  // browser): inside the app's frame the screen then finds none, as where storage is withheld.
+  const elsewhere = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+  const query = { client_id: 'embed', redirect_uri: `${app.url}/cb`, response_type: 'code', scope: 'openid', state: 'st-full', nonce: 'n', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', response_mode: 'web_message', ui_locales: 'ar' };
+  const started = await elsewhere.get(`${foyer.url}/oauth2/authorize?${new URLSearchParams(query)}`, { maxRedirects: 0 });
+  const screen = new URL(started.headers()['location'], foyer.url).href;
+  expect(screen).toMatch(/\/ar\/login\?uid=/);
+  await elsewhere.dispose();
+
+  await page.goto(`${app.url}/?client=embed`);
+  await page.evaluate((src) => {
+    const f = document.createElement('iframe');
+    f.src = src;
+    document.getElementById('container')!.appendChild(f);
+  }, screen);
+  const frame = page.frameLocator('#container iframe');
+  await expect(frame.getByTestId('storage-blocked')).toHaveText('يمنع متصفحك مربع تسجيل الدخول هذا من حفظ ملفات تعريف الارتباط التي يحتاجها تسجيل الدخول.');
+  // The same request on a full page (its own response mode), where the cookies are first-party.
+  await frame.getByTestId('full-page').click();
+  await signInIn(page);
+  await expect(page).toHaveURL(new RegExp(`^${app.url}/cb\\?code=[^&]+&state=st-full`));
+});

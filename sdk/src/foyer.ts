@@ -173,12 +173,16 @@ export function createFoyer(options: FoyerOptions): Foyer {
       if (mode === 'iframe') {
         if (!o.container) throw new FoyerError('invalid_options', 'iframe mode needs a container');
         const { url, tx } = await authorizeUrl({ ...o.params, response_mode: 'web_message' });
+        // Where the browser withholds the frame's cookies, Foyer offers to continue on a full
+        // page: its answer then comes back to the redirect URI, where handleRedirectCallback needs this.
+        sessionStorage.setItem(TX_PREFIX + tx.state, JSON.stringify(tx));
         const f = frame(url, o.container, false);
         try {
           const answer = await answerFrom(() => f.contentWindow, timeoutMs);
           lastMode = 'iframe';
           return await finish(answer, tx);
         } finally {
+          sessionStorage.removeItem(TX_PREFIX + tx.state);
           f.remove();
         }
       }
