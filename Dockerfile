@@ -37,6 +37,8 @@ COPY --from=build /app/i18n ./i18n
 COPY --from=build /app/messages ./messages
 COPY --from=build /app/themes ./themes
 COPY --from=build /app/bin ./bin
+COPY --from=build /app/sdk/src ./sdk/src
+COPY --from=build /app/sdk/package.json ./sdk/package.json
 RUN mkdir -p /data /app/.next/cache && chown node:node /data /app/.next/cache
 USER node
 VOLUME ["/data"]

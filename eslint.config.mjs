@@ -7,7 +7,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['.next/**', '.next-*/**', 'bench/results/**', 'node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'tmp-*.mjs'],
+    ignores: ['.next/**', '.next-*/**', 'bench/results/**', 'node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'tmp-*.mjs', 'sdk/dist/**'],
   },
   {
     rules: {

@@ -8,7 +8,7 @@ export default defineConfig({
     alias: { '@': root },
   },
   test: {
-    include: ['scripts/**/*.test.ts', 'app/**/*.test.ts', 'server/**/*.test.ts', 'messages/**/*.test.ts', 'i18n/**/*.test.ts', 'themes/**/*.test.ts', 'components/**/*.test.tsx'],
+    include: ['scripts/**/*.test.ts', 'app/**/*.test.ts', 'server/**/*.test.ts', 'messages/**/*.test.ts', 'i18n/**/*.test.ts', 'themes/**/*.test.ts', 'components/**/*.test.tsx', 'sdk/**/*.test.ts'],
     exclude: ['e2e/**', '**/node_modules/**'],
     environment: 'node',
     setupFiles: ['server/testing/setup.ts'],

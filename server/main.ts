@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import next from 'next';
 import { readEnv } from './config/env';
 import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
+import { allowFraming, framingTarget, isFramedRequest, isScriptRequest } from './http/embedding';
 import { protocolHeaders, securityHeaderList, securityHeaders } from './http/headers';
 import { loadActionIds } from './http/action-shape';
 import { queryProblem } from './http/query';
@@ -18,6 +19,7 @@ import { routeLabeller } from './http/route-label';
 import { metrics } from './metrics';
 import { sendRenderedPage, type PageRenderer } from './http/rendered-page';
 import { applyStatusSignal } from './http/status-signal';
+import { answerSdk, SDK_PATH } from './http/sdk';
 import { answerThemeFile, isThemeFilePath } from './http/theme-files';
 import { captureConsole, errorMessage, log, withRequestContext } from './log';
 import { isLocale } from '../i18n/locales';
@@ -128,6 +130,10 @@ async function main() {
       answerThemeFile(req, res, pathname, rt.themes).catch((e: unknown) => fail(res, e));
       return;
     }
+    if (pathname === SDK_PATH) {
+      answerSdk(req, res).catch((e: unknown) => fail(res, e));
+      return;
+    }
     const entry = entryRedirect(pathname, q === -1 ? '' : url.slice(q + 1));
     if (entry) {
       res.statusCode = 302;
@@ -135,6 +141,21 @@ async function main() {
       res.end();
       return;
     }
+    const framing = framingTarget(pathname, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+    if (!framing) {
+      dispatch(req, res, pathname, protocol);
+      return;
+    }
+    rt.frameAncestors(framing)
+      .then((origins) => {
+        if (origins.length) allowFraming(res, origins, { framed: isFramedRequest(req), script: isScriptRequest(req), secure });
+        dispatch(req, res, pathname, protocol);
+      })
+      .catch((e: unknown) => fail(res, e));
+  };
+
+  /** Hands the request to the one that answers it: the protocol engine, federation, or Next.js. */
+  const dispatch = (req: http.IncomingMessage, res: http.ServerResponse, pathname: string, protocol: boolean) => {
     if (protocol) {
       // Next prefetches an action's redirect target as RSC; make the browser navigate for real.
       if (req.headers.rsc) {

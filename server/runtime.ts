@@ -6,7 +6,7 @@ import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer, sweepDevOutbox } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
-import { createProvider, finishLogin, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler, introspectionHandler } from './oidc';
+import { createProvider, finishLogin, frameAncestorsFor, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler, introspectionHandler } from './oidc';
 import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool, type SignedIn } from './pool';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
@@ -24,6 +24,7 @@ import type { UpstreamSession } from './federation/sessions';
 import type { PageRenderer } from './http/rendered-page';
 import type { Themes } from './pool/themes';
 import { bearerAuthenticator, createAdminApi, type AdminApi } from './admin';
+import type { FramingTarget } from './http/embedding';
 
 /**
  * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
@@ -65,6 +66,8 @@ export interface Runtime {
    * provider's session a federated sign-in came from.
    */
   finishSignIn(headers: Record<string, string>, uid: string, done: SignedIn, upstream?: UpstreamSession): Promise<string | undefined>;
+  /** Origins allowed to frame this step of a sign-in (its client's `frame_ancestors`); none mostly. */
+  frameAncestors(target: FramingTarget): Promise<string[]>;
   csrfSecret: string;
   /** Delivers queued mail and texts (`backlog()` for metrics); flushed and stopped by `close()`. */
   outbox: OutboxWorker;
@@ -167,6 +170,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     federationHttp,
     adminApi,
     finishSignIn,
+    frameAncestors: (target) => frameAncestorsFor(live.current, pool, target),
     csrfSecret,
     outbox,
     outboxVisible,

@@ -44,6 +44,8 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
   const rt = await runtime();
   const req = await requestInfo();
   const view = await interactionOf(uid);
+  // In an app's iframe, a missing interaction cookie is the browser withholding storage: say so.
+  if (!view && req.headers['sec-fetch-dest'] === 'iframe') redirect(flowHref(locale, 'embedded', uid));
   if (!view) notFound();
   if (view.prompt === 'consent') redirect(flowHref(locale, 'consent', uid));
   const step = await rt.pool.flow.current({ uid });

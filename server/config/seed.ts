@@ -128,6 +128,18 @@ export const tokenValiditySchema = z
   });
 export type TokenValidity = z.infer<typeof tokenValiditySchema>;
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/**
+ * An origin allowed to frame a client's sign-in, exactly as a browser serialises it: scheme, host
+ * and port only (no path, no wildcard), https or a loopback http (a developer's machine).
+ */
+export const frameAncestor = z.string().refine((v) => {
+  // Host names as browsers serialise them (no `*`, which URL parsing lets through, nor anything a CSP reads).
+  if (!/^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(v) || !URL.canParse(v)) return false;
+  const u = new URL(v);
+  return u.origin === v && (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname)));
+}, 'an exact origin such as https://app.example (scheme, host and optional port; no path, no wildcard; http only on loopback)');
+
 export const clientSeedSchema = z
   .object({
     client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and ._~- only'),
@@ -162,6 +174,8 @@ export const clientSeedSchema = z
     token_validity: tokenValiditySchema.optional(),
     /** This client's screens' theme, over the pool's. */
     theme: themeId.optional(),
+    /** Origins whose pages may show this client's sign-in in an iframe; none by default. */
+    frame_ancestors: z.array(frameAncestor).max(20).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -6,3 +6,4 @@ export { startLiveProvider, type LiveProvider } from './live-provider';
 export { sweepExpired } from './adapter';
 export { providerRevocation } from './revocation';
 export { readInteraction, finishLogin, finishConsent, abortInteraction, type InteractionView } from './interaction';
+export { frameAncestorsFor } from './framing';

@@ -132,6 +132,9 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      // Popup and silent (prompt=none, hidden iframe) sign-in: the answer is posted to the opener
+      // or parent, with the registered redirect URI's origin as the only target.
+      webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
       // /oauth2/introspect is ours (server/oidc/introspection.ts): the library's refuses JWT access tokens.
       introspection: { enabled: false },
       clientCredentials: { enabled: true },
@@ -335,6 +338,13 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   provider.use(async (ctx, next) => {
     await next();
     const oidc = (ctx as KoaContextWithOIDC).oidc;
+    const csp = ctx.response.get('content-security-policy');
+    if (oidc?.params?.response_mode === 'web_message' && ctx.type === 'text/html' && csp && !csp.includes('frame-ancestors')) {
+      // The library's web_message page drops frame-ancestors altogether (any site could frame
+      // it); only the page it posts to, the redirect URI's origin, may (a hidden iframe's renewal).
+      const target = String(oidc.params.redirect_uri);
+      ctx.set('content-security-policy', `${csp}; frame-ancestors ${URL.canParse(target) ? new URL(target).origin : "'none'"}`);
+    }
     if (oidc?.route === 'end_session' && ctx.status === 200 && !oidc.session?.accountId) {
       // No session left to confirm: oidc-provider posts the sign-out on by itself (without calling
       // logoutSource), with an English page; ours says it in the user's language (and shows a
