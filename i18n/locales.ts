@@ -1,5 +1,10 @@
 /** The locales Foyer ships; every one is complete (checked by a test). Pure data: no Next.js here. */
-export const locales = ['en', 'ar'] as const;
+export const locales = [
+  'en', 'ar', 'he', 'fa', 'ur', 'de', 'fr', 'es', 'es-419', 'pt-BR', 'pt-PT',
+  'it', 'nl', 'sv', 'da', 'nb', 'fi', 'pl', 'cs', 'sk', 'hu', 'ro',
+  'bg', 'el', 'ru', 'uk', 'tr', 'hi', 'bn', 'th', 'vi', 'id', 'ms',
+  'zh-Hans', 'zh-Hant', 'ja', 'ko', 'hr', 'sr', 'sl', 'lt', 'lv', 'et', 'ca',
+] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'en';
 

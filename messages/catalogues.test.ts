@@ -99,6 +99,8 @@ function pluralBranches(message: string): string[][] {
  * Words that are the same in every language: brand and protocol names, and loan words
  * languages really use. A value identical to English passes only if all its words are here.
  */
+/** Loan words one language really uses in software (Italian says "password", "account", "privacy"). */
+const loanWords: Record<string, readonly string[]> = { it: ['password', 'account', 'privacy'] };
 const untranslatedWords = new Set(['foyer', 'google', 'apple', 'facebook', 'amazon', 'microsoft', 'saml', 'openid', 'connect', 'oidc', 'ok', 'qr', 'sms', 'pin', 'totp', 'webauthn', 'fido', 'url', 'id', 'api', 'passkey', 'passkeys', 'e-mail', 'email', 'online', 'code', 'app', 'apps']);
 
 const en = load('en.json');
@@ -172,7 +174,7 @@ describe('message catalogues', () => {
         if (typeof source !== 'string' || target !== source) continue;
         // What a reader sees: arguments and tags removed.
         const words = source.replace(/\{[^{}]*\}/g, ' ').replace(/<\/?[A-Za-z][\w-]*>/g, ' ').toLowerCase().match(/[a-z][a-z-]*/g) ?? [];
-        if (words.some((w) => !untranslatedWords.has(w))) problems.push(`${key}: ${JSON.stringify(source)}`);
+        if (words.some((w) => !untranslatedWords.has(w) && !loanWords[locale]?.includes(w))) problems.push(`${key}: ${JSON.stringify(source)}`);
       }
       expect(problems, `${file} still says in English:\n${problems.join('\n')}`).toEqual([]);
     });
