@@ -23,7 +23,7 @@ export function LanguageSwitcher({ label, options }: { label: string; options: L
           <span className="sr-only">{label}: </span>
           <span lang={current?.lang}>{current?.name}</span>
         </summary>
-        <ul className="foyer-language-list mt-2 grid grid-cols-[repeat(auto-fill,minmax(9rem,1fr))] gap-x-4 gap-y-1">
+        <ul className="foyer-language-list mt-2 grid grid-cols-[repeat(auto-fill,minmax(min(9rem,100%),1fr))] gap-x-4 gap-y-1">
           {options.map((o) => (
             <li key={o.lang}>
               {o.current ? (
