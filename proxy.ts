@@ -1,6 +1,6 @@
 import createMiddleware from 'next-intl/middleware';
 import { NextRequest, NextResponse } from 'next/server';
-import { isLocale } from './i18n/locales';
+import { isLocale, matchLocale } from './i18n/locales';
 import { LOCALE_COOKIE_MAX_AGE, routingFor } from './i18n/routing';
 import { isCsrfToken, newCsrfToken } from './app/_lib/csrf-token';
 import { cookieName, cookieOptions, isSecureIssuer } from './server/http/cookies';
@@ -28,11 +28,11 @@ export default function proxy(request: NextRequest) {
   const segments = url.pathname.split('/');
   const pathLocale = isLocale(segments[1]) ? segments[1] : undefined;
 
-  // `?lang=ar` (Cognito) or `?ui_locales=ar` switches the page's language.
-  const wanted = url.searchParams.get('lang') ?? url.searchParams.get('ui_locales');
-  if (pathLocale && wanted && isLocale(wanted) && wanted !== pathLocale) {
+  // `?ui_locales=ar en` (the first supported) or Cognito's `?lang=ar` switches the page's language.
+  const wanted = matchLocale(url.searchParams.get('ui_locales')) ?? matchLocale(url.searchParams.get('lang'));
+  if (wanted && wanted !== pathLocale) {
     const target = url.clone();
-    target.pathname = `/${wanted}${url.pathname.slice(pathLocale.length + 1)}`;
+    target.pathname = `/${wanted}${pathLocale ? url.pathname.slice(pathLocale.length + 1) : url.pathname}`;
     target.searchParams.delete('lang');
     target.searchParams.delete('ui_locales');
     const res = NextResponse.redirect(target, 303);
@@ -79,6 +79,13 @@ export default function proxy(request: NextRequest) {
   if (themedClient) headers.set('x-foyer-client', themedClient);
   else headers.delete('x-foyer-client');
 
+  // A path without a locale: next-intl redirects by the cookie, else Accept-Language, which it
+  // reads as our regional fallbacks say (pt-AO reads pt-PT, es-MX es-419, zh-HK zh-Hant).
+  if (!pathLocale) {
+    const negotiated = matchLocale(request.headers.get('accept-language'));
+    if (negotiated) headers.set('accept-language', negotiated);
+    else headers.delete('accept-language');
+  }
   // Malformed query parameters never get here: server/main.ts refuses them before Next.js.
   const response = handleI18n(secure)(new NextRequest(request.url, { headers, method: request.method }));
   // Forward the nonce and token to the page, as NextResponse.next({ request: { headers } }) would.

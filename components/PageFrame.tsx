@@ -1,6 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
-import { locales, type Locale } from '@/i18n/locales';
+import { localeName, locales, type Locale } from '@/i18n/locales';
 import type { ResolvedTheme } from '@/themes/schema';
 import { Footer } from './Footer';
 import { LanguageSwitcher } from './LanguageSwitcher';
@@ -29,14 +29,7 @@ export async function PageFrame({
 }) {
   const t = await getTranslations({ locale });
   const search = new URLSearchParams(Object.entries(query ?? {}).filter((e): e is [string, string] => !!e[1])).toString();
-  const options = await Promise.all(
-    locales.map(async (l) => ({
-      lang: l,
-      name: (await getTranslations({ locale: l, namespace: 'meta' }))('languageName'),
-      href: `/${l}${path}${search ? `?${search}` : ''}`,
-      current: l === locale,
-    })),
-  );
+  const options = locales.map((l) => ({ lang: l, name: localeName(l), href: `/${l}${path}${search ? `?${search}` : ''}`, current: l === locale }));
   const labels = { label: t('footer.label'), terms: t('footer.terms'), privacy: t('footer.privacy'), help: t('footer.help'), poweredBy: t('footer.poweredBy') };
   return (
     <Shell

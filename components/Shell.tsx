@@ -50,7 +50,8 @@ export function Shell({
       <header className={`banner-customizable w-full ${layout.banner} mx-auto flex flex-wrap items-center gap-4 mb-6`}>
         <Logo theme={theme} />
         {appName ? <p className="foyer-app-name font-semibold">{appName}</p> : null}
-        <div className="ms-auto">{top}</div>
+        {/* An open language list takes the banner's whole width. */}
+        <div className="ms-auto has-[details[open]]:basis-full">{top}</div>
       </header>
       <div className={layout.body}>
         {side ? (

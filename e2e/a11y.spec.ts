@@ -91,7 +91,7 @@ for (const locale of LOCALES) {
         if (!el || el === document.body) return 'body';
         const testId = el.getAttribute('data-testid');
         const name = el.getAttribute('name');
-        if (el.closest('nav')) return `switcher:${el.getAttribute('lang')}`;
+        if (el.closest('nav')) return el.tagName === 'SUMMARY' ? 'switcher' : `switcher:${el.getAttribute('lang')}`;
         if (testId) return testId;
         if (name) return `field:${name}`;
         if (el.getAttribute('href') === '#main') return 'skip-link';
@@ -104,14 +104,28 @@ for (const locale of LOCALES) {
       // The skip link becomes visible when focused.
       if (order[order.length - 1] === 'skip-link') await expect(page.locator('a[href="#main"]')).toBeInViewport();
     }
-    const other = locale === 'en' ? 'ar' : 'en';
-    const wanted = [`switcher:${other}`, 'field:identifier', 'field:password', 'sign-in', 'forgot-link', 'signup-link'];
+    const wanted = ['switcher', 'field:identifier', 'field:password', 'sign-in', 'forgot-link', 'signup-link'];
     const positions = wanted.map((w) => order.indexOf(w));
     expect(positions.every((p) => p >= 0), `every control is reachable by Tab; order was ${order.join(' → ')}`).toBe(true);
     expect([...positions].sort((a, b) => a - b), `in a sensible order; order was ${order.join(' → ')}`).toEqual(positions);
     // Nothing focusable sits between the password and the button, or between the language switcher and the form.
     expect(positions[3] - positions[2], `order was ${order.join(' → ')}`).toBe(1);
     expect(positions[2] - positions[1], `order was ${order.join(' → ')}`).toBe(1);
+
+    // The switcher opens with Enter and lists every language in its own name; its links are next.
+    const uid = new URL(page.url()).searchParams.get('uid');
+    const summary = page.locator('nav.foyer-language-switcher summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('nav.foyer-language-switcher ul')).toBeVisible();
+    const other = locale === 'en' ? 'ar' : 'en';
+    for (let i = 0; i < 60 && (await describe()) !== `switcher:${other}`; i++) await page.keyboard.press('Tab');
+    expect(await describe()).toBe(`switcher:${other}`);
+    await page.keyboard.press('Enter');
+    // Same screen, same sign-in, in the other language.
+    await expect(page).toHaveURL(new RegExp(`/${other}/login\\?uid=${uid}`));
+    await expect(page.locator('html')).toHaveAttribute('lang', other);
+    await page.goto(page.url().replace(`/${other}/`, `/${locale}/`));
 
     // Focus is visible: the focused identifier has an outline.
     const identifier = page.getByTestId('login-form').locator('[name="identifier"]');

@@ -213,6 +213,7 @@ test('Arabic screens render right to left, and the language follows the whole fl
   const mail = await smtp.waitFor(u.email, (m) => m.at >= t);
   expect(mail.text).toMatch(/[\u0600-\u06FF]/);
   // Switching language keeps the same sign-in.
+  await page.getByRole('navigation', { name: 'اللغة' }).locator('summary').click();
   await page.getByRole('link', { name: 'English' }).click();
   await expect(page).toHaveURL(/\/en\/confirm\?uid=/);
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');

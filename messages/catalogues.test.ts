@@ -69,6 +69,40 @@ type LooseTranslator = {
   rich(key: string, values?: Record<string, unknown>): unknown;
 };
 
+
+/** Every `{arg, plural, …}` in a message: the branch selectors it uses (`one`, `=0`, …). */
+function pluralBranches(message: string): string[][] {
+  const out: string[][] = [];
+  const head = /\{\s*[A-Za-z_][\w]*\s*,\s*(?:plural|selectordinal)\s*,/g;
+  for (let m = head.exec(message); m; m = head.exec(message)) {
+    const selectors: string[] = [];
+    let i = m.index + m[0].length;
+    let depth = 1;
+    let token = '';
+    for (; i < message.length && depth > 0; i++) {
+      const ch = message[i];
+      if (ch === '{') {
+        if (depth === 1 && token.trim()) selectors.push(token.trim().split(/\s+/).pop()!);
+        depth++;
+        token = '';
+      } else if (ch === '}') {
+        depth--;
+        token = '';
+      } else if (depth === 1) token += ch;
+    }
+    out.push(selectors);
+  }
+  return out;
+}
+
+/**
+ * Words that are the same in every language: brand and protocol names, and loan words
+ * languages really use. A value identical to English passes only if all its words are here.
+ */
+/** Loan words one language really uses in software (Italian says "password", "account", "privacy"). */
+const loanWords: Record<string, readonly string[]> = { it: ['password', 'account', 'privacy'] };
+const untranslatedWords = new Set(['foyer', 'google', 'apple', 'facebook', 'amazon', 'microsoft', 'saml', 'openid', 'connect', 'oidc', 'ok', 'qr', 'sms', 'pin', 'totp', 'webauthn', 'fido', 'url', 'id', 'api', 'passkey', 'passkeys', 'e-mail', 'email', 'online', 'code', 'app', 'apps']);
+
 const en = load('en.json');
 const enLeaves = leaves(en);
 const translations = fs
@@ -115,6 +149,34 @@ describe('message catalogues', () => {
         }
       }
       expect(problems, `${file}:\n${problems.join('\n')}`).toEqual([]);
+    });
+
+    it('uses exactly the plural categories of its language (CLDR), all of them', () => {
+      const categories = new Set<string>(new Intl.PluralRules(locale).resolvedOptions().pluralCategories);
+      const problems: string[] = [];
+      for (const [key, value] of catLeaves) {
+        if (typeof value !== 'string') continue;
+        for (const selectors of pluralBranches(value)) {
+          for (const s of selectors) if (!s.startsWith('=') && s !== 'offset:' && !categories.has(s)) problems.push(`${key}: '${s}' is not a plural category of ${locale}`);
+          for (const c of categories) {
+            // An exact =0 branch stands for `zero` (it is matched first).
+            if (!selectors.includes(c) && !(c === 'zero' && selectors.includes('=0'))) problems.push(`${key}: no '${c}' branch`);
+          }
+        }
+      }
+      expect(problems, `${file}:\n${problems.join('\n')}`).toEqual([]);
+    });
+
+    it('leaves no English behind (values identical to en.json are brand or loan words only)', () => {
+      const problems: string[] = [];
+      for (const [key, source] of enLeaves) {
+        const target = catLeaves.get(key);
+        if (typeof source !== 'string' || target !== source) continue;
+        // What a reader sees: arguments and tags removed.
+        const words = source.replace(/\{[^{}]*\}/g, ' ').replace(/<\/?[A-Za-z][\w-]*>/g, ' ').toLowerCase().match(/[a-z][a-z-]*/g) ?? [];
+        if (words.some((w) => !untranslatedWords.has(w) && !loanWords[locale]?.includes(w))) problems.push(`${key}: ${JSON.stringify(source)}`);
+      }
+      expect(problems, `${file} still says in English:\n${problems.join('\n')}`).toEqual([]);
     });
 
     it('parses and formats every message with next-intl', () => {

@@ -6,6 +6,7 @@ import next from 'next';
 import { readEnv } from './config/env';
 import { entryRedirect, isFederationPath, isProtocolPath } from './http/routes';
 import { allowFraming, framingTarget, isFramedRequest, isScriptRequest } from './http/embedding';
+import { answerFontFile, isFontFilePath } from './http/font-files';
 import { protocolHeaders, securityHeaderList, securityHeaders } from './http/headers';
 import { loadActionIds } from './http/action-shape';
 import { queryProblem } from './http/query';
@@ -124,6 +125,10 @@ async function main() {
     }
     if (pathname === METRICS_PATH && env.metricsToken) {
       answerMetrics(req, res, env.metricsToken).catch((e: unknown) => fail(res, e));
+      return;
+    }
+    if (isFontFilePath(pathname)) {
+      answerFontFile(req, res, pathname);
       return;
     }
     if (isThemeFilePath(pathname)) {

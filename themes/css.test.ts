@@ -43,7 +43,7 @@ describe('themeCss from the theme', () => {
     expect(themeCss(theme({ density: 'compact' }))).toContain('.foyer-root{--spacing:0.2rem;}');
     expect(themeCss(theme({ density: 'comfortable' }))).toContain('.foyer-root{--spacing:0.25rem;}');
     expect(themeCss(theme({ radius: 0 }))).toContain('--foyer-radius:0px;');
-    expect(themeCss(theme({ font: { family: 'inter' } }))).toContain("--foyer-font:'Inter Variable','Noto Sans Arabic Variable','Noto Sans Hebrew Variable'");
+    expect(themeCss(theme({ font: { family: 'inter' } }))).toContain("--foyer-font:'Inter Variable',var(--foyer-scripts),system-ui");
     expect(themeCss(theme({ font: { family: 'ibm-plex-sans' } }))).toContain("--foyer-font:'IBM Plex Sans Variable'");
     expect(themeCss(theme({ logo: { light: 'asset:' + 'a'.repeat(64), alt: 'Acme', height: 48 } }))).toContain('.logo-customizable{height:48px;width:auto;}');
   });

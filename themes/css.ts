@@ -11,8 +11,9 @@ function vars(p: Palette): string {
     .join('');
 }
 
-// Arabic and Hebrew come from Noto after any family, so right-to-left screens read in every theme.
-const scripts = "'Noto Sans Arabic Variable','Noto Sans Hebrew Variable',system-ui,sans-serif";
+// Every script comes from Noto after any family (app/globals.css `--foyer-scripts`, which follows
+// the page's language), so every language reads in every theme.
+const scripts = 'var(--foyer-scripts),system-ui,sans-serif';
 const fonts: Record<BuiltInFont, string> = {
   'noto-sans': `'Noto Sans Variable',${scripts}`,
   inter: `'Inter Variable',${scripts}`,

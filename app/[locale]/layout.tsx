@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { direction } from '@/i18n/locales';
 import { routing } from '@/i18n/routing';
+import { scriptFontSheet } from '@/server/http/font-files';
 import { currentAppliedTheme } from '../_lib/theme';
 import '../globals.css';
 
@@ -23,10 +24,12 @@ export default async function LocaleLayout({ children, params }: { children: Rea
   const { errorPage } = await getMessages({ locale });
   // A content-hashed stylesheet per theme: cached forever, and the CSP needs no inline style.
   const { stylesheet } = await currentAppliedTheme();
+  const fontSheet = scriptFontSheet(locale);
   return (
     <html lang={locale} dir={direction(locale)}>
       <head>
         <link rel="stylesheet" href={stylesheet} />
+        {fontSheet && <link rel="stylesheet" href={fontSheet} />}
       </head>
       <body>
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-surface">

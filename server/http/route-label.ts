@@ -15,7 +15,7 @@ const protocolRoutes = [
   '/logout', '/logout/confirm', '/logout/success',
   '/health/live', '/health/ready', '/metrics',
   '/login', '/oauth2/login', '/signup', '/forgotPassword', '/confirmUser',
-  '/_next/static/[...asset]', '/_next/image',
+  '/_next/static/[...asset]', '/_next/image', '/fonts/[...file]', '/themes/[sheet]', '/assets/t/[asset]',
 ];
 
 type Route = { label: string; re: RegExp; rank: number };

@@ -43,11 +43,12 @@ function keySet(keys: JWK[]): JWK[] {
   return keys.map((k, i) => (i === 0 ? k : { ...k, key_ops: ['verify'] }));
 }
 
-export function localeOf(ctx: KoaContextWithOIDC): string {
+/** The request's locale (i18n/locales.ts `pickLocale`); `user` is the signed-in user's `locale` attribute. */
+export function localeOf(ctx: KoaContextWithOIDC, user?: string): string {
   const params = (ctx.oidc?.params ?? {}) as Record<string, unknown>;
-  const requested = [params.ui_locales, params.lang].find((v) => typeof v === 'string') as string | undefined;
+  const requested = [params.ui_locales, params.lang].map((v) => (typeof v === 'string' ? v : undefined));
   const cookie = ctx.cookies.get(cookieName('locale', isSecureIssuer(ctx.oidc?.issuer ?? '')));
-  return pickLocale({ requested, cookie, acceptLanguage: ctx.get('accept-language') });
+  return pickLocale({ requested, user, cookie, acceptLanguage: ctx.get('accept-language') });
 }
 
 /**
@@ -233,7 +234,10 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     interactions: {
       async url(ctx, interaction) {
         const screen = screenFor(interaction.prompt.name, interaction.params as Record<string, unknown>);
-        return `/${localeOf(ctx)}/${screen}?uid=${interaction.uid}`;
+        // A user already signed in here (consent, a new sign-in asked for) reads their own language.
+        const accountId = ctx.oidc.session?.accountId;
+        const user = accountId ? ((await claimsOf(ctx, accountId))?.locale as string | undefined) : undefined;
+        return `/${localeOf(ctx, user)}/${screen}?uid=${interaction.uid}`;
       },
     },
     clientBasedCORS(_ctx, origin, client) {
