@@ -14,6 +14,7 @@ import * as m012 from './migrations/012_signing_key_rotation';
 import * as m013 from './migrations/013_lockout_decoy_codes';
 import * as m014 from './migrations/014_revoke_events_created';
 import * as m015 from './migrations/015_themes';
+import * as m018 from './migrations/018_sign_up';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
@@ -32,6 +33,7 @@ export async function migrate(db: Db): Promise<void> {
     '013_lockout_decoy_codes': { up: (k) => m013.up(k) },
     '014_revoke_events_created': { up: (k) => m014.up(k) },
     '015_themes': { up: (k) => m015.up(k, db.dialect) },
+    '018_sign_up': { up: (k) => m018.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
   const { error, results } = await new Migrator({
