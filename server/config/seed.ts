@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { customValueSchema } from '../pool/custom-attributes';
 import { hashProblem } from '../pool/passwords/formats';
 import { themeId, themeInput } from '../../themes/schema';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
@@ -266,7 +267,7 @@ export const seedSchema = z
       };
       unique('username', u.username.toLowerCase(), ['username']);
       if (u.sub) unique('sub', u.sub.toLowerCase(), ['sub']);
-      for (const problem of userReferenceProblems(u, { groups, custom, providers })) ctx.addIssue({ code: 'custom', path: ['users', i, ...problem.path], message: problem.message });
+      for (const problem of userReferenceProblems(u, { groups, custom, providers, declared: seed.pool.custom_attributes })) ctx.addIssue({ code: 'custom', path: ['users', i, ...problem.path], message: problem.message });
       u.identities.forEach((id, j) => unique('identity', `${id.provider}\n${id.subject}`, ['identities', j, 'subject']));
     });
   });
@@ -277,7 +278,7 @@ export const seedSchema = z
  */
 export function userReferenceProblems(
   u: Pick<UserSeed, 'groups' | 'attributes' | 'identities'>,
-  known: { groups: Set<string>; custom: Set<string>; providers: Set<string> },
+  known: { groups: Set<string>; custom: Set<string>; providers: Set<string>; declared?: CustomAttribute[] },
 ): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   u.groups.forEach((g, j) => {
@@ -286,6 +287,9 @@ export function userReferenceProblems(
   for (const key of Object.keys(u.attributes)) {
     const ok = key.startsWith('custom:') ? known.custom.has(key) : profileAttributes.has(key);
     if (!ok) problems.push({ path: ['attributes', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)' });
+    // A typed attribute's value must read as its type, as a sign-up's would.
+    const declared = known.declared?.find((a) => a.name === key);
+    if (declared && !customValueSchema(declared).safeParse(u.attributes[key]).success) problems.push({ path: ['attributes', key], message: `not a valid ${declared.type} for this attribute's bounds` });
   }
   u.identities.forEach((id, j) => {
     if (!known.providers.has(id.provider)) problems.push({ path: ['identities', j, 'provider'], message: `provider "${id.provider}" is not declared in "identity_providers"` });

@@ -36,6 +36,13 @@ describe('custom attribute declarations', () => {
     expect(() => parseSeed({ pool: { custom_attributes: [{ name: 'custom:n' }, { name: 'custom:n', type: 'Number' }] } })).toThrow(/duplicate/);
   });
 
+  it('checks the typed values of the config\'s users', () => {
+    const seed = (seats: string) => ({ pool: typedPool, users: [{ username: 'u', attributes: { 'custom:seats': seats } }] });
+    expect(() => parseSeed(seed('many'))).toThrow(/users\.0\.attributes\.custom:seats.*not a valid Number/);
+    expect(() => parseSeed(seed('101'))).toThrow(/not a valid Number/);
+    expect(parseSeed(seed('42')).users[0].attributes).toEqual({ 'custom:seats': '42' });
+  });
+
   it('reads the old self_sign_up spelling as sign_up.mode, and sign_up wins over it', () => {
     expect(poolSettingsSchema.parse({ self_sign_up: false }).sign_up).toEqual({ mode: 'invitation_only' });
     expect(poolSettingsSchema.parse({}).sign_up).toEqual({ mode: 'open' });
