@@ -30,6 +30,11 @@ function usernameLooksLikeAlias(username: string, aliases: string[]): boolean {
   return (aliases.includes('email') && username.includes('@')) || (aliases.includes('phone_number') && /^\+?[0-9 ()-]+$/.test(username));
 }
 
+/** A refusal from inside the transaction: thrown to undo it, answered as it is. */
+class Refused {
+  constructor(readonly error: PoolError) {}
+}
+
 /**
  * Creates an UNCONFIRMED user and sends the confirmation code. An e-mail that already belongs
  * to a confirmed account gets the same answer and timing (the owner is told by mail instead, one
@@ -37,9 +42,6 @@ function usernameLooksLikeAlias(username: string, aliases: string[]): boolean {
  * has an account. A taken username has to be said: the person must pick another. A sign-up
  * without an e-mail is confirmed by a text to its phone instead.
  */
-class Refused {
-  constructor(readonly error: PoolError) {}
-}
 
 export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<FlowOutcome | PoolError> {
   const settings = await ctx.settings();
@@ -77,11 +79,11 @@ export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<Flow
       } else if (input.email) {
         // A new user is never over its send quota.
         await sendCode(tx, { id, email: input.email }, 'confirm_sign_up', input.locale);
-      } else {
+      } else if (input.phoneNumber) {
         // A text may be refused (the SMS limits against pumping): then no account is made either.
         const sent = await sendConfirmationCode(tx, { id, email: null, phone_number: input.phoneNumber }, input);
         if ('error' in sent) throw new Refused(sent);
-      }
+      } // Nothing to send without an address.
       return id;
     });
   } catch (e) {
