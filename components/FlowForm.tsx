@@ -19,6 +19,12 @@ export interface FieldSpec {
   defaultValue?: string;
   autoFocus?: boolean;
   dir?: 'ltr' | 'auto';
+  /** Bounds of a number input. */
+  min?: number;
+  max?: number;
+  step?: 'any';
+  /** A link shown beside a checkbox (e.g. the terms the box accepts). */
+  link?: { href: string; text: string };
 }
 
 /** What an action answers when it does not redirect: a translated error or notice, and values to refill. */
@@ -75,11 +81,34 @@ export function FlowForm({
         const described = [hintId, invalid ? errorId : undefined].filter(Boolean).join(' ') || undefined;
         if (f.type === 'checkbox') {
           return (
-            <div key={f.name} className="foyer-field mb-4 flex items-center gap-2">
-              <input id={f.name} name={f.name} type="checkbox" defaultChecked={f.defaultValue === 'on'} className="foyer-checkbox size-5 accent-brand" />
-              <label htmlFor={f.name} className="label-customizable">
-                {f.label}
-              </label>
+            <div key={f.name} className="foyer-field mb-4">
+              <div className="flex items-center gap-2">
+                <input
+                  id={f.name}
+                  name={f.name}
+                  type="checkbox"
+                  required={f.required}
+                  defaultChecked={(state.values?.[f.name] ?? f.defaultValue) === 'on'}
+                  aria-invalid={invalid || undefined}
+                  aria-describedby={described}
+                  className="foyer-checkbox size-5 accent-brand"
+                />
+                <label htmlFor={f.name} className="label-customizable">
+                  {f.label}
+                </label>
+              </div>
+              {f.link ? (
+                <p className="foyer-hint textDescription-customizable text-sm mt-1">
+                  <a href={f.link.href} className="redirect-customizable text-link underline underline-offset-2" target="_blank" rel="noopener noreferrer">
+                    {f.link.text}
+                  </a>
+                </p>
+              ) : null}
+              {f.hint ? (
+                <p id={hintId} className="foyer-hint textDescription-customizable text-sm text-muted mt-1">
+                  {f.hint}
+                </p>
+              ) : null}
             </div>
           );
         }
@@ -95,6 +124,9 @@ export function FlowForm({
               autoComplete={f.autoComplete}
               required={f.required}
               maxLength={f.maxLength}
+              min={f.min}
+              max={f.max}
+              step={f.step}
               inputMode={f.inputMode}
               dir={f.dir}
               defaultValue={state.values?.[f.name] ?? f.defaultValue}

@@ -105,7 +105,7 @@ export function isCtx(x: Ctx | FormState): x is Ctx {
 }
 
 const statusFor = (code: PoolErrorCode) =>
-  code === 'csrf' ? 403 : code === 'rate_limited' || code === 'locked_out' ? 429 : code === 'session_expired' || code === 'wrong_step' ? 409 : 400;
+  code === 'csrf' || code === 'sign_up_disabled' ? 403 : code === 'rate_limited' || code === 'locked_out' ? 429 : code === 'session_expired' || code === 'wrong_step' ? 409 : 400;
 
 /** A refused form with a message already translated; without JavaScript the page gets `status`. */
 export async function refusal(message: string, status: number, extra: { field?: string; values?: Record<string, string> } = {}): Promise<FormState> {

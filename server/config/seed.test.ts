@@ -19,7 +19,7 @@ describe('parseSeed', () => {
     });
     expect(seed.clients[0].client_secret?.length).toBeGreaterThanOrEqual(16);
     expect(seed.pool.name).toBe('Foyer demo');
-    expect(seed.pool.custom_attributes).toEqual([{ name: 'custom:plan' }]);
+    expect(seed.pool.custom_attributes).toEqual([{ name: 'custom:plan', type: 'String', required: false, mutable: true }]);
     // Re-parsing its own output must succeed too (the seed is also the export format).
     expect(parseSeed(JSON.parse(JSON.stringify(seed)))).toEqual(seed);
   });

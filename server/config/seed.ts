@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { customValueSchema } from '../pool/custom-attributes';
 import { hashProblem } from '../pool/passwords/formats';
 import { themeId, themeInput } from '../../themes/schema';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
@@ -15,6 +16,40 @@ export const profileAttributes: ReadonlySet<string> = new Set([
 
 const customName = z.string().regex(/^custom:[A-Za-z0-9_]{1,20}$/, 'must look like custom:name');
 
+/**
+ * A custom attribute as Cognito declares one: its type and bounds (min/max length for String,
+ * min/max value for Number), whether sign-up asks for it, whether it may change once set, and the
+ * sign-up form's label per locale (a translated generic label where none is given).
+ */
+export const customAttributeSchema = z
+  .strictObject({
+    name: customName,
+    type: z.enum(['String', 'Number', 'Boolean', 'DateTime']).default('String'),
+    required: z.boolean().default(false),
+    mutable: z.boolean().default(true),
+    min_length: z.number().int().min(0).max(2048).optional(),
+    max_length: z.number().int().min(1).max(2048).optional(),
+    min_value: z.number().finite().optional(),
+    max_value: z.number().finite().optional(),
+    labels: z.record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a locale such as en or ar'), z.string().min(1).max(100)).optional(),
+  })
+  .superRefine((a, ctx) => {
+    const misplaced = (keys: readonly (keyof typeof a)[], type: string) => {
+      for (const k of keys) if (a[k] !== undefined && a.type !== type) ctx.addIssue({ code: 'custom', path: [k], message: `only for type ${type}` });
+    };
+    misplaced(['min_length', 'max_length'], 'String');
+    misplaced(['min_value', 'max_value'], 'Number');
+    if (a.min_length !== undefined && a.max_length !== undefined && a.min_length > a.max_length) ctx.addIssue({ code: 'custom', path: ['min_length'], message: 'may not exceed max_length' });
+    if (a.min_value !== undefined && a.max_value !== undefined && a.min_value > a.max_value) ctx.addIssue({ code: 'custom', path: ['min_value'], message: 'may not exceed max_value' });
+  });
+export type CustomAttribute = z.infer<typeof customAttributeSchema>;
+
+/** Who may sign up: anyone, or only users an admin created; and the terms they accept doing so. */
+const signUpSchema = z.strictObject({
+  mode: z.enum(['open', 'invitation_only']).default('open'),
+  terms: z.strictObject({ version: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'letters, digits and ._- only') }).optional(),
+});
+
 export const poolSettingsSchema = z
   .object({
     name: z.string().min(1).max(100).default('Foyer'),
@@ -24,7 +59,8 @@ export const poolSettingsSchema = z
     // Attributes the sign-up screen asks for (each has a translated label).
     required_attributes: z.array(z.enum(['email', 'phone_number', 'name', 'given_name', 'family_name'])).default(['email']),
     custom_attributes: z
-      .array(z.object({ name: customName }).strict())
+      .array(customAttributeSchema)
+      .refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'duplicate custom attribute name')
       .default([]),
     password_policy: z
       .object({
@@ -35,7 +71,9 @@ export const poolSettingsSchema = z
       })
       .strict()
       .default({ max_length: 128, reject_common: true }),
-    self_sign_up: z.boolean().default(true),
+    sign_up: signUpSchema.optional(),
+    /** The older spelling of sign_up.mode (false: invitation_only); sign_up wins when both are given. */
+    self_sign_up: z.boolean().optional(),
     // OPTIONAL: users who enrolled a factor are asked for it. REQUIRED: everyone enrols at sign-in.
     mfa: z
       .object({
@@ -81,10 +119,16 @@ export const poolSettingsSchema = z
       }),
   })
   .strict()
-  .transform((s) => ({
-    ...s,
-    password_policy: { ...s.password_policy, min_length: s.password_policy.min_length ?? (s.mfa.mode === 'OFF' ? 15 : 12) },
-  }));
+  .transform((s) => {
+    const signUp = s.sign_up ?? { mode: s.self_sign_up === false ? ('invitation_only' as const) : ('open' as const) };
+    return {
+      ...s,
+      password_policy: { ...s.password_policy, min_length: s.password_policy.min_length ?? (s.mfa.mode === 'OFF' ? 15 : 12) },
+      sign_up: signUp,
+      // Kept in step with sign_up.mode, so the stored settings read the same in either spelling.
+      self_sign_up: signUp.mode === 'open',
+    };
+  });
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;
 
 const url = z.url({ protocol: /^https?$/ });
@@ -280,7 +324,7 @@ export const seedSchema = z
       };
       unique('username', u.username.toLowerCase(), ['username']);
       if (u.sub) unique('sub', u.sub.toLowerCase(), ['sub']);
-      for (const problem of userReferenceProblems(u, { groups, custom, providers })) ctx.addIssue({ code: 'custom', path: ['users', i, ...problem.path], message: problem.message });
+      for (const problem of userReferenceProblems(u, { groups, custom, providers, declared: seed.pool.custom_attributes })) ctx.addIssue({ code: 'custom', path: ['users', i, ...problem.path], message: problem.message });
       u.identities.forEach((id, j) => unique('identity', `${id.provider}\n${id.subject}`, ['identities', j, 'subject']));
     });
   });
@@ -291,7 +335,7 @@ export const seedSchema = z
  */
 export function userReferenceProblems(
   u: Pick<UserSeed, 'groups' | 'attributes' | 'identities'>,
-  known: { groups: Set<string>; custom: Set<string>; providers: Set<string> },
+  known: { groups: Set<string>; custom: Set<string>; providers: Set<string>; declared?: CustomAttribute[] },
 ): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   u.groups.forEach((g, j) => {
@@ -300,6 +344,9 @@ export function userReferenceProblems(
   for (const key of Object.keys(u.attributes)) {
     const ok = key.startsWith('custom:') ? known.custom.has(key) : profileAttributes.has(key);
     if (!ok) problems.push({ path: ['attributes', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)' });
+    // A typed attribute's value must read as its type, as a sign-up's would.
+    const declared = known.declared?.find((a) => a.name === key);
+    if (declared && !customValueSchema(declared).safeParse(u.attributes[key]).success) problems.push({ path: ['attributes', key], message: `not a valid ${declared.type} for this attribute's bounds` });
   }
   u.identities.forEach((id, j) => {
     if (!known.providers.has(id.provider)) problems.push({ path: ['identities', j, 'provider'], message: `provider "${id.provider}" is not declared in "identity_providers"` });

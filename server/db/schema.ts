@@ -15,6 +15,9 @@ export interface UsersTable {
   password_hash: string | null;
   attributes: string; // JSON: standard profile and custom:* attributes
   preferred_mfa: string | null;
+  /** The version of the terms accepted at sign-up, and when (018). */
+  terms_version: string | null;
+  terms_accepted_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,4 +1,5 @@
 import type { PoolContext } from '../pool/context';
+import { keepImmutable } from '../pool/custom-attributes';
 import type { UserRow } from '../pool/users';
 import { defaultMapping, mapClaims, type MappedProfile } from './mapping';
 import type { IdentityProvider } from './providers';
@@ -14,7 +15,7 @@ export async function verifiedOwner(ctx: PoolContext, column: 'email_lower' | 'p
 /**
  * The mapped attributes refresh the user at every sign-in. A verified address another account
  * holds is not taken over (it is a sign-in name there), and the same address never loses its
- * verified mark because a provider stopped saying so.
+ * verified mark because a provider stopped saying so. An immutable custom attribute, once set, stays.
  */
 export async function refreshProfile(ctx: PoolContext, user: UserRow, profile: MappedProfile): Promise<void> {
   const patch: Partial<Pick<UserRow, 'email' | 'email_lower' | 'email_verified' | 'phone_number' | 'phone_number_verified' | 'attributes'>> = {};
@@ -35,7 +36,8 @@ export async function refreshProfile(ctx: PoolContext, user: UserRow, profile: M
     }
   }
   const before = JSON.parse(user.attributes) as Record<string, string>;
-  const after = { ...before, ...profile.attributes };
+  // An immutable custom attribute keeps its first value, as in Cognito.
+  const after = keepImmutable((await ctx.settings()).custom_attributes, before, { ...before, ...profile.attributes });
   if (JSON.stringify(after) !== JSON.stringify(before)) patch.attributes = JSON.stringify(after);
   if (Object.keys(patch).length === 0) return;
   await ctx.db.updateTable('users').set({ ...patch, updated_at: ctx.now() }).where('id', '=', user.id).execute();

@@ -84,6 +84,7 @@ async function knownReferences(db: Kysely<Database>) {
   return {
     groups: new Set((await db.selectFrom('groups').select('name').execute()).map((g) => g.name)),
     custom: new Set(pool.success ? pool.data.custom_attributes.map((a) => a.name) : []),
+    declared: pool.success ? pool.data.custom_attributes : [],
     providers: new Set((await db.selectFrom('identity_providers').select('name').execute()).map((p) => p.name)),
   };
 }

@@ -206,7 +206,7 @@ describeEachDb('attempts', (open) => {
     );
     const first = codeIn((await mailsTo(email))[0]);
     for (let i = 0; i < LOCKOUT.free_failures; i++) expect(await pool.confirmAccount({ step: s, code: otherCode(first), locale: 'en', ip: IP })).toMatchObject({ error: 'invalid_code' });
-    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
     const fresh = codeIn((await mailsTo(email))[1]);
     expect(await pool.confirmAccount({ step: s, code: otherCode(fresh), locale: 'en', ip: IP })).toEqual({ error: 'locked_out', retryAfter: 60, field: 'code' });
     expect(await pool.confirmAccount({ step: s, code: fresh, locale: 'en', ip: IP })).toMatchObject({ error: 'locked_out', retryAfter: 60 });
@@ -226,7 +226,7 @@ describeEachDb('attempts', (open) => {
     expect(await failures(key)).toBe(LOCKOUT.free_failures);
     // A resend (a fresh code with five tries of its own) gives no fresh tries on the account.
     advance(31_000);
-    expect(await pool.resendCode({ uid: 'flow-r', step: r, locale: 'en' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-r', step: r, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
     const fresh = codeIn((await mailsTo('alice@example.com'))[1]);
     expect(await reset(otherCode(fresh))).toEqual({ error: 'locked_out', retryAfter: 60, field: 'code' });
     advance(60_000);
@@ -258,8 +258,8 @@ describeEachDb('attempts', (open) => {
     ]);
     // A resend: the same answer, and the next wrong code meets the same lock.
     advance(31_000);
-    expect(await pool.resendCode({ uid: 'flow-known', step: known, locale: 'en' })).toEqual({ sent: true });
-    expect(await pool.resendCode({ uid: 'flow-ghost', step: ghost, locale: 'en' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-known', step: known, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-ghost', step: ghost, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
     latest = codeIn((await mailsTo('alice@example.com')).at(-1));
     const [k, g] = await both();
     expect(k).toEqual({ error: 'locked_out', retryAfter: 2, field: 'code' });

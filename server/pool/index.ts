@@ -52,6 +52,7 @@ export type { PoolError, PoolErrorCode } from './errors';
 export type { AppClient } from './clients';
 export type { ResourceServer } from './resource-servers';
 export type { User } from './users';
+export type { CustomAttribute } from './custom-attributes';
 export type { Claims } from './claims';
 export type { Passkey, PasskeyOptions } from './passkeys';
 export type { LinkedIdentity, UnlinkResult } from './identities';
@@ -150,7 +151,7 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     /** `ip`: the client's, for the limits on texting a sign-in code. */
     confirmAccount: async (o: { step: Step<'confirm-account'>; code: string } & SendOpts) =>
       gate({ outcome: await confirmAccount(ctx, o.step, o.code), locale: o.locale, ip: o.ip }),
-    resendCode: (o: { uid: string; step: Parameters<typeof resendCode>[2]; locale: string }) => resendCode(ctx, o.uid, o.step, o.locale),
+    resendCode: (o: { uid: string; step: Parameters<typeof resendCode>[2]; locale: string; ip: string }) => resendCode(ctx, o.uid, o.step, o.locale, o.ip),
     forgotPassword: (input: Parameters<typeof forgotPassword>[1]) => forgotPassword(ctx, input),
     resetPassword: ({ step, ...input }: { step: Step<'reset-password'> } & Parameters<typeof resetPassword>[2]) => resetPassword(ctx, step, input),
     completeNewPassword: async (o: { step: Step<'new-password'>; password: string } & SendOpts) =>

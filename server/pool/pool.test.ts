@@ -253,7 +253,7 @@ describeEachDb('pool', (open) => {
     expect(sent).toHaveLength(1);
 
     // Even with a code (resent to the owner's mailbox), the address cannot be verified twice.
-    await pool.resendCode({ uid: 'flow-x', step: s, locale: 'en' });
+    await pool.resendCode({ uid: 'flow-x', step: s, locale: 'en', ip: '127.0.0.1' });
     const code = codeIn(await mailTo('ALICE@example.com', 2));
     expect(await pool.confirmAccount({ step: s, code, locale: 'en', ip: IP })).toEqual({ error: 'email_taken' });
     expect(await pool.users.get({ id: s.userId! })).toMatchObject({ status: 'UNCONFIRMED', emailVerified: false });
@@ -527,16 +527,16 @@ describeEachDb('pool', (open) => {
   it('resendCode keeps a 30 s gap between sends and replaces the code', async () => {
     const { pool, sent, clock } = await setup();
     const s = step(await pool.signUp(signUpInput()), 'confirm-account');
-    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
     expect(sent).toHaveLength(2);
-    const second = await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' });
+    const second = await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en', ip: '127.0.0.1' });
     expect(second).toMatchObject({ error: 'rate_limited' });
     expect((second as PoolError).retryAfter).toBeGreaterThan(0);
     expect((second as PoolError).retryAfter).toBeLessThanOrEqual(30);
     expect(sent).toHaveLength(2);
 
     clock.advance(31_000);
-    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
     expect(sent).toHaveLength(3);
     const latest = codeIn(sent[2]);
     for (const old of [codeIn(sent[0]), codeIn(sent[1])]) {
@@ -547,7 +547,7 @@ describeEachDb('pool', (open) => {
 
   it('resendCode for the anti-enumeration step pretends to send', async () => {
     const { pool, sent } = await setup();
-    expect(await pool.resendCode({ uid: 'flow-1', step: { step: 'confirm-account', userId: null, destination: null }, locale: 'en' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: { step: 'confirm-account', userId: null, destination: null }, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
     expect(sent).toHaveLength(0);
   });
 
@@ -556,8 +556,8 @@ describeEachDb('pool', (open) => {
     const ghost = step(await pool.forgotPassword({ identifier: 'ghost@example.com', ip: IP, locale: 'en' }), 'reset-password');
     const real = step(await pool.forgotPassword({ identifier: 'alice@example.com', ip: IP, locale: 'en' }), 'reset-password');
     for (const [uid, s] of [['f-ghost', ghost], ['f-real', real]] as const) {
-      expect(await pool.resendCode({ uid: uid, step: s, locale: 'en' })).toEqual({ sent: true });
-      expect(await pool.resendCode({ uid: uid, step: s, locale: 'en' })).toMatchObject({ error: 'rate_limited' });
+      expect(await pool.resendCode({ uid: uid, step: s, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
+      expect(await pool.resendCode({ uid: uid, step: s, locale: 'en', ip: '127.0.0.1' })).toMatchObject({ error: 'rate_limited' });
     }
     // Both refuse a password containing what was typed, whether or not it names an account.
     for (const s of [ghost, real]) {
@@ -573,11 +573,11 @@ describeEachDb('pool', (open) => {
     const s = step(await pool.signUp(signUpInput()), 'confirm-account'); // send 1
     for (let i = 2; i <= 5; i++) {
       clock.advance(31_000);
-      expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' }), `send ${i}`).toEqual({ sent: true });
+      expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en', ip: '127.0.0.1' }), `send ${i}`).toEqual({ sent: true });
     }
     clock.advance(31_000);
     // Past the quota nothing is sent, and the answer does not say so (an unknown account's wouldn't).
-    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en' })).toEqual({ sent: true });
+    expect(await pool.resendCode({ uid: 'flow-1', step: s, locale: 'en', ip: '127.0.0.1' })).toEqual({ sent: true });
     await outbox.deliver();
     expect(sent).toHaveLength(5);
   });

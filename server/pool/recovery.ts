@@ -1,4 +1,5 @@
-import { checkCode, issueDecoyCode, type CodePurpose } from './codes';
+import { checkCode, issueDecoyCode } from './codes';
+import { sendConfirmationCode } from './confirmation';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome, type FlowStep } from './flow';
@@ -24,13 +25,19 @@ export async function policyProblem(ctx: PoolContext, password: string, user: { 
   return fail(problem.code, { field: 'password', params });
 }
 
-/** Confirms a new account with the e-mailed code, then signs the user in, as the hosted UI does. */
+/**
+ * Confirms a new account with the code mailed (or, without an e-mail, texted) to it, then signs
+ * the user in, as the hosted UI does. The code proves that address or number.
+ */
 export async function confirmAccount(ctx: PoolContext, step: Step<'confirm-account'>, code: string): Promise<FlowOutcome | PoolError> {
   if (!step.userId) return fail('invalid_code', { field: 'code' });
   const wrong = await checkCode(ctx, { userId: step.userId }, 'confirm_sign_up', code);
   if (wrong !== 'ok') return wrong;
-  // Only the mailbox's owner gets this far, so saying the address is taken reveals nothing new.
-  if (!(await verifyEmailOf(ctx, step.userId))) return fail('email_taken');
+  // Only the mailbox's (phone's) owner gets this far, so saying it is taken reveals nothing new.
+  const row = await getUserRow(ctx, step.userId);
+  if (row?.email || !row?.phone_number) {
+    if (!(await verifyEmailOf(ctx, step.userId))) return fail('email_taken');
+  } else if (!(await verifyPhoneOf(ctx, row.id, row.phone_number))) return fail('phone_taken');
   await updateUser(ctx, step.userId, { status: 'CONFIRMED' });
   return { done: { userId: step.userId, amr: ['pwd'] } };
 }
@@ -55,6 +62,22 @@ async function verifyEmailOf(ctx: PoolContext, userId: string): Promise<boolean>
   return true;
 }
 
+/** The same for a phone-only account's number, unique where phone numbers are sign-in names. */
+async function verifyPhoneOf(ctx: PoolContext, userId: string, phone: string): Promise<boolean> {
+  if ((await ctx.settings()).sign_in_aliases.includes('phone_number')) {
+    const other = await ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('phone_number', '=', phone)
+      .where('phone_number_verified', '=', 1)
+      .where('id', '!=', userId)
+      .executeTakeFirst();
+    if (other) return false;
+  }
+  await updateUser(ctx, userId, { phone_number_verified: 1 });
+  return true;
+}
+
 /**
  * Sends a new code. The pause between resends is per sign-in (flow), so it applies alike whether
  * or not an account is behind the step; past the per-user quota nothing is sent, silently.
@@ -64,6 +87,7 @@ export async function resendCode(
   uid: string,
   step: Step<'confirm-account'> | Step<'reset-password'>,
   locale: string,
+  ip: string,
 ): Promise<{ sent: true } | PoolError> {
   const gap = await hit(ctx, `gap:${uid}`, codeLimits.resendGap);
   if (!gap.allowed) return fail('rate_limited', { retryAfter: gap.retryAfter });
@@ -72,8 +96,7 @@ export async function resendCode(
     if (step.step === 'reset-password') await sendDecoy(ctx, step.identifier, locale);
     return { sent: true };
   }
-  const purpose: CodePurpose = step.step === 'confirm-account' ? 'confirm_sign_up' : 'reset_password';
-  const sent = await sendCode(ctx, row, purpose, locale);
+  const sent = step.step === 'confirm-account' ? await sendConfirmationCode(ctx, row, { locale, ip }) : await sendCode(ctx, row, 'reset_password', locale);
   return 'error' in sent && sent.error === 'rate_limited' ? { sent: true } : sent;
 }
 

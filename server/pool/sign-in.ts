@@ -2,6 +2,7 @@ import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome } from './flow';
 import { attempt, wrongAnswer } from './attempts';
+import { confirmationDestination, sendConfirmationCode } from './confirmation';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords/hash';
 import { perIp } from './rate-limit';
 import { sendCode } from './messages';
@@ -45,9 +46,9 @@ export async function signInWithPassword(ctx: PoolContext, input: SignInInput): 
     case 'FORCE_CHANGE_PASSWORD':
       return { next: { step: 'new-password', userId: row.id } };
     case 'UNCONFIRMED': {
-      const sent = await sendCode(ctx, row, 'confirm_sign_up', input.locale);
+      const sent = await sendConfirmationCode(ctx, row, input);
       if ('error' in sent) return sent;
-      return { next: { step: 'confirm-account', userId: row.id, destination: row.email ? maskEmail(row.email) : null } };
+      return { next: { step: 'confirm-account', userId: row.id, destination: confirmationDestination({ email: row.email, phoneNumber: row.phone_number }) } };
     }
     case 'RESET_REQUIRED': {
       const sent = await sendCode(ctx, row, 'reset_password', input.locale);

@@ -94,6 +94,8 @@ export interface NewUser {
   status: UserStatus;
   attributes?: Record<string, string>;
   enabled?: boolean;
+  /** The terms version accepted at sign-up, and when. */
+  terms?: { version: string; acceptedAt: number };
 }
 
 export async function insertUser(ctx: Pick<PoolContext, 'db' | 'now'>, u: NewUser): Promise<string> {
@@ -115,6 +117,8 @@ export async function insertUser(ctx: Pick<PoolContext, 'db' | 'now'>, u: NewUse
       password_hash: u.passwordHash,
       attributes: JSON.stringify(u.attributes ?? {}),
       preferred_mfa: null,
+      terms_version: u.terms?.version ?? null,
+      terms_accepted_at: u.terms?.acceptedAt ?? null,
       created_at: now,
       updated_at: now,
     })

@@ -11,7 +11,7 @@ export async function confirmAction(_prev: FormState, data: FormData): Promise<F
     const sent = await ctx.rt.pool.flow.run({
       uid: ctx.uid,
       expect: 'confirm-account',
-      run: (step, pool) => pool.resendCode({ uid: ctx.uid, step, locale: ctx.locale }),
+      run: (step, pool) => pool.resendCode({ uid: ctx.uid, step, locale: ctx.locale, ip: ctx.ip }),
     });
     return 'error' in sent ? errorState(ctx.t, sent) : { notice: ctx.t('confirm.resent') };
   }

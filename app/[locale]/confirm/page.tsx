@@ -5,12 +5,15 @@ import { PageFrame } from '@/components/PageFrame';
 import { TextLink } from '@/components/TextLink';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { requestInfo } from '@/app/_lib/request';
 import { confirmAction } from './actions';
 
 export default async function ConfirmPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { showOutbox, view, step, csrf, appName, theme } = await loadFlowPage(locale, query.uid, 'confirm-account');
+  const { rt, showOutbox, view, step, csrf, appName, theme } = await loadFlowPage(locale, query.uid, 'confirm-account');
   const t = await getTranslations({ locale });
+  // A masked phone number starts with its calling code (+44 •••• ••23); a masked e-mail never does.
+  const texted = step.destination?.startsWith('+') ?? false;
   return (
     <PageFrame
       theme={theme}
@@ -19,9 +22,11 @@ export default async function ConfirmPage(props: PageProps) {
       path="/confirm"
       query={{ uid: view.uid }}
       heading={t('confirm.title')}
-      subheading={step.destination ? t('confirm.sentTo', { destination: step.destination }) : t('confirm.sentNoDestination')}
+      subheading={
+        texted ? t('confirm.textedTo', { destination: `\u2066${step.destination}\u2069` }) : step.destination ? t('confirm.sentTo', { destination: step.destination }) : t('confirm.sentNoDestination')
+      }
     >
-      <DevOutboxNotice locale={locale} show={showOutbox} />
+      {texted ? <DevOutboxNotice locale={locale} show={rt.outboxVisibleTo((await requestInfo()).ip, 'sms')} channel="sms" /> : <DevOutboxNotice locale={locale} show={showOutbox} />}
       <FlowForm
         testId="confirm-form"
         action={confirmAction}

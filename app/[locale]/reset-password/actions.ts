@@ -11,7 +11,7 @@ export async function resetAction(_prev: FormState, data: FormData): Promise<For
     const sent = await ctx.rt.pool.flow.run({
       uid: ctx.uid,
       expect: 'reset-password',
-      run: (step, pool) => pool.resendCode({ uid: ctx.uid, step, locale: ctx.locale }),
+      run: (step, pool) => pool.resendCode({ uid: ctx.uid, step, locale: ctx.locale, ip: ctx.ip }),
     });
     return 'error' in sent && sent.error !== 'no_destination' ? errorState(ctx.t, sent) : { notice: ctx.t('reset.resent') };
   }

@@ -14,6 +14,8 @@ export async function signUpAction(_prev: FormState, data: FormData): Promise<Fo
   if (!isCtx(ctx)) return ctx;
   if (!(await cognitoAllowed(ctx.rt, ctx.view.clientId))) return errorState(ctx.t, { error: 'wrong_step' });
   const settings = await ctx.rt.pool.settings();
+  // Invitation-only: refused (403) before anything posted is looked at.
+  if (settings.sign_up.mode !== 'open') return errorState(ctx.t, { error: 'sign_up_disabled' });
   const required = new Set(settings.required_attributes);
   const usesUsername = settings.sign_in_aliases.includes('username');
   const optional = <T extends z.ZodType>(s: T, needed: boolean) =>
@@ -26,7 +28,13 @@ export async function signUpAction(_prev: FormState, data: FormData): Promise<Fo
     password: input.password,
   });
   const raw = Object.fromEntries(['username', 'email', 'phone_number', ...profileFields, 'password'].map((k) => [k, field(data, k)]));
-  const values = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'password').map(([k, v]) => [k, v.slice(0, 256)]));
+  const customNames = settings.custom_attributes.filter((a) => a.required).map((a) => a.name);
+  const custom = Object.fromEntries(customNames.map((k) => [k, field(data, k).slice(0, 2048 * 4)]));
+  const acceptedTerms = field(data, 'terms') === 'on';
+  const values = {
+    ...Object.fromEntries(Object.entries({ ...raw, ...custom }).filter(([k]) => k !== 'password').map(([k, v]) => [k, v.slice(0, 256)])),
+    ...(acceptedTerms ? { terms: 'on' } : {}),
+  };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -42,6 +50,8 @@ export async function signUpAction(_prev: FormState, data: FormData): Promise<Fo
     phoneNumber: d.phone_number ?? null,
     password: d.password!,
     attributes,
+    custom,
+    acceptedTerms,
     ip: ctx.ip,
     locale: ctx.locale,
   });

@@ -8,6 +8,7 @@ import { TextLink } from '@/components/TextLink';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { signUpAction } from './actions';
+import { customFields } from './custom-fields';
 
 export default async function SignUpPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
@@ -29,6 +30,7 @@ export default async function SignUpPage(props: PageProps) {
   for (const f of ['name', 'given_name', 'family_name'] as const) {
     if (required.has(f)) fields.push({ name: f, label: t(`signup.${f}`), type: 'text', autoComplete: f === 'name' ? 'name' : f === 'given_name' ? 'given-name' : 'family-name', required: true, maxLength: 256 });
   }
+  fields.push(...customFields(settings.custom_attributes, locale, t));
   fields.push({
     name: 'password',
     label: t('signup.password'),
@@ -38,9 +40,13 @@ export default async function SignUpPage(props: PageProps) {
     maxLength: settings.password_policy.max_length,
     hint: t('signup.passwordHint', { min: settings.password_policy.min_length }),
   });
+  if (settings.sign_up.terms) {
+    const terms = theme.links.terms?.[locale] ?? theme.links.terms?.default;
+    fields.push({ name: 'terms', label: t('signup.acceptTerms'), type: 'checkbox', autoComplete: 'off', required: true, ...(terms ? { link: { href: terms, text: t('signup.readTerms') } } : {}) });
+  }
   return (
     <PageFrame theme={theme} appName={appName} locale={locale} path="/signup" query={{ uid: view.uid }} heading={t('signup.title')} subheading={t('signup.subtitle', { app: appName })}>
-      {settings.self_sign_up ? (
+      {settings.sign_up.mode === 'open' ? (
         <FlowForm testId="signup-form" action={signUpAction} hidden={{ uid: view.uid, csrf, locale }} fields={fields} buttons={[{ label: t('signup.submit'), testId: 'sign-up' }]} />
       ) : (
         <Alert tone="error">{t('errors.sign_up_disabled')}</Alert>
