@@ -28,6 +28,7 @@ export const pageForStep: Record<StepName, string> = {
   'passkey-setup': 'mfa/passkey',
   'recovery-codes': 'mfa/recovery-codes',
   'link-account': 'federation/link',
+  passwordless: 'login/passwordless',
 };
 
 export function flowHref(locale: string, page: string, uid: string, extra = ''): string {

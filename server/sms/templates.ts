@@ -1,9 +1,12 @@
 import { outOfBandTranslators } from '../mail/templates';
 import type { OutgoingSms, SmsPurpose } from './sender';
 
-export type SmsTemplate = { kind: 'mfaCode'; code: string; minutes: number } | { kind: 'verifyPhone'; code: string; minutes: number };
+export type SmsTemplate =
+  | { kind: 'mfaCode'; code: string; minutes: number }
+  | { kind: 'verifyPhone'; code: string; minutes: number }
+  | { kind: 'signInCode'; code: string; minutes: number };
 
-const purposes: Record<SmsTemplate['kind'], SmsPurpose> = { mfaCode: 'mfa', verifyPhone: 'verify_phone' };
+const purposes: Record<SmsTemplate['kind'], SmsPurpose> = { mfaCode: 'mfa', verifyPhone: 'verify_phone', signInCode: 'sign_in' };
 
 /** Texts are written from the same typed catalogues as the screens, in the reader's language. */
 const smsTranslator = outOfBandTranslators('sms');
