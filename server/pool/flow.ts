@@ -46,7 +46,8 @@ export const flowStepSchema = z.discriminatedUnion('step', [
    */
   z.strictObject({
     step: z.literal('passwordless'),
-    method: mfaMethodSchema,
+    /** Its name in `pool.sign_in_methods` (email_otp, sms_otp, magic_link, or one a deployment adds). */
+    method: z.string().min(1).max(64),
     userId: userId.nullable(),
     identifier: z.string(),
     attempt: z.string(),

@@ -141,7 +141,7 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
      * the second-factor gate as a password does.
      */
     passwordless: {
-      start: (o: { uid: string; kind: string; identifier: string; ip: string; locale: string }) => startPasswordless(ctx, o.uid, { ...o, publicUrl }),
+      start: (o: { uid: string; method: string; identifier: string; ip: string; locale: string }) => startPasswordless(ctx, o.uid, { ...o, publicUrl }),
       resend: ({ uid, step, ...o }: { uid: string; step: Step<'passwordless'> } & SendOpts) => resendPasswordless(ctx, uid, step, { ...o, publicUrl }),
       answerCode: async (o: { step: Step<'passwordless'>; code: string; ip: string; locale: string; device?: string }) => {
         const first = await answerPasswordlessCode(ctx, o.step, o.code, o);

@@ -6,7 +6,7 @@ import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome, type StepOf } from './flow';
 import { consumeMagicLink, issueMagicLink, LINK_TTL_MS, readMagicLink, type LinkState } from './magic-links';
 import { decoyCode, mailCode, queueDecoyMail, queueDecoySms, queueMail } from './messages';
-import { methodOf, type Method, type Sends } from './methods/method';
+import type { Method, Sends } from './methods/method';
 import { maskPhone } from './phone/numbers';
 import { SMS_CODE_TTL_MS, sendSmsCode } from './phone/send';
 import { codeLimits, hit, perIp } from './rate-limit';
@@ -26,12 +26,16 @@ type Opts = { ip: string; locale: string };
 const EMAIL_CODE_TTL_MS = 5 * 60_000;
 const NOBODY = '00000000-0000-0000-0000-000000000000';
 
-/** The method a step or form names, when it signs in without a password and the pool offers it. */
-async function passwordlessMethod(ctx: PoolContext, kind: string): Promise<(Method & { sends: Sends }) | undefined> {
-  const method = methodOf(ctx.methods, kind);
-  if (!method?.sends || !method.use.first) return undefined;
+/**
+ * The registry's method for a sign-in method's name (`email_otp`: the `email` kind's first-factor
+ * use), when it signs in without a password and the pool offers it; the name comes from a form
+ * or a stored step.
+ */
+async function passwordlessMethod(ctx: PoolContext, name: string): Promise<(Method & { sends: Sends }) | undefined> {
   const allowed = (await ctx.settings()).sign_in_methods as readonly string[];
-  return allowed.includes(method.use.first) ? (method as Method & { sends: Sends }) : undefined;
+  if (!allowed.includes(name)) return undefined;
+  const method = Object.values(ctx.methods).find((m) => m.use.first === name);
+  return method?.sends ? (method as Method & { sends: Sends }) : undefined;
 }
 
 const nameKey = (identifier: string) => `name:${identifier.toLowerCase()}`;
@@ -54,15 +58,15 @@ function recipient(sends: Sends, row: UserRow | undefined): { userId: string; to
 }
 
 /** Starts a passwordless sign-in: the step, and a code or link sent for its attempt (or a decoy). */
-export async function startPasswordless(ctx: PoolContext, uid: string, input: { kind: string; identifier: string; publicUrl: string } & Opts): Promise<FlowOutcome | PoolError> {
-  const method = await passwordlessMethod(ctx, input.kind);
+export async function startPasswordless(ctx: PoolContext, uid: string, input: { method: string; identifier: string; publicUrl: string } & Opts): Promise<FlowOutcome | PoolError> {
+  const method = await passwordlessMethod(ctx, input.method);
   if (!method) return fail('wrong_step');
   const limited = await perIp(ctx, 'sign_in', input.ip);
   if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
   const to = recipient(method.sends, await findUserRowByAlias(ctx, input.identifier));
   const step: PasswordlessStep = {
     step: 'passwordless',
-    method: input.kind,
+    method: input.method,
     userId: to?.userId ?? null,
     identifier: input.identifier,
     attempt: randomUUID(),
@@ -138,9 +142,10 @@ export const inspectLink = (ctx: PoolContext, id: string, token: string): Promis
  */
 export async function spendMagicLink(ctx: PoolContext, uid: string, step: PasswordlessStep, link: { id: string; token: string }): Promise<FlowOutcome | PoolError> {
   const method = await passwordlessMethod(ctx, step.method);
-  if (method?.sends.proof !== 'link' || !step.userId) return fail('link_invalid');
+  if (method?.sends.proof !== 'link') return fail('link_invalid');
   const belongs = (found: LinkState | undefined) => !!found && found.uid === uid && found.attempt === step.attempt && found.userId === step.userId;
-  // Reserved before the token is even read, as every secret is.
+  // Reserved before the token is even read, as every secret is (and for a name with no account,
+  // which has no link, alike).
   const wrong = await guarded(ctx, lockOf(step), async () => belongs(await readMagicLink(ctx, link.id, link.token)) && consumeMagicLink(ctx, link.id), fail('link_invalid'));
   if (wrong) return wrong;
   return signedIn(ctx, step, method.sends);
