@@ -34,7 +34,7 @@ const codeIn = (text: string | undefined) => {
 const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 const linkIn = (m: OutgoingMail | undefined) => {
   const url = new URL(m?.text.match(/https?:\/\/\S+/)?.[0] ?? 'http://none/');
-  return { uid: url.searchParams.get('uid') ?? '', id: url.searchParams.get('id') ?? '', token: url.searchParams.get('token') ?? '' };
+  return { uid: url.searchParams.get('uid') ?? '', id: url.searchParams.get('link') ?? '', token: url.searchParams.get('token') ?? '' };
 };
 /** What a screen shows of an answer: the step's name and method (its destination is what was typed, masked), or the answer. */
 const screenOf = (r: FlowOutcome | PoolError | { sent: true }) => ('next' in r && r.next.step === 'passwordless' ? { step: r.next.step, method: r.next.method } : r);

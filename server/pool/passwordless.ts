@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { guarded } from './attempts';
 import { checkCode, issueDecoyCode, type CodeHolder, type CodePurpose } from './codes';
 import type { PoolContext } from './context';
@@ -99,7 +99,7 @@ async function send(ctx: PoolContext, uid: string, step: PasswordlessStep, sends
   if (sends.proof === 'link') {
     const minutes = LINK_TTL_MS / 60_000;
     if (!step.userId || !to) {
-      const url = linkUrl(o, uid, randomUUID(), decoyCode());
+      const url = linkUrl(o, uid, randomUUID(), randomBytes(32).toString('base64url'));
       return queueDecoyMail(ctx, { to: step.identifier, kind: 'signInCode', locale: o.locale, issue: decoy, template: { kind: 'magicLink', url, minutes } });
     }
     const link = await issueMagicLink(ctx, { userId: step.userId, uid, attempt: step.attempt });
@@ -120,7 +120,7 @@ async function send(ctx: PoolContext, uid: string, step: PasswordlessStep, sends
 }
 
 const linkUrl = (o: { publicUrl: string; locale: string }, uid: string, id: string, token: string) =>
-  `${o.publicUrl}/${o.locale}/login/link?${new URLSearchParams({ uid, id, token }).toString()}`;
+  `${o.publicUrl}/${o.locale}/login/link?${new URLSearchParams({ uid, link: id, token }).toString()}`;
 
 /** The typed code, for this attempt only, through the password's lock; a right one is the first factor. */
 export async function answerPasswordlessCode(ctx: PoolContext, step: PasswordlessStep, code: string, o: { ip: string }): Promise<FlowOutcome | PoolError> {
