@@ -141,8 +141,8 @@ test('an unknown name gets the same screens and answers as an account, for each 
     for (const identifier of [PAT.email, 'nobody@example.test']) {
       const { context, page } = await newContext(browser, false);
       await askFor(page, method, identifier);
-      // The subheading names what was typed, masked (p***@e***.test): the rest must match.
-      const seen = [await page.locator('h1').innerText(), (await page.locator('.foyer-header p').innerText()).replace(/\S\*\*\*@\S\*\*\*\S*/, '<typed>')];
+      // The subheading names what was typed (an address masked: p***@e***.test): the rest must match.
+      const seen = [await page.locator('h1').innerText(), (await page.locator('.foyer-header p').innerText()).replace(identifier, '<typed>').replace(/\S\*\*\*@\S\*\*\*\S*/, '<typed>')];
       if (method !== 'magic_link') {
         await enterCode(page, '000000');
         seen.push(await page.getByTestId('error-message').innerText());
