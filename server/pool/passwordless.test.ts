@@ -79,6 +79,9 @@ describeEachDb('passwordless sign-in', (open) => {
     const { start: startElsewhere } = await setup({ sign_in_methods: ['password', 'passkey'] });
     expect(await startElsewhere('email_otp', 'alice')).toEqual({ error: 'wrong_step' });
     expect(await startElsewhere('totp', 'alice')).toEqual({ error: 'wrong_step' });
+    // Nor is a password taken by a pool that signs in only with codes.
+    const { pool: codesOnly } = await setup({ sign_in_methods: ['email_otp'] });
+    expect(await codesOnly.signIn({ identifier: 'alice', password: users[0].password, ip: IP, locale: 'en' })).toEqual({ error: 'wrong_step' });
   });
 
   it('a magic link signs in once, only for the sign-in and attempt that asked, for 10 minutes; reading it spends nothing', async () => {

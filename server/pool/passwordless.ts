@@ -110,9 +110,11 @@ async function send(ctx: PoolContext, uid: string, step: PasswordlessStep, sends
     return mailCode(ctx, { userId: step.userId, purpose, to, kind: 'signInCode', locale: o.locale, ttlMs: EMAIL_CODE_TTL_MS });
   }
   if (!step.userId || !to) {
-    // The per-IP part of the anti-pumping limits applies alike; a decoy has no number to count.
+    // The per-IP part of the anti-pumping limits applies alike; a decoy has no number to count,
+    // but counts on keys of its own as often as a real text does (the same work, so the same time).
     const r = (await ctx.settings()).rate_limits;
     if (!(await hit(ctx, `sms:ip:${o.ip}`, { max: r.sms_per_ip_per_hour, windowMs: 60 * 60_000 })).allowed) return;
+    for (const part of ['quota', 'number', 'country']) await hit(ctx, `decoy:sms:${part}:${nameKey(step.identifier)}`, codeLimits.sendsPerUser);
     return queueDecoySms(ctx, { to: '+10000000000', template: { kind: 'signInCode', code: decoyCode(), minutes: SMS_CODE_TTL_MS / 60_000 }, locale: o.locale, issue: decoy });
   }
   // Refusals (quota, pumping limits) send nothing and read the same.
