@@ -142,9 +142,11 @@ export const inspectLink = (ctx: PoolContext, id: string, token: string): Promis
  * The link, used in the browser whose sign-in (`uid`, checked by the caller against this browser's
  * interaction) asked for it, at its attempt: spent once, under the password's lock.
  */
-export async function spendMagicLink(ctx: PoolContext, uid: string, step: PasswordlessStep, link: { id: string; token: string }): Promise<FlowOutcome | PoolError> {
+export async function spendMagicLink(ctx: PoolContext, uid: string, step: PasswordlessStep, link: { id: string; token: string; ip: string }): Promise<FlowOutcome | PoolError> {
   const method = await passwordlessMethod(ctx, step.method);
   if (method?.sends.proof !== 'link') return fail('link_invalid');
+  const limited = await perIp(ctx, 'sign_in', link.ip);
+  if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
   const belongs = (found: LinkState | undefined) => !!found && found.uid === uid && found.attempt === step.attempt && found.userId === step.userId;
   // Reserved before the token is even read, as every secret is (and for a name with no account,
   // which has no link, alike).
