@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect, startFoyer, test, testConfig, type Foyer, type SmtpSink } from './fixtures/foyer';
+import { expectAccessible } from './fixtures/a11y';
 import { expectError, submit } from './fixtures/pages';
 import { startSmsReceiver, type SmsReceiver } from './fixtures/sms';
 import { startSmtpSink } from '../server/testing/smtp';
@@ -81,6 +82,8 @@ for (const javaScriptEnabled of [true, false]) {
     const { context, page } = await newContext(browser, javaScriptEnabled);
     const before = Date.now();
     await askFor(page, 'email_otp', PAT.email);
+    // axe runs in the page: with JavaScript only.
+    if (javaScriptEnabled) await expectAccessible(page, 'en', 'passwordless code entry');
     const code = await smtp.codeFor(PAT.email, before);
     await enterCode(page, code === '000000' ? '111111' : '000000');
     await expectError(page);
@@ -95,6 +98,7 @@ for (const javaScriptEnabled of [true, false]) {
     await page.getByTestId('demo-sign-in').click();
     await expect(page.getByTestId('passwordless-form').locator('input[name="method"]')).toHaveValue('email_otp');
     await expect(page.getByTestId('use-password')).toBeVisible();
+    if (javaScriptEnabled) await expectAccessible(page, 'en', 'the sign-in screen with a passwordless method');
     await context.close();
   });
 
@@ -122,6 +126,7 @@ test('a magic link signs in with a click in the browser that asked, once; opened
   const other = await newContext(browser, true);
   await other.page.goto(link);
   await expect(other.page.getByTestId('link-elsewhere')).toBeVisible();
+  await expectAccessible(other.page, 'en', 'a sign-in link opened in another browser');
   await expect(other.page.getByTestId('use-link')).toHaveCount(0);
   await other.context.close();
 
