@@ -29,6 +29,7 @@ export const pageForStep: Record<StepName, string> = {
   'passkey-setup': 'mfa/passkey',
   'recovery-codes': 'mfa/recovery-codes',
   'link-account': 'federation/link',
+  passwordless: 'login/passwordless',
 };
 
 export function flowHref(locale: string, page: string, uid: string, extra = ''): string {
@@ -131,10 +132,12 @@ export async function actOn<K extends StepName>(
   ctx: Ctx,
   expect: K | readonly K[],
   run: (step: StepOf<K>, pool: FlowPool) => Promise<FlowOutcome | PoolError>,
-  o: { notice?: string; values?: Record<string, string> } = {},
+  o: { notice?: string; values?: Record<string, string>; passed?: () => Promise<void> } = {},
 ): Promise<FormState> {
   const outcome = await ctx.rt.pool.flow.run({ uid: ctx.uid, expect, run });
   if ('error' in outcome) return errorState(ctx.t, outcome, o.values);
+  // `passed`: what the action keeps once the step was passed (the sign-in method last used).
+  await o.passed?.();
   return advance(ctx, outcome, o.notice);
 }
 

@@ -74,6 +74,14 @@ export const poolSettingsSchema = z
     sign_up: signUpSchema.optional(),
     /** The older spelling of sign_up.mode (false: invitation_only); sign_up wins when both are given. */
     self_sign_up: z.boolean().optional(),
+    // The first factors the sign-in screen offers (the user picks one; the last used is preselected).
+    // A passkey is offered only where the MFA factors allow WebAuthn; codes and links go only to
+    // verified addresses. The default is a password, and a passkey where allowed.
+    sign_in_methods: z
+      .array(z.enum(['password', 'passkey', 'email_otp', 'sms_otp', 'magic_link']))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'each method once')
+      .default(['password', 'passkey']),
     // OPTIONAL: users who enrolled a factor are asked for it. REQUIRED: everyone enrols at sign-in.
     mfa: z
       .object({

@@ -31,6 +31,9 @@ export const COOKIES = {
   // Remembered device: skips the second factor. Strict: only our own forms' posts read it, and a
   // request started on another site never carries it.
   device: spec('foyer.device', '/', 'strict'),
+  // The sign-in method last used in this browser, preselected on the sign-in screen. Lax: read
+  // when the browser arrives from an app's redirect.
+  lastMethod: spec('foyer.method', '/', 'lax'),
   // The account pages' session. Lax: an app's "manage your account" link is a cross-site navigation.
   account: spec('foyer.account', '/', 'lax'),
   // The app that sent the browser to the account pages (`?client_id=`), whose theme they keep

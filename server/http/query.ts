@@ -12,6 +12,11 @@ const shapes: Record<string, RegExp> = {
   signed_out: /^1$/,
   lang: /^[A-Za-z-]{1,16}$/,
   ui_locales: /^[A-Za-z -]{1,64}$/,
+  /** A sign-in method chosen on the sign-in screen (`pool.sign_in_methods`). */
+  method: /^[a-z_]{1,32}$/,
+  /** A mailed sign-in link: its id and token (magic-links.ts). */
+  link: /^[0-9a-f-]{36}$/,
+  token: /^[A-Za-z0-9_-]{43}$/,
 };
 
 export function queryProblem(_page: string, params: URLSearchParams): 'invalid_request' | null {

@@ -63,6 +63,8 @@ export type MailTemplate =
   | { kind: 'accountExists' }
   | { kind: 'recoveryCodeUsed'; remaining: number }
   | { kind: 'mfaEmailCode'; code: string; minutes: number }
+  | { kind: 'signInCode'; code: string; minutes: number }
+  | { kind: 'magicLink'; url: string; minutes: number }
   | { kind: 'changeEmailCode'; code: string; minutes: number }
   | { kind: 'emailChanged'; destination: string }
   | { kind: 'securityChange'; change: SecurityChange };

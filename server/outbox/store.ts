@@ -9,7 +9,7 @@ export type OutgoingMessage = ({ channel: 'email' } & OutgoingMail) | ({ channel
 
 const messageSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('email'), to: z.string(), subject: z.string(), text: z.string(), html: z.string().optional() }),
-  z.object({ channel: z.literal('sms'), to: z.string(), body: z.string(), purpose: z.enum(['mfa', 'verify_phone', 'confirm_sign_up']) }),
+  z.object({ channel: z.literal('sms'), to: z.string(), body: z.string(), purpose: z.enum(['mfa', 'verify_phone', 'confirm_sign_up', 'sign_in']) }),
 ]);
 
 /** Payloads hold codes: they are sealed at rest under a key the caller (the runtime) supplies. */

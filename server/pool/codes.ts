@@ -5,7 +5,8 @@ import { fail, type PoolError } from './errors';
 import { inTransaction } from './transaction';
 
 /**
- * `mfa_email:<attempt>` and `mfa_sms:<attempt>` bind a second-factor code to one sign-in attempt;
+ * `mfa_email:<attempt>` and `mfa_sms:<attempt>` bind a second-factor code to one sign-in attempt,
+ * `sign_in_email:<attempt>` and `sign_in_sms:<attempt>` a passwordless first factor's;
  * `verify_phone:<E.164>` and `change_email:<address>` bind a code to the value it was sent to.
  */
 export type CodePurpose =
@@ -13,6 +14,8 @@ export type CodePurpose =
   | 'reset_password'
   | `mfa_email:${string}`
   | `mfa_sms:${string}`
+  | `sign_in_email:${string}`
+  | `sign_in_sms:${string}`
   | `verify_phone:${string}`
   | `change_email:${string}`;
 export const CODE_TTL_MS = 10 * 60_000;
@@ -116,17 +119,18 @@ const purposeKind = (purpose: CodePurpose) => purpose.split(':')[0];
 
 /**
  * A code through the shared attempt path: wrong codes are counted per holder and purpose across
- * codes (a resend gives no fresh tries), with the passwords' back-off. A code already spent or
+ * codes (a resend gives no fresh tries), with the passwords' back-off; `lock` counts them under
+ * another key instead (a passwordless first factor's, the password's). A code already spent or
  * expired answers so without taking an attempt: there is nothing left to guess.
  */
-export async function checkCode(ctx: PoolContext, holder: CodeHolder, purpose: CodePurpose, code: string): Promise<'ok' | PoolError> {
+export async function checkCode(ctx: PoolContext, holder: CodeHolder, purpose: CodePurpose, code: string, o: { lock?: string } = {}): Promise<'ok' | PoolError> {
   const who = 'decoy' in holder ? holder.decoy : `user:${holder.userId}`;
   const row = await currentCode(ctx, holder, purpose);
   const field = { field: 'code' };
   if (row && row.expiresAt <= ctx.now()) return fail('expired_code', field);
   if (row && row.attempts >= MAX_ATTEMPTS) return fail('too_many_attempts', field);
   let result: CodeCheck = 'invalid_code';
-  const tried = await attempt(ctx, `code:${purposeKind(purpose)}:${who}`, async () => (result = await tryCode(ctx, row, code)) === 'ok');
+  const tried = await attempt(ctx, o.lock ?? `code:${purposeKind(purpose)}:${who}`, async () => (result = await tryCode(ctx, row, code)) === 'ok');
   if ('error' in tried) return { ...tried, ...field };
   if (tried.passed) return 'ok';
   return result === 'invalid_code' ? { ...wrongAnswer(tried, fail('invalid_code')), ...field } : fail(result, field);

@@ -44,6 +44,7 @@ export type PoolErrorCode =
   | 'setup_expired'
   | 'last_factor'
   | 'not_found'
+  | 'link_invalid'
   | 'csrf';
 
 export interface PoolError {

@@ -39,6 +39,20 @@ export const flowStepSchema = z.discriminatedUnion('step', [
   z.strictObject({ step: z.literal('passkey-setup'), userId, amr }),
   z.strictObject({ step: z.literal('recovery-codes'), userId, amr, codes: z.array(z.string()) }),
   z.strictObject({ step: z.literal('reset-password'), userId: userId.nullable(), identifier: z.string(), destination: z.string().nullable(), forced: z.boolean() }),
+  /**
+   * A first factor without a password (a method that `sends`): a code or a link sent for `attempt`
+   * only. `userId` is null when no account with a verified address answers to `identifier`: the
+   * screens then go on alike, against a decoy.
+   */
+  z.strictObject({
+    step: z.literal('passwordless'),
+    /** Its name in `pool.sign_in_methods` (email_otp, sms_otp, magic_link, or one a deployment adds). */
+    method: z.string().min(1).max(64),
+    userId: userId.nullable(),
+    identifier: z.string(),
+    attempt: z.string(),
+    destination: z.string().nullable(),
+  }),
   /** A federated identity brought the verified e-mail of `userId`: they must prove they own it. */
   z.strictObject({ step: z.literal('link-account'), userId, provider: z.string(), email: z.string() }),
 ]);

@@ -19,6 +19,7 @@ import { createThemes } from './themes';
 import { pageBrand, type PageBrand } from '../../themes/page-brand';
 import { ACCOUNT_CLIENT_ID } from './account/client';
 import { signInWithPassword } from './sign-in';
+import { answerPasswordlessCode, inspectLink, resendPasswordless, startPasswordless, spendMagicLink } from './passwordless';
 import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaCode } from './mfa/gate';
 import { changeSetupPhone, enrolSms, resendSetupSms, sendSetupSms, type SendOpts } from './mfa/sms';
@@ -57,7 +58,7 @@ export type { Claims } from './claims';
 export type { Passkey, PasskeyOptions } from './passkeys';
 export type { LinkedIdentity, UnlinkResult } from './identities';
 export type { CompleteLogin, FinishHook, SignedIn } from './finish';
-export type { Method, MethodKind, Methods } from './methods/method';
+export type { Method, MethodKind, Methods, SignInMethod } from './methods/method';
 export type { MethodStanding } from './methods/standings';
 export type { SecurityOverview } from './account/factors';
 export { isMethodKind } from './methods/registry';
@@ -146,6 +147,27 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
       const first = await signInWithPassword(ctx, input);
       if ('error' in first) metrics.signIns.inc({ outcome: first.error });
       return gate({ outcome: first, locale: input.locale, ip: input.ip, device: input.device });
+    },
+    /**
+     * Passwordless first factors (`pool.sign_in_methods`: email_otp, sms_otp, magic_link): `start`
+     * sends a code or link for a new attempt of sign-in `uid`; a right code or link goes through
+     * the second-factor gate as a password does.
+     */
+    passwordless: {
+      start: (o: { uid: string; method: string; identifier: string; ip: string; locale: string }) => startPasswordless(ctx, o.uid, { ...o, publicUrl }),
+      resend: ({ uid, step, ...o }: { uid: string; step: Step<'passwordless'> } & SendOpts) => resendPasswordless(ctx, uid, step, { ...o, publicUrl }),
+      answerCode: async (o: { step: Step<'passwordless'>; code: string; ip: string; locale: string; device?: string }) => {
+        const first = await answerPasswordlessCode(ctx, o.step, o.code, o);
+        if ('error' in first) metrics.signIns.inc({ outcome: first.error });
+        return gate({ outcome: first, locale: o.locale, ip: o.ip, device: o.device });
+      },
+      /** Which sign-in a mailed link belongs to, without spending it (the link's page asks before anything is done). */
+      inspectLink: (o: { id: string; token: string }) => inspectLink(ctx, o.id, o.token),
+      useLink: async (o: { uid: string; step: Step<'passwordless'>; id: string; token: string; ip: string; locale: string; device?: string }) => {
+        const first = await spendMagicLink(ctx, o.uid, o.step, o);
+        if ('error' in first) metrics.signIns.inc({ outcome: first.error });
+        return gate({ outcome: first, locale: o.locale, ip: o.ip, device: o.device });
+      },
     },
     signUp: (input: Parameters<typeof signUp>[1]) => signUp(ctx, input),
     /** `ip`: the client's, for the limits on texting a sign-in code. */

@@ -31,14 +31,28 @@ export async function queueMail(ctx: PoolContext, to: string, template: MailTemp
  * A screen that mails a known account's code and "mails" an unknown one's then answers in the
  * same time, so its timing does not tell which it was.
  */
-export async function queueDecoyMail(ctx: PoolContext, opts: { to: string; kind: CodeMail; locale: string; issue: (tx: PoolContext) => Promise<void> }): Promise<void> {
+export async function queueDecoyMail(
+  ctx: PoolContext,
+  opts: { to: string; kind: CodeMail; locale: string; issue: (tx: PoolContext) => Promise<void>; minutes?: number; template?: MailTemplate },
+): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     await opts.issue(tx);
     const { name } = await tx.settings();
-    const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
-    await enqueue(tx, { channel: 'email', ...renderMail(opts.to, { kind: opts.kind, code, minutes: CODE_TTL_MS / 60_000 }, opts.locale, name) }, 'decoy');
+    const template = opts.template ?? { kind: opts.kind, code: decoyCode(), minutes: opts.minutes ?? CODE_TTL_MS / 60_000 };
+    await enqueue(tx, { channel: 'email', ...renderMail(opts.to, template, opts.locale, name, await tx.mailBrand?.(tx)) }, 'decoy');
   });
 }
+
+/** The same for a text: rendered, sealed and written as a decoy row nobody delivers. */
+export async function queueDecoySms(ctx: PoolContext, opts: { to: string; template: SmsTemplate; locale: string; issue: (tx: PoolContext) => Promise<void> }): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await opts.issue(tx);
+    const { name } = await tx.settings();
+    await enqueue(tx, { channel: 'sms', ...renderSms(opts.to, opts.template, opts.locale, name) }, 'decoy');
+  });
+}
+
+export const decoyCode = () => randomInt(0, 1_000_000).toString().padStart(6, '0');
 
 export async function queueSms(ctx: PoolContext, to: string, template: SmsTemplate, locale: string): Promise<void> {
   const { name } = await ctx.settings();

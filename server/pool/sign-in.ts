@@ -20,6 +20,8 @@ export interface SignInInput {
  * argon2 verification and get the same answer.
  */
 export async function signInWithPassword(ctx: PoolContext, input: SignInInput): Promise<FlowOutcome | PoolError> {
+  // A pool whose sign-in screen does not offer the password takes none posted to it either.
+  if (!(await ctx.settings()).sign_in_methods.includes('password')) return fail('wrong_step');
   const limited = await perIp(ctx, 'sign_in', input.ip);
   if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 
 /** Why a text is sent; told to the provider so it can route or price them apart. */
-export type SmsPurpose = 'mfa' | 'verify_phone' | 'confirm_sign_up';
+export type SmsPurpose = 'mfa' | 'verify_phone' | 'confirm_sign_up' | 'sign_in';
 
 export interface OutgoingSms {
   /** E.164, e.g. +447700900123. */

@@ -4,9 +4,10 @@ import type { OutgoingSms, SmsPurpose } from './sender';
 export type SmsTemplate =
   | { kind: 'mfaCode'; code: string; minutes: number }
   | { kind: 'verifyPhone'; code: string; minutes: number }
-  | { kind: 'confirmSignUp'; code: string; minutes: number };
+  | { kind: 'confirmSignUp'; code: string; minutes: number }
+  | { kind: 'signInCode'; code: string; minutes: number };
 
-const purposes: Record<SmsTemplate['kind'], SmsPurpose> = { mfaCode: 'mfa', verifyPhone: 'verify_phone', confirmSignUp: 'confirm_sign_up' };
+const purposes: Record<SmsTemplate['kind'], SmsPurpose> = { mfaCode: 'mfa', verifyPhone: 'verify_phone', confirmSignUp: 'confirm_sign_up', signInCode: 'sign_in' };
 
 /** Texts are written from the same typed catalogues as the screens, in the reader's language. */
 const smsTranslator = outOfBandTranslators('sms');

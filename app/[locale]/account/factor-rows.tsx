@@ -93,6 +93,7 @@ export const factorRows: Record<MethodKind, ((p: FactorRowProps) => ReactNode) |
   sms: (p) => <CodesRow {...p} kind="sms" />,
   webauthn: null,
   recovery: RecoveryRow,
+  magic_link: null,
 };
 
 /** The row for a method of the pool's registry: its own, or the plain one for a kind this page does not know. */

@@ -10,7 +10,8 @@ import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { COGNITO } from '@/server/config/identity-providers';
 import { ourCookies } from '@/app/_lib/cookies';
-import { signInAction } from './actions';
+import { chosenMethod, formMethods } from '@/app/_lib/sign-in-methods';
+import { passwordlessStartAction, signInAction } from './actions';
 import { PasskeySignIn } from './PasskeySignIn';
 
 const param = (v: unknown, max: number) => (typeof v === 'string' && v.length > 0 && v.length <= max ? v : undefined);
@@ -43,7 +44,21 @@ export default async function LoginPage(props: PageProps) {
   // Domain search: an e-mail whose domain a provider claims goes there on the first submit.
   const routesByDomain = options.providers.some((p) => p.idp_identifiers.length > 0);
   const emailOnly = !settings.sign_in_aliases.includes('username');
-  const passkeys = settings.mfa.factors.includes('webauthn');
+  const passkeys = settings.mfa.factors.includes('webauthn') && settings.sign_in_methods.includes('passkey');
+  // The pool's methods, the one asked for (or last used here) shown as the form, the others as links.
+  const method = await chosenMethod(settings.sign_in_methods, query.method);
+  const otherMethods = formMethods(settings.sign_in_methods).filter((m) => m !== method);
+  const identifierField = {
+    name: 'identifier',
+    label: emailOnly ? t('login.identifierEmailOnly') : t('login.identifier'),
+    type: emailOnly ? 'email' : 'text',
+    autoComplete: passkeys ? 'username webauthn' : 'username',
+    required: true,
+    maxLength: 254,
+    defaultValue: hint,
+    autoFocus: !hint && buttons.length === 0,
+    dir: 'ltr' as const,
+  };
   return (
     <PageFrame theme={theme} appName={appName} locale={locale} path="/login" query={{ uid: view.uid }} heading={t('login.title')} subheading={t('login.subtitle', { app: appName })}>
       {query.notice === 'password_changed' ? <Alert tone="notice">{t('login.passwordChanged')}</Alert> : null}
@@ -53,23 +68,23 @@ export default async function LoginPage(props: PageProps) {
         </nav>
       ) : null}
       {buttons.length > 0 && (options.cognito || routesByDomain) ? <Divider label={t('federation.login.or')} /> : null}
-      {options.cognito ? (
+      {options.cognito && method && method !== 'password' ? (
         <FlowForm
+          key={method}
+          testId="passwordless-form"
+          action={passwordlessStartAction}
+          hidden={{ uid: view.uid, csrf, locale, method }}
+          fields={[{ ...identifierField, autoFocus: buttons.length === 0 }]}
+          buttons={[{ label: t(`login.send.${method}`), testId: 'send-sign-in' }]}
+        />
+      ) : options.cognito && method === 'password' ? (
+        <FlowForm
+          key={method}
           testId="login-form"
           action={signInAction}
           hidden={{ uid: view.uid, csrf, locale }}
           fields={[
-            {
-              name: 'identifier',
-              label: emailOnly ? t('login.identifierEmailOnly') : t('login.identifier'),
-              type: emailOnly ? 'email' : 'text',
-              autoComplete: passkeys ? 'username webauthn' : 'username',
-              required: true,
-              maxLength: 254,
-              defaultValue: hint,
-              autoFocus: !hint && buttons.length === 0,
-              dir: 'ltr',
-            },
+            identifierField,
             {
               name: 'password',
               label: t('login.password'),
@@ -96,12 +111,27 @@ export default async function LoginPage(props: PageProps) {
         />
       ) : null}
       {passkeys && options.cognito ? <PasskeySignIn locale={locale} uid={view.uid} csrf={csrf} /> : null}
+      {options.cognito && otherMethods.length > 0 ? (
+        <nav aria-label={t('login.otherWays')} className="mt-6">
+          <ul className="flex flex-col gap-2 text-sm">
+            {otherMethods.map((m) => (
+              <li key={m}>
+                <TextLink href={flowHref(locale, 'login', view.uid, `&method=${m}`)} testId={`use-${m}`}>
+                  {t(`login.use.${m}`)}
+                </TextLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       {options.cognito ? (
         <div className="mt-6 flex flex-col gap-2 text-sm">
-          <TextLink href={flowHref(locale, 'forgot-password', view.uid)} testId="forgot-link">
-            {t('login.forgot')}
-          </TextLink>
-          {settings.self_sign_up ? (
+          {settings.sign_in_methods.includes('password') ? (
+            <TextLink href={flowHref(locale, 'forgot-password', view.uid)} testId="forgot-link">
+              {t('login.forgot')}
+            </TextLink>
+          ) : null}
+          {settings.sign_up.mode === 'open' ? (
             <p>
               {t('login.noAccount')}{' '}
               <TextLink href={flowHref(locale, 'signup', view.uid)} testId="signup-link">

@@ -24,6 +24,7 @@ export const enrolOffers: Record<MethodKind, EnrolOffer | null> = {
   sms: { label: (t) => t('smsSetup.useSms'), testId: () => 'use-sms-setup' },
   webauthn: { label: (t) => t('passkeys.createInstead'), testId: () => 'passkey-instead' },
   recovery: null,
+  magic_link: null,
 };
 
 /**

@@ -47,6 +47,7 @@ export const mfaScreens: Record<MethodKind, MfaScreen | null> = {
     Form: PasskeyMfa,
   },
   recovery: null,
+  magic_link: null,
 };
 
 export function mfaScreen(kind: string): MfaScreen {

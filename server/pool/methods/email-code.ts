@@ -12,7 +12,8 @@ const EMAIL_CODE_TTL_MS = 5 * 60_000;
  * within the per-user send quota.
  */
 export const emailCode: Method = {
-  use: { first: false, second: true },
+  use: { first: 'email_otp', second: true },
+  sends: { proof: 'code', channel: 'email', amr: ['otp', 'email'], address: (user) => (user.email_verified === 1 ? user.email : null) },
   amr: 'otp',
   lock: 'mfa',
   standing: (ctx, user, { mfa }) => codesStanding(ctx, user.id, 'email', mfa, user.email_verified === 1 ? user.email : null),

@@ -6,7 +6,24 @@ import type { UserRow } from '../users';
 import type en from '../../../messages/en.json';
 
 /** The built-in ways to prove who one is; `registry.ts` must hold one entry for each. */
-export type MethodKind = 'password' | 'totp' | 'email' | 'sms' | 'webauthn' | 'recovery';
+export type MethodKind = 'password' | 'totp' | 'email' | 'sms' | 'webauthn' | 'recovery' | 'magic_link';
+
+/** The names `pool.sign_in_methods` gives the first factors (a method's `use.first`). */
+export type SignInMethod = 'password' | 'passkey' | 'email_otp' | 'sms_otp' | 'magic_link';
+
+/**
+ * What a first factor that needs no password sends for one sign-in attempt (passwordless.ts does
+ * the sending and checking, alike for every such method): a code or a link, by mail or text, to
+ * the user's verified address only. Users without one get the same screens and a decoy.
+ */
+export interface Sends {
+  proof: 'code' | 'link';
+  channel: 'email' | 'sms';
+  /** The `amr` of a sign-in it proved alone (RFC 8176 where it has a value: `otp`, `sms`). */
+  amr: string[];
+  /** The verified address it goes to, or null (nothing is sent). */
+  address(user: UserRow): string | null;
+}
 
 /** A method's texts live under `methods.<namespace>` in the catalogues (`label` at least). */
 export type MethodMessages = keyof (typeof en)['methods'];
@@ -37,8 +54,13 @@ export interface Standing {
  * gate need to know; the gate, the account overview and the shared attempt path iterate them.
  */
 export interface Method {
-  /** First factor (signs in alone), second factor (offered after a first), or `backup` (stands in for a lost second factor). */
-  use: { first: boolean; second: boolean; backup?: boolean };
+  /**
+   * First factor (signs in alone: its name in `pool.sign_in_methods`, or false), second factor
+   * (offered after a first), or `backup` (stands in for a lost second factor).
+   */
+  use: { first: SignInMethod | false; second: boolean; backup?: boolean };
+  /** As a first factor without a password: what it sends (absent for the password and ceremonies). */
+  sends?: Sends;
   /** What a successful proof adds to the tokens' `amr`; null when the proof says nothing of its own (a recovery code), or when its ceremony decides (passkeys: hwk or swk). */
   amr: string | null;
   /** Whose lock wrong answers count toward: `user:<id>` (the password) or `mfa:<id>` (every second factor, shared). */

@@ -7,7 +7,7 @@ import type { Method } from './method';
  * not a typed answer, so it has no `verify`; the ceremony sets `hwk` or `swk` in `amr`.
  */
 export const passkey: Method = {
-  use: { first: true, second: true },
+  use: { first: 'passkey', second: true },
   amr: null,
   lock: 'mfa',
   standing: async (ctx, user, { mfa, amr }) => {

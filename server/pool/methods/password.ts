@@ -6,7 +6,7 @@ import type { Method } from './method';
  * account (and so reveals nothing about which exist).
  */
 export const password: Method = {
-  use: { first: true, second: false },
+  use: { first: 'password', second: false },
   amr: 'pwd',
   lock: 'user',
   standing: async (_ctx, user) => ({ on: user.password_hash !== null }),

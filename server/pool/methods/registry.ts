@@ -5,6 +5,7 @@ import { emailCode } from './email-code';
 import { smsCode } from './sms-code';
 import { passkey } from './passkey';
 import { recoveryCode } from './recovery-code';
+import { magicLink } from './magic-link';
 
 /**
  * Every way to prove who one is, in the order the screens offer them (and the gate prefers them).
@@ -17,6 +18,7 @@ export const methods = {
   sms: smsCode,
   webauthn: passkey,
   recovery: recoveryCode,
+  magic_link: magicLink,
 } satisfies Record<MethodKind, Method>;
 
 /** Whether a kind read from a stored step or a form is one of the built-ins (the screens key their parts by it). */

@@ -6,7 +6,8 @@ import type { Method } from './method';
 
 /** A code texted to the user's verified phone number for this sign-in attempt (limits in mfa/sms.ts). */
 export const smsCode: Method = {
-  use: { first: false, second: true },
+  use: { first: 'sms_otp', second: true },
+  sends: { proof: 'code', channel: 'sms', amr: ['sms'], address: (user) => (user.phone_number_verified === 1 ? user.phone_number : null) },
   amr: 'sms',
   lock: 'mfa',
   standing: (ctx, user, { mfa }) =>

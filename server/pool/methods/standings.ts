@@ -15,7 +15,15 @@ export async function methodStandings(ctx: PoolContext, user: UserRow, asking: A
   return all.flatMap(({ kind, standing }) => (standing ? [{ kind, ...standing }] : []));
 }
 
-/** The second factors a user can answer with now. */
+/**
+ * The second factors a user can answer with now. A code sent where a passwordless first factor
+ * went (the same mailbox or phone, its channel in `amr`) proves nothing new, so it is left out.
+ */
 export async function secondFactors(ctx: PoolContext, user: UserRow, asking: Asking): Promise<MethodStanding[]> {
-  return (await methodStandings(ctx, user, asking)).filter((s) => s.on && ctx.methods[s.kind]?.use.second);
+  const amr = asking.amr ?? [];
+  const sameChannel = (kind: string) => {
+    const channel = ctx.methods[kind]?.sends?.channel;
+    return channel !== undefined && amr.includes(channel);
+  };
+  return (await methodStandings(ctx, user, asking)).filter((s) => s.on && ctx.methods[s.kind]?.use.second && !sameChannel(s.kind));
 }

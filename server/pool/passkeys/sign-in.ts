@@ -29,6 +29,8 @@ export function signInOptions(ctx: PasskeyContext, uid: string): Promise<PublicK
  * as a wrong password.
  */
 export async function signInWithPasskey(ctx: PasskeyContext, input: { uid: string; response: unknown; ip: string }): Promise<FlowOutcome | PoolError> {
+  // A pool whose sign-in screen does not offer passkeys takes none posted to it either.
+  if (!(await ctx.settings()).sign_in_methods.includes('passkey')) return fail('wrong_step');
   const limited = await perIp(ctx, 'sign_in', input.ip);
   if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
   const assertion = await verifyAssertion(ctx, signInBinding(input.uid), input.response);
