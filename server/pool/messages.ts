@@ -8,6 +8,7 @@ import { fail, type PoolError } from './errors';
 import { codeLimits, hit } from './rate-limit';
 import { inTransaction } from './transaction';
 import type { UserRow } from './users';
+import { isLocale } from '../../i18n/locales';
 
 /**
  * Messages are rendered now (template, locale, pool name) and written to the outbox, in the
@@ -20,9 +21,31 @@ async function enqueue(ctx: PoolContext, message: OutgoingMessage, status: 'pend
   if (status === 'pending') ctx.outbox.kick();
 }
 
+/**
+ * Mail and texts speak their reader's language: the `locale` stored on the account the address
+ * belongs to (the language it signed up in), else the page's. Every message looks it up, decoys
+ * too, so the lookup costs the same for addresses no account has.
+ */
+async function readerLocale(ctx: PoolContext, channel: 'email' | 'sms', to: string, asked: string): Promise<string> {
+  const row = await (channel === 'email'
+    ? ctx.db.selectFrom('users').select('attributes').where('email_lower', '=', to.toLowerCase()).orderBy('email_verified', 'desc')
+    : ctx.db.selectFrom('users').select('attributes').where('phone_number', '=', to).orderBy('phone_number_verified', 'desc')
+  )
+    .limit(1)
+    .executeTakeFirst();
+  let stored: unknown;
+  try {
+    stored = row ? (JSON.parse(row.attributes) as Record<string, unknown>).locale : undefined;
+  } catch {
+    stored = undefined;
+  }
+  return isLocale(stored) ? stored : asked;
+}
+
 export async function queueMail(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
   const { name } = await ctx.settings();
-  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, locale, name, await ctx.mailBrand?.(ctx)) });
+  const lang = await readerLocale(ctx, 'email', to, locale);
+  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, lang, name, await ctx.mailBrand?.(ctx)) });
 }
 
 /**
@@ -39,7 +62,8 @@ export async function queueDecoyMail(
     await opts.issue(tx);
     const { name } = await tx.settings();
     const template = opts.template ?? { kind: opts.kind, code: decoyCode(), minutes: opts.minutes ?? CODE_TTL_MS / 60_000 };
-    await enqueue(tx, { channel: 'email', ...renderMail(opts.to, template, opts.locale, name, await tx.mailBrand?.(tx)) }, 'decoy');
+    const lang = await readerLocale(tx, 'email', opts.to, opts.locale);
+    await enqueue(tx, { channel: 'email', ...renderMail(opts.to, template, lang, name, await tx.mailBrand?.(tx)) }, 'decoy');
   });
 }
 
@@ -48,7 +72,8 @@ export async function queueDecoySms(ctx: PoolContext, opts: { to: string; templa
   await inTransaction(ctx, async (tx) => {
     await opts.issue(tx);
     const { name } = await tx.settings();
-    await enqueue(tx, { channel: 'sms', ...renderSms(opts.to, opts.template, opts.locale, name) }, 'decoy');
+    const lang = await readerLocale(tx, 'sms', opts.to, opts.locale);
+    await enqueue(tx, { channel: 'sms', ...renderSms(opts.to, opts.template, lang, name) }, 'decoy');
   });
 }
 
@@ -56,7 +81,8 @@ export const decoyCode = () => randomInt(0, 1_000_000).toString().padStart(6, '0
 
 export async function queueSms(ctx: PoolContext, to: string, template: SmsTemplate, locale: string): Promise<void> {
   const { name } = await ctx.settings();
-  await enqueue(ctx, { channel: 'sms', ...renderSms(to, template, locale, name) });
+  const lang = await readerLocale(ctx, 'sms', to, locale);
+  await enqueue(ctx, { channel: 'sms', ...renderSms(to, template, lang, name) });
 }
 
 type CodeMail = Extract<MailTemplate, { code: string }>['kind'];

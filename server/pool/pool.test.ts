@@ -512,6 +512,21 @@ describeEachDb('pool', (open) => {
     expect(await pool.users.get({ id: s.userId! })).toMatchObject({ status: 'CONFIRMED', emailVerified: true });
   });
 
+  it('mail speaks the language the account signed up in, whatever page later asks', async () => {
+    const { pool, mailTo, userId } = await setup({ users: [alice] });
+    step(await pool.signUp(signUpInput({ locale: 'de' })), 'confirm-account');
+    const id = await userId('newcomer');
+    expect((await pool.users.claims({ id }))?.locale).toBe('de');
+    // A reset asked for from an English page: in German.
+    await mailTo('newcomer@example.com', 1);
+    step(await pool.forgotPassword({ identifier: 'newcomer', ip: IP, locale: 'en' }), 'reset-password');
+    const reset = await mailTo('newcomer@example.com', 2);
+    expect(reset.subject).toMatch(/Passwort/);
+    // An account with no stored language gets the page's.
+    step(await pool.forgotPassword({ identifier: 'alice', ip: IP, locale: 'fr' }), 'reset-password');
+    expect((await mailTo('Alice@Example.com')).subject).toMatch(/mot de passe/i);
+  });
+
   it('a reset clears an account lock', async () => {
     const { pool, mailTo } = await setup({ pool: { lockout: { free_failures: 4, base_seconds: 60, max_seconds: 900 } }, users: [alice] });
     for (let i = 1; i <= 5; i++) await pool.signIn({ identifier: 'alice', password: 'not the password at all', ip: IP, locale: 'en' });

@@ -70,7 +70,8 @@ export async function signUp(ctx: PoolContext, input: SignUpInput): Promise<Flow
         phoneNumber: input.phoneNumber,
         passwordHash,
         status: 'UNCONFIRMED',
-        attributes: { ...input.attributes, ...custom.values },
+        // The language it signed up in: its mail and texts are written in it from now on.
+        attributes: { locale: input.locale, ...input.attributes, ...custom.values },
         terms: terms ? { version: terms.version, acceptedAt: ctx.now() } : undefined,
       });
       if (input.email && (await verifiedEmailTaken(tx, input.email))) {
