@@ -7,7 +7,7 @@ import sdkPackage from '../../sdk/package.json' with { type: 'json' };
 /**
  * The browser SDK (sdk/), served at a URL that names its exact version, so its bytes never
  * change and browsers keep it for good. Bundled from its sources on first use, in memory, as
- * sdk/build.mjs bundles the npm package (esbuild ships with tsx, which runs the server).
+ * sdk/build.mjs bundles the npm package (esbuild, a dependency of its own: tsx uses it too).
  */
 export const SDK_PATH = `/sdk/v${sdkPackage.version}/foyer.js`;
 
