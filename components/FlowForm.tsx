@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, type HTMLInputTypeAttribute } from 'react';
+import { useActionState, useEffect, useRef, type HTMLInputTypeAttribute } from 'react';
 import { Alert } from './Alert';
 import { Button } from './Button';
 
@@ -64,11 +64,37 @@ export function FlowForm({
 }) {
   const [state, formAction, pending] = useActionState(action, initial ?? {});
   const errorId = 'form-error';
+  // After a refused submit the error summary takes focus, so it is read first and its link leads
+  // to the field (without JavaScript the page reloads and the field itself is focused instead).
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (state.error) summary.current?.focus();
+  }, [state]);
+  const invalidField = fields.find((f) => f.name === state.error?.field);
   return (
     <form action={formAction} className="foyer-form" data-testid={testId} aria-describedby={state.error ? errorId : undefined} noValidate={false}>
       {state.error ? (
-        <div id={errorId}>
+        <div id={errorId} ref={summary} tabIndex={-1} className="foyer-error-summary">
           <Alert tone="error">{state.error.message}</Alert>
+          {invalidField ? (
+            // The field the error is about, one step away (WCAG 3.3.1: identified, and reachable).
+            <p className="-mt-2 mb-4 text-sm">
+              <a
+                href={`#${invalidField.name}`}
+                className="foyer-error-link inline-block min-h-6 text-link underline"
+                onClick={(e) => {
+                  // A fragment only scrolls: put the caret in the field.
+                  const field = document.getElementById(invalidField.name);
+                  if (field) {
+                    e.preventDefault();
+                    field.focus();
+                  }
+                }}
+              >
+                {invalidField.label}
+              </a>
+            </p>
+          ) : null}
         </div>
       ) : null}
       {state.notice ? <Alert tone="notice">{state.notice}</Alert> : null}

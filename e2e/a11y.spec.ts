@@ -1,6 +1,6 @@
 import { test, expect, startFoyer, testConfig, ALICE } from './fixtures/foyer';
-import { reachReset, reachScreen, type Locale, type Screen } from './fixtures/flows';
-import { errorMessage, signIn } from './fixtures/pages';
+import { freshUser, reachReset, reachScreen, type Locale, type Screen } from './fixtures/flows';
+import { errorMessage, signIn, signUp } from './fixtures/pages';
 import { expectAccessible } from './fixtures/a11y';
 import { waitForDevOutbox } from './fixtures/dev-outbox';
 
@@ -55,6 +55,20 @@ for (const locale of LOCALES) {
     });
   });
 }
+
+test('a refused form focuses its error summary, whose link leads to the field, which says it is invalid', async ({ page, foyer }) => {
+  await reachScreen(page, foyer.url, 'en', 'signup');
+  await signUp(page, { ...freshUser('summary'), password: 'short' });
+  const summary = page.locator('#form-error');
+  await expect(summary).toBeFocused();
+  const password = page.getByTestId('signup-form').locator('[name="password"]');
+  await expect(password).toHaveAttribute('aria-invalid', 'true');
+  await expect(password).toHaveAttribute('aria-describedby', /form-error/);
+  await page.keyboard.press('Tab');
+  await expect(summary.getByRole('link')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(password).toBeFocused();
+});
 
 // The dev outbox only exists on a server that does not really send mail: start one.
 test('dev outbox (with a message) has no serious axe violations, en and ar, light and dark', async ({ browser }) => {
