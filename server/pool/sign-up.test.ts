@@ -86,8 +86,8 @@ describeEachDb('sign-up', (open) => {
     const { pool, signUp, row } = await setup({ pool: typedPool });
     const s = confirmStep(await signUp({ custom: { ...goodCustom, 'custom:note': 'not asked for' } }));
     const stored = JSON.parse((await row('newcomer'))!.attributes);
-    // Only the attributes the form asks for (the required ones) are read.
-    expect(stored).toEqual({ 'custom:plan': 'pro', 'custom:seats': '12', 'custom:beta': 'true', 'custom:renews': '2026-12-05T10:30:00' });
+    // Only the attributes the form asks for (the required ones) are read, beside the language signed up in.
+    expect(stored).toEqual({ locale: 'en', 'custom:plan': 'pro', 'custom:seats': '12', 'custom:beta': 'true', 'custom:renews': '2026-12-05T10:30:00' });
     const claims = await pool.users.claims({ id: s.userId! });
     expect(claims).toMatchObject({ 'custom:seats': '12', 'custom:beta': 'true' });
     // An unchecked box is a value too.
