@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { AdminOps } from '../../pool';
 import { etagOf } from '../etag';
 import { notFound } from '../problem';
-import { route, type Route } from '../route';
+import { route, type Call, type Route } from '../route';
 import * as s from '../schemas';
-import { cursorKey, pageOut, rowOf } from './users';
+import { cursorKey, pageOut } from './paging';
+import { rowOf } from './users';
 
 const groupParams = z.object({ name: s.groupName });
 const memberParams = z.object({ name: s.groupName, username: s.username });
@@ -13,6 +14,23 @@ async function groupOf(admin: AdminOps, name: string) {
   const g = await admin.groups.get({ name });
   if (!g) throw notFound(`group "${name}"`);
   return g;
+}
+
+/**
+ * Puts the user in the group (`member`) or takes them out, audited as a change to the user; nothing
+ * happens (and nothing is audited) when they already are where they should be.
+ */
+async function setMembership(c: Call<z.output<typeof memberParams>, unknown, unknown>, member: boolean) {
+  await c.write(async (admin, audit) => {
+    const group = await groupOf(admin, c.params.name);
+    const row = await rowOf(admin, c.params.username);
+    const before = await admin.users.record({ row });
+    if (before.groups.includes(group.name) === member) return;
+    if (member) await admin.groups.addMember({ name: group.name, userId: row.id });
+    else await admin.groups.removeMember({ name: group.name, userId: row.id });
+    await audit({ action: member ? 'group.add_member' : 'group.remove_member', resource: { type: 'user', id: row.username }, before, after: await admin.users.record({ row }) });
+  });
+  return { status: 204 as const };
 }
 
 export const groupRoutes: Route[] = [
@@ -103,17 +121,7 @@ export const groupRoutes: Route[] = [
     summary: 'Add a user to a group (nothing changes when they are in it)',
     params: memberParams,
     response: { status: 204 },
-    handle: async (c) => {
-      await c.write(async (admin, audit) => {
-        const group = await groupOf(admin, c.params.name);
-        const row = await rowOf(admin, c.params.username);
-        const before = await admin.users.record({ row });
-        if (before.groups.includes(group.name)) return;
-        await admin.groups.addMember({ name: group.name, userId: row.id });
-        await audit({ action: 'group.add_member', resource: { type: 'user', id: row.username }, before, after: await admin.users.record({ row }) });
-      });
-      return { status: 204 };
-    },
+    handle: (c) => setMembership(c, true),
   }),
   route({
     id: 'removeGroupMember',
@@ -123,16 +131,6 @@ export const groupRoutes: Route[] = [
     summary: 'Take a user out of a group (nothing changes when they are not in it)',
     params: memberParams,
     response: { status: 204 },
-    handle: async (c) => {
-      await c.write(async (admin, audit) => {
-        const group = await groupOf(admin, c.params.name);
-        const row = await rowOf(admin, c.params.username);
-        const before = await admin.users.record({ row });
-        if (!before.groups.includes(group.name)) return;
-        await admin.groups.removeMember({ name: group.name, userId: row.id });
-        await audit({ action: 'group.remove_member', resource: { type: 'user', id: row.username }, before, after: await admin.users.record({ row }) });
-      });
-      return { status: 204 };
-    },
+    handle: (c) => setMembership(c, false),
   }),
 ];

@@ -1,7 +1,7 @@
 import type { AuditEntry, Pool, PoolEvent } from '../../pool';
 import { route, type Route } from '../route';
 import * as s from '../schemas';
-import { cursorKey, pageOut } from './users';
+import { cursorKey, pageOut } from './paging';
 
 const eventOut = ({ userId, ...e }: PoolEvent) => ({ ...e, user_id: userId });
 const auditOut = ({ requestId, ...e }: AuditEntry) => ({ ...e, request_id: requestId });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { decodeCursor, type AdminOps, type AdminRefusal, type Page } from '../../pool';
+import type { AdminOps, AdminRefusal } from '../../pool';
 import { etagOf } from '../etag';
 import { notFound, pointer, Problem } from '../problem';
 import { route, type Call, type Route } from '../route';
 import * as s from '../schemas';
+import { cursorKey, pageOut } from './paging';
 
 const userParams = z.object({ username: s.username });
 
@@ -20,13 +21,6 @@ export function refused(r: AdminRefusal): Problem {
   return new Problem(400, 'invalid-request', 'The request is not valid', r.problems.map((p) => p.message).join('; '), {
     errors: r.problems.map((p) => ({ pointer: pointer(p.path), detail: p.message })),
   });
-}
-
-export function cursorKey<T extends 'string' | 'number'>(cursor: string | undefined, type: T): (T extends 'string' ? string : number) | undefined {
-  if (cursor === undefined) return undefined;
-  const key = decodeCursor(cursor);
-  if (typeof key !== type) throw new Problem(400, 'invalid-request', 'The request is not valid', 'the cursor is not one this API gave', { errors: [{ pointer: '/cursor', detail: 'unknown cursor' }] });
-  return key as T extends 'string' ? string : number;
 }
 
 /**
@@ -50,8 +44,6 @@ async function changeUser(
   });
   return { status: 200 as const, body: after, etag: etagOf(after) };
 }
-
-const pageOut = <T, U>(p: Page<T>, map: (t: T) => U) => ({ items: p.items.map(map), ...(p.next ? { next: p.next } : {}) });
 
 export const userRoutes: Route[] = [
   route({
@@ -269,4 +261,4 @@ export const userRoutes: Route[] = [
   }),
 ];
 
-export { pageOut, rowOf };
+export { rowOf };
