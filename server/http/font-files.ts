@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { IMMUTABLE, sendBytes } from './send-bytes';
 
 /**
  * Chinese, Japanese and Korean fonts: each family's @font-face list is ~100 KB (a hundred
@@ -18,7 +19,6 @@ const families: Record<string, string> = {
 };
 
 export const FONT_PATH_PREFIX = '/fonts/';
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 interface Sheet {
   family: string;
@@ -65,12 +65,7 @@ const known = new Set(Object.values(families));
 
 /** `/fonts/<family>/<hash>/index.css` and the woff2 files it names, cached for good. */
 export function answerFontFile(req: IncomingMessage, res: ServerResponse, pathname: string): void {
-  const send = (status: number, headers: Record<string, string>, body: Buffer | string = '') => {
-    res.statusCode = status;
-    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    res.setHeader('content-length', String(Buffer.byteLength(body)));
-    res.end(req.method === 'HEAD' ? undefined : body);
-  };
+  const send = (status: number, headers: Record<string, string>, body?: Buffer | string) => sendBytes(req, res, status, headers, body);
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { allow: 'GET, HEAD' });
   const m = FILE.exec(pathname);
   const sheet = m && known.has(m[1]) ? sheetOf(m[1]) : null;
