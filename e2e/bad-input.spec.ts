@@ -7,6 +7,7 @@ import { GOOD_PASSPHRASE, freshUser, reachScreen, startAtDemo, formTestId, submi
 /** The bad-input matrix runs left to right and right to left; every locale's catalogue is checked in messages/. */
 type Locale = 'en' | 'ar';
 import { errorMessage, signIn } from './fixtures/pages';
+import { rotatingSlice, SAMPLE_SEED } from './fixtures/sample';
 
 /**
  * Bad input never breaks Foyer: whatever is posted or put on a URL, the answer is never a 5xx;
@@ -231,13 +232,14 @@ async function noJsPage(browser: Browser): Promise<{ context: BrowserContext; pa
 
 const SCREENS = ['login', 'signup', 'confirm', 'forgot-password', 'reset-password', 'new-password'] as const;
 
-for (const screen of SCREENS) {
-  test(`no JS: ${screen} refuses malformed values with a 4xx and a translated message, never a 5xx`, async ({ browser, foyer }) => {
+// Each screen takes a rotating half of the cases per run (all with E2E_FULL=1); the oversized post always.
+SCREENS.forEach((screen, row) => {
+  test(`no JS: ${screen} refuses malformed values with a 4xx and a translated message, never a 5xx (seed ${SAMPLE_SEED})`, async ({ browser, foyer }) => {
     test.setTimeout(120_000);
     const { context, page } = await noJsPage(browser);
     const w = watch(page);
     const url = await reachScreen(page, foyer.url, 'en', screen);
-    const cases = [...CASES.filter((c) => !SKIPPED[screen]?.includes(c.name)), HUGE];
+    const cases = [...rotatingSlice(CASES.filter((c) => !SKIPPED[screen]?.includes(c.name)), 7, row), HUGE];
     for (const c of cases) {
       await page.goto(url);
       const label = `${screen} / ${c.name}`;
@@ -272,7 +274,7 @@ for (const screen of SCREENS) {
     expect(w.fivexx(), 'no 5xx document response').toEqual([]);
     await context.close();
   });
-}
+});
 
 const TAMPERED: { name: string; hidden: Record<string, Val | null>; status: number | 'any4xx'; key: string }[] = [
   { name: 'csrf wrong', hidden: { csrf: v('wrong-csrf-token-value') }, status: 403, key: 'csrf' },
@@ -284,12 +286,13 @@ const TAMPERED: { name: string; hidden: Record<string, Val | null>; status: numb
   { name: 'locale xx', hidden: { locale: v('xx') }, status: 'any4xx', key: 'invalid_input' },
 ];
 
-for (const screen of [...SCREENS, 'consent'] as const) {
-  test(`no JS: ${screen} with tampered hidden fields is refused (CSRF 403, uid, locale)`, async ({ browser, foyer }) => {
+// A rotating four of the seven tamperings per screen and run (all with E2E_FULL=1).
+([...SCREENS, 'consent'] as const).forEach((screen, row) => {
+  test(`no JS: ${screen} with tampered hidden fields is refused (CSRF 403, uid, locale) (seed ${SAMPLE_SEED})`, async ({ browser, foyer }) => {
     const { context, page } = await noJsPage(browser);
     const w = watch(page);
     const url = await reachScreen(page, foyer.url, 'en', screen);
-    for (const t of TAMPERED) {
+    for (const t of rotatingSlice(TAMPERED, 4, row)) {
       await page.goto(url);
       const label = `${screen} / ${t.name}`;
       const { status } = await post(page, screen, { fill: plausible(screen), hidden: t.hidden, button: submitTestId[screen] });
@@ -307,7 +310,7 @@ for (const screen of [...SCREENS, 'consent'] as const) {
     expect(w.fivexx(), 'no 5xx document response').toEqual([]);
     await context.close();
   });
-}
+});
 
 test('no JS: consent refuses an oversized post, and a garbage intent only ever denies', async ({ browser, foyer }) => {
   const { context, page } = await noJsPage(browser);
