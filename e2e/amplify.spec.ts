@@ -10,7 +10,7 @@ import type { Foyer } from './fixtures/server';
  * proxy at https://localhost:<port> as the app's OAuth domain and `userPoolEndpoint`, the app
  * bundled from node_modules and served at https://127.0.0.1:<port>. Sign-in by redirect, the
  * session's tokens, a forced refresh (Cognito's GetTokensFromRefreshToken at `POST /`, with its
- * CORS preflight), getCurrentUser, a global sign-out back to the app; its refresh tokens are then
+ * CORS preflight), getCurrentUser, fetchUserAttributes (GetUser), a global sign-out back to the app; its refresh tokens are then
  * refused with Cognito's NotAuthorizedException. (Reuse of a rotated token: the vitest suite.)
  */
 type Stack = { foyer: Foyer; proxy: TlsProxy; app: AmplifyApp };
@@ -43,7 +43,7 @@ const test = tlsTest.extend<object, { stack: Stack }>({
   ],
 });
 
-type Result = { n: number; error?: string; message?: string; access?: string; id?: string; sub?: string; username?: string; userId?: string; signedOut?: boolean };
+type Result = { n: number; email?: string; email_verified?: string; error?: string; message?: string; access?: string; id?: string; sub?: string; username?: string; userId?: string; signedOut?: boolean };
 
 /** Clicks one of the app's buttons and reads what the Amplify call gave (the n-th result). */
 async function run(page: Page, button: string, n: number): Promise<Result> {
@@ -77,8 +77,9 @@ test('Amplify v6 signs in by redirect, refreshes through GetTokensFromRefreshTok
   await form.locator('[name="identifier"]').fill(ALICE.username);
   await form.locator('[name="password"]').fill(ALICE.password);
   await form.getByTestId('sign-in').click();
+  // The password check, the redirect back and Amplify's code exchange: a few round trips on a busy machine.
+  await expect(page.getByTestId('events')).toContainText('signInWithRedirect', { timeout: 30_000 });
   await expect(page).toHaveURL(`${app.url}/`);
-  await expect(page.getByTestId('events')).toContainText('signInWithRedirect');
 
   const session = await run(page, 'Session', 1);
   expect(session).toMatchObject({ username: ALICE.username, access: expect.any(String), id: expect.any(String) });
@@ -98,6 +99,8 @@ test('Amplify v6 signs in by redirect, refreshes through GetTokensFromRefreshTok
   expect(held).toBeTruthy();
   expect(held).not.toBe(firstRefresh);
   expect(await run(page, 'Current user', 3)).toMatchObject({ username: ALICE.username, userId: session.sub });
+  // fetchUserAttributes: Cognito's GetUser, with the refreshed access token.
+  expect(await run(page, 'Attributes', 4)).toMatchObject({ sub: session.sub, email: ALICE.email, email_verified: 'true' });
 
   // signOut({ global: true }): GlobalSignOut, then Cognito's /logout straight back to the app.
   const globalSignOut = page.waitForResponse((r) => r.url() === `${foyer.url}/` && r.request().headers()['x-amz-target'] === 'AWSCognitoIdentityProviderService.GlobalSignOut');
