@@ -25,6 +25,7 @@ import { answerThemeFile, isThemeFilePath } from './http/theme-files';
 import { captureConsole, errorMessage, log, withRequestContext } from './log';
 import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
+import { isCognitoApiRequest } from './oidc/cognito-api';
 import { adminRouteLabels, isAdminApiPath } from './admin';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -106,6 +107,11 @@ async function main() {
     // tokens, no cookies): none of the pages' screening applies.
     if (isAdminApiPath(pathname)) {
       rt.adminApi.handle(req, res).catch((e: unknown) => fail(res, e));
+      return;
+    }
+    // Cognito's user-pool JSON API (POST /, its CORS preflight): JSON in and out, no cookies.
+    if (isCognitoApiRequest(pathname, req.method)) {
+      rt.cognitoApi.handle(req, res).catch((e: unknown) => fail(res, e));
       return;
     }
     const protocol = isProtocolPath(pathname);

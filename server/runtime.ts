@@ -25,6 +25,7 @@ import type { PageRenderer } from './http/rendered-page';
 import type { Themes } from './pool/themes';
 import { bearerAuthenticator, createAdminApi, type AdminApi } from './admin';
 import type { FramingTarget } from './http/embedding';
+import { cognitoApi, type CognitoApi } from './oidc/cognito-api';
 
 /**
  * The built-in demo app's redirect URIs follow PUBLIC_URL (and PORT), which may differ from the
@@ -52,6 +53,8 @@ export interface Runtime {
   handleOidc(req: IncomingMessage, res: ServerResponse): void;
   userinfo: ReturnType<typeof userinfoHandler>;
   introspection: ReturnType<typeof introspectionHandler>;
+  /** Cognito's user-pool JSON API at `POST /` (refresh, revoke, global sign-out, the user). */
+  cognitoApi: CognitoApi;
   /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
   themes: Themes;
   /** Outside identity providers: sign-in through them, linking, federated sign-out. */
@@ -140,6 +143,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   // Bearer tokens of the client_credentials grant, verified with the keys the provider publishes.
   const adminApi = createAdminApi({ pool, issuer: env.publicUrl, authenticators: [bearerAuthenticator({ issuer: env.publicUrl, keys: () => live.keys })] });
   const introspection = introspectionHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
+  const cognito = cognitoApi({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely, handleOidc: live.handle });
   const csrfSecret = await secrets.ensure('csrf-key');
   const kept = { email: !mailer.delivers, sms: !sms.delivers };
   const outboxVisible = (kept.email || kept.sms) && (env.devOutboxForced || isLoopbackUrl(env.publicUrl));
@@ -165,6 +169,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     handleOidc: live.handle,
     userinfo,
     introspection,
+    cognitoApi: cognito,
     themes: pool.themes,
     federation,
     federationHttp,
@@ -178,6 +183,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     async close() {
       clearInterval(sweeper);
       live.stop();
+      await cognito.close();
       await outbox.flush(OUTBOX_FLUSH_MS);
       await outbox.stop();
       await db.close();

@@ -40,6 +40,12 @@ export async function findClient(db: Kysely<Database>, clientId: string): Promis
   return row ? (JSON.parse(row.metadata) as AppClient) : undefined;
 }
 
+/** Every app client (for what spans them all, such as the origins allowed to call the Cognito API). */
+export async function listClients(db: Kysely<Database>): Promise<AppClient[]> {
+  const rows = await db.selectFrom('clients').select('metadata').orderBy('client_id').execute();
+  return rows.map((r) => JSON.parse(r.metadata) as AppClient);
+}
+
 /** `client_secret` is stored hashed (./client-secrets): given in clear, it is hashed here. */
 export async function saveClient(db: Kysely<Database>, client: AppClient, now: number): Promise<void> {
   const secret = client.client_secret;

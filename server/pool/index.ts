@@ -7,7 +7,7 @@ import type { Database } from '../db/schema';
 import { readOutbox } from '../mail/mailer';
 import type { OutboxLink } from '../outbox/store';
 import { userClaims, scopeClaims } from './claims';
-import { findClient, saveClient, type AppClient } from './clients';
+import { findClient, listClients, saveClient, type AppClient } from './clients';
 import { findResourceServer, listResourceServers, removeResourceServers, saveResourceServer, type ResourceServer } from './resource-servers';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
@@ -302,6 +302,7 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     scopeClaims: async () => scopeClaims((await settings()).custom_attributes.map((a) => a.name)),
     clients: {
       find: (o: { clientId: string }) => findClient(ctx.db, o.clientId),
+      list: () => listClients(ctx.db),
       save: (o: { client: AppClient }) => saveClient(ctx.db, o.client, ctx.now()),
     },
     /** APIs with custom scopes (the built-in `foyer`, the admin API, always first); access tokens name one as `aud`. */

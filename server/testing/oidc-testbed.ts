@@ -14,6 +14,8 @@ import { testOutbox } from './outbox';
 import { startLiveProvider, type LiveProvider } from '../oidc/live-provider';
 import { createProvider } from '../oidc/provider';
 import { userinfoHandler } from '../oidc/userinfo';
+import { cognitoApi, isCognitoApiRequest } from '../oidc/cognito-api';
+import { providerRevocation } from '../oidc/revocation';
 import { createPool } from '../pool';
 import { applySeedIfEmpty } from '../pool-config/apply';
 
@@ -27,8 +29,9 @@ export interface OidcBed {
   /**
    * A full code flow for alice with `clientId` (its secret is `secretOf(clientId)`). With a
    * `browser` (its cookies), a second sign-in finds the provider's session and asks nothing.
+   * `scope`: what the app asks for (default `openid email`).
    */
-  signIn(clientId: string, browser?: Browser): Promise<Tokens>;
+  signIn(clientId: string, browser?: Browser, scope?: string): Promise<Tokens>;
   /** The token endpoint's answer to a refresh. */
   refresh(clientId: string, refreshToken: string): Promise<{ status: number; body: Record<string, unknown> }>;
   userinfo(accessToken: string): Promise<number>;
@@ -48,16 +51,21 @@ export type Browser = Map<string, string>;
 
 export const secretOf = (clientId: string) => `secret-of-${clientId}-0123456789`;
 
-/** `clients`: client seeds (confidential, redirecting to REDIRECT_URI), e.g. with a token_validity. */
+/**
+ * `clients`: client seeds (confidential, redirecting to REDIRECT_URI), e.g. with a token_validity;
+ * one with `token_endpoint_auth_method: 'none'` is public (no secret). The server also answers
+ * Cognito's user-pool API at `POST /` (server/oidc/cognito-api).
+ */
 export async function startOidcBed(db: Db, clients: Record<string, unknown>[]): Promise<OidcBed> {
   await applySeedIfEmpty(
     db,
     parseSeed({
-      clients: clients.map((c) => ({ client_secret: secretOf(String(c.client_id)), redirect_uris: [REDIRECT_URI], ...c })),
+      clients: clients.map((c) => ({ ...(c.token_endpoint_auth_method === 'none' ? {} : { client_secret: secretOf(String(c.client_id)) }), redirect_uris: [REDIRECT_URI], ...c })),
       users: [{ username: 'alice', email: 'alice@example.com', email_verified: true, password: BED_PASSWORD }],
     }),
   );
-  const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret' });
+  const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', revocation: providerRevocation() });
+  const publicClients = new Set(clients.filter((c) => c.token_endpoint_auth_method === 'none').map((c) => String(c.client_id)));
   const aliceId = (await db.kysely.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow()).id;
 
   const server = http.createServer();
@@ -78,14 +86,20 @@ export async function startOidcBed(db: Db, clients: Record<string, unknown>[]): 
       }),
   });
   const userinfo = userinfoHandler({ issuer, keys: () => live.keys, pool, db: db.kysely });
-  server.on('request', (req, res) => (req.url?.startsWith('/oauth2/userInfo') ? void userinfo(req, res) : live.handle(req, res)));
+  const cognito = cognitoApi({ issuer, keys: () => live.keys, pool, db: db.kysely, handleOidc: live.handle });
+  server.on('request', (req, res) => {
+    if (isCognitoApiRequest(req.url ?? '', req.method)) void cognito.handle(req, res);
+    else if (req.url?.startsWith('/oauth2/userInfo')) void userinfo(req, res);
+    else live.handle(req, res);
+  });
 
   const basic = (clientId: string) => `Basic ${Buffer.from(`${clientId}:${secretOf(clientId)}`).toString('base64')}`;
   const token = async (clientId: string, form: Record<string, string>) => {
+    const open = publicClients.has(clientId);
     const res = await fetch(`${issuer}/oauth2/token`, {
       method: 'POST',
-      headers: { authorization: basic(clientId), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form),
+      headers: { ...(open ? {} : { authorization: basic(clientId) }), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(open ? { ...form, client_id: clientId } : form),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
@@ -102,14 +116,14 @@ export async function startOidcBed(db: Db, clients: Record<string, unknown>[]): 
     issuer,
     live,
     aliceId,
-    async signIn(clientId, browser = new Map()) {
+    async signIn(clientId, browser = new Map(), scope = 'openid email') {
       const verifier = randomBytes(32).toString('base64url');
       const authorize = new URL(`${issuer}/oauth2/authorize`);
       for (const [k, v] of Object.entries({
         client_id: clientId,
         redirect_uri: REDIRECT_URI,
         response_type: 'code',
-        scope: 'openid email',
+        scope,
         state: 'st',
         code_challenge: createHash('sha256').update(verifier).digest('base64url'),
         code_challenge_method: 'S256',
@@ -138,6 +152,7 @@ export async function startOidcBed(db: Db, clients: Record<string, unknown>[]): 
     },
     async stop() {
       live.stop();
+      await cognito.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
