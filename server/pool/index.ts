@@ -325,5 +325,6 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
 
 export type Pool = ReturnType<typeof createPool>;
 export * as input from './input';
+export type { Limit } from './rate-limit';
 /** For tools with no pool of their own (the CLI): by user name, given the database and the provider's port. */
 export { setEnabledByName, signOutEverywhere, type ProviderRevocation } from './revocation';
