@@ -193,8 +193,48 @@ test('where the browser withholds the frame’s cookies, the screen says so (tra
   }, screen);
   const frame = page.frameLocator('#container iframe');
   await expect(frame.getByTestId('storage-blocked')).toHaveText('يمنع متصفحك مربع تسجيل الدخول هذا من حفظ ملفات تعريف الارتباط التي يحتاجها تسجيل الدخول.');
+  // This Chromium blocks unpartitioned third-party cookies: with JavaScript the screen offers the
+  // Storage Access API, which, with no earlier visit to Foyer's site, the browser refuses (said, translated).
+  await frame.getByTestId('allow-storage').click();
+  await expect(frame.getByTestId('storage-offer-problem')).toHaveText('لم يسمح متصفحك بذلك. تابع في نافذة منبثقة أو في صفحة كاملة بدلًا من ذلك.');
   // The same request on a full page (its own response mode), where the cookies are first-party.
   await frame.getByTestId('full-page').click();
   await signInIn(page);
   await expect(page).toHaveURL(new RegExp(`^${app.url}/cb\\?code=[^&]+&state=st-full`));
+});
+
+test('storage withheld in the SDK’s frame: the screen offers a popup, the app’s page opens the same request there, and the app gets the tokens', async ({ page, stack, playwright }) => {
+  const { app, foyer } = stack;
+  // The browser keeps none of the cookies the frame's authorization request sets: Foyer's answer
+  // reaches the frame without them (fetched outside, where the test's CA is told to Node).
+  const outside = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+  await page.route(
+    (url) => url.origin === foyer.url && url.pathname === '/oauth2/authorize',
+    async (route) => {
+      const answer = await outside.fetch(route.request().url(), { headers: route.request().headers(), maxRedirects: 0 });
+      const headers = Object.fromEntries(Object.entries(answer.headers()).filter(([k]) => k !== 'set-cookie'));
+      await route.fulfill({ status: answer.status(), headers, body: await answer.body() });
+    },
+    { times: 1 },
+  );
+  await page.goto(`${app.url}/?client=embed`);
+  await page.getByRole('button', { name: 'Sign in (iframe)' }).click();
+  const frame = page.frameLocator('#container iframe');
+  await expect(frame.getByTestId('storage-blocked')).toBeVisible();
+  await expect(frame.getByTestId('full-page')).toBeVisible();
+
+  const popupOpened = page.waitForEvent('popup');
+  // The frame asked earlier: the next authorization request is the popup's.
+  const topLevel = page.context().waitForEvent('request', (r) => r.url().startsWith(`${foyer.url}/oauth2/authorize?`));
+  await frame.getByTestId('continue-in-popup').click();
+  const popup = await popupOpened;
+  // The app's own request (its state, nonce and PKCE), now first-party in the popup.
+  const asked = new URL((await topLevel).url()).searchParams;
+  expect(asked.get('client_id')).toBe('embed');
+  expect(asked.get('response_mode')).toBe('web_message');
+  await signInIn(popup);
+  expect(await result(page, 1)).toMatchObject({ username: ALICE.username, access: true, held: true });
+  await expect(page.locator('#container iframe')).toHaveCount(0);
+  if (!popup.isClosed()) await popup.waitForEvent('close');
+  await outside.dispose();
 });

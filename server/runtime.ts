@@ -153,6 +153,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     void sweepExpired(db.kysely).catch(() => undefined);
     void pool.sweep().catch(() => undefined);
     void pool.sweepEvents({ days: env.eventsRetentionDays }).catch(() => undefined);
+    void pool.sweepAudit({ days: env.auditRetentionDays }).catch(() => undefined);
     void federation.sweep().catch(() => undefined);
     void sweepDevOutbox(db.kysely).catch(() => undefined);
     void outbox.sweep().catch(() => undefined);

@@ -70,6 +70,10 @@ type Discovery = { issuer: string; authorization_endpoint: string; token_endpoin
 type Transaction = { state: string; nonce: string; verifier: string };
 
 const TX_PREFIX = 'foyer.tx.';
+const POPUP_NAME = 'foyer-sign-in';
+const POPUP_FEATURES = 'popup,width=480,height=720';
+/** What Foyer's framed screen posts when the browser withholds its cookies and the user picks a popup. */
+const CONTINUE_IN_POPUP = 'foyer.continue_in_popup';
 
 export function createFoyer(options: FoyerOptions): Foyer {
   const issuer = options.issuer.replace(/\/+$/, '');
@@ -114,10 +118,10 @@ export function createFoyer(options: FoyerOptions): Foyer {
   }
 
   /**
-   * Waits for Foyer's `web_message` answer from `source` (the popup or frame), accepted only from
+   * Waits for Foyer's `web_message` answer from one of `sources` (the popup or frame), accepted only from
    * the issuer's origin. Foyer posts it to this page's registered origin only.
    */
-  function answerFrom(source: () => Window | null, timeoutMs: number, closed?: () => boolean): Promise<AuthorizationResponse> {
+  function answerFrom(sources: () => (Window | null)[], timeoutMs: number, closed?: () => boolean): Promise<AuthorizationResponse> {
     return new Promise((resolve, reject) => {
       let seenClosed = 0;
       const done = () => {
@@ -127,7 +131,7 @@ export function createFoyer(options: FoyerOptions): Foyer {
       };
       const onMessage = (e: MessageEvent) => {
         const data = e.data as { type?: string; response?: AuthorizationResponse } | null;
-        if (e.origin !== issuerOrigin || e.source !== source() || data?.type !== 'authorization_response' || !data.response) return;
+        if (e.origin !== issuerOrigin || !e.source || !sources().includes(e.source as Window) || data?.type !== 'authorization_response' || !data.response) return;
         done();
         resolve(data.response);
       };
@@ -158,12 +162,12 @@ export function createFoyer(options: FoyerOptions): Foyer {
       const timeoutMs = options.timeoutMs ?? 5 * 60_000;
       if (mode === 'popup') {
         // Opened before any await, within the click, or popup blockers refuse it.
-        const popup = window.open('about:blank', 'foyer-sign-in', 'popup,width=480,height=720');
+        const popup = window.open('about:blank', POPUP_NAME, POPUP_FEATURES);
         if (!popup) throw new FoyerError('popup_blocked');
         try {
           const { url, tx } = await authorizeUrl({ ...o.params, response_mode: 'web_message' });
           popup.location.href = url;
-          const answer = await answerFrom(() => popup, timeoutMs, () => popup.closed);
+          const answer = await answerFrom(() => [popup], timeoutMs, () => popup.closed);
           lastMode = 'popup';
           return await finish(answer, tx);
         } finally {
@@ -177,11 +181,20 @@ export function createFoyer(options: FoyerOptions): Foyer {
         // page: its answer then comes back to the redirect URI, where handleRedirectCallback needs this.
         sessionStorage.setItem(TX_PREFIX + tx.state, JSON.stringify(tx));
         const f = frame(url, o.container, false);
+        // Or in a popup (first-party, so cookies work), when the frame asks on the user's click:
+        // the click activates this page too, and the popup's answer comes to its opener only.
+        const asked: { popup?: Window | null } = {};
+        const onAsk = (e: MessageEvent) => {
+          if (e.origin === issuerOrigin && e.source === f.contentWindow && (e.data as { type?: string } | null)?.type === CONTINUE_IN_POPUP) asked.popup = window.open(url, POPUP_NAME, POPUP_FEATURES);
+        };
+        window.addEventListener('message', onAsk);
         try {
-          const answer = await answerFrom(() => f.contentWindow, timeoutMs);
+          const answer = await answerFrom(() => [f.contentWindow, asked.popup ?? null], timeoutMs);
           lastMode = 'iframe';
           return await finish(answer, tx);
         } finally {
+          window.removeEventListener('message', onAsk);
+          if (asked.popup && !asked.popup.closed) asked.popup.close();
           sessionStorage.removeItem(TX_PREFIX + tx.state);
           f.remove();
         }
@@ -208,7 +221,7 @@ export function createFoyer(options: FoyerOptions): Foyer {
       const { url, tx } = await authorizeUrl({ prompt: 'none', response_mode: 'web_message' });
       const f = frame(url, document.body, true);
       try {
-        const answer = await answerFrom(() => f.contentWindow, options.timeoutMs ?? 10_000);
+        const answer = await answerFrom(() => [f.contentWindow], options.timeoutMs ?? 10_000);
         return await finish(answer, tx);
       } catch (e) {
         if (e instanceof FoyerError && ['login_required', 'interaction_required', 'consent_required'].includes(e.code)) tokens = undefined;

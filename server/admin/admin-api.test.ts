@@ -11,7 +11,7 @@ import { parseSeed } from '../config/seed';
 import type { Db } from '../db/connect';
 import { privateKeys, readKeySet } from '../oidc/keys';
 import { providerRevocation } from '../oidc/revocation';
-import { createPool } from '../pool';
+import { createPool, type Limit } from '../pool';
 import { applySeedIfEmpty } from '../pool-config/apply';
 import { exportPoolConfig } from '../pool-config/export';
 import { mintAdminToken, type MintOptions } from '../testing/admin-token';
@@ -25,7 +25,7 @@ const PASSWORD = 'violet tractor under seven lanterns';
 
 type Api = Awaited<ReturnType<typeof start>>;
 
-async function start(db: Db) {
+async function start(db: Db, o: { failedAuthLimit?: Limit } = {}) {
   await applySeedIfEmpty(
     db,
     parseSeed({
@@ -36,7 +36,7 @@ async function start(db: Db) {
   );
   const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', revocation: providerRevocation() });
   const keys = await privateKeys(db.kysely, (await readKeySet(db.kysely)).kids);
-  const api = createAdminApi({ pool, issuer: ISSUER, authenticators: [bearerAuthenticator({ issuer: ISSUER, keys: () => keys })] });
+  const api = createAdminApi({ pool, issuer: ISSUER, authenticators: [bearerAuthenticator({ issuer: ISSUER, keys: () => keys })], failedAuthLimit: o.failedAuthLimit });
   const server = http.createServer((req, res) => void api.handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin/api/v1`;
@@ -137,6 +137,37 @@ describeEachDb('admin API', (open) => {
       expect(write.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
       expect((await call('GET', '/users/alice')).json).toMatchObject({ enabled: true });
     });
+  });
+
+  it('refused tokens from one address: past the limit 429 with Retry-After, on every instance; a valid token is still answered, other addresses are not slowed', async () => {
+    const limit = { max: 3, windowMs: 60_000 };
+    const db = await open();
+    const one = await start(db, { failedAuthLimit: limit });
+    // A second instance on the same database (another connection, another pool, another server).
+    const two = await start(anotherConnection(db), { failedAuthLimit: limit });
+    try {
+      const from = (ip: string) => ({ 'x-foyer-client-ip': ip });
+      const forged = await one.token({ foreignKey: true });
+      for (let i = 0; i < limit.max; i++) problem(await one.call('GET', '/users/alice', { token: forged, headers: from('203.0.113.7') }), 401);
+      const limited = await two.call('GET', '/users/alice', { token: 'not-a-jwt', headers: from('203.0.113.7') });
+      problem(limited, 429);
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      problem(await one.call('GET', '/users/alice', { token: forged, headers: from('203.0.113.7') }), 429);
+      // A valid token from that address is answered, and counts nothing.
+      for (let i = 0; i < limit.max + 1; i++) expect((await one.call('GET', '/users/alice', { headers: from('203.0.113.7') })).status).toBe(200);
+      // No credentials guess nothing: a plain 401, never counted.
+      problem(await one.call('GET', '/users/alice', { token: null, headers: from('203.0.113.8') }), 401);
+      problem(await one.call('GET', '/users/alice', { token: forged, headers: from('203.0.113.8') }), 401);
+      const counts = await db.kysely.selectFrom('rate_limits').select(['key', 'count']).where('key', 'like', 'admin_auth:%').orderBy('key').execute();
+      expect(counts.map((r) => [r.key, Number(r.count)])).toEqual([
+        ['admin_auth:ip:203.0.113.7', limit.max + 2],
+        ['admin_auth:ip:203.0.113.8', 1],
+      ]);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 
   it('every route: 401 without a token, and every write 403 with a read-only one, before anything is read or written', async () => {

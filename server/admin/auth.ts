@@ -36,6 +36,18 @@ export const unauthenticated = () =>
 const invalidToken = (detail: string) =>
   new Problem(401, 'invalid-token', 'The access token is not valid', detail, { headers: challenge(`, error="invalid_token", error_description="${detail}"`) });
 
+/**
+ * Refused credentials allowed from one client address in a window, past which the API answers 429
+ * (Retry-After) until the window ends. A valid token is never counted nor slowed; a request with
+ * no credentials guesses nothing and is not counted either.
+ */
+export const failedAuthenticationLimit = { max: 20, windowMs: 5 * 60_000 };
+
+export const tooManyFailures = (retryAfter: number) =>
+  new Problem(429, 'too-many-failed-authentications', 'Too many failed authentications', `too many refused tokens from this address: retry in ${retryAfter} s`, {
+    headers: { 'retry-after': String(retryAfter) },
+  });
+
 export const insufficientScope = () =>
   new Problem(403, 'insufficient-scope', 'The token does not allow this', 'writing needs the foyer/admin scope (foyer/admin.read only reads)', {
     headers: challenge(', error="insufficient_scope", scope="foyer/admin"'),

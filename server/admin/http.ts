@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { currentRequestId, log } from '../log';
-import type { Pool } from '../pool';
-import { insufficientScope, unauthenticated, type Authenticator, type Principal } from './auth';
+import type { Limit, Pool } from '../pool';
+import { failedAuthenticationLimit, insufficientScope, tooManyFailures, unauthenticated, type Authenticator, type Principal } from './auth';
 import { readJson } from './body';
 import { checkIfMatch } from './etag';
 import { API_BASE, openApiDocument } from './openapi';
@@ -60,15 +60,33 @@ export interface AdminApi {
  * The admin REST API as a plain Node handler. `authenticators` are tried in order (bearer tokens;
  * later the console's session); `issuer` names the server in the OpenAPI document.
  */
-export function createAdminApi(opts: { pool: Pick<Pool, 'admin'>; authenticators: Authenticator[]; issuer: string; routes?: readonly Route[] }): AdminApi {
+export function createAdminApi(opts: {
+  pool: Pick<Pool, 'admin'>;
+  authenticators: Authenticator[];
+  issuer: string;
+  routes?: readonly Route[];
+  /** Refused credentials per client address before 429 (default `failedAuthenticationLimit`). */
+  failedAuthLimit?: Limit;
+}): AdminApi {
   const routes = opts.routes ?? adminRoutes;
   const compiled = routes.map(compile);
   let document: Record<string, unknown> | undefined;
 
   async function authenticate(req: IncomingMessage): Promise<Principal> {
-    for (const a of opts.authenticators) {
-      const p = await a(req);
-      if (p) return p;
+    try {
+      for (const a of opts.authenticators) {
+        const p = await a(req);
+        if (p) return p;
+      }
+    } catch (e) {
+      // A credential was presented and refused: counted per client address (server/main.ts has
+      // set x-foyer-client-ip from the socket and the trusted proxies), refused outright past the limit.
+      if (e instanceof Problem && e.status === 401) {
+        const ip = String(req.headers['x-foyer-client-ip'] ?? req.socket.remoteAddress ?? 'unknown');
+        const counted = await opts.pool.admin.failedAuthentication({ ip, limit: opts.failedAuthLimit ?? failedAuthenticationLimit });
+        if (!counted.allowed) throw tooManyFailures(counted.retryAfter);
+      }
+      throw e;
     }
     throw unauthenticated();
   }

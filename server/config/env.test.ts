@@ -29,6 +29,12 @@ describe('environment', () => {
     expect(() => readEnv({ EVENTS_RETENTION_DAYS: '0' })).toThrow(/EVENTS_RETENTION_DAYS/);
     expect(() => readEnv({ EVENTS_RETENTION_DAYS: 'forever' })).toThrow(/EVENTS_RETENTION_DAYS/);
   });
+  it('keeps admin audit rows 365 days unless AUDIT_RETENTION_DAYS says otherwise (1 to 36500)', () => {
+    expect(readEnv({}).auditRetentionDays).toBe(365);
+    expect(readEnv({ AUDIT_RETENTION_DAYS: '2555' }).auditRetentionDays).toBe(2555);
+    expect(() => readEnv({ AUDIT_RETENTION_DAYS: '0' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => readEnv({ AUDIT_RETENTION_DAYS: '36501' })).toThrow(/AUDIT_RETENTION_DAYS/);
+  });
   it('prunes with FOYER_CONFIG_PRUNE=1 only', () => {
     expect(readEnv({}).configPrune).toBe(false);
     expect(readEnv({ FOYER_CONFIG_PRUNE: '1' }).configPrune).toBe(true);

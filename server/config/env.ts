@@ -25,6 +25,7 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
 });
 
 export type Env = {
@@ -61,6 +62,11 @@ export type Env = {
   shutdownDelaySeconds: number;
   /** Events (the audit log) older than this many days are swept. */
   eventsRetentionDays: number;
+  /**
+   * Admin audit rows (the admin API's writes) older than this many days are swept. Set by the
+   * operator, not in the pool settings: an admin must not be able to shorten the record of their own acts.
+   */
+  auditRetentionDays: number;
 };
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -105,6 +111,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     shutdownDelaySeconds: e.SHUTDOWN_DELAY_SECONDS,
     eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
 }
 

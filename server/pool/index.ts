@@ -37,6 +37,7 @@ import { revealSealer } from './mfa/seal';
 import { passkeysFacade } from './passkeys';
 import { inTransaction } from './transaction';
 import { sweepEvents } from './events';
+import { sweepAudit } from './admin/audit';
 import { identitiesFacade } from './identities';
 import { finishSignIn, type CompleteLogin, type FinishHook, type SignedIn } from './finish';
 import { sweepPool } from './sweep';
@@ -313,8 +314,10 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
       remove: (o: { identifiers: string[] }) => removeResourceServers(ctx.db, o.identifiers),
     },
     outbox: (o: { limit?: number } = {}) => readOutbox(ctx.db, o.limit),
-    /** The audit log's retention: events older than `days` go (each layer sweeps its own tables). */
+    /** The events' retention: events older than `days` go (each layer sweeps its own tables). */
     sweepEvents: (o: { days: number }) => sweepEvents(ctx, o.days),
+    /** The admin audit log's retention: rows older than `days` go. */
+    sweepAudit: (o: { days: number }) => sweepAudit(ctx, o.days),
     /** A user's linked outside identities: `list({ userId })`, `unlink({ userId, provider })`. */
     identities,
     /** Removes expired flows, codes, challenges, rate-limit windows and locks (the runtime's timer calls it). */
@@ -326,5 +329,6 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
 
 export type Pool = ReturnType<typeof createPool>;
 export * as input from './input';
+export type { Limit } from './rate-limit';
 /** For tools with no pool of their own (the CLI): by user name, given the database and the provider's port. */
 export { setEnabledByName, signOutEverywhere, type ProviderRevocation } from './revocation';

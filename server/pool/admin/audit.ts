@@ -48,6 +48,12 @@ export async function recordAudit(
     .execute();
 }
 
+/** Retention: rows older than `days` go (AUDIT_RETENTION_DAYS); how many went. */
+export async function sweepAudit(ctx: PoolContext, days: number): Promise<number> {
+  const done = await ctx.db.deleteFrom('audit').where('created_at', '<', ctx.now() - days * 86_400_000).executeTakeFirst();
+  return Number(done.numDeletedRows);
+}
+
 /** Newest first; `before`: the id the previous page ended at. */
 export async function listAudit(ctx: PoolContext, f: AuditFilter, o: { before?: number; limit: number }): Promise<Page<AuditEntry>> {
   let q = ctx.db.selectFrom('audit').selectAll();

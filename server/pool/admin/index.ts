@@ -5,6 +5,7 @@ import type { ThemeInput } from '../../../themes/schema';
 import type { PoolContext } from '../context';
 import { revokeEverything, setUserEnabled } from '../revocation';
 import { inTransaction } from '../transaction';
+import { hit, type Limit } from '../rate-limit';
 import { listAudit, recordAudit, type Actor, type AuditFilter } from './audit';
 import { listEvents, type EventFilter } from './events';
 import { addMember, deleteGroup, getGroup, groupMembers, listGroups, putGroup, removeMember, type GroupRecord } from './groups';
@@ -30,6 +31,11 @@ export function adminFacade(ctx: PoolContext) {
 
 function adminOps(ctx: PoolContext) {
   return {
+    /**
+     * Counts a refused credential from `ip` (the admin API's bearer tokens); `allowed` false past
+     * `limit`. Kept in the database, so the count holds across instances.
+     */
+    failedAuthentication: (o: { ip: string; limit: Limit }) => hit(ctx, `admin_auth:ip:${o.ip}`, o.limit),
     audit: {
       record: (e: { actor: Actor; action: string; resource: { type: string; id: string }; before: unknown; after: unknown; requestId?: string }) => recordAudit(ctx, e),
       list: (o: { filter: AuditFilter; before?: number; limit: number }) => listAudit(ctx, o.filter, o),
