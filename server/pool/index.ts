@@ -63,7 +63,7 @@ export type { MethodStanding } from './methods/standings';
 export type { SecurityOverview } from './account/factors';
 export { isMethodKind } from './methods/registry';
 export { enrolableKinds } from './methods/enrolment';
-export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, UserPatch, UserQuery, UserRecord } from './admin';
+export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, PublishedTheme, UserPatch, UserQuery, UserRecord } from './admin';
 export { decodeCursor } from './admin';
 
 type Step<K extends StepName> = StepOf<K>;

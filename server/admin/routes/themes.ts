@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { themeId, themeInput } from '../../../themes/schema';
-import type { Actor, AdminOps } from '../../pool';
+import type { Actor, AdminOps, AdminRefusal, PublishedTheme } from '../../pool';
+import type { ThemeInput } from '../../../themes/schema';
 import { etagOf } from '../etag';
 import { notFound, Problem } from '../problem';
-import { route, type Route } from '../route';
+import { route, type Call, type Reply, type Route } from '../route';
 import { refused } from './users';
 
 const themeParams = z.object({ id: themeId });
@@ -36,6 +37,27 @@ function sameId(body: { id: string }, id: string) {
   if (body.id !== id) {
     throw new Problem(400, 'invalid-request', 'The request is not valid', 'the body’s id is not the one in the path', { errors: [{ pointer: '/id', detail: `must be "${id}"` }] });
   }
+}
+
+/**
+ * A publish (of the draft, or of an old version): `run` checks If-Match and publishes, in one
+ * transaction with its audit row; `missing` names what a 404 lacks.
+ */
+async function publishing(
+  c: Call<{ id: string }, unknown, unknown>,
+  action: string,
+  missing: string,
+  run: (admin: AdminOps, before: ThemeInput | undefined) => Promise<PublishedTheme | AdminRefusal | undefined>,
+): Promise<Reply> {
+  const out = await c.write(async (admin, audit) => {
+    const before = await admin.themes.get({ id: c.params.id });
+    const done = await run(admin, before);
+    if (!done) throw notFound(missing);
+    if ('error' in done) throw refused(done);
+    await audit({ action, resource: { type: 'theme', id: c.params.id }, before: before ?? null, after: { ...done.theme, version: done.version } });
+    return done;
+  });
+  return { status: 200, body: out, etag: etagOf(out.theme) };
 }
 
 async function themeOf(admin: AdminOps, id: string) {
@@ -178,20 +200,13 @@ export const themeRoutes: Route[] = [
     params: themeParams,
     ifMatch: 'optional',
     response: { status: 200, schema: published, etag: true },
-    handle: async (c) => {
-      const out = await c.write(async (admin, audit) => {
+    handle: (c) =>
+      publishing(c, 'theme.publish', `draft of theme "${c.params.id}"`, async (admin) => {
         const d = await admin.themes.draft({ id: c.params.id });
         if (!d) throw notFound(`draft of theme "${c.params.id}"`);
         c.ifMatch(draftEtag(d));
-        const before = await admin.themes.get({ id: c.params.id });
-        const done = await admin.themes.publish({ id: c.params.id, by: by(c.principal.actor) });
-        if (!done) throw notFound(`draft of theme "${c.params.id}"`);
-        if ('error' in done) throw refused(done);
-        await audit({ action: 'theme.publish', resource: { type: 'theme', id: c.params.id }, before: before ?? null, after: { ...done.theme, version: done.version } });
-        return done;
-      });
-      return { status: 200, body: out, etag: etagOf(out.theme) };
-    },
+        return admin.themes.publish({ id: c.params.id, by: by(c.principal.actor) });
+      }),
   }),
   route({
     id: 'listThemeVersions',
@@ -230,18 +245,11 @@ export const themeRoutes: Route[] = [
     params: versionParams,
     ifMatch: 'optional',
     response: { status: 200, schema: published, etag: true },
-    handle: async (c) => {
-      const out = await c.write(async (admin, audit) => {
-        const before = await admin.themes.get({ id: c.params.id });
+    handle: (c) =>
+      publishing(c, 'theme.rollback', `version ${c.params.version} of theme "${c.params.id}"`, async (admin, before) => {
         c.ifMatch(before && etagOf(before));
-        const done = await admin.themes.rollBack({ id: c.params.id, version: c.params.version, by: by(c.principal.actor) });
-        if (!done) throw notFound(`version ${c.params.version} of theme "${c.params.id}"`);
-        if ('error' in done) throw refused(done);
-        await audit({ action: 'theme.rollback', resource: { type: 'theme', id: c.params.id }, before: before ?? null, after: { ...done.theme, version: done.version } });
-        return done;
-      });
-      return { status: 200, body: out, etag: etagOf(out.theme) };
-    },
+        return admin.themes.rollBack({ id: c.params.id, version: c.params.version, by: by(c.principal.actor) });
+      }),
   }),
   route({
     id: 'previewTheme',
