@@ -40,6 +40,8 @@ export default function proxy(request: NextRequest) {
     return res;
   }
 
+  // The theme editor's preview screens: framed by the console (same origin), never indexed.
+  const preview = pathLocale !== undefined && segments[2] === 'preview';
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
   const csp = [
     "default-src 'self'",
@@ -50,7 +52,7 @@ export default function proxy(request: NextRequest) {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "frame-ancestors 'none'",
+    preview ? "frame-ancestors 'self'" : "frame-ancestors 'none'",
   ].join('; ');
 
   const headers = new Headers(request.headers);
@@ -73,6 +75,13 @@ export default function proxy(request: NextRequest) {
   const uid = url.searchParams.get('uid');
   if (uid) headers.set('x-foyer-uid', uid);
   else headers.delete('x-foyer-uid');
+  // The theme a preview screen shows and how (app/_lib/preview.ts); only ever on those screens.
+  const previewHeaders = { 'x-foyer-preview': 'preview', 'x-foyer-preview-scheme': 'scheme', 'x-foyer-preview-state': 'state' };
+  for (const [header, param] of Object.entries(previewHeaders)) {
+    const value = preview ? url.searchParams.get(param) : null;
+    if (value) headers.set(header, value);
+    else headers.delete(header);
+  }
   // The app a page is about (the error, sign-out and account pages take its theme).
   const clientId = url.searchParams.get('client_id');
   const themedClient = clientId && CLIENT_ID.test(clientId) ? clientId : undefined;
@@ -97,7 +106,8 @@ export default function proxy(request: NextRequest) {
   response.headers.set('x-content-type-options', 'nosniff');
   // same-origin: forms still send a real Origin (no-referrer would make it "null"), URLs never leak out.
   response.headers.set('referrer-policy', 'same-origin');
-  response.headers.set('x-frame-options', 'DENY');
+  response.headers.set('x-frame-options', preview ? 'SAMEORIGIN' : 'DENY');
+  if (preview) response.headers.set('x-robots-tag', 'noindex, nofollow');
   if (secure) response.headers.set('strict-transport-security', 'max-age=63072000');
   // The account pages keep the theme of the app that linked to them, page after page and
   // through their sign-in, without carrying `client_id` on every link and redirect.

@@ -1,8 +1,9 @@
 'use client';
 
-import { useActionState, useEffect, useRef, type HTMLInputTypeAttribute } from 'react';
+import { useActionState, useContext, useEffect, useRef, type HTMLInputTypeAttribute } from 'react';
 import { Alert } from './Alert';
 import { Button } from './Button';
+import { FormPreviewContext, type FormPreviewState } from './FormPreview';
 
 /** How a text input looks; its hooks are added where it is drawn. */
 export const inputLook = 'w-full border-2 border-field-line bg-field text-ink rounded-theme px-3 py-2';
@@ -62,7 +63,9 @@ export function FlowForm({
   initial?: FormState;
   testId?: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, initial ?? {});
+  const preview = useContext(FormPreviewContext);
+  const [state, formAction, actionPending] = useActionState(preview ? inert : action, preview ? previewState(preview, fields) : (initial ?? {}));
+  const pending = actionPending || preview?.state === 'loading';
   const errorId = 'form-error';
   // After a refused submit the error summary takes focus, so it is read first and its link leads
   // to the field (without JavaScript the page reloads and the field itself is focused instead).
@@ -187,4 +190,16 @@ export function FlowForm({
       </div>
     </form>
   );
+}
+
+/** A previewed form's action: nothing is posted anywhere. */
+async function inert(state: FormState): Promise<FormState> {
+  return state;
+}
+
+function previewState(p: FormPreviewState, fields: FieldSpec[]): FormState {
+  if (p.state === 'empty') return {};
+  const sample = (f: FieldSpec) => (f.type === 'checkbox' ? 'on' : (p.samples[f.autoComplete.split(' ')[0]] ?? p.samples[String(f.type)] ?? p.samples.text));
+  const values = Object.fromEntries(fields.map((f) => [f.name, sample(f)]));
+  return p.state === 'error' ? { values, error: { message: p.errorMessage, field: fields[0]?.name } } : { values };
 }

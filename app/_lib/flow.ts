@@ -12,6 +12,7 @@ import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
 import { ourCookies } from './cookies';
 import { browserLabel, keepDeviceToken } from './device-cookie';
 import { requestInfo } from './request';
+import { PREVIEW_UID, previewRequest, previewSteps } from './preview';
 import { currentTheme } from './theme';
 
 export type { StepName };
@@ -41,6 +42,8 @@ export function flowHref(locale: string, page: string, uid: string, extra = ''):
  * that step is current; anything else goes back to where the flow really is.
  */
 export async function loadFlowPage<K extends StepName>(locale: string, uid: string | undefined, wants: K | 'first') {
+  const preview = await previewRequest();
+  if (preview) return previewFlowPage(locale, preview.screen, wants);
   if (!uid || !UID.test(uid)) notFound();
   const rt = await runtime();
   const req = await requestInfo();
@@ -67,6 +70,31 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
     showOutbox: rt.outboxVisibleTo(req.ip, 'email'),
     /** The same for text messages. */
     showSmsOutbox: rt.outboxVisibleTo(req.ip, 'sms'),
+  };
+}
+
+/**
+ * What a flow page needs, for the theme editor's preview: the screen's sample step, the pool's
+ * real settings (so the screen looks as it will), no interaction, no client, no CSRF token (the
+ * forms are inert, and a post would be refused anyway).
+ */
+async function previewFlowPage<K extends StepName>(locale: string, screen: keyof typeof previewSteps, wants: K | 'first') {
+  const sample = previewSteps[screen];
+  if (!sample || (wants !== 'first' && sample.step !== wants)) notFound();
+  const rt = await runtime();
+  const t = await getTranslations({ locale: isLocale(locale) ? locale : 'en' });
+  const view: InteractionView = { uid: PREVIEW_UID, prompt: 'login', clientId: PREVIEW_UID, params: {}, missingScopes: [] };
+  return {
+    rt,
+    view,
+    step: sample as unknown as StepOf<K>,
+    client: undefined,
+    appName: t('preview.appName'),
+    csrf: '',
+    settings: await rt.pool.settings(),
+    theme: await currentTheme(),
+    showOutbox: false,
+    showSmsOutbox: false,
   };
 }
 

@@ -6,6 +6,7 @@ import type { ResolvedTheme } from '@/themes/schema';
 import { runtime } from '@/server/runtime-handle';
 import { ourCookies } from './cookies';
 import { interactionOf } from './interaction';
+import { previewRequest } from './preview';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
@@ -38,7 +39,7 @@ async function screenClient(): Promise<string | null> {
  * The theme of the current screen (its stylesheet and asset URLs too); once per request however
  * many components ask, so the layout's stylesheet and the page's frame always agree.
  */
-export const currentAppliedTheme = cache(async (): Promise<AppliedTheme> => (await runtime()).themes.forClient(await screenClient()));
+export const currentAppliedTheme = cache(async (): Promise<AppliedTheme> => (await previewRequest())?.applied ?? (await runtime()).themes.forClient(await screenClient()));
 
 /** The resolved theme a screen renders with. */
 export const currentTheme = async (): Promise<ResolvedTheme> => (await currentAppliedTheme()).theme;

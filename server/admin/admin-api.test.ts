@@ -338,6 +338,92 @@ describeEachDb('admin API', (open) => {
     });
   });
 
+  it('themes: a draft changes no screen until published; history with who and when; roll back republishes an old version; a preview token shows the draft', async () => {
+    await withApi(open, async ({ call, db }) => {
+      const red = { id: 'brand', name: 'Brand', colors: { light: { brand: '#b00020' } } };
+      const blue = { id: 'brand', name: 'Brand', colors: { light: { brand: '#1d4ed8' } } };
+      const green = { id: 'brand', name: 'Brand', colors: { light: { brand: '#166534' } } };
+      const first = await call('PUT', '/themes/brand', { body: red });
+      expect(first.status).toBe(200);
+      const settings = await call('GET', '/settings');
+      await call('PUT', '/settings', { body: { ...settings.json, theme: 'brand' }, headers: { 'if-match': settings.headers.get('etag')! } });
+      // Another instance on the same database: it must see every publish on its next request.
+      const other = anotherConnection(db);
+      const elsewhere = createPool({ db: other.kysely, outbox: testOutbox(other.kysely).link, secret: 'test-secret', revocation: providerRevocation() });
+      const primaryOn = async (p: Api['pool']) => (await p.themes.forClient(null)).theme.colors.light.brand;
+      try {
+        expect(await primaryOn(elsewhere)).toBe('#b00020');
+
+        // A draft: saved, checked, read back; the published theme and every screen unchanged.
+        problem(await call('GET', '/themes/brand/draft'), 404);
+        const bad = await call('PUT', '/themes/brand/draft', { body: { ...blue, colors: { light: { text: '#ffffff', surface: '#ffffff' } } } });
+        problem(bad, 400);
+        expect((bad.json!.errors as { pointer: string }[])[0].pointer).toBe('/colors');
+        problem(await call('PUT', '/themes/other/draft', { body: blue }), 400);
+        const drafted = await call('PUT', '/themes/brand/draft', { body: blue });
+        expect(drafted.status).toBe(200);
+        expect(drafted.json).toMatchObject({ theme: blue, updated_by: 'client:admin-robot', updated_at: expect.any(Number) });
+        problem(await call('PUT', '/themes/brand/draft', { body: green }), 428);
+        expect((await call('GET', '/themes/brand')).json).toEqual(red);
+        expect(await primaryOn(elsewhere)).toBe('#b00020');
+
+        // The preview token shows the draft, only with a valid signature, and never the live screens.
+        const preview = await call('POST', '/themes/brand/preview', { body: {} });
+        expect(preview.status).toBe(200);
+        const token = preview.json!.token as string;
+        expect((await elsewhere.themes.preview(token))?.theme.colors.light.brand).toBe('#1d4ed8');
+        expect(await elsewhere.themes.preview(`${token.split('.')[0]}.${'A'.repeat(43)}`)).toBeUndefined();
+        const published = await call('POST', '/themes/brand/preview', { body: { draft: false } });
+        expect((await elsewhere.themes.preview(published.json!.token as string))?.theme.colors.light.brand).toBe('#b00020');
+        problem(await call('POST', '/themes/nobody/preview', { body: {} }), 404);
+
+        // Publish: a stale draft ETag is refused; the current one publishes version 2.
+        problem(await call('POST', '/themes/brand/publish', { headers: { 'if-match': first.headers.get('etag')! } }), 412);
+        const pub = await call('POST', '/themes/brand/publish', { headers: { 'if-match': drafted.headers.get('etag')! } });
+        expect(pub.status).toBe(200);
+        expect(pub.json).toEqual({ theme: blue, version: 2 });
+        expect(await primaryOn(elsewhere)).toBe('#1d4ed8');
+        problem(await call('GET', '/themes/brand/draft'), 404);
+        problem(await call('POST', '/themes/brand/publish'), 404);
+
+        // A third version through a draft, then roll back to the first: version 4, red again.
+        await call('PUT', '/themes/brand/draft', { body: green });
+        expect((await call('POST', '/themes/brand/publish')).json).toMatchObject({ version: 3 });
+        expect(await primaryOn(elsewhere)).toBe('#166534');
+        const history = (await call('GET', '/themes/brand/versions')).json!.items as { version: number; published_by: string; rolled_back_from: number | null }[];
+        expect(history.map((v) => [v.version, v.published_by, v.rolled_back_from])).toEqual([
+          [3, 'client:admin-robot', null],
+          [2, 'client:admin-robot', null],
+          [1, 'client:admin-robot', null],
+        ]);
+        expect((await call('GET', '/themes/brand/versions/2')).json).toEqual(blue);
+        problem(await call('GET', '/themes/brand/versions/9'), 404);
+        problem(await call('GET', '/themes/brand/versions/zero'), 400);
+        problem(await call('POST', '/themes/brand/versions/9/republish'), 404);
+        problem(await call('POST', '/themes/brand/versions/1/republish', { headers: { 'if-match': first.headers.get('etag')! } }), 412);
+        const back = await call('POST', '/themes/brand/versions/1/republish');
+        expect(back.json).toEqual({ theme: red, version: 4 });
+        expect(await primaryOn(elsewhere)).toBe('#b00020');
+        expect(((await call('GET', '/themes/brand/versions')).json!.items as { version: number; rolled_back_from: number | null }[])[0]).toMatchObject({ version: 4, rolled_back_from: 1 });
+        problem(await call('GET', '/themes/nobody/versions'), 404);
+
+        // Discarding a draft needs its ETag; a read-only token may read a draft but not write one.
+        const again = await call('PUT', '/themes/brand/draft', { body: green });
+        const reader = await mintAdminToken(db.kysely, { issuer: ISSUER, scope: 'foyer/admin.read' });
+        expect((await call('GET', '/themes/brand/draft', { token: reader })).status).toBe(200);
+        problem(await call('POST', '/themes/brand/publish', { token: reader }), 403);
+        problem(await call('DELETE', '/themes/brand/draft'), 428);
+        expect((await call('DELETE', '/themes/brand/draft', { headers: { 'if-match': again.headers.get('etag')! } })).status).toBe(204);
+        expect((await call('GET', '/themes/brand')).json).toEqual(red);
+
+        const actions = ((await call('GET', '/audit?resource_type=theme&resource_id=brand')).json!.items as { action: string }[]).map((e) => e.action);
+        expect(actions).toEqual(['theme.draft.discard', 'theme.draft.save', 'theme.rollback', 'theme.publish', 'theme.draft.save', 'theme.publish', 'theme.draft.save', 'theme.create']);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   it('two writes with the same ETag at once: one lands, the other is refused (412)', async () => {
     await withApi(open, async ({ call, db }) => {
       const etag = (await call('GET', '/users/alice')).headers.get('etag')!;

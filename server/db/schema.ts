@@ -298,6 +298,24 @@ export interface ThemesTable {
   updated_at: number;
 }
 
+/** A theme's unpublished edit (migration 019); `updated_by` names the actor (`client:<id>`, `user:<sub>`). */
+export interface ThemeDraftsTable {
+  theme_id: string;
+  definition: string;
+  updated_by: string;
+  updated_at: number;
+}
+
+/** Every definition a theme was published with, numbered from 1 (migration 019). */
+export interface ThemeVersionsTable {
+  theme_id: string;
+  version: number;
+  definition: string;
+  published_by: string;
+  published_at: number;
+  rolled_back_from: number | null;
+}
+
 export interface ThemeAssetsTable {
   id: string; // sha256 hex
   mime: string;
@@ -332,6 +350,8 @@ export interface Database {
   resource_servers: ResourceServersTable;
   themes: ThemesTable;
   theme_assets: ThemeAssetsTable;
+  theme_drafts: ThemeDraftsTable;
+  theme_versions: ThemeVersionsTable;
   users: UsersTable;
   groups: GroupsTable;
   user_groups: UserGroupsTable;

@@ -17,6 +17,10 @@ const shapes: Record<string, RegExp> = {
   /** A mailed sign-in link: its id and token (magic-links.ts). */
   link: /^[0-9a-f-]{36}$/,
   token: /^[A-Za-z0-9_-]{43}$/,
+  /** The theme editor's preview screens (server/pool/themes/preview-token.ts, app/[locale]/preview). */
+  preview: /^[A-Za-z0-9_-]{1,300}\.[A-Za-z0-9_-]{43}$/,
+  state: /^(empty|filled|error|loading)$/,
+  scheme: /^(light|dark)$/,
 };
 
 export function queryProblem(_page: string, params: URLSearchParams): 'invalid_request' | null {

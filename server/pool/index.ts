@@ -64,7 +64,7 @@ export type { MethodStanding } from './methods/standings';
 export type { SecurityOverview } from './account/factors';
 export { isMethodKind } from './methods/registry';
 export { enrolableKinds } from './methods/enrolment';
-export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, UserPatch, UserQuery, UserRecord } from './admin';
+export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, PublishedTheme, UserPatch, UserQuery, UserRecord } from './admin';
 export { decodeCursor } from './admin';
 
 type Step<K extends StepName> = StepOf<K>;
@@ -80,7 +80,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
   const settings = settingsReader(deps.db).read;
   const now = deps.now ?? Date.now;
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
-  const themes = createThemes({ db: deps.db, clientTheme: async (id) => (await findClient(deps.db, id))?.theme, poolTheme: async () => (await settings()).theme, now });
+  const themes = createThemes({ db: deps.db, clientTheme: async (id) => (await findClient(deps.db, id))?.theme, poolTheme: async () => (await settings()).theme, secret: deps.secret, now });
   // E-mails carry the pool's theme: a mail is about the account, whichever app it was used from.
   const mailBrand = async (on: Pick<PoolContext, 'db' | 'settings'>) => {
     const { theme, assets } = await themes.forPool((await on.settings()).theme, on.db);

@@ -1,6 +1,6 @@
 import type { PoolSettings, UserSeed } from '../../config/seed';
 import { readPoolSettings, writePoolSettings } from './settings';
-import { deleteTheme, getTheme, listThemes, saveTheme } from './themes';
+import { deleteTheme, discardDraft, getDraft, getTheme, getVersion, listThemes, listVersions, previewToken, publishDraft, rollBack, saveTheme, saveThemeDraft } from './themes';
 import type { ThemeInput } from '../../../themes/schema';
 import type { PoolContext } from '../context';
 import { revokeEverything, setUserEnabled } from '../revocation';
@@ -18,6 +18,8 @@ export type { PoolEvent, EventFilter } from './events';
 export type { GroupRecord } from './groups';
 export type { AdminRefusal, FactorSummary, UserPatch, UserQuery, UserRecord } from './users';
 export type { Page } from './page';
+export type { PublishedTheme } from './themes';
+export type { ThemeDraft, ThemeVersion } from '../themes/store';
 export { decodeCursor } from './page';
 
 /**
@@ -64,9 +66,21 @@ function adminOps(ctx: PoolContext) {
     themes: {
       list: () => listThemes(ctx),
       get: (o: { id: string }) => getTheme(ctx, o.id),
-      save: (o: { theme: ThemeInput }) => saveTheme(ctx, o.theme),
+      /** Publishes at once (a new version); `by` names the publisher in the history. */
+      save: (o: { theme: ThemeInput; by: string }) => saveTheme(ctx, o.theme, o.by),
       /** Refused (conflict) while the pool, a client or another theme names it. */
       delete: (o: { id: string }) => deleteTheme(ctx, o.id),
+      draft: (o: { id: string }) => getDraft(ctx, o.id),
+      saveDraft: (o: { theme: ThemeInput; by: string }) => saveThemeDraft(ctx, o.theme, o.by),
+      discardDraft: (o: { id: string }) => discardDraft(ctx, o.id),
+      /** Undefined when the theme has no draft. */
+      publish: (o: { id: string; by: string }) => publishDraft(ctx, o.id, o.by),
+      versions: (o: { id: string }) => listVersions(ctx, o.id),
+      version: (o: { id: string; version: number }) => getVersion(ctx, o.id, o.version),
+      /** Undefined when the theme has no such version. */
+      rollBack: (o: { id: string; version: number; by: string }) => rollBack(ctx, o.id, o.version, o.by),
+      /** A token for the preview screens (`/<locale>/preview/<screen>?preview=<token>`). */
+      previewToken: (o: { id: string; draft: boolean }) => previewToken(ctx, o.id, o.draft),
     },
     settings: {
       read: () => readPoolSettings(ctx),

@@ -2,7 +2,8 @@ import type { ThemeInput } from '../../../themes/schema';
 import type { PoolContext } from '../context';
 import { prepareForDb, writeThemes } from '../themes';
 import { ThemeError } from '../themes/prepare';
-import { bumpThemesVersion, removeThemes, storedThemes } from '../themes/store';
+import { mintPreviewToken, PREVIEW_TOKEN_TTL_MS } from '../themes/preview-token';
+import { bumpThemesVersion, findDraft, removeDraft, removeThemes, saveAssets, saveDraft, storedThemes, themeVersion, themeVersions, type ThemeDraft } from '../themes/store';
 import { locksRows } from './lock';
 import { readPoolSettings } from './settings';
 import type { AdminRefusal } from './users';
@@ -22,16 +23,72 @@ export async function getTheme(ctx: PoolContext, id: string): Promise<ThemeInput
  * Stores a theme (its images and fonts as data: URLs or stored `asset:` references), checked as
  * the pool config's are: contrast, custom CSS, the `extends` chain. Instances see it at once.
  */
-export async function saveTheme(ctx: PoolContext, theme: ThemeInput): Promise<ThemeInput | AdminRefusal> {
+export async function saveTheme(ctx: PoolContext, theme: ThemeInput, by: string): Promise<ThemeInput | AdminRefusal> {
+  const published = await publishChecked(ctx, theme, by);
+  return 'error' in published ? published : published.theme;
+}
+
+/** A theme checked and published as a new version (`rolledBackFrom`: the version it republishes). */
+async function publishChecked(ctx: PoolContext, theme: ThemeInput, by: string, rolledBackFrom?: number): Promise<PublishedTheme | AdminRefusal> {
+  const prepared = await checked(ctx, theme);
+  if ('error' in prepared) return prepared;
+  const [version] = await writeThemes(ctx.db, [prepared], ctx.now(), by, rolledBackFrom);
+  return { theme: prepared.definition, version };
+}
+
+async function checked(ctx: PoolContext, theme: ThemeInput) {
   try {
-    const prepared = await prepareForDb(ctx.db, [theme]);
-    await writeThemes(ctx.db, prepared, ctx.now());
-    return prepared[0].definition;
+    return (await prepareForDb(ctx.db, [theme]))[0];
   } catch (e) {
     // prepareThemes names the input's index first: the path inside this one theme follows.
-    if (e instanceof ThemeError) return { error: 'invalid', problems: [{ path: e.path.slice(1), message: e.message }] };
+    if (e instanceof ThemeError) return { error: 'invalid', problems: [{ path: e.path.slice(1), message: e.message }] } satisfies AdminRefusal;
     throw e;
   }
+}
+
+export interface PublishedTheme {
+  theme: ThemeInput;
+  version: number;
+}
+
+/** The unpublished edit of a theme (which may not be published yet at all). */
+export async function getDraft(ctx: PoolContext, id: string): Promise<ThemeDraft | undefined> {
+  if (locksRows(ctx)) await ctx.db.selectFrom('theme_drafts').select('theme_id').where('theme_id', '=', id).forUpdate().execute();
+  return findDraft(ctx.db, id);
+}
+
+/**
+ * Keeps a draft, checked as a published theme is (so publishing it cannot fail on its own
+ * content); its uploads are stored, being content-addressed. No screen changes.
+ */
+export async function saveThemeDraft(ctx: PoolContext, theme: ThemeInput, by: string): Promise<ThemeDraft | AdminRefusal> {
+  const prepared = await checked(ctx, theme);
+  if ('error' in prepared) return prepared;
+  await saveAssets(ctx.db, prepared.assets, ctx.now());
+  await saveDraft(ctx.db, prepared.definition, by, ctx.now());
+  return { theme: prepared.definition, updatedBy: by, updatedAt: ctx.now() };
+}
+
+export async function discardDraft(ctx: PoolContext, id: string): Promise<void> {
+  await removeDraft(ctx.db, id);
+}
+
+/** The draft becomes the published theme (a new version); every instance sees it at once. */
+export async function publishDraft(ctx: PoolContext, id: string, by: string): Promise<PublishedTheme | AdminRefusal | undefined> {
+  const draft = await getDraft(ctx, id);
+  if (!draft) return undefined;
+  const published = await publishChecked(ctx, draft.theme, by);
+  if (!('error' in published)) await removeDraft(ctx.db, id);
+  return published;
+}
+
+export const listVersions = (ctx: PoolContext, id: string) => themeVersions(ctx.db, id);
+export const getVersion = (ctx: PoolContext, id: string, version: number) => themeVersion(ctx.db, id, version);
+
+/** Republishes an older version as a new one (history only grows); undefined when there is no such version. */
+export async function rollBack(ctx: PoolContext, id: string, version: number, by: string): Promise<PublishedTheme | AdminRefusal | undefined> {
+  const old = await themeVersion(ctx.db, id, version);
+  return old && publishChecked(ctx, old, by, version);
 }
 
 /** What still names the theme: the pool, app clients, other themes (their `extends`). */
@@ -50,4 +107,10 @@ export async function deleteTheme(ctx: PoolContext, id: string): Promise<AdminRe
   await removeThemes(ctx.db, [id]);
   await bumpThemesVersion(ctx.db, ctx.now());
   return undefined;
+}
+
+/** A short-lived token for the preview screens of a theme (its draft, or the published one). */
+export function previewToken(ctx: PoolContext, id: string, draft: boolean): { token: string; expiresAt: number } {
+  const expiresAt = ctx.now() + PREVIEW_TOKEN_TTL_MS;
+  return { token: mintPreviewToken(ctx.secret, { theme: id, draft, expiresAt }), expiresAt };
 }

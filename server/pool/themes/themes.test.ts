@@ -66,7 +66,7 @@ function configFile(edit: (f: ConfigJson) => void = () => undefined): string {
 
 function themesOf(db: Db) {
   const settings = settingsReader(db.kysely);
-  return createThemes({ db: db.kysely, clientTheme: async (id) => (await findClient(db.kysely, id))?.theme, poolTheme: async () => (await settings.read()).theme });
+  return createThemes({ db: db.kysely, clientTheme: async (id) => (await findClient(db.kysely, id))?.theme, poolTheme: async () => (await settings.read()).theme, secret: 'test-secret' });
 }
 
 describeEachDb('themes: storage, config, resolution, freshness', (open) => {

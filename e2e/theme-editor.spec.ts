@@ -1,0 +1,116 @@
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { connectSqlite } from '../server/db/connect';
+import { installVault, resolveDeploymentSecret } from '../server/secrets';
+import { mintAdminToken } from '../server/testing/admin-token';
+import { spaAuthorizeUrl } from './fixtures/flows';
+import { expect, SPA_REDIRECT_URI, startFoyer, test, type Foyer } from './fixtures/foyer';
+
+/**
+ * The theme editor's round trip on the production server: a draft saved through the admin API
+ * shows in the preview screen (in a frame, as the console shows it) and not on the live sign-in
+ * screen; published, the live screen shows it; rolled back, the old colour is back.
+ */
+
+const OLD = '#8a1538';
+const NEW = '#0b5d1e';
+const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+const brandTheme = (brand: string) => ({ id: 'brand', name: 'Brand', colors: { light: { brand, link: brand, focus: brand } } });
+
+let foyer: Foyer;
+let api: string;
+let headers: Record<string, string>;
+
+test.use({ colorScheme: 'light' });
+
+test.beforeAll(async () => {
+  foyer = await startFoyer({
+    config: {
+      pool: { name: 'Foyer theme editor' },
+      themes: [brandTheme(OLD)],
+      clients: [{ client_id: 'branded', token_endpoint_auth_method: 'none', redirect_uris: [SPA_REDIRECT_URI], theme: 'brand' }],
+    },
+  });
+  installVault(resolveDeploymentSecret({ dataDir: foyer.dataDir, previousSecrets: [] }, { create: false }).vault);
+  const db = connectSqlite(path.join(foyer.dataDir, 'foyer.db'));
+  try {
+    headers = { authorization: `Bearer ${await mintAdminToken(db.kysely, { issuer: foyer.url, clientId: 'editor-robot' })}` };
+  } finally {
+    await db.close();
+  }
+  api = `${foyer.url}/admin/api/v1`;
+});
+test.afterAll(async () => {
+  await foyer?.stop();
+});
+
+/** The submit button's colour on the live sign-in screen of the branded app (a fresh sign-in each time). */
+async function liveBrand(page: Page): Promise<string> {
+  await page.goto(spaAuthorizeUrl(foyer.url, 'branded'));
+  await page.waitForURL(/\/en\/login\?uid=/);
+  return page.getByTestId('sign-in').evaluate((b) => getComputedStyle(b).backgroundColor);
+}
+
+test('edit a theme → the preview shows it, the live screen does not → publish → live → roll back → the old colour again', async ({ page, request }) => {
+  expect(await liveBrand(page)).toBe(rgb(OLD));
+
+  const draft = await request.put(`${api}/themes/brand/draft`, { headers, data: brandTheme(NEW) });
+  expect(draft.status()).toBe(200);
+  const minted = await request.post(`${api}/themes/brand/preview`, { headers, data: {} });
+  const { token } = (await minted.json()) as { token: string };
+
+  // The preview, framed by a page of the same origin as the console frames it; its form posts nothing.
+  const previewUrl = `/en/preview/login?preview=${encodeURIComponent(token)}&state=filled`;
+  const direct = await request.get(`${foyer.url}${previewUrl}`);
+  expect(direct.headers()['content-security-policy']).toContain("frame-ancestors 'self'");
+  expect(direct.headers()['x-robots-tag']).toMatch(/noindex/);
+  await page.goto(`${foyer.url}/en/error?code=not_found`);
+  await page.evaluate((src) => {
+    const frame = document.createElement('iframe');
+    frame.src = src;
+    frame.title = 'preview';
+    document.body.append(frame);
+  }, previewUrl);
+  const frame = page.frameLocator('iframe[title=preview]');
+  const previewButton = frame.getByTestId('sign-in');
+  await expect(previewButton).toBeVisible();
+  expect(await previewButton.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(rgb(NEW));
+  await expect(frame.locator('input[name=identifier]')).not.toHaveValue('');
+
+  // Not live yet; a bad token shows nothing.
+  expect(await liveBrand(page)).toBe(rgb(OLD));
+  expect((await request.get(`${foyer.url}/en/preview/login?preview=${token.split('.')[0]}.${'A'.repeat(43)}`)).status()).toBe(404);
+
+  const published = await request.post(`${api}/themes/brand/publish`, { headers, data: {} });
+  expect(await published.json()).toMatchObject({ version: 2 });
+  expect(await liveBrand(page)).toBe(rgb(NEW));
+
+  const back = await request.post(`${api}/themes/brand/versions/1/republish`, { headers, data: {} });
+  expect(await back.json()).toMatchObject({ version: 3 });
+  expect(await liveBrand(page)).toBe(rgb(OLD));
+});
+
+/**
+ * Every preview screen renders from its real page (a few screens and states a day, rotating;
+ * `PREVIEW_ALL=1` renders them all in every state), RTL in Arabic, dark when asked.
+ */
+test('preview screens render with sample data in every state', async ({ page, request }) => {
+  const screens = ['login', 'signup', 'forgot-password', 'confirm', 'new-password', 'reset-password', 'passwordless', 'mfa-totp', 'mfa-email', 'mfa-sms', 'mfa-setup', 'mfa-setup-sms', 'passkey-setup', 'recovery-codes', 'federation-link', 'error', 'signed-out'];
+  const states = ['empty', 'filled', 'error', 'loading'];
+  const day = Math.floor(Date.now() / 86_400_000);
+  const all = process.env.PREVIEW_ALL === '1';
+  if (all) test.setTimeout(900_000);
+  const cases = all
+    ? screens.flatMap((s) => states.map((st) => [s, st]))
+    : [0, 1, 2, 3].map((i) => [screens[(day * 4 + i) % screens.length], states[(day + i) % states.length]]);
+  const { token } = (await (await request.post(`${api}/themes/brand/preview`, { headers, data: { draft: false } })).json()) as { token: string };
+  for (const [i, [screen, state]] of cases.entries()) {
+    const locale = i % 2 === 0 ? 'en' : 'ar';
+    const scheme = i % 2 === 0 ? 'light' : 'dark';
+    const res = await page.goto(`${foyer.url}/${locale}/preview/${screen}?preview=${encodeURIComponent(token)}&state=${state}&scheme=${scheme}`);
+    expect(res?.status(), `${screen} ${state}`).toBe(200);
+    await expect(page.locator('main h1')).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
+    if (state === 'error' && (await page.locator('main form').count()) > 0) await expect(page.locator('.foyer-error-summary').first()).toBeVisible();
+  }
+});
