@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { Browser } from '@playwright/test';
+import { startCallbackServer, type Callbacks } from './fixtures/callbacks';
 import { ALICE, expect, repoRoot, startFoyer, test, type Foyer } from './fixtures/foyer';
 import { signIn } from './fixtures/pages';
 
@@ -24,20 +23,7 @@ const LIFETIMES = { access_token_seconds: 900, id_token_seconds: 1200, refresh_t
 const ACTIVATE_AFTER_SECONDS = 20;
 
 let foyer: Foyer;
-let callbacks: { server: http.Server; url: string; next(state: string): Promise<URL> };
-
-/** The relying party's redirect URI: a loopback server that records where the browser landed. */
-async function startCallbackServer(): Promise<typeof callbacks> {
-  const waiting = new Map<string, (u: URL) => void>();
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    res.end('signed in');
-    waiting.get(url.searchParams.get('state') ?? '')?.(url);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`;
-  return { server, url, next: (state) => new Promise((resolve) => waiting.set(state, (u) => resolve(new URL(`${url}${u.search}`)))) };
-}
+let callbacks: Callbacks;
 
 test.beforeAll(async () => {
   callbacks = await startCallbackServer();
@@ -51,8 +37,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await foyer?.stop();
-  callbacks?.server.closeAllConnections();
-  callbacks?.server.close();
+  callbacks?.stop();
 });
 
 const config = () => oidc.discovery(new URL(foyer.url), 'rp', undefined, oidc.ClientSecretPost(SECRET), { execute: [oidc.allowInsecureRequests] });
