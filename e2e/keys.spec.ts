@@ -5,9 +5,8 @@ import Database from 'better-sqlite3';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { Browser } from '@playwright/test';
-import { startCallbackServer, type Callbacks } from './fixtures/callbacks';
+import { signInThroughRp, startCallbackServer, type Callbacks } from './fixtures/callbacks';
 import { ALICE, expect, repoRoot, startFoyer, test, type Foyer } from './fixtures/foyer';
-import { signIn } from './fixtures/pages';
 
 /**
  * Signing-key rotation and per-client token lifetimes, seen from an outside relying party
@@ -42,28 +41,7 @@ test.afterAll(async () => {
 
 const config = () => oidc.discovery(new URL(foyer.url), 'rp', undefined, oidc.ClientSecretPost(SECRET), { execute: [oidc.allowInsecureRequests] });
 
-async function signInAndGetTokens(browser: Browser) {
-  const rp = await config();
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(rp, {
-    redirect_uri: callbacks.url,
-    scope: 'openid email',
-    state,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
-  const landed = callbacks.next(state);
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(url.href);
-    await signIn(page, ALICE.username, ALICE.password);
-    return await oidc.authorizationCodeGrant(rp, await landed, { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true });
-  } finally {
-    await context.close();
-  }
-}
+const signInAndGetTokens = async (browser: Browser) => signInThroughRp(browser, await config(), callbacks, ALICE);
 
 const jwks = async () => ((await (await fetch(`${foyer.url}/.well-known/jwks.json`)).json()) as { keys: (JWK & { kid: string })[] }).keys;
 const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Browser } from '@playwright/test';
 import * as oidc from 'openid-client';
-import { startCallbackServer, type Callbacks } from './fixtures/callbacks';
+import { signInThroughRp, startCallbackServer, type Callbacks } from './fixtures/callbacks';
 import { ALICE, expect, startFoyer, test, type Foyer } from './fixtures/foyer';
 import { signIn } from './fixtures/pages';
 
@@ -269,20 +269,8 @@ test('a real client_credentials token drives the admin API: it makes a resource 
   const app = await api('POST', '/clients', { client_id: 'made-by-api', client_name: 'Made by the API', redirect_uris: [callbacks.url], scope: 'openid email' });
   expect(app.status, JSON.stringify(app.body)).toBe(201);
   const rp = await oidc.discovery(new URL(foyer.url), 'made-by-api', undefined, oidc.ClientSecretPost(String(app.body.client_secret)), { execute: [oidc.allowInsecureRequests] });
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: callbacks.url, scope: 'openid email', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-  const landed = callbacks.next(state);
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(url.href);
-    await signIn(page, ALICE.username, ALICE.password);
-    const tokens = await oidc.authorizationCodeGrant(rp, await landed, { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true });
-    expect(tokens.claims()).toMatchObject({ aud: 'made-by-api', email: ALICE.email, 'cognito:username': ALICE.username });
-  } finally {
-    await context.close();
-  }
+  const tokens = await signInThroughRp(browser, rp, callbacks, ALICE);
+  expect(tokens.claims()).toMatchObject({ aud: 'made-by-api', email: ALICE.email, 'cognito:username': ALICE.username });
   // Deleted, the client is gone from the token endpoint at once.
   expect((await api('DELETE', '/clients/made-by-api', undefined, { 'if-match': app.etag! })).status).toBe(204);
   const gone = await post('/oauth2/token', { grant_type: 'client_credentials' }, basic('made-by-api', String(app.body.client_secret)));

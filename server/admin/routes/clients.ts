@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { clientFields, clientInputSchema } from '../../config/seed';
 import { BUILT_IN_CLIENTS, clientRecordOf, type AdminOps } from '../../pool';
 import { etagOf } from '../etag';
-import { notFound, Problem } from '../problem';
+import { checkSameId, notFound, Problem } from '../problem';
 import { route, type Route } from '../route';
 import * as s from '../schemas';
 import { cursorKey } from './paging';
@@ -87,9 +87,7 @@ export const clientRoutes: Route[] = [
     response: { status: 200, schema: client, etag: true },
     handle: async (c) => {
       writable(c.params.client_id);
-      if (c.body.client_id !== undefined && c.body.client_id !== c.params.client_id) {
-        throw new Problem(400, 'invalid-request', 'The request is not valid', 'the body’s client_id is not the one in the path', { errors: [{ pointer: '/client_id', detail: `must be "${c.params.client_id}"` }] });
-      }
+      checkSameId('client_id', c.body.client_id, c.params.client_id);
       const after = await c.write(async (admin, audit) => {
         const stored = await clientOf(admin, c.params.client_id);
         const before = clientRecordOf(stored);

@@ -3,7 +3,7 @@ import { identityProviderSchema, type IdentityProviderConfig } from '../../confi
 import { importIdpMetadata } from '../../federation/saml/import';
 import { providerRecordOf, type AdminOps } from '../../pool';
 import { etagOf } from '../etag';
-import { notFound, Problem } from '../problem';
+import { checkSameId, notFound, Problem } from '../problem';
 import { route, type Call, type Route } from '../route';
 import { refused } from './users';
 
@@ -83,9 +83,7 @@ export const identityProviderRoutes: Route[] = [
     ifMatch: 'required',
     response: { status: 200, schema: provider, etag: true },
     handle: async (c) => {
-      if (c.body.name !== c.params.name) {
-        throw new Problem(400, 'invalid-request', 'The request is not valid', 'the body’s name is not the one in the path', { errors: [{ pointer: '/name', detail: `must be "${c.params.name}"` }] });
-      }
+      checkSameId('name', c.body.name, c.params.name);
       if (c.body.type === 'saml' && c.body.metadata_xml !== undefined) await checkedMetadata(c.body.metadata_xml);
       const after = await put(c, () => c.body);
       return { status: 200, body: after, etag: etagOf(after) };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { resourceServerSchema } from '../../config/resource-servers';
 import { isBuiltInResourceServer, type AdminOps } from '../../pool';
 import { etagOf } from '../etag';
-import { notFound, Problem } from '../problem';
+import { checkSameId, notFound, Problem } from '../problem';
 import { route, type Route } from '../route';
 import { refused } from './users';
 
@@ -54,9 +54,7 @@ export const resourceServerRoutes: Route[] = [
     response: { status: 200, schema: resourceServer, etag: true },
     handle: async (c) => {
       writable(c.params.identifier);
-      if (c.body.identifier !== c.params.identifier) {
-        throw new Problem(400, 'invalid-request', 'The request is not valid', 'the body’s identifier is not the one in the path', { errors: [{ pointer: '/identifier', detail: `must be "${c.params.identifier}"` }] });
-      }
+      checkSameId('identifier', c.body.identifier, c.params.identifier);
       const after = await c.write(async (admin, audit) => {
         const before = await admin.resourceServers.get({ identifier: c.params.identifier });
         c.ifMatch(before && etagOf(before));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { themeId, themeInput } from '../../../themes/schema';
 import type { AdminOps } from '../../pool';
 import { etagOf } from '../etag';
-import { notFound, Problem } from '../problem';
+import { checkSameId, notFound } from '../problem';
 import { route, type Route } from '../route';
 import { refused } from './users';
 
@@ -52,9 +52,7 @@ export const themeRoutes: Route[] = [
     ifMatch: 'required',
     response: { status: 200, schema: theme, etag: true },
     handle: async (c) => {
-      if (c.body.id !== c.params.id) {
-        throw new Problem(400, 'invalid-request', 'The request is not valid', 'the body’s id is not the one in the path', { errors: [{ pointer: '/id', detail: `must be "${c.params.id}"` }] });
-      }
+      checkSameId('id', c.body.id, c.params.id);
       const after = await c.write(async (admin, audit) => {
         const before = await admin.themes.get({ id: c.params.id });
         c.ifMatch(before && etagOf(before));
