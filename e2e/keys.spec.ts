@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { Browser } from '@playwright/test';
+import { signInThroughRp, startCallbackServer, type Callbacks } from './fixtures/callbacks';
 import { ALICE, expect, repoRoot, startFoyer, test, type Foyer } from './fixtures/foyer';
-import { signIn } from './fixtures/pages';
 
 /**
  * Signing-key rotation and per-client token lifetimes, seen from an outside relying party
@@ -24,20 +22,7 @@ const LIFETIMES = { access_token_seconds: 900, id_token_seconds: 1200, refresh_t
 const ACTIVATE_AFTER_SECONDS = 20;
 
 let foyer: Foyer;
-let callbacks: { server: http.Server; url: string; next(state: string): Promise<URL> };
-
-/** The relying party's redirect URI: a loopback server that records where the browser landed. */
-async function startCallbackServer(): Promise<typeof callbacks> {
-  const waiting = new Map<string, (u: URL) => void>();
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    res.end('signed in');
-    waiting.get(url.searchParams.get('state') ?? '')?.(url);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`;
-  return { server, url, next: (state) => new Promise((resolve) => waiting.set(state, (u) => resolve(new URL(`${url}${u.search}`)))) };
-}
+let callbacks: Callbacks;
 
 test.beforeAll(async () => {
   callbacks = await startCallbackServer();
@@ -51,34 +36,12 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await foyer?.stop();
-  callbacks?.server.closeAllConnections();
-  callbacks?.server.close();
+  callbacks?.stop();
 });
 
 const config = () => oidc.discovery(new URL(foyer.url), 'rp', undefined, oidc.ClientSecretPost(SECRET), { execute: [oidc.allowInsecureRequests] });
 
-async function signInAndGetTokens(browser: Browser) {
-  const rp = await config();
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(rp, {
-    redirect_uri: callbacks.url,
-    scope: 'openid email',
-    state,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
-  const landed = callbacks.next(state);
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(url.href);
-    await signIn(page, ALICE.username, ALICE.password);
-    return await oidc.authorizationCodeGrant(rp, await landed, { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true });
-  } finally {
-    await context.close();
-  }
-}
+const signInAndGetTokens = async (browser: Browser) => signInThroughRp(browser, await config(), callbacks, ALICE);
 
 const jwks = async () => ((await (await fetch(`${foyer.url}/.well-known/jwks.json`)).json()) as { keys: (JWK & { kid: string })[] }).keys;
 const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid;

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Browser } from '@playwright/test';
+import * as oidc from 'openid-client';
+import { signInThroughRp, startCallbackServer, type Callbacks } from './fixtures/callbacks';
 import { ALICE, expect, startFoyer, test, type Foyer } from './fixtures/foyer';
 import { signIn } from './fixtures/pages';
 
@@ -40,17 +42,22 @@ const config = {
       scope: `openid email offline_access aws.cognito.signin.user.admin ${API}/read`,
     },
     { client_id: 'spa', token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT_URI] },
+    // The operator's robot: everything the admin API does (see the last test).
+    { client_id: 'operator', client_secret: SECRET, grant_types: ['client_credentials'], scope: 'foyer/admin' },
   ],
   groups: [{ name: 'admins' }],
   users: [{ ...ALICE, email_verified: true }],
 };
 
 let foyer: Foyer;
+let callbacks: Callbacks;
 test.beforeAll(async () => {
+  callbacks = await startCallbackServer();
   foyer = await startFoyer({ config });
 });
 test.afterAll(async () => {
   await foyer?.stop();
+  callbacks?.stop();
 });
 
 const basic = (id: string, secret = SECRET) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -227,4 +234,45 @@ test('code flow: a custom scope rides in the access token beside the OIDC ones; 
   expect(revoked.status).toBe(200);
   expect((await introspect(tokens.access_token, 'web')).body).toEqual({ active: false });
   expect((await introspect(tokens.access_token, 'api-backend')).body).toEqual({ active: false });
+});
+
+test('a real client_credentials token drives the admin API: it makes a resource server and two clients, an outside RP signs in through one, the other\'s token is verified and introspected', async ({ browser }) => {
+  const admin = await tokenFor('operator', 'foyer/admin');
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${foyer.url}/admin/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, etag: res.headers.get('etag'), body: (res.status === 204 ? {} : await res.json()) as Record<string, unknown> };
+  };
+
+  // An API of its own, and a worker allowed its scope; the resource server's backend (operator) introspects.
+  const BILLING = 'https://billing.example';
+  expect((await api('PUT', `/resource-servers/${encodeURIComponent(BILLING)}`, { identifier: BILLING, name: 'Billing', scopes: [{ name: 'charge', description: 'Charge cards' }], introspection_clients: ['operator'] })).status).toBe(200);
+  const worker = await api('POST', '/clients', { client_id: 'billing-worker', grant_types: ['client_credentials'], scope: `${BILLING}/charge` });
+  expect(worker.status, JSON.stringify(worker.body)).toBe(201);
+  const workerSecret = String(worker.body.client_secret);
+  const charge = await post('/oauth2/token', { grant_type: 'client_credentials' }, basic('billing-worker', workerSecret));
+  expect(charge.status, JSON.stringify(charge.body)).toBe(200);
+  const chargeToken = String(charge.body.access_token);
+  const { payload } = await jwtVerify(chargeToken, jwks(), { issuer: foyer.url, audience: BILLING, typ: 'at+jwt', algorithms: ['RS256'] });
+  expect(payload).toMatchObject({ scope: `${BILLING}/charge`, client_id: 'billing-worker' });
+  expect((await introspect(chargeToken, 'operator')).body).toMatchObject({ active: true, client_id: 'billing-worker', scope: `${BILLING}/charge` });
+  expect((await introspect(`${chargeToken.slice(0, -4)}AAAA`, 'operator')).body).toEqual({ active: false });
+  // A rotated secret: the old one is refused at once, the new one works.
+  const rotated = await api('POST', '/clients/billing-worker/secret');
+  expect((await post('/oauth2/token', { grant_type: 'client_credentials' }, basic('billing-worker', workerSecret))).status).toBe(401);
+  expect((await post('/oauth2/token', { grant_type: 'client_credentials' }, basic('billing-worker', String(rotated.body.client_secret)))).status).toBe(200);
+
+  // An app client made through the API; an outside relying party (openid-client) signs Alice in through it.
+  const app = await api('POST', '/clients', { client_id: 'made-by-api', client_name: 'Made by the API', redirect_uris: [callbacks.url], scope: 'openid email' });
+  expect(app.status, JSON.stringify(app.body)).toBe(201);
+  const rp = await oidc.discovery(new URL(foyer.url), 'made-by-api', undefined, oidc.ClientSecretPost(String(app.body.client_secret)), { execute: [oidc.allowInsecureRequests] });
+  const tokens = await signInThroughRp(browser, rp, callbacks, ALICE);
+  expect(tokens.claims()).toMatchObject({ aud: 'made-by-api', email: ALICE.email, 'cognito:username': ALICE.username });
+  // Deleted, the client is gone from the token endpoint at once.
+  expect((await api('DELETE', '/clients/made-by-api', undefined, { 'if-match': app.etag! })).status).toBe(204);
+  const gone = await post('/oauth2/token', { grant_type: 'client_credentials' }, basic('made-by-api', String(app.body.client_secret)));
+  expect(gone.status).toBe(401);
 });

@@ -43,3 +43,9 @@ export function invalidInput(where: 'body' | 'query' | 'path', error: z.ZodError
 }
 
 export const notFound = (what: string) => new Problem(404, 'not-found', 'No such resource', `${what} does not exist`);
+
+/** A body naming another resource than its path: 400 on the field (`given` undefined: the path's is taken). */
+export function checkSameId(field: string, given: string | undefined, inPath: string): void {
+  if (given === undefined || given === inPath) return;
+  throw new Problem(400, 'invalid-request', 'The request is not valid', `the body’s ${field} is not the one in the path`, { errors: [{ pointer: `/${field}`, detail: `must be "${inPath}"` }] });
+}

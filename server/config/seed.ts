@@ -192,7 +192,7 @@ export const frameAncestor = z.string().refine((v) => {
   return u.origin === v && (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname)));
 }, 'an exact origin such as https://app.example (scheme, host and optional port; no path, no wildcard; http only on loopback)');
 
-export const clientSeedSchema = z
+export const clientFields = z
   .object({
     client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and ._~- only'),
     client_secret: z.string().min(16).max(256).optional(), // or REDACTED: keep the stored one
@@ -229,11 +229,15 @@ export const clientSeedSchema = z
     /** Origins whose pages may show this client's sign-in in an iframe; none by default. */
     frame_ancestors: z.array(frameAncestor).max(20).optional(),
   })
-  .strict()
-  .superRefine((c, ctx) => {
+  .strict();
+
+/** The rules between a client's fields; `secretGiven`: whether the secret comes with them (not when Foyer makes it). */
+const clientRules =
+  (secretGiven: boolean) =>
+  (c: Omit<z.output<typeof clientFields>, 'client_secret' | 'client_id'> & { client_secret?: string }, ctx: z.RefinementCtx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const grants = new Set(c.grant_types);
-    if (c.token_endpoint_auth_method !== 'none' && !c.client_secret) issue('client_secret', 'a confidential client needs a client_secret');
+    if (secretGiven && c.token_endpoint_auth_method !== 'none' && !c.client_secret) issue('client_secret', 'a confidential client needs a client_secret');
     if (grants.has('refresh_token') && !grants.has('authorization_code')) issue('grant_types', 'refresh_token needs authorization_code');
     if (grants.has('client_credentials') && c.token_endpoint_auth_method === 'none') {
       issue('grant_types', 'client_credentials is for confidential clients only (token_endpoint_auth_method may not be none)');
@@ -246,9 +250,22 @@ export const clientSeedSchema = z
       if (c.redirect_uris.length === 0) issue('redirect_uris', 'a client using authorization_code needs at least one redirect URI');
       if (c.scope !== undefined && !scopeWords(c.scope).includes('openid')) issue('scope', 'must include openid');
     }
-  })
-  .transform((c) => ({ ...c, scope: c.scope ?? (c.grant_types.includes('authorization_code') ? DEFAULT_SCOPE : '') }));
+  };
+const withDefaultScope = <C extends { grant_types: string[]; scope?: string }>(c: C) => ({ ...c, scope: c.scope ?? (c.grant_types.includes('authorization_code') ? DEFAULT_SCOPE : '') });
+
+export const clientSeedSchema = clientFields.superRefine(clientRules(true)).transform(withDefaultScope);
 export type ClientSeed = z.infer<typeof clientSeedSchema>;
+
+/**
+ * An app client as the admin API takes it: the config's entry without `client_secret`, which Foyer
+ * makes (RFC 7591 §3.2.1) and shows once; `client_id` is made too when not given.
+ */
+export const clientInputSchema = clientFields
+  .omit({ client_secret: true })
+  .extend({ client_id: clientFields.shape.client_id.optional() })
+  .superRefine(clientRules(false))
+  .transform(withDefaultScope);
+export type ClientInput = z.infer<typeof clientInputSchema>;
 
 const passwordHash = z.string().max(1024).superRefine((h, ctx) => {
   const problem = hashProblem(h);

@@ -65,7 +65,7 @@ export type { SecurityOverview } from './account/factors';
 export { isMethodKind } from './methods/registry';
 export { enrolableKinds } from './methods/enrolment';
 export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, PublishedTheme, UserPatch, UserQuery, UserRecord } from './admin';
-export { decodeCursor } from './admin';
+export { BUILT_IN_CLIENTS, clientRecordOf, decodeCursor, isBuiltInResourceServer, providerRecordOf, type ClientRecord } from './admin';
 
 type Step<K extends StepName> = StepOf<K>;
 type Gate = (o: { outcome: FlowOutcome | PoolError; locale: string; ip: string; device?: string }) => Promise<FlowOutcome | PoolError>;

@@ -3,7 +3,7 @@ import { themeId, themeInput } from '../../../themes/schema';
 import type { Actor, AdminOps, AdminRefusal, PublishedTheme } from '../../pool';
 import type { ThemeInput } from '../../../themes/schema';
 import { etagOf } from '../etag';
-import { notFound, Problem } from '../problem';
+import { checkSameId, notFound } from '../problem';
 import { route, type Call, type Reply, type Route } from '../route';
 import { refused } from './users';
 
@@ -32,12 +32,6 @@ const versionParams = themeParams.extend({ version: z.coerce.number().int().posi
 const draftBody = (d: { theme: z.output<typeof theme>; updatedBy: string; updatedAt: number }) => ({ theme: d.theme, updated_by: d.updatedBy, updated_at: d.updatedAt });
 /** A draft's ETag covers what the editor edits (its definition), not who saved it when. */
 const draftEtag = (d: { theme: unknown } | undefined) => d && etagOf(d.theme);
-
-function sameId(body: { id: string }, id: string) {
-  if (body.id !== id) {
-    throw new Problem(400, 'invalid-request', 'The request is not valid', 'the body’s id is not the one in the path', { errors: [{ pointer: '/id', detail: `must be "${id}"` }] });
-  }
-}
 
 /**
  * A publish (of the draft, or of an old version): `run` checks If-Match and publishes, in one
@@ -101,7 +95,7 @@ export const themeRoutes: Route[] = [
     ifMatch: 'required',
     response: { status: 200, schema: theme, etag: true },
     handle: async (c) => {
-      sameId(c.body, c.params.id);
+      checkSameId('id', c.body.id, c.params.id);
       const after = await c.write(async (admin, audit) => {
         const before = await admin.themes.get({ id: c.params.id });
         c.ifMatch(before && etagOf(before));
@@ -159,7 +153,7 @@ export const themeRoutes: Route[] = [
     ifMatch: 'required',
     response: { status: 200, schema: draft, etag: true },
     handle: async (c) => {
-      sameId(c.body, c.params.id);
+      checkSameId('id', c.body.id, c.params.id);
       const after = await c.write(async (admin, audit) => {
         const before = await admin.themes.draft({ id: c.params.id });
         c.ifMatch(draftEtag(before));

@@ -30,3 +30,14 @@ export async function ensureAccountClient(db: Kysely<Database>, publicUrl: strin
   if (stored && JSON.stringify(stored) === JSON.stringify(wanted)) return;
   await saveClient(db, wanted, now);
 }
+
+/**
+ * Keeps the account client's providers the pool's own sign-in plus every provider, when one is
+ * added or removed after start (the admin API): account pages sign in through all of them.
+ */
+export async function syncAccountClientProviders(db: Kysely<Database>, now: number): Promise<void> {
+  const stored = await findClient(db, ACCOUNT_CLIENT_ID);
+  if (!stored) return;
+  const providers = (await db.selectFrom('identity_providers').select('name').orderBy('created_at').orderBy('name').execute()).map((p) => p.name);
+  await saveClient(db, { ...stored, supported_identity_providers: [COGNITO, ...providers] }, now);
+}

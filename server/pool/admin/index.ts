@@ -12,6 +12,14 @@ import { addMember, deleteGroup, getGroup, groupMembers, listGroups, putGroup, r
 import { createUser, deleteUser, preHash, type PreHashed, factorsOf, patchUser, resetMfa, searchUsers, sessionsOf, setPassword, userRecordOf, userRowByName, type UserPatch, type UserQuery } from './users';
 import type { UserRow } from '../users';
 import { listIdentities } from '../identities';
+import type { ClientInput } from '../../config/seed';
+import type { IdentityProviderConfig } from '../../config/identity-providers';
+import type { ResourceServer } from '../../config/resource-servers';
+import type { AppClient } from '../clients';
+import { listResourceServers } from '../resource-servers';
+import { createClient, deleteClient, getClient, listClients, replaceClient, rotateClientSecret } from './clients';
+import { deleteProvider, getProvider, listProviders, putProvider } from './identity-providers';
+import { deleteResourceServer, getResourceServer, putResourceServer } from './resource-servers';
 
 export type { Actor, AuditEntry, AuditFilter } from './audit';
 export type { PoolEvent, EventFilter } from './events';
@@ -20,6 +28,9 @@ export type { AdminRefusal, FactorSummary, UserPatch, UserQuery, UserRecord } fr
 export type { Page } from './page';
 export type { PublishedTheme } from './themes';
 export type { ThemeDraft, ThemeVersion } from '../themes/store';
+export { BUILT_IN_CLIENTS, clientRecordOf, type ClientRecord } from './clients';
+export { providerRecordOf } from './identity-providers';
+export { isBuiltInResourceServer } from './resource-servers';
 export { decodeCursor } from './page';
 
 /**
@@ -85,6 +96,29 @@ function adminOps(ctx: PoolContext) {
     settings: {
       read: () => readPoolSettings(ctx),
       write: (o: { settings: PoolSettings }) => writePoolSettings(ctx, o.settings),
+    },
+    /** App clients by client_id, as `clients` of the pool config; secrets are made here and shown once. */
+    clients: {
+      get: (o: { clientId: string }) => getClient(ctx, o.clientId),
+      list: (o: { after?: string; limit: number }) => listClients(ctx, o),
+      create: (o: { client: ClientInput }) => createClient(ctx, o.client),
+      replace: (o: { before: AppClient; client: ClientInput }) => replaceClient(ctx, o.before, o.client),
+      rotateSecret: (o: { client: AppClient }) => rotateClientSecret(ctx, o.client),
+      delete: (o: { clientId: string }) => deleteClient(ctx, o.clientId),
+    },
+    /** Resource servers by identifier (the built-in `foyer` is listed, never changed). */
+    resourceServers: {
+      list: () => listResourceServers(ctx.db),
+      get: (o: { identifier: string }) => getResourceServer(ctx, o.identifier),
+      put: (o: { resourceServer: ResourceServer; before?: ResourceServer }) => putResourceServer(ctx, o.resourceServer, o.before),
+      delete: (o: { identifier: string }) => deleteResourceServer(ctx, o.identifier),
+    },
+    /** Outside identity providers by name, secrets sealed (the caller shows them as providerRecordOf does). */
+    identityProviders: {
+      list: () => listProviders(ctx),
+      get: (o: { name: string }) => getProvider(ctx, o.name),
+      put: (o: { provider: IdentityProviderConfig; before?: IdentityProviderConfig }) => putProvider(ctx, o.provider, o.before),
+      delete: (o: { name: string }) => deleteProvider(ctx, o.name),
     },
     groups: {
       get: (o: { name: string }) => getGroup(ctx, o.name),
