@@ -47,10 +47,27 @@ for (const locale of LOCALES) {
     }
 
     const errorSchemes = schemesFor(locale, FLOW_SCREENS.length);
-    test(`login with an error message shown, then the cookie-less embedded page, have no axe violations (${named(errorSchemes)})`, async ({ page, foyer }) => {
+    test(`login while submitting, with an error message shown, then the cookie-less embedded page, have no axe violations (${named(errorSchemes)})`, async ({ page, foyer }) => {
       const url = await reachScreen(page, foyer.url, locale, 'login');
-      await signIn(page, `nobody-${Date.now()}`, 'not-the-password');
+      // The loading state: the sign-in posted, its answer held back until the audit is done.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(
+        (u) => u.pathname === `/${locale}/login`,
+        async (route) => {
+          if (route.request().method() === 'POST') await held;
+          await route.fallback();
+        },
+      );
+      const form = page.getByTestId('login-form');
+      await form.locator('[name="identifier"]').fill(`nobody-${Date.now()}`);
+      await form.locator('[name="password"]').fill('not-the-password');
+      await form.getByTestId('sign-in').click();
+      await expect(form.getByTestId('sign-in')).toBeDisabled();
+      await expectAccessible(page, locale, 'login while submitting', { schemes: errorSchemes });
+      release();
       await expect(errorMessage(page)).toBeVisible();
+      await expect(form.getByTestId('sign-in')).toBeEnabled();
       await expectAccessible(page, locale, 'login with error', { schemes: errorSchemes });
       // What a frame whose browser withheld the interaction cookie shows: a link to a full page.
       await page.goto(`${foyer.url}/${locale}/embedded?uid=${new URL(url).searchParams.get('uid')}`);
