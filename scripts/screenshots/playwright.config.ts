@@ -5,7 +5,7 @@ import base from '../../playwright.config';
 export default defineConfig({
   ...base,
   testDir: '.',
-  testMatch: 'screenshots.spec.ts',
+  testMatch: ['screenshots.spec.ts', 'a11y-matrix.spec.ts'],
   workers: 1,
   timeout: 30 * 60_000,
 });
