@@ -75,7 +75,7 @@ test('the sign-in screen: skip link first, then the language switcher, then the 
   await follow(page, 'Enter', /\/de\/login\?uid=/);
   expect(new URL(page.url()).searchParams.get('uid')).toBe(uid);
   await expectFocus(page, 'input[identifier]');
-  // Escape-free closing: Space on the summary folds the list away again.
+  // Space on the summary works too: it opens the list and folds it away again.
   await tabTo(page, /^summary /, { back: true });
   await page.keyboard.press('Space');
   await expect(page.locator('nav.foyer-language-switcher details')).toHaveAttribute('open', '');
