@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
-import { expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
-import { startSmtpSink, type SmtpSink } from '../server/testing/smtp';
+import { expect, test, type Foyer, type SmtpSink } from './fixtures/foyer';
+import { startMailingFoyer } from './fixtures/own-foyer';
 import { freshUser, GOOD_PASSPHRASE } from './fixtures/flows';
 import { expectFocus, focused, follow, press, sendWith, tabCycle, tabTo } from './fixtures/keyboard';
 import { totpAt } from './fixtures/totp';
@@ -14,20 +14,11 @@ import { totpAt } from './fixtures/totp';
 
 let foyer: Foyer;
 let smtp: SmtpSink;
+let stop: () => Promise<void>;
 test.beforeAll(async () => {
-  smtp = await startSmtpSink();
-  foyer = await startFoyer({
-    smtpUrl: smtp.url,
-    config: (url: string) => {
-      const c = testConfig(url);
-      return { ...c, pool: { ...c.pool, mfa: { mode: 'OPTIONAL', factors: ['totp'] } } };
-    },
-  });
+  ({ foyer, smtp, stop } = await startMailingFoyer({ mfa: { mode: 'OPTIONAL', factors: ['totp'] } }));
 });
-test.afterAll(async () => {
-  await foyer?.stop();
-  await smtp?.stop();
-});
+test.afterAll(async () => stop?.());
 
 const person = { ...freshUser('keys'), password: GOOD_PASSPHRASE };
 const NEW_PASSWORD = 'Keyboard-Only-Passphrase-Renewed-9';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
-import { ALICE, expect, freePort, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
-import { startSmtpSink, type SmtpSink } from '../server/testing/smtp';
+import { ALICE, expect, freePort, test, type Foyer, type SmtpSink } from './fixtures/foyer';
+import { startMailingFoyer } from './fixtures/own-foyer';
 import { reachReset, startAtDemo } from './fixtures/flows';
 import { signIn, submit } from './fixtures/pages';
 
@@ -26,37 +26,21 @@ const chosen = process.env.LIGHTHOUSE_ALL === '1' ? SCREENS : Array.from({ lengt
 
 let foyer: Foyer;
 let smtp: SmtpSink;
+let stop: () => Promise<void>;
+// A second factor by e-mail for everyone: signing in shows the MFA screen, its code is mailed to the sink.
 test.beforeAll(async () => {
-  smtp = await startSmtpSink();
-  // A second factor by e-mail for everyone: signing in shows the MFA screen, its code is mailed here.
-  foyer = await startFoyer({
-    smtpUrl: smtp.url,
-    config: (url: string) => {
-      const c = testConfig(url);
-      return { ...c, pool: { ...c.pool, mfa: { mode: 'REQUIRED', factors: ['email'] } } };
-    },
-  });
+  ({ foyer, smtp, stop } = await startMailingFoyer({ mfa: { mode: 'REQUIRED', factors: ['email'] } }));
 });
-test.afterAll(async () => {
-  await foyer?.stop();
-  await smtp?.stop();
-});
-
-/** Signs in as alice from a fresh sign-in screen: the MFA screen, whose code went out after `since`. */
-async function toMfa(page: Page): Promise<number> {
-  await startAtDemo(page, foyer.url, 'en', 'login');
-  const since = Date.now();
-  await signIn(page, ALICE.username, ALICE.password);
-  await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
-  return since;
-}
+test.afterAll(async () => stop?.());
 
 /** How each screen is reached; the URL Lighthouse loads again. */
 const reach: Record<Screen, (page: Page) => Promise<string>> = {
   'sign-in': (page) => startAtDemo(page, foyer.url, 'en', 'login'),
   'sign-up': (page) => startAtDemo(page, foyer.url, 'en', 'signup'),
   mfa: async (page) => {
-    await toMfa(page);
+    await startAtDemo(page, foyer.url, 'en', 'login');
+    await signIn(page, ALICE.username, ALICE.password);
+    await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
     return page.url();
   },
   reset: (page) => reachReset(page, foyer.url, 'en'),
