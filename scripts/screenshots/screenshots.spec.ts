@@ -3,6 +3,7 @@ import path from 'node:path';
 import { test } from '@playwright/test';
 import { startFoyer, testConfig } from '../../e2e/fixtures/foyer';
 import { reachScreen, type Locale, type Screen } from '../../e2e/fixtures/flows';
+import { locales } from '../../i18n/locales';
 
 /**
  * Every hosted screen × built-in theme × light/dark × en/ar as PNGs under screenshots/, for review.
@@ -68,6 +69,34 @@ for (const theme of THEMES) {
     }
   });
 }
+
+/**
+ * The sign-in screen in every locale (SCREENSHOT_LOCALES narrows it), on a desktop and on a 320 px
+ * phone, in each scheme: screenshots/locales/login.<locale>.<width>.<scheme>.png. CI keeps only a
+ * few of these (e2e/locales.spec.ts).
+ */
+test('the sign-in screen in every locale', async ({ browser }) => {
+  const foyer = await startFoyer({ config: testConfig });
+  const dir = path.join(out, 'locales');
+  mkdirSync(dir, { recursive: true });
+  try {
+    for (const colorScheme of SCHEMES)
+      for (const width of [1280, 320]) {
+        const context = await browser.newContext({ colorScheme, viewport: { width, height: 900 } });
+        const page = await context.newPage();
+        // One interaction for the whole run: each locale is the same screen of the same flow.
+        const { search } = new URL(await reachScreen(page, foyer.url, 'en', 'login'));
+        for (const locale of only<Locale>('SCREENSHOT_LOCALES', locales)) {
+          await page.goto(`${foyer.url}/${locale}/login${search}`);
+          await page.evaluate(() => document.fonts.ready);
+          await page.screenshot({ path: path.join(dir, `login.${locale}.${width}.${colorScheme}.png`), fullPage: true });
+        }
+        await context.close();
+      }
+  } finally {
+    await foyer.stop();
+  }
+});
 
 /**
  * SCREENSHOT_README=1: the README's pictures under docs/images/, 600 px wide WebP made by the

@@ -7,6 +7,7 @@ import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { requestInfo } from '@/app/_lib/request';
 import { confirmAction } from './actions';
+import { leftToRight } from '@/app/_lib/bidi';
 
 export default async function ConfirmPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
@@ -23,7 +24,7 @@ export default async function ConfirmPage(props: PageProps) {
       query={{ uid: view.uid }}
       heading={t('confirm.title')}
       subheading={
-        texted ? t('confirm.textedTo', { destination: `\u2066${step.destination}\u2069` }) : step.destination ? t('confirm.sentTo', { destination: step.destination }) : t('confirm.sentNoDestination')
+        texted ? t('confirm.textedTo', { destination: leftToRight(step.destination!) }) : step.destination ? t('confirm.sentTo', { destination: leftToRight(step.destination) }) : t('confirm.sentNoDestination')
       }
     >
       {texted ? <DevOutboxNotice locale={locale} show={rt.outboxVisibleTo((await requestInfo()).ip, 'sms')} channel="sms" /> : <DevOutboxNotice locale={locale} show={showOutbox} />}
@@ -38,7 +39,7 @@ export default async function ConfirmPage(props: PageProps) {
         ]}
       />
       <p className="mt-6 text-sm">
-        <TextLink href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
+        <TextLink back href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
       </p>
     </PageFrame>
   );

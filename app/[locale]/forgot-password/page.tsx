@@ -26,7 +26,7 @@ export default async function ForgotPasswordPage(props: PageProps) {
         buttons={[{ label: t('forgot.submit'), testId: 'send-code' }]}
       />
       <p className="mt-6 text-sm">
-        <TextLink href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
+        <TextLink back href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
       </p>
     </PageFrame>
   );

@@ -3,6 +3,7 @@ import type { Locale } from '@/i18n/locales';
 import type { Translator } from '@/app/_lib/translator';
 import { isMethodKind, type FlowStep, type Method, type MethodKind } from '@/server/pool';
 import { PasskeyMfa } from './PasskeyMfa';
+import { leftToRight } from '@/app/_lib/bidi';
 
 type T = Translator;
 type MfaStep = Extract<FlowStep, { step: 'mfa' }>;
@@ -31,13 +32,13 @@ export const mfaScreens: Record<MethodKind, MfaScreen | null> = {
   totp: codeScreen,
   email: {
     heading: (t) => t('mfaEmail.title'),
-    subheading: (t, step) => t('mfaEmail.sent', { destination: step.destination ?? '' }),
+    subheading: (t, step) => t('mfaEmail.sent', { destination: leftToRight(step.destination ?? '') }),
     sends: { channel: 'email', resend: (t) => t('mfaEmail.resend'), resent: (t) => t('mfaEmail.resent') },
   },
   sms: {
     heading: (t) => t('mfaSms.title'),
     // The masked number reads left to right inside right-to-left text.
-    subheading: (t, step) => t('mfaSms.sent', { destination: `\u2066${step.smsDestination ?? ''}\u2069` }),
+    subheading: (t, step) => t('mfaSms.sent', { destination: leftToRight(step.smsDestination ?? '') }),
     sends: { channel: 'sms', resend: (t) => t('mfaSms.resend'), resent: (t) => t('mfaSms.resent') },
     lost: (t) => t('methods.sms.lost'),
   },

@@ -68,7 +68,7 @@ export default async function MfaPage(props: PageProps) {
         </SubSection>
       ) : null}
       <p className="mt-6 text-sm">
-        <TextLink href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
+        <TextLink back href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
       </p>
     </PageFrame>
   );

@@ -6,15 +6,16 @@ import { TextLink } from '@/components/TextLink';
 import { flowHref, loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { resetAction } from './actions';
+import { leftToRight } from '@/app/_lib/bidi';
 
 export default async function ResetPasswordPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   const { showOutbox, view, step, csrf, settings, appName, theme } = await loadFlowPage(locale, query.uid, 'reset-password');
   const t = await getTranslations({ locale });
   const subheading = step.forced
-    ? t('reset.forced', { destination: step.destination ?? '' })
+    ? t('reset.forced', { destination: leftToRight(step.destination ?? '') })
     : step.destination
-      ? t('reset.sentTo', { destination: step.destination })
+      ? t('reset.sentTo', { destination: leftToRight(step.destination) })
       : t('reset.sentGeneric');
   return (
     <PageFrame theme={theme} appName={appName} locale={locale} path="/reset-password" query={{ uid: view.uid }} heading={t('reset.title')} subheading={subheading}>
@@ -41,7 +42,7 @@ export default async function ResetPasswordPage(props: PageProps) {
         ]}
       />
       <p className="mt-6 text-sm">
-        <TextLink href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
+        <TextLink back href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
       </p>
     </PageFrame>
   );

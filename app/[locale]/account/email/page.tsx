@@ -52,7 +52,7 @@ export default async function ChangeEmailPage(props: PageProps) {
         />
       )}
       <p className="mt-6 text-sm">
-        <TextLink href={`/${locale}/account`}>{t('account.back')}</TextLink>
+        <TextLink back href={`/${locale}/account`}>{t('account.back')}</TextLink>
       </p>
     </PageFrame>
   );

@@ -26,7 +26,7 @@ export default async function ChangePasswordPage(props: PageProps) {
         buttons={[{ label: t('account.password.submit'), testId: 'change-password' }]}
       />
       <p className="mt-6 text-sm">
-        <TextLink href={`/${locale}/account`}>{t('account.back')}</TextLink>
+        <TextLink back href={`/${locale}/account`}>{t('account.back')}</TextLink>
       </p>
     </PageFrame>
   );

@@ -8,6 +8,7 @@ import { loadAccountPage } from '@/app/_lib/account';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { requestInfo } from '@/app/_lib/request';
 import { confirmPhoneChangeAction, startPhoneChangeAction } from './actions';
+import { leftToRight } from '@/app/_lib/bidi';
 
 /** Changing the phone number: the new one, then the code texted to it. */
 export default async function ChangePhonePage(props: PageProps) {
@@ -22,7 +23,7 @@ export default async function ChangePhonePage(props: PageProps) {
       locale={locale}
       path="/account/phone"
       heading={t('account.phoneChange.title')}
-      subheading={pending ? t('account.phoneChange.sent', { phone: `\u2066${pending}\u2069` }) : t('account.phoneChange.explain', { phone: user.phoneNumber ? `\u2066${user.phoneNumber}\u2069` : t('account.none') })}
+      subheading={pending ? t('account.phoneChange.sent', { phone: leftToRight(pending) }) : t('account.phoneChange.explain', { phone: user.phoneNumber ? leftToRight(user.phoneNumber) : t('account.none') })}
     >
       {pending ? (
         <>
@@ -50,7 +51,7 @@ export default async function ChangePhonePage(props: PageProps) {
         />
       )}
       <p className="mt-6 text-sm">
-        <TextLink href={`/${locale}/account`}>{t('account.back')}</TextLink>
+        <TextLink back href={`/${locale}/account`}>{t('account.back')}</TextLink>
       </p>
     </PageFrame>
   );

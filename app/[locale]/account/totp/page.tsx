@@ -27,7 +27,7 @@ export default async function AccountTotpPage(props: PageProps) {
         buttons={[{ label: t('mfaSetup.submit'), testId: 'verify-code' }]}
       />
       <p className="mt-6 text-sm">
-        <TextLink href={`/${locale}/account`}>{t('account.back')}</TextLink>
+        <TextLink back href={`/${locale}/account`}>{t('account.back')}</TextLink>
       </p>
     </PageFrame>
   );

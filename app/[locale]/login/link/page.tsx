@@ -44,7 +44,7 @@ export default async function MagicLinkPage(props: PageProps) {
         </Alert>
         {view ? (
           <p className="mt-6 text-sm">
-            <TextLink href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
+            <TextLink back href={flowHref(locale, 'login', view.uid)}>{t('forgot.backToSignIn')}</TextLink>
           </p>
         ) : null}
       </PageFrame>

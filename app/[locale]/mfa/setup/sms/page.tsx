@@ -6,6 +6,7 @@ import { loadFlowPage } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { smsSetupCodeAction, smsSetupNumberAction } from './actions';
 import { EnrolmentOffers } from '../../enrolment-offers';
+import { leftToRight } from '@/app/_lib/bidi';
 
 /**
  * Text-message enrolment during sign-in: first the number, then the code texted to it. Both are
@@ -55,7 +56,7 @@ export default async function SmsSetupPage(props: PageProps) {
       path="/mfa/setup/sms"
       query={{ uid: view.uid }}
       heading={t('smsSetup.codeTitle')}
-      subheading={t('smsSetup.codeSent', { destination: `\u2066${step.destination ?? ''}\u2069` })}
+      subheading={t('smsSetup.codeSent', { destination: leftToRight(step.destination ?? '') })}
     >
       <DevOutboxNotice locale={locale} show={showSmsOutbox} channel="sms" />
       <FlowForm
