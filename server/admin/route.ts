@@ -38,7 +38,7 @@ export interface Route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
   method: Method;
   /** Relative to /admin/api/v1, with `{name}` for a path parameter. */
   path: string;
-  tag: 'users' | 'groups' | 'themes' | 'settings' | 'events' | 'audit';
+  tag: 'users' | 'groups' | 'themes' | 'custom-text' | 'settings' | 'events' | 'audit';
   summary: string;
   params?: P;
   query?: Q;

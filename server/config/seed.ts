@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { customValueSchema } from '../pool/custom-attributes';
 import { hashProblem } from '../pool/passwords/formats';
+import { MAX_PER_LOCALE, overrideProblems } from '../pool/custom-text/validate';
 import { themeId, themeInput } from '../../themes/schema';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
 import { FOYER_RESOURCE_SERVER, resourceServerSchema, splitCustomScope } from './resource-servers';
@@ -284,6 +285,22 @@ export const userSeedSchema = z
   });
 export type UserSeed = z.infer<typeof userSeedSchema>;
 
+/**
+ * Operators' custom text: `{ "<locale>": { "<dotted.key>": "<ICU message>" } }`, each checked
+ * against the English message (placeholders, plural and select cases, tags).
+ */
+export const customTextSchema = z
+  .record(z.string().max(16), z.record(z.string().max(200), z.string()).refine((m) => Object.keys(m).length <= MAX_PER_LOCALE, `at most ${MAX_PER_LOCALE} overrides per locale`))
+  .superRefine((texts, ctx) => {
+    for (const [locale, messages] of Object.entries(texts)) {
+      for (const [key, text] of Object.entries(messages)) {
+        const [problem] = overrideProblems(locale, key, text);
+        if (problem) ctx.addIssue({ code: 'custom', path: problem.code === 'unknown_locale' ? [locale] : [locale, key], message: problem.message });
+        if (problem?.code === 'unknown_locale') break;
+      }
+    }
+  });
+
 export const seedSchema = z
   .object({
     pool: poolSettingsSchema.default(poolSettingsSchema.parse({})),
@@ -295,6 +312,7 @@ export const seedSchema = z
     identity_providers: z.array(identityProviderSchema).max(300).default([]),
     themes: z.array(themeInput).max(100).default([]),
     resource_servers: z.array(resourceServerSchema).max(100).default([]),
+    custom_text: customTextSchema.default({}),
   })
   .strict()
   .superRefine((seed, ctx) => {
@@ -375,7 +393,7 @@ export function parseSeed(input: unknown, source = 'seed'): Seed {
 }
 
 /** The top-level keys of a pool config; a file manages only the sections it has. */
-export const seedSections = ['pool', 'themes', 'identity_providers', 'resource_servers', 'clients', 'groups', 'users'] as const;
+export const seedSections = ['pool', 'themes', 'identity_providers', 'resource_servers', 'clients', 'groups', 'users', 'custom_text'] as const;
 export type SeedSection = (typeof seedSections)[number];
 
 /** A parsed pool config and the sections its file named (the others are left as they are). */

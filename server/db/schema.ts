@@ -291,6 +291,13 @@ export interface FederatedLogoutsTable {
   expires_at: number;
 }
 
+export interface CustomTextTable {
+  locale: string;
+  key: string; // dotted, a key of messages/en.json
+  text: string; // ICU message
+  updated_at: number;
+}
+
 export interface ThemesTable {
   id: string;
   definition: string; // JSON: themes/schema.ts themeInput, assets as asset:<sha256>
@@ -331,6 +338,7 @@ export interface Database {
   audit: AuditTable;
   resource_servers: ResourceServersTable;
   themes: ThemesTable;
+  custom_text: CustomTextTable;
   theme_assets: ThemeAssetsTable;
   users: UsersTable;
   groups: GroupsTable;

@@ -16,6 +16,7 @@ import { runFlow, type FlowRun } from './flow-run';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
 import { createThemes } from './themes';
+import { createCustomText } from './custom-text';
 import { pageBrand, type PageBrand } from '../../themes/page-brand';
 import { ACCOUNT_CLIENT_ID } from './account/client';
 import { signInWithPassword } from './sign-in';
@@ -86,6 +87,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     const logo = theme.logo && assets[theme.logo.light];
     return { color: theme.colors.light.brand, ...(logo && theme.logo ? { logo: { url: `${publicUrl}${logo}`, alt: theme.logo.alt, height: theme.logo.height } } : {}) };
   };
+  const customText = createCustomText(deps.db);
   const ctx: PoolContext = {
     db: deps.db,
     outbox: deps.outbox,
@@ -95,12 +97,15 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     revocation: deps.revocation ?? noProvider,
     methods: deps.methods ?? methods,
     mailBrand,
+    customText,
   };
   const pool = poolOn(ctx, publicUrl);
   return {
     ...pool,
     /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
     themes,
+    /** Operators' custom text at request time: each locale's catalogue with its overrides. */
+    customText,
     /** The theme and name of a client (the pool's theme, no name, without one) for the pages Foyer renders outside Next.js. */
     async pageBrand(clientId: string | null): Promise<PageBrand> {
       const client = clientId && clientId !== ACCOUNT_CLIENT_ID ? await findClient(deps.db, clientId) : undefined;

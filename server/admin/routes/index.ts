@@ -1,4 +1,5 @@
 import type { Route } from '../route';
+import { customTextRoutes } from './custom-text';
 import { groupRoutes } from './groups';
 import { logRoutes } from './logs';
 import { settingsRoutes } from './settings';
@@ -6,4 +7,4 @@ import { themeRoutes } from './themes';
 import { userRoutes } from './users';
 
 /** Every operation of /admin/api/v1: the router serves them and the OpenAPI document describes them. */
-export const adminRoutes: readonly Route[] = [...userRoutes, ...groupRoutes, ...themeRoutes, ...settingsRoutes, ...logRoutes];
+export const adminRoutes: readonly Route[] = [...userRoutes, ...groupRoutes, ...themeRoutes, ...customTextRoutes, ...settingsRoutes, ...logRoutes];
