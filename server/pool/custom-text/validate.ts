@@ -110,21 +110,22 @@ export function overrideProblems(locale: string, key: string, text: string): Ove
   const problems: OverrideProblem[] = [];
   for (const [name, kind] of want.args) {
     if (!got.args.has(name)) problems.push({ code: 'missing_argument', message: `the placeholder {${name}} is missing` });
-    else if (got.args.get(name) !== kind && !compatible(kind, got.args.get(name)!)) {
-      problems.push({ code: 'argument_kind', message: `{${name}} is a ${kind} argument, not a ${got.args.get(name)} one` });
+    else if (kind === 'select' && got.args.get(name) !== 'select') {
+      problems.push({ code: 'argument_kind', message: `{${name}} must stay a select argument (its values are codes: ${[...(want.cases.get(name) ?? [])].join(', ')})` });
     }
   }
   for (const name of got.args.keys()) {
     if (!want.args.has(name)) problems.push({ code: 'extra_argument', message: `the placeholder {${name}} is unknown here (allowed: ${[...want.args.keys()].map((a) => `{${a}}`).join(', ') || 'none'})` });
   }
   for (const [name, cases] of got.cases) {
-    const kind = want.args.get(name);
+    // A plain `{n}` of English may become a plural in a translation (the code hands a number).
+    const kind = got.args.get(name);
     if (kind === 'plural' || kind === 'selectordinal') {
       const allowed = pluralCategories(locale, kind === 'plural' ? 'cardinal' : 'ordinal');
       for (const c of cases) {
         if (!allowed.has(c) && !/^=\d+$/.test(c)) problems.push({ code: 'plural_category', message: `"${c}" is not a plural category of ${locale} (${[...allowed].join(', ')}, or =N)` });
       }
-    } else if (kind === 'select') {
+    } else if (kind === 'select' && want.args.get(name) === 'select') {
       const allowed = want.cases.get(name) ?? new Set();
       for (const c of cases) if (!allowed.has(c)) problems.push({ code: 'select_option', message: `{${name}} has no case "${c}" (cases: ${[...allowed].join(', ')})` });
     }
@@ -133,9 +134,4 @@ export function overrideProblems(locale: string, key: string, text: string): Ove
   for (const t of got.tags) if (!want.tags.has(t)) problems.push({ code: 'tag', message: `<${t}> is not allowed here${want.tags.size ? ` (only ${[...want.tags].map((x) => `<${x}>`).join(', ')})` : ': the text has no markup'}` });
   for (const t of want.tags) if (!got.tags.has(t)) problems.push({ code: 'tag', message: `the <${t}>…</${t}> part is missing` });
   return problems;
-}
-
-/** `{n}` and `{n, number}` both print a number the code hands over. */
-function compatible(wanted: string, given: string): boolean {
-  return (wanted === 'text' && given === 'number') || (wanted === 'number' && given === 'text');
 }
