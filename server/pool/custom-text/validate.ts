@@ -88,7 +88,6 @@ function pluralCategories(locale: Locale, type: 'cardinal' | 'ordinal'): Set<str
 }
 
 // Tabs and line breaks are text; other control characters have no place in a message.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/;
 
 /** Why `text` cannot stand for `key` in `locale`; empty when it can. */
