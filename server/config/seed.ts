@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { customValueSchema } from '../pool/custom-attributes';
 import { hashProblem } from '../pool/passwords/formats';
-import { MAX_PER_LOCALE, overrideProblems } from '../pool/custom-text/validate';
+import { MAX_PER_LOCALE } from '../pool/custom-text/limits';
 import { themeId, themeInput } from '../../themes/schema';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
 import { FOYER_RESOURCE_SERVER, resourceServerSchema, splitCustomScope } from './resource-servers';
@@ -286,20 +286,11 @@ export const userSeedSchema = z
 export type UserSeed = z.infer<typeof userSeedSchema>;
 
 /**
- * Operators' custom text: `{ "<locale>": { "<dotted.key>": "<ICU message>" } }`, each checked
- * against the English message (placeholders, plural and select cases, tags).
+ * Operators' custom text: `{ "<locale>": { "<dotted.key>": "<ICU message>" } }`. Each message is
+ * checked against the English one when the config is planned (server/pool-config/plan.ts), as
+ * themes are: this module stays free of the catalogues.
  */
-export const customTextSchema = z
-  .record(z.string().max(16), z.record(z.string().max(200), z.string()).refine((m) => Object.keys(m).length <= MAX_PER_LOCALE, `at most ${MAX_PER_LOCALE} overrides per locale`))
-  .superRefine((texts, ctx) => {
-    for (const [locale, messages] of Object.entries(texts)) {
-      for (const [key, text] of Object.entries(messages)) {
-        const [problem] = overrideProblems(locale, key, text);
-        if (problem) ctx.addIssue({ code: 'custom', path: problem.code === 'unknown_locale' ? [locale] : [locale, key], message: problem.message });
-        if (problem?.code === 'unknown_locale') break;
-      }
-    }
-  });
+export const customTextSchema = z.record(z.string().max(16), z.record(z.string().max(200), z.string()).refine((m) => Object.keys(m).length <= MAX_PER_LOCALE, `at most ${MAX_PER_LOCALE} overrides per locale`));
 
 export const seedSchema = z
   .object({

@@ -7,6 +7,7 @@ import type { ThemeInput } from '../../themes/schema';
 import type { CheckedAsset } from '../pool/themes/assets';
 import type { PreparedTheme } from '../pool/themes/prepare';
 import { builtInThemes } from '../pool/themes/resolve';
+import { overrideProblems } from '../pool/custom-text/validate';
 
 /** One field that differs: values as they will be shown (secrets and long values hidden). */
 export interface FieldChange {
@@ -244,6 +245,10 @@ export function planConfig(stored: StoredState, config: PoolConfig, opts: { prun
 
   // One entry per override, named `<locale>/<key>`: pruning removes those the file does not name.
   const flat = (texts: Record<string, Record<string, string>>) => Object.entries(texts).flatMap(([locale, m]) => Object.entries(m).map(([key, text]) => ({ locale, key, text })));
+  for (const o of flat(seed.custom_text)) {
+    const [problem] = overrideProblems(o.locale, o.key, o.text);
+    if (problem) throw new PoolConfigError(source, problem.code === 'unknown_locale' ? ['custom_text', o.locale] : ['custom_text', o.locale, o.key], problem.message);
+  }
   const customText = planSection(plan, 'custom_text', flat(seed.custom_text).map((o) => ({ name: `${o.locale}/${o.key}`, wanted: o, path: ['custom_text', o.locale, o.key] })), new Map(flat(stored.customText).map((o) => [`${o.locale}/${o.key}`, o])), {
     managed: managed('custom_text'),
     prune: opts.prune,

@@ -2,6 +2,8 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { parsePoolConfig } from '../../config/seed';
 import { applyPoolConfig } from '../../pool-config/apply';
 import { exportPoolConfig } from '../../pool-config/export';
+import { planConfig } from '../../pool-config/plan';
+import { emptyState } from '../../pool-config/state';
 import { describeEachDb } from '../../testing/databases';
 import { testOutbox } from '../../testing/outbox';
 import { createPool } from '..';
@@ -45,9 +47,10 @@ describeEachDb('custom text', (open) => {
   });
 
   it('a config with a bad override is refused naming its locale and key', () => {
-    expect(() => config({ fr: { 'login.subtitle': 'continuer' } })).toThrow('field "custom_text.fr.login.subtitle": the placeholder {app} is missing');
-    expect(() => config({ xx: { 'login.title': 'x' } })).toThrow('field "custom_text.xx": "xx" is not a supported locale');
-    expect(() => config({ fr: { 'login.titel': 'x' } })).toThrow('"login.titel" is not a message key');
+    const plan = (texts: Record<string, Record<string, string>>) => () => planConfig(emptyState(), config(texts), { prune: false, themes: [] });
+    expect(plan({ fr: { 'login.subtitle': 'continuer' } })).toThrow('field "custom_text.fr.login.subtitle": the placeholder {app} is missing');
+    expect(plan({ xx: { 'login.title': 'x' } })).toThrow('field "custom_text.xx": "xx" is not a supported locale');
+    expect(plan({ fr: { 'login.titel': 'x' } })).toThrow('"login.titel" is not a message key');
   });
 
   it('another instance sees a change within a second, without reading the database on every request', async () => {

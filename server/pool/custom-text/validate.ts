@@ -1,6 +1,7 @@
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import en from '../../../messages/en.json';
 import { isLocale, type Locale } from '../../../i18n/locales';
+import { MAX_TEXT_LENGTH } from './limits';
 
 /**
  * Custom text: an operator's ICU message in place of a catalogue's, for one locale and one key
@@ -9,10 +10,7 @@ import { isLocale, type Locale } from '../../../i18n/locales';
  * select arguments and rich-text tags, so a page or a mail renders it with the values it has.
  */
 
-/** Longest override, in characters (the longest catalogue message is under 600). */
-export const MAX_TEXT_LENGTH = 2000;
-/** Overrides per locale: at most one per catalogue key. */
-export const MAX_PER_LOCALE = 1000;
+export { MAX_PER_LOCALE, MAX_TEXT_LENGTH } from './limits';
 
 /** Every dotted key of the English catalogue and its message. */
 export const englishMessages: ReadonlyMap<string, string> = (() => {
