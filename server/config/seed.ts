@@ -93,6 +93,8 @@ export const poolSettingsSchema = z
       })
       .strict()
       .default({ mode: 'OFF', factors: ['totp'], remember_device_days: 0 }),
+    // The group whose members may use the admin console (with a second factor at sign-in).
+    admin_group: z.string().min(1).max(128).default('admins'),
     // Account self-service: sensitive changes need a sign-in at most this old.
     account: z
       .object({ reauth_after_seconds: z.number().int().min(1).max(86400).default(300) })
@@ -324,7 +326,8 @@ export const seedSchema = z
     const clientIds = new Set<string>();
     seed.clients.forEach((c, i) => {
       if (clientIds.has(c.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'duplicate client_id' });
-      if (c.client_id === 'foyer-account') ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'foyer-account is reserved for the account pages' });
+      if (c.client_id === 'foyer-account' || c.client_id === 'foyer-console')
+        ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: `${c.client_id} is reserved for Foyer's own pages` });
       clientIds.add(c.client_id);
     });
     const themeIds = new Set<string>();

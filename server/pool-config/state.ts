@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { UserSeed } from '../config/seed';
 import type { Database } from '../db/schema';
 import { openProviderConfig } from '../federation/providers';
-import { ACCOUNT_CLIENT_ID } from '../pool/account/client';
+import { INTERNAL_CLIENT_IDS } from '../pool/account/client';
 import { storedCustomText, type CustomTexts } from '../pool/custom-text/store';
 
 /** What the database holds of what a pool config manages, as stored (JSON records parsed). */
@@ -46,7 +46,7 @@ export async function readStoredState(db: Kysely<Database>, users: Pick<UserSeed
   const themes = await db.selectFrom('themes').select(['id', 'definition']).orderBy('created_at').orderBy('id').execute();
   const providers = await db.selectFrom('identity_providers').select(['name', 'config']).orderBy('created_at').orderBy('name').execute();
   const resourceServers = await db.selectFrom('resource_servers').select(['identifier', 'definition']).orderBy('created_at').orderBy('identifier').execute();
-  const clients = await db.selectFrom('clients').select(['client_id', 'metadata']).where('client_id', '!=', ACCOUNT_CLIENT_ID).orderBy('created_at').orderBy('client_id').execute();
+  const clients = await db.selectFrom('clients').select(['client_id', 'metadata']).where('client_id', 'not in', INTERNAL_CLIENT_IDS).orderBy('created_at').orderBy('client_id').execute();
   const groups = await db.selectFrom('groups').select(['name', 'description', 'precedence']).orderBy('name').execute();
   return {
     pool: pool ? JSON.parse(pool.value) : undefined,

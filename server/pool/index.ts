@@ -32,6 +32,7 @@ import { announce, otherFactors, setCodesOptIn, confirmTotpSetup, regenerateReco
 import { changePassword } from './account/password';
 import { createAccountSession, endAccountSession, findAccountSession, setPending, setReveal, takeReveal } from './account/sessions';
 import { listSignIns, revokeSignIn } from './account/sign-ins';
+import { consoleOverview, consoleSessions } from './account/console';
 import { noProvider, revokeEverything, revokeIfReliedOn, setUserEnabled, type ProviderRevocation } from './revocation';
 import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { revealSealer } from './mfa/seal';
@@ -62,6 +63,7 @@ export type { CompleteLogin, FinishHook, SignedIn } from './finish';
 export type { Method, MethodKind, Methods, SignInMethod } from './methods/method';
 export type { MethodStanding } from './methods/standings';
 export type { SecurityOverview } from './account/factors';
+export type { ConsoleRefusal } from './account/console';
 export { isMethodKind } from './methods/registry';
 export { enrolableKinds } from './methods/enrolment';
 export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, UserPatch, UserQuery, UserRecord } from './admin';
@@ -325,6 +327,11 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     sweep: () => sweepPool(ctx),
     /** An administrator's operations (the admin API): users by username, groups, events, the audit log. */
     admin: adminFacade(ctx),
+    /** The admin console's own sessions (members of the admin group, signed in with a second factor) and its overview. */
+    console: {
+      sessions: consoleSessions(ctx),
+      overview: (o: { days: number }) => consoleOverview(ctx, o.days),
+    },
   };
 }
 
