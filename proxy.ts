@@ -4,6 +4,7 @@ import { isLocale, matchLocale } from './i18n/locales';
 import { LOCALE_COOKIE_MAX_AGE, routingFor } from './i18n/routing';
 import { isCsrfToken, newCsrfToken } from './app/_lib/csrf-token';
 import { cookieName, cookieOptions, isSecureIssuer } from './server/http/cookies';
+import { STATUS_HEADER } from './server/http/status-signal';
 
 const i18nHandlers = new Map<boolean, ReturnType<typeof createMiddleware>>();
 const handleI18n = (secure: boolean) => {
@@ -117,6 +118,8 @@ export default function proxy(request: NextRequest) {
   if (mintCsrf) {
     response.cookies.set(csrfCookie, csrf, cookieOptions('csrf', secure));
   }
+  // The admin console's refusal page is a refusal: 403 (server/http/status-signal.ts applies it).
+  if (pathLocale && segments[2] === 'admin' && segments[3] === 'refused' && segments.length === 4) response.headers.set(STATUS_HEADER, '403');
   return response;
 }
 

@@ -1,26 +1,13 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import { connectSqlite } from '../server/db/connect';
-import { installVault, resolveDeploymentSecret } from '../server/secrets';
-import { mintAdminToken } from '../server/testing/admin-token';
+import { adminToken } from './fixtures/admin-token';
 import { expect, repoRoot, test } from './fixtures/foyer';
 
 /**
- * The admin API on the production server: a token as the client_credentials grant issues it,
- * signed with the server's own key (read from its data directory with its deployment secret),
+ * The admin API on the production server: a token as the client_credentials grant issues it
  * drives a create / get / update (If-Match) / stale 412 / delete round trip, and the operator's
  * `foyer config export` sees what the API wrote.
  */
-async function adminToken(dataDir: string, issuer: string): Promise<string> {
-  installVault(resolveDeploymentSecret({ dataDir, previousSecrets: [] }, { create: false }).vault);
-  const db = connectSqlite(path.join(dataDir, 'foyer.db'));
-  try {
-    return await mintAdminToken(db.kysely, { issuer, clientId: 'e2e-robot' });
-  } finally {
-    await db.close();
-  }
-}
 
 async function configExport(dataDir: string): Promise<{ users: { username: string; attributes: Record<string, string>; enabled: boolean }[] }> {
   const { stdout } = await promisify(execFile)(process.execPath, ['bin/foyer.mjs', 'config', 'export'], {

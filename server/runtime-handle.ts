@@ -17,3 +17,8 @@ export function runtime(): Promise<Runtime> {
   if (!r) throw new Error('Foyer runtime not started: run the server with `npm start`.');
   return r;
 }
+
+/** The runtime when one is installed (not while `next build` prerenders, nor in unit tests). */
+export function startedRuntime(): Promise<Runtime> | undefined {
+  return (globalThis as Holder)[KEY];
+}

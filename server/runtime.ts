@@ -17,13 +17,13 @@ import { hashStoredClientSecrets } from './pool/client-secrets';
 import { resealFactorSecrets } from './pool/mfa/seal';
 import { log } from './log';
 import { metrics } from './metrics';
-import { ensureAccountClient } from './pool/account/client';
+import { ensureAccountClient, ensureConsoleClient } from './pool/account/client';
 import { createFederation, type Federation } from './federation';
 import { createFederationHttp, type FederationHttp } from './federation/http';
 import type { UpstreamSession } from './federation/sessions';
 import type { PageRenderer } from './http/rendered-page';
 import type { Themes } from './pool/themes';
-import { bearerAuthenticator, createAdminApi, type AdminApi } from './admin';
+import { bearerAuthenticator, consoleAuthenticator, createAdminApi, type AdminApi } from './admin';
 import type { FramingTarget } from './http/embedding';
 import { cognitoApi, type CognitoApi } from './oidc/cognito-api';
 
@@ -120,6 +120,7 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
   const federation = createFederation(pool.ctx);
   if (!env.configPath) await followPublicUrl(pool, seed);
   await ensureAccountClient(db.kysely, env.publicUrl, Date.now());
+  await ensureConsoleClient(db.kysely, env.publicUrl, Date.now());
   const cookieKeys = [await secrets.ensure('cookie-key')];
   // Rebuilt when a key rotation (from any instance or the CLI) changes the keys.
   const live = await startLiveProvider({
@@ -140,8 +141,13 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
     pool.flow.finish({ uid, done, complete: (login) => finishLogin(live.current, headers, uid, login), hooks: [federation.finishHook(upstream)] });
   const federationHttp = createFederationHttp({ publicUrl: env.publicUrl, provider: live.current, pool, federation, finishSignIn, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
-  // Bearer tokens of the client_credentials grant, verified with the keys the provider publishes.
-  const adminApi = createAdminApi({ pool, issuer: env.publicUrl, authenticators: [bearerAuthenticator({ issuer: env.publicUrl, keys: () => live.keys })] });
+  // Bearer tokens of the client_credentials grant, verified with the keys the provider publishes;
+  // else the console's session cookie.
+  const adminApi = createAdminApi({
+    pool,
+    issuer: env.publicUrl,
+    authenticators: [bearerAuthenticator({ issuer: env.publicUrl, keys: () => live.keys }), consoleAuthenticator({ issuer: env.publicUrl, pool })],
+  });
   const introspection = introspectionHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
   const cognito = cognitoApi({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely, handleOidc: live.handle });
   const csrfSecret = await secrets.ensure('csrf-key');

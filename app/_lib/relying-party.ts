@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { decodeJwt } from 'jose';
 import { inProcessClientSecret } from '@/server/pool/client-secrets';
 import { runtime } from '@/server/runtime-handle';
 
@@ -60,5 +61,35 @@ export function unpackCookie<T>(raw: string | undefined, valid: (v: Record<strin
     return v && typeof v === 'object' && valid(v) ? (v as T) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The callback's half of the round trip: checks state, PKCE and nonce, exchanges the code, and
+ * answers what a session of Foyer's own pages keeps (the grant its access token names, so the
+ * session dies with it), or the error code to show.
+ */
+export async function finishAuthorization(
+  rp: { config: oidc.Configuration; base: string },
+  callbackPath: string,
+  search: string,
+  tx: { verifier: string; state: string; nonce: string },
+): Promise<{ userId: string; grantId: string; idToken: string; authTime: number; amr: string[] } | { error: string }> {
+  try {
+    const tokens = await oidc.authorizationCodeGrant(rp.config, new URL(`${rp.base}${callbackPath}${search}`), {
+      pkceCodeVerifier: tx.verifier,
+      expectedState: tx.state,
+      expectedNonce: tx.nonce,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims()!;
+    // Our access tokens name the grant they belong to.
+    const grantId = decodeJwt(tokens.access_token).origin_jti;
+    if (typeof grantId !== 'string' || typeof claims.auth_time !== 'number') return { error: 'server_error' };
+    const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
+    return { userId: claims.sub, grantId, idToken: tokens.id_token!, authTime: claims.auth_time * 1000, amr };
+  } catch (e) {
+    const reason = e instanceof oidc.AuthorizationResponseError ? e.error : 'session_expired';
+    return { error: reason === 'access_denied' || reason === 'login_required' ? reason : 'session_expired' };
   }
 }

@@ -369,6 +369,43 @@ describeEachDb('admin API', (open) => {
     });
   });
 
+  it('custom text: set, read, replace with If-Match, refuse bad ICU and placeholders with a pointer, delete; audited', async () => {
+    await withApi(open, async ({ call, pool, token }) => {
+      const made = await call('PUT', '/custom-text/fr/login.subtitle', { body: { text: 'pour aller sur {app}' } });
+      expect(made.status).toBe(200);
+      expect(made.json).toEqual({ locale: 'fr', key: 'login.subtitle', text: 'pour aller sur {app}', english: 'to continue to {app}' });
+      expect((await pool.customText.messages('fr')).login.subtitle).toBe('pour aller sur {app}');
+      problem(await call('PUT', '/custom-text/fr/login.subtitle', { body: { text: 'x {app}' } }), 428);
+      const missing = await call('PUT', '/custom-text/fr/login.subtitle', { body: { text: 'continuer' }, headers: { 'if-match': made.headers.get('etag')! } });
+      problem(missing, 400);
+      expect(missing.json!.errors).toEqual([{ pointer: '/text', detail: 'the placeholder {app} is missing' }]);
+      const badIcu = await call('PUT', '/custom-text/fr/login.title', { body: { text: 'Connexion {' } });
+      problem(badIcu, 400);
+      expect((badIcu.json!.errors as { detail: string }[])[0].detail).toMatch(/^not a valid ICU message/);
+      problem(await call('PUT', '/custom-text/xx/login.title', { body: { text: 'x' } }), 400);
+      problem(await call('PUT', '/custom-text/fr/login.nope', { body: { text: 'x' } }), 400);
+      problem(await call('PUT', '/custom-text/fr/login.title', { body: { text: 'x' }, token: await token({ scope: 'foyer/admin.read' }) }), 403);
+      problem(await call('GET', '/custom-text/fr', { token: null }), 401);
+
+      const bulk = await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'Connexion', 'login.subtitle': 'vers {app}' } } });
+      expect(bulk.json).toEqual({ locale: 'fr', texts: { 'login.subtitle': 'vers {app}', 'login.title': 'Connexion' } });
+      const refusedBulk = await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'ok', 'login.subtitle': 'no app' } } });
+      problem(refusedBulk, 400);
+      expect(refusedBulk.json!.errors).toEqual([{ pointer: '/login.subtitle', detail: 'the placeholder {app} is missing' }]);
+      const listed = await call('GET', '/custom-text/fr');
+      expect(listed.json).toEqual(bulk.json);
+      problem(await call('PUT', '/custom-text/fr', { body: { texts: {} }, headers: { 'if-match': made.headers.get('etag')! } }), 412);
+      expect((await call('GET', '/custom-text/de')).json).toEqual({ locale: 'de', texts: {} });
+
+      const one = await call('GET', '/custom-text/fr/login.title');
+      expect((await call('DELETE', '/custom-text/fr/login.title', { headers: { 'if-match': one.headers.get('etag')! } })).status).toBe(204);
+      problem(await call('GET', '/custom-text/fr/login.title'), 404);
+      expect((await pool.customText.messages('fr')).login.title).not.toBe('Connexion');
+      const actions = ((await call('GET', '/audit?resource_type=custom-text')).json!.items as { action: string }[]).map((e) => e.action);
+      expect(actions).toEqual(['custom_text.delete', 'custom_text.replace', 'custom_text.create']);
+    });
+  });
+
   it('two writes with the same ETag at once: one lands, the other is refused (412)', async () => {
     await withApi(open, async ({ call, db }) => {
       const etag = (await call('GET', '/users/alice')).headers.get('etag')!;

@@ -7,8 +7,8 @@ import { failedAuthenticationLimit, insufficientScope, tooManyFailures, unauthen
 import { readJson } from './body';
 import { checkIfMatch } from './etag';
 import { API_BASE, openApiDocument } from './openapi';
-import { invalidInput, Problem } from './problem';
-import type { Call, Reply, Route } from './route';
+import { invalidInput, Problem, type FieldError } from './problem';
+import type { Call, Method, Reply, Route } from './route';
 import { adminRoutes } from './routes';
 
 /** Whether the admin API answers this path (server/main.ts sends it here, before Next.js). */
@@ -52,8 +52,19 @@ function parsed<S extends z.ZodType>(schema: S | undefined, value: unknown, wher
   return result.data;
 }
 
+/** What an in-process call answers: the reply, or the problem an HTTP client would have got. */
+export type AdminCallResult =
+  | { ok: true; status: number; body: unknown; etag?: string }
+  | { ok: false; status: number; problem: { kind: string; title: string; detail?: string; errors: FieldError[] } };
+
 export interface AdminApi {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * The same operation as over HTTP (validation, If-Match, audit), for a caller already
+   * authenticated in this process: the console's server actions. `path` is relative to
+   * /admin/api/v1 and may carry a query string; JSON Lines come back as an array.
+   */
+  call(o: { principal: Principal; method: Method; path: string; body?: unknown; ifMatch?: string }): Promise<AdminCallResult>;
 }
 
 /**
@@ -91,16 +102,23 @@ export function createAdminApi(opts: {
     throw unauthenticated();
   }
 
-  async function answer(req: IncomingMessage, res: ServerResponse, pathname: string, search: string): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
+  /** One request, from wherever it came (HTTP, or the console in-process): its reply, or a thrown Problem. */
+  async function run(r: {
+    method: string;
+    pathname: string;
+    search: string;
+    principal: () => Promise<Principal>;
+    body: (limit: number | undefined) => Promise<unknown>;
+    ifMatch: string | undefined;
+  }): Promise<Reply> {
+    const { method, pathname, search } = r;
     if (!pathname.startsWith(`${API_BASE}/`)) throw new Problem(404, 'not-found', 'No such resource', `the admin API is under ${API_BASE}/`);
     const sub = pathname.slice(API_BASE.length);
     if (sub === '/openapi.json') {
       if (method !== 'GET' && method !== 'HEAD') throw new Problem(405, 'method-not-allowed', 'Method not allowed', undefined, { headers: { allow: 'GET, HEAD' } });
       // The document describes shapes, not data: anyone may read it, as any API description.
       document ??= openApiDocument(routes, opts.issuer);
-      send(res, 200, document);
-      return;
+      return { status: 200, body: document };
     }
     const matches = compiled.map((c) => ({ c, m: c.pattern.exec(sub) })).filter((x) => x.m);
     if (matches.length === 0) throw new Problem(404, 'not-found', 'No such resource', `no operation at ${pathname}`);
@@ -110,7 +128,7 @@ export function createAdminApi(opts: {
       throw new Problem(405, 'method-not-allowed', 'Method not allowed', `${pathname} allows ${allow}`, { headers: { allow } });
     }
     const { route, names } = hit.c;
-    const principal = await authenticate(req);
+    const principal = await r.principal();
     if (route.method !== 'GET' && !principal.canWrite) throw insufficientScope();
     const rawParams: Record<string, string> = {};
     for (const [i, name] of names.entries()) {
@@ -123,8 +141,8 @@ export function createAdminApi(opts: {
     const params = parsed(route.params, rawParams, 'path');
     const query = parsed(route.query, Object.fromEntries(new URLSearchParams(search)), 'query') ?? {};
     if (!route.query && search) throw new Problem(400, 'invalid-request', 'The request is not valid', `${route.path} takes no query parameters`);
-    const body = route.body ? parsed(route.body, await readJson(req, route.bodyLimit), 'body') : undefined;
-    const header = req.headers['if-match'];
+    const body = route.body ? parsed(route.body, await r.body(route.bodyLimit), 'body') : undefined;
+    const header = r.ifMatch;
     const requestId = currentRequestId() ?? randomUUID();
     const call: Call<unknown, unknown, unknown> = {
       params,
@@ -132,14 +150,13 @@ export function createAdminApi(opts: {
       body,
       principal,
       admin: opts.pool.admin,
-      ifMatch: (current) => checkIfMatch(typeof header === 'string' ? header : undefined, current, route.ifMatch === 'required'),
+      ifMatch: (current) => checkIfMatch(header, current, route.ifMatch === 'required'),
       write: (fn) =>
         opts.pool.admin.atomically((admin) =>
           fn(admin, (note) => admin.audit.record({ ...note, actor: principal.actor, requestId })),
         ),
     };
-    const reply = await route.handle(call as Call<never, never, never>);
-    await respond(res, method, reply);
+    return route.handle(call as Call<never, never, never>);
   }
 
   async function respond(res: ServerResponse, method: string, reply: Reply): Promise<void> {
@@ -174,8 +191,18 @@ export function createAdminApi(opts: {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const pathname = q === -1 ? url : url.slice(0, q);
+      const method = (req.method ?? 'GET').toUpperCase();
+      const header = req.headers['if-match'];
       try {
-        await answer(req, res, pathname, q === -1 ? '' : url.slice(q + 1));
+        const reply = await run({
+          method,
+          pathname,
+          search: q === -1 ? '' : url.slice(q + 1),
+          principal: () => authenticate(req),
+          body: (limit) => readJson(req, limit),
+          ifMatch: typeof header === 'string' ? header : undefined,
+        });
+        await respond(res, method, reply);
       } catch (e) {
         if (res.headersSent) {
           log.error({ err: e }, 'admin API: failed while answering');
@@ -186,6 +213,28 @@ export function createAdminApi(opts: {
         if (!problem) log.error({ err: e }, 'admin API: request failed');
         const p = problem ?? new Problem(500, 'internal', 'Internal error');
         send(res, p.status, p.body(), 'application/problem+json', p.extra.headers ?? {});
+      }
+    },
+    async call({ principal, method, path, body, ifMatch }) {
+      const q = path.indexOf('?');
+      try {
+        const reply = await run({
+          method,
+          pathname: `${API_BASE}${q === -1 ? path : path.slice(0, q)}`,
+          search: q === -1 ? '' : path.slice(q + 1),
+          principal: async () => principal,
+          body: async () => body,
+          ifMatch,
+        });
+        if ('lines' in reply) {
+          const lines: unknown[] = [];
+          for await (const line of reply.lines) lines.push(line);
+          return { ok: true, status: 200, body: lines };
+        }
+        return { ok: true, status: reply.status, body: 'body' in reply ? reply.body : undefined, etag: reply.etag };
+      } catch (e) {
+        if (e instanceof Problem) return { ok: false, status: e.status, problem: { kind: e.kind, title: e.title, detail: e.detail, errors: e.extra.errors ?? [] } };
+        throw e;
       }
     },
   };

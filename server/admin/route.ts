@@ -38,7 +38,7 @@ export interface Route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
   method: Method;
   /** Relative to /admin/api/v1, with `{name}` for a path parameter. */
   path: string;
-  tag: 'users' | 'groups' | 'clients' | 'resource-servers' | 'identity-providers' | 'themes' | 'settings' | 'events' | 'audit';
+  tag: 'users' | 'groups' | 'clients' | 'resource-servers' | 'identity-providers' | 'themes' | 'custom-text' | 'settings' | 'events' | 'audit';
   summary: string;
   params?: P;
   query?: Q;

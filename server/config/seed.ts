@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { customValueSchema } from '../pool/custom-attributes';
 import { hashProblem } from '../pool/passwords/formats';
+import { MAX_PER_LOCALE } from '../pool/custom-text/limits';
 import { themeId, themeInput } from '../../themes/schema';
 import { checkProviderReferences, identityProviderSchema, supportedIdentityProviders } from './identity-providers';
 import { FOYER_RESOURCE_SERVER, resourceServerSchema, splitCustomScope } from './resource-servers';
@@ -92,6 +93,8 @@ export const poolSettingsSchema = z
       })
       .strict()
       .default({ mode: 'OFF', factors: ['totp'], remember_device_days: 0 }),
+    // The group whose members may use the admin console (with a second factor at sign-in).
+    admin_group: z.string().min(1).max(128).default('admins'),
     // Account self-service: sensitive changes need a sign-in at most this old.
     account: z
       .object({ reauth_after_seconds: z.number().int().min(1).max(86400).default(300) })
@@ -301,6 +304,13 @@ export const userSeedSchema = z
   });
 export type UserSeed = z.infer<typeof userSeedSchema>;
 
+/**
+ * Operators' custom text: `{ "<locale>": { "<dotted.key>": "<ICU message>" } }`. Each message is
+ * checked against the English one when the config is planned (server/pool-config/plan.ts), as
+ * themes are: this module stays free of the catalogues.
+ */
+export const customTextSchema = z.record(z.string().max(16), z.record(z.string().max(200), z.string()).refine((m) => Object.keys(m).length <= MAX_PER_LOCALE, `at most ${MAX_PER_LOCALE} overrides per locale`));
+
 export const seedSchema = z
   .object({
     pool: poolSettingsSchema.default(poolSettingsSchema.parse({})),
@@ -312,6 +322,7 @@ export const seedSchema = z
     identity_providers: z.array(identityProviderSchema).max(300).default([]),
     themes: z.array(themeInput).max(100).default([]),
     resource_servers: z.array(resourceServerSchema).max(100).default([]),
+    custom_text: customTextSchema.default({}),
   })
   .strict()
   .superRefine((seed, ctx) => {
@@ -332,7 +343,8 @@ export const seedSchema = z
     const clientIds = new Set<string>();
     seed.clients.forEach((c, i) => {
       if (clientIds.has(c.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'duplicate client_id' });
-      if (c.client_id === 'foyer-account') ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'foyer-account is reserved for the account pages' });
+      if (c.client_id === 'foyer-account' || c.client_id === 'foyer-console')
+        ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: `${c.client_id} is reserved for Foyer's own pages` });
       clientIds.add(c.client_id);
     });
     const themeIds = new Set<string>();
@@ -392,7 +404,7 @@ export function parseSeed(input: unknown, source = 'seed'): Seed {
 }
 
 /** The top-level keys of a pool config; a file manages only the sections it has. */
-export const seedSections = ['pool', 'themes', 'identity_providers', 'resource_servers', 'clients', 'groups', 'users'] as const;
+export const seedSections = ['pool', 'themes', 'identity_providers', 'resource_servers', 'clients', 'groups', 'users', 'custom_text'] as const;
 export type SeedSection = (typeof seedSections)[number];
 
 /** A parsed pool config and the sections its file named (the others are left as they are). */

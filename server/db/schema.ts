@@ -291,6 +291,13 @@ export interface FederatedLogoutsTable {
   expires_at: number;
 }
 
+export interface CustomTextTable {
+  locale: string;
+  key: string; // dotted, a key of messages/en.json
+  text: string; // ICU message
+  updated_at: number;
+}
+
 export interface ThemesTable {
   id: string;
   definition: string; // JSON: themes/schema.ts themeInput, assets as asset:<sha256>
@@ -349,6 +356,7 @@ export interface Database {
   audit: AuditTable;
   resource_servers: ResourceServersTable;
   themes: ThemesTable;
+  custom_text: CustomTextTable;
   theme_assets: ThemeAssetsTable;
   theme_drafts: ThemeDraftsTable;
   theme_versions: ThemeVersionsTable;

@@ -42,6 +42,11 @@ export const COOKIES = {
   // The account pages' sign-in in progress. Lax: must come back with the redirect to the callback,
   // which follows an upstream provider's cross-site redirect when the user signs in through one.
   accountTx: spec('foyer-account.tx', '/api/account', 'lax'),
+  // The admin console's session and its sign-in in progress (issue 12). Lax, as the account
+  // pages': a sign-in through an upstream provider ends with a redirect that began on its site.
+  // Writes through the admin API with this cookie are held to the issuer's Origin (server/admin).
+  console: spec('foyer.console', '/', 'lax'),
+  consoleTx: spec('foyer-console.tx', '/api/console', 'lax'),
   // The demo app's sign-in in progress and its session: Lax, as the account pages'.
   demoTx: spec('foyer-demo.tx', '/api/demo', 'lax'),
   demoSession: spec('foyer-demo.session', '/', 'lax'),

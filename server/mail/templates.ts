@@ -73,25 +73,28 @@ export type MailTemplate =
 export type SecurityChange = 'totp_added' | 'totp_removed' | 'email_codes_on' | 'email_codes_off' | 'sms_codes_on' | 'sms_codes_off' | 'phone_changed' | 'passkey_added' | 'passkey_removed' | 'identity_unlinked' | 'recovery_codes' | 'session_revoked' | 'device_forgotten';
 
 /**
- * Each locale's translator for out-of-band texts, made once: messages are rendered in the request
- * that queues them, and a fresh translator costs about half a millisecond (a cached one, a tenth).
+ * Each locale's translator for out-of-band texts, made once per catalogue (`messages`: the
+ * locale's with an operator's custom text merged in, else the shipped one): messages are rendered
+ * in the request that queues them, and a fresh translator costs about half a millisecond (a
+ * cached one, a tenth).
  */
 export function outOfBandTranslators<N extends 'email' | 'sms'>(namespace: N) {
-  const make = (lang: MailLocale) => createTranslator({ locale: lang, messages: catalogues[lang], namespace });
-  const made = new Map<MailLocale, ReturnType<typeof make>>();
-  return (locale: string) => {
+  const make = (lang: MailLocale, messages: typeof en) => createTranslator({ locale: lang, messages, namespace });
+  const made = new WeakMap<object, ReturnType<typeof make>>();
+  return (locale: string, messages?: typeof en) => {
     const lang = catalogueLocale(locale);
-    let t = made.get(lang);
-    if (!t) made.set(lang, (t = make(lang)));
+    const catalogue = messages ?? (catalogues[lang] as typeof en);
+    let t = made.get(catalogue);
+    if (!t) made.set(catalogue, (t = make(lang, catalogue)));
     return t;
   };
 }
 
 const mailTranslator = outOfBandTranslators('email');
 
-/** E-mails are written from the same typed catalogues as the screens. */
-export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string, brand?: MailBrand): OutgoingMail {
-  const t = mailTranslator(locale);
+/** E-mails are written from the same typed catalogues as the screens (`messages`: with custom text). */
+export function renderMail(to: string, template: MailTemplate, locale: string, poolName: string, brand?: MailBrand, messages?: typeof en): OutgoingMail {
+  const t = mailTranslator(locale, messages);
   const values = { ...template, pool: poolName };
   const text = t(`${template.kind}.body`, values);
   const lang = catalogueLocale(locale);

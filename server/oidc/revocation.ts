@@ -52,6 +52,16 @@ export function providerRevocation(now: () => number = Date.now): ProviderRevoca
         .filter((s) => s.payload.accountId === userId)
         .map((s) => ({ id: s.id, loginTs: s.payload.loginTs, clients: Object.keys(s.payload.authorizations ?? {}), grants: grantsOf(s.payload) }));
     },
+    async liveSessions(db) {
+      const t = now();
+      const row = await db
+        .selectFrom('oidc_artifacts')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('model', '=', 'Session')
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', t)]))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
     async endSession(db, session) {
       if (session.grants.length > 0) {
         await db.deleteFrom('oidc_artifacts').where('grant_id', 'in', session.grants).execute();

@@ -112,7 +112,7 @@ describeEachDb('pool config applied as desired state', (open, dbName) => {
 
     const again = await applyPoolConfig(db, file());
     expect(again.changes).toEqual([]);
-    expect(again.unchanged).toEqual({ pool: 1, themes: 0, identity_providers: 2, resource_servers: 0, clients: 2, groups: 2, users: 3 });
+    expect(again.unchanged).toEqual({ pool: 1, themes: 0, identity_providers: 2, resource_servers: 0, clients: 2, groups: 2, users: 3, custom_text: 0 });
     expect(await rows(db)).toEqual(state);
   });
 

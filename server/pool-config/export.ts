@@ -77,6 +77,7 @@ export async function exportPoolConfig(db: Kysely<Database>, opts: { includeSecr
     // Only a hash of a client secret is stored: it is never exported, even with secrets.
     clients: [...stored.clients.values()].map((c) => redact(normalized(clientSeedSchema, c) as Json, ['client_secret'], false)),
     groups: [...stored.groups].map(([name, g]) => compact({ name, ...g })),
+    custom_text: stored.customText,
     users: users.map((u) =>
       compact({
         username: u.username,

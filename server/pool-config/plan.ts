@@ -7,6 +7,7 @@ import type { ThemeInput } from '../../themes/schema';
 import type { CheckedAsset } from '../pool/themes/assets';
 import type { PreparedTheme } from '../pool/themes/prepare';
 import { builtInThemes } from '../pool/themes/resolve';
+import { overrideProblems } from '../pool/custom-text/validate';
 
 /** One field that differs: values as they will be shown (secrets and long values hidden). */
 export interface FieldChange {
@@ -41,7 +42,8 @@ export interface Plan {
     clients: ClientSeed[];
     groups: GroupSeed[];
     users: UserSeed[];
-    remove: { themes: string[]; providers: string[]; resourceServers: string[]; clients: string[]; groups: string[] };
+    customText: { locale: string; key: string; text: string }[];
+    remove: { themes: string[]; providers: string[]; resourceServers: string[]; clients: string[]; groups: string[]; customText: { locale: string; key: string }[] };
   };
 }
 
@@ -173,8 +175,8 @@ export function planConfig(stored: StoredState, config: PoolConfig, opts: { prun
   const { seed, sections, source } = config;
   const plan: Plan = {
     changes: [],
-    unchanged: { pool: 0, themes: 0, identity_providers: 0, resource_servers: 0, clients: 0, groups: 0, users: 0 },
-    writes: { themes: [], themeAssets: [], providers: [], resourceServers: [], clients: [], groups: [], users: [], remove: { themes: [], providers: [], resourceServers: [], clients: [], groups: [] } },
+    unchanged: { pool: 0, themes: 0, identity_providers: 0, resource_servers: 0, clients: 0, groups: 0, users: 0, custom_text: 0 },
+    writes: { themes: [], themeAssets: [], providers: [], resourceServers: [], clients: [], groups: [], users: [], customText: [], remove: { themes: [], providers: [], resourceServers: [], clients: [], groups: [], customText: [] } },
   };
   const managed = (s: SeedSection) => sections.has(s);
 
@@ -240,6 +242,23 @@ export function planConfig(stored: StoredState, config: PoolConfig, opts: { prun
   );
   plan.writes.groups = groups.writes.map((g) => ({ name: g.name, description: g.description ?? undefined, precedence: g.precedence ?? undefined }));
   plan.writes.remove.groups = groups.removes;
+
+  // One entry per override, named `<locale>/<key>`: pruning removes those the file does not name.
+  const flat = (texts: Record<string, Record<string, string>>) => Object.entries(texts).flatMap(([locale, m]) => Object.entries(m).map(([key, text]) => ({ locale, key, text })));
+  for (const o of flat(seed.custom_text)) {
+    const [problem] = overrideProblems(o.locale, o.key, o.text);
+    if (problem) throw new PoolConfigError(source, problem.code === 'unknown_locale' ? ['custom_text', o.locale] : ['custom_text', o.locale, o.key], problem.message);
+  }
+  const customText = planSection(plan, 'custom_text', flat(seed.custom_text).map((o) => ({ name: `${o.locale}/${o.key}`, wanted: o, path: ['custom_text', o.locale, o.key] })), new Map(flat(stored.customText).map((o) => [`${o.locale}/${o.key}`, o])), {
+    managed: managed('custom_text'),
+    prune: opts.prune,
+    compare: (s) => s,
+  });
+  plan.writes.customText = customText.writes;
+  plan.writes.remove.customText = customText.removes.map((name) => {
+    const at = name.indexOf('/');
+    return { locale: name.slice(0, at), key: name.slice(at + 1) };
+  });
 
   seed.users.forEach((u, i) => {
     if (stored.users.usernames.has(u.username.toLowerCase())) {

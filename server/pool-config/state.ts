@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { UserSeed } from '../config/seed';
 import type { Database } from '../db/schema';
 import { openProviderConfig } from '../federation/providers';
-import { ACCOUNT_CLIENT_ID } from '../pool/account/client';
+import { INTERNAL_CLIENT_IDS } from '../pool/account/client';
+import { storedCustomText, type CustomTexts } from '../pool/custom-text/store';
 
 /** What the database holds of what a pool config manages, as stored (JSON records parsed). */
 export interface StoredState {
@@ -16,6 +17,8 @@ export interface StoredState {
   /** The built-in account client is not among them: a config never manages it. */
   clients: Map<string, unknown>;
   groups: Map<string, { description: string | null; precedence: number | null }>;
+  /** Overrides by locale, then key. */
+  customText: CustomTexts;
   /** Only about the users a file names: their usernames (lower case), `sub`s and identities. */
   users: {
     usernames: Set<string>;
@@ -26,7 +29,7 @@ export interface StoredState {
 
 /** A database never configured: what `foyer config check` compares with before there is one. */
 export function emptyState(): StoredState {
-  return { pool: undefined, themes: new Map(), providers: new Map(), resourceServers: new Map(), clients: new Map(), groups: new Map(), users: { usernames: new Set(), subs: new Map(), identities: new Map() } };
+  return { pool: undefined, themes: new Map(), providers: new Map(), resourceServers: new Map(), clients: new Map(), groups: new Map(), customText: {}, users: { usernames: new Set(), subs: new Map(), identities: new Map() } };
 }
 
 export const identityKey = (provider: string, subject: string) => `${provider}\n${subject}`;
@@ -43,7 +46,7 @@ export async function readStoredState(db: Kysely<Database>, users: Pick<UserSeed
   const themes = await db.selectFrom('themes').select(['id', 'definition']).orderBy('created_at').orderBy('id').execute();
   const providers = await db.selectFrom('identity_providers').select(['name', 'config']).orderBy('created_at').orderBy('name').execute();
   const resourceServers = await db.selectFrom('resource_servers').select(['identifier', 'definition']).orderBy('created_at').orderBy('identifier').execute();
-  const clients = await db.selectFrom('clients').select(['client_id', 'metadata']).where('client_id', '!=', ACCOUNT_CLIENT_ID).orderBy('created_at').orderBy('client_id').execute();
+  const clients = await db.selectFrom('clients').select(['client_id', 'metadata']).where('client_id', 'not in', INTERNAL_CLIENT_IDS).orderBy('created_at').orderBy('client_id').execute();
   const groups = await db.selectFrom('groups').select(['name', 'description', 'precedence']).orderBy('name').execute();
   return {
     pool: pool ? JSON.parse(pool.value) : undefined,
@@ -52,6 +55,7 @@ export async function readStoredState(db: Kysely<Database>, users: Pick<UserSeed
     resourceServers: new Map(resourceServers.map((r) => [r.identifier, JSON.parse(r.definition)])),
     clients: new Map(clients.map((c) => [c.client_id, JSON.parse(c.metadata)])),
     groups: new Map(groups.map((g) => [g.name, { description: g.description, precedence: g.precedence }])),
+    customText: await storedCustomText(db),
     users: await storedUsers(db, users),
   };
 }

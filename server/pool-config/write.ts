@@ -11,6 +11,7 @@ import type { GroupSeed, Plan } from './plan';
 
 export { createSeedUser };
 import { bumpThemesVersion, removeThemes, saveAssets, saveTheme } from '../pool/themes/store';
+import { writeCustomText } from '../pool/custom-text/store';
 
 /** Hashes for the users about to be created (by lower-case username); made before the lock is taken. */
 export type PasswordHashes = Map<string, string>;
@@ -52,6 +53,7 @@ export async function writePlan(db: Kysely<Database>, plan: Plan, hashes: Passwo
     await db.deleteFrom('user_groups').where('group_name', 'in', writes.remove.groups).execute();
     await db.deleteFrom('groups').where('name', 'in', writes.remove.groups).execute();
   }
+  if (writes.customText.length + writes.remove.customText.length > 0) await writeCustomText(db, { save: writes.customText, remove: writes.remove.customText }, now);
   const missing = await hashSeedPasswords(writes.users, hashes);
   for (const u of writes.users) await createSeedUser(db, u, missing.get(u.username.toLowerCase()) ?? null, now);
 }

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { secretStore, vault } from '../secrets';
-import { ACCOUNT_CLIENT_ID } from './account/client';
+import { isInternalClient } from './account/client';
 
 /**
  * App-client secrets are stored as keyed hashes, never in clear: HMAC-SHA-256 of the client id and
@@ -42,7 +42,7 @@ export async function withHashedSecrets<T extends { client_id: string; client_se
  * The clients that live in this process (the account pages, the demo app) authenticate with a
  * secret derived from the deployment secret: never stored, never shown, the same on every instance.
  */
-const inProcess = (clientId: string) => clientId === ACCOUNT_CLIENT_ID || clientId === 'demo';
+const inProcess = (clientId: string) => isInternalClient(clientId) || clientId === 'demo';
 export const inProcessClientSecret = (clientId: string) => vault().derive(`in-process client secret:${clientId}`).toString('base64url');
 
 const same = (a: string, b: string) => {

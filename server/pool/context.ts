@@ -3,6 +3,7 @@ import type { PoolSettings } from '../config/seed';
 import type { Database } from '../db/schema';
 import type { MailBrand } from '../mail/html';
 import type { OutboxLink } from '../outbox/store';
+import type { CustomText } from './custom-text';
 import type { Methods } from './methods/method';
 import type { ProviderRevocation } from './revocation';
 
@@ -24,4 +25,6 @@ export interface PoolContext {
    * inside a transaction, the transaction's, as the pool's own connection would wait for it).
    */
   mailBrand?: (on: Pick<PoolContext, 'db' | 'settings'>) => Promise<MailBrand>;
+  /** Operators' custom text, merged into the catalogues mail and texts are written from. */
+  customText?: CustomText;
 }

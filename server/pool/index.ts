@@ -16,6 +16,7 @@ import { runFlow, type FlowRun } from './flow-run';
 import { completeNewPassword, confirmAccount, forgotPassword, resendCode, resetPassword } from './recovery';
 import { settingsReader } from './settings';
 import { createThemes } from './themes';
+import { createCustomText } from './custom-text';
 import { pageBrand, type PageBrand } from '../../themes/page-brand';
 import { ACCOUNT_CLIENT_ID } from './account/client';
 import { signInWithPassword } from './sign-in';
@@ -31,6 +32,7 @@ import { announce, otherFactors, setCodesOptIn, confirmTotpSetup, regenerateReco
 import { changePassword } from './account/password';
 import { createAccountSession, endAccountSession, findAccountSession, setPending, setReveal, takeReveal } from './account/sessions';
 import { listSignIns, revokeSignIn } from './account/sign-ins';
+import { consoleOverview, consoleSessions } from './account/console';
 import { noProvider, revokeEverything, revokeIfReliedOn, setUserEnabled, type ProviderRevocation } from './revocation';
 import { forgetDevice, labelDevice, listDevices } from './mfa/devices';
 import { revealSealer } from './mfa/seal';
@@ -62,6 +64,7 @@ export type { CompleteLogin, FinishHook, SignedIn } from './finish';
 export type { Method, MethodKind, Methods, SignInMethod } from './methods/method';
 export type { MethodStanding } from './methods/standings';
 export type { SecurityOverview } from './account/factors';
+export type { ConsoleRefusal } from './account/console';
 export { isMethodKind } from './methods/registry';
 export { enrolableKinds } from './methods/enrolment';
 export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, PublishedTheme, UserPatch, UserQuery, UserRecord } from './admin';
@@ -87,6 +90,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     const logo = theme.logo && assets[theme.logo.light];
     return { color: theme.colors.light.brand, ...(logo && theme.logo ? { logo: { url: `${publicUrl}${logo}`, alt: theme.logo.alt, height: theme.logo.height } } : {}) };
   };
+  const customText = createCustomText(deps.db);
   const ctx: PoolContext = {
     db: deps.db,
     outbox: deps.outbox,
@@ -96,12 +100,15 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     revocation: deps.revocation ?? noProvider,
     methods: deps.methods ?? methods,
     mailBrand,
+    customText,
   };
   const pool = poolOn(ctx, publicUrl);
   return {
     ...pool,
     /** Themes at request time: which applies to a client's screens, its stylesheet and assets. */
     themes,
+    /** Operators' custom text at request time: each locale's catalogue with its overrides. */
+    customText,
     /** The theme and name of a client (the pool's theme, no name, without one) for the pages Foyer renders outside Next.js. */
     async pageBrand(clientId: string | null): Promise<PageBrand> {
       const client = clientId && clientId !== ACCOUNT_CLIENT_ID ? await findClient(deps.db, clientId) : undefined;
@@ -324,6 +331,11 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     sweep: () => sweepPool(ctx),
     /** An administrator's operations (the admin API): users by username, groups, events, the audit log. */
     admin: adminFacade(ctx),
+    /** The admin console's own sessions (members of the admin group, signed in with a second factor) and its overview. */
+    console: {
+      sessions: consoleSessions(ctx),
+      overview: (o: { days: number }) => consoleOverview(ctx, o.days),
+    },
   };
 }
 

@@ -42,10 +42,13 @@ async function readerLocale(ctx: PoolContext, channel: 'email' | 'sms', to: stri
   return isLocale(stored) ? stored : asked;
 }
 
+/** The reader's catalogue with the operator's custom text, read through the context's connection (a transaction's inside one). */
+const custom = (ctx: PoolContext, lang: string) => ctx.customText?.messages(lang, ctx.db);
+
 export async function queueMail(ctx: PoolContext, to: string, template: MailTemplate, locale: string): Promise<void> {
   const { name } = await ctx.settings();
   const lang = await readerLocale(ctx, 'email', to, locale);
-  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, lang, name, await ctx.mailBrand?.(ctx)) });
+  await enqueue(ctx, { channel: 'email', ...renderMail(to, template, lang, name, await ctx.mailBrand?.(ctx), await custom(ctx, lang)) });
 }
 
 /**
@@ -63,7 +66,7 @@ export async function queueDecoyMail(
     const { name } = await tx.settings();
     const template = opts.template ?? { kind: opts.kind, code: decoyCode(), minutes: opts.minutes ?? CODE_TTL_MS / 60_000 };
     const lang = await readerLocale(tx, 'email', opts.to, opts.locale);
-    await enqueue(tx, { channel: 'email', ...renderMail(opts.to, template, lang, name, await tx.mailBrand?.(tx)) }, 'decoy');
+    await enqueue(tx, { channel: 'email', ...renderMail(opts.to, template, lang, name, await tx.mailBrand?.(tx), await custom(tx, lang)) }, 'decoy');
   });
 }
 
@@ -73,7 +76,7 @@ export async function queueDecoySms(ctx: PoolContext, opts: { to: string; templa
     await opts.issue(tx);
     const { name } = await tx.settings();
     const lang = await readerLocale(tx, 'sms', opts.to, opts.locale);
-    await enqueue(tx, { channel: 'sms', ...renderSms(opts.to, opts.template, lang, name) }, 'decoy');
+    await enqueue(tx, { channel: 'sms', ...renderSms(opts.to, opts.template, lang, name, await custom(tx, lang)) }, 'decoy');
   });
 }
 
@@ -82,7 +85,7 @@ export const decoyCode = () => randomInt(0, 1_000_000).toString().padStart(6, '0
 export async function queueSms(ctx: PoolContext, to: string, template: SmsTemplate, locale: string): Promise<void> {
   const { name } = await ctx.settings();
   const lang = await readerLocale(ctx, 'sms', to, locale);
-  await enqueue(ctx, { channel: 'sms', ...renderSms(to, template, lang, name) });
+  await enqueue(ctx, { channel: 'sms', ...renderSms(to, template, lang, name, await custom(ctx, lang)) });
 }
 
 type CodeMail = Extract<MailTemplate, { code: string }>['kind'];

@@ -22,6 +22,8 @@ export interface ProviderRevocation {
   endSession(db: Kysely<Database>, session: BrowserSession): Promise<void>;
   /** Whether this grant still exists and has not expired. */
   grantLive(db: Kysely<Database>, grantId: string): Promise<boolean>;
+  /** How many browser sessions are live in the whole pool (the console's overview). */
+  liveSessions(db: Kysely<Database>): Promise<number>;
 }
 
 /** A browser signed in to the pool, as the provider keeps it. */
@@ -43,6 +45,7 @@ export const noProvider: ProviderRevocation = {
   sessionsOf: async () => [],
   endSession: async () => {},
   grantLive: async () => false,
+  liveSessions: async () => 0,
 };
 
 type RevokeCtx = Pick<PoolContext, 'db' | 'revocation'>;

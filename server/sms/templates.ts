@@ -12,7 +12,8 @@ const purposes: Record<SmsTemplate['kind'], SmsPurpose> = { mfaCode: 'mfa', veri
 /** Texts are written from the same typed catalogues as the screens, in the reader's language. */
 const smsTranslator = outOfBandTranslators('sms');
 
-export function renderSms(to: string, template: SmsTemplate, locale: string, poolName: string): OutgoingSms {
-  const t = smsTranslator(locale);
+/** `messages`: the reader's catalogue with custom text merged in. */
+export function renderSms(to: string, template: SmsTemplate, locale: string, poolName: string, messages?: Parameters<typeof smsTranslator>[1]): OutgoingSms {
+  const t = smsTranslator(locale, messages);
   return { to, body: t(template.kind, { ...template, pool: poolName }), purpose: purposes[template.kind] };
 }

@@ -1,5 +1,6 @@
 import type { Route } from '../route';
 import { clientRoutes } from './clients';
+import { customTextRoutes } from './custom-text';
 import { groupRoutes } from './groups';
 import { identityProviderRoutes } from './identity-providers';
 import { logRoutes } from './logs';
@@ -16,6 +17,7 @@ export const adminRoutes: readonly Route[] = [
   ...resourceServerRoutes,
   ...identityProviderRoutes,
   ...themeRoutes,
+  ...customTextRoutes,
   ...settingsRoutes,
   ...logRoutes,
 ];

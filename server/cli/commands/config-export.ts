@@ -20,8 +20,8 @@ export const configExportCommand: CommandSpec = {
   summary: 'Write the pool as a pool config (the FOYER_CONFIG format)',
   usage: '[--include-secrets] [--output file]',
   help: `Writes the pool settings, identity providers, clients (not foyer-account), groups and users
-(attributes, groups, status, password hashes, linked identities, sub) and themes (their images
-and fonts as data: URLs, so the file applies to an empty database) as JSON, to stdout or to
+(attributes, groups, status, password hashes, linked identities, sub), themes (their images
+and fonts as data: URLs, so the file applies to an empty database) and custom text as JSON, to stdout or to
 --output (mode 0600). Provider secrets and keys are a placeholder unless --include-secrets;
 client secrets always are (only their hashes are stored). Applying the placeholder keeps the
 secret stored under that name. Needs the servers' deployment secret (FOYER_SECRET).

@@ -5,22 +5,34 @@ import { hashClientSecret, inProcessClientSecret } from '../client-secrets';
 import { findClient, saveClient } from '../clients';
 
 /**
- * The account pages are an app of the pool like any other: they sign users in through the
- * authorization endpoint, so every way of signing in (and re-authenticating) works for them too.
+ * The account pages and the admin console are apps of the pool like any other: they sign users in
+ * through the authorization endpoint, so every way of signing in (and re-authenticating) works
+ * for them too.
  */
 export const ACCOUNT_CLIENT_ID = 'foyer-account';
+export const CONSOLE_CLIENT_ID = 'foyer-console';
 
-export async function ensureAccountClient(db: Kysely<Database>, publicUrl: string, now: number): Promise<void> {
-  const stored = await findClient(db, ACCOUNT_CLIENT_ID);
-  // Users who came through a provider (and may have no password) sign in to their account the same way.
+/** The built-in clients: no config manages or exports them, and no config may take their ids. */
+export const INTERNAL_CLIENT_IDS: readonly string[] = [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID];
+export const isInternalClient = (clientId: string): boolean => INTERNAL_CLIENT_IDS.includes(clientId);
+
+const internal = {
+  [ACCOUNT_CLIENT_ID]: { name: 'Account', api: '/api/account' },
+  [CONSOLE_CLIENT_ID]: { name: 'Admin console', api: '/api/console' },
+} as const;
+
+async function ensureInternalClient(db: Kysely<Database>, clientId: keyof typeof internal, publicUrl: string, now: number): Promise<void> {
+  const stored = await findClient(db, clientId);
+  // Users who came through a provider (and may have no password) sign in to these the same way.
   const providers = (await db.selectFrom('identity_providers').select('name').orderBy('created_at').orderBy('name').execute()).map((p) => p.name);
+  const { name, api } = internal[clientId];
   const wanted = {
-    client_id: ACCOUNT_CLIENT_ID,
-    // Hashed, as every client's: the account pages authenticate with their derived secret.
-    client_secret: await hashClientSecret(db, ACCOUNT_CLIENT_ID, inProcessClientSecret(ACCOUNT_CLIENT_ID)),
-    client_name: 'Account',
-    redirect_uris: [`${publicUrl}/api/account/callback`],
-    post_logout_redirect_uris: [`${publicUrl}/api/account/signed-out`],
+    client_id: clientId,
+    // Hashed, as every client's: the pages authenticate with their derived secret.
+    client_secret: await hashClientSecret(db, clientId, inProcessClientSecret(clientId)),
+    client_name: name,
+    redirect_uris: [`${publicUrl}${api}/callback`],
+    post_logout_redirect_uris: [`${publicUrl}${api}/signed-out`],
     grant_types: ['authorization_code' as const],
     token_endpoint_auth_method: 'client_secret_basic' as const,
     scope: 'openid email phone profile',
@@ -30,6 +42,11 @@ export async function ensureAccountClient(db: Kysely<Database>, publicUrl: strin
   if (stored && JSON.stringify(stored) === JSON.stringify(wanted)) return;
   await saveClient(db, wanted, now);
 }
+
+export const ensureAccountClient = (db: Kysely<Database>, publicUrl: string, now: number) => ensureInternalClient(db, ACCOUNT_CLIENT_ID, publicUrl, now);
+
+/** The admin console's client (issue 12): kept as the account pages' is, at every start. */
+export const ensureConsoleClient = (db: Kysely<Database>, publicUrl: string, now: number) => ensureInternalClient(db, CONSOLE_CLIENT_ID, publicUrl, now);
 
 /**
  * Keeps the account client's providers the pool's own sign-in plus every provider, when one is

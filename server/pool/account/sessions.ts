@@ -8,8 +8,15 @@ import type { PoolContext } from '../context';
  */
 export const ACCOUNT_SESSION_TTL_MS = 8 * 3600_000;
 
-function digest(ctx: PoolContext, token: string): string {
-  return createHmac('sha256', ctx.secret).update(`account-session:${token}`).digest('base64url');
+/**
+ * Which app a session belongs to: the account pages, or the admin console (which keeps its
+ * sessions in the same table, so revoking a user's sign-ins ends both). The kind is in the
+ * digest: one app's cookie value never finds the other's session.
+ */
+export type SessionKind = 'account' | 'console';
+
+function digest(ctx: PoolContext, token: string, kind: SessionKind): string {
+  return createHmac('sha256', ctx.secret).update(`${kind}-session:${token}`).digest('base64url');
 }
 
 export interface AccountSession {
@@ -27,13 +34,14 @@ export interface AccountSession {
 export async function createAccountSession(
   ctx: PoolContext,
   s: { userId: string; grantId: string; idToken: string; authTime: number; amr: string[] },
+  kind: SessionKind = 'account',
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const now = ctx.now();
   await ctx.db
     .insertInto('account_sessions')
     .values({
-      id: digest(ctx, token),
+      id: digest(ctx, token, kind),
       user_id: s.userId,
       grant_id: s.grantId,
       id_token: s.idToken,
@@ -50,13 +58,13 @@ export async function createAccountSession(
   return token;
 }
 
-export async function findAccountSession(ctx: PoolContext, token: string | undefined): Promise<AccountSession | undefined> {
+export async function findAccountSession(ctx: PoolContext, token: string | undefined, kind: SessionKind = 'account'): Promise<AccountSession | undefined> {
   if (!token || token.length > 64) return undefined;
   const row = await ctx.db
     .selectFrom('account_sessions')
     .innerJoin('users', 'users.id', 'account_sessions.user_id')
     .select(['account_sessions.id', 'user_id', 'grant_id', 'id_token', 'auth_time', 'amr', 'pending_email', 'pending_phone', 'pending_totp', 'expires_at', 'users.enabled'])
-    .where('account_sessions.id', '=', digest(ctx, token))
+    .where('account_sessions.id', '=', digest(ctx, token, kind))
     .executeTakeFirst();
   if (!row || row.expires_at <= ctx.now() || row.enabled !== 1) return undefined;
   if (!(await ctx.revocation.grantLive(ctx.db, row.grant_id))) return undefined;

@@ -1,6 +1,7 @@
 import type { PoolSettings, UserSeed } from '../../config/seed';
 import { readPoolSettings, writePoolSettings } from './settings';
 import { deleteTheme, discardDraft, getDraft, getTheme, getVersion, listThemes, listVersions, previewToken, publishDraft, rollBack, saveTheme, saveThemeDraft } from './themes';
+import { deleteText, localeTexts, putText, replaceLocale } from './custom-text';
 import type { ThemeInput } from '../../../themes/schema';
 import type { PoolContext } from '../context';
 import { revokeEverything, setUserEnabled } from '../revocation';
@@ -92,6 +93,15 @@ function adminOps(ctx: PoolContext) {
       rollBack: (o: { id: string; version: number; by: string }) => rollBack(ctx, o.id, o.version, o.by),
       /** A token for the preview screens (`/<locale>/preview/<screen>?preview=<token>`). */
       previewToken: (o: { id: string; draft: boolean }) => previewToken(ctx, o.id, o.draft),
+    },
+    customText: {
+      /** A locale's overrides, by dotted key. */
+      list: (o: { locale: string }) => localeTexts(ctx, o.locale),
+      put: (o: { locale: string; key: string; text: string }) => putText(ctx, o.locale, o.key, o.text),
+      replace: (o: { locale: string; texts: Record<string, string> }) => replaceLocale(ctx, o.locale, o.texts),
+      delete: (o: { locale: string; key: string }) => deleteText(ctx, o.locale, o.key),
+      /** After a write commits: this instance's screens and mail use it at once (others within a second). */
+      refresh: () => ctx.customText?.invalidate(),
     },
     settings: {
       read: () => readPoolSettings(ctx),

@@ -1,27 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { themeInput, type ThemeInput } from '../../../themes/schema';
 import type { Database } from '../../db/schema';
 import { log } from '../../log';
 import type { AssetMime, CheckedAsset } from './assets';
+import { bumpVersion, readVersion } from '../version-row';
 
 /** The settings row every theme change rewrites: instances compare it to know their cache is stale. */
 const VERSION_ROW = 'themes_version';
 
-export async function themesVersion(db: Kysely<Database>): Promise<string> {
-  const row = await db.selectFrom('settings').select('value').where('name', '=', VERSION_ROW).executeTakeFirst();
-  return row?.value ?? 'none';
-}
-
-/** A new version: a random value, so two writers at once never produce the same one. */
-export async function bumpThemesVersion(db: Kysely<Database>, now: number): Promise<void> {
-  const values = { value: JSON.stringify(randomUUID()), updated_at: now };
-  await db
-    .insertInto('settings')
-    .values({ name: VERSION_ROW, ...values })
-    .onConflict((oc) => oc.column('name').doUpdateSet(values))
-    .execute();
-}
+export const themesVersion = (db: Kysely<Database>) => readVersion(db, VERSION_ROW);
+export const bumpThemesVersion = (db: Kysely<Database>, now: number) => bumpVersion(db, VERSION_ROW, now);
 
 export async function storedThemes(db: Kysely<Database>): Promise<Map<string, ThemeInput>> {
   const rows = await db.selectFrom('themes').select(['id', 'definition']).orderBy('created_at').orderBy('id').execute();

@@ -1,0 +1,21 @@
+'use server';
+
+import * as oidc from 'openid-client';
+import { redirect } from 'next/navigation';
+import type { FormState } from '@/components/FlowForm';
+import { consoleAction, isConsoleCtx } from '@/app/_lib/console';
+import { ourCookies } from '@/app/_lib/cookies';
+import { relyingParty } from '@/app/_lib/relying-party';
+import { CONSOLE_CLIENT_ID } from '@/server/pool/account/client';
+
+/** Ends the console session, then the pool's (RP-initiated logout with the ID token as hint). */
+export async function signOutAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await consoleAction(data);
+  if (!isConsoleCtx(ctx)) return ctx;
+  await ctx.rt.pool.console.sessions.end({ id: ctx.session.id });
+  (await ourCookies()).delete('console');
+  const rp = await relyingParty(CONSOLE_CLIENT_ID);
+  if (!rp) redirect(`/${ctx.locale}/logout/done`);
+  const url = oidc.buildEndSessionUrl(rp.config, { id_token_hint: ctx.session.idToken, post_logout_redirect_uri: `${rp.base}/api/console/signed-out`, state: ctx.locale });
+  redirect(`${url.pathname}${url.search}`);
+}

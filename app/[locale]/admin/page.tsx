@@ -1,0 +1,52 @@
+import { loadConsolePage } from '@/app/_lib/console';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { ConsoleFrame, Panel } from './_frame/ConsoleFrame';
+
+const DAYS = 7;
+
+/** The console's first screen: how many users, live sessions, and the pool's events per day. */
+export default async function ConsoleOverviewPage(props: PageProps) {
+  const { locale } = await pageInput(props);
+  const ctx = await loadConsolePage(locale, '');
+  const { t } = ctx;
+  const { users, sessions, perDay } = await ctx.rt.pool.console.overview({ days: DAYS });
+  const cell = 'px-3 py-2 border-b border-line text-start';
+  return (
+    <ConsoleFrame ctx={ctx} screen="overview" heading={t('overview.title')}>
+      <dl className="grid grid-cols-2 gap-4 mb-6 max-w-md" data-testid="overview-counts">
+        <div className="bg-surface border border-line rounded-theme p-4">
+          <dt className="text-muted text-sm">{t('overview.users')}</dt>
+          <dd className="text-3xl font-semibold" data-testid="overview-users">{users}</dd>
+        </div>
+        <div className="bg-surface border border-line rounded-theme p-4">
+          <dt className="text-muted text-sm">{t('overview.sessions')}</dt>
+          <dd className="text-3xl font-semibold" data-testid="overview-sessions">{sessions}</dd>
+        </div>
+      </dl>
+      <Panel id="per-day" heading={t('overview.perDay', { days: DAYS })}>
+        {perDay.length === 0 ? (
+          <p className="text-muted">{t('overview.noEvents')}</p>
+        ) : (
+          <table className="w-full text-sm">
+            <thead>
+              <tr>
+                <th scope="col" className={cell}>{t('overview.day')}</th>
+                <th scope="col" className={cell}>{t('overview.type')}</th>
+                <th scope="col" className={cell}>{t('overview.count')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {perDay.map((r) => (
+                <tr key={`${r.day} ${r.type}`}>
+                  <td className={cell} dir="ltr">{r.day}</td>
+                  <td className={cell} dir="ltr">{r.type}</td>
+                  <td className={cell}>{r.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </ConsoleFrame>
+  );
+}

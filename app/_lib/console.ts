@@ -1,0 +1,112 @@
+import { redirect } from 'next/navigation';
+import type { FormState } from '@/components/FlowForm';
+import { consoleTranslator, type ConsoleT } from '@/i18n/console';
+import { isLocale, locales, type Locale } from '@/i18n/locales';
+import type { AdminCallResult, Principal } from '@/server/admin';
+import { runtime } from '@/server/runtime-handle';
+import { ourCookies } from './cookies';
+import { refusal } from './flow';
+import { requestInfo } from './request';
+
+/** A console page: `/<locale>/admin`, and up to three segments below it. */
+const PATH = new RegExp(`^/(${locales.join('|')})/admin(/[A-Za-z0-9._~%@+-]{1,200}){0,3}$`);
+export const isConsolePath = (p: string | null | undefined): p is string => typeof p === 'string' && PATH.test(p);
+
+export const consoleSignInHref = (locale: string, returnTo: string) => `/api/console/login?lang=${locale}&return=${encodeURIComponent(returnTo)}`;
+
+async function currentConsoleSession() {
+  const rt = await runtime();
+  const found = await rt.pool.console.sessions.find({ token: (await ourCookies()).get('console') });
+  return { rt, found };
+}
+
+type Runtime = Awaited<ReturnType<typeof runtime>>;
+
+/** What a console page or action has once the guard let it in. */
+export interface ConsoleCtx {
+  rt: Runtime;
+  locale: Locale;
+  t: ConsoleT;
+  principal: Principal;
+  /** The signed-in admin's user id (`sub`). */
+  userId: string;
+  session: { id: string; idToken: string };
+  /** Hidden fields every console form carries. */
+  hidden: { csrf: string; locale: string };
+}
+
+/**
+ * The admin guard of every console page: no console session → sign in through the hosted UI and
+ * come back to `path`; a session whose user is not in the admin group or signed in without a
+ * second factor → the refusal page, which explains (403).
+ */
+export async function loadConsolePage(locale: Locale, path: string): Promise<ConsoleCtx> {
+  const { rt, found } = await currentConsoleSession();
+  const here = `/${locale}/admin${path}`;
+  if (!found) redirect(consoleSignInHref(locale, here));
+  if (found.refusal) redirect(`/${locale}/admin/refused?reason=${found.refusal}`);
+  return ctxOf(rt, locale, found.session, (await requestInfo()).csrf);
+}
+
+function ctxOf(rt: Runtime, locale: Locale, session: { id: string; userId: string; idToken: string }, csrf: string): ConsoleCtx {
+  return {
+    rt,
+    locale,
+    t: consoleTranslator(locale),
+    principal: { actor: { type: 'user', id: session.userId }, canWrite: true },
+    userId: session.userId,
+    session,
+    hidden: { csrf, locale },
+  };
+}
+
+/** For the console's route handlers (reads only, such as an export): the guard, answering undefined when refused. */
+export async function consoleReader(locale: Locale): Promise<ConsoleCtx | undefined> {
+  const { rt, found } = await currentConsoleSession();
+  return found && !found.refusal ? ctxOf(rt, locale, found.session, '') : undefined;
+}
+
+/** Every console action starts here: CSRF, then the same guard as the pages (answered as a refused form). */
+export async function consoleAction(data: FormData): Promise<ConsoleCtx | FormState> {
+  const raw = String(data.get('locale') ?? '');
+  const locale: Locale = isLocale(raw) ? raw : 'en';
+  const t = consoleTranslator(locale);
+  const req = await requestInfo();
+  const csrf = data.get('csrf');
+  if (typeof csrf !== 'string' || !req.csrf || csrf !== req.csrf) return refusal(t('errors.csrf'), 403);
+  const { rt, found } = await currentConsoleSession();
+  if (!found) return refusal(t('errors.session_expired'), 401);
+  if (found.refusal) return refusal(t(`refused.${found.refusal}`), 403);
+  return ctxOf(rt, locale, found.session, req.csrf);
+}
+
+export const isConsoleCtx = (x: ConsoleCtx | FormState): x is ConsoleCtx => 'principal' in x;
+
+/**
+ * The admin API's operation, run in this process as the console's user: the same validation,
+ * If-Match and audit as over HTTP. `path` is relative to /admin/api/v1.
+ */
+export function callAdmin(ctx: ConsoleCtx, o: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown; ifMatch?: string }): Promise<AdminCallResult> {
+  return ctx.rt.adminApi.call({ principal: ctx.principal, ...o });
+}
+
+/** A path segment for the admin API (usernames and group names may hold anything). */
+export const seg = (s: string) => encodeURIComponent(s);
+
+/**
+ * A refused admin call as a form state: the translated kind, and when the API's zod schema named
+ * a field (`/email`), that field marked. `fields` maps a JSON Pointer of the body to the form's
+ * field name and label.
+ */
+export async function problemState(t: ConsoleT, r: Extract<AdminCallResult, { ok: false }>, fields: Record<string, { name: string; label: string }> = {}, values?: Record<string, string>): Promise<FormState> {
+  const kind = r.problem.kind;
+  const first = r.problem.errors.find((e) => fields[e.pointer]) ?? r.problem.errors[0];
+  const field = first && fields[first.pointer];
+  const known = ['invalid-request', 'not-found', 'conflict', 'precondition-failed', 'forbidden'] as const;
+  const message = field
+    ? t('errors.field', { field: field.label })
+    : (known as readonly string[]).includes(kind)
+      ? t(`errors.${kind as (typeof known)[number]}`)
+      : t('errors.other', { status: r.status });
+  return refusal(message, r.status >= 400 && r.status < 500 ? r.status : 400, { field: field?.name, values });
+}

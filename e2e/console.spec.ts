@@ -1,0 +1,163 @@
+import type { Browser, Page } from '@playwright/test';
+import { expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
+import { expectAccessible } from './fixtures/a11y';
+import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
+import { addAuthenticatorApp, totpAt } from './fixtures/totp';
+
+/**
+ * The admin console at /{locale}/admin (issue 12): signed in through the hosted UI as the
+ * `foyer-console` app, open to members of `pool.admin_group` who proved a second factor. Every
+ * change runs the admin API's own operation. Axe runs on a sample of screens × en/ar per run
+ * (rotating by day of year; CONSOLE_AXE_ALL=1 audits every screen in both languages).
+ */
+
+const PASSWORD = 'Console-Admin-Passphrase-42';
+const NEWBIE_PASSWORD = 'Newbie-Console-Passphrase-43';
+const ROOT = { username: 'root', email: 'root@example.test', email_verified: true, password: PASSWORD, groups: ['admins'] };
+const NINA = { username: 'nina', email: 'nina@example.test', email_verified: true, password: PASSWORD };
+
+/** Every console screen, as a path under /{locale}/admin. */
+const SCREENS = ['', '/users', '/users/root', '/groups', '/settings', '/events', '/audit'];
+
+let foyer: Foyer;
+test.beforeAll(async () => {
+  foyer = await startFoyer({
+    config: (url: string) => {
+      const c = testConfig(url);
+      return { ...c, pool: { ...c.pool, mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, users: [...c.users, ROOT, NINA] };
+    },
+  });
+});
+test.afterAll(async () => {
+  await foyer?.stop();
+});
+
+async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ baseURL: foyer.url });
+  return context.newPage();
+}
+
+let rootSecret: string | undefined;
+
+/**
+ * The admin signs in to the console with a second factor: the first time, after setting up an
+ * authenticator app on the account pages, where the console first refuses the password-only
+ * session and explains, then signs in afresh.
+ */
+async function consoleAsRoot(browser: Browser): Promise<Page> {
+  const page = await newPage(browser);
+  if (!rootSecret) {
+    await page.goto('/en/account');
+    await signIn(page, ROOT.username, PASSWORD);
+    await expect(page).toHaveURL(/\/en\/account$/);
+    rootSecret = await addAuthenticatorApp(page);
+    // Signed in to the pool with a password only: the console says why it will not open.
+    const refused = await page.goto('/en/admin');
+    expect(refused?.status()).toBe(403);
+    await expect(page.getByTestId('console-refused')).toContainText('second factor');
+    await page.getByRole('link', { name: 'Sign in again' }).click();
+  } else {
+    await page.goto('/en/admin');
+  }
+  await signIn(page, ROOT.username, PASSWORD);
+  await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
+  // The code of the next period: the one the set-up used is spent.
+  await page.getByTestId('mfa-form').locator('[name="code"]').fill(totpAt(rootSecret, Date.now() + 30_000));
+  await submit(page, page.getByTestId('verify-code'));
+  await expect(page).toHaveURL(/\/en\/admin$/);
+  await expect(page.getByTestId('console-user')).toContainText('root');
+  return page;
+}
+
+/** Axe on a few screens × languages per run, a different few each day (all with CONSOLE_AXE_ALL=1). */
+function axeSample(): { path: string; locale: 'en' | 'ar' }[] {
+  const all = SCREENS.flatMap((path) => (['en', 'ar'] as const).map((locale) => ({ path, locale })));
+  if (process.env.CONSOLE_AXE_ALL === '1') return all;
+  const day = Math.floor(Date.now() / 86_400_000);
+  return [0, 1, 2, 3].map((i) => all[(day * 5 + i * 3) % all.length]);
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('an admin with MFA creates a user who then signs in; disabling them refuses sign-in and ends their sessions', async ({ browser }) => {
+  const admin = await consoleAsRoot(browser);
+  await expect(admin.getByTestId('overview-users')).toHaveText(/^\d+$/);
+
+  // Create, as the admin API would (its validation: a bad e-mail is refused on its field).
+  await admin.goto('/en/admin/users');
+  const create = admin.getByTestId('create-user-form');
+  await create.locator('[name="username"]').fill('newbie');
+  await create.locator('[name="email"]').fill('not-an-address');
+  await create.locator('[name="password"]').fill(NEWBIE_PASSWORD);
+  await submit(admin, admin.getByTestId('create-user'));
+  await expect(errorMessage(admin)).toContainText('E-mail');
+  await create.locator('[name="email"]').fill('newbie@example.test');
+  await create.locator('[name="email_verified"]').check();
+  await create.locator('[name="password"]').fill(NEWBIE_PASSWORD);
+  await create.locator('[name="permanent"]').check();
+  await submit(admin, admin.getByTestId('create-user'));
+  await expect(admin).toHaveURL(/\/en\/admin\/users\/newbie\?notice=created$/);
+  await expect(noticeMessage(admin)).toBeVisible();
+
+  // Found by a search on e-mail.
+  await admin.goto('/en/admin/users?by=email&q=newbie%40');
+  await expect(admin.getByTestId('user-row')).toHaveCount(1);
+
+  // The new user signs in to an app.
+  const user = await newPage(browser);
+  await user.goto('/en/demo');
+  await user.getByTestId('demo-sign-in').click();
+  await signIn(user, 'newbie', NEWBIE_PASSWORD);
+  await expect(user).toHaveURL(/\/en\/demo$/);
+  await admin.goto('/en/admin/users/newbie');
+  await expect(admin.getByTestId('user-sessions').locator('li')).toHaveCount(1);
+
+  // Disable: asks first, then every session ends.
+  await admin.getByTestId('user-disable').click();
+  await expect(admin.getByTestId('confirm')).toContainText('Disable newbie?');
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(admin.getByTestId('user-status')).toContainText('Disabled');
+  await expect(admin.getByTestId('user-sessions')).toHaveCount(0);
+
+  // The user's browser is signed out of the pool: an app's sign-in asks again, and is refused.
+  await user.getByTestId('demo-sign-in').click().catch(() => undefined);
+  await user.goto('/en/demo');
+  await user.getByTestId('demo-sign-in').click();
+  await expect(user).toHaveURL(/\/en\/login\?uid=/);
+  await signIn(user, 'newbie', NEWBIE_PASSWORD);
+  await expect(errorMessage(user)).toBeVisible();
+  await expect(user).toHaveURL(/\/en\/login/);
+
+  // The audit log names the admin's changes.
+  await admin.goto('/en/admin/audit');
+  await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.disable' })).toHaveCount(1);
+  await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.create' })).toHaveCount(1);
+});
+
+test('axe finds nothing on the console screens, light and dark, English and Arabic (sampled)', async ({ browser }) => {
+  const admin = await consoleAsRoot(browser);
+  for (const { path, locale } of axeSample()) {
+    await admin.goto(`/${locale}/admin${path}`);
+    await expect(admin.locator('main h1')).toBeVisible();
+    await expectAccessible(admin, locale, `console ${path || '/'}`);
+  }
+});
+
+test('a signed-in user outside the admin group is refused on every console page and by the admin API', async ({ browser }) => {
+  const page = await newPage(browser);
+  await page.goto('/en/admin');
+  await signIn(page, NINA.username, PASSWORD);
+  await expect(page).toHaveURL(/\/en\/admin\/refused\?reason=not_admin$/);
+  for (const path of SCREENS) {
+    const res = await page.goto(`/en/admin${path}`);
+    expect(res?.status(), path).toBe(403);
+    await expect(page.getByTestId('console-refused')).toContainText('not a member');
+  }
+  // The console's cookie is in this browser, but opens no admin API route.
+  for (const path of ['/users', '/groups', '/settings', '/events', '/audit']) {
+    const r = await page.request.get(`/admin/api/v1${path}`);
+    expect(r.status(), path).toBe(403);
+  }
+  const write = await page.request.post('/admin/api/v1/users', { data: { username: 'sneaky' }, headers: { origin: foyer.url } });
+  expect(write.status()).toBe(403);
+});

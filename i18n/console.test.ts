@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { consoleCatalogues, consoleLocaleOf, consoleTranslator } from './console';
+
+/** Every leaf of a catalogue, as dotted key → ICU placeholders it uses. */
+function leaves(o: object, prefix = ''): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, [...v.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort());
+    else for (const [kk, vv] of leaves(v as object, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+describe('the console catalogue', () => {
+  it('has the same keys and placeholders in Arabic as in English', () => {
+    const en = leaves(consoleCatalogues.en);
+    const ar = leaves(consoleCatalogues.ar);
+    expect([...ar.keys()].sort()).toEqual([...en.keys()].sort());
+    for (const [key, placeholders] of en) expect(ar.get(key), key).toEqual(placeholders);
+  });
+
+  it('is translated: no Arabic message is the English one (names in parentheses aside)', () => {
+    const en = leaves(consoleCatalogues.en);
+    const same = [...en.keys()].filter((k) => {
+      const a = k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], consoleCatalogues.ar);
+      const e = k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], consoleCatalogues.en);
+      return a === e;
+    });
+    expect(same).toEqual([]);
+  });
+
+  it('shows English in every language but Arabic', () => {
+    expect(consoleLocaleOf('ar')).toBe('ar');
+    expect(consoleLocaleOf('fr')).toBe('en');
+    expect(consoleTranslator('de')('nav.users')).toBe('Users');
+    expect(consoleTranslator('ar')('user.title', { name: 'x' })).toBe('المستخدم x');
+  });
+});

@@ -1,0 +1,57 @@
+import type { PoolContext } from '../context';
+import { createAccountSession, endAccountSession, findAccountSession, type AccountSession } from './sessions';
+
+/**
+ * The admin console's sessions and who may use them (issue 12). A console session is an account
+ * session of its own kind (server/pool/account/sessions.ts): it dies with the user's grant, a
+ * disabled account or "sign out everywhere", like the account pages'.
+ */
+
+/** Why the console turns a signed-in user away. */
+export type ConsoleRefusal = 'not_admin' | 'no_mfa';
+
+/** The sign-in proved a second factor: the provider adds `mfa` to `amr` (server/oidc/interaction.ts). */
+export const usedMfa = (amr: readonly string[]): boolean => amr.includes('mfa');
+
+/**
+ * Whether this user, signed in with `amr`, may use the console: a member of the pool's admin group
+ * (read at every request, so leaving the group shuts the door at once) who proved a second factor.
+ */
+export async function consoleRefusal(ctx: PoolContext, userId: string, amr: readonly string[]): Promise<ConsoleRefusal | undefined> {
+  const { admin_group: group } = await ctx.settings();
+  const member = await ctx.db.selectFrom('user_groups').select('user_id').where('user_id', '=', userId).where('group_name', '=', group).executeTakeFirst();
+  if (!member) return 'not_admin';
+  if (!usedMfa(amr)) return 'no_mfa';
+  return undefined;
+}
+
+/** The session behind a console cookie, and whether its user may still use the console. */
+export async function findConsoleSession(ctx: PoolContext, token: string | undefined): Promise<{ session: AccountSession; refusal?: ConsoleRefusal } | undefined> {
+  const session = await findAccountSession(ctx, token, 'console');
+  if (!session) return undefined;
+  const refusal = await consoleRefusal(ctx, session.userId, session.amr);
+  return refusal ? { session, refusal } : { session };
+}
+
+const DAY = 24 * 3600_000;
+
+/** The overview screen's numbers: users, live browser sessions, and events per day and type. */
+export async function consoleOverview(ctx: PoolContext, days: number): Promise<{ users: number; sessions: number; perDay: { day: string; type: string; count: number }[] }> {
+  const users = await ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+  const sessions = await ctx.revocation.liveSessions(ctx.db);
+  const since = Math.floor(ctx.now() / DAY) * DAY - (days - 1) * DAY;
+  const rows = await ctx.db.selectFrom('events').select(['type', 'created_at']).where('created_at', '>=', since).execute();
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${new Date(Number(r.created_at)).toISOString().slice(0, 10)} ${r.type}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const perDay = [...counts].map(([k, count]) => ({ day: k.slice(0, 10), type: k.slice(11), count })).sort((a, b) => b.day.localeCompare(a.day) || a.type.localeCompare(b.type));
+  return { users: Number(users?.n ?? 0), sessions, perDay };
+}
+
+export const consoleSessions = (ctx: PoolContext) => ({
+  create: (s: Parameters<typeof createAccountSession>[1]) => createAccountSession(ctx, s, 'console'),
+  find: (o: { token: string | undefined }) => findConsoleSession(ctx, o.token),
+  end: (o: { id: string }) => endAccountSession(ctx, o.id),
+});
