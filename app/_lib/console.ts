@@ -102,7 +102,7 @@ export async function problemState(t: ConsoleT, r: Extract<AdminCallResult, { ok
   const kind = r.problem.kind;
   const first = r.problem.errors.find((e) => fields[e.pointer]) ?? r.problem.errors[0];
   const field = first && fields[first.pointer];
-  const known = ['invalid-request', 'not-found', 'conflict', 'precondition-failed', 'forbidden'] as const;
+  const known = ['invalid-request', 'not-found', 'conflict', 'precondition-failed', 'precondition-required', 'forbidden'] as const;
   const message = field
     ? t('errors.field', { field: field.label })
     : (known as readonly string[]).includes(kind)
