@@ -1,7 +1,7 @@
 import { notFound } from 'next/navigation';
 import { Alert } from '@/components/Alert';
 import { FlowForm } from '@/components/FlowForm';
-import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
+import { callAdmin, loadConsolePage, seg, segmentParam } from '@/app/_lib/console';
 import { isLocale } from '@/i18n/locales';
 import { ConsoleFrame, Panel } from '../../_frame/ConsoleFrame';
 import { ConfirmStep } from '../../_frame/ConfirmStep';
@@ -19,12 +19,7 @@ interface Props {
 export default async function ConsoleGroupPage(props: Props) {
   const { locale, name: raw } = await props.params;
   if (!isLocale(locale)) notFound();
-  let name = raw;
-  try {
-    name = decodeURIComponent(raw);
-  } catch {
-    // already decoded
-  }
+  const name = segmentParam(raw);
   const path = `/groups/${seg(name)}`;
   const ctx = await loadConsolePage(locale, path);
   const { t } = ctx;
