@@ -26,6 +26,8 @@ export interface FieldSpec {
   step?: 'any';
   /** A link shown beside a checkbox (e.g. the terms the box accepts). */
   link?: { href: string; text: string };
+  /** With type `textarea`: a multi-line field of this many rows (the console's JSON and text editors). */
+  rows?: number;
 }
 
 /** What an action answers when it does not redirect: a translated error or notice, and values to refill. */
@@ -146,6 +148,22 @@ export function FlowForm({
             <label htmlFor={f.name} className="label-customizable block font-medium mb-1">
               {f.label}
             </label>
+            {f.type === 'textarea' ? (
+              <textarea
+                id={f.name}
+                name={f.name}
+                rows={f.rows ?? 8}
+                required={f.required}
+                maxLength={f.maxLength}
+                dir={f.dir}
+                spellCheck={false}
+                defaultValue={state.values?.[f.name] ?? f.defaultValue}
+                autoFocus={f.autoFocus || invalid}
+                aria-invalid={invalid || undefined}
+                aria-describedby={described}
+                className={`inputField-customizable font-mono text-sm ${inputLook}`}
+              />
+            ) : (
             <input
               id={f.name}
               name={f.name}
@@ -164,6 +182,7 @@ export function FlowForm({
               aria-describedby={described}
               className={`inputField-customizable ${f.autoComplete === 'one-time-code' ? 'foyer-code-input ' : ''}${inputLook}`}
             />
+            )}
             {f.hint ? (
               <p id={hintId} className="foyer-hint textDescription-customizable text-sm text-muted mt-1">
                 {f.hint}

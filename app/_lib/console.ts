@@ -93,6 +93,15 @@ export function callAdmin(ctx: ConsoleCtx, o: { method: 'GET' | 'POST' | 'PUT' |
 /** A path segment for the admin API (usernames and group names may hold anything). */
 export const seg = (s: string) => encodeURIComponent(s);
 
+/** A dynamic route segment (a username, a group name) as the page gets it, percent-decoded once. */
+export function segmentParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /**
  * A refused admin call as a form state: the translated kind, and when the API's zod schema named
  * a field (`/email`), that field marked. `fields` maps a JSON Pointer of the body to the form's
@@ -102,7 +111,7 @@ export async function problemState(t: ConsoleT, r: Extract<AdminCallResult, { ok
   const kind = r.problem.kind;
   const first = r.problem.errors.find((e) => fields[e.pointer]) ?? r.problem.errors[0];
   const field = first && fields[first.pointer];
-  const known = ['invalid-request', 'not-found', 'conflict', 'precondition-failed', 'forbidden'] as const;
+  const known = ['invalid-request', 'not-found', 'conflict', 'precondition-failed', 'precondition-required', 'forbidden'] as const;
   const message = field
     ? t('errors.field', { field: field.label })
     : (known as readonly string[]).includes(kind)

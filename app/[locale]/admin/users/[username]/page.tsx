@@ -1,35 +1,15 @@
 import { notFound } from 'next/navigation';
 import { Alert } from '@/components/Alert';
 import { FlowForm } from '@/components/FlowForm';
-import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
+import { callAdmin, loadConsolePage, seg, segmentParam } from '@/app/_lib/console';
 import { isLocale } from '@/i18n/locales';
+import type { UserRecord } from '@/server/pool';
 import { ConsoleFrame, Panel } from '../../_frame/ConsoleFrame';
 import { ConfirmStep } from '../../_frame/ConfirmStep';
 import { setAttributeAction, setPasswordAction, userOpAction } from './actions';
 import { isUserOp, type UserOp } from './user-ops';
 
-type UserRecord = {
-  username: string;
-  sub: string;
-  email?: string;
-  email_verified: boolean;
-  phone_number?: string;
-  phone_number_verified: boolean;
-  status: string;
-  enabled: boolean;
-  attributes: Record<string, string>;
-  groups: string[];
-};
 type Items<T> = { items: T[] };
-
-/** Next hands the segment still percent-encoded in some versions, decoded in others. */
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
 
 interface Props {
   params: Promise<{ locale: string; username: string }>;
@@ -40,7 +20,7 @@ interface Props {
 export default async function ConsoleUserPage(props: Props) {
   const { locale, username: raw } = await props.params;
   if (!isLocale(locale)) notFound();
-  const username = safeDecode(raw);
+  const username = segmentParam(raw);
   const path = `/users/${seg(username)}`;
   const ctx = await loadConsolePage(locale, path);
   const { t } = ctx;
