@@ -21,10 +21,14 @@ const internal = {
   [CONSOLE_CLIENT_ID]: { name: 'Admin console', api: '/api/console' },
 } as const;
 
+/** The pool's own sign-in plus every identity provider: users who came through one (and may have no password) sign in to these the same way. */
+async function allProviders(db: Kysely<Database>): Promise<string[]> {
+  const providers = (await db.selectFrom('identity_providers').select('name').orderBy('created_at').orderBy('name').execute()).map((p) => p.name);
+  return [COGNITO, ...providers];
+}
+
 async function ensureInternalClient(db: Kysely<Database>, clientId: keyof typeof internal, publicUrl: string, now: number): Promise<void> {
   const stored = await findClient(db, clientId);
-  // Users who came through a provider (and may have no password) sign in to these the same way.
-  const providers = (await db.selectFrom('identity_providers').select('name').orderBy('created_at').orderBy('name').execute()).map((p) => p.name);
   const { name, api } = internal[clientId];
   const wanted = {
     client_id: clientId,
@@ -37,7 +41,7 @@ async function ensureInternalClient(db: Kysely<Database>, clientId: keyof typeof
     token_endpoint_auth_method: 'client_secret_basic' as const,
     scope: 'openid email phone profile',
     third_party: false,
-    supported_identity_providers: [COGNITO, ...providers],
+    supported_identity_providers: await allProviders(db),
   };
   if (stored && JSON.stringify(stored) === JSON.stringify(wanted)) return;
   await saveClient(db, wanted, now);
@@ -49,12 +53,13 @@ export const ensureAccountClient = (db: Kysely<Database>, publicUrl: string, now
 export const ensureConsoleClient = (db: Kysely<Database>, publicUrl: string, now: number) => ensureInternalClient(db, CONSOLE_CLIENT_ID, publicUrl, now);
 
 /**
- * Keeps the account client's providers the pool's own sign-in plus every provider, when one is
- * added or removed after start (the admin API): account pages sign in through all of them.
+ * Keeps the internal clients' providers in step when one is added or removed after start (the
+ * admin API): the account pages and the console sign in through all of them.
  */
-export async function syncAccountClientProviders(db: Kysely<Database>, now: number): Promise<void> {
-  const stored = await findClient(db, ACCOUNT_CLIENT_ID);
-  if (!stored) return;
-  const providers = (await db.selectFrom('identity_providers').select('name').orderBy('created_at').orderBy('name').execute()).map((p) => p.name);
-  await saveClient(db, { ...stored, supported_identity_providers: [COGNITO, ...providers] }, now);
+export async function syncInternalClientProviders(db: Kysely<Database>, now: number): Promise<void> {
+  const supported = await allProviders(db);
+  for (const clientId of INTERNAL_CLIENT_IDS) {
+    const stored = await findClient(db, clientId);
+    if (stored) await saveClient(db, { ...stored, supported_identity_providers: supported }, now);
+  }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { COGNITO } from '../../config/identity-providers';
 import { customScopesOf, splitCustomScope } from '../../config/resource-servers';
 import { scopeWords, type ClientInput, type ClientSeed } from '../../config/seed';
-import { ACCOUNT_CLIENT_ID } from '../account/client';
+import { INTERNAL_CLIENT_IDS } from '../account/client';
 import { clientProviders, findClient, saveClient, type AppClient } from '../clients';
 import type { PoolContext } from '../context';
 import { listResourceServers } from '../resource-servers';
@@ -17,7 +17,7 @@ import type { AdminRefusal } from './users';
  * the deployment (see ensureAccountClient), so no admin edits or deletes them, and the listing and
  * `config export` leave them out.
  */
-export const BUILT_IN_CLIENTS: ReadonlySet<string> = new Set([ACCOUNT_CLIENT_ID, 'foyer-console']);
+export const BUILT_IN_CLIENTS: ReadonlySet<string> = new Set(INTERNAL_CLIENT_IDS);
 
 /** A client as the admin API shows it: the config's entry, without its secret (only a hash is stored). */
 export type ClientRecord = Omit<ClientSeed, 'client_secret'>;

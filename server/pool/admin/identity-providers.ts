@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { checkProviderReferences, identityProviderSchema, type IdentityProviderConfig } from '../../config/identity-providers';
 import { REDACTED } from '../../config/redacted';
-import { syncAccountClientProviders } from '../account/client';
+import { syncInternalClientProviders } from '../account/client';
 import { clientProviders, type AppClient } from '../clients';
 import type { PoolContext } from '../context';
 import { openProviderConfig, saveProvider } from '../provider-records';
@@ -64,7 +64,7 @@ export async function putProvider(ctx: PoolContext, wanted: IdentityProviderConf
   checkProviderReferences([...others, resolved as IdentityProviderConfig], clients, custom, collect);
   if (problems.length > 0) return { error: 'invalid', problems };
   await saveProvider(ctx.db, resolved as IdentityProviderConfig, ctx.now());
-  if (!before) await syncAccountClientProviders(ctx.db, ctx.now());
+  if (!before) await syncInternalClientProviders(ctx.db, ctx.now());
   return (await getProvider(ctx, wanted.name))!;
 }
 
@@ -78,6 +78,6 @@ export async function deleteProvider(ctx: PoolContext, name: string): Promise<Ad
   const users = Number(linked.n) > 0 ? [`${Number(linked.n)} linked user(s) (unlink them first)`] : [];
   if (clients.length + users.length > 0) return { error: 'conflict', path: ['name'], message: `provider "${name}" is used by ${[...clients, ...users].join(', ')}` };
   await ctx.db.deleteFrom('identity_providers').where('name', '=', name).execute();
-  await syncAccountClientProviders(ctx.db, ctx.now());
+  await syncInternalClientProviders(ctx.db, ctx.now());
   return undefined;
 }
