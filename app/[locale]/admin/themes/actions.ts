@@ -61,5 +61,5 @@ export async function themeChangeAction(_prev: FormState, data: FormData): Promi
         : undefined;
   if (!done) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [] } });
   if (!done.ok) return problemState(t, done);
-  redirect(`/${ctx.locale}/admin${base}?notice=${op === 'publish' ? 'published' : 'rolledBack'}`);
+  redirect(`/${ctx.locale}/admin${base}?notice=${op === 'publish' ? 'published' : 'rolled_back'}`);
 }
