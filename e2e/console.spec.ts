@@ -3,6 +3,7 @@ import { expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foy
 import { expectAccessible } from './fixtures/a11y';
 import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
+import { contrastRatio } from '../themes/contrast';
 
 /**
  * The admin console at /{locale}/admin (issue 12): signed in through the hosted UI as the
@@ -17,14 +18,20 @@ const ROOT = { username: 'root', email: 'root@example.test', email_verified: tru
 const NINA = { username: 'nina', email: 'nina@example.test', email_verified: true, password: PASSWORD };
 
 /** Every console screen, as a path under /{locale}/admin. */
-const SCREENS = ['', '/users', '/users/root', '/groups', '/settings', '/events', '/audit'];
+const SCREENS = ['', '/users', '/users/root', '/groups', '/themes', '/themes/brand', '/settings', '/events', '/audit'];
+
+/** The pool's own theme, whose brand colour the theme screens edit. */
+const OLD_BRAND = '#8a1538';
+const NEW_BRAND = '#0b5d1e';
+const BRAND = { id: 'brand', name: 'Brand', colors: { light: { brand: OLD_BRAND } } };
+const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 let foyer: Foyer;
 test.beforeAll(async () => {
   foyer = await startFoyer({
     config: (url: string) => {
       const c = testConfig(url);
-      return { ...c, pool: { ...c.pool, mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, users: [...c.users, ROOT, NINA] };
+      return { ...c, pool: { ...c.pool, theme: BRAND.id, mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, themes: [BRAND], users: [...c.users, ROOT, NINA] };
     },
   });
 });
@@ -135,6 +142,50 @@ test('an admin with MFA creates a user who then signs in; disabling them refuses
   await admin.goto('/en/admin/audit');
   await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.disable' })).toHaveCount(1);
   await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.create' })).toHaveCount(1);
+});
+
+/** The sign-in button's colour on the live sign-in screen, in a browser signed in to nothing. */
+async function liveBrand(browser: Browser): Promise<string> {
+  const page = await newPage(browser);
+  await page.goto('/en/account');
+  await expect(page).toHaveURL(/\/en\/login\?uid=/);
+  const colour = await page.getByTestId('sign-in').evaluate((b) => getComputedStyle(b).backgroundColor);
+  await page.context().close();
+  return colour;
+}
+
+test('an admin edits the draft brand colour, sees it in the preview, publishes it to the live sign-in screen, exports and rolls back', async ({ browser }) => {
+  const admin = await consoleAsRoot(browser);
+  await admin.goto('/en/admin/themes');
+  await expect(admin.getByTestId('pool-theme')).toContainText('brand');
+  await admin.getByTestId('theme-row').getByRole('link', { name: 'brand' }).click();
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/brand$/);
+
+  // A draft with a new brand colour: its contrast is computed, the preview shows it, the live screen does not.
+  await admin.getByTestId('draft-form').locator('[name="brandLight"]').fill(NEW_BRAND);
+  await submit(admin, admin.getByTestId('save-draft'));
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/brand\?notice=saved$/);
+  await expect(admin.getByTestId('contrast')).toContainText(contrastRatio(NEW_BRAND, '#ffffff').toFixed(2));
+  const preview = admin.frameLocator('[data-testid="theme-preview"]').getByTestId('sign-in');
+  await expect(preview).toBeVisible();
+  expect(await preview.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(rgb(NEW_BRAND));
+  expect(await liveBrand(browser)).toBe(rgb(OLD_BRAND));
+
+  // Publish, after confirming: live.
+  await admin.getByTestId('theme-publish').click();
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(admin).toHaveURL(/notice=published$/);
+  expect(await liveBrand(browser)).toBe(rgb(NEW_BRAND));
+
+  // Version 1 exports as it was published; rolled back to it, the old colour is live again.
+  await expect(admin.getByTestId('theme-version')).toHaveCount(2);
+  const exported = await admin.request.get('/api/console/themes/brand/1');
+  expect(((await exported.json()) as typeof BRAND).colors.light.brand).toBe(OLD_BRAND);
+  await admin.getByTestId('theme-rollback').last().click();
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(admin).toHaveURL(/notice=rolled_back$/);
+  await expect(admin.getByTestId('theme-version')).toHaveCount(3);
+  expect(await liveBrand(browser)).toBe(rgb(OLD_BRAND));
 });
 
 test('axe finds nothing on the console screens, light and dark, English and Arabic (sampled)', async ({ browser }) => {

@@ -1,0 +1,47 @@
+import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
+import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
+
+type Theme = { id: string; name?: string };
+
+/** Themes: the stored ones, and which one the pool uses (its settings' `theme`). */
+export default async function ConsoleThemesPage(props: PageProps) {
+  const { locale } = await pageInput(props);
+  const ctx = await loadConsolePage(locale, '/themes');
+  const { t } = ctx;
+  const [got, settings] = await Promise.all([callAdmin(ctx, { method: 'GET', path: '/themes' }), callAdmin(ctx, { method: 'GET', path: '/settings' })]);
+  const items = got.ok ? (got.body as { items: Theme[] }).items : [];
+  const used = settings.ok ? (settings.body as { theme?: string }).theme : undefined;
+  const cell = 'px-3 py-2 border-b border-line text-start';
+  return (
+    <ConsoleFrame ctx={ctx} screen="themes" heading={t('themes.title')}>
+      <Panel id="theme-list" heading={t('themes.title')}>
+        {used ? <p className="text-sm mb-3" data-testid="pool-theme">{t('themes.poolUses', { id: used })}</p> : null}
+        {items.length === 0 ? (
+          <p className="text-muted">{t('themes.none')}</p>
+        ) : (
+          <table className="w-full text-sm" data-testid="theme-list">
+            <thead>
+              <tr>
+                <th scope="col" className={cell}>{t('themes.id')}</th>
+                <th scope="col" className={cell}>{t('themes.name')}</th>
+                <th scope="col" className={cell}>{t('themes.inUse')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((th) => (
+                <tr key={th.id} data-testid="theme-row">
+                  <td className={cell}>
+                    <a className="text-link underline" href={`/${locale}/admin/themes/${seg(th.id)}`}><bdi>{th.id}</bdi></a>
+                  </td>
+                  <td className={cell} dir="auto">{th.name ?? ''}</td>
+                  <td className={cell}>{th.id === used ? t('common.yes') : t('common.no')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </ConsoleFrame>
+  );
+}
