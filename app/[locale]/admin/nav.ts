@@ -9,6 +9,7 @@ export const consoleScreens = {
   overview: { path: '' },
   users: { path: '/users' },
   groups: { path: '/groups' },
+  clients: { path: '/clients' },
   settings: { path: '/settings' },
   events: { path: '/events' },
   audit: { path: '/audit' },
