@@ -10,6 +10,8 @@ export const consoleScreens = {
   users: { path: '/users' },
   groups: { path: '/groups' },
   clients: { path: '/clients' },
+  resourceServers: { path: '/resource-servers' },
+  identityProviders: { path: '/identity-providers' },
   settings: { path: '/settings' },
   events: { path: '/events' },
   audit: { path: '/audit' },
