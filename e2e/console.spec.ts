@@ -17,7 +17,7 @@ const ROOT = { username: 'root', email: 'root@example.test', email_verified: tru
 const NINA = { username: 'nina', email: 'nina@example.test', email_verified: true, password: PASSWORD };
 
 /** Every console screen, as a path under /{locale}/admin. */
-const SCREENS = ['', '/users', '/users/root', '/groups', '/clients', '/clients/foyer-console', '/resource-servers', '/resource-servers/foyer', '/identity-providers', '/settings', '/events', '/audit'];
+const SCREENS = ['', '/users', '/users/root', '/groups', '/settings', '/events', '/audit'];
 
 let foyer: Foyer;
 test.beforeAll(async () => {
