@@ -1,0 +1,54 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import type { FormState } from '@/components/FlowForm';
+import { callAdmin, consoleAction, isConsoleCtx, problemState, seg } from '@/app/_lib/console';
+import { field, refusal } from '@/app/_lib/flow';
+
+/**
+ * Creates or saves an identity provider given as the config's JSON (PUT /identity-providers/{name},
+ * the name read from the JSON; If-Match the ETag the page showed when editing). The API's schema
+ * checks it and names the member at fault, as on the policies screen.
+ */
+export async function saveProviderAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await consoleAction(data);
+  if (!isConsoleCtx(ctx)) return ctx;
+  const { t } = ctx;
+  const text = field(data, 'provider');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return refusal(t('settings.notJson'), 400, { field: 'provider', values: { provider: text } });
+  }
+  const fixed = field(data, 'name');
+  const named = body && typeof body === 'object' && typeof (body as { name?: unknown }).name === 'string' ? (body as { name: string }).name : '';
+  const name = fixed || named;
+  if (!name) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/name', detail: '' }] } }, { '/name': { name: 'provider', label: '/name' } }, { provider: text });
+  const done = await callAdmin(ctx, { method: 'PUT', path: `/identity-providers/${seg(name)}`, body, ifMatch: field(data, 'etag') || undefined });
+  if (!done.ok) {
+    const fields = Object.fromEntries(done.problem.errors.map((e) => [e.pointer, { name: 'provider', label: e.pointer }]));
+    return problemState(t, done, fields, { provider: text });
+  }
+  redirect(`/${ctx.locale}/admin/identity-providers/${seg(name)}?notice=saved`);
+}
+
+/** Replaces a SAML provider's metadata with an IdP metadata document (POST .../saml-metadata). */
+export async function importMetadataAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await consoleAction(data);
+  if (!isConsoleCtx(ctx)) return ctx;
+  const name = field(data, 'name');
+  const xml = field(data, 'metadata_xml');
+  const done = await callAdmin(ctx, { method: 'POST', path: `/identity-providers/${seg(name)}/saml-metadata`, body: { metadata_xml: xml }, ifMatch: field(data, 'etag') || undefined });
+  if (!done.ok) return problemState(ctx.t, done, { '/metadata_xml': { name: 'metadata_xml', label: ctx.t('providers.metadata') } }, { metadata_xml: xml });
+  redirect(`/${ctx.locale}/admin/identity-providers/${seg(name)}?notice=imported`);
+}
+
+/** Deletes a provider, once confirmed (DELETE, If-Match the ETag the page showed). */
+export async function deleteProviderAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await consoleAction(data);
+  if (!isConsoleCtx(ctx)) return ctx;
+  const done = await callAdmin(ctx, { method: 'DELETE', path: `/identity-providers/${seg(field(data, 'name'))}`, ifMatch: field(data, 'etag') || undefined });
+  if (!done.ok) return problemState(ctx.t, done);
+  redirect(`/${ctx.locale}/admin/identity-providers?notice=deleted`);
+}
