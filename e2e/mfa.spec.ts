@@ -147,6 +147,9 @@ for (const locale of AUDITED) {
     await expectAccessible(page, locale, 'recovery codes');
     await submit(page, page.getByTestId('recovery-codes-form').getByTestId('recovery-codes-saved'));
     await page.getByTestId('demo-sign-out').click();
+    // Signed out, the demo app is back in the language it was left in (the cookie's): open it in this one.
+    await expect(page.getByTestId('demo-sign-in')).toBeVisible();
+    await page.goto(`/${locale}/demo`);
     await page.getByTestId('demo-sign-in').click();
     await signIn(page, `audit-${locale}`, AUDIT_PASSWORD);
     await expect(page).toHaveURL(new RegExp(`/${locale}/mfa\\?uid=`));
