@@ -61,7 +61,11 @@ export function createCustomText(db: Kysely<Database>): CustomText {
 
   async function current(on: Kysely<Database> = db): Promise<Snapshot> {
     if (snapshot && Date.now() - checkedAt < FRESH_MS) return snapshot;
-    checking ??= check(on).finally(() => (checking = undefined));
+    // A transaction checks on its own connection, never waiting on a shared check: that one needs a
+    // pooled connection, and transactions holding every connection while they wait would deadlock
+    // the pool (1,000 concurrent sign-ups hung so, each rendering its mail inside its transaction).
+    if (on !== db) return check(on);
+    checking ??= check(db).finally(() => (checking = undefined));
     return checking;
   }
 
