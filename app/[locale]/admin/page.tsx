@@ -1,6 +1,7 @@
 import { loadConsolePage } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from './_frame/ConsoleFrame';
+import { cell } from './_frame/table';
 
 const DAYS = 7;
 
@@ -10,7 +11,6 @@ export default async function ConsoleOverviewPage(props: PageProps) {
   const ctx = await loadConsolePage(locale, '');
   const { t } = ctx;
   const { users, sessions, perDay } = await ctx.rt.pool.console.overview({ days: DAYS });
-  const cell = 'px-3 py-2 border-b border-line text-start';
   return (
     <ConsoleFrame ctx={ctx} screen="overview" heading={t('overview.title')}>
       <dl className="grid grid-cols-2 gap-4 mb-6 max-w-md" data-testid="overview-counts">

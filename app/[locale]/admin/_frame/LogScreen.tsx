@@ -2,6 +2,7 @@ import { callAdmin, type ConsoleCtx } from '@/app/_lib/console';
 import { ConsoleFrame, Panel } from './ConsoleFrame';
 import { SearchForm, type SearchField } from './SearchForm';
 import { apiQuery, pageQuery, type LogKind } from '@/app/_lib/console-logs';
+import { cell as tableCell } from './table';
 
 export type LogColumn<T> = { label: string; cell: (row: T) => string; ltr?: boolean };
 
@@ -32,7 +33,7 @@ export async function LogScreen<T extends { id: number; at: number }>({
   const page = got.ok ? (got.body as { items: T[]; next?: string }) : { items: [] as T[] };
   const own = pageQuery(kind, query);
   const when = new Intl.DateTimeFormat(locale === 'ar' ? 'ar' : 'en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
-  const cell = 'px-3 py-2 border-b border-line text-start align-top';
+  const cell = `${tableCell} align-top`;
   const dates: SearchField[] = [
     { name: 'since', label: t('logs.since'), value: query.since ?? '', type: 'date' },
     { name: 'until', label: t('logs.until'), value: query.until ?? '', type: 'date' },

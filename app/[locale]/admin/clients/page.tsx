@@ -6,6 +6,7 @@ import { BUILT_IN_CLIENTS } from '@/server/pool';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { createClientAction } from './actions';
 import { clientFields, type ClientRecord } from './client-fields';
+import { cell } from '../_frame/table';
 
 /** App clients: the list, a page at a time (Foyer's own apps after it, read-only), and a form to create one. */
 export default async function ConsoleClientsPage(props: PageProps) {
@@ -15,7 +16,6 @@ export default async function ConsoleClientsPage(props: PageProps) {
   const params = new URLSearchParams({ limit: '50', ...(query.cursor ? { cursor: query.cursor } : {}) });
   const got = await callAdmin(ctx, { method: 'GET', path: `/clients?${params}` });
   const page = got.ok ? (got.body as { items: ClientRecord[]; next?: string }) : { items: [] as ClientRecord[] };
-  const cell = 'px-3 py-2 border-b border-line text-start';
   const link = (id: string) => (
     <a className="text-link underline" href={`/${locale}/admin/clients/${seg(id)}`}>
       <bdi>{id}</bdi>

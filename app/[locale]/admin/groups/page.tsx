@@ -5,6 +5,7 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { saveGroupAction } from './actions';
 import { groupFields } from './group-fields';
+import { cell } from '../_frame/table';
 
 type Group = { name: string; description?: string; precedence?: number };
 
@@ -16,7 +17,6 @@ export default async function ConsoleGroupsPage(props: PageProps) {
   const params = new URLSearchParams({ limit: '50', ...(query.cursor ? { cursor: query.cursor } : {}) });
   const got = await callAdmin(ctx, { method: 'GET', path: `/groups?${params}` });
   const page = got.ok ? (got.body as { items: Group[]; next?: string }) : { items: [] as Group[] };
-  const cell = 'px-3 py-2 border-b border-line text-start';
   return (
     <ConsoleFrame ctx={ctx} screen="groups" heading={t('groups.title')}>
       {query.notice === 'deleted' ? <Alert tone="notice">{t('groups.deleted')}</Alert> : null}

@@ -4,6 +4,7 @@ import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { saveProviderAction } from './actions';
+import { cell } from '../_frame/table';
 
 type Provider = { name: string; type: string };
 
@@ -17,7 +18,6 @@ export default async function ConsoleProvidersPage(props: PageProps) {
   const { t } = ctx;
   const got = await callAdmin(ctx, { method: 'GET', path: '/identity-providers' });
   const items = got.ok ? (got.body as { items: Provider[] }).items : [];
-  const cell = 'px-3 py-2 border-b border-line text-start';
   return (
     <ConsoleFrame ctx={ctx} screen="identityProviders" heading={t('providers.title')}>
       {query.notice === 'deleted' ? <Alert tone="notice">{t('providers.deleted')}</Alert> : null}

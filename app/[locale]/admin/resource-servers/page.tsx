@@ -5,6 +5,7 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { saveResourceServerAction } from './actions';
 import { serverFields, type ResourceServerRecord } from './server-fields';
+import { cell } from '../_frame/table';
 
 /** Resource servers (the built-in foyer first, read-only), and a form to create one. */
 export default async function ConsoleResourceServersPage(props: PageProps) {
@@ -13,7 +14,6 @@ export default async function ConsoleResourceServersPage(props: PageProps) {
   const { t } = ctx;
   const got = await callAdmin(ctx, { method: 'GET', path: '/resource-servers' });
   const items = got.ok ? (got.body as { items: ResourceServerRecord[] }).items : [];
-  const cell = 'px-3 py-2 border-b border-line text-start';
   return (
     <ConsoleFrame ctx={ctx} screen="resourceServers" heading={t('resourceServers.title')}>
       {query.notice === 'deleted' ? <Alert tone="notice">{t('resourceServers.deleted')}</Alert> : null}

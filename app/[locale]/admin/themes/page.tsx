@@ -1,6 +1,7 @@
 import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
+import { cell } from '../_frame/table';
 
 type Theme = { id: string; name?: string };
 
@@ -12,7 +13,6 @@ export default async function ConsoleThemesPage(props: PageProps) {
   const [got, settings] = await Promise.all([callAdmin(ctx, { method: 'GET', path: '/themes' }), callAdmin(ctx, { method: 'GET', path: '/settings' })]);
   const items = got.ok ? (got.body as { items: Theme[] }).items : [];
   const used = settings.ok ? (settings.body as { theme?: string }).theme : undefined;
-  const cell = 'px-3 py-2 border-b border-line text-start';
   return (
     <ConsoleFrame ctx={ctx} screen="themes" heading={t('themes.title')}>
       <Panel id="theme-list" heading={t('themes.title')}>

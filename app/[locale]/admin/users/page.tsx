@@ -5,6 +5,7 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { SearchForm, type SearchField } from '../_frame/SearchForm';
 import { createUserAction } from './actions';
+import { cell } from '../_frame/table';
 
 type UserRow = { username: string; email?: string; phone_number?: string; enabled: boolean; status: string };
 const BY = ['username', 'email', 'phone_number', 'sub', 'attribute'] as const;
@@ -35,7 +36,6 @@ export default async function ConsoleUsersPage(props: PageProps) {
     { name: 'q', label: t('users.value'), value: q, type: 'search' },
     { name: 'attr', label: t('users.attributeName'), value: query.attr ?? '' },
   ];
-  const cell = 'px-3 py-2 border-b border-line text-start';
   return (
     <ConsoleFrame ctx={ctx} screen="users" heading={t('users.title')}>
       {query.notice === 'deleted' ? <Alert tone="notice">{t('users.deleted')}</Alert> : null}
