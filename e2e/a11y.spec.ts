@@ -1,7 +1,8 @@
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, startFoyer, testConfig, ALICE } from './fixtures/foyer';
-import { freshUser, reachReset, reachScreen, type Locale, type Screen } from './fixtures/flows';
-import { errorMessage, signIn, signUp } from './fixtures/pages';
-import { expectAccessible, SCHEMES, type Scheme } from './fixtures/a11y';
+import { freshUser, GOOD_PASSPHRASE, reachReset, reachScreen, type Locale, type Screen } from './fixtures/flows';
+import { errorMessage, signIn, signUp, submit } from './fixtures/pages';
+import { expectAccessible, SCHEMES, TAGS, type Scheme } from './fixtures/a11y';
 import { waitForDevOutbox } from './fixtures/dev-outbox';
 
 /**
@@ -68,6 +69,9 @@ for (const locale of LOCALES) {
       release();
       await expect(errorMessage(page)).toBeVisible();
       await expect(form.getByTestId('sign-in')).toBeEnabled();
+      // WCAG 3.3.7 (redundant entry): the identifier stays for the next try; the password is never sent back.
+      await expect(form.locator('[name="identifier"]')).toHaveValue(/^nobody-\d+$/);
+      await expect(form.locator('[name="password"]')).toHaveValue('');
       await expectAccessible(page, locale, 'login with error', { schemes: errorSchemes });
       // What a frame whose browser withheld the interaction cookie shows: a link to a full page.
       await page.goto(`${foyer.url}/${locale}/embedded?uid=${new URL(url).searchParams.get('uid')}`);
@@ -98,9 +102,10 @@ for (const locale of LOCALES) {
   });
 }
 
-test('a refused form focuses its error summary, whose link leads to the field, which says it is invalid', async ({ page, foyer }) => {
+test('a refused form focuses its error summary, whose link leads to the field, which says it is invalid; nothing typed is asked for again (3.3.7)', async ({ page, foyer }) => {
   await reachScreen(page, foyer.url, 'en', 'signup');
-  await signUp(page, { ...freshUser('summary'), password: 'short' });
+  const user = freshUser('summary');
+  await signUp(page, { ...user, password: 'short' });
   const summary = page.locator('#form-error');
   await expect(summary).toBeFocused();
   const password = page.getByTestId('signup-form').locator('[name="password"]');
@@ -110,6 +115,57 @@ test('a refused form focuses its error summary, whose link leads to the field, w
   await expect(summary.getByRole('link')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(password).toBeFocused();
+  // WCAG 3.3.7: what was typed is still there (but the password); once accepted, the next step asks only for the code.
+  const signup = page.getByTestId('signup-form');
+  await expect(signup.locator('[name="username"]')).toHaveValue(user.username);
+  await expect(signup.locator('[name="email"]')).toHaveValue(user.email);
+  await expect(password).toHaveValue('');
+  await password.fill(GOOD_PASSPHRASE);
+  await submit(page, signup.getByTestId('sign-up'));
+  await expect(page).toHaveURL(/\/en\/confirm\?uid=/);
+  const asked = await page.locator('main form input:not([type="hidden"])').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name));
+  expect(asked).toEqual(['code']);
+});
+
+test('target size (WCAG 2.5.8): every audit runs axe\'s target-size rule, which the sign-in screen passes and cramped targets fail', async ({ page, foyer }) => {
+  await reachScreen(page, foyer.url, 'en', 'login');
+  // The rule is off in axe by default; the audit's tags (wcag22aa) are what turn it on.
+  const sizes = () => new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const clean = await sizes();
+  expect(clean.violations).toEqual([]);
+  expect(clean.passes.find((r) => r.id === 'target-size')?.nodes.length ?? 0).toBeGreaterThan(3);
+  // Two 10 px buttons side by side: the same audit refuses them.
+  await page.locator('main').evaluate((main) => {
+    const row = document.createElement('div');
+    for (const name of ['a', 'b']) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = name;
+      b.style.cssText = 'width:10px;height:10px;padding:0;margin:0;min-width:0;min-height:0;font-size:6px;border:0';
+      row.append(b);
+    }
+    main.append(row);
+  });
+  expect((await sizes()).violations.map((v) => v.id)).toContain('target-size');
+});
+
+test('reduced motion: what a theme animates stands still for a reader who asks for less (WCAG 2.3.3)', async ({ page, foyer }) => {
+  await page.goto(`${foyer.url}/en`);
+  // Foyer itself animates nothing; a theme's custom CSS may. Motion set on the page as such CSS would set it:
+  const durations = () =>
+    page.locator('main').evaluate((main) => {
+      main.style.animation = 'foyer-motion-probe 2s infinite';
+      main.style.transition = 'color 2s';
+      const style = getComputedStyle(main);
+      return { animation: parseFloat(style.animationDuration), transition: parseFloat(style.transitionDuration), repeats: style.animationIterationCount };
+    });
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  expect(await durations()).toEqual({ animation: 2, transition: 2, repeats: 'infinite' });
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const reduced = await durations();
+  expect(reduced.animation).toBeLessThan(0.001);
+  expect(reduced.transition).toBeLessThan(0.001);
+  expect(reduced.repeats).toBe('1');
 });
 
 // The dev outbox only exists on a server that does not really send mail: start one.

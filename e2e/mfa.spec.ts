@@ -22,6 +22,13 @@ const BOB = { username: 'bob', email: 'bob@example.test', password: 'Bob-Has-A-L
 const AUDIT_PASSWORD = 'Audit-Passphrase-Long-Enough-1';
 /** en and ar every run, and one of Hebrew, Persian, Japanese and German in turn (all four with E2E_FULL=1). */
 const AUDITED = ['en', 'ar', ...rotatingSlice(['he', 'fa', 'ja', 'de'] as const, 1)] as const;
+/** A user of the e-mail pool with two factors already (a verified e-mail and phone), for the chooser's audit in `locale`. */
+const chooser = (locale: (typeof AUDITED)[number]) => ({
+  username: `chooser-${locale}`,
+  email: `chooser-${locale}@example.test`,
+  // UK numbers reserved for drama: never a real phone.
+  phone_number: `+447700900${110 + AUDITED.indexOf(locale)}`,
+});
 
 let foyer: Foyer;
 test.beforeAll(async () => {
@@ -133,7 +140,8 @@ test('the second factor cannot be skipped by URL', async ({ browser }) => {
 });
 
 for (const locale of AUDITED) {
-  test(`the MFA screens are accessible, light and dark (${locale})`, async ({ browser }) => {
+  test(`the MFA screens (setup, recovery codes, a wrong code, a wrong recovery code) are accessible, light and dark (${locale})`, async ({ browser }) => {
+    test.setTimeout(180_000); // four screens, each audited in two schemes
     const context = await browser.newContext({ baseURL: foyer.url });
     const page = await context.newPage();
     await page.goto(`/${locale}/demo`);
@@ -155,6 +163,12 @@ for (const locale of AUDITED) {
     await expect(page).toHaveURL(new RegExp(`/${locale}/mfa\\?uid=`));
     await enterTotp(page, 'mfa-form', '000000');
     await expectAccessible(page, locale, 'code screen with an error');
+    // Signing in with a recovery code instead: a wrong one is refused at its own field, on the same screen.
+    const recovery = page.getByTestId('recovery-code-form');
+    await recovery.locator('[name="recovery_code"]').fill('aaaa-bbbb-cccc');
+    await submit(page, recovery.getByTestId('use-recovery-code'));
+    await expect(recovery.locator('[name="recovery_code"]')).toHaveAttribute('aria-invalid', 'true');
+    await expectAccessible(page, locale, 'recovery-code entry with an error');
     await context.close();
   });
 }
@@ -165,7 +179,12 @@ test.describe('e-mail codes as the second factor', () => {
     mailFoyer = await startFoyer({
       config: (url: string) => {
         const c = testConfig(url);
-        return { ...c, pool: { ...c.pool, mfa: { mode: 'REQUIRED', factors: ['email', 'totp'], remember_device_days: 30 } }, users: [...c.users, { ...BOB, email_verified: true }] };
+        const choosers = AUDITED.map((l) => ({ ...chooser(l), email_verified: true, phone_number_verified: true, password: AUDIT_PASSWORD }));
+        return {
+          ...c,
+          pool: { ...c.pool, mfa: { mode: 'REQUIRED', factors: ['email', 'totp', 'sms'], remember_device_days: 30 } },
+          users: [...c.users, { ...BOB, email_verified: true }, ...choosers],
+        };
       },
     });
   });
@@ -196,6 +215,27 @@ test.describe('e-mail codes as the second factor', () => {
     await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd","otp","mfa"]');
     await context.close();
   });
+
+  for (const locale of AUDITED) {
+    test(`the factor chooser is accessible, light and dark, and switches the factor (${locale})`, async ({ browser }) => {
+      const context = await browser.newContext({ baseURL: mailFoyer.url });
+      const page = await context.newPage();
+      await page.goto(`/${locale}/demo`);
+      await page.getByTestId('demo-sign-in').click();
+      await signIn(page, chooser(locale).username, AUDIT_PASSWORD);
+      // The first of the user's factors in the registry's order (e-mail), the other one offered.
+      await expect(page).toHaveURL(new RegExp(`/${locale}/mfa\\?uid=`));
+      const choose = page.getByTestId('mfa-choose-form');
+      await expect(choose.getByTestId('use-sms')).toBeVisible();
+      await expect(choose.getByTestId('use-email')).toHaveCount(0);
+      await expectAccessible(page, locale, 'factor chooser');
+      await submit(page, choose.getByTestId('use-sms'));
+      await expect(choose.getByTestId('use-email')).toBeVisible();
+      await expect(choose.getByTestId('use-sms')).toHaveCount(0);
+      await waitForDevOutbox(context.request, chooser(locale).phone_number, /\d{6}/);
+      await context.close();
+    });
+  }
 
   test('"remember this device" skips the second factor in that browser only', async ({ browser }) => {
     const signInToDemo = async (page: Page) => {
