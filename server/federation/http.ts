@@ -161,7 +161,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     }
     // The pool's MFA mode leaves federated sign-ins alone (as Cognito's does), but an app that
     // requires MFA does not: the user proves or enrols a second factor before it finishes.
-    const gated = 'done' in signedIn && (await pool.clients.requiresMfa({ clientId: view.clientId }));
+    const gated = 'done' in signedIn && (await pool.clients.requiresMfa({ clientId: view.clientId, userId: signedIn.done.userId }));
     if (gated) {
       const ip = String(req.headers['x-foyer-client-ip'] ?? 'unknown');
       const next = await pool.flow.run({ uid: a.uid, clientId: view.clientId, ip, expect: anyStep, run: async (_step, p) => p.gate({ outcome: signedIn, locale: a.locale, ip }) });

@@ -37,7 +37,7 @@ export async function finishSignIn(
     amr = r.amr;
     if (r.after) after.push(r.after);
   }
-  if (!amr.includes('mfa') && (await appRequiresMfa({ ...ctx, clientId: o.clientId }))) return undefined;
+  if (!amr.includes('mfa') && (await appRequiresMfa({ ...ctx, clientId: o.clientId }, done.userId))) return undefined;
   const ts = Math.floor(ctx.now() / 1000);
   const to = await o.complete({ accountId: done.userId, amr, ts });
   await inTransaction(ctx, async (tx) => {

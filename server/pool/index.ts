@@ -313,8 +313,8 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     scopeClaims: async () => scopeClaims((await settings()).custom_attributes.map((a) => a.name)),
     clients: {
       find: (o: { clientId: string }) => findClient(ctx.db, o.clientId),
-      /** Whether its sign-ins need a second factor whatever the pool's mode (`require_mfa`; the console always). */
-      requiresMfa: (o: { clientId: string }) => appRequiresMfa({ ...ctx, clientId: o.clientId }),
+      /** Whether a sign-in of `userId` to it needs a second factor whatever the pool's mode (`require_mfa`; the console, of its admins). */
+      requiresMfa: (o: { clientId: string; userId: string }) => appRequiresMfa({ ...ctx, clientId: o.clientId }, o.userId),
       list: () => listClients(ctx.db),
       save: (o: { client: AppClient }) => saveClient(ctx.db, o.client, ctx.now()),
     },

@@ -16,7 +16,7 @@ export const CONSOLE_CLIENT_ID = 'foyer-console';
 export const INTERNAL_CLIENT_IDS: readonly string[] = [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID];
 export const isInternalClient = (clientId: string): boolean => INTERNAL_CLIENT_IDS.includes(clientId);
 
-/** The console asks every admin for a second factor, even in a pool whose MFA is off; the account pages follow the pool's policy. */
+/** The console asks admins for a second factor even in a pool whose MFA is off (mfa/app-requirement.ts); the account pages follow the pool's policy. */
 const internal = {
   [ACCOUNT_CLIENT_ID]: { name: 'Account', api: '/api/account', requireMfa: false },
   [CONSOLE_CLIENT_ID]: { name: 'Admin console', api: '/api/console', requireMfa: true },
@@ -64,9 +64,4 @@ export async function syncInternalClientProviders(db: Kysely<Database>, now: num
     const stored = await findClient(db, clientId);
     if (stored) await saveClient(db, { ...stored, supported_identity_providers: supported }, now);
   }
-}
-
-/** Whether sign-ins to this client need a second factor: its `require_mfa`, and always for the console. */
-export function clientRequiresMfa(clientId: string, client: { require_mfa?: boolean } | undefined): boolean {
-  return clientId === CONSOLE_CLIENT_ID || client?.require_mfa === true;
 }

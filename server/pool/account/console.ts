@@ -20,11 +20,16 @@ export const usedMfa = (amr: readonly string[]): boolean => amr.includes('mfa');
  * (read at every request, so leaving the group shuts the door at once) who proved a second factor.
  */
 export async function consoleRefusal(ctx: PoolContext, userId: string, amr: readonly string[]): Promise<ConsoleRefusal | undefined> {
-  const { admin_group: group } = await ctx.settings();
-  const member = await ctx.db.selectFrom('user_groups').select('user_id').where('user_id', '=', userId).where('group_name', '=', group).executeTakeFirst();
-  if (!member) return 'not_admin';
+  if (!(await isConsoleAdmin(ctx, userId))) return 'not_admin';
   if (!usedMfa(amr)) return 'no_mfa';
   return undefined;
+}
+
+/** A member of the pool's admin group (`pool.admin_group`). */
+export async function isConsoleAdmin(ctx: PoolContext, userId: string): Promise<boolean> {
+  const { admin_group: group } = await ctx.settings();
+  const member = await ctx.db.selectFrom('user_groups').select('user_id').where('user_id', '=', userId).where('group_name', '=', group).executeTakeFirst();
+  return member !== undefined;
 }
 
 /** The session behind a console cookie, and whether its user may still use the console. */

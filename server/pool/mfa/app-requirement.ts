@@ -1,12 +1,16 @@
-import { clientRequiresMfa } from '../account/client';
+import { CONSOLE_CLIENT_ID } from '../account/client';
+import { isConsoleAdmin } from '../account/console';
 import { findClient } from '../clients';
 import type { PoolContext } from '../context';
 
 /**
  * Whether the app this sign-in is for (`ctx.clientId`, bound by `pool.flow.run`) requires a
- * second factor whatever the pool's mode: its `require_mfa`, and always the admin console.
+ * second factor of `userId` whatever the pool's mode: the client's `require_mfa`; for the admin
+ * console, always of its admins. Others who sign in there are only turned away (not_admin), so
+ * they are not made to enrol a factor for a console they may not use.
  */
-export async function appRequiresMfa(ctx: PoolContext): Promise<boolean> {
+export async function appRequiresMfa(ctx: PoolContext, userId: string): Promise<boolean> {
   if (!ctx.clientId) return false;
-  return clientRequiresMfa(ctx.clientId, await findClient(ctx.db, ctx.clientId));
+  if (ctx.clientId === CONSOLE_CLIENT_ID) return isConsoleAdmin(ctx, userId);
+  return (await findClient(ctx.db, ctx.clientId))?.require_mfa === true;
 }

@@ -34,7 +34,7 @@ export async function requireSecondFactor(
   const { userId, amr } = outcome.done;
   const pool = (await ctx.settings()).mfa;
   // An app that requires MFA (`require_mfa`, the console) makes it REQUIRED for its sign-ins.
-  const byApp = await appRequiresMfa(ctx);
+  const byApp = await appRequiresMfa(ctx, userId);
   const mfa = byApp ? { ...pool, mode: 'REQUIRED' as const } : pool;
   const { mode, remember_device_days: rememberDays } = mfa;
   if (mode === 'OFF' || amr.includes('mfa')) return outcome;
