@@ -6,7 +6,7 @@ import { warmUpPasswordTiming } from './pool/passwords/hash';
 import { connect, migrate, type Db } from './db';
 import { outboxMailer, smtpMailer, sweepDevOutbox } from './mail/mailer';
 import { outboxSmsSender, webhookSmsSender } from './sms/sender';
-import { createProvider, finishLogin, frameAncestorsFor, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler, introspectionHandler } from './oidc';
+import { createProvider, finishLogin, frameAncestorsFor, readInteraction, providerRevocation, startLiveProvider, sweepExpired, userinfoHandler, introspectionHandler } from './oidc';
 import { resealSigningKeys } from './oidc/keys';
 import { createPool, type Pool, type SignedIn } from './pool';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
@@ -137,8 +137,13 @@ export async function startRuntime(env: Env, renderPage: PageRenderer): Promise<
       }),
   });
   // Interactions do not depend on the keys: the first provider serves them as well as any.
-  const finishSignIn: Runtime['finishSignIn'] = (headers, uid, done, upstream) =>
-    pool.flow.finish({ uid, done, complete: (login) => finishLogin(live.current, headers, uid, login), hooks: [federation.finishHook(upstream)] });
+  // The interaction names the app signed in to (its MFA requirement, the sign-in's event).
+  const finishSignIn: Runtime['finishSignIn'] = async (headers, uid, done, upstream) => {
+    const view = await readInteraction(live.current, headers, uid);
+    if (!view) return undefined;
+    const ip = headers['x-foyer-client-ip'] ?? 'unknown';
+    return pool.flow.finish({ uid, done, clientId: view.clientId, ip, complete: (login) => finishLogin(live.current, headers, uid, login), hooks: [federation.finishHook(upstream)] });
+  };
   const federationHttp = createFederationHttp({ publicUrl: env.publicUrl, provider: live.current, pool, federation, finishSignIn, renderPage });
   const userinfo = userinfoHandler({ issuer: env.publicUrl, keys: () => live.keys, pool, db: db.kysely });
   // Bearer tokens of the client_credentials grant, verified with the keys the provider publishes;

@@ -162,7 +162,7 @@ export async function actOn<K extends StepName>(
   run: (step: StepOf<K>, pool: FlowPool) => Promise<FlowOutcome | PoolError>,
   o: { notice?: string; values?: Record<string, string>; passed?: () => Promise<void> } = {},
 ): Promise<FormState> {
-  const outcome = await ctx.rt.pool.flow.run({ uid: ctx.uid, expect, run });
+  const outcome = await ctx.rt.pool.flow.run({ uid: ctx.uid, clientId: ctx.view.clientId, ip: ctx.ip, expect, run });
   if ('error' in outcome) return errorState(ctx.t, outcome, o.values);
   // `passed`: what the action keeps once the step was passed (the sign-in method last used).
   await o.passed?.();

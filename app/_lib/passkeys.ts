@@ -20,7 +20,7 @@ export async function passkeyOptions<K extends StepName, O extends PasskeyOption
 ): Promise<PasskeyOptionsState<O>> {
   const ctx = await actionContext(data);
   if (!isCtx(ctx)) return ctx;
-  const options = await ctx.rt.pool.flow.run({ uid: ctx.uid, expect, run: async (step, pool) => ({ options: await get(step, pool, ctx) }) });
+  const options = await ctx.rt.pool.flow.run({ uid: ctx.uid, clientId: ctx.view.clientId, expect, run: async (step, pool) => ({ options: await get(step, pool, ctx) }) });
   if ('error' in options) return errorState(ctx.t, options);
   return 'error' in options.options ? errorState(ctx.t, options.options) : { options: options.options };
 }

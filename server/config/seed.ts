@@ -231,6 +231,11 @@ export const clientFields = z
     theme: themeId.optional(),
     /** Origins whose pages may show this client's sign-in in an iframe; none by default. */
     frame_ancestors: z.array(frameAncestor).max(20).optional(),
+    /**
+     * Sign-ins to this app need a second factor whatever the pool's MFA mode: a user who has one
+     * is asked for it, one who has none enrols one (the admin console always does).
+     */
+    require_mfa: z.boolean().default(false),
   })
   .strict();
 

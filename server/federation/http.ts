@@ -153,10 +153,23 @@ export function createFederationHttp(deps: FederationHttpDeps) {
    * browser. The SAML assertion consumer calls this too, once its assertion has been verified.
    */
   async function complete(req: IncomingMessage, res: ServerResponse, a: { uid: string; locale: Locale; idp: IdentityProvider; identity: VerifiedIdentity }) {
-    const outcome = await federation.signIn(a.idp, a.identity, a.uid);
-    if ('error' in outcome) {
-      return fail(req, res, outcome.error === 'user_disabled' ? 'user_disabled' : 'session_expired', { locale: a.locale, uid: a.uid, provider: a.idp.name, detail: outcome.error });
+    const view = await readInteraction(provider, headerBag(req), a.uid);
+    if (!view) return fail(req, res, 'session_expired', { locale: a.locale, uid: a.uid, provider: a.idp.name });
+    const signedIn = await federation.signIn(a.idp, a.identity, a.uid);
+    if ('error' in signedIn) {
+      return fail(req, res, signedIn.error === 'user_disabled' ? 'user_disabled' : 'session_expired', { locale: a.locale, uid: a.uid, provider: a.idp.name, detail: signedIn.error });
     }
+    // The pool's MFA mode leaves federated sign-ins alone (as Cognito's does), but an app that
+    // requires MFA does not: the user proves or enrols a second factor before it finishes.
+    const gated = 'done' in signedIn && (await pool.clients.requiresMfa({ clientId: view.clientId, userId: signedIn.done.userId }));
+    if (gated) {
+      const ip = String(req.headers['x-foyer-client-ip'] ?? 'unknown');
+      const next = await pool.flow.run({ uid: a.uid, clientId: view.clientId, ip, expect: anyStep, run: async (_step, p) => p.gate({ outcome: signedIn, locale: a.locale, ip }) });
+      if ('error' in next) return fail(req, res, 'session_expired', { locale: a.locale, uid: a.uid, provider: a.idp.name, detail: next.error });
+      // The MFA page sends the browser on to whichever step is current (enrolment, a code).
+      if ('next' in next) return redirect(res, `/${a.locale}/mfa?uid=${encodeURIComponent(a.uid)}`);
+    }
+    const outcome = signedIn;
     if ('done' in outcome) {
       const session = a.identity.session ? { provider: a.idp.name, data: a.identity.session } : undefined;
       const to = await deps.finishSignIn(headerBag(req), a.uid, outcome.done, session);
@@ -167,7 +180,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     }
     // The identity was checked outside the flow's transaction (a new user's insert may lose a race
     // it recovers from, which would abort it on PostgreSQL); the link step is saved through it.
-    await pool.flow.run({ uid: a.uid, expect: anyStep, run: async () => outcome });
+    await pool.flow.run({ uid: a.uid, clientId: view.clientId, expect: anyStep, run: async () => outcome });
     return redirect(res, `/${a.locale}/federation/link?uid=${encodeURIComponent(a.uid)}`);
   }
 

@@ -15,6 +15,7 @@ import { cognitoLogoutOf, cognitoLogoutRequest, cognitoLogoutTarget, type Cognit
 import { providerScopes } from './adapter';
 import { scopeWords } from '../config/seed';
 import { resourcePolicy } from './resources';
+import { policyWithAppMfa } from './mfa-policy';
 
 export interface ProviderOptions {
   issuer: string;
@@ -232,6 +233,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       return grant;
     },
     interactions: {
+      policy: policyWithAppMfa(pool),
       async url(ctx, interaction) {
         const screen = screenFor(interaction.prompt.name, interaction.params as Record<string, unknown>);
         // A user already signed in here (consent, a new sign-in asked for) reads their own language.

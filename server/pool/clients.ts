@@ -6,9 +6,10 @@ import { hashClientSecret, isClientSecretHash } from './client-secrets';
 
 /**
  * An app client as stored: RFC 7591 metadata names plus ours. Clients stored before federation
- * have no `supported_identity_providers`: see `clientProviders`.
+ * have no `supported_identity_providers` (see `clientProviders`), those stored before per-app MFA
+ * no `require_mfa` (not required).
  */
-export type AppClient = Omit<ClientSeed, 'supported_identity_providers'> & { supported_identity_providers?: string[] };
+export type AppClient = Omit<ClientSeed, 'supported_identity_providers' | 'require_mfa'> & { supported_identity_providers?: string[]; require_mfa?: boolean };
 
 /** The sign-in options an app client allows; COGNITO is the pool's own (the default). */
 export function clientProviders(client: Pick<AppClient, 'supported_identity_providers'>): string[] {

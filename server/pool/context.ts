@@ -27,4 +27,11 @@ export interface PoolContext {
   mailBrand?: (on: Pick<PoolContext, 'db' | 'settings'>) => Promise<MailBrand>;
   /** Operators' custom text, merged into the catalogues mail and texts are written from. */
   customText?: CustomText;
+  /**
+   * The app client a sign-in flow is for, bound by `pool.flow.run`: its `require_mfa` reaches the
+   * second-factor gate, and its id the sign-in events. Absent outside a flow.
+   */
+  clientId?: string;
+  /** The caller's address, bound with `clientId` where the flow's caller gives it (for events). */
+  ip?: string;
 }

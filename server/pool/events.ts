@@ -17,11 +17,19 @@ export const anonymousEventLimits = {
 
 /** Records an event caused by an unauthenticated request, within the limits; false when dropped. */
 export async function recordAnonymousEvent(ctx: PoolContext, e: { type: string; ip: string; detail: unknown }): Promise<boolean> {
-  const ip = e.ip || 'unknown';
-  if (!(await hit(ctx, `events:ip:${ip}`, anonymousEventLimits.perIp)).allowed) return false;
-  if (!(await hit(ctx, `events:type:${e.type}`, anonymousEventLimits.perType)).allowed) return false;
-  await ctx.db.insertInto('events').values({ type: e.type, user_id: null, ip: e.ip || null, detail: JSON.stringify(e.detail), created_at: ctx.now() }).execute();
+  if (!(await withinAnonymousLimits(ctx, e.type, e.ip))) return false;
+  await insertEvent(ctx, { ...e, userId: null });
   return true;
+}
+
+/** Counts an event against the anonymous limits; false past them. */
+export async function withinAnonymousLimits(ctx: PoolContext, type: string, ip: string): Promise<boolean> {
+  if (!(await hit(ctx, `events:ip:${ip || 'unknown'}`, anonymousEventLimits.perIp)).allowed) return false;
+  return (await hit(ctx, `events:type:${type}`, anonymousEventLimits.perType)).allowed;
+}
+
+export async function insertEvent(ctx: PoolContext, e: { type: string; userId: string | null; ip: string | null; detail: unknown }): Promise<void> {
+  await ctx.db.insertInto('events').values({ type: e.type, user_id: e.userId, ip: e.ip || null, detail: JSON.stringify(e.detail), created_at: ctx.now() }).execute();
 }
 
 /** Retention: events older than `days` go (EVENTS_RETENTION_DAYS). */

@@ -23,7 +23,7 @@ describeEachDb('pool.flow.run: the pool owns the flow', (open) => {
   it('refuses a step other than the expected one, without running anything', async () => {
     const { pool } = await setup();
     let ran = false;
-    const r = await pool.flow.run({ uid: 'uid-1', expect: ['mfa', 'sign-in'], run: async () => ((ran = true), { next }) });
+    const r = await pool.flow.run({ uid: 'uid-1', clientId: 'demo', expect: ['mfa', 'sign-in'], run: async () => ((ran = true), { next }) });
     expect(r).toEqual({ error: 'wrong_step' });
     expect(ran).toBe(false);
     expect(await pool.flow.current({ uid: 'uid-1' })).toEqual(confirm);
@@ -33,6 +33,7 @@ describeEachDb('pool.flow.run: the pool owns the flow', (open) => {
     const { pool } = await setup();
     const r = await pool.flow.run({
       uid: 'uid-1',
+      clientId: 'demo',
       expect: ['confirm-account', 'reset-password'],
       run: async (step) => {
         expectTypeOf(step).toEqualTypeOf<StepOf<'confirm-account' | 'reset-password'>>();
@@ -48,6 +49,7 @@ describeEachDb('pool.flow.run: the pool owns the flow', (open) => {
     const { pool, events } = await setup();
     const boom = pool.flow.run({
       uid: 'uid-1',
+      clientId: 'demo',
       expect: 'confirm-account',
       run: async (_step, tx) => {
         await note(tx, 'written_then_thrown');
@@ -60,6 +62,7 @@ describeEachDb('pool.flow.run: the pool owns the flow', (open) => {
 
     const refused = await pool.flow.run({
       uid: 'uid-1',
+      clientId: 'demo',
       expect: 'confirm-account',
       run: async (_step, tx) => {
         await note(tx, 'attempt_counted');
@@ -70,7 +73,7 @@ describeEachDb('pool.flow.run: the pool owns the flow', (open) => {
     expect(await events()).toEqual(['attempt_counted']);
     expect(await pool.flow.current({ uid: 'uid-1' })).toEqual(confirm);
 
-    const done = await pool.flow.run({ uid: 'uid-1', expect: 'confirm-account', run: async () => ({ done: { userId: 'u1', amr: ['pwd'] } }) });
+    const done = await pool.flow.run({ uid: 'uid-1', clientId: 'demo', expect: 'confirm-account', run: async () => ({ done: { userId: 'u1', amr: ['pwd'] } }) });
     expect(done).toEqual({ done: { userId: 'u1', amr: ['pwd'] } });
     // Finishing is the caller's (pool.flow.finish ends the flow once the interaction is finished).
     expect(await pool.flow.current({ uid: 'uid-1' })).toEqual(confirm);
@@ -83,6 +86,7 @@ describeEachDb('pool.flow.run: the pool owns the flow', (open) => {
     const act = () =>
       pool.flow.run({
         uid: 'uid-1',
+        clientId: 'demo',
         expect: 'confirm-account',
         run: async (_step, tx) => {
           await note(tx, 'acted');
@@ -109,7 +113,7 @@ describeEachDb('pool.flow.run: the pool owns the flow', (open) => {
       const sealed = sealerFor('sign_in_flows:uid-1').seal(JSON.stringify(state));
       await db.kysely.updateTable('sign_in_flows').set({ state: sealed }).where('uid', '=', 'uid-1').execute();
       expect(await pool.flow.current({ uid: 'uid-1' }), what).toEqual({ step: 'sign-in' });
-      expect(await pool.flow.run({ uid: 'uid-1', expect: ['mfa', 'new-password'], run: async () => ({ next }) }), what).toEqual({ error: 'wrong_step' });
+      expect(await pool.flow.run({ uid: 'uid-1', clientId: 'demo', expect: ['mfa', 'new-password'], run: async () => ({ next }) }), what).toEqual({ error: 'wrong_step' });
     }
     // Sealed whole but not JSON at all: the same.
     await db.kysely.updateTable('sign_in_flows').set({ state: sealerFor('sign_in_flows:uid-1').seal('{"step":') }).where('uid', '=', 'uid-1').execute();

@@ -48,6 +48,7 @@ import { methods } from './methods/registry';
 import { methodOf, type Methods } from './methods/method';
 import { switchEnrolment, type EnrolmentStep } from './methods/enrolment';
 import { adminFacade } from './admin';
+import { appRequiresMfa } from './mfa/app-requirement';
 
 export type { FlowStep, FlowOutcome, StepName, StepOf } from './flow';
 export { anyStep, flowStepSchema } from './flow';
@@ -118,9 +119,11 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
       ...pool.flow,
       /**
        * The one way to act on a sign-in flow (the actions, federation, a JSON API): see runFlow.
-       * `run` gets the step narrowed to `expect`, and this pool bound to the flow's transaction.
+       * `run` gets the step narrowed to `expect`, and this pool bound to the flow's transaction and
+       * to `clientId`, the app signed in to (its `require_mfa`; the events name it), and `ip`.
        */
-      run: <K extends StepName, R extends object>(o: FlowRun<K, R, FlowPool>) => runFlow(ctx, o, (tx) => poolOn(tx, publicUrl)),
+      run: <K extends StepName, R extends object>({ clientId, ip, ...o }: FlowRun<K, R, FlowPool> & { clientId: string; ip?: string }) =>
+        runFlow(ctx, o, (tx) => poolOn({ ...tx, clientId, ip }, publicUrl)),
     },
   };
 }
@@ -146,7 +149,7 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
       save: (o: { uid: string; step: FlowStep }) => saveStep(ctx, o.uid, o.step),
       end: (o: { uid: string }) => endFlow(ctx, o.uid),
       /** The one way a sign-in finishes, whatever its first factor; the layers above supply `complete` and hooks. */
-      finish: (o: { uid: string; done: SignedIn; complete: CompleteLogin; hooks: FinishHook[] }) => finishSignIn(ctx, o.uid, o.done, o),
+      finish: (o: { uid: string; done: SignedIn; complete: CompleteLogin; hooks: FinishHook[]; clientId?: string; ip?: string }) => finishSignIn(ctx, o.uid, o.done, o),
     },
     /** The second-factor gate a finished first factor goes through (sign-in methods outside the pool use it too). */
     gate,
@@ -310,6 +313,8 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     scopeClaims: async () => scopeClaims((await settings()).custom_attributes.map((a) => a.name)),
     clients: {
       find: (o: { clientId: string }) => findClient(ctx.db, o.clientId),
+      /** Whether a sign-in of `userId` to it needs a second factor whatever the pool's mode (`require_mfa`; the console, of its admins). */
+      requiresMfa: (o: { clientId: string; userId: string }) => appRequiresMfa({ ...ctx, clientId: o.clientId }, o.userId),
       list: () => listClients(ctx.db),
       save: (o: { client: AppClient }) => saveClient(ctx.db, o.client, ctx.now()),
     },

@@ -10,6 +10,7 @@ import type { Method, Sends } from './methods/method';
 import { maskPhone } from './phone/numbers';
 import { SMS_CODE_TTL_MS, sendSmsCode } from './phone/send';
 import { codeLimits, hit, perIp } from './rate-limit';
+import { recordSignInFailure, SIGN_IN_FAILED } from './sign-in-events';
 import { findUserRowByAlias, getUserRow, type UserRow } from './users';
 
 /**
@@ -131,8 +132,9 @@ export async function answerPasswordlessCode(ctx: PoolContext, step: Passwordles
   const limited = await perIp(ctx, 'sign_in', o.ip);
   if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
   const checked = await checkCode(ctx, holderOf(step), codePurpose(method.sends, step.attempt), code, { lock: lockOf(step) });
-  if (checked !== 'ok') return checked;
-  return signedIn(ctx, step, method.sends);
+  const done = checked === 'ok' ? await signedIn(ctx, step, method.sends) : checked;
+  if ('error' in done) await recordSignInFailure(ctx, { type: SIGN_IN_FAILED, userId: step.userId, method: step.method, reason: done.error, ip: o.ip });
+  return done;
 }
 
 /** A link's target, read without spending it: the sign-in it belongs to, if its token is right. */
@@ -151,8 +153,9 @@ export async function spendMagicLink(ctx: PoolContext, uid: string, step: Passwo
   // Reserved before the token is even read, as every secret is (and for a name with no account,
   // which has no link, alike).
   const wrong = await guarded(ctx, lockOf(step), async () => belongs(await readMagicLink(ctx, link.id, link.token)) && consumeMagicLink(ctx, link.id), fail('link_invalid'));
-  if (wrong) return wrong;
-  return signedIn(ctx, step, method.sends);
+  const done = wrong ?? (await signedIn(ctx, step, method.sends));
+  if ('error' in done) await recordSignInFailure(ctx, { type: SIGN_IN_FAILED, userId: step.userId, method: step.method, reason: done.error, ip: link.ip });
+  return done;
 }
 
 async function signedIn(ctx: PoolContext, step: PasswordlessStep, sends: Sends): Promise<FlowOutcome | PoolError> {

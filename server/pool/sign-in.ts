@@ -6,6 +6,7 @@ import { confirmationDestination, sendConfirmationCode } from './confirmation';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords/hash';
 import { perIp } from './rate-limit';
 import { sendCode } from './messages';
+import { recordSignInFailure, SIGN_IN_FAILED } from './sign-in-events';
 import { findUserRowByAlias, updateUser } from './users';
 
 export interface SignInInput {
@@ -34,8 +35,12 @@ export async function signInWithPassword(ctx: PoolContext, input: SignInInput): 
     const ok = row?.password_hash ? await verifyPassword(row.password_hash, input.password) : await verifyAgainstDummy(input.password);
     return ok && row?.enabled === 1;
   });
-  if ('error' in tried) return tried;
-  if (!tried.passed) return wrongAnswer(tried, fail('invalid_credentials'));
+  const refused = async (e: PoolError) => {
+    await recordSignInFailure(ctx, { type: SIGN_IN_FAILED, userId: row?.id ?? null, method: 'password', reason: e.error, ip: input.ip });
+    return e;
+  };
+  if ('error' in tried) return refused(tried);
+  if (!tried.passed) return refused(wrongAnswer(tried, fail('invalid_credentials')));
   if (!row) return fail('invalid_credentials'); // not reached: only a user's password passes
   // An imported hash (bcrypt, scrypt, PBKDF2…) or older parameters: now that the password is known.
   if (row.password_hash && needsRehash(row.password_hash)) await updateUser(ctx, row.id, { password_hash: await hashPassword(input.password) });

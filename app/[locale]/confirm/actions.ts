@@ -10,6 +10,7 @@ export async function confirmAction(_prev: FormState, data: FormData): Promise<F
   if (field(data, 'intent') === 'resend') {
     const sent = await ctx.rt.pool.flow.run({
       uid: ctx.uid,
+      clientId: ctx.view.clientId,
       expect: 'confirm-account',
       run: (step, pool) => pool.resendCode({ uid: ctx.uid, step, locale: ctx.locale, ip: ctx.ip }),
     });

@@ -25,6 +25,7 @@ export async function mfaAction(_prev: FormState, data: FormData): Promise<FormS
     if (!isCtx(ctx)) return ctx;
     const sent = await ctx.rt.pool.flow.run({
       uid: ctx.uid,
+      clientId: ctx.view.clientId,
       expect: 'mfa',
       run: async (step, pool) => {
         const r = await pool.mfa.resend({ uid: ctx.uid, step, locale: ctx.locale, ip: ctx.ip });

@@ -10,6 +10,7 @@ export async function resetAction(_prev: FormState, data: FormData): Promise<For
   if (field(data, 'intent') === 'resend') {
     const sent = await ctx.rt.pool.flow.run({
       uid: ctx.uid,
+      clientId: ctx.view.clientId,
       expect: 'reset-password',
       run: (step, pool) => pool.resendCode({ uid: ctx.uid, step, locale: ctx.locale, ip: ctx.ip }),
     });

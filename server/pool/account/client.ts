@@ -16,9 +16,10 @@ export const CONSOLE_CLIENT_ID = 'foyer-console';
 export const INTERNAL_CLIENT_IDS: readonly string[] = [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID];
 export const isInternalClient = (clientId: string): boolean => INTERNAL_CLIENT_IDS.includes(clientId);
 
+/** The console asks admins for a second factor even in a pool whose MFA is off (mfa/app-requirement.ts); the account pages follow the pool's policy. */
 const internal = {
-  [ACCOUNT_CLIENT_ID]: { name: 'Account', api: '/api/account' },
-  [CONSOLE_CLIENT_ID]: { name: 'Admin console', api: '/api/console' },
+  [ACCOUNT_CLIENT_ID]: { name: 'Account', api: '/api/account', requireMfa: false },
+  [CONSOLE_CLIENT_ID]: { name: 'Admin console', api: '/api/console', requireMfa: true },
 } as const;
 
 /** The pool's own sign-in plus every identity provider: users who came through one (and may have no password) sign in to these the same way. */
@@ -29,7 +30,7 @@ async function allProviders(db: Kysely<Database>): Promise<string[]> {
 
 async function ensureInternalClient(db: Kysely<Database>, clientId: keyof typeof internal, publicUrl: string, now: number): Promise<void> {
   const stored = await findClient(db, clientId);
-  const { name, api } = internal[clientId];
+  const { name, api, requireMfa } = internal[clientId];
   const wanted = {
     client_id: clientId,
     // Hashed, as every client's: the pages authenticate with their derived secret.
@@ -42,6 +43,7 @@ async function ensureInternalClient(db: Kysely<Database>, clientId: keyof typeof
     scope: 'openid email phone profile',
     third_party: false,
     supported_identity_providers: await allProviders(db),
+    require_mfa: requireMfa,
   };
   if (stored && JSON.stringify(stored) === JSON.stringify(wanted)) return;
   await saveClient(db, wanted, now);

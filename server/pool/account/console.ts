@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { PoolContext } from '../context';
+import { failureEventTypes, SIGN_IN, signInEventTypes } from '../sign-in-events';
 import { createAccountSession, endAccountSession, findAccountSession, type AccountSession } from './sessions';
 
 /**
@@ -18,11 +20,16 @@ export const usedMfa = (amr: readonly string[]): boolean => amr.includes('mfa');
  * (read at every request, so leaving the group shuts the door at once) who proved a second factor.
  */
 export async function consoleRefusal(ctx: PoolContext, userId: string, amr: readonly string[]): Promise<ConsoleRefusal | undefined> {
-  const { admin_group: group } = await ctx.settings();
-  const member = await ctx.db.selectFrom('user_groups').select('user_id').where('user_id', '=', userId).where('group_name', '=', group).executeTakeFirst();
-  if (!member) return 'not_admin';
+  if (!(await isConsoleAdmin(ctx, userId))) return 'not_admin';
   if (!usedMfa(amr)) return 'no_mfa';
   return undefined;
+}
+
+/** A member of the pool's admin group (`pool.admin_group`). */
+export async function isConsoleAdmin(ctx: PoolContext, userId: string): Promise<boolean> {
+  const { admin_group: group } = await ctx.settings();
+  const member = await ctx.db.selectFrom('user_groups').select('user_id').where('user_id', '=', userId).where('group_name', '=', group).executeTakeFirst();
+  return member !== undefined;
 }
 
 /** The session behind a console cookie, and whether its user may still use the console. */
@@ -35,18 +42,39 @@ export async function findConsoleSession(ctx: PoolContext, token: string | undef
 
 const DAY = 24 * 3600_000;
 
-/** The overview screen's numbers: users, live browser sessions, and events per day and type. */
-export async function consoleOverview(ctx: PoolContext, days: number): Promise<{ users: number; sessions: number; perDay: { day: string; type: string; count: number }[] }> {
+/** One UTC day of the overview: finished sign-ins, and refused ones (first or second factor). */
+export interface OverviewDay {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  signIns: number;
+  failures: number;
+}
+
+/**
+ * The overview screen's numbers: users, live browser sessions, and sign-ins and failures for each
+ * of the last `days` days (UTC, newest first, days without any included), counted in the database.
+ */
+export async function consoleOverview(ctx: PoolContext, days: number): Promise<{ users: number; sessions: number; perDay: OverviewDay[] }> {
   const users = await ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
   const sessions = await ctx.revocation.liveSessions(ctx.db);
-  const since = Math.floor(ctx.now() / DAY) * DAY - (days - 1) * DAY;
-  const rows = await ctx.db.selectFrom('events').select(['type', 'created_at']).where('created_at', '>=', since).execute();
-  const counts = new Map<string, number>();
+  const today = Math.floor(ctx.now() / DAY);
+  const since = (today - (days - 1)) * DAY;
+  // Integer division on both databases (bigint / integer on PostgreSQL, integer / integer on SQLite).
+  const dayOf = sql<number>`created_at / ${sql.lit(DAY)}`;
+  const rows = await ctx.db
+    .selectFrom('events')
+    .select((eb) => [dayOf.as('day'), 'type', eb.fn.countAll<number | string>().as('n')])
+    .where('created_at', '>=', since)
+    .where('type', 'in', [...signInEventTypes])
+    .groupBy([dayOf, 'type'])
+    .execute();
+  const perDay: OverviewDay[] = Array.from({ length: days }, (_, i) => ({ day: new Date((today - i) * DAY).toISOString().slice(0, 10), signIns: 0, failures: 0 }));
   for (const r of rows) {
-    const key = `${new Date(Number(r.created_at)).toISOString().slice(0, 10)} ${r.type}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const row = perDay[today - Number(r.day)];
+    if (!row) continue;
+    if (r.type === SIGN_IN) row.signIns += Number(r.n);
+    else if (failureEventTypes.includes(r.type)) row.failures += Number(r.n);
   }
-  const perDay = [...counts].map(([k, count]) => ({ day: k.slice(0, 10), type: k.slice(11), count })).sort((a, b) => b.day.localeCompare(a.day) || a.type.localeCompare(b.type));
   return { users: Number(users?.n ?? 0), sessions, perDay };
 }
 

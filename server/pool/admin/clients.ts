@@ -24,7 +24,7 @@ export type ClientRecord = Omit<ClientSeed, 'client_secret'>;
 
 export function clientRecordOf(stored: AppClient): ClientRecord {
   const { client_secret: _hash, ...rest } = stored;
-  return { ...rest, supported_identity_providers: clientProviders(stored) };
+  return { ...rest, supported_identity_providers: clientProviders(stored), require_mfa: stored.require_mfa ?? false };
 }
 
 /** 256 bits, base64url: what the client authenticates with; shown once, stored as a keyed hash. */

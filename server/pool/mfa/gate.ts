@@ -8,7 +8,9 @@ import { methodOf } from '../methods/method';
 import { secondFactors } from '../methods/standings';
 import { verifyMethod } from '../methods/verify';
 import { usedPasskey } from '../passkeys/sign-in';
+import { appRequiresMfa } from './app-requirement';
 import { codeLimits, hit } from '../rate-limit';
+import { MFA_FAILED, recordSignInFailure } from '../sign-in-events';
 import { inTransaction } from '../transaction';
 import { getUserRow, updateUser } from '../users';
 import { isRememberedDevice, rememberDevice as rememberDeviceToken } from './devices';
@@ -30,11 +32,15 @@ export async function requireSecondFactor(
 ): Promise<FlowOutcome | PoolError> {
   if (!('done' in outcome)) return outcome;
   const { userId, amr } = outcome.done;
-  const mfa = (await ctx.settings()).mfa;
+  const pool = (await ctx.settings()).mfa;
+  // An app that requires MFA (`require_mfa`, the console) makes it REQUIRED for its sign-ins.
+  const byApp = await appRequiresMfa(ctx, userId);
+  const mfa = byApp ? { ...pool, mode: 'REQUIRED' as const } : pool;
   const { mode, remember_device_days: rememberDays } = mfa;
   if (mode === 'OFF' || amr.includes('mfa')) return outcome;
-  // A browser the user chose to remember skips the second factor (the tokens say only `pwd`).
-  if (rememberDays > 0 && (await isRememberedDevice(ctx, userId, opts.device))) return outcome;
+  // A browser the user chose to remember skips the second factor (the tokens say only `pwd`),
+  // except for an app that requires one: its tokens must say `mfa`.
+  if (!byApp && rememberDays > 0 && (await isRememberedDevice(ctx, userId, opts.device))) return outcome;
   const user = await getUserRow(ctx, userId);
   if (!user) return fail('session_expired');
   const held = await secondFactors(ctx, user, { mfa, amr });
@@ -99,8 +105,14 @@ export async function resendMfaCode(ctx: PoolContext, uid: string, step: Step<'m
  */
 export async function answerMfaCode(ctx: PoolContext, step: Step<'mfa'>, code: string, remember = false): Promise<FlowOutcome | PoolError> {
   const r = await verifyMethod(ctx, step.method, step, code, { amr: step.amr });
-  if ('error' in r) return r;
+  if ('error' in r) return mfaRefused(ctx, step, step.method, r);
   return secondFactorDone(ctx, step, r.amr, remember);
+}
+
+/** A wrong second factor, as an event on the user (who is known by now). */
+async function mfaRefused(ctx: PoolContext, step: Step<'mfa'>, method: string, e: PoolError): Promise<PoolError> {
+  await recordSignInFailure(ctx, { type: MFA_FAILED, userId: step.userId, method, reason: e.error });
+  return e;
 }
 
 /** A second factor was proved: it becomes the user's preferred one, and the browser may be remembered. */
@@ -131,7 +143,7 @@ export function acknowledgeRecoveryCodes(step: Step<'recovery-codes'>): FlowOutc
 export async function answerRecoveryCode(ctx: PoolContext, step: Step<'mfa'>, code: string, locale: string): Promise<FlowOutcome | PoolError> {
   return inTransaction(ctx, async (tx) => {
     const r = await verifyMethod(tx, 'recovery', step, code, { amr: step.amr, field: 'recovery_code' });
-    if ('error' in r) return r;
+    if ('error' in r) return mfaRefused(tx, step, 'recovery', r);
     const remaining = await recoveryCodesLeft(tx, step.userId);
     await tx.db.insertInto('events').values({ type: 'recovery_code_used', user_id: step.userId, ip: null, detail: JSON.stringify({ remaining }), created_at: ctx.now() }).execute();
     const user = await getUserRow(tx, step.userId);

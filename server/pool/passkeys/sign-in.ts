@@ -4,6 +4,7 @@ import type { FlowOutcome, FlowStep } from '../flow';
 import { secondFactorDone } from '../mfa/gate';
 import { issueRecoveryCodes } from '../mfa/recovery-codes';
 import { perIp } from '../rate-limit';
+import { MFA_FAILED, recordSignInFailure, SIGN_IN_FAILED } from '../sign-in-events';
 import { getUserRow } from '../users';
 import { authenticationOptions, registerPasskey, registrationOptions, verifyAssertion } from './ceremonies';
 import type { PasskeyContext } from './relying-party';
@@ -34,10 +35,15 @@ export async function signInWithPasskey(ctx: PasskeyContext, input: { uid: strin
   const limited = await perIp(ctx, 'sign_in', input.ip);
   if (!limited.allowed) return fail('rate_limited', { retryAfter: limited.retryAfter });
   const assertion = await verifyAssertion(ctx, signInBinding(input.uid), input.response);
-  if ('error' in assertion) return assertion;
+  // An unknown or unproved passkey names nobody; a known user's refusal is theirs.
+  const refused = async (e: PoolError, userId: string | null) => {
+    await recordSignInFailure(ctx, { type: SIGN_IN_FAILED, userId, method: 'passkey', reason: e.error, ip: input.ip });
+    return e;
+  };
+  if ('error' in assertion) return refused(assertion, null);
   const user = await getUserRow(ctx, assertion.userId);
-  if (!user) return fail('invalid_credentials');
-  if (user.enabled !== 1) return fail('user_disabled');
+  if (!user) return refused(fail('invalid_credentials'), null);
+  if (user.enabled !== 1) return refused(fail('user_disabled'), user.id);
   // A new password or a reset was asked for: that goes through the password screens.
   if (user.status !== 'CONFIRMED') return fail('passkey_not_verified');
   return { done: { userId: user.id, amr: assertion.userVerified ? [assertion.kind, 'mfa'] : [assertion.kind] } };
@@ -52,7 +58,11 @@ export function mfaOptions(ctx: PasskeyContext, step: Step<'mfa'>): Promise<Publ
 export async function answerWithPasskey(ctx: PasskeyContext, step: Step<'mfa'>, response: unknown, remember = false): Promise<FlowOutcome | PoolError> {
   if (step.method !== 'webauthn') return fail('wrong_step');
   const assertion = await verifyAssertion(ctx, mfaBinding(step), response, step.userId);
-  if ('error' in assertion) return assertion.error === 'invalid_credentials' ? fail('passkey_failed') : assertion;
+  if ('error' in assertion) {
+    const e = assertion.error === 'invalid_credentials' ? fail('passkey_failed') : assertion;
+    await recordSignInFailure(ctx, { type: MFA_FAILED, userId: step.userId, method: 'webauthn', reason: e.error });
+    return e;
+  }
   return secondFactorDone(ctx, step, [...step.amr, assertion.kind, 'mfa'], remember);
 }
 

@@ -7,6 +7,8 @@ import { field } from '@/app/_lib/flow';
 import { LIST_FIELDS, type ClientRecord } from './client-fields';
 
 const TEXT_FIELDS = ['client_id', 'client_name', 'token_endpoint_auth_method', 'scope'] as const;
+/** The yes/no fields, checkboxes on the form. */
+const CHECKBOXES = ['third_party', 'require_mfa'] as const;
 const split = (s: string) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 
 /** The form's fields as typed (to refill the form) and as the API's body (lists split by line; empty text left out). */
@@ -21,8 +23,10 @@ function read(data: FormData) {
     values[name] = field(data, name);
     body[name] = split(values[name]);
   }
-  values.third_party = data.get('third_party') === 'on' ? 'on' : '';
-  body.third_party = values.third_party === 'on';
+  for (const name of CHECKBOXES) {
+    values[name] = data.get(name) === 'on' ? 'on' : '';
+    body[name] = values[name] === 'on';
+  }
   // An empty identity-provider list means "the pool's own sign-in": left to the API's default.
   if ((body.supported_identity_providers as string[]).length === 0) delete body.supported_identity_providers;
   return { values, body };
@@ -30,7 +34,7 @@ function read(data: FormData) {
 
 function refusedForm(ctx: ConsoleCtx, done: Parameters<typeof problemState>[1], values: Record<string, string>) {
   const { t } = ctx;
-  const names = [...TEXT_FIELDS, ...LIST_FIELDS, 'third_party'] as const;
+  const names = [...TEXT_FIELDS, ...LIST_FIELDS, ...CHECKBOXES] as const;
   const fields = Object.fromEntries(names.flatMap((n) => [[`/${n}`, { name: n, label: t(`clients.fields.${n}`) }], ...(LIST_FIELDS as readonly string[]).includes(n) ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => [`/${n}/${i}`, { name: n, label: t(`clients.fields.${n}`) }]) : []]));
   return problemState(t, done, fields, values);
 }
@@ -63,7 +67,7 @@ export async function saveClientAction(_prev: FormState, data: FormData): Promis
   const got = await callAdmin(ctx, { method: 'GET', path });
   if (!got.ok) return refusedForm(ctx, got, values);
   const stored = got.body as ClientRecord;
-  const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => !([...TEXT_FIELDS, ...LIST_FIELDS, 'third_party'] as readonly string[]).includes(k)));
+  const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => !([...TEXT_FIELDS, ...LIST_FIELDS, ...CHECKBOXES] as readonly string[]).includes(k)));
   const done = await callAdmin(ctx, { method: 'PUT', path, body: { ...kept, ...body, client_id: id }, ifMatch: field(data, 'etag') || undefined });
   if (!done.ok) return refusedForm(ctx, done, values);
   redirect(`/${ctx.locale}/admin${path}?notice=saved`);

@@ -11,6 +11,7 @@ export interface ClientRecord {
   token_endpoint_auth_method: string;
   scope?: string;
   third_party?: boolean;
+  require_mfa?: boolean;
   supported_identity_providers?: string[];
   frame_ancestors?: string[];
   [other: string]: unknown;
@@ -35,5 +36,6 @@ export function clientFields(t: ConsoleT, c?: ClientRecord): FieldSpec[] {
     area('supported_identity_providers', lines(c?.supported_identity_providers)),
     area('frame_ancestors', lines(c?.frame_ancestors)),
     { name: 'third_party', label: t('clients.fields.third_party'), type: 'checkbox', autoComplete: 'off', defaultValue: c?.third_party ? 'on' : '' },
+    { name: 'require_mfa', label: t('clients.fields.require_mfa'), type: 'checkbox', autoComplete: 'off', defaultValue: c?.require_mfa ? 'on' : '' },
   ];
 }

@@ -22,7 +22,7 @@ export async function linkAction(_prev: FormState, data: FormData): Promise<Form
 export async function cancelLinkAction(_prev: FormState, data: FormData): Promise<FormState> {
   const ctx = await actionContext(data);
   if (!isCtx(ctx)) return ctx;
-  const ended = await ctx.rt.pool.flow.run({ uid: ctx.uid, expect: 'link-account', run: async () => ({ next: { step: 'sign-in' } as const }) });
+  const ended = await ctx.rt.pool.flow.run({ uid: ctx.uid, clientId: ctx.view.clientId, expect: 'link-account', run: async () => ({ next: { step: 'sign-in' } as const }) });
   if ('error' in ended) return errorState(ctx.t, ended);
   await ctx.rt.federation.link.cancel({ uid: ctx.uid });
   redirect(flowHref(ctx.locale, 'login', ctx.uid));

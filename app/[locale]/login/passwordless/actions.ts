@@ -13,6 +13,7 @@ export async function passwordlessAction(_prev: FormState, data: FormData): Prom
   if (field(data, 'intent') === 'resend') {
     const sent = await ctx.rt.pool.flow.run({
       uid: ctx.uid,
+      clientId: ctx.view.clientId,
       expect: 'passwordless',
       run: (step, pool) => pool.passwordless.resend({ uid: ctx.uid, step, locale: ctx.locale, ip: ctx.ip }),
     });

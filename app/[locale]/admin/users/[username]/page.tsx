@@ -145,7 +145,7 @@ export default async function ConsoleUserPage(props: Props) {
       </Panel>
       <Panel id="events" heading={t('user.events')}>
         {events.length === 0 ? <p className="text-sm text-muted">{t('user.noEvents')}</p> : (
-          <ul>{events.map((e) => <li key={e.id} className={row}><span dir="ltr">{e.type}</span> · {when(e.at)}</li>)}</ul>
+          <ul data-testid="user-events">{events.map((e) => <li key={e.id} className={row}><span dir="ltr">{e.type}</span> · {when(e.at)}</li>)}</ul>
         )}
       </Panel>
     </ConsoleFrame>

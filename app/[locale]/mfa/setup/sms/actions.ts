@@ -20,6 +20,7 @@ export async function smsSetupCodeAction(_prev: FormState, data: FormData): Prom
   if (intent === 'resend') {
     const sent = await ctx.rt.pool.flow.run({
       uid: ctx.uid,
+      clientId: ctx.view.clientId,
       expect: 'mfa-setup-sms',
       run: (step, pool) => pool.mfa.resendSetupSms({ uid: ctx.uid, step, locale: ctx.locale, ip: ctx.ip }),
     });
