@@ -114,7 +114,57 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     await sendRenderedPage(req, res, deps.renderPage, `/${o.locale}/federation/error?code=${code}${uid ? `&uid=${uid}` : ''}`, failureStatus(code), { 'cache-control': 'no-store' });
   }
 
+  /** The console session (its id) of this browser, when its admin may use the console. */
+  async function consoleSession(req: IncomingMessage): Promise<string | undefined> {
+    const found = await pool.console.sessions.find({ token: cookieOf(req, 'console') });
+    return found && !found.refusal ? found.session.id : undefined;
+  }
+
+  /** Back to the provider's console page, showing a test sign-in's result. */
+  const testResultUrl = (locale: string, provider: string, handle: string) => `/${locale}/admin/identity-providers/${encodeURIComponent(provider)}?test=${handle}#test-sign-in`;
+
+  /** A test sign-in refused once its console session is known: the reason goes to the console page. */
+  async function testFailed(req: IncomingMessage, res: ServerResponse, o: { provider: string; code: FailureCode; session: string; locale: string; detail?: string }) {
+    console.warn(`federation: test sign-in ${o.code} provider=${o.provider}${o.detail ? `: ${o.detail}` : ''}`);
+    const handle = await federation.tests.failed(o.provider, o.code, o.session);
+    return redirect(res, testResultUrl(o.locale, o.provider, handle));
+  }
+
+  /** A verified answer to a test sign-in: its result to the console page; nobody is signed in. */
+  async function concludeTest(res: ServerResponse, o: { idp: IdentityProvider; identity: VerifiedIdentity; session: string; locale: string }) {
+    const handle = await federation.tests.conclude(o.idp, o.identity, o.session);
+    return redirect(res, testResultUrl(o.locale, o.idp.name, handle));
+  }
+
+  /**
+   * A console admin's test sign-in (`?test=<ticket>`, the ticket made by the console's
+   * CSRF-checked action for this browser's console session): starts the protocol as for a
+   * sign-in, with the request bound to that session.
+   */
+  async function startTest(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const locale = localeOf(req, url.searchParams.get('locale'));
+    const session = await consoleSession(req);
+    if (!session) return fail(req, res, 'bad_state', { locale, detail: 'test sign-in without a console session' });
+    let test;
+    try {
+      test = await federation.tests.redeem(url.searchParams.get('test') ?? '', session);
+    } catch (e) {
+      if (!(e instanceof FederationError)) throw e;
+      return fail(req, res, e.code, { locale, detail: e.message });
+    }
+    const { idp } = test;
+    try {
+      const result = await federation.start(idp, { uid: '', locale: test.locale, browser: bindBrowser(req, res), publicUrl, ip: String(req.headers['x-foyer-client-ip'] ?? 'unknown'), test: { session } });
+      if ('redirect' in result) return redirect(res, result.redirect);
+      sendPostPage(res, result.post, { locale: localeOf(req, test.locale), purpose: 'signIn', brand: await pool.pageBrand(null) });
+    } catch (e) {
+      if (!(e instanceof FederationError)) throw e;
+      return testFailed(req, res, { provider: idp.name, code: e.code, session, locale: test.locale, detail: e.message });
+    }
+  }
+
   async function start(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (url.searchParams.has('test')) return startTest(req, res, url);
     const locale = localeOf(req, url.searchParams.get('locale'));
     const q = startQuery.safeParse(Object.fromEntries(url.searchParams));
     if (!q.success || (!q.data.provider && !q.data.idp_identifier && !q.data.parked)) return fail(req, res, 'unknown_provider', { locale, detail: 'malformed start request' });
@@ -211,7 +261,15 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     const ctx = { locale, uid: request.uid, provider: request.provider };
     // The answer must come back to the browser that was sent away, not to an attacker's.
     if (browserOf(req) !== request.browser) return void (await fail(req, res, 'bad_state', { ...ctx, detail: 'state from another browser' }));
-    if (!(await readInteraction(provider, headerBag(req), request.uid))) return void (await fail(req, res, 'session_expired', ctx));
+    if (request.test) {
+      // A test sign-in has no interaction: it belongs to the console session that started it.
+      try {
+        federation.tests.check(request, await consoleSession(req));
+      } catch (e) {
+        if (!(e instanceof FederationError)) throw e;
+        return void (await fail(req, res, e.code, { ...ctx, detail: e.message }));
+      }
+    } else if (!(await readInteraction(provider, headerBag(req), request.uid))) return void (await fail(req, res, 'session_expired', ctx));
     const idp = await federation.providers.get(request.provider);
     if (!idp || (idp.type === 'saml') !== saml) return void (await fail(req, res, 'unknown_provider', ctx));
     return { state, request, locale, idp };
@@ -236,9 +294,12 @@ export function createFederationHttp(deps: FederationHttpDeps) {
         state,
         redirectUri: `${publicUrl}${IDP_RESPONSE_PATH}`,
       });
-      return await complete(req, res, { uid: request.uid, locale, idp, identity: { provider: idp.name, ...user } });
+      const identity = { provider: idp.name, ...user };
+      if (request.test) return await concludeTest(res, { idp, identity, session: request.test.session, locale: request.locale });
+      return await complete(req, res, { uid: request.uid, locale, idp, identity });
     } catch (e) {
       if (!(e instanceof FederationError)) throw e;
+      if (request.test) return testFailed(req, res, { provider: idp.name, code: e.code, session: request.test.session, locale: request.locale, detail: e.message });
       return fail(req, res, e.code, { locale, uid: request.uid, provider: request.provider, detail: e.message });
     }
   }
@@ -249,7 +310,7 @@ export function createFederationHttp(deps: FederationHttpDeps) {
     return redirect(res, target ?? `/${localeOf(req)}/logout/done`);
   }
 
-  const core = { pool, federation, publicUrl, secure, cookieOf, localeOf, redirect, readForm, fail, complete, stashAndReturn, takeAnswer };
+  const core = { pool, federation, publicUrl, secure, cookieOf, localeOf, redirect, readForm, fail, complete, stashAndReturn, takeAnswer, concludeTest, testFailed };
   const saml = createSamlHttp(core);
 
   return {
@@ -292,4 +353,7 @@ export type FederationHttpCore = {
   complete: (req: IncomingMessage, res: ServerResponse, a: { uid: string; locale: Locale; idp: IdentityProvider; identity: VerifiedIdentity }) => Promise<void>;
   stashAndReturn: (res: ServerResponse, path: string, state: string | null | undefined, form: URLSearchParams) => Promise<boolean>;
   takeAnswer: (req: IncomingMessage, res: ServerResponse, url: URL, saml: boolean) => Promise<{ state: string; request: PendingRequest; locale: Locale; idp: IdentityProvider } | undefined>;
+  /** A test sign-in's verified identity, or its refusal, back to the console (signs nobody in). */
+  concludeTest: (res: ServerResponse, o: { idp: IdentityProvider; identity: VerifiedIdentity; session: string; locale: string }) => Promise<void>;
+  testFailed: (req: IncomingMessage, res: ServerResponse, o: { provider: string; code: FailureCode; session: string; locale: string; detail?: string }) => Promise<void>;
 };

@@ -18,12 +18,14 @@ import { protocolFor, registerProtocol, type StartRequest } from './protocols';
 import { noteAutomaticStart, saveRequest, startedFederation, stashResponse, takeRequest } from './requests';
 import { endUpstreamSessions, newLogoutState, rememberUpstreamSession, saveLogoutReturn, sweepFederation, takeLogoutReturn, takeUpstreamSession, type UpstreamSession } from './sessions';
 import { federatedSignIn, type VerifiedIdentity } from './sign-in';
+import { testSignIns } from './test-sign-in';
 import { IDP_LOGOUT_PATH } from './paths';
 import type { AppClient } from '../pool/clients';
 import { recordAnonymousEvent } from '../pool/events';
 
 export type { IdentityProvider } from './providers';
-export type { VerifiedIdentity } from './sign-in';
+export type { VerifiedIdentity, SignInPreview } from './sign-in';
+export { isTestHandle, type TestResult } from './test-sign-in';
 export type { FederationProtocol, StartRequest, StartResult } from './protocols';
 export { FederationError, federationErrorStatus, isFederationErrorCode, type FederationErrorCode } from './errors';
 export { displayName, providerForEmail, providerForIdentifier } from './providers';
@@ -68,6 +70,9 @@ export function createFederation(ctx: PoolContext) {
       take: (state: string) => takeRequest(ctx, state),
       stashResponse: (state: string, response: Record<string, string>) => stashResponse(ctx, state, response),
     },
+
+    /** A console admin's test sign-ins: verified like any answer, signing nobody in (./test-sign-in.ts). */
+    tests: testSignIns(ctx, providers),
 
     /** A verified identity becomes a sign-in: done, or the linking step. */
     signIn: (idp: IdentityProvider, identity: VerifiedIdentity, uid: string) => federatedSignIn(ctx, idp, identity, uid),

@@ -1,6 +1,7 @@
 import type { OutboundPost } from '../http/post-page';
 import type { PoolContext } from '../pool/context';
 import type { IdentityProvider } from './providers';
+import type { TestBinding } from './requests';
 
 /** What a protocol needs to send a browser to its provider. */
 export interface StartRequest {
@@ -11,6 +12,8 @@ export interface StartRequest {
   /** Our public URL (the issuer); callbacks live under it. */
   publicUrl: string;
   loginHint?: string;
+  /** A console admin's test sign-in: saved with the request, so its answer signs nobody in. */
+  test?: TestBinding;
 }
 
 export type { OutboundPost };

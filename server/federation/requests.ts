@@ -23,7 +23,17 @@ export interface PendingRequest {
   data: Record<string, unknown>;
   /** A response that arrived by POST (form_post), kept for the browser's GET. */
   response?: Record<string, string>;
+  /** A console admin's test sign-in (./test-sign-in.ts): no interaction, nobody signed in. */
+  test?: TestBinding;
 }
+
+/** What a test sign-in is bound to: the console session (its id) that started it. */
+export interface TestBinding {
+  session: string;
+}
+
+/** The test binding travels sealed with the protocol data, under a name no protocol uses. */
+const TEST_KEY = '__test';
 
 /**
  * The protocol data (PKCE verifier, nonce) and a stashed response (the provider's code) are
@@ -42,7 +52,7 @@ export async function saveRequest(ctx: PoolContext, state: string, r: Omit<Pendi
       uid: r.uid,
       browser: r.browser,
       locale: r.locale,
-      data: requestSealer(hashOf(state)).seal(JSON.stringify(r.data)),
+      data: requestSealer(hashOf(state)).seal(JSON.stringify(r.test ? { ...r.data, [TEST_KEY]: r.test } : r.data)),
       response: null,
       used_at: null,
       created_at: now,
@@ -67,14 +77,38 @@ export async function takeRequest(ctx: PoolContext, state: string): Promise<Pend
   const data = sealer.tryUnseal(row.data);
   const response = row.response ? sealer.tryUnseal(row.response) : undefined;
   if (data === undefined || (row.response && response === undefined)) return undefined;
+  const { [TEST_KEY]: test, ...protocolData } = JSON.parse(data) as Record<string, unknown>;
   return {
     provider: row.provider_name,
     uid: row.uid,
     locale: row.locale,
     browser: row.browser,
-    data: JSON.parse(data) as Record<string, unknown>,
+    data: protocolData,
     response: response ? (JSON.parse(response) as Record<string, string>) : undefined,
+    ...(test ? { test: test as TestBinding } : {}),
   };
+}
+
+/**
+ * A sealed note kept with the requests until it expires (a test sign-in's result): saved used,
+ * so no `state` can ever take it as a request; read as often as wanted by its handle.
+ */
+export async function saveNote(ctx: PoolContext, handle: string, note: { provider: string; owner: string; data: Record<string, unknown> }): Promise<void> {
+  const now = ctx.now();
+  const id = hashOf(`note:${handle}`);
+  await ctx.db
+    .insertInto('federation_requests')
+    .values({ id, provider_name: note.provider, uid: '', browser: note.owner, locale: '', data: requestSealer(id).seal(JSON.stringify(note.data)), response: null, used_at: now, created_at: now, expires_at: now + REQUEST_TTL_MS })
+    .execute();
+}
+
+/** A note's data, when it is alive and `owner` is the one it was saved for. */
+export async function readNote(ctx: PoolContext, handle: string, owner: string): Promise<Record<string, unknown> | undefined> {
+  const id = hashOf(`note:${handle}`);
+  const row = await ctx.db.selectFrom('federation_requests').select(['data', 'browser']).where('id', '=', id).where('expires_at', '>', ctx.now()).executeTakeFirst();
+  if (!row || row.browser !== owner) return undefined;
+  const data = requestSealer(id).tryUnseal(row.data);
+  return data === undefined ? undefined : (JSON.parse(data) as Record<string, unknown>);
 }
 
 /** Keeps a POSTed response (once) until the browser comes back with its cookies. */

@@ -84,3 +84,28 @@ export async function federatedSignIn(ctx: PoolContext, idp: IdentityProvider, v
     throw e;
   }
 }
+
+/** What `federatedSignIn` would do with an identity, decided the same way but changing nothing. */
+export type SignInPreview =
+  | { outcome: 'linked'; username: string; enabled: boolean }
+  | { outcome: 'link'; username: string }
+  | { outcome: 'new'; username: string };
+
+/** For a console admin's test sign-in: the user the identity would sign in as, without a write. */
+export async function previewSignIn(ctx: PoolContext, idp: IdentityProvider, v: VerifiedIdentity): Promise<SignInPreview> {
+  const profile = profileOf(idp, v.claims);
+  const linked = await findIdentity(ctx, idp.name, v.subject);
+  const userOf = (id: string) => ctx.db.selectFrom('users').select(['username', 'enabled']).where('id', '=', id).executeTakeFirst();
+  if (linked) {
+    const user = await userOf(linked.user_id);
+    if (user) return { outcome: 'linked', username: user.username, enabled: user.enabled === 1 };
+  }
+  if (profile.email && profile.emailVerified) {
+    const owner = await verifiedOwner(ctx, 'email_lower', profile.email);
+    const user = owner ? await userOf(owner.id) : undefined;
+    if (user) return { outcome: 'link', username: user.username };
+  }
+  let username = federatedUsername(idp.name, v.subject);
+  if (await usernameTaken(ctx, username)) username = federatedUsername(idp.name, `${v.subject}_${createHash('sha256').update(v.subject).digest('hex').slice(0, 8)}`);
+  return { outcome: 'new', username };
+}

@@ -16,7 +16,7 @@ export const oauthProtocol: FederationProtocol = {
     } catch (e) {
       throw new FederationError('provider_unavailable', (e as Error).message, { cause: e });
     }
-    await saveRequest(ctx, request.state, { provider: idp.name, uid: r.uid, locale: r.locale, browser: r.browser, data: { ...request.data } });
+    await saveRequest(ctx, request.state, { provider: idp.name, uid: r.uid, locale: r.locale, browser: r.browser, data: { ...request.data }, test: r.test });
     return { redirect: request.url };
   },
 

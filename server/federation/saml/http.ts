@@ -59,10 +59,12 @@ export function createSamlHttp(core: FederationHttpCore) {
     try {
       const signIn = unwrap(await consumeResponse(sctx, samlProviderOf(idp), request.response ?? {}));
       const identity = samlIdentity(idp, signIn);
-      if (!identity) return fail(req, res, 'saml_bad_response', { ...ctx, detail: 'NameID unusable' });
+      if (!identity) throw new FederationError('saml_bad_response', 'NameID unusable');
+      if (request.test) return await core.concludeTest(res, { idp, identity, session: request.test.session, locale: request.locale });
       return await core.complete(req, res, { uid: request.uid, locale, idp, identity });
     } catch (e) {
       if (!(e instanceof FederationError)) throw e;
+      if (request.test) return core.testFailed(req, res, { provider: idp.name, code: e.code, session: request.test.session, locale: request.locale, detail: e.message });
       return fail(req, res, e.code, { ...ctx, detail: e.message });
     }
   }

@@ -4,6 +4,7 @@ import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/FlowForm';
 import { callAdmin, consoleAction, isConsoleCtx, problemState, seg } from '@/app/_lib/console';
 import { field, refusal } from '@/app/_lib/flow';
+import { FederationError, IDP_START_PATH } from '@/server/federation';
 
 /**
  * Creates or saves an identity provider given as the config's JSON (PUT /identity-providers/{name},
@@ -51,4 +52,21 @@ export async function deleteProviderAction(_prev: FormState, data: FormData): Pr
   const done = await callAdmin(ctx, { method: 'DELETE', path: `/identity-providers/${seg(field(data, 'name'))}`, ifMatch: field(data, 'etag') || undefined });
   if (!done.ok) return problemState(ctx.t, done);
   redirect(`/${ctx.locale}/admin/identity-providers?notice=deleted`);
+}
+
+/**
+ * Starts a test sign-in with a provider (server/federation/test-sign-in.ts): a one-time ticket for
+ * this console session, redeemed by the federation start route, which sends the browser on.
+ */
+export async function testSignInAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await consoleAction(data);
+  if (!isConsoleCtx(ctx)) return ctx;
+  let ticket: string;
+  try {
+    ticket = await ctx.rt.federation.tests.prepare({ provider: field(data, 'name'), session: ctx.session.id, locale: ctx.locale });
+  } catch (e) {
+    if (!(e instanceof FederationError)) throw e;
+    return refusal(ctx.t('errors.not-found'), 404);
+  }
+  redirect(`${IDP_START_PATH}?${new URLSearchParams({ test: ticket, locale: ctx.locale })}`);
 }

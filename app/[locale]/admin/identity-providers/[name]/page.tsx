@@ -6,13 +6,14 @@ import { isLocale } from '@/i18n/locales';
 import { ConsoleFrame, Panel } from '../../_frame/ConsoleFrame';
 import { ConfirmStep } from '../../_frame/ConfirmStep';
 import { deleteProviderAction, importMetadataAction, saveProviderAction } from '../actions';
+import { TestSignIn } from './TestSignIn';
 
 interface Props {
   params: Promise<{ locale: string; name: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-/** One identity provider: its JSON (secrets hidden; the placeholder keeps them), SAML metadata import, deleting it. */
+/** One identity provider: its JSON (secrets hidden; the placeholder keeps them), a test sign-in, SAML metadata import, deleting it. */
 export default async function ConsoleProviderPage(props: Props) {
   const { locale, name: raw } = await props.params;
   if (!isLocale(locale)) notFound();
@@ -26,6 +27,8 @@ export default async function ConsoleProviderPage(props: Props) {
   const provider = got.body as { name: string; type: string };
   const hidden = { ...ctx.hidden, name, etag: got.etag ?? '' };
   const here = `/${locale}/admin${path}`;
+  // The result of a test sign-in, for this console session only (server/federation/test-sign-in.ts).
+  const test = typeof query.test === 'string' ? await ctx.rt.federation.tests.read(query.test, ctx.session.id) : null;
   const notice = query.notice === 'saved' ? t('providers.saved') : query.notice === 'imported' ? t('providers.imported') : null;
   return (
     <ConsoleFrame ctx={ctx} screen="identityProviders" heading={t('providers.provider', { name })}>
@@ -48,6 +51,7 @@ export default async function ConsoleProviderPage(props: Props) {
           <a className="inline-block border-2 border-danger text-danger rounded-theme px-3 py-2 font-semibold bg-surface" href={`${here}?confirm=delete`} data-testid="provider-delete">{t('providers.delete')}</a>
         </p>
       </Panel>
+      <TestSignIn t={t} hidden={{ ...ctx.hidden, name }} result={test} />
       {provider.type === 'saml' ? (
         <Panel id="saml-metadata" heading={t('providers.metadata')}>
           <div className="max-w-3xl">

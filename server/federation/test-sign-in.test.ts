@@ -1,0 +1,185 @@
+import { afterEach, expect, it } from 'vitest';
+import { parseSeed } from '../config/seed';
+import type { Db } from '../db/connect';
+import { describeEachDb } from '../testing/databases';
+import { testOutbox } from '../testing/outbox';
+import { follow, samlTestbed, stopTestIdps, TEST_PUBLIC_URL } from '../testing/saml-testbed';
+import { wiredRevocation } from '../testing/wired';
+import { createPool } from '../pool';
+import { applySeedIfEmpty } from '../pool-config/apply';
+import { FederationError } from './errors';
+import { createFederation, type Federation } from './index';
+import { consumeResponse } from './saml/consume';
+import { samlIdentity, samlProviderOf, type SamlIdentityProvider } from './saml/protocol';
+
+/**
+ * A console admin's test sign-in (server/federation/test-sign-in.ts) with a real SAML IdP on
+ * loopback: the answer goes through the same verification as a sign-in, and nothing is written
+ * but the result; tickets, answers and results belong to the console session that started them.
+ */
+
+afterEach(stopTestIdps);
+
+const SAM = { nameId: 'n-1', sessionIndex: '_s-1', attributes: { email: 'sam@acme.test', given_name: 'Sam', department: 'Research', groups: ['staff', 'ops'] } };
+const ADMIN = 'console-session-of-root';
+const OTHER = 'console-session-of-someone-else';
+const REQUEST_TTL_MS = 15 * 60_000;
+
+describeEachDb('test sign-ins from the console', (open) => {
+  async function setup(db: Db) {
+    const bed = await samlTestbed(db, { provider: { name: 'Acme' }, idp: { user: SAM } });
+    let t = Date.now();
+    await applySeedIfEmpty(
+      db,
+      parseSeed({
+        pool: { custom_attributes: [{ name: 'custom:department' }] },
+        identity_providers: [
+          { name: 'Acme', type: 'saml', metadata_xml: bed.idp.metadataXml, attribute_mapping: { email: 'email', email_verified: 'email_verified', given_name: 'given_name', 'custom:department': 'department', phone_number: 'phone' } },
+        ],
+        users: [{ username: 'alice', email: 'alice@acme.test', email_verified: true, password: 'violet tractor under seven lanterns' }],
+      }),
+      t,
+    );
+    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t, revocation: wiredRevocation(() => t) });
+    const federation = createFederation(pool.ctx);
+    return { bed, pool, federation, advance: (ms: number) => (t += ms) };
+  }
+
+  /** Rows a sign-in writes (users, links, sessions, pending links, provider artifacts, sign-up events). */
+  async function footprint(db: Db) {
+    const count = async (table: 'users' | 'user_identities' | 'account_sessions' | 'federated_sessions' | 'federation_pending_links' | 'oidc_artifacts' | 'sign_in_flows') =>
+      Number((await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+    const events = await db.kysely.selectFrom('events').select('type').execute();
+    return {
+      users: await count('users'),
+      identities: await count('user_identities'),
+      accountSessions: await count('account_sessions'),
+      federatedSessions: await count('federated_sessions'),
+      pendingLinks: await count('federation_pending_links'),
+      artifacts: await count('oidc_artifacts'),
+      flows: await count('sign_in_flows'),
+      events: events.map((e) => e.type).sort(),
+    };
+  }
+
+  const refusal = async (p: Promise<unknown> | (() => unknown)) => {
+    try {
+      await (typeof p === 'function' ? p() : p);
+    } catch (e) {
+      expect(e).toBeInstanceOf(FederationError);
+      return (e as FederationError).code;
+    }
+    throw new Error('not refused');
+  };
+
+  /** From the console's ticket to the IdP's answer, as the start route and the browser carry it. */
+  async function toIdpAndBack(federation: Federation, session: string, locale = 'ar') {
+    const ticket = await federation.tests.prepare({ provider: 'Acme', session, locale });
+    const redeemed = await federation.tests.redeem(ticket, session);
+    expect(redeemed.locale).toBe(locale);
+    const started = await federation.start(redeemed.idp, { uid: '', locale, browser: 'browser-hash', publicUrl: TEST_PUBLIC_URL, ip: '203.0.113.1', test: { session } });
+    if (!('redirect' in started)) throw new Error('expected a redirect');
+    const answer = await follow({ binding: 'redirect', url: started.redirect, messageId: '' });
+    if (!answer.page) throw new Error(`the IdP answered ${answer.status}`);
+    return { idp: redeemed.idp as SamlIdentityProvider, fields: answer.page.fields, state: answer.page.fields.RelayState };
+  }
+
+  it('verifies the answer as a sign-in does, shows the claims and what they map to, and creates no user, link or session', async () => {
+    const db = await open();
+    const { bed, federation } = await setup(db);
+    const before = await footprint(db);
+
+    const { idp, fields, state } = await toIdpAndBack(federation, ADMIN);
+    // A real, signed AuthnRequest went to the IdP, as for a sign-in.
+    expect(bed.idp.authnRequests.at(-1)).toMatchObject({ binding: 'redirect', signed: true, relayState: state });
+    const request = (await federation.requests.take(state))!;
+    // Bound to the console session, with no interaction; the binding is not protocol data.
+    expect(request).toMatchObject({ provider: 'Acme', uid: '', browser: 'browser-hash', test: { session: ADMIN } });
+    expect(request.data).toEqual({ request_id: bed.idp.authnRequests.at(-1)!.id });
+    expect(() => federation.tests.check(request, ADMIN)).not.toThrow();
+
+    const consumed = await consumeResponse(bed.ctx, samlProviderOf(idp), fields);
+    if (!('ok' in consumed)) throw new Error(consumed.error);
+    const handle = await federation.tests.conclude(idp, samlIdentity(idp, consumed.ok)!, ADMIN);
+
+    const result = await federation.tests.read(handle, ADMIN);
+    expect(result).toMatchObject({ ok: true, provider: 'Acme', subject: 'n-1', issuer: bed.idp.entityId, signIn: { outcome: 'new', username: 'Acme_n-1' } });
+    if (!result?.ok) throw new Error('no result');
+    expect(result.mapped).toEqual([
+      { attribute: 'email', claim: 'email', value: 'sam@acme.test' },
+      { attribute: 'email_verified', claim: 'email_verified', value: null },
+      { attribute: 'given_name', claim: 'given_name', value: 'Sam' },
+      { attribute: 'custom:department', claim: 'department', value: 'Research' },
+      { attribute: 'phone_number', claim: 'phone', value: null },
+    ]);
+    expect(Object.fromEntries(result.claims)).toEqual({ email: '["sam@acme.test"]', given_name: '["Sam"]', department: '["Research"]', groups: '["staff","ops"]' });
+
+    // Nothing a sign-in writes was written.
+    expect(await footprint(db)).toEqual(before);
+    // The same answer once more is a replay, refused as at any sign-in.
+    expect(await consumeResponse(bed.ctx, samlProviderOf(idp), fields)).toMatchObject({ error: 'saml_replay' });
+  });
+
+  it('says which user a sign-in would reach: a new one, the linked one, or one to link by verified e-mail', async () => {
+    const db = await open();
+    const { federation, pool } = await setup(db);
+    const idp = (await federation.providers.get('Acme'))!;
+    const identity = (subject: string, claims: Record<string, unknown>) => ({ provider: 'Acme', subject, claims, issuer: 'https://idp.acme.test' });
+    const read = async (handle: string) => (await federation.tests.read(handle, ADMIN)) as { signIn: unknown };
+
+    const linkByEmail = await federation.tests.conclude(idp, identity('n-2', { email: ['alice@acme.test'], email_verified: ['true'] }), ADMIN);
+    // Alice's verified address: she would be asked to prove the account is hers, never linked silently.
+    expect((await read(linkByEmail)).signIn).toEqual({ outcome: 'link', username: 'alice' });
+    const unverified = await federation.tests.conclude(idp, identity('n-2', { email: ['alice@acme.test'] }), ADMIN);
+    expect((await read(unverified)).signIn).toEqual({ outcome: 'new', username: 'Acme_n-2' });
+
+    const signedIn = await federation.signIn(idp, identity('n-3', { email: ['carl@acme.test'] }), 'uid-1');
+    if (!('done' in signedIn)) throw new Error('expected a sign-in');
+    expect((await read(await federation.tests.conclude(idp, identity('n-3', {}), ADMIN))).signIn).toEqual({ outcome: 'linked', username: 'Acme_n-3', enabled: true });
+    await pool.users.setEnabled({ id: signedIn.done.userId, enabled: false });
+    expect((await read(await federation.tests.conclude(idp, identity('n-3', {}), ADMIN))).signIn).toEqual({ outcome: 'linked', username: 'Acme_n-3', enabled: false });
+  });
+
+  it('a ticket is taken once, by the session it was made for, before it expires; a provider that does not exist has none', async () => {
+    const db = await open();
+    const { federation, advance } = await setup(db);
+    expect(await refusal(federation.tests.prepare({ provider: 'Nobody', session: ADMIN, locale: 'en' }))).toBe('unknown_provider');
+
+    const once = await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' });
+    expect((await federation.tests.redeem(once, ADMIN)).idp.name).toBe('Acme');
+    expect(await refusal(federation.tests.redeem(once, ADMIN))).toBe('bad_state');
+
+    // Another console session (another admin's browser) cannot use it, and it is spent.
+    const foreign = await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' });
+    expect(await refusal(federation.tests.redeem(foreign, OTHER))).toBe('bad_state');
+    expect(await refusal(federation.tests.redeem(foreign, ADMIN))).toBe('bad_state');
+
+    const late = await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' });
+    advance(REQUEST_TTL_MS + 1);
+    expect(await refusal(federation.tests.redeem(late, ADMIN))).toBe('bad_state');
+    expect(await refusal(federation.tests.redeem('not a ticket', ADMIN))).toBe('bad_state');
+  });
+
+  it('an answer is accepted from the starting session only, and not once expired; results are that session\'s, until they expire', async () => {
+    const db = await open();
+    const { federation, advance } = await setup(db);
+    const { state } = await toIdpAndBack(federation, ADMIN);
+    const request = (await federation.requests.take(state))!;
+    expect(await refusal(() => federation.tests.check(request, OTHER))).toBe('bad_state');
+    expect(await refusal(() => federation.tests.check(request, undefined))).toBe('bad_state');
+    // A sign-in's own request is no test: the console cannot claim it.
+    expect(await refusal(() => federation.tests.check({ ...request, test: undefined }, ADMIN))).toBe('bad_state');
+
+    const expired = await toIdpAndBack(federation, ADMIN);
+    advance(REQUEST_TTL_MS + 1);
+    expect(await federation.requests.take(expired.state)).toBeUndefined();
+
+    const handle = await federation.tests.failed('Acme', 'saml_bad_signature', ADMIN);
+    expect(await federation.tests.read(handle, ADMIN)).toMatchObject({ ok: false, provider: 'Acme', code: 'saml_bad_signature' });
+    expect(await federation.tests.read(handle, OTHER)).toBeUndefined();
+    // A result's handle is no state: the callback cannot take it as a request.
+    expect(await federation.requests.take(handle)).toBeUndefined();
+    advance(REQUEST_TTL_MS + 1);
+    expect(await federation.tests.read(handle, ADMIN)).toBeUndefined();
+  });
+});
