@@ -74,7 +74,9 @@ export async function importThemeAction(_prev: FormState, data: FormData): Promi
 function valuesOf(data: FormData): Record<string, string> {
   const skip = new Set(['csrf', 'locale', 'id', 'etag']);
   const out: Record<string, string> = {};
-  for (const [k, v] of data.entries()) if (typeof v === 'string' && !skip.has(k) && !k.endsWith('-pick') && !k.endsWith('-shown')) out[k] = v;
+  // React's own entries (`$ACTION_…`) stay out: a state holding them is no plain state, and the
+  // server refuses to take it back with the next post (server/http/action-shape.ts).
+  for (const [k, v] of data.entries()) if (typeof v === 'string' && !skip.has(k) && !k.startsWith('$') && !k.endsWith('-pick') && !k.endsWith('-shown')) out[k] = v;
   for (const s of schemes) for (const n of paletteNames) out[colourField(s, n)] = colour(data, colourField(s, n)) ?? '';
   for (const g of ['bgFrom', 'bgTo']) out[g] = colour(data, g) ?? '';
   return out;

@@ -149,7 +149,7 @@ export function ThemeFieldsForm({ action, model, hidden }: { action: (s: ThemeFo
         <input key={name} type="hidden" name={name} value={v} />
       ))}
       {model.groups.map((g) => (
-        <fieldset key={g.legend} className="mb-6 border border-line rounded-theme p-3">
+        <fieldset key={g.legend} className="mb-6 min-w-0 border border-line rounded-theme p-3">
           <legend className="px-1 font-semibold">{g.legend}</legend>
           <div className="grid gap-x-4 sm:grid-cols-2">{g.fields.map(field)}</div>
           {g.contrast ? (
