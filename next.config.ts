@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NextConfig } from 'next';
 import createNextIntlPlugin from 'next-intl/plugin';
-import { FORM_BODY_LIMIT_BYTES } from './server/http/limits';
+import { UPLOAD_FORM_BODY_LIMIT_BYTES } from './server/http/limits';
 
 const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
 
@@ -36,8 +36,9 @@ const config: NextConfig = {
   // (the SAML libraries too: pages import the federation module, which registers SAML).
   serverExternalPackages: ['oidc-provider', 'better-sqlite3', 'pg', '@node-rs/argon2', 'kysely', 'nodemailer', 'jose', 'openid-client', '@node-saml/node-saml', 'xml-crypto', 'xml-encryption', '@xmldom/xmldom', 'pino', 'prom-client'],
   experimental: {
-    // The custom server answers larger posts with a 413 before Next sees them.
-    serverActions: { bodySizeLimit: FORM_BODY_LIMIT_BYTES },
+    // The custom server answers larger posts with a 413 before Next sees them (64 KB, or 8 MiB on
+    // the console's theme screens, which take uploads: server/http/limits.ts).
+    serverActions: { bodySizeLimit: UPLOAD_FORM_BODY_LIMIT_BYTES },
   },
 };
 

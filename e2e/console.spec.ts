@@ -1,9 +1,9 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
 import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
-import { contrastRatio } from '../themes/contrast';
+import { contrastRatio, shownRatio } from '../themes/contrast';
 
 /**
  * The admin console at /{locale}/admin (issue 12): signed in through the hosted UI as the
@@ -23,7 +23,8 @@ const SCREENS = ['', '/users', '/users/root', '/groups', '/clients', '/clients/f
 /** The pool's own theme, whose brand colour the theme screens edit. */
 const OLD_BRAND = '#8a1538';
 const NEW_BRAND = '#0b5d1e';
-const BRAND = { id: 'brand', name: 'Brand', colors: { light: { brand: OLD_BRAND } } };
+const BRAND_TEXT = '#ffffff';
+const BRAND = { id: 'brand', name: 'Brand', colors: { light: { brand: OLD_BRAND, brandText: BRAND_TEXT } } };
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 let foyer: Foyer;
@@ -158,38 +159,76 @@ test('an admin with MFA creates a user who then signs in; disabling them refuses
   await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.create' })).toHaveCount(1);
 });
 
-/** The sign-in button's colour on the live sign-in screen, in a browser signed in to nothing. */
-async function liveBrand(browser: Browser): Promise<string> {
+/** The sign-in button's colour on the live sign-in screen, in a browser signed in to nothing, and whether it draws the uploaded logo. */
+async function liveBrand(browser: Browser): Promise<{ colour: string; logo: boolean }> {
   const page = await newPage(browser);
   await page.goto('/en/account');
   await expect(page).toHaveURL(/\/en\/login\?uid=/);
   const colour = await page.getByTestId('sign-in').evaluate((b) => getComputedStyle(b).backgroundColor);
+  const img = page.getByRole('img', { name: LOGO_ALT });
+  const logo = (await img.count()) > 0 && (await drawn(img));
   await page.context().close();
-  return colour;
+  return { colour, logo };
 }
 
-test('an admin edits the draft brand colour, sees it in the preview, publishes it to the live sign-in screen, exports and rolls back', async ({ browser }) => {
+/** A 1×1 PNG: a real image the browser draws. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const LOGO_ALT = 'Brand logo';
+
+/** Whether the logo an `<img alt>` names has loaded as a real image (a broken one has no natural width). */
+const drawn = (img: Locator) => img.evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0);
+
+test('an admin edits the draft in the field form (live contrast, uploads checked), sees it in the preview, publishes it to the live sign-in screen, exports and rolls back', async ({ browser }) => {
   const admin = await consoleAsRoot(browser);
   await admin.goto('/en/admin/themes');
   await expect(admin.getByTestId('pool-theme')).toContainText('brand');
   await admin.getByTestId('theme-row').getByRole('link', { name: 'brand' }).click();
   await expect(admin).toHaveURL(/\/en\/admin\/themes\/brand$/);
 
-  // A draft with a new brand colour: its contrast is computed, the preview shows it, the live screen does not.
-  await admin.getByTestId('draft-form').locator('[name="brandLight"]').fill(NEW_BRAND);
-  await submit(admin, admin.getByTestId('save-draft'));
+  // The brand colour's picker moves: its text field follows and the ratio is recomputed in the page.
+  const form = admin.getByTestId('theme-fields-form');
+  const ratio = admin.getByTestId('contrast-light-brandText-brand').getByTestId('ratio');
+  const brandText = BRAND_TEXT;
+  await expect(ratio).toHaveText(`${shownRatio(contrastRatio(OLD_BRAND, brandText))}:1`);
+  await form.locator('[name="c-light-brand-pick"]').fill(NEW_BRAND);
+  await expect(ratio).toHaveText(`${shownRatio(contrastRatio(NEW_BRAND, brandText))}:1`);
+  await expect(form.locator('[name="c-light-brand"]')).toHaveValue(NEW_BRAND);
+
+  // A logo that is no image: refused on its field, in words, and nothing saved.
+  await form.locator('[name="logoLight"]').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('GIF89a, not a PNG') });
+  await form.locator('[name="logoAlt"]').fill(LOGO_ALT);
+  await submit(admin, admin.getByTestId('save-fields'));
+  await expect(admin.getByTestId('field-error-logoLight')).toHaveText('This file is not a PNG, JPEG, WebP or SVG image, nor a woff2 font.');
+  await expect(form.locator('[name="logoLight"]')).toHaveAttribute('aria-invalid', 'true');
+  await expect(admin.getByTestId('draft-state')).toHaveText('No draft: editing a copy of the published theme.');
+
+  // A real PNG: the draft is saved with it (the colour kept from the refused post), the preview shows both.
+  await expect(form.locator('[name="c-light-brand"]')).toHaveValue(NEW_BRAND);
+  await form.locator('[name="logoLight"]').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+  await submit(admin, admin.getByTestId('save-fields'));
   await expect(admin).toHaveURL(/\/en\/admin\/themes\/brand\?notice=saved$/);
-  await expect(admin.getByTestId('contrast')).toContainText(contrastRatio(NEW_BRAND, '#ffffff').toFixed(2));
-  const preview = admin.frameLocator('[data-testid="theme-preview"]').getByTestId('sign-in');
+  await expect(ratio).toHaveText(`${shownRatio(contrastRatio(NEW_BRAND, brandText))}:1`);
+  const frame = admin.frameLocator('[data-testid="theme-preview"]');
+  const preview = frame.getByTestId('sign-in');
   await expect(preview).toBeVisible();
   expect(await preview.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(rgb(NEW_BRAND));
-  expect(await liveBrand(browser)).toBe(rgb(OLD_BRAND));
+  await expect.poll(() => drawn(frame.getByRole('img', { name: LOGO_ALT }))).toBe(true);
+  expect(await liveBrand(browser)).toEqual({ colour: rgb(OLD_BRAND), logo: false });
 
-  // Publish, after confirming: live.
+  // Axe on the editor in English and Arabic (the preview frame, a hosted screen audited by
+  // a11y.spec, taken out: its landmark-unique clash with the console is issue 12's open note).
+  for (const locale of ['en', 'ar'] as const) {
+    await admin.goto(`/${locale}/admin/themes/brand`);
+    await admin.getByTestId('theme-preview').evaluate((f) => f.remove());
+    await expectAccessible(admin, locale, 'console theme editor', { fieldsAbout: 'others' });
+  }
+  await admin.goto('/en/admin/themes/brand');
+
+  // Publish, after confirming: live, logo and all.
   await admin.getByTestId('theme-publish').click();
   await submit(admin, admin.getByTestId('confirm-yes'));
   await expect(admin).toHaveURL(/notice=published$/);
-  expect(await liveBrand(browser)).toBe(rgb(NEW_BRAND));
+  expect(await liveBrand(browser)).toEqual({ colour: rgb(NEW_BRAND), logo: true });
 
   // Version 1 exports as it was published; rolled back to it, the old colour is live again.
   await expect(admin.getByTestId('theme-version')).toHaveCount(2);
@@ -199,7 +238,7 @@ test('an admin edits the draft brand colour, sees it in the preview, publishes i
   await submit(admin, admin.getByTestId('confirm-yes'));
   await expect(admin).toHaveURL(/notice=rolled_back$/);
   await expect(admin.getByTestId('theme-version')).toHaveCount(3);
-  expect(await liveBrand(browser)).toBe(rgb(OLD_BRAND));
+  expect(await liveBrand(browser)).toEqual({ colour: rgb(OLD_BRAND), logo: false });
 });
 
 test('an admin creates an app client, sees its secret once (and it works), then deletes it after confirming', async ({ browser }) => {

@@ -14,7 +14,7 @@ import { isPagePost, originFormTarget, readBody, replay, screenActionCall, scree
 import { normaliseForwarded } from './http/forwarded';
 import { answerHealth, HEALTH_PATHS } from './http/health';
 import { drainer, freePort, listen } from './http/lifecycle';
-import { DRAIN_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES } from './http/limits';
+import { DRAIN_LIMIT_BYTES, formPolicy } from './http/limits';
 import { answerMetrics, METRICS_PATH } from './http/metrics-endpoint';
 import { routeLabeller } from './http/route-label';
 import { metrics } from './metrics';
@@ -192,7 +192,7 @@ async function main() {
     }
     if (req.method === 'POST') {
       const length = req.headers['content-length'];
-      const tooLarge = length === undefined ? req.headers['transfer-encoding'] !== undefined : Number(length) > FORM_BODY_LIMIT_BYTES;
+      const tooLarge = length === undefined ? req.headers['transfer-encoding'] !== undefined : Number(length) > formPolicy(pathname).limit;
       // Next turns an over-limit action body into a 500; we answer 413 with our error page first.
       if (tooLarge) {
         refuse(req, res, pathname, { status: 413, code: 'request_too_large' }).catch((e: unknown) => fail(res, e));
@@ -209,8 +209,9 @@ async function main() {
 
   /** A post to a page is a server action call: read it (it is bounded), check its shape, then hand it on. */
   async function screenedAction(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
-    const body = await readBody(req, FORM_BODY_LIMIT_BYTES);
-    const refusal = screenActionCall(req, body, actionIds);
+    const policy = formPolicy(pathname);
+    const body = await readBody(req, policy.limit);
+    const refusal = screenActionCall(req, body, actionIds, { files: policy.files });
     if (refusal) await refuse(req, res, pathname, refusal);
     else await handleNext(replay(req, body), res);
   }

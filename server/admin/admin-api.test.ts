@@ -304,6 +304,14 @@ describeEachDb('admin API', (open) => {
         const bad = await call('PUT', '/themes/brand/draft', { body: { ...blue, colors: { light: { text: '#ffffff', surface: '#ffffff' } } } });
         problem(bad, 400);
         expect((bad.json!.errors as { pointer: string }[])[0].pointer).toBe('/colors');
+        // Custom CSS is refused one problem per line at fault, each on /css with its line.
+        const css = '.submitButton-customizable { color: red }\n@import "x.css";\n.banner-customizable { behavior: url(x.htc) }';
+        const badCss = await call('PUT', '/themes/brand/draft', { body: { ...blue, css } });
+        problem(badCss, 400);
+        expect(badCss.json!.errors).toEqual([
+          { pointer: '/css', detail: expect.stringMatching(/^line 2, "@import": @import is refused/) },
+          { pointer: '/css', detail: expect.stringMatching(/^line 3, ".*": "behavior" is refused/) },
+        ]);
         problem(await call('PUT', '/themes/other/draft', { body: blue }), 400);
         const drafted = await call('PUT', '/themes/brand/draft', { body: blue });
         expect(drafted.status).toBe(200);

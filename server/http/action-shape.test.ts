@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fetchCallIsWellFormed, formPostIsWellFormed } from './action-shape';
+import { FORM_BODY_LIMIT_BYTES, formPolicy, UPLOAD_FORM_BODY_LIMIT_BYTES } from './limits';
 import { boundaryOf, parseMultipart } from './multipart';
 
 const ID = '60ab12';
@@ -69,6 +70,20 @@ describe('multipart/form-data', () => {
     ['bytes that are not UTF-8', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n\xff\xfe\r\n--x--'],
   ])('refuses %s', (_name, s) => {
     expect(parseMultipart(body(s), 'x')).toBeUndefined();
+  });
+
+  it('takes a file only where files are allowed (the theme screens), named with an empty value', () => {
+    const s = '--x\r\nContent-Disposition: form-data; name="a"; filename="logo.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG\xff\r\n--x\r\nContent-Disposition: form-data; name="b"\r\n\r\nv\r\n--x--';
+    expect(parseMultipart(body(s), 'x')).toBeUndefined();
+    expect(parseMultipart(body(s), 'x', { files: true })).toEqual([['a', ''], ['b', 'v']]);
+    // A text field still has to be UTF-8, files allowed or not.
+    expect(parseMultipart(body('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n\xff\r\n--x--'), 'x', { files: true })).toBeUndefined();
+  });
+
+  it('allows uploads and a larger body on the console theme screens only', () => {
+    expect(formPolicy('/en/admin/themes')).toEqual({ limit: UPLOAD_FORM_BODY_LIMIT_BYTES, files: true });
+    expect(formPolicy('/pt-BR/admin/themes/brand')).toEqual({ limit: UPLOAD_FORM_BODY_LIMIT_BYTES, files: true });
+    for (const other of ['/en/login', '/en/admin/users', '/en/admin/themes/brand/x', '/en/signup']) expect(formPolicy(other)).toEqual({ limit: FORM_BODY_LIMIT_BYTES, files: false });
   });
 
   it('needs a boundary', () => {

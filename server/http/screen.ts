@@ -52,10 +52,10 @@ export function isPagePost(req: IncomingMessage, pathname: string): boolean {
 }
 
 /** Checks a post to a page, which can only be a server action call; its body is read whole (it is bounded). */
-export function screenActionCall(req: IncomingMessage, body: Buffer, known: Set<string>): Refusal | undefined {
+export function screenActionCall(req: IncomingMessage, body: Buffer, known: Set<string>, o: { files?: boolean } = {}): Refusal | undefined {
   const bad: Refusal = { status: 400, code: 'invalid_request' };
   const boundary = boundaryOf(req.headers['content-type']);
-  const fields = boundary ? parseMultipart(body, boundary) : undefined;
+  const fields = boundary ? parseMultipart(body, boundary, o) : undefined;
   if (!fields) return bad;
   const id = req.headers['next-action'];
   if (id !== undefined) return typeof id === 'string' && fetchCallIsWellFormed(id, fields, known) ? undefined : bad;

@@ -40,8 +40,9 @@ async function checked(ctx: PoolContext, theme: ThemeInput) {
   try {
     return (await prepareForDb(ctx.db, [theme]))[0];
   } catch (e) {
-    // prepareThemes names the input's index first: the path inside this one theme follows.
-    if (e instanceof ThemeError) return { error: 'invalid', problems: [{ path: e.path.slice(1), message: e.message }] } satisfies AdminRefusal;
+    // prepareThemes names the input's index first: the path inside this one theme follows; custom
+    // CSS comes back one problem per line at fault.
+    if (e instanceof ThemeError) return { error: 'invalid', problems: e.details.map((message) => ({ path: e.path.slice(1), message })) } satisfies AdminRefusal;
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ASSET_LIMITS, AssetError, checkAsset, dataUrlBytes } from './assets';
+import { ASSET_LIMITS, AssetError, checkAsset, dataUrlBytes, uploadProblem } from './assets';
 
 /** A PNG's signature and IHDR chunk: what a header reader looks at. */
 function png(width: number, height: number, padTo = 0): Buffer {
@@ -73,5 +73,17 @@ describe('theme assets', () => {
 
   it('decodes a data: URL', () => {
     expect(dataUrlBytes('data:image/png;base64,aGVs\nbG8=').toString()).toBe('hello');
+  });
+});
+
+describe('upload problems, for a translated refusal', () => {
+  it('names each refusal by a code with its numbers, and accepts a good upload', () => {
+    expect(uploadProblem(png(200, 50), 'image')).toBeUndefined();
+    expect(uploadProblem(Buffer.from('GIF89a....'), 'image')).toEqual({ code: 'unknown_type', params: {} });
+    expect(uploadProblem(png(10, 10), 'font')).toEqual({ code: 'not_font', params: {} });
+    expect(uploadProblem(woff2, 'image')).toEqual({ code: 'font_not_image', params: {} });
+    expect(uploadProblem(png(10, 10, ASSET_LIMITS.imageBytes + 1), 'image')).toEqual({ code: 'too_large', params: { kb: 1024 } });
+    expect(uploadProblem(png(5000, 10), 'image')).toEqual({ code: 'too_many_pixels', params: { width: 5000, height: 10, max: 4096 } });
+    expect(uploadProblem(Buffer.from('<html><body>no</body></html>'), 'image')?.code).toBe('bad_svg');
   });
 });

@@ -30,7 +30,18 @@ export interface CheckedAsset {
   bytes: Buffer;
 }
 
-export class AssetError extends Error {}
+/** Why an upload is refused, for a translated message (the console's); `params` fill it in. */
+export type AssetProblem = 'unknown_type' | 'not_font' | 'font_not_image' | 'too_large' | 'bad_svg' | 'unreadable' | 'too_many_pixels';
+
+export class AssetError extends Error {
+  constructor(
+    message: string,
+    readonly code: AssetProblem,
+    readonly params: Record<string, number> = {},
+  ) {
+    super(message);
+  }
+}
 
 function startsWith(bytes: Buffer, at: number, magic: number[] | string): boolean {
   const m = typeof magic === 'string' ? Buffer.from(magic, 'latin1') : Buffer.from(magic);
@@ -54,29 +65,29 @@ function sniff(bytes: Buffer): AssetMime | undefined {
  */
 export function checkAsset(input: Buffer, kind: AssetKind): CheckedAsset {
   const mime = sniff(input);
-  if (!mime) throw new AssetError('is not a PNG, JPEG, WebP or SVG image nor a woff2 font');
-  if (kind === 'font' && mime !== 'font/woff2') throw new AssetError('is not a woff2 font');
-  if (kind === 'image' && mime === 'font/woff2') throw new AssetError('is a font where an image is expected');
+  if (!mime) throw new AssetError('is not a PNG, JPEG, WebP or SVG image nor a woff2 font', 'unknown_type');
+  if (kind === 'font' && mime !== 'font/woff2') throw new AssetError('is not a woff2 font', 'not_font');
+  if (kind === 'image' && mime === 'font/woff2') throw new AssetError('is a font where an image is expected', 'font_not_image');
   let bytes = input;
-  if (mime === 'font/woff2' && bytes.length > ASSET_LIMITS.fontBytes) throw new AssetError(`is over ${ASSET_LIMITS.fontBytes / 1024} KB`);
+  if (mime === 'font/woff2' && bytes.length > ASSET_LIMITS.fontBytes) throw new AssetError(`is over ${ASSET_LIMITS.fontBytes / 1024} KB`, 'too_large', { kb: ASSET_LIMITS.fontBytes / 1024 });
   if (mime === 'image/svg+xml') {
-    if (bytes.length > ASSET_LIMITS.svgBytes) throw new AssetError(`is over ${ASSET_LIMITS.svgBytes / 1024} KB`);
+    if (bytes.length > ASSET_LIMITS.svgBytes) throw new AssetError(`is over ${ASSET_LIMITS.svgBytes / 1024} KB`, 'too_large', { kb: ASSET_LIMITS.svgBytes / 1024 });
     try {
       bytes = Buffer.from(sanitiseSvg(bytes.toString('utf8')));
     } catch (e) {
-      throw new AssetError(e instanceof SvgError ? e.message : 'is not a readable SVG image');
+      throw new AssetError(e instanceof SvgError ? e.message : 'is not a readable SVG image', 'bad_svg');
     }
   } else if (mime !== 'font/woff2') {
-    if (bytes.length > ASSET_LIMITS.imageBytes) throw new AssetError(`is over ${ASSET_LIMITS.imageBytes / 1024} KB`);
+    if (bytes.length > ASSET_LIMITS.imageBytes) throw new AssetError(`is over ${ASSET_LIMITS.imageBytes / 1024} KB`, 'too_large', { kb: ASSET_LIMITS.imageBytes / 1024 });
     let size: { width?: number; height?: number };
     try {
       size = imageSize(bytes);
     } catch {
-      throw new AssetError('has an unreadable image header');
+      throw new AssetError('has an unreadable image header', 'unreadable');
     }
-    if (!size.width || !size.height) throw new AssetError('has no pixel size in its header');
+    if (!size.width || !size.height) throw new AssetError('has no pixel size in its header', 'unreadable');
     if (size.width > ASSET_LIMITS.pixels || size.height > ASSET_LIMITS.pixels) {
-      throw new AssetError(`is ${size.width}×${size.height} pixels, over ${ASSET_LIMITS.pixels} per side`);
+      throw new AssetError(`is ${size.width}×${size.height} pixels, over ${ASSET_LIMITS.pixels} per side`, 'too_many_pixels', { width: size.width, height: size.height, max: ASSET_LIMITS.pixels });
     }
   }
   return { sha256: createHash('sha256').update(bytes).digest('hex'), mime, bytes };
@@ -90,3 +101,14 @@ export function dataUrlBytes(url: string): Buffer {
 
 export const ASSET_PATH_PREFIX = '/assets/t/';
 export const assetPath = (sha256: string, mime: AssetMime) => `${ASSET_PATH_PREFIX}${sha256}.${extensionOf[mime]}`;
+
+/** An upload checked as a theme's would be (the console's early, translated refusal; the API checks again). */
+export function uploadProblem(bytes: Buffer, kind: AssetKind): { code: AssetProblem; params: Record<string, number> } | undefined {
+  try {
+    checkAsset(bytes, kind);
+    return undefined;
+  } catch (e) {
+    if (e instanceof AssetError) return { code: e.code, params: e.params };
+    throw e;
+  }
+}

@@ -1,18 +1,8 @@
-import { contrastRatio } from '../../../themes/contrast';
+import { contrastPairs as pairs, contrastRatio } from '../../../themes/contrast';
 import type { Palette, ResolvedTheme } from '../../../themes/schema';
 
 // One formula for the guard and the built-in themes' tests.
 export { contrastRatio } from '../../../themes/contrast';
-
-/** The pairs a screen draws, with WCAG 2.2 AA's minimum: 4.5 for text, 3 for non-text (the focus ring). */
-const pairs: { fg: keyof Palette; bg: keyof Palette; min: number }[] = [
-  { fg: 'text', bg: 'background', min: 4.5 },
-  { fg: 'text', bg: 'surface', min: 4.5 },
-  { fg: 'brandText', bg: 'brand', min: 4.5 },
-  { fg: 'link', bg: 'background', min: 4.5 },
-  { fg: 'link', bg: 'surface', min: 4.5 },
-  { fg: 'focus', bg: 'background', min: 3 },
-];
 
 export interface ContrastProblem {
   mode: 'light' | 'dark';

@@ -14,9 +14,12 @@ export interface CssProblem {
   reason: string;
 }
 
+/** One problem as the API and logs say it: `line <n>, <rule>: <reason>` (the console reads the line back). */
+export const describeCssProblem = (p: CssProblem) => `line ${p.line}, ${p.rule}: ${p.reason}`;
+
 export class CustomCssError extends Error {
   constructor(readonly problems: CssProblem[]) {
-    super(problems.map((p) => `line ${p.line}, ${p.rule}: ${p.reason}`).join('; '));
+    super(problems.map(describeCssProblem).join('; '));
     this.name = 'CustomCssError';
   }
 }

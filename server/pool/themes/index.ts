@@ -9,6 +9,8 @@ import { readPreviewToken } from './preview-token';
 import { assetMime, assetMimes, bumpThemesVersion, findAsset, findDraft, saveAssets, saveTheme, storedThemes, themesVersion } from './store';
 import { themeStylesheet } from './stylesheet';
 
+export { uploadProblem, type AssetKind, type AssetProblem } from './assets';
+
 export const STYLESHEET_PATH_PREFIX = '/themes/';
 /** Stylesheets kept by hash after their theme changed, for pages rendered just before. */
 const KEPT_STYLESHEETS = 200;

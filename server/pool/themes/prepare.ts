@@ -1,14 +1,18 @@
 import type { ResolvedTheme, ThemeInput } from '../../../themes/schema';
 import { assetPath, AssetError, checkAsset, dataUrlBytes, type AssetKind, type AssetMime, type CheckedAsset } from './assets';
 import { contrastProblems, describeContrast } from './contrast';
-import { CustomCssError, sanitiseCustomCss, type CssAssets } from './custom-css';
+import { CustomCssError, describeCssProblem, sanitiseCustomCss, type CssAssets } from './custom-css';
 import { resolveTheme, ThemeChainError } from './resolve';
 
-/** A theme that cannot be stored; `path` is inside the theme (e.g. `logo.light`, `css`). */
+/**
+ * A theme that cannot be stored; `path` is inside the theme (e.g. `logo.light`, `css`). `details`:
+ * its problems one by one, where there are several (custom CSS: one per line at fault).
+ */
 export class ThemeError extends Error {
   constructor(
     readonly path: (string | number)[],
     message: string,
+    readonly details: string[] = [message],
   ) {
     super(message);
     this.name = 'ThemeError';
@@ -137,7 +141,7 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
       try {
         sanitiseCustomCss(t.css, cssAssets(mimes, resolved.images));
       } catch (e) {
-        if (e instanceof CustomCssError) throw new ThemeError([i, 'css'], e.message);
+        if (e instanceof CustomCssError) throw new ThemeError([i, 'css'], e.message, e.problems.map(describeCssProblem));
         throw e;
       }
     }

@@ -2,38 +2,39 @@
 
 import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/FlowForm';
-import { callAdmin, consoleAction, isConsoleCtx, problemState, seg } from '@/app/_lib/console';
+import { callAdmin, consoleAction, isConsoleCtx, problemState, seg, type ConsoleCtx } from '@/app/_lib/console';
 import { field, refusal } from '@/app/_lib/flow';
+import { uploadProblem } from '@/server/pool/themes';
+import { resolveOver } from '@/themes/built-in';
+import type { ThemeInput } from '@/themes/schema';
+import type { FieldProblem, ThemeFormState } from './[id]/form-model';
+import { lowContrast, parentOf } from './[id]/inherited';
+import { colour, colourField, cssLine, fieldOfPointer, schemes, themeFromForm, uploadFields, type UploadField } from './[id]/theme-form';
+import { paletteNames } from '@/themes/schema';
 
-type Draft = { colors?: { light?: Record<string, string>; dark?: Record<string, string> } } & Record<string, unknown>;
+const invalid = { ok: false as const, status: 400, problem: { kind: 'invalid-request', title: '', errors: [] } };
 
-/**
- * The brand colours from the colour inputs, only where one was changed from what the page
- * showed: an imported JSON keeps its own colours otherwise.
- */
-function withBrand(theme: Draft, data: FormData): Draft {
-  const out = { ...theme, colors: { ...theme.colors } };
-  for (const [scheme, input, shown] of [['light', 'brandLight', 'shownLight'], ['dark', 'brandDark', 'shownDark']] as const) {
-    const value = field(data, input);
-    if (value && value.toLowerCase() !== field(data, shown).toLowerCase()) out.colors[scheme] = { ...out.colors[scheme], brand: value };
-  }
-  return out;
+/** A theme's JSON from a chosen file, else from the pasted text (`undefined`: neither). */
+async function jsonOf(data: FormData, fileField: string, textField: string): Promise<string | undefined> {
+  const file = data.get(fileField);
+  if (file instanceof File && file.size > 0) return file.text();
+  const text = field(data, textField);
+  return text.trim() ? text : undefined;
 }
 
-/** Saves the draft (PUT /themes/{id}/draft, If-Match the draft the page showed), checked by the API's theme schema. */
+/** Saves the draft (PUT /themes/{id}/draft, If-Match the draft the page showed) from its JSON, pasted or as a file. */
 export async function saveDraftAction(_prev: FormState, data: FormData): Promise<FormState> {
   const ctx = await consoleAction(data);
   if (!isConsoleCtx(ctx)) return ctx;
   const { t } = ctx;
   const id = field(data, 'id');
-  const text = field(data, 'theme');
+  const text = (await jsonOf(data, 'themeFile', 'theme')) ?? '';
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return refusal(t('themes.notJson'), 400, { field: 'theme', values: { theme: text } });
+    return refusal(t('themes.notJson'), 400, { field: 'theme', values: { theme: field(data, 'theme') } });
   }
-  if (body && typeof body === 'object' && !Array.isArray(body)) body = withBrand(body as Draft, data);
   const done = await callAdmin(ctx, { method: 'PUT', path: `/themes/${seg(id)}/draft`, body, ifMatch: field(data, 'etag') || undefined });
   if (!done.ok) {
     // The API names the offending member by JSON Pointer: shown as the field's name.
@@ -43,6 +44,139 @@ export async function saveDraftAction(_prev: FormState, data: FormData): Promise
   redirect(`/${ctx.locale}/admin/themes/${seg(id)}?notice=saved`);
 }
 
+/** Imports a theme's JSON (a file or pasted) as the draft of the theme its `id` names, made if new. */
+export async function importThemeAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await consoleAction(data);
+  if (!isConsoleCtx(ctx)) return ctx;
+  const { t } = ctx;
+  const text = await jsonOf(data, 'themeFile', 'theme');
+  if (text === undefined) return refusal(t('themes.importEmpty'), 400, { field: 'themeFile' });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return refusal(t('themes.notJson'), 400, { field: 'theme', values: { theme: field(data, 'theme') } });
+  }
+  const id = body && typeof body === 'object' && 'id' in body && typeof body.id === 'string' ? body.id : undefined;
+  if (!id || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(id)) return refusal(t('themes.importNoId'), 400, { field: 'theme', values: { theme: field(data, 'theme') } });
+  // An import replaces the draft there is, if any: its ETag is read here, not shown.
+  const path = `/themes/${seg(id)}/draft`;
+  const current = await callAdmin(ctx, { method: 'GET', path });
+  const done = await callAdmin(ctx, { method: 'PUT', path, body, ifMatch: current.ok ? current.etag : undefined });
+  if (!done.ok) {
+    const fields = Object.fromEntries(done.problem.errors.map((e) => [e.pointer, { name: 'theme', label: e.pointer }]));
+    return problemState(t, done, fields, { theme: field(data, 'theme') });
+  }
+  redirect(`/${ctx.locale}/admin/themes/${seg(id)}?notice=imported`);
+}
+
+/** The form's own values to show again after a refusal (a moved colour picker counts as its text). */
+function valuesOf(data: FormData): Record<string, string> {
+  const skip = new Set(['csrf', 'locale', 'id', 'etag']);
+  const out: Record<string, string> = {};
+  // React's own entries (`$ACTION_…`) stay out: a state holding them is no plain state, and the
+  // server refuses to take it back with the next post (server/http/action-shape.ts).
+  for (const [k, v] of data.entries()) if (typeof v === 'string' && !skip.has(k) && !k.startsWith('$') && !k.endsWith('-pick') && !k.endsWith('-shown')) out[k] = v;
+  for (const s of schemes) for (const n of paletteNames) out[colourField(s, n)] = colour(data, colourField(s, n)) ?? '';
+  for (const g of ['bgFrom', 'bgTo']) out[g] = colour(data, g) ?? '';
+  return out;
+}
+
+async function stored(ctx: ConsoleCtx, id: string): Promise<{ draft?: ThemeInput; others: Map<string, ThemeInput> }> {
+  const path = `/themes/${seg(id)}`;
+  const [draft, published, list] = await Promise.all([callAdmin(ctx, { method: 'GET', path: `${path}/draft` }), callAdmin(ctx, { method: 'GET', path }), callAdmin(ctx, { method: 'GET', path: '/themes' })]);
+  const others = new Map(list.ok ? (list.body as { items: ThemeInput[] }).items.map((x) => [x.id, x]) : []);
+  return { draft: draft.ok ? (draft.body as { theme: ThemeInput }).theme : published.ok ? (published.body as ThemeInput) : undefined, others };
+}
+
+/**
+ * Saves the draft from the field form (PUT /themes/{id}/draft, If-Match the draft the page
+ * showed). Uploads are checked here first, for a translated refusal on their field, then sent as
+ * data: URLs: the API checks them again and stores each as `asset:<sha256>`. Each refusal of the
+ * API is shown at the field its JSON Pointer names.
+ */
+export async function saveFieldsAction(_prev: ThemeFormState, data: FormData): Promise<ThemeFormState> {
+  const ctx = await consoleAction(data);
+  if (!isConsoleCtx(ctx)) return ctx;
+  const { t } = ctx;
+  const id = field(data, 'id');
+  const values = valuesOf(data);
+  const { draft: base, others } = await stored(ctx, id);
+  if (!base) return problemState(t, { ...invalid, status: 404, problem: { ...invalid.problem, kind: 'not-found' } });
+  const problems: Record<string, FieldProblem[]> = {};
+  const add = (name: string, p: FieldProblem) => void (problems[name] ??= []).push(p);
+
+  const uploads: Partial<Record<UploadField, string>> = {};
+  for (const [name, kind] of Object.entries(uploadFields) as [UploadField, 'image' | 'font'][]) {
+    const file = data.get(name);
+    if (!(file instanceof File) || file.size === 0) continue;
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const refused = uploadProblem(bytes, kind);
+    if (refused) add(name, { message: t(`themes.form.upload.${refused.code}`, refused.params as never) });
+    else uploads[name] = `data:application/octet-stream;base64,${bytes.toString('base64')}`;
+  }
+  const { theme, problems: local } = themeFromForm(base, data, uploads);
+  for (const p of local) add(p.field, { message: t(`themes.form.${p.code}`) });
+
+  if (Object.keys(problems).length === 0) {
+    const done = await callAdmin(ctx, { method: 'PUT', path: `/themes/${seg(id)}/draft`, body: theme, ifMatch: field(data, 'etag') || undefined });
+    if (done.ok) redirect(`/${ctx.locale}/admin/themes/${seg(id)}?notice=saved`);
+    if (done.problem.kind !== 'invalid-request' || done.problem.errors.length === 0) return { ...(await problemState(t, done, {}, values)), values };
+    for (const e of done.problem.errors) {
+      const name = fieldOfPointer(e.pointer) ?? 'name';
+      if (name === 'contrast') {
+        // Worded here, pair by pair, from the same pairs and formula the API checked.
+        const resolved = resolveOver(parentOf(theme, others), theme);
+        for (const low of lowContrast(resolved)) {
+          add('contrast', { message: t('themes.form.contrastLow', { scheme: t(`themes.${low.scheme}`), pair: t('themes.form.pairOn', { fg: t(`themes.form.palette.${low.pair.split('/')[0]}` as never), bg: t(`themes.form.palette.${low.pair.split('/')[1]}` as never) }), ratio: low.ratio, min: low.min }) });
+        }
+        if (!problems.contrast) add('contrast', { message: t('themes.form.refused'), detail: e.detail });
+        continue;
+      }
+      const line = name === 'css' ? cssLine(e.detail) : undefined;
+      add(name, line ? { message: t('themes.form.cssLine', { line: line.line, problem: '' }).trim(), detail: line.problem } : { message: t('themes.form.refused'), detail: e.detail });
+    }
+    const state = await refusal(t('themes.form.summary', { count: Object.keys(problems).length }), done.status, { values });
+    return { ...state, fields: problems };
+  }
+  const state = await refusal(t('themes.form.summary', { count: Object.keys(problems).length }), 400, { values });
+  return { ...state, fields: problems };
+}
+
+type Client = { client_id: string; theme?: string } & Record<string, unknown>;
+
+/**
+ * Where the theme is used: the pool's theme (PUT /settings) and each listed app's (PUT
+ * /clients/{id}), each changed only where the boxes differ from what is stored, If-Match the
+ * ETag just read.
+ */
+export async function assignThemeAction(_prev: FormState, data: FormData): Promise<FormState> {
+  const ctx = await consoleAction(data);
+  if (!isConsoleCtx(ctx)) return ctx;
+  const { t } = ctx;
+  const id = field(data, 'id');
+  const on = (name: string) => data.get(name) === 'on';
+  const settings = await callAdmin(ctx, { method: 'GET', path: '/settings' });
+  if (!settings.ok) return problemState(t, settings);
+  const pool = settings.body as { theme?: string } & Record<string, unknown>;
+  if (on('pool') !== (pool.theme === id)) {
+    const { theme: _old, ...rest } = pool;
+    const done = await callAdmin(ctx, { method: 'PUT', path: '/settings', body: on('pool') ? { ...rest, theme: id } : rest, ifMatch: settings.etag });
+    if (!done.ok) return problemState(t, done);
+  }
+  for (const clientId of field(data, 'clients').split('\n').filter(Boolean).slice(0, 200)) {
+    const path = `/clients/${seg(clientId)}`;
+    const got = await callAdmin(ctx, { method: 'GET', path });
+    if (!got.ok) return problemState(t, got);
+    const client = got.body as Client;
+    const want = on(`client-${clientId}`);
+    if (want === (client.theme === id)) continue;
+    const { theme: _old, ...rest } = client;
+    const done = await callAdmin(ctx, { method: 'PUT', path, body: want ? { ...rest, theme: id } : rest, ifMatch: got.etag });
+    if (!done.ok) return problemState(t, done);
+  }
+  redirect(`/${ctx.locale}/admin/themes/${seg(id)}?notice=assigned`);
+}
 /** Publishes the draft (POST /themes/{id}/publish) or rolls back (POST /themes/{id}/versions/{n}/republish). */
 export async function themeChangeAction(_prev: FormState, data: FormData): Promise<FormState> {
   const ctx = await consoleAction(data);

@@ -1,11 +1,13 @@
+import { FlowForm } from '@/components/FlowForm';
 import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { cell } from '../_frame/table';
+import { importThemeAction } from './actions';
 
 type Theme = { id: string; name?: string };
 
-/** Themes: the stored ones, and which one the pool uses (its settings' `theme`). */
+/** Themes: the stored ones, which one the pool uses (its settings' `theme`), and an import (a theme's JSON, as a draft). */
 export default async function ConsoleThemesPage(props: PageProps) {
   const { locale } = await pageInput(props);
   const ctx = await loadConsolePage(locale, '/themes');
@@ -41,6 +43,21 @@ export default async function ConsoleThemesPage(props: PageProps) {
             </tbody>
           </table>
         )}
+      </Panel>
+      <Panel id="theme-import" heading={t('themes.importHeading')}>
+        <p className="text-sm text-muted mb-3">{t('themes.importExplain')}</p>
+        <div className="max-w-3xl">
+          <FlowForm
+            testId="import-form"
+            action={importThemeAction}
+            hidden={ctx.hidden}
+            fields={[
+              { name: 'themeFile', label: t('themes.importFile'), type: 'file', autoComplete: 'off' },
+              { name: 'theme', label: t('themes.importPaste'), type: 'textarea', rows: 8, autoComplete: 'off', maxLength: 12_000_000, dir: 'ltr' },
+            ]}
+            buttons={[{ label: t('themes.importSubmit'), testId: 'import-theme' }]}
+          />
+        </div>
       </Panel>
     </ConsoleFrame>
   );

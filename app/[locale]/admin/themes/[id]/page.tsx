@@ -4,14 +4,15 @@ import { FlowForm } from '@/components/FlowForm';
 import { callAdmin, loadConsolePage, seg, segmentParam } from '@/app/_lib/console';
 import { previewScreens, previewStates } from '@/app/_lib/preview';
 import { isLocale, locales } from '@/i18n/locales';
-import { resolveOver } from '@/themes/built-in';
-import { contrastRatio } from '@/themes/contrast';
-import { builtInTheme } from '@/themes/css';
+import { builtInThemes } from '@/themes/built-in';
 import type { ThemeInput } from '@/themes/schema';
 import { ConsoleFrame, Panel } from '../../_frame/ConsoleFrame';
 import { ConfirmStep } from '../../_frame/ConfirmStep';
 import { SearchForm } from '../../_frame/SearchForm';
-import { saveDraftAction, themeChangeAction } from '../actions';
+import { assignThemeAction, saveDraftAction, saveFieldsAction, themeChangeAction } from '../actions';
+import { parentOf } from './inherited';
+import { themeFormModel } from './model';
+import { ThemeFieldsForm } from './ThemeFieldsForm';
 
 type Version = { version: number; published_by: string; published_at: number; rolled_back_from: number | null };
 
@@ -24,9 +25,10 @@ const pick = <T extends string>(v: unknown, allowed: readonly T[], fallback: T):
 const WIDTHS = { phone: 375, desktop: 1024 } as const;
 
 /**
- * One theme: its draft as JSON (import by pasting) with the brand colours as colour inputs and
- * their contrast, a framed preview of the draft (a token minted by the API), publish, and the
- * published versions with export and roll back.
+ * One theme: every field of its draft (colours with pickers and their live contrast, uploads),
+ * the draft as JSON (import by pasting or by file), a framed preview of the draft (a token minted
+ * by the API), publish, where the theme is used (the pool, app clients), and the published
+ * versions with export and roll back.
  */
 export default async function ConsoleThemePage(props: Props) {
   const { locale, id: raw } = await props.params;
@@ -36,14 +38,19 @@ export default async function ConsoleThemePage(props: Props) {
   const ctx = await loadConsolePage(locale, path);
   const { t } = ctx;
   const query = await props.searchParams;
-  const [published, draft, versions] = await Promise.all([
+  const [published, draft, versions, list, settings, clientList] = await Promise.all([
     callAdmin(ctx, { method: 'GET', path }),
     callAdmin(ctx, { method: 'GET', path: `${path}/draft` }),
     callAdmin(ctx, { method: 'GET', path: `${path}/versions` }),
+    callAdmin(ctx, { method: 'GET', path: '/themes' }),
+    callAdmin(ctx, { method: 'GET', path: '/settings' }),
+    callAdmin(ctx, { method: 'GET', path: '/clients?limit=200' }),
   ]);
   const editing = draft.ok ? (draft.body as { theme: ThemeInput }).theme : published.ok ? (published.body as ThemeInput) : notFound();
-  const palette = resolveOver(builtInTheme, editing).colors;
-  const ratio = (s: 'light' | 'dark') => contrastRatio(palette[s].brand, palette[s].brandText).toFixed(2);
+  const stored = new Map(list.ok ? (list.body as { items: ThemeInput[] }).items.map((x) => [x.id, x]) : []);
+  const model = themeFormModel(t, editing, parentOf(editing, stored), [...Object.keys(builtInThemes), ...stored.keys()]);
+  const poolTheme = settings.ok ? (settings.body as { theme?: string }).theme : undefined;
+  const clients = clientList.ok ? (clientList.body as { items: { client_id: string; theme?: string }[] }).items : [];
   const history = versions.ok ? (versions.body as { items: Version[] }).items : [];
   const hidden = { ...ctx.hidden, id };
   const here = `/${locale}/admin${path}`;
@@ -69,23 +76,10 @@ export default async function ConsoleThemePage(props: Props) {
       {query.confirm === 'rollback' && version ? (
         <ConfirmStep question={t('themes.confirmRollBack', { id, version })} action={themeChangeAction} hidden={{ ...hidden, op: 'rollback', version, etag: published.ok ? (published.etag ?? '') : '' }} confirm={t('themes.rollBack', { version })} cancel={t('common.cancel')} cancelHref={here} testId="confirm" />
       ) : null}
-      <Panel id="draft" heading={t('themes.draft')}>
-        <p className="text-sm text-muted mb-3">{t('themes.draftExplain')}</p>
+      <Panel id="fields" heading={t('themes.form.heading')}>
+        <p className="text-sm text-muted mb-3">{t('themes.form.explain')}</p>
         <p className="text-sm mb-3" data-testid="draft-state">{draft.ok ? t('themes.hasDraft') : t('themes.noDraft')}</p>
-        <p className="text-sm mb-3" data-testid="contrast">{t('themes.contrast', { light: ratio('light'), dark: ratio('dark') })}</p>
-        <div className="max-w-3xl">
-          <FlowForm
-            testId="draft-form"
-            action={saveDraftAction}
-            hidden={{ ...hidden, etag: draft.ok ? (draft.etag ?? '') : '', shownLight: palette.light.brand, shownDark: palette.dark.brand }}
-            fields={[
-              { name: 'brandLight', label: t('themes.brandLight'), type: 'color', autoComplete: 'off', defaultValue: palette.light.brand },
-              { name: 'brandDark', label: t('themes.brandDark'), type: 'color', autoComplete: 'off', defaultValue: palette.dark.brand },
-              { name: 'theme', label: t('themes.draft'), type: 'textarea', rows: 20, autoComplete: 'off', required: true, maxLength: 12_000_000, dir: 'ltr', defaultValue: JSON.stringify(editing, null, 2) },
-            ]}
-            buttons={[{ label: t('themes.saveDraft'), testId: 'save-draft' }]}
-          />
-        </div>
+        <ThemeFieldsForm action={saveFieldsAction} model={model} hidden={{ ...hidden, etag: draft.ok ? (draft.etag ?? '') : '' }} />
         {draft.ok ? (
           <p className="mt-4">
             <a className="inline-block border-2 border-danger text-danger rounded-theme px-3 py-2 font-semibold bg-surface" href={`${here}?confirm=publish`} data-testid="theme-publish">{t('themes.publish')}</a>
@@ -106,6 +100,37 @@ export default async function ConsoleThemePage(props: Props) {
           ]}
         />
         {src ? <iframe src={src} title={t('themes.previewTitle')} width={WIDTHS[width]} height={720} className="mt-4 max-w-full border-2 border-line" data-testid="theme-preview" /> : null}
+      </Panel>
+      <Panel id="assign" heading={t('themes.assign.heading')}>
+        <p className="text-sm text-muted mb-3">{t('themes.assign.explain')}</p>
+        <div className="max-w-3xl">
+          <FlowForm
+            testId="assign-form"
+            action={assignThemeAction}
+            // Which apps the boxes stand for (an unticked box posts nothing), one per line.
+            hidden={{ ...hidden, clients: clients.map((c) => c.client_id).join('\n') }}
+            fields={[
+              { name: 'pool', label: t('themes.assign.pool'), type: 'checkbox', autoComplete: 'off', defaultValue: poolTheme === id ? 'on' : '' },
+              ...clients.map((c) => ({ name: `client-${c.client_id}`, label: t('themes.assign.client', { id: c.client_id }), type: 'checkbox', autoComplete: 'off', defaultValue: c.theme === id ? 'on' : '' })),
+            ]}
+            buttons={[{ label: t('themes.assign.save'), testId: 'assign-save' }]}
+          />
+        </div>
+      </Panel>
+      <Panel id="draft" heading={t('themes.draft')}>
+        <p className="text-sm text-muted mb-3">{t('themes.draftExplain')}</p>
+        <div className="max-w-3xl">
+          <FlowForm
+            testId="draft-form"
+            action={saveDraftAction}
+            hidden={{ ...hidden, etag: draft.ok ? (draft.etag ?? '') : '' }}
+            fields={[
+              { name: 'themeFile', label: t('themes.importFile'), type: 'file', autoComplete: 'off' },
+              { name: 'theme', label: t('themes.draft'), type: 'textarea', rows: 20, autoComplete: 'off', maxLength: 12_000_000, dir: 'ltr', defaultValue: JSON.stringify(editing, null, 2) },
+            ]}
+            buttons={[{ label: t('themes.saveDraft'), testId: 'save-draft' }]}
+          />
+        </div>
       </Panel>
       <Panel id="history" heading={t('themes.history')}>
         {history.length === 0 ? <p className="text-sm text-muted">{t('themes.noHistory')}</p> : null}
