@@ -5,6 +5,7 @@ import { catalogueLocale, catalogues } from '../../mail/templates';
 import { readPreviewToken } from '../themes/preview-token';
 import { findPreview, type PendingText } from './preview';
 import { customTextVersion, storedCustomText, type CustomTexts } from './store';
+import { requiredSlots } from './validate';
 
 export { overrideProblems, englishMessages, MAX_PER_LOCALE, MAX_TEXT_LENGTH, type OverrideProblem } from './validate';
 export { storedCustomText, writeCustomText, type CustomTexts } from './store';
@@ -25,6 +26,8 @@ export interface CustomText {
   invalidate(): void;
   /** The shipped catalogue of a locale (no overrides), by dotted key. */
   catalogue(locale: string): ReadonlyMap<string, string>;
+  /** What an override of `key` must keep: `{placeholder}`s and `<tag>`s (none for an unknown key). */
+  slots(key: string): string[];
   /** The unsaved overrides a preview token carries (the console's editor), if it is valid and carries some. */
   pending(token: string): Promise<PendingText | undefined>;
   /**
@@ -118,6 +121,7 @@ export function createCustomText(db: Kysely<Database>, opts: { secret?: string; 
       if (!m) flat.set(lang, (m = flatMessages(catalogues[lang])));
       return m;
     },
+    slots: requiredSlots,
     pending,
     async previewMessages(locale, token) {
       const found = await pending(token);

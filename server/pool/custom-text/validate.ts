@@ -84,6 +84,13 @@ function englishShape(key: string): Shape {
   return s;
 }
 
+/** What an override of `key` must keep, as an operator writes it: its placeholders, then its tags. */
+export function requiredSlots(key: string): string[] {
+  if (!englishMessages.has(key)) return [];
+  const s = englishShape(key);
+  return [...[...s.args.keys()].map((a) => `{${a}}`), ...[...s.tags].map((t) => `<${t}>`)];
+}
+
 /** The catalogue's plural categories of a locale (`one`, `few`, … and always `other`). */
 function pluralCategories(locale: Locale, type: 'cardinal' | 'ordinal'): Set<string> {
   return new Set(new Intl.PluralRules(locale, { type }).resolvedOptions().pluralCategories);
