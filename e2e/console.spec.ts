@@ -18,7 +18,7 @@ const ROOT = { username: 'root', email: 'root@example.test', email_verified: tru
 const NINA = { username: 'nina', email: 'nina@example.test', email_verified: true, password: PASSWORD };
 
 /** Every console screen, as a path under /{locale}/admin. */
-const SCREENS = ['', '/users', '/users/root', '/groups', '/clients', '/clients/foyer-console', '/resource-servers', '/resource-servers/foyer', '/identity-providers', '/themes', '/themes/brand', '/settings', '/events', '/audit'];
+const SCREENS = ['', '/users', '/users/root', '/groups', '/clients', '/clients/foyer-console', '/resource-servers', '/resource-servers/foyer', '/identity-providers', '/themes', '/themes/brand', '/custom-text', '/settings', '/events', '/audit'];
 
 /** The pool's own theme, whose brand colour the theme screens edit. */
 const OLD_BRAND = '#8a1538';
@@ -239,6 +239,61 @@ test('an admin edits the draft in the field form (live contrast, uploads checked
   await expect(admin).toHaveURL(/notice=rolled_back$/);
   await expect(admin.getByTestId('theme-version')).toHaveCount(3);
   expect(await liveBrand(browser)).toEqual({ colour: rgb(OLD_BRAND), logo: false });
+});
+
+/** The sign-in screen's heading, live, in a browser signed in to nothing. */
+async function liveHeading(browser: Browser, locale: string): Promise<string> {
+  const page = await newPage(browser);
+  await page.goto(`/${locale}/account`);
+  await expect(page).toHaveURL(new RegExp(`/${locale}/login\\?uid=`));
+  const heading = (await page.getByRole('heading', { level: 1 }).textContent()) ?? '';
+  await page.context().close();
+  return heading;
+}
+
+test('an admin rewords the German sign-in title: a bad text is refused on its field, a good one previews, saves to the live screen, and is deleted after confirming', async ({ browser }) => {
+  const admin = await consoleAsRoot(browser);
+  const shipped = await liveHeading(browser, 'de');
+  await admin.goto('/en/admin/custom-text?tlocale=de&ns=login');
+  await expect(admin.getByTestId('custom-text-row').first()).toContainText('login.');
+  await expectAccessible(admin, 'en', 'console /custom-text', { fieldsAbout: 'others' });
+  await admin.getByRole('link', { name: 'login.title', exact: true }).click();
+  await expect(admin.getByTestId('text-shipped')).toHaveText(shipped);
+
+  // A placeholder the title does not have: refused on the field, in the console's words.
+  const text = admin.getByTestId('custom-text-form').locator('[name="text"]');
+  await text.fill('Willkommen {user}');
+  await submit(admin, admin.getByTestId('custom-text-preview'));
+  await expect(errorMessage(admin)).toContainText('The placeholder {user} is unknown here.');
+  await expect(text).toHaveAttribute('aria-invalid', 'true');
+  await expect(text).toHaveAttribute('aria-describedby', /form-error/);
+  await expect(admin.getByTestId('custom-text-frame')).toHaveCount(0);
+
+  // A good one: the preview screen shows it, the live screen does not yet.
+  const marker = `Willkommen ${Date.now().toString(36)}`;
+  await text.fill(marker);
+  await submit(admin, admin.getByTestId('custom-text-preview'));
+  await expect(admin).toHaveURL(/[?&]preview=.*#preview$/);
+  await expect(admin.frameLocator('[data-testid="custom-text-frame"]').getByRole('heading', { level: 1 })).toHaveText(marker);
+  expect(await liveHeading(browser, 'de')).toBe(shipped);
+
+  // Saved (from the previewed text): live at once; in Arabic the editor shows it too.
+  await expect(text).toHaveValue(marker);
+  await submit(admin, admin.getByTestId('custom-text-save'));
+  await expect(admin).toHaveURL(/notice=saved$/);
+  await expect(admin.getByTestId('text-override')).toHaveText(marker);
+  expect(await liveHeading(browser, 'de')).toBe(marker);
+  await admin.goto('/ar/admin/custom-text?tlocale=de&key=login.title');
+  await expect(admin.getByTestId('text-override')).toHaveText(marker);
+  await expectAccessible(admin, 'ar', 'console /custom-text editor', { fieldsAbout: 'others' });
+
+  // Deleted after confirming: the shipped title is back.
+  await admin.goto('/en/admin/custom-text?tlocale=de&key=login.title');
+  await admin.getByTestId('custom-text-delete').click();
+  await expect(admin.getByTestId('confirm')).toContainText('Delete the override of login.title');
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(admin).toHaveURL(/notice=deleted$/);
+  expect(await liveHeading(browser, 'de')).toBe(shipped);
 });
 
 test('an admin creates an app client, sees its secret once (and it works), then deletes it after confirming', async ({ browser }) => {

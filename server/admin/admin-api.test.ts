@@ -386,7 +386,7 @@ describeEachDb('admin API', (open) => {
       problem(await call('PUT', '/custom-text/fr/login.subtitle', { body: { text: 'x {app}' } }), 428);
       const missing = await call('PUT', '/custom-text/fr/login.subtitle', { body: { text: 'continuer' }, headers: { 'if-match': made.headers.get('etag')! } });
       problem(missing, 400);
-      expect(missing.json!.errors).toEqual([{ pointer: '/text', detail: 'the placeholder {app} is missing' }]);
+      expect(missing.json!.errors).toEqual([{ pointer: '/text', detail: 'the placeholder {app} is missing', code: 'missing_argument', params: { name: '{app}' } }]);
       const badIcu = await call('PUT', '/custom-text/fr/login.title', { body: { text: 'Connexion {' } });
       problem(badIcu, 400);
       expect((badIcu.json!.errors as { detail: string }[])[0].detail).toMatch(/^not a valid ICU message/);
@@ -399,11 +399,30 @@ describeEachDb('admin API', (open) => {
       expect(bulk.json).toEqual({ locale: 'fr', texts: { 'login.subtitle': 'vers {app}', 'login.title': 'Connexion' } });
       const refusedBulk = await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'ok', 'login.subtitle': 'no app' } } });
       problem(refusedBulk, 400);
-      expect(refusedBulk.json!.errors).toEqual([{ pointer: '/login.subtitle', detail: 'the placeholder {app} is missing' }]);
+      expect(refusedBulk.json!.errors).toEqual([{ pointer: '/login.subtitle', detail: 'the placeholder {app} is missing', code: 'missing_argument', params: { name: '{app}' } }]);
       const listed = await call('GET', '/custom-text/fr');
       expect(listed.json).toEqual(bulk.json);
       problem(await call('PUT', '/custom-text/fr', { body: { texts: {} }, headers: { 'if-match': made.headers.get('etag')! } }), 412);
       expect((await call('GET', '/custom-text/de')).json).toEqual({ locale: 'de', texts: {} });
+
+      // A preview: checked as a save, shown on the preview screens of its locale only, never live.
+      const preview = await call('POST', '/custom-text/fr/preview', { body: { texts: { 'login.title': 'Aperçu', 'login.subtitle': 'voir {app}' } } });
+      expect(preview.status).toBe(200);
+      const previewToken = preview.json!.token as string;
+      expect(preview.json!.path).toBe(`/fr/preview/login?preview=${encodeURIComponent(previewToken)}`);
+      const previewed = await pool.customText.previewMessages('fr', previewToken);
+      expect([previewed?.login.title, previewed?.login.subtitle]).toEqual(['Aperçu', 'voir {app}']);
+      expect(await pool.customText.previewMessages('de', previewToken)).toBeUndefined();
+      expect((await pool.customText.messages('fr')).login.title).toBe('Connexion');
+      expect(await pool.themes.preview(previewToken)).toBeDefined();
+      const refusedPreview = await call('POST', '/custom-text/fr/preview', { body: { texts: { 'login.subtitle': 'sans {nope}' } } });
+      problem(refusedPreview, 400);
+      expect((refusedPreview.json!.errors as { pointer: string; code: string }[]).map((e) => [e.pointer, e.code])).toEqual([
+        ['/texts/login.subtitle', 'missing_argument'],
+        ['/texts/login.subtitle', 'extra_argument'],
+      ]);
+      problem(await call('POST', '/custom-text/fr/preview', { body: { texts: {} } }), 400);
+      problem(await call('POST', '/custom-text/fr/preview', { body: { texts: { 'login.nope': 'x' } } }), 400);
 
       const one = await call('GET', '/custom-text/fr/login.title');
       expect((await call('DELETE', '/custom-text/fr/login.title', { headers: { 'if-match': one.headers.get('etag')! } })).status).toBe(204);

@@ -16,7 +16,7 @@ const problem = {
           title: { type: 'string' },
           status: { type: 'integer' },
           detail: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object', required: ['pointer', 'detail'], properties: { pointer: { type: 'string' }, detail: { type: 'string' } } } },
+          errors: { type: 'array', items: { type: 'object', required: ['pointer', 'detail'], properties: { pointer: { type: 'string' }, detail: { type: 'string' }, code: { type: 'string', description: 'Why, as a code, where the operation has them (custom text)' }, params: { type: 'object', additionalProperties: { type: 'string' }, description: 'The values the code’s wording needs' } } } },
         },
       },
     },

@@ -5,6 +5,9 @@ export interface FieldError {
   /** JSON Pointer (RFC 6901) into the request's body or query. */
   pointer: string;
   detail: string;
+  /** Why, as a code (where the operation has codes: custom text's), with the values its wording needs. */
+  code?: string;
+  params?: Record<string, string>;
 }
 
 /**

@@ -41,7 +41,7 @@ describeEachDb('migrations', (open) => {
       .selectFrom('kysely_migration' as never)
       .select(sql<string>`name`.as('name'))
       .execute();
-    expect(applied.map((r) => r.name).sort()).toEqual(['001_initial', '002_mfa', '003_recovery_codes', '004_preferred_mfa', '005_remembered_devices', '007_account', '008_webauthn', '009_federation', '010_saml', '011_messages', '012_signing_key_rotation', '013_lockout_decoy_codes', '014_revoke_events_created', '015_themes', '016_resource_servers', '017_admin_audit', '018_sign_up', '019_theme_drafts', '020_custom_text']);
+    expect(applied.map((r) => r.name).sort()).toEqual(['001_initial', '002_mfa', '003_recovery_codes', '004_preferred_mfa', '005_remembered_devices', '007_account', '008_webauthn', '009_federation', '010_saml', '011_messages', '012_signing_key_rotation', '013_lockout_decoy_codes', '014_revoke_events_created', '015_themes', '016_resource_servers', '017_admin_audit', '018_sign_up', '019_theme_drafts', '020_custom_text', '023_custom_text_previews']);
     const kept = await db.kysely.selectFrom('secrets').selectAll().execute();
     expect(kept).toEqual([{ name: 'kept', value: 'v', created_at: 1 }]);
   });

@@ -19,6 +19,7 @@ import * as m016 from './migrations/016_resource_servers';
 import * as m018 from './migrations/018_sign_up';
 import * as m019 from './migrations/019_theme_drafts';
 import * as m020 from './migrations/020_custom_text';
+import * as m023 from './migrations/023_custom_text_previews';
 
 /** Migrations live in code so the Next bundle, tsx and Vitest all see the same list. */
 export async function migrate(db: Db): Promise<void> {
@@ -42,6 +43,7 @@ export async function migrate(db: Db): Promise<void> {
     '018_sign_up': { up: (k) => m018.up(k) },
     '019_theme_drafts': { up: (k) => m019.up(k) },
     '020_custom_text': { up: (k) => m020.up(k) },
+    '023_custom_text_previews': { up: (k) => m023.up(k) },
   };
   const provider: MigrationProvider = { getMigrations: async () => list };
   const { error, results } = await new Migrator({

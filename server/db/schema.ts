@@ -298,6 +298,13 @@ export interface CustomTextTable {
   updated_at: number;
 }
 
+export interface CustomTextPreviewsTable {
+  id: string; // random: a preview token names it
+  locale: string;
+  texts: string; // JSON: pending overrides by dotted key
+  expires_at: number;
+}
+
 export interface ThemesTable {
   id: string;
   definition: string; // JSON: themes/schema.ts themeInput, assets as asset:<sha256>
@@ -357,6 +364,7 @@ export interface Database {
   resource_servers: ResourceServersTable;
   themes: ThemesTable;
   custom_text: CustomTextTable;
+  custom_text_previews: CustomTextPreviewsTable;
   theme_assets: ThemeAssetsTable;
   theme_drafts: ThemeDraftsTable;
   theme_versions: ThemeVersionsTable;

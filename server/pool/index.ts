@@ -91,7 +91,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     const logo = theme.logo && assets[theme.logo.light];
     return { color: theme.colors.light.brand, ...(logo && theme.logo ? { logo: { url: `${publicUrl}${logo}`, alt: theme.logo.alt, height: theme.logo.height } } : {}) };
   };
-  const customText = createCustomText(deps.db);
+  const customText = createCustomText(deps.db, { secret: deps.secret, now });
   const ctx: PoolContext = {
     db: deps.db,
     outbox: deps.outbox,

@@ -13,6 +13,7 @@ export const consoleScreens = {
   resourceServers: { path: '/resource-servers' },
   identityProviders: { path: '/identity-providers' },
   themes: { path: '/themes' },
+  customText: { path: '/custom-text' },
   settings: { path: '/settings' },
   events: { path: '/events' },
   audit: { path: '/audit' },

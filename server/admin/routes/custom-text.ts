@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { locales } from '../../../i18n/locales';
-import { englishMessages, MAX_TEXT_LENGTH } from '../../pool/custom-text';
+import { englishMessages, MAX_PREVIEW_TEXTS, MAX_TEXT_LENGTH } from '../../pool/custom-text';
 import { etagOf } from '../etag';
 import { notFound, Problem } from '../problem';
 import { route, type Call, type Route } from '../route';
@@ -73,6 +73,22 @@ export const customTextRoutes: Route[] = [
     },
   }),
   route({
+    id: 'previewCustomText',
+    method: 'POST',
+    path: '/custom-text/{locale}/preview',
+    tag: 'custom-text',
+    summary: 'Unsaved overrides on the preview screens: each checked as a PUT would be (400 names the problem under /texts/{key}); a short-lived token whose preview screens show them in the pool’s theme',
+    params: localeParams,
+    body: z.object({ texts: z.record(key, text).describe(`Up to ${MAX_PREVIEW_TEXTS} overrides by dotted key`) }).strict(),
+    response: { status: 200, schema: z.object({ token: z.string(), expires_at: z.number().int(), path: z.string().describe('the login screen’s preview; other screens: /{locale}/preview/{screen}?preview={token}') }) },
+    handle: async (c) => {
+      const { locale } = c.params;
+      const made = await c.admin.customText.preview({ locale, texts: c.body.texts });
+      if ('error' in made) throw refused(made.error === 'invalid' ? { ...made, problems: made.problems.map((p) => ({ ...p, path: ['texts', ...p.path] })) } : made);
+      return { status: 200, body: { token: made.token, expires_at: made.expiresAt, path: `/${locale}/preview/login?preview=${encodeURIComponent(made.token)}` } };
+    },
+  }),
+  route({
     id: 'getCustomText',
     method: 'GET',
     path: '/custom-text/{locale}/{key}',
@@ -104,8 +120,10 @@ export const customTextRoutes: Route[] = [
         c.ifMatch(before === undefined ? undefined : etagOf(before));
         const refusal = await admin.customText.put({ locale, key, text: c.body.text });
         if (refusal) {
-          const problems = refusal.error === 'invalid' ? refusal.problems.map((p) => p.message) : [refusal.message];
-          throw new Problem(400, 'invalid-request', 'The request is not valid', problems.join('; '), { errors: problems.map((detail) => ({ pointer: '/text', detail })) });
+          // Each problem on the body's `text`, with its code and values (the console words them).
+          const problems = refusal.error === 'invalid' ? refusal.problems : [{ message: refusal.message }];
+          const errors = problems.map((p) => ({ pointer: '/text', detail: p.message, ...('code' in p && p.code ? { code: p.code, params: p.params ?? {} } : {}) }));
+          throw new Problem(400, 'invalid-request', 'The request is not valid', problems.map((p) => p.message).join('; '), { errors });
         }
         await audit({ action: before === undefined ? 'custom_text.create' : 'custom_text.update', resource: resource(locale, key), before: before ?? null, after: c.body.text });
       });

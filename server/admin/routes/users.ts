@@ -19,7 +19,7 @@ async function rowOf(admin: AdminOps, username: string) {
 export function refused(r: AdminRefusal): Problem {
   if (r.error === 'conflict') return new Problem(409, 'conflict', 'Conflicts with an existing resource', r.message, { errors: [{ pointer: pointer(r.path), detail: r.message }] });
   return new Problem(400, 'invalid-request', 'The request is not valid', r.problems.map((p) => p.message).join('; '), {
-    errors: r.problems.map((p) => ({ pointer: pointer(p.path), detail: p.message })),
+    errors: r.problems.map((p) => ({ pointer: pointer(p.path), detail: p.message, ...(p.code ? { code: p.code, params: p.params ?? {} } : {}) })),
   });
 }
 

@@ -1,5 +1,8 @@
 import type { PoolContext } from '../context';
-import { MAX_PER_LOCALE, overrideProblems, storedCustomText, writeCustomText } from '../custom-text';
+import { MAX_PER_LOCALE, MAX_PREVIEW_TEXTS, overrideProblems, storedCustomText, writeCustomText } from '../custom-text';
+import { storePreview } from '../custom-text/preview';
+import { DEFAULT_THEME_ID } from '../themes/resolve';
+import { mintPreviewToken } from '../themes/preview-token';
 import { locksRows } from './lock';
 import type { AdminRefusal } from './users';
 
@@ -12,7 +15,7 @@ export async function localeTexts(ctx: PoolContext, locale: string): Promise<Rec
 /** Each refused override, with its path (`[key]`) under the locale. */
 function refusal(locale: string, texts: Record<string, string>): AdminRefusal | undefined {
   if (Object.keys(texts).length > MAX_PER_LOCALE) return { error: 'invalid', problems: [{ path: [], message: `at most ${MAX_PER_LOCALE} overrides per locale` }] };
-  const problems = Object.entries(texts).flatMap(([key, text]) => overrideProblems(locale, key, text).map((p) => ({ path: [key], message: p.message })));
+  const problems = Object.entries(texts).flatMap(([key, text]) => overrideProblems(locale, key, text).map((p) => ({ path: [key], message: p.message, code: p.code, params: p.params })));
   return problems.length > 0 ? { error: 'invalid', problems } : undefined;
 }
 
@@ -34,4 +37,18 @@ export async function replaceLocale(ctx: PoolContext, locale: string, texts: Rec
 
 export async function deleteText(ctx: PoolContext, locale: string, key: string): Promise<void> {
   await writeCustomText(ctx.db, { remove: [{ locale, key }] }, ctx.now());
+}
+
+/**
+ * Overrides to see before saving them: checked as a save would be, stored for a while, and named
+ * by a preview token of the pool's published theme, whose screens then show them.
+ */
+export async function previewTexts(ctx: PoolContext, locale: string, texts: Record<string, string>): Promise<AdminRefusal | { token: string; expiresAt: number }> {
+  const count = Object.keys(texts).length;
+  if (count === 0 || count > MAX_PREVIEW_TEXTS) return { error: 'invalid', problems: [{ path: [], message: `a preview shows 1 to ${MAX_PREVIEW_TEXTS} overrides` }] };
+  const refused = refusal(locale, texts);
+  if (refused) return refused;
+  const { theme } = await ctx.settings();
+  const { id, expiresAt } = await storePreview(ctx.db, { locale, texts }, ctx.now());
+  return { token: mintPreviewToken(ctx.secret, { theme: theme ?? DEFAULT_THEME_ID, draft: false, expiresAt, text: id }), expiresAt };
 }

@@ -1,7 +1,7 @@
 import type { PoolSettings, UserSeed } from '../../config/seed';
 import { readPoolSettings, writePoolSettings } from './settings';
 import { deleteTheme, discardDraft, getDraft, getTheme, getVersion, listThemes, listVersions, previewToken, publishDraft, rollBack, saveTheme, saveThemeDraft } from './themes';
-import { deleteText, localeTexts, putText, replaceLocale } from './custom-text';
+import { deleteText, localeTexts, previewTexts, putText, replaceLocale } from './custom-text';
 import type { ThemeInput } from '../../../themes/schema';
 import type { PoolContext } from '../context';
 import { revokeEverything, setUserEnabled } from '../revocation';
@@ -100,6 +100,8 @@ function adminOps(ctx: PoolContext) {
       put: (o: { locale: string; key: string; text: string }) => putText(ctx, o.locale, o.key, o.text),
       replace: (o: { locale: string; texts: Record<string, string> }) => replaceLocale(ctx, o.locale, o.texts),
       delete: (o: { locale: string; key: string }) => deleteText(ctx, o.locale, o.key),
+      /** Unsaved overrides checked and stored for the preview screens; a token that shows them. */
+      preview: (o: { locale: string; texts: Record<string, string> }) => previewTexts(ctx, o.locale, o.texts),
       /** After a write commits: this instance's screens and mail use it at once (others within a second). */
       refresh: () => ctx.customText?.invalidate(),
     },

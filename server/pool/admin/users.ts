@@ -31,7 +31,7 @@ export interface UserRecord {
 
 /** Why an admin write was refused: a field's problem (400) or a clash with another record (409). */
 export type AdminRefusal =
-  | { error: 'invalid'; problems: { path: (string | number)[]; message: string }[] }
+  | { error: 'invalid'; problems: { path: (string | number)[]; message: string; code?: string; params?: Record<string, string> }[] }
   | { error: 'conflict'; path: (string | number)[]; message: string };
 
 /** A verified e-mail signs in (an alias): two users may not hold the same one. */

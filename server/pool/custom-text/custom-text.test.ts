@@ -10,6 +10,7 @@ import { createPool } from '..';
 import { queueMail, queueSms } from '../messages';
 import { inTransaction } from '../transaction';
 import { createCustomText } from '.';
+import { sweepPool } from '../sweep';
 
 const SUBJECT_FR = 'Votre code {pool} : {code} (personnalisé)';
 const config = (texts: Record<string, Record<string, string>>) => parsePoolConfig({ pool: { name: 'Acme' }, custom_text: texts }, 'pool.json');
@@ -68,5 +69,32 @@ describeEachDb('custom text', (open) => {
     await writer.admin.customText.delete({ locale: 'de', key: 'login.title' });
     reader.invalidate();
     expect((await reader.messages('de')).login.title).not.toBe('Willkommen');
+  });
+
+  it('unsaved overrides show on the preview screens of their locale until the token expires, never live; expired rows are swept', async () => {
+    const db = await open();
+    let now = 1_000_000;
+    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => now });
+    const made = await pool.admin.customText.preview({ locale: 'de', texts: { 'login.title': 'Vorschau', 'login.subtitle': 'weiter zu {app}' } });
+    if ('error' in made) throw new Error('refused');
+    const merged = await pool.customText.previewMessages('de', made.token);
+    expect([merged?.login.title, merged?.login.subtitle]).toEqual(['Vorschau', 'weiter zu {app}']);
+    // The rest of the catalogue is the locale's own.
+    expect(merged?.login.submit).toBe((await pool.customText.messages('de')).login.submit);
+    expect((await pool.customText.messages('de')).login.title).not.toBe('Vorschau');
+    expect(await pool.customText.previewMessages('fr', made.token)).toBeUndefined();
+    expect(await pool.customText.pending(made.token)).toEqual({ locale: 'de', texts: { 'login.title': 'Vorschau', 'login.subtitle': 'weiter zu {app}' } });
+    // Another secret's reader, or a theme token without text: nothing pending.
+    expect(await createCustomText(db.kysely, { secret: 'other', now: () => now }).pending(made.token)).toBeUndefined();
+    expect(await pool.customText.pending(pool.admin.themes.previewToken({ id: 'default', draft: false }).token)).toBeUndefined();
+    // Refused as a save would be; nothing stored.
+    expect(await pool.admin.customText.preview({ locale: 'de', texts: { 'login.subtitle': 'weiter' } })).toMatchObject({ error: 'invalid', problems: [{ path: ['login.subtitle'], code: 'missing_argument', params: { name: '{app}' } }] });
+    expect(await pool.admin.customText.preview({ locale: 'de', texts: {} })).toMatchObject({ error: 'invalid' });
+    expect(await db.kysely.selectFrom('custom_text_previews').select('id').execute()).toHaveLength(1);
+
+    now = made.expiresAt;
+    expect(await pool.customText.previewMessages('de', made.token)).toBeUndefined();
+    await sweepPool(pool.ctx);
+    expect(await db.kysely.selectFrom('custom_text_previews').select('id').execute()).toHaveLength(0);
   });
 });

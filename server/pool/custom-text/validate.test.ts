@@ -20,7 +20,7 @@ const cases: [string, string, string, string, OverrideProblemCode[]][] = [
   ['a select case the code never sends', 'en', 'email.securityChange.body', '{change, select, totp_added {App added to {pool}.} hacked {Oops} other {Changed in {pool}.}}', ['select_option']],
   ['HTML', 'en', 'login.title', 'Sign <b>in</b>', ['tag']],
   ['a script tag', 'en', 'login.title', '<script>alert(1)</script>', ['tag']],
-  ['the tag dropped', 'en', 'sms.devOutboxNotice', 'Texts stay here.', ['tag']],
+  ['the tag dropped', 'en', 'sms.devOutboxNotice', 'Texts stay here.', ['missing_tag']],
   ['empty', 'en', 'login.title', '   ', ['empty']],
   ['too long', 'en', 'login.title', 'x'.repeat(2001), ['too_long']],
   ['a control character', 'en', 'login.title', 'Sign\u0007in', ['control_characters']],

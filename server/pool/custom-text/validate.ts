@@ -23,12 +23,16 @@ export const englishMessages: ReadonlyMap<string, string> = (() => {
   return out;
 })();
 
-export type OverrideProblemCode = 'unknown_locale' | 'unknown_key' | 'empty' | 'too_long' | 'control_characters' | 'bad_icu' | 'missing_argument' | 'extra_argument' | 'argument_kind' | 'plural_category' | 'select_option' | 'tag';
+export type OverrideProblemCode = 'unknown_locale' | 'unknown_key' | 'empty' | 'too_long' | 'control_characters' | 'bad_icu' | 'missing_argument' | 'extra_argument' | 'argument_kind' | 'plural_category' | 'select_option' | 'tag' | 'missing_tag';
 
-/** One reason an override is refused; `message` is for the operator (API, CLI, console). */
+/**
+ * One reason an override is refused; `message` is for the operator (API, CLI), `code` and
+ * `params` let a screen say it in the operator's language (the console).
+ */
 export interface OverrideProblem {
   code: OverrideProblemCode;
   message: string;
+  params: Record<string, string>;
 }
 
 /** What a message hands its reader: each argument by name with its kind, and each tag. */
@@ -80,6 +84,13 @@ function englishShape(key: string): Shape {
   return s;
 }
 
+/** What an override of `key` must keep, as an operator writes it: its placeholders, then its tags. */
+export function requiredSlots(key: string): string[] {
+  if (!englishMessages.has(key)) return [];
+  const s = englishShape(key);
+  return [...[...s.args.keys()].map((a) => `{${a}}`), ...[...s.tags].map((t) => `<${t}>`)];
+}
+
 /** The catalogue's plural categories of a locale (`one`, `few`, … and always `other`). */
 function pluralCategories(locale: Locale, type: 'cardinal' | 'ordinal'): Set<string> {
   return new Set(new Intl.PluralRules(locale, { type }).resolvedOptions().pluralCategories);
@@ -90,29 +101,34 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/;
 
 /** Why `text` cannot stand for `key` in `locale`; empty when it can. */
 export function overrideProblems(locale: string, key: string, text: string): OverrideProblem[] {
-  if (!isLocale(locale)) return [{ code: 'unknown_locale', message: `"${locale}" is not a supported locale` }];
-  if (!englishMessages.has(key)) return [{ code: 'unknown_key', message: `"${key}" is not a message key of the catalogue` }];
-  if (text.trim() === '') return [{ code: 'empty', message: 'the text is empty (delete the override to use the catalogue’s text)' }];
-  if (text.length > MAX_TEXT_LENGTH) return [{ code: 'too_long', message: `the text is longer than ${MAX_TEXT_LENGTH} characters` }];
-  if (CONTROL.test(text)) return [{ code: 'control_characters', message: 'the text has control characters' }];
+  if (!isLocale(locale)) return [{ code: 'unknown_locale', message: `"${locale}" is not a supported locale`, params: { locale } }];
+  if (!englishMessages.has(key)) return [{ code: 'unknown_key', message: `"${key}" is not a message key of the catalogue`, params: { key } }];
+  if (text.trim() === '') return [{ code: 'empty', message: 'the text is empty (delete the override to use the catalogue’s text)', params: {} }];
+  if (text.length > MAX_TEXT_LENGTH) return [{ code: 'too_long', message: `the text is longer than ${MAX_TEXT_LENGTH} characters`, params: { max: String(MAX_TEXT_LENGTH) } }];
+  if (CONTROL.test(text)) return [{ code: 'control_characters', message: 'the text has control characters', params: {} }];
   let ast: MessageFormatElement[];
   try {
     ast = parse(text, { requiresOtherClause: true });
   } catch (e) {
     const where = (e as { location?: { start?: { offset?: number } } }).location?.start?.offset;
-    return [{ code: 'bad_icu', message: `not a valid ICU message: ${(e as Error).message}${where === undefined ? '' : ` at character ${where + 1}`}` }];
+    const at = where === undefined ? '' : String(where + 1);
+    return [{ code: 'bad_icu', message: `not a valid ICU message: ${(e as Error).message}${at && ` at character ${at}`}`, params: { reason: (e as Error).message, at } }];
   }
   const want = englishShape(key);
   const got = shapeOf(ast);
   const problems: OverrideProblem[] = [];
   for (const [name, kind] of want.args) {
-    if (!got.args.has(name)) problems.push({ code: 'missing_argument', message: `the placeholder {${name}} is missing` });
+    if (!got.args.has(name)) problems.push({ code: 'missing_argument', message: `the placeholder {${name}} is missing`, params: { name: `{${name}}` } });
     else if (kind === 'select' && got.args.get(name) !== 'select') {
-      problems.push({ code: 'argument_kind', message: `{${name}} must stay a select argument (its values are codes: ${[...(want.cases.get(name) ?? [])].join(', ')})` });
+      const cases = [...(want.cases.get(name) ?? [])].join(', ');
+      problems.push({ code: 'argument_kind', message: `{${name}} must stay a select argument (its values are codes: ${cases})`, params: { name: `{${name}}`, cases } });
     }
   }
   for (const name of got.args.keys()) {
-    if (!want.args.has(name)) problems.push({ code: 'extra_argument', message: `the placeholder {${name}} is unknown here (allowed: ${[...want.args.keys()].map((a) => `{${a}}`).join(', ') || 'none'})` });
+    if (!want.args.has(name)) {
+      const allowed = [...want.args.keys()].map((a) => `{${a}}`).join(', ');
+      problems.push({ code: 'extra_argument', message: `the placeholder {${name}} is unknown here (allowed: ${allowed || 'none'})`, params: { name: `{${name}}`, allowed } });
+    }
   }
   for (const [name, cases] of got.cases) {
     // A plain `{n}` of English may become a plural in a translation (the code hands a number).
@@ -120,15 +136,16 @@ export function overrideProblems(locale: string, key: string, text: string): Ove
     if (kind === 'plural' || kind === 'selectordinal') {
       const allowed = pluralCategories(locale, kind === 'plural' ? 'cardinal' : 'ordinal');
       for (const c of cases) {
-        if (!allowed.has(c) && !/^=\d+$/.test(c)) problems.push({ code: 'plural_category', message: `"${c}" is not a plural category of ${locale} (${[...allowed].join(', ')}, or =N)` });
+        if (!allowed.has(c) && !/^=\d+$/.test(c)) problems.push({ code: 'plural_category', message: `"${c}" is not a plural category of ${locale} (${[...allowed].join(', ')}, or =N)`, params: { category: c, locale, allowed: [...allowed].join(', ') } });
       }
     } else if (kind === 'select' && want.args.get(name) === 'select') {
       const allowed = want.cases.get(name) ?? new Set();
-      for (const c of cases) if (!allowed.has(c)) problems.push({ code: 'select_option', message: `{${name}} has no case "${c}" (cases: ${[...allowed].join(', ')})` });
+      for (const c of cases) if (!allowed.has(c)) problems.push({ code: 'select_option', message: `{${name}} has no case "${c}" (cases: ${[...allowed].join(', ')})`, params: { name: `{${name}}`, option: c, cases: [...allowed].join(', ') } });
     }
   }
   // Tags are the catalogue's rich-text slots (a link), never HTML of the operator's.
-  for (const t of got.tags) if (!want.tags.has(t)) problems.push({ code: 'tag', message: `<${t}> is not allowed here${want.tags.size ? ` (only ${[...want.tags].map((x) => `<${x}>`).join(', ')})` : ': the text has no markup'}` });
-  for (const t of want.tags) if (!got.tags.has(t)) problems.push({ code: 'tag', message: `the <${t}>…</${t}> part is missing` });
+  const tags = [...want.tags].map((x) => `<${x}>`).join(', ');
+  for (const t of got.tags) if (!want.tags.has(t)) problems.push({ code: 'tag', message: `<${t}> is not allowed here${want.tags.size ? ` (only ${tags})` : ': the text has no markup'}`, params: { tag: `<${t}>`, allowed: tags } });
+  for (const t of want.tags) if (!got.tags.has(t)) problems.push({ code: 'missing_tag', message: `the <${t}>…</${t}> part is missing`, params: { tag: `<${t}>…</${t}>` } });
   return problems;
 }

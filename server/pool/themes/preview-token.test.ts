@@ -22,3 +22,12 @@ describe('theme preview tokens', () => {
     expect(readPreviewToken('secret-a', mintPreviewToken('secret-a', { ...grant, theme: 'Not An Id' }), 0)).toBeUndefined();
   });
 });
+
+describe('theme preview tokens with custom text', () => {
+  const grant = { theme: 'brand', draft: false, expiresAt: 1_000_000, text: 'AAAAAAAAAAAAAAAAAAAAAA' };
+
+  it('carry the id of a stored custom-text preview, and only an id of its shape', () => {
+    expect(readPreviewToken('secret-a', mintPreviewToken('secret-a', grant), 0)).toEqual(grant);
+    expect(readPreviewToken('secret-a', mintPreviewToken('secret-a', { ...grant, text: '../other' }), 0)).toBeUndefined();
+  });
+});
