@@ -66,7 +66,7 @@ export function FlowForm({
   testId?: string;
 }) {
   const preview = useContext(FormPreviewContext);
-  const [state, formAction, actionPending] = useActionState(preview ? inert : action, preview ? previewState(preview, fields) : (initial ?? {}));
+  const [state, formAction, actionPending] = useActionState(preview ? inert : action, preview ? previewState(preview, fields, testId) : (initial ?? {}));
   const pending = actionPending || preview?.state === 'loading';
   const errorId = 'form-error';
   // After a refused submit the error summary takes focus, so it is read first and its link leads
@@ -216,9 +216,10 @@ async function inert(state: FormState): Promise<FormState> {
   return state;
 }
 
-function previewState(p: FormPreviewState, fields: FieldSpec[]): FormState {
+function previewState(p: FormPreviewState, fields: FieldSpec[], testId: string | undefined): FormState {
   if (p.state === 'empty') return {};
   const sample = (f: FieldSpec) => (f.type === 'checkbox' ? 'on' : (p.samples[f.autoComplete.split(' ')[0]] ?? p.samples[String(f.type)] ?? p.samples.text));
   const values = Object.fromEntries(fields.map((f) => [f.name, sample(f)]));
-  return p.state === 'error' ? { values, error: { message: p.errorMessage, field: fields[0]?.name } } : { values };
+  const erring = p.state === 'error' && (p.errorForm === undefined || p.errorForm === testId);
+  return erring ? { values, error: { message: p.errorMessage, field: fields[0]?.name } } : { values };
 }

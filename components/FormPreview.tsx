@@ -12,6 +12,8 @@ export interface FormPreviewState {
   /** Sample values by the field's autocomplete token, else its input type (`text` for the others), translated. */
   samples: Record<string, string>;
   errorMessage: string;
+  /** On a screen of many forms, the one (by test id) that shows the sample error; else every form does. */
+  errorForm?: string;
 }
 
 export const FormPreviewContext = createContext<FormPreviewState | null>(null);

@@ -71,7 +71,9 @@ describeEachDb('the screens iterate the pool’s registry', (open) => {
   it('the account page lists it, after the built-ins, on or off', async () => {
     const { pool, rt, alice } = await setup();
     const user = await pool.users.get({ id: alice });
-    loaded.account = { rt, session: { id: 's', userId: alice, grantId: 'g' }, user, hidden: { csrf: 'c', locale: 'en' } };
+    const session = { id: 's', userId: alice, grantId: 'g' };
+    const { accountData } = await import('@/app/_lib/account');
+    loaded.account = { rt, session, user, hidden: { csrf: 'c', locale: 'en' }, data: accountData(rt as never, session as never, user!, '203.0.113.9') };
     const { default: AccountPage } = await import('./account/page');
     const html = await render(AccountPage);
     const rows = [...html.matchAll(/data-testid="(factor-[a-z]+|recovery-codes-status)"/g)].map((m) => m[1]);

@@ -4,9 +4,13 @@ import { getTranslations } from 'next-intl/server';
 import type { FormState } from '@/components/FlowForm';
 import { isLocale, locales, type Locale } from '@/i18n/locales';
 import { runtime } from '@/server/runtime-handle';
+import { displayName } from '@/server/federation';
 import { ourCookies } from './cookies';
 import { errorState } from './flow';
 import { requestInfo } from './request';
+import { previewRequest } from './preview';
+import { previewAccountPage } from './preview-account';
+import type { LinkedIdentity, Passkey, SecurityOverview, User } from '@/server/pool';
 
 /** Where a sign-in for the account pages may return to: one of our own account pages. */
 const RETURN = new RegExp(`^/(${locales.join('|')})/account(/[a-z-]{1,32}){0,2}$`);
@@ -29,11 +33,75 @@ async function currentSession() {
   return { rt, session: await rt.pool.account.sessions.find({ token }) };
 }
 
+type Runtime = Awaited<ReturnType<typeof runtime>>;
+export type AccountSession = NonNullable<Awaited<ReturnType<Runtime['pool']['account']['sessions']['find']>>>;
+
+/**
+ * What the account pages show beyond the user record: read from the pool for the signed-in user,
+ * or the theme editor's samples (app/_lib/preview-account.ts) — the pages read only through here,
+ * so a preview never touches a real account.
+ */
+export interface AccountData {
+  security(): Promise<SecurityOverview>;
+  devices(): ReturnType<Runtime['pool']['account']['devices']>;
+  signIns(): ReturnType<Runtime['pool']['account']['signIns']>;
+  passkeys(): Promise<Passkey[]>;
+  /** Linked outside identities, each with its provider's display name. */
+  identities(): Promise<(LinkedIdentity & { label: string })[]>;
+  /** An app's name as its client record gives it, if it has one. */
+  clientName(clientId: string): Promise<string | undefined>;
+  /** A new authenticator-app secret waiting in the session for its first code, and its otpauth URI. */
+  totpSetup(): Promise<{ secret: string; uri: string }>;
+  /** The recovery codes to show once (null once shown). */
+  recoveryCodes(): Promise<string[] | null>;
+  /** Whether this reader may see the dev outbox (of one channel). */
+  outboxVisible(channel?: 'email' | 'sms'): boolean;
+}
+
+export interface AccountPage {
+  rt: Runtime;
+  session: AccountSession;
+  user: User;
+  csrf: string;
+  hidden: { csrf: string; locale: Locale };
+  data: AccountData;
+}
+
+/** The signed-in user's account, read through the pool. */
+export function accountData(rt: Runtime, session: AccountSession, user: User, ip: string): AccountData {
+  return {
+    security: () => rt.pool.account.security({ userId: user.id }),
+    devices: () => rt.pool.account.devices({ userId: user.id }),
+    signIns: () => rt.pool.account.signIns({ userId: user.id, currentGrantId: session.grantId }),
+    passkeys: () => rt.pool.passkeys.list({ userId: user.id }),
+    async identities() {
+      const providers = await rt.federation.providers.list();
+      return (await rt.pool.identities.list({ userId: user.id })).map((i) => {
+        const idp = providers.find((p) => p.name === i.providerName);
+        return { ...i, label: idp ? displayName(idp) : i.providerName };
+      });
+    },
+    clientName: async (clientId) => (await rt.pool.clients.find({ clientId }))?.client_name ?? undefined,
+    async totpSetup() {
+      const secret = await rt.pool.account.startTotpSetup({ userId: user.id, session });
+      return { secret, uri: await rt.pool.mfa.totpUri({ secret, account: user.email ?? user.username }) };
+    },
+    async recoveryCodes() {
+      const revealed = await rt.pool.account.sessions.takeReveal({ id: session.id });
+      return revealed ? (JSON.parse(revealed) as string[]) : null;
+    },
+    outboxVisible: (channel) => rt.outboxVisibleTo(ip, channel),
+  };
+}
+
 /**
  * Loads an account page for the signed-in user, or sends the browser to sign in (again, when the
- * page changes something sensitive and the last sign-in is not recent).
+ * page changes something sensitive and the last sign-in is not recent). On a preview screen: the
+ * sample user, whoever is signed in.
  */
-export async function loadAccountPage(locale: Locale, path: string, opts: { recent?: boolean } = {}) {
+export async function loadAccountPage(locale: Locale, path: string, opts: { recent?: boolean } = {}): Promise<AccountPage> {
+  const preview = await previewRequest();
+  if (preview) return previewAccountPage(locale, preview.screen);
   const { rt, session } = await currentSession();
   const here = `/${locale}/account${path}`;
   if (!session) redirect(signInHref(locale, here));
@@ -41,7 +109,7 @@ export async function loadAccountPage(locale: Locale, path: string, opts: { rece
   const user = await rt.pool.users.get({ id: session.userId });
   if (!user) redirect(signInHref(locale, here));
   const req = await requestInfo();
-  return { rt, session, user, csrf: req.csrf, hidden: { csrf: req.csrf, locale } };
+  return { rt, session, user, csrf: req.csrf, hidden: { csrf: req.csrf, locale }, data: accountData(rt, session, user, req.ip) };
 }
 
 const translator = (locale: Locale) => getTranslations({ locale });

@@ -12,7 +12,7 @@ import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
 import { ourCookies } from './cookies';
 import { browserLabel, keepDeviceToken } from './device-cookie';
 import { requestInfo } from './request';
-import { PREVIEW_UID, previewRequest, previewSteps } from './preview';
+import { PREVIEW_UID, previewRequest, previewSteps, type PreviewScreen } from './preview';
 import { currentTheme } from './theme';
 
 export type { StepName };
@@ -78,8 +78,8 @@ export async function loadFlowPage<K extends StepName>(locale: string, uid: stri
  * real settings (so the screen looks as it will), no interaction, no client, no CSRF token (the
  * forms are inert, and a post would be refused anyway).
  */
-async function previewFlowPage<K extends StepName>(locale: string, screen: keyof typeof previewSteps, wants: K | 'first') {
-  const sample = previewSteps[screen];
+async function previewFlowPage<K extends StepName>(locale: string, screen: PreviewScreen, wants: K | 'first') {
+  const sample = Object.hasOwn(previewSteps, screen) ? previewSteps[screen as keyof typeof previewSteps] : null;
   if (!sample || (wants !== 'first' && sample.step !== wants)) notFound();
   const rt = await runtime();
   const t = await getTranslations({ locale: isLocale(locale) ? locale : 'en' });

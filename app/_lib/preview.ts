@@ -1,7 +1,7 @@
 import { headers } from 'next/headers';
 import { cache } from 'react';
 import type { AppliedTheme } from '@/server/pool/themes';
-import type { FlowStep } from '@/server/pool';
+import type { FlowStep, MailTemplate, SecurityChange, SmsTemplate } from '@/server/pool';
 import { runtime } from '@/server/runtime-handle';
 
 /**
@@ -39,13 +39,81 @@ export const previewSteps = {
   'signed-out': null,
 } as const satisfies Record<string, FlowStep | null>;
 
-export type PreviewScreen = keyof typeof previewSteps;
-export const previewScreens = Object.keys(previewSteps) as PreviewScreen[];
-export const isPreviewScreen = (s: string): s is PreviewScreen => Object.hasOwn(previewSteps, s);
+/** The sign-in screens (and the two pages beside the flow: error, signed out). */
+export type FlowPreviewScreen = keyof typeof previewSteps;
+
+/**
+ * The consent screen and the account pages, each shown by its real page with a sample user and
+ * no session (app/_lib/account.ts): `-code` is the page once a code was sent to a new address.
+ */
+export const previewPages = ['consent', 'account', 'account-email', 'account-email-code', 'account-phone', 'account-phone-code', 'account-password', 'account-totp', 'account-recovery-codes'] as const;
+export type PagePreviewScreen = (typeof previewPages)[number];
+export type AccountPreviewScreen = Exclude<PagePreviewScreen, 'consent'>;
+
+type MailKind = Exclude<MailTemplate['kind'], 'securityChange'>;
+/** A sample of every e-mail (the type checker asks for each new kind); security changes are listed apart, one screen each. */
+export const previewMails: { [K in MailKind]: Extract<MailTemplate, { kind: K }> } = {
+  confirmSignUp: { kind: 'confirmSignUp', code: '123456', minutes: 15 },
+  resetPassword: { kind: 'resetPassword', code: '123456', minutes: 15 },
+  passwordChanged: { kind: 'passwordChanged' },
+  accountExists: { kind: 'accountExists' },
+  recoveryCodeUsed: { kind: 'recoveryCodeUsed', remaining: 7 },
+  mfaEmailCode: { kind: 'mfaEmailCode', code: '123456', minutes: 5 },
+  signInCode: { kind: 'signInCode', code: '123456', minutes: 5 },
+  magicLink: { kind: 'magicLink', url: 'https://example.com/preview-link', minutes: 15 },
+  changeEmailCode: { kind: 'changeEmailCode', code: '123456', minutes: 15 },
+  emailChanged: { kind: 'emailChanged', destination: 'ana.new@example.com' },
+};
+const securityChanges: Record<SecurityChange, true> = {
+  totp_added: true,
+  totp_removed: true,
+  email_codes_on: true,
+  email_codes_off: true,
+  sms_codes_on: true,
+  sms_codes_off: true,
+  phone_changed: true,
+  passkey_added: true,
+  passkey_removed: true,
+  identity_unlinked: true,
+  recovery_codes: true,
+  session_revoked: true,
+  device_forgotten: true,
+};
+/** A sample of every text message. */
+export const previewTexts: { [K in SmsTemplate['kind']]: Extract<SmsTemplate, { kind: K }> } = {
+  mfaCode: { kind: 'mfaCode', code: '123456', minutes: 5 },
+  verifyPhone: { kind: 'verifyPhone', code: '123456', minutes: 10 },
+  confirmSignUp: { kind: 'confirmSignUp', code: '123456', minutes: 15 },
+  signInCode: { kind: 'signInCode', code: '123456', minutes: 5 },
+};
+
+export type MailPreviewScreen = `email-${MailKind}` | `email-security-${SecurityChange}`;
+export type TextPreviewScreen = `sms-${SmsTemplate['kind']}`;
+const mailScreens = [
+  ...Object.keys(previewMails).map((k) => `email-${k}` as MailPreviewScreen),
+  ...Object.keys(securityChanges).map((c) => `email-security-${c}` as MailPreviewScreen),
+];
+const textScreens = Object.keys(previewTexts).map((k) => `sms-${k}` as TextPreviewScreen);
+
+/** The message a mail or text screen shows; undefined for the other screens. */
+export function previewMessage(screen: PreviewScreen): { channel: 'email'; template: MailTemplate } | { channel: 'sms'; template: SmsTemplate } | undefined {
+  if (screen.startsWith('email-security-')) return { channel: 'email', template: { kind: 'securityChange', change: screen.slice('email-security-'.length) as SecurityChange } };
+  if (screen.startsWith('email-')) return { channel: 'email', template: previewMails[screen.slice('email-'.length) as MailKind] };
+  if (screen.startsWith('sms-')) return { channel: 'sms', template: previewTexts[screen.slice('sms-'.length) as SmsTemplate['kind']] };
+  return undefined;
+}
+
+export type PreviewScreen = FlowPreviewScreen | PagePreviewScreen | MailPreviewScreen | TextPreviewScreen;
+/** Every screen the theme editor can show, in the order its chooser lists them. */
+export const previewScreens: readonly PreviewScreen[] = [...(Object.keys(previewSteps) as FlowPreviewScreen[]), ...previewPages, ...mailScreens, ...textScreens];
+const known = new Set<string>(previewScreens);
+export const isPreviewScreen = (s: string): s is PreviewScreen => known.has(s);
 
 export interface PreviewRequest {
   screen: PreviewScreen;
   state: PreviewState;
+  /** The palette the editor forces, if it does. */
+  scheme?: 'light' | 'dark';
   applied: AppliedTheme;
 }
 
@@ -58,9 +126,10 @@ export const previewRequest = cache(async (): Promise<PreviewRequest | undefined
   const token = h.get('x-foyer-preview');
   const [, , section, screen] = (h.get('x-foyer-path') ?? '').split('/');
   if (!token || section !== 'preview' || !screen || !isPreviewScreen(screen)) return undefined;
-  const scheme = h.get('x-foyer-preview-scheme');
-  const applied = await (await runtime()).themes.preview(token, scheme === 'light' || scheme === 'dark' ? scheme : undefined);
+  const asked = h.get('x-foyer-preview-scheme');
+  const scheme = asked === 'light' || asked === 'dark' ? asked : undefined;
+  const applied = await (await runtime()).themes.preview(token, scheme);
   if (!applied) return undefined;
   const state = h.get('x-foyer-preview-state');
-  return { screen, state: (previewStates as readonly string[]).includes(state ?? '') ? (state as PreviewState) : 'empty', applied };
+  return { screen, state: (previewStates as readonly string[]).includes(state ?? '') ? (state as PreviewState) : 'empty', scheme, applied };
 });

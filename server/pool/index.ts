@@ -49,6 +49,7 @@ import { methodOf, type Methods } from './methods/method';
 import { switchEnrolment, type EnrolmentStep } from './methods/enrolment';
 import { adminFacade } from './admin';
 import { appRequiresMfa } from './mfa/app-requirement';
+import { mailBrandOf, messagePreview } from './message-preview';
 
 export type { FlowStep, FlowOutcome, StepName, StepOf } from './flow';
 export { anyStep, flowStepSchema } from './flow';
@@ -66,6 +67,7 @@ export type { Method, MethodKind, Methods, SignInMethod } from './methods/method
 export type { MethodStanding } from './methods/standings';
 export type { SecurityOverview } from './account/factors';
 export type { ConsoleRefusal } from './account/console';
+export type { MailTemplate, MessagePreview, SecurityChange, SmsTemplate } from './message-preview';
 export { isMethodKind } from './methods/registry';
 export { enrolableKinds } from './methods/enrolment';
 export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, PublishedTheme, UserPatch, UserQuery, UserRecord } from './admin';
@@ -86,11 +88,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const themes = createThemes({ db: deps.db, clientTheme: async (id) => (await findClient(deps.db, id))?.theme, poolTheme: async () => (await settings()).theme, secret: deps.secret, now });
   // E-mails carry the pool's theme: a mail is about the account, whichever app it was used from.
-  const mailBrand = async (on: Pick<PoolContext, 'db' | 'settings'>) => {
-    const { theme, assets } = await themes.forPool((await on.settings()).theme, on.db);
-    const logo = theme.logo && assets[theme.logo.light];
-    return { color: theme.colors.light.brand, ...(logo && theme.logo ? { logo: { url: `${publicUrl}${logo}`, alt: theme.logo.alt, height: theme.logo.height } } : {}) };
-  };
+  const mailBrand = async (on: Pick<PoolContext, 'db' | 'settings'>) => mailBrandOf(await themes.forPool((await on.settings()).theme, on.db), publicUrl);
   const customText = createCustomText(deps.db, { secret: deps.secret, now });
   const ctx: PoolContext = {
     db: deps.db,
@@ -110,6 +108,8 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     themes,
     /** Operators' custom text at request time: each locale's catalogue with its overrides. */
     customText,
+    /** Mail and texts as they would be sent, in a previewed theme, never queued (the theme editor's preview). */
+    messagePreview: messagePreview({ poolName: async () => (await settings()).name, customText: (locale) => customText.messages(locale), publicUrl }),
     /** The theme and name of a client (the pool's theme, no name, without one) for the pages Foyer renders outside Next.js. */
     async pageBrand(clientId: string | null): Promise<PageBrand> {
       const client = clientId && clientId !== ACCOUNT_CLIENT_ID ? await findClient(deps.db, clientId) : undefined;

@@ -10,7 +10,6 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ACCOUNT_CLIENT_ID } from '@/server/pool/account/client';
 import { PasskeyCeremony } from '@/components/passkeys/PasskeyCeremony';
 import { passkeyTexts } from '@/app/_lib/passkeys';
-import { displayName } from '@/server/federation';
 import {
   addPasskeyAction,
   forgetDeviceAction,
@@ -25,24 +24,19 @@ import { factorRow } from './factor-rows';
 /** The signed-in user's own page: profile, password, second factors, devices and sessions. */
 export default async function AccountPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, session, user, hidden } = await loadAccountPage(locale, '');
+  const { rt, user, hidden, data } = await loadAccountPage(locale, '');
   const t = await getTranslations({ locale });
   const format = await getFormatter({ locale });
   const when = (ms: number) => format.dateTime(new Date(ms), { dateStyle: 'medium', timeStyle: 'short' });
   const settings = await rt.pool.settings();
-  const security = await rt.pool.account.security({ userId: user.id });
-  const devices = await rt.pool.account.devices({ userId: user.id });
-  const signIns = await rt.pool.account.signIns({ userId: user.id, currentGrantId: session.grantId });
-  const passkeys = await rt.pool.passkeys.list({ userId: user.id });
+  const security = await data.security();
+  const devices = await data.devices();
+  const signIns = await data.signIns();
+  const passkeys = await data.passkeys();
   const passkeysAllowed = settings.mfa.factors.includes('webauthn');
   const { problems, waiting, needsJavaScript } = await passkeyTexts(locale);
-  const providers = await rt.federation.providers.list();
-  const identities = (await rt.pool.identities.list({ userId: user.id })).map((i) => {
-    const idp = providers.find((p) => p.name === i.providerName);
-    return { ...i, label: idp ? displayName(idp) : i.providerName };
-  });
-  const appName = async (clientId: string) =>
-    clientId === ACCOUNT_CLIENT_ID ? t('account.appName') : ((await rt.pool.clients.find({ clientId }))?.client_name ?? clientId);
+  const identities = await data.identities();
+  const appName = async (clientId: string) => (clientId === ACCOUNT_CLIENT_ID ? t('account.appName') : ((await data.clientName(clientId)) ?? clientId));
   const signInRows = await Promise.all(signIns.map(async (s) => ({ ...s, apps: (await Promise.all(s.clients.map(appName))).join(', ') })));
   const notice = query.notice && t.has(`account.notices.${query.notice}` as never) ? t(`account.notices.${query.notice}` as never) : null;
   const row = 'flex items-center justify-between gap-3 py-2 border-b border-line last:border-b-0';

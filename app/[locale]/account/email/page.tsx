@@ -7,13 +7,12 @@ import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
-import { requestInfo } from '@/app/_lib/request';
 import { confirmEmailChangeAction, startEmailChangeAction } from './actions';
 
 /** Changing the e-mail address: the new one, then the code sent to it. */
 export default async function ChangeEmailPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
-  const { rt, session, user, hidden } = await loadAccountPage(locale, '/email', { recent: true });
+  const { session, user, hidden, data } = await loadAccountPage(locale, '/email', { recent: true });
   const t = await getTranslations({ locale });
   const pending = session.pendingEmail;
   const theme = await currentTheme();
@@ -28,7 +27,7 @@ export default async function ChangeEmailPage(props: PageProps) {
       {pending && query.notice === 'code_sent' ? <Alert tone="notice">{t('account.emailChange.codeSent')}</Alert> : null}
       {pending ? (
         <>
-          <DevOutboxNotice locale={locale} show={rt.outboxVisibleTo((await requestInfo()).ip)} />
+          <DevOutboxNotice locale={locale} show={data.outboxVisible()} />
           <FlowForm
             key="confirm"
             testId="confirm-email-form"

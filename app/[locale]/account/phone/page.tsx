@@ -6,14 +6,13 @@ import { currentTheme } from '@/app/_lib/theme';
 import { TextLink } from '@/components/TextLink';
 import { loadAccountPage } from '@/app/_lib/account';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
-import { requestInfo } from '@/app/_lib/request';
 import { confirmPhoneChangeAction, startPhoneChangeAction } from './actions';
 import { leftToRight } from '@/app/_lib/bidi';
 
 /** Changing the phone number: the new one, then the code texted to it. */
 export default async function ChangePhonePage(props: PageProps) {
   const { locale } = await pageInput(props);
-  const { rt, session, user, hidden } = await loadAccountPage(locale, '/phone', { recent: true });
+  const { session, user, hidden, data } = await loadAccountPage(locale, '/phone', { recent: true });
   const t = await getTranslations({ locale });
   const pending = session.pendingPhone;
   const theme = await currentTheme();
@@ -27,7 +26,7 @@ export default async function ChangePhonePage(props: PageProps) {
     >
       {pending ? (
         <>
-          <DevOutboxNotice locale={locale} show={rt.outboxVisibleTo((await requestInfo()).ip, 'sms')} channel="sms" />
+          <DevOutboxNotice locale={locale} show={data.outboxVisible('sms')} channel="sms" />
           <FlowForm
             key="confirm"
             testId="confirm-phone-form"

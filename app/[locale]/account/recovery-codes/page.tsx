@@ -9,10 +9,9 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 /** New recovery codes, shown once: a reload shows that they were already shown. */
 export default async function AccountRecoveryCodesPage(props: PageProps) {
   const { locale } = await pageInput(props);
-  const { rt, session } = await loadAccountPage(locale, '/recovery-codes');
+  const { rt, data } = await loadAccountPage(locale, '/recovery-codes');
   const t = await getTranslations({ locale });
-  const revealed = await rt.pool.account.sessions.takeReveal({ id: session.id });
-  const codes = revealed ? (JSON.parse(revealed) as string[]) : null;
+  const codes = await data.recoveryCodes();
   const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/account/recovery-codes" heading={t('recoveryCodes.title')} subheading={codes ? t('recoveryCodes.explain') : t('account.recovery.gone')}>

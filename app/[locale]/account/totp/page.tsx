@@ -11,10 +11,9 @@ import { confirmTotpAction } from './actions';
 /** Adds an authenticator app; the secret waits in the account session for the first code. */
 export default async function AccountTotpPage(props: PageProps) {
   const { locale } = await pageInput(props);
-  const { rt, user, session, hidden } = await loadAccountPage(locale, '/totp', { recent: true });
+  const { hidden, data } = await loadAccountPage(locale, '/totp', { recent: true });
   const t = await getTranslations({ locale });
-  const secret = await rt.pool.account.startTotpSetup({ userId: user.id, session });
-  const uri = await rt.pool.mfa.totpUri({ secret, account: user.email ?? user.username });
+  const { secret, uri } = await data.totpSetup();
   const theme = await currentTheme();
   return (
     <PageFrame theme={theme} locale={locale} path="/account/totp" heading={t('mfaSetup.title')} subheading={t('account.totp.explain')}>
