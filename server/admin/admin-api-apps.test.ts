@@ -68,9 +68,12 @@ describeEachDb('admin API: clients, resource servers, identity providers', (open
       problem(await call('PUT', '/clients/robot', { body: { ...robot, client_name: 'Robot 2' } }), 428);
       problem(await call('PUT', '/clients/robot', { body: { ...robot, client_id: 'other' }, headers: { 'if-match': got.headers.get('etag')! } }), 400);
       problem(await call('PUT', '/clients/robot', { body: { ...robot, token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], redirect_uris: ['https://r.example.test/cb'] }, headers: { 'if-match': got.headers.get('etag')! } }), 400);
-      const replaced = await call('PUT', '/clients/robot', { body: { ...robot, client_name: 'Robot 2', scope: 'foyer/admin' }, headers: { 'if-match': got.headers.get('etag')! } });
+      const replaced = await call('PUT', '/clients/robot', { body: { ...robot, client_name: 'Robot 2', scope: 'foyer/admin', require_mfa: true }, headers: { 'if-match': got.headers.get('etag')! } });
       expect(replaced.status).toBe(200);
-      expect(replaced.json).toMatchObject({ client_name: 'Robot 2', scope: 'foyer/admin' });
+      // `require_mfa` as the config has it (export below reads it back); false when not given.
+      expect(replaced.json).toMatchObject({ client_name: 'Robot 2', scope: 'foyer/admin', require_mfa: true });
+      expect(spa.json!.require_mfa).toBe(false);
+      problem(await call('PUT', '/clients/robot', { body: { ...robot, require_mfa: 'yes' }, headers: { 'if-match': '*' } }), 400);
       problem(await call('PUT', '/clients/robot', { body: robot, headers: { 'if-match': got.headers.get('etag')! } }), 412);
       // The secret stays through a replace.
       expect(await clientSecretMatches(db.kysely, 'robot', (await findClient(db.kysely, 'robot'))!.client_secret, secret)).toBe(true);

@@ -35,6 +35,7 @@ describeEachDb('sign-in events and apps that require MFA', (open) => {
       parseSeed({
         pool: { mfa: { mode, factors: ['totp'], remember_device_days: rememberDays } },
         clients: [app('plain'), app('strict', true)],
+        groups: [{ name: 'admins' }],
         users: [
           { username: 'alice', email: 'alice@example.com', email_verified: true, password: PASSWORD, groups: ['admins'] },
           { username: 'bob', email: 'bob@example.com', email_verified: true, password: PASSWORD },

@@ -101,8 +101,13 @@ describeEachDb('second factor (TOTP)', (open) => {
     expect(await pool.mfa.answerRecoveryCode({ step: mfa, code: codes[3], locale: 'en' })).toMatchObject({ error: 'invalid_code' });
     await deliver();
     expect(mails.at(-1)).toContain('You have 9 recovery codes left.');
-    const logged = await db.kysely.selectFrom('events').select(['type', 'user_id']).execute();
-    expect(logged).toEqual([{ type: 'recovery_code_used', user_id: s.userId }]);
+    const logged = await db.kysely.selectFrom('events').select(['type', 'user_id']).orderBy('id').execute();
+    // The two refused codes (a wrong one, a spent one) are sign-in events too.
+    expect(logged).toEqual([
+      { type: 'mfa_failed', user_id: s.userId },
+      { type: 'recovery_code_used', user_id: s.userId },
+      { type: 'mfa_failed', user_id: s.userId },
+    ]);
   });
 
   it('e-mail codes: sent for this attempt only, 5 minutes, once; the last method used comes first', async () => {
