@@ -141,7 +141,7 @@ test('the second factor cannot be skipped by URL', async ({ browser }) => {
 
 for (const locale of AUDITED) {
   test(`the MFA screens (setup, recovery codes, a wrong code, a wrong recovery code) are accessible, light and dark (${locale})`, async ({ browser }) => {
-    test.setTimeout(180_000); // four screens, each audited in two schemes
+    test.setTimeout(240_000); // four screens, each audited in two schemes
     const context = await browser.newContext({ baseURL: foyer.url });
     const page = await context.newPage();
     await page.goto(`/${locale}/demo`);
