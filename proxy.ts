@@ -44,17 +44,22 @@ export default function proxy(request: NextRequest) {
   // The theme editor's preview screens: framed by the console (same origin), never indexed.
   const preview = pathLocale !== undefined && segments[2] === 'preview';
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
-  const csp = [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
-    `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    preview ? "frame-ancestors 'self'" : "frame-ancestors 'none'",
-  ].join('; ');
+  // A previewed e-mail's HTML part (app/[locale]/preview/[screen]/mail): mail HTML styles inline
+  // only, so inline styles apply there and nothing else does (no script, no form, sandboxed).
+  const mailPart = preview && segments[4] === 'mail' && segments.length === 5;
+  const csp = mailPart
+    ? "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox"
+    : [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+        `style-src 'self' 'nonce-${nonce}'`,
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        preview ? "frame-ancestors 'self'" : "frame-ancestors 'none'",
+      ].join('; ');
 
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);

@@ -5,6 +5,9 @@ import { installVault, resolveDeploymentSecret } from '../server/secrets';
 import { mintAdminToken } from '../server/testing/admin-token';
 import { spaAuthorizeUrl } from './fixtures/flows';
 import { expect, SPA_REDIRECT_URI, startFoyer, test, type Foyer } from './fixtures/foyer';
+import { expectAccessible } from './fixtures/a11y';
+import { signIn } from './fixtures/pages';
+import { rotatingSlice, SAMPLE_SEED } from './fixtures/sample';
 
 /**
  * The theme editor's round trip on the production server: a draft saved through the admin API
@@ -17,6 +20,9 @@ const NEW = '#0b5d1e';
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 const brandTheme = (brand: string) => ({ id: 'brand', name: 'Brand', colors: { light: { brand, link: brand, focus: brand } } });
 
+/** A real account, signed in to in the browser that looks at the account previews: none of it may show there. */
+const REAL = { username: 'realperson', email: 'real.person@example.test', email_verified: true, password: 'Lantern-Harbour-Passphrase-57' };
+
 let foyer: Foyer;
 let api: string;
 let headers: Record<string, string>;
@@ -26,8 +32,9 @@ test.use({ colorScheme: 'light' });
 test.beforeAll(async () => {
   foyer = await startFoyer({
     config: {
-      pool: { name: 'Foyer theme editor' },
+      pool: { name: 'Foyer theme editor', mfa: { mode: 'OPTIONAL', factors: ['totp', 'email'] } },
       themes: [brandTheme(OLD)],
+      users: [REAL],
       clients: [{ client_id: 'branded', token_endpoint_auth_method: 'none', redirect_uris: [SPA_REDIRECT_URI], theme: 'brand' }],
     },
   });
@@ -113,4 +120,67 @@ test('preview screens render with sample data in every state', async ({ page, re
     await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
     if (state === 'error' && (await page.locator('main form').count()) > 0) await expect(page.locator('.foyer-error-summary').first()).toBeVisible();
   }
+});
+
+/**
+ * The screens beside the sign-in flow (consent, account pages, e-mails, texts: a few of each a day,
+ * all with E2E_FULL=1) in a draft's colours, while the browser is signed in to a real account that
+ * never shows through; none without a valid token; axe on an account and an e-mail preview.
+ */
+test(`consent, account, e-mail and text previews: the draft's colours, sample data only (sample ${SAMPLE_SEED})`, async ({ page, request }) => {
+  const DRAFT = '#5b2a86';
+  const accounts = ['account', 'account-email', 'account-email-code', 'account-phone', 'account-phone-code', 'account-password', 'account-totp', 'account-recovery-codes'];
+  const mails = ['confirmSignUp', 'resetPassword', 'passwordChanged', 'accountExists', 'recoveryCodeUsed', 'mfaEmailCode', 'signInCode', 'magicLink', 'changeEmailCode', 'emailChanged', 'security-totp_added', 'security-session_revoked'].map((k) => `email-${k}`);
+  const texts = ['mfaCode', 'verifyPhone', 'confirmSignUp', 'signInCode'].map((k) => `sms-${k}`);
+  const screens = ['consent', ...rotatingSlice(accounts, 2), ...rotatingSlice(mails, 2, 1), ...rotatingSlice(texts, 1, 2)];
+  test.setTimeout(90_000 + 10_000 * screens.length);
+
+  await page.goto(`${foyer.url}/en/account`);
+  await signIn(page, REAL.username, REAL.password);
+  await expect(page.getByTestId('profile')).toContainText(REAL.username);
+
+  expect((await request.put(`${api}/themes/brand/draft`, { headers, data: brandTheme(DRAFT) })).status()).toBe(200);
+  const { token } = (await (await request.post(`${api}/themes/brand/preview`, { headers, data: {} })).json()) as { token: string };
+  const at = (locale: string, screen: string, extra = '') => `${foyer.url}/${locale}/preview/${screen}?preview=${encodeURIComponent(token)}&state=filled${extra}`;
+
+  for (const [i, screen] of screens.entries()) {
+    const locale = i % 2 === 0 ? 'en' : 'ar';
+    const res = await page.goto(at(locale, screen, '&scheme=light'));
+    expect(res?.status(), screen).toBe(200);
+    await expect(page.locator('main h1')).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
+    // The draft's link colour (the language switcher is on every hosted screen), not the published one.
+    expect(await page.locator('.foyer-language-current').evaluate((e) => getComputedStyle(e).color), screen).toBe(rgb(DRAFT));
+    await expect(page.locator('body')).not.toContainText(REAL.username);
+    await expect(page.locator('body')).not.toContainText(REAL.email);
+    if (screen.startsWith('email-')) {
+      await expect(page.getByTestId('preview-mail-subject')).toContainText('Foyer theme editor');
+      await expect(page.getByTestId('preview-mail-text')).not.toBeEmpty();
+      // The HTML part: sandboxed, in the draft's brand colour.
+      await expect(page.getByTestId('preview-mail-html')).toHaveAttribute('sandbox', '');
+      const rule = page.frameLocator('[data-testid=preview-mail-html]').locator('body > div');
+      await expect(rule).toBeVisible();
+      expect(await rule.evaluate((e) => getComputedStyle(e).borderTopColor)).toBe(rgb(DRAFT));
+    }
+    if (screen.startsWith('sms-')) await expect(page.getByTestId('preview-sms')).toContainText('Foyer theme editor');
+  }
+
+  // The account preview shows the sample user, whoever is signed in here.
+  await page.goto(at('en', 'account'));
+  await expect(page.getByTestId('profile')).toContainText('ana.garcia');
+  await expectAccessible(page, 'en', 'account preview');
+  await page.goto(at('ar', 'email-resetPassword'));
+  await expectAccessible(page, 'ar', 'e-mail preview');
+
+  // Without a valid token there is nothing to see: not the screen, not the mail's HTML.
+  const forged = `${token.split('.')[0]}.${'A'.repeat(43)}`;
+  for (const path of ['/en/preview/account', `/en/preview/account?preview=${forged}`, `/en/preview/email-confirmSignUp?preview=${forged}`, `/en/preview/email-confirmSignUp/mail?preview=${forged}`, '/en/preview/email-confirmSignUp/mail']) {
+    const r = await request.get(`${foyer.url}${path}`);
+    expect(r.status(), path).toBe(404);
+    expect(await r.text(), path).not.toContain('ana.garcia');
+  }
+  // With one, the HTML part comes with its own policy: styles inline, nothing else, framed only by us.
+  const html = await request.get(`${foyer.url}/en/preview/email-confirmSignUp/mail?preview=${encodeURIComponent(token)}`);
+  expect(html.status()).toBe(200);
+  expect(html.headers()['content-security-policy']).toMatch(/default-src 'none'.*frame-ancestors 'self'; sandbox/);
 });

@@ -6,7 +6,12 @@ import type { ConsoleCtx } from '@/app/_lib/console';
 import { consoleScreens, type ScreenKey } from '../nav';
 import { signOutAction } from '../actions';
 
-/** Every console screen: the banner (who is signed in, sign out), the navigation, and the screen itself. */
+/**
+ * Every console screen: the banner (who is signed in, sign out), the navigation, and the screen
+ * itself. The banner and main landmarks are named (the console's title, the screen's heading): a
+ * screen that frames a hosted page (the theme editor's preview) then has landmarks of the same
+ * kinds that remain distinguishable (axe landmark-unique).
+ */
 export async function ConsoleFrame({ ctx, screen, heading, children }: { ctx: ConsoleCtx; screen: ScreenKey; heading: string; children: ReactNode }) {
   const { t, locale } = ctx;
   const theme = await currentTheme();
@@ -16,9 +21,9 @@ export async function ConsoleFrame({ ctx, screen, heading, children }: { ctx: Co
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-surface">
         {t('meta.skipToContent')}
       </a>
-      <header className="flex flex-wrap items-center gap-4 px-4 py-3 border-b border-line bg-surface">
+      <header aria-labelledby="console-title" className="flex flex-wrap items-center gap-4 px-4 py-3 border-b border-line bg-surface">
         <Logo theme={theme} />
-        <p className="font-semibold">{t('meta.title')}</p>
+        <p id="console-title" className="font-semibold">{t('meta.title')}</p>
         <p className="ms-auto text-sm text-muted" data-testid="console-user">
           {t('meta.signedInAs', { name: me?.username ?? ctx.userId })}
         </p>
@@ -42,8 +47,8 @@ export async function ConsoleFrame({ ctx, screen, heading, children }: { ctx: Co
             ))}
           </ul>
         </nav>
-        <main id="main" className="flex-1 p-4 md:p-6 min-w-0">
-          <h1 className="text-2xl font-semibold mb-4">{heading}</h1>
+        <main id="main" aria-labelledby="console-heading" className="flex-1 p-4 md:p-6 min-w-0">
+          <h1 id="console-heading" className="text-2xl font-semibold mb-4">{heading}</h1>
           {children}
         </main>
       </div>

@@ -7,7 +7,7 @@ import { runtime } from '@/server/runtime-handle';
 /**
  * An e-mail or text message as it would be sent (server/pool/message-preview.ts), in the hosted
  * frame of the theme being previewed: who it goes to, the subject, the HTML part in a sandboxed
- * frame served with its own strict policy (app/api/preview), and the plain text.
+ * frame served with its own strict policy (./mail/route.ts, proxy.ts), and the plain text.
  */
 export async function MessagePreview({ locale, screen, token, preview, message }: { locale: Locale; screen: PreviewScreen; token: string; preview: PreviewRequest; message: NonNullable<ReturnType<typeof previewMessage>> }) {
   const t = await getTranslations({ locale });
@@ -37,7 +37,7 @@ export async function MessagePreview({ locale, screen, token, preview, message }
       </dl>
       <h2 className="font-semibold mb-2">{t('preview.message.html')}</h2>
       <iframe
-        src={`/api/preview/${locale}/${screen}?${new URLSearchParams({ preview: token })}`}
+        src={`/${locale}/preview/${screen}/mail?${new URLSearchParams({ preview: token })}`}
         sandbox=""
         title={t('preview.message.htmlFrame')}
         className="w-full h-96 border border-line rounded-theme bg-white mb-4"

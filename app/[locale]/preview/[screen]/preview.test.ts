@@ -115,7 +115,7 @@ describeEachDb('preview screens', (open) => {
     await setup();
     const mail = await render('en', 'email-confirmSignUp');
     expect(mail).toContain('Your Preview Pool confirmation code: 123456');
-    expect(mail).toMatch(new RegExp(`<iframe[^>]*src="/api/preview/en/email-confirmSignUp\\?preview=${TOKEN}"[^>]*sandbox=""`));
+    expect(mail).toMatch(new RegExp(`<iframe[^>]*src="/en/preview/email-confirmSignUp/mail\\?preview=${TOKEN}"[^>]*sandbox=""`));
     expect(mail).toContain('Welcome to Preview Pool.');
     const security = await render('ar', 'email-security-totp_added');
     expect(security).toContain('Preview Pool');
