@@ -129,5 +129,8 @@ export default function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!api|_next|oauth2|saml2|\\.well-known|.*\\..*).*)'],
+  // Paths with a dot are taken as files and skipped, except the console's: its path segments are
+  // ids (a resource server's https://api.example.com, a username like ann.lee), and its pages need
+  // the proxy's CSP nonce and CSRF token like every other page.
+  matcher: ['/((?!api|_next|oauth2|saml2|\\.well-known|.*\\..*).*)', '/:locale/admin/:path*'],
 };

@@ -48,7 +48,8 @@ export async function ConsoleFrame({ ctx, screen, heading, children }: { ctx: Co
           </ul>
         </nav>
         <main id="main" aria-labelledby="console-heading" className="flex-1 p-4 md:p-6 min-w-0">
-          <h1 id="console-heading" className="text-2xl font-semibold mb-4">{heading}</h1>
+          {/* Headings name ids (https://api.example.com/orders): they wrap anywhere rather than widen a 320 px screen. */}
+          <h1 id="console-heading" className="text-2xl font-semibold mb-4 [overflow-wrap:anywhere]">{heading}</h1>
           {children}
         </main>
       </div>

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { test, type Browser, type Page } from '@playwright/test';
+// Playwright's own `test`: this file starts its one Foyer itself (the fixtures' `test` would start a worker Foyer too).
+import { expect, startFoyer, testConfig, type Foyer } from './fixtures/foyer';
+import { expectAccessible } from './fixtures/a11y';
+import { claim, demoLogin, newPage } from './fixtures/federation-oidc';
+import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
+import { addAuthenticatorApp, totpAt } from './fixtures/totp';
+import { startUpstream, type Upstream } from './fixtures/upstream-oidc';
+
+/**
+ * The console's identity-provider and resource-server screens in Chromium (issue 12), with ONE
+ * admin sign-in for the file: an OIDC provider added through the console form (pointing at an
+ * upstream oidc-provider on loopback), its "test sign-in" (verified like a sign-in, signing nobody
+ * in), its button on the hosted sign-in page once an app allows it, and a resource server created,
+ * edited and deleted. Axe audits the provider page (en) and a resource server's page (ar).
+ */
+
+const PASSWORD = 'Console-Admin-Passphrase-42';
+const ROOT = { username: 'root', email: 'root@example.test', email_verified: true, password: PASSWORD, groups: ['admins'] };
+const UPSTREAM_SECRET = randomBytes(24).toString('base64url');
+const API = 'https://orders.example.test';
+const API_PATH = encodeURIComponent(API);
+
+let foyer: Foyer;
+let up: Upstream;
+test.beforeAll(async () => {
+  up = await startUpstream('corp');
+  foyer = await startFoyer({
+    config: (url: string) => {
+      up.registerClient({ client_id: 'foyer', client_secret: UPSTREAM_SECRET, redirect_uris: [`${url}/oauth2/idpresponse`] });
+      const c = testConfig(url);
+      return { ...c, pool: { ...c.pool, custom_attributes: [{ name: 'custom:department' }], mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, users: [...c.users, ROOT] };
+    },
+  });
+});
+test.afterAll(async () => {
+  await foyer?.stop();
+  await up?.stop();
+});
+
+test.describe.configure({ mode: 'serial' });
+
+let admin: Page | undefined;
+/** The admin's console, signed in once for the file: an authenticator app set up, then the console's own sign-in. */
+async function consoleAdmin(browser: Browser): Promise<Page> {
+  if (admin) return admin;
+  const page = await newPage(foyer, browser);
+  await page.goto('/en/account');
+  await signIn(page, ROOT.username, PASSWORD);
+  await expect(page).toHaveURL(/\/en\/account$/);
+  const secret = await addAuthenticatorApp(page);
+  await page.goto('/en/admin');
+  await expect(page.getByTestId('console-refused')).toBeVisible();
+  await page.getByRole('link', { name: 'Sign in again' }).click();
+  await signIn(page, ROOT.username, PASSWORD);
+  await expect(page).toHaveURL(/\/en\/mfa\?uid=/);
+  // The code of the next period: the one the set-up used is spent.
+  await page.getByTestId('mfa-form').locator('[name="code"]').fill(totpAt(secret, Date.now() + 30_000));
+  await submit(page, page.getByTestId('verify-code'));
+  await expect(page).toHaveURL(/\/en\/admin$/);
+  admin = page;
+  return page;
+}
+
+/** Clicks "Test sign-in" and waits to be back on the provider's page with the result. */
+async function testSignIn(page: Page) {
+  const requests = up.authorizationRequests.length;
+  const before = page.url();
+  await page.getByTestId('test-sign-in').click();
+  // Back with a new result (the page may show the last one until then).
+  await page.waitForURL((url) => url.href !== before && /\/en\/admin\/identity-providers\/Corp\?test=[A-Za-z0-9_-]{43}#test-sign-in$/.test(url.href));
+  // It went to the provider for real.
+  expect(up.authorizationRequests.length).toBe(requests + 1);
+}
+
+test('an admin adds an OIDC provider; its test sign-in shows the claims and mapped attributes and signs nobody in; once the app allows it, its button signs a user in', async ({ browser }) => {
+  test.slow(); // the admin's sign-in, five round trips to the provider and an axe audit in both schemes
+  const page = await consoleAdmin(browser);
+  const sub = `corp-${Date.now().toString(36)}`;
+  up.setAccount({ sub, email: `${sub}@corp.test`, email_verified: true, name: 'Dana Corp', department: 'Research' });
+
+  // Added through the console's form, as the config's JSON.
+  await page.goto('/en/admin/identity-providers');
+  const provider = {
+    name: 'Corp',
+    type: 'oidc',
+    display_name: 'Corp SSO',
+    issuer: up.issuer,
+    client_id: 'foyer',
+    client_secret: UPSTREAM_SECRET,
+    attribute_mapping: { email: 'email', email_verified: 'email_verified', name: 'name', 'custom:department': 'department' },
+  };
+  await page.getByTestId('create-provider-form').locator('[name="provider"]').fill(JSON.stringify(provider));
+  await submit(page, page.getByTestId('create-provider'));
+  await expect(page).toHaveURL(/\/en\/admin\/identity-providers\/Corp\?notice=saved$/);
+
+  // The user refuses at the provider: the translated reason comes back to the console.
+  up.loginAs = 'deny';
+  await testSignIn(page);
+  await expect(page.getByTestId('test-result-failed')).toHaveText('Test sign-in with Corp failed: the sign-in was cancelled or refused at the provider.');
+
+  // A sign-in at the provider: what it sent, and what the pool would make of it.
+  up.loginAs = sub;
+  await testSignIn(page);
+  const sent = up.authorizationRequests.at(-1)!;
+  expect(sent.get('code_challenge_method')).toBe('S256');
+  expect(sent.get('nonce')).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+  await expect(page.getByTestId('test-result-ok')).toHaveText('Test sign-in with Corp succeeded.');
+  await expect(page.getByTestId('test-subject')).toHaveText(sub);
+  const mapped = (attribute: string) => page.locator(`[data-testid="test-mapped-row"][data-attribute="${attribute}"] td`).last();
+  await expect(mapped('email')).toHaveText(`${sub}@corp.test`);
+  await expect(mapped('email_verified')).toHaveText('true');
+  await expect(mapped('custom:department')).toHaveText('Research');
+  await expect(page.locator(`[data-testid="test-claim-row"][data-claim="iss"] td`)).toHaveText(up.issuer);
+  await expect(page.getByTestId('test-outcome')).toHaveText(`A sign-in with this identity would create the user Corp_${sub}.`);
+  await expectAccessible(page, 'en', 'console: a provider with its test result', { fieldsAbout: 'others' });
+
+  // Checked exactly as a sign-in: an ID token whose signature does not verify is refused.
+  up.tamper = 'signature';
+  try {
+    await testSignIn(page);
+    await expect(page.getByTestId('test-result-failed')).toContainText("the provider's answer did not verify");
+  } finally {
+    up.tamper = 'none';
+  }
+
+  // Nobody was created by the tests.
+  await page.goto(`/en/admin/users?by=email&q=${encodeURIComponent(`${sub}@`)}`);
+  await expect(page.getByTestId('user-row')).toHaveCount(0);
+
+  // The demo app allows it: its button is on the hosted sign-in page, and signs a user in.
+  await page.goto('/en/admin/clients/demo');
+  await page.getByTestId('save-client-form').locator('[name="supported_identity_providers"]').fill('COGNITO\nCorp');
+  await submit(page, page.getByTestId('save-client'));
+  await expect(noticeMessage(page)).toBeVisible();
+  const user = await newPage(foyer, browser);
+  await demoLogin(user);
+  await expect(user.getByTestId('idp-Corp')).toHaveText('Continue with Corp SSO');
+  await user.getByTestId('idp-Corp').click();
+  await expect(user).toHaveURL(/\/en\/demo$/);
+  await expect(claim(user, 'cognito:username')).toHaveText(`Corp_${sub}`);
+  await expect(claim(user, 'custom:department')).toHaveText('Research');
+  await user.context().close();
+
+  // Now the same identity would sign in its user (the admin's browser still has the provider's session).
+  await page.goto('/en/admin/identity-providers/Corp');
+  await testSignIn(page);
+  await expect(page.getByTestId('test-outcome')).toHaveText(`A sign-in with this identity would sign in the linked user Corp_${sub}.`);
+
+});
+
+test('an admin creates a resource server with scopes, edits it and deletes it after confirming', async ({ browser }) => {
+  const page = await consoleAdmin(browser);
+  await page.goto('/en/admin/resource-servers');
+  const create = page.getByTestId('create-resource-server-form');
+  await create.locator('[name="identifier"]').fill(API);
+  await create.locator('[name="name"]').fill('Orders');
+  await create.locator('[name="scopes"]').fill('read Read orders\nwrite Change orders');
+  await submit(page, page.getByTestId('create-resource-server'));
+  await expect(page).toHaveURL(new RegExp(`/en/admin/resource-servers/${API_PATH}\\?notice=saved$`));
+
+  const form = page.getByTestId('save-resource-server-form');
+  await expect(form.locator('[name="scopes"]')).toHaveValue('read Read orders\nwrite Change orders');
+  await form.locator('[name="name"]').fill('Orders API');
+  await form.locator('[name="scopes"]').fill('read Read orders\nwrite Change orders\nrefund Refund an order');
+  await submit(page, page.getByTestId('save-resource-server'));
+  await expect(errorMessage(page)).toHaveCount(0);
+  await expect(noticeMessage(page)).toBeVisible();
+  await page.reload();
+  await expect(form.locator('[name="name"]')).toHaveValue('Orders API');
+  await expect(form.locator('[name="scopes"]')).toHaveValue('read Read orders\nwrite Change orders\nrefund Refund an order');
+
+  await page.goto(`/ar/admin/resource-servers/${API_PATH}`);
+  await expect(page.locator('main h1')).toBeVisible();
+  await expectAccessible(page, 'ar', 'console: a resource server', { fieldsAbout: 'others' });
+
+  await page.goto(`/en/admin/resource-servers/${API_PATH}`);
+  await page.getByTestId('resource-server-delete').click();
+  await expect(page.getByTestId('confirm')).toContainText(`Delete the resource server ${API}?`);
+  await submit(page, page.getByTestId('confirm-yes'));
+  await expect(page).toHaveURL(/\/en\/admin\/resource-servers\?notice=deleted$/);
+  await expect(page.getByTestId('resource-server-row').filter({ hasText: API })).toHaveCount(0);
+});
