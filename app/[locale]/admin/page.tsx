@@ -1,7 +1,7 @@
 import { loadConsolePage } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from './_frame/ConsoleFrame';
-import { cell } from './_frame/table';
+import { ConsoleTable } from './_frame/ConsoleTable';
 
 const DAYS = 7;
 
@@ -24,28 +24,16 @@ export default async function ConsoleOverviewPage(props: PageProps) {
         </div>
       </dl>
       <Panel id="per-day" heading={t('overview.perDay', { days: DAYS })}>
-        {perDay.length === 0 ? (
-          <p className="text-muted">{t('overview.noEvents')}</p>
-        ) : (
-          <table className="w-full text-sm">
-            <thead>
-              <tr>
-                <th scope="col" className={cell}>{t('overview.day')}</th>
-                <th scope="col" className={cell}>{t('overview.type')}</th>
-                <th scope="col" className={cell}>{t('overview.count')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {perDay.map((r) => (
-                <tr key={`${r.day} ${r.type}`}>
-                  <td className={cell} dir="ltr">{r.day}</td>
-                  <td className={cell} dir="ltr">{r.type}</td>
-                  <td className={cell}>{r.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ConsoleTable
+          rows={perDay}
+          rowKey={(r) => `${r.day} ${r.type}`}
+          empty={t('overview.noEvents')}
+          columns={[
+            { label: t('overview.day'), cell: (r) => r.day, dir: 'ltr' },
+            { label: t('overview.type'), cell: (r) => r.type, dir: 'ltr' },
+            { label: t('overview.count'), cell: (r) => r.count },
+          ]}
+        />
       </Panel>
     </ConsoleFrame>
   );
