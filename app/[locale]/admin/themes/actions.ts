@@ -2,8 +2,8 @@
 
 import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/FlowForm';
-import { callAdmin, consoleAction, isConsoleCtx, problemState, seg } from '@/app/_lib/console';
-import { field, refusal } from '@/app/_lib/flow';
+import { callAdmin, consoleAction, isConsoleCtx, jsonField, problemState, seg } from '@/app/_lib/console';
+import { field } from '@/app/_lib/flow';
 
 type Draft = { colors?: { light?: Record<string, string>; dark?: Record<string, string> } } & Record<string, unknown>;
 
@@ -27,18 +27,14 @@ export async function saveDraftAction(_prev: FormState, data: FormData): Promise
   const { t } = ctx;
   const id = field(data, 'id');
   const text = field(data, 'theme');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return refusal(t('themes.notJson'), 400, { field: 'theme', values: { theme: text } });
-  }
+  const parsed = await jsonField(data, 'theme', t('themes.notJson'));
+  if ('refused' in parsed) return parsed.refused;
+  let body = parsed.value;
   if (body && typeof body === 'object' && !Array.isArray(body)) body = withBrand(body as Draft, data);
   const done = await callAdmin(ctx, { method: 'PUT', path: `/themes/${seg(id)}/draft`, body, ifMatch: field(data, 'etag') || undefined });
   if (!done.ok) {
-    // The API names the offending member by JSON Pointer: shown as the field's name.
-    const fields = Object.fromEntries(done.problem.errors.map((e) => [e.pointer, { name: 'theme', label: e.pointer }]));
-    return problemState(t, done, fields, { theme: text });
+    // The API names the offending member by JSON Pointer: shown beside the editor.
+    return problemState(t, done, { '': { name: 'theme', label: t('themes.draft') } }, { theme: text, brandLight: field(data, 'brandLight'), brandDark: field(data, 'brandDark') });
   }
   redirect(`/${ctx.locale}/admin/themes/${seg(id)}?notice=saved`);
 }
