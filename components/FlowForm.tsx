@@ -30,9 +30,21 @@ export interface FieldSpec {
   rows?: number;
 }
 
+/**
+ * Why one value was refused, in the words of whoever refused it (the admin API's problem details
+ * are English: `lang` marks them so). `field` is the form's field it is about; without one, the
+ * reason is listed in the error summary.
+ */
+export interface FieldReason {
+  field?: string;
+  text: string;
+  lang?: string;
+}
+
 /** What an action answers when it does not redirect: a translated error or notice, and values to refill. */
 export interface FormState {
-  error?: { message: string; field?: string };
+  /** `field`: the first field at fault (it takes focus without JavaScript); `reasons`: each refused value. */
+  error?: { message: string; field?: string; reasons?: FieldReason[] };
   notice?: string;
   values?: Record<string, string>;
 }
@@ -75,30 +87,44 @@ export function FlowForm({
   useEffect(() => {
     if (state.error) summary.current?.focus();
   }, [state]);
-  const invalidField = fields.find((f) => f.name === state.error?.field);
+  const reasons = state.error?.reasons ?? [];
+  const reasonOf = (name: string) => reasons.find((r) => r.field === name);
+  const isInvalid = (name: string) => state.error?.field === name || reasonOf(name) !== undefined;
+  // Every field at fault, in the form's order, one link each; reasons about no field of the form are listed.
+  const invalidFields = fields.filter((f) => isInvalid(f.name));
+  const loose = reasons.filter((r) => !r.field || !fields.some((f) => f.name === r.field));
   return (
     <form action={formAction} className="foyer-form" data-testid={testId} aria-describedby={state.error ? errorId : undefined} noValidate={false}>
       {state.error ? (
         <div id={errorId} ref={summary} tabIndex={-1} className="foyer-error-summary">
           <Alert tone="error">{state.error.message}</Alert>
-          {invalidField ? (
-            // The field the error is about, one step away (WCAG 3.3.1: identified, and reachable).
-            <p className="-mt-2 mb-4 text-sm">
-              <a
-                href={`#${invalidField.name}`}
-                className="foyer-error-link inline-block min-h-6 text-link underline"
-                onClick={(e) => {
-                  // A fragment only scrolls: put the caret in the field.
-                  const field = document.getElementById(invalidField.name);
-                  if (field) {
-                    e.preventDefault();
-                    field.focus();
-                  }
-                }}
-              >
-                {invalidField.label}
-              </a>
-            </p>
+          {invalidFields.length > 0 || loose.length > 0 ? (
+            // The fields the error is about, one step away (WCAG 3.3.1: identified, and reachable).
+            <ul className="-mt-2 mb-4 text-sm flex flex-col gap-1">
+              {invalidFields.map((f) => (
+                <li key={f.name}>
+                  <a
+                    href={`#${f.name}`}
+                    className="foyer-error-link inline-block min-h-6 text-link underline"
+                    onClick={(e) => {
+                      // A fragment only scrolls: put the caret in the field.
+                      const field = document.getElementById(f.name);
+                      if (field) {
+                        e.preventDefault();
+                        field.focus();
+                      }
+                    }}
+                  >
+                    {f.label}
+                  </a>
+                </li>
+              ))}
+              {loose.map((r, i) => (
+                <li key={i} lang={r.lang} dir="auto" className="break-words">
+                  {r.text}
+                </li>
+              ))}
+            </ul>
           ) : null}
         </div>
       ) : null}
@@ -107,9 +133,17 @@ export function FlowForm({
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {fields.map((f) => {
-        const invalid = state.error?.field === f.name;
+        const invalid = isInvalid(f.name);
         const hintId = f.hint ? `${f.name}-hint` : undefined;
-        const described = [hintId, invalid ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+        const reason = reasonOf(f.name);
+        const reasonId = reason ? `${f.name}-error` : undefined;
+        const described = [reasonId, hintId, invalid ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+        // The reason beside the field it is about, read with it (aria-describedby).
+        const reasonText = reason ? (
+          <p id={reasonId} lang={reason.lang} dir="auto" className="foyer-field-error text-sm text-danger mt-1 break-words" data-testid={`${f.name}-error`}>
+            {reasons.filter((r) => r.field === f.name).map((r) => r.text).join(' · ')}
+          </p>
+        ) : null;
         if (f.type === 'checkbox') {
           return (
             <div key={f.name} className="foyer-field mb-4">
@@ -140,6 +174,7 @@ export function FlowForm({
                   {f.hint}
                 </p>
               ) : null}
+              {reasonText}
             </div>
           );
         }
@@ -158,7 +193,7 @@ export function FlowForm({
                 dir={f.dir}
                 spellCheck={false}
                 defaultValue={state.values?.[f.name] ?? f.defaultValue}
-                autoFocus={f.autoFocus || invalid}
+                autoFocus={f.autoFocus || state.error?.field === f.name}
                 aria-invalid={invalid || undefined}
                 aria-describedby={described}
                 className={`inputField-customizable font-mono text-sm ${inputLook}`}
@@ -177,7 +212,7 @@ export function FlowForm({
               inputMode={f.inputMode}
               dir={f.dir}
               defaultValue={state.values?.[f.name] ?? f.defaultValue}
-              autoFocus={f.autoFocus || invalid}
+              autoFocus={f.autoFocus || state.error?.field === f.name}
               aria-invalid={invalid || undefined}
               aria-describedby={described}
               className={`inputField-customizable ${f.autoComplete === 'one-time-code' ? 'foyer-code-input ' : ''}${inputLook}`}
@@ -188,6 +223,7 @@ export function FlowForm({
                 {f.hint}
               </p>
             ) : null}
+            {reasonText}
           </div>
         );
       })}

@@ -5,7 +5,8 @@ import { isLocale, locales, type Locale } from '@/i18n/locales';
 import type { AdminCallResult, Principal } from '@/server/admin';
 import { runtime } from '@/server/runtime-handle';
 import { ourCookies } from './cookies';
-import { refusal } from './flow';
+import { fieldReasons, type FieldOf } from './console-problem';
+import { field as fieldValue, refusal } from './flow';
 import { requestInfo } from './request';
 
 /** A console page: `/<locale>/admin`, and up to three segments below it. */
@@ -103,19 +104,37 @@ export function segmentParam(raw: string): string {
 }
 
 /**
- * A refused admin call as a form state: the translated kind, and when the API's zod schema named
- * a field (`/email`), that field marked. `fields` maps a JSON Pointer of the body to the form's
- * field name and label.
+ * The text of a JSON editor (policies, a provider, a theme) as a value, or the refused form: the
+ * translated `message` at `field`, with the parser's own reason beside it and the text kept.
  */
-export async function problemState(t: ConsoleT, r: Extract<AdminCallResult, { ok: false }>, fields: Record<string, { name: string; label: string }> = {}, values?: Record<string, string>): Promise<FormState> {
+export async function jsonField(data: FormData, field: string, message: string): Promise<{ value: unknown } | { refused: FormState }> {
+  const text = fieldValue(data, field);
+  try {
+    return { value: JSON.parse(text) };
+  } catch (e) {
+    const state = await refusal(message, 400, { field, values: { [field]: text } });
+    return { refused: { ...state, error: { message, field, reasons: [{ field, text: (e as Error).message, lang: 'en' }] } } };
+  }
+}
+
+/**
+ * A refused admin call as a form state: the translated kind of refusal, and each of the API's
+ * field errors (zod's or the pool's reason, in the API's English) beside the field it is about.
+ * `fields` maps a JSON Pointer of the body to a form field: `/email` the e-mail field, `/scopes`
+ * every `/scopes/3/name` too, `''` the whole body (a JSON editor, where the reason names its pointer).
+ */
+export async function problemState(t: ConsoleT, r: Extract<AdminCallResult, { ok: false }>, fields: Record<string, FieldOf> = {}, values?: Record<string, string>): Promise<FormState> {
   const kind = r.problem.kind;
-  const first = r.problem.errors.find((e) => fields[e.pointer]) ?? r.problem.errors[0];
-  const field = first && fields[first.pointer];
+  const { reasons, marked } = fieldReasons(r.problem.errors, fields);
   const known = ['invalid-request', 'not-found', 'conflict', 'precondition-failed', 'precondition-required', 'forbidden'] as const;
-  const message = field
-    ? t('errors.field', { field: field.label })
-    : (known as readonly string[]).includes(kind)
-      ? t(`errors.${kind as (typeof known)[number]}`)
-      : t('errors.other', { status: r.status });
-  return refusal(message, r.status >= 400 && r.status < 500 ? r.status : 400, { field: field?.name, values });
+  const message =
+    marked.length === 1
+      ? t('errors.field', { field: marked[0] })
+      : marked.length > 1
+        ? t('errors.fields', { count: marked.length })
+        : (known as readonly string[]).includes(kind)
+          ? t(`errors.${kind as (typeof known)[number]}`)
+          : t('errors.other', { status: r.status });
+  const state = await refusal(message, r.status >= 400 && r.status < 500 ? r.status : 400, { field: reasons.find((x) => x.field)?.field, values });
+  return { ...state, error: { message, field: state.error?.field, reasons } };
 }

@@ -160,6 +160,10 @@ describeEachDb('admin API', (open) => {
       problem(wrongMethod, 405);
       expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
       problem(await call('PATCH', '/users/nobody', { body: {}, headers: { 'if-match': '"x"' } }), 404);
+      // Past what the database's integer column holds: refused on the field, not a failed insert.
+      const huge = await call('PUT', '/groups/huge', { body: { precedence: 2 ** 31 } });
+      problem(huge, 400);
+      expect(huge.json!.errors).toEqual([{ pointer: '/precedence', detail: expect.any(String) }]);
     });
   });
 

@@ -7,6 +7,8 @@ import { userSeedSchema } from '../config/seed';
  */
 export const username = z.string().min(1).max(128);
 export const groupName = z.string().min(1).max(128);
+/** A group's precedence is stored in a 32-bit integer column. */
+export const MAX_PRECEDENCE = 2 ** 31 - 1;
 
 export const userCreate = userSeedSchema.meta({ id: 'UserCreate', description: 'A user as in `users` of the pool config; `password` is checked against the pool policy.' });
 
@@ -50,7 +52,7 @@ export const group = z
   .object({ name: z.string(), description: z.string().optional(), precedence: z.number().int().optional() })
   .meta({ id: 'Group', description: 'A group as in `groups` of the pool config.' });
 export const groupBody = z
-  .object({ description: z.string().max(2048).optional(), precedence: z.number().int().min(0).optional() })
+  .object({ description: z.string().max(2048).optional(), precedence: z.number().int().min(0).max(MAX_PRECEDENCE).optional() })
   .strict()
   .meta({ id: 'GroupBody' });
 

@@ -321,7 +321,7 @@ export const seedSchema = z
     pool: poolSettingsSchema.default(poolSettingsSchema.parse({})),
     clients: z.array(clientSeedSchema).default([]),
     groups: z
-      .array(z.object({ name: z.string().min(1).max(128), description: z.string().max(2048).optional(), precedence: z.number().int().min(0).optional() }).strict())
+      .array(z.object({ name: z.string().min(1).max(128), description: z.string().max(2048).optional(), precedence: z.number().int().min(0).max(2 ** 31 - 1).optional() }).strict())
       .default([]),
     users: z.array(userSeedSchema).default([]),
     identity_providers: z.array(identityProviderSchema).max(300).default([]),

@@ -6,7 +6,7 @@ import { checkSameId, notFound, Problem } from '../problem';
 import { route, type Route } from '../route';
 import * as s from '../schemas';
 import { cursorKey } from './paging';
-import { refused } from './users';
+import { deleteResource, refused, writeResource } from '../write';
 
 const clientParams = z.object({ client_id: z.string().min(1).max(128) });
 const clientBody = clientInputSchema.meta({
@@ -21,6 +21,14 @@ async function clientOf(admin: AdminOps, clientId: string) {
   if (!c) throw notFound(`client "${clientId}"`);
   return c;
 }
+
+const target = (clientId: string) => ({
+  type: 'client',
+  what: `client "${clientId}"`,
+  load: (admin: AdminOps) => admin.clients.get({ clientId }),
+  show: clientRecordOf,
+  idOf: (c: { client_id: string }) => c.client_id,
+});
 
 /** The built-in apps follow the deployment: readable, never changed through the API. */
 function writable(clientId: string) {
@@ -88,17 +96,7 @@ export const clientRoutes: Route[] = [
     handle: async (c) => {
       writable(c.params.client_id);
       checkSameId('client_id', c.body.client_id, c.params.client_id);
-      const after = await c.write(async (admin, audit) => {
-        const stored = await clientOf(admin, c.params.client_id);
-        const before = clientRecordOf(stored);
-        c.ifMatch(etagOf(before));
-        const refusal = await admin.clients.replace({ before: stored, client: c.body });
-        if (refusal) throw refused(refusal);
-        const now = clientRecordOf(await clientOf(admin, c.params.client_id));
-        await audit({ action: 'client.update', resource: { type: 'client', id: now.client_id }, before, after: now });
-        return now;
-      });
-      return { status: 200, body: after, etag: etagOf(after) };
+      return writeResource(c, { ...target(c.params.client_id), existing: true, save: (admin, stored) => admin.clients.replace({ before: stored, client: c.body }) });
     },
   }),
   route({
@@ -136,14 +134,7 @@ export const clientRoutes: Route[] = [
     response: { status: 204 },
     handle: async (c) => {
       writable(c.params.client_id);
-      await c.write(async (admin, audit) => {
-        const before = clientRecordOf(await clientOf(admin, c.params.client_id));
-        c.ifMatch(etagOf(before));
-        const refusal = await admin.clients.delete({ clientId: before.client_id });
-        if (refusal) throw refused(refusal);
-        await audit({ action: 'client.delete', resource: { type: 'client', id: before.client_id }, before, after: null });
-      });
-      return { status: 204 };
+      return deleteResource(c, { ...target(c.params.client_id), remove: (admin, before) => admin.clients.delete({ clientId: before.client_id }) });
     },
   }),
 ];

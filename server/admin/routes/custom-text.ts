@@ -4,7 +4,7 @@ import { englishMessages, MAX_PREVIEW_TEXTS, MAX_TEXT_LENGTH } from '../../pool/
 import { etagOf } from '../etag';
 import { notFound, Problem } from '../problem';
 import { route, type Call, type Route } from '../route';
-import { refused } from './users';
+import { refused } from '../write';
 
 const locale = z.enum(locales).describe('A supported locale');
 const key = z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AdminOps } from '../../pool';
 import { etagOf } from '../etag';
+import { deleteResource, writeResource } from '../write';
 import { notFound } from '../problem';
 import { route, type Call, type Route } from '../route';
 import * as s from '../schemas';
@@ -15,6 +16,8 @@ async function groupOf(admin: AdminOps, name: string) {
   if (!g) throw notFound(`group "${name}"`);
   return g;
 }
+
+const groupTarget = (name: string) => ({ type: 'group', what: `group "${name}"`, load: (admin: AdminOps) => admin.groups.get({ name }), idOf: (g: { name: string }) => g.name });
 
 /**
  * Puts the user in the group (`member`) or takes them out, audited as a change to the user; nothing
@@ -67,17 +70,11 @@ export const groupRoutes: Route[] = [
     body: s.groupBody,
     ifMatch: 'required',
     response: { status: 200, schema: s.group, etag: true },
-    handle: async (c) => {
-      const after = await c.write(async (admin, audit) => {
-        const before = await admin.groups.get({ name: c.params.name });
-        c.ifMatch(before && etagOf(before));
-        await admin.groups.put({ group: { name: c.params.name, ...c.body } });
-        const now = await groupOf(admin, c.params.name);
-        await audit({ action: before ? 'group.update' : 'group.create', resource: { type: 'group', id: now.name }, before: before ?? null, after: now });
-        return now;
-      });
-      return { status: 200, body: after, etag: etagOf(after) };
-    },
+    handle: (c) =>
+      writeResource(c, {
+        ...groupTarget(c.params.name),
+        save: async (admin) => void (await admin.groups.put({ group: { name: c.params.name, ...c.body } })),
+      }),
   }),
   route({
     id: 'deleteGroup',
@@ -88,15 +85,7 @@ export const groupRoutes: Route[] = [
     params: groupParams,
     ifMatch: 'required',
     response: { status: 204 },
-    handle: async (c) => {
-      await c.write(async (admin, audit) => {
-        const before = await groupOf(admin, c.params.name);
-        c.ifMatch(etagOf(before));
-        await admin.groups.delete({ name: before.name });
-        await audit({ action: 'group.delete', resource: { type: 'group', id: before.name }, before, after: null });
-      });
-      return { status: 204 };
-    },
+    handle: (c) => deleteResource(c, { ...groupTarget(c.params.name), remove: async (admin, before) => void (await admin.groups.delete({ name: before.name })) }),
   }),
   route({
     id: 'listGroupMembers',

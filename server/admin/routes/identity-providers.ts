@@ -5,7 +5,7 @@ import { providerRecordOf, type AdminOps } from '../../pool';
 import { etagOf } from '../etag';
 import { checkSameId, notFound, Problem } from '../problem';
 import { route, type Call, type Route } from '../route';
-import { refused } from './users';
+import { deleteResource, writeResource } from '../write';
 
 const params = z.object({ name: z.string().min(1).max(32) });
 const provider = identityProviderSchema.meta({
@@ -35,19 +35,19 @@ async function checkedMetadata(xml: string) {
   return { entity_id: entityId, single_sign_on: sso, signing_certificates: signingCertificates.length };
 }
 
+type ProviderRecord = ReturnType<typeof providerRecordOf>;
+
+const target = (name: string) => ({
+  type: 'identity_provider',
+  what: `identity provider "${name}"`,
+  load: (admin: AdminOps) => admin.identityProviders.get({ name }),
+  show: providerRecordOf,
+  idOf: (p: { name: string }) => p.name,
+});
+
 /** Creates or replaces the provider in one audited write, If-Match checked against what it showed. */
-async function put(c: Call<{ name: string }, unknown, unknown>, wanted: (before: IdentityProviderConfig | undefined) => IdentityProviderConfig) {
-  return c.write(async (admin, audit) => {
-    const before = await admin.identityProviders.get({ name: c.params.name });
-    const shown = before && providerRecordOf(before);
-    c.ifMatch(shown && etagOf(shown));
-    const saved = await admin.identityProviders.put({ provider: wanted(before), before });
-    if ('error' in saved) throw refused(saved);
-    const now = providerRecordOf(saved);
-    await audit({ action: before ? 'identity_provider.update' : 'identity_provider.create', resource: { type: 'identity_provider', id: now.name }, before: shown ?? null, after: now });
-    return now;
-  });
-}
+const put = (c: Call<{ name: string }, unknown, unknown>, wanted: (before: IdentityProviderConfig | undefined) => IdentityProviderConfig, body?: (shown: ProviderRecord) => unknown) =>
+  writeResource(c, { ...target(c.params.name), save: (admin, before) => admin.identityProviders.put({ provider: wanted(before), before }), body });
 
 export const identityProviderRoutes: Route[] = [
   route({
@@ -85,8 +85,7 @@ export const identityProviderRoutes: Route[] = [
     handle: async (c) => {
       checkSameId('name', c.body.name, c.params.name);
       if (c.body.type === 'saml' && c.body.metadata_xml !== undefined) await checkedMetadata(c.body.metadata_xml);
-      const after = await put(c, () => c.body);
-      return { status: 200, body: after, etag: etagOf(after) };
+      return put(c, () => c.body);
     },
   }),
   route({
@@ -101,13 +100,16 @@ export const identityProviderRoutes: Route[] = [
     response: { status: 200, schema: z.object({ provider, metadata: metadataSummary }), etag: true },
     handle: async (c) => {
       const metadata = await checkedMetadata(c.body.metadata_xml);
-      const after = await put(c, (before) => {
-        if (!before) throw notFound(`identity provider "${c.params.name}"`);
-        if (before.type !== 'saml') throw new Problem(409, 'conflict', 'Conflicts with the resource', `"${before.name}" is an ${before.type} provider, not a SAML one`);
-        const { metadata_url: _url, ...rest } = before;
-        return { ...rest, metadata_xml: c.body.metadata_xml };
-      });
-      return { status: 200, body: { provider: after, metadata }, etag: etagOf(after) };
+      return put(
+        c,
+        (before) => {
+          if (!before) throw notFound(`identity provider "${c.params.name}"`);
+          if (before.type !== 'saml') throw new Problem(409, 'conflict', 'Conflicts with the resource', `"${before.name}" is an ${before.type} provider, not a SAML one`);
+          const { metadata_url: _url, ...rest } = before;
+          return { ...rest, metadata_xml: c.body.metadata_xml };
+        },
+        (provider) => ({ provider, metadata }),
+      );
     },
   }),
   route({
@@ -120,14 +122,7 @@ export const identityProviderRoutes: Route[] = [
     ifMatch: 'required',
     response: { status: 204 },
     handle: async (c) => {
-      await c.write(async (admin, audit) => {
-        const before = providerRecordOf(await providerOf(admin, c.params.name));
-        c.ifMatch(etagOf(before));
-        const refusal = await admin.identityProviders.delete({ name: before.name });
-        if (refusal) throw refused(refusal);
-        await audit({ action: 'identity_provider.delete', resource: { type: 'identity_provider', id: before.name }, before, after: null });
-      });
-      return { status: 204 };
+      return deleteResource(c, { ...target(c.params.name), remove: (admin, before) => admin.identityProviders.delete({ name: before.name }) });
     },
   }),
 ];

@@ -4,7 +4,7 @@ import { isBuiltInResourceServer, type AdminOps } from '../../pool';
 import { etagOf } from '../etag';
 import { checkSameId, notFound, Problem } from '../problem';
 import { route, type Route } from '../route';
-import { refused } from './users';
+import { deleteResource, writeResource } from '../write';
 
 const params = z.object({ identifier: z.string().min(1).max(256).describe('the identifier, percent-encoded (https%3A%2F%2Fapi.example)') });
 const resourceServer = resourceServerSchema.meta({ id: 'ResourceServer', description: 'A resource server as in `resource_servers` of the pool config: an API and its custom scopes.' });
@@ -14,6 +14,13 @@ async function serverOf(admin: AdminOps, identifier: string) {
   if (!rs) throw notFound(`resource server "${identifier}"`);
   return rs;
 }
+
+const target = (identifier: string) => ({
+  type: 'resource_server',
+  what: `resource server "${identifier}"`,
+  load: (admin: AdminOps) => admin.resourceServers.get({ identifier }),
+  idOf: (rs: { identifier: string }) => rs.identifier,
+});
 
 function writable(identifier: string) {
   if (isBuiltInResourceServer(identifier)) throw new Problem(403, 'built-in', 'The built-in resource server cannot be changed', 'foyer is the admin API itself');
@@ -55,16 +62,7 @@ export const resourceServerRoutes: Route[] = [
     handle: async (c) => {
       writable(c.params.identifier);
       checkSameId('identifier', c.body.identifier, c.params.identifier);
-      const after = await c.write(async (admin, audit) => {
-        const before = await admin.resourceServers.get({ identifier: c.params.identifier });
-        c.ifMatch(before && etagOf(before));
-        const refusal = await admin.resourceServers.put({ resourceServer: c.body, before });
-        if (refusal) throw refused(refusal);
-        const now = await serverOf(admin, c.params.identifier);
-        await audit({ action: before ? 'resource_server.update' : 'resource_server.create', resource: { type: 'resource_server', id: now.identifier }, before: before ?? null, after: now });
-        return now;
-      });
-      return { status: 200, body: after, etag: etagOf(after) };
+      return writeResource(c, { ...target(c.params.identifier), save: (admin, before) => admin.resourceServers.put({ resourceServer: c.body, before }) });
     },
   }),
   route({
@@ -78,14 +76,7 @@ export const resourceServerRoutes: Route[] = [
     response: { status: 204 },
     handle: async (c) => {
       writable(c.params.identifier);
-      await c.write(async (admin, audit) => {
-        const before = await serverOf(admin, c.params.identifier);
-        c.ifMatch(etagOf(before));
-        const refusal = await admin.resourceServers.delete({ identifier: before.identifier });
-        if (refusal) throw refused(refusal);
-        await audit({ action: 'resource_server.delete', resource: { type: 'resource_server', id: before.identifier }, before, after: null });
-      });
-      return { status: 204 };
+      return deleteResource(c, { ...target(c.params.identifier), remove: (admin, before) => admin.resourceServers.delete({ identifier: before.identifier }) });
     },
   }),
 ];

@@ -1,7 +1,7 @@
 import { poolSettingsSchema } from '../../config/seed';
 import { etagOf } from '../etag';
 import { route, type Route } from '../route';
-import { refused } from './users';
+import { writeResource } from '../write';
 
 const settingsBody = poolSettingsSchema.meta({ id: 'PoolSettings', description: 'The pool policies, as `pool` of the pool config.' });
 
@@ -27,17 +27,14 @@ export const settingsRoutes: Route[] = [
     body: settingsBody,
     ifMatch: 'required',
     response: { status: 200, schema: settingsBody, etag: true },
-    handle: async (c) => {
-      const after = await c.write(async (admin, audit) => {
-        const before = await admin.settings.read();
-        c.ifMatch(etagOf(before));
-        const refusal = await admin.settings.write({ settings: c.body });
-        if (refusal) throw refused(refusal);
-        const now = await admin.settings.read();
-        await audit({ action: 'settings.update', resource: { type: 'settings', id: 'pool' }, before, after: now });
-        return now;
-      });
-      return { status: 200, body: after, etag: etagOf(after) };
-    },
+    handle: (c) =>
+      writeResource(c, {
+        type: 'settings',
+        what: 'the pool settings',
+        existing: true,
+        load: (admin) => admin.settings.read(),
+        idOf: () => 'pool',
+        save: (admin) => admin.settings.write({ settings: c.body }),
+      }),
   }),
 ];

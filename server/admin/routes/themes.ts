@@ -5,7 +5,7 @@ import type { ThemeInput } from '../../../themes/schema';
 import { etagOf } from '../etag';
 import { checkSameId, notFound } from '../problem';
 import { route, type Call, type Reply, type Route } from '../route';
-import { refused } from './users';
+import { deleteResource, refused, writeResource } from '../write';
 
 const themeParams = z.object({ id: themeId });
 const theme = themeInput.meta({ id: 'Theme', description: 'A theme as in `themes` of the pool config; images and fonts as data: URLs or stored `asset:<sha256>` references.' });
@@ -54,6 +54,24 @@ async function publishing(
   return { status: 200, body: out, etag: etagOf(out.theme) };
 }
 
+const target = (id: string) => ({
+  type: 'theme',
+  what: `theme "${id}"`,
+  load: (admin: AdminOps) => admin.themes.get({ id }),
+  idOf: (t: ThemeInput) => t.id,
+});
+
+type Draft = NonNullable<Awaited<ReturnType<AdminOps['themes']['draft']>>>;
+
+/** A draft: its ETag and audit rows cover its definition, not who saved it when. */
+const draftTarget = (id: string) => ({
+  type: 'theme',
+  what: `draft of theme "${id}"`,
+  load: (admin: AdminOps) => admin.themes.draft({ id }),
+  show: (d: Draft) => d.theme,
+  idOf: () => id,
+});
+
 async function themeOf(admin: AdminOps, id: string) {
   const t = await admin.themes.get({ id });
   if (!t) throw notFound(`theme "${id}"`);
@@ -96,15 +114,7 @@ export const themeRoutes: Route[] = [
     response: { status: 200, schema: theme, etag: true },
     handle: async (c) => {
       checkSameId('id', c.body.id, c.params.id);
-      const after = await c.write(async (admin, audit) => {
-        const before = await admin.themes.get({ id: c.params.id });
-        c.ifMatch(before && etagOf(before));
-        const saved = await admin.themes.save({ theme: c.body, by: by(c.principal.actor) });
-        if ('error' in saved) throw refused(saved);
-        await audit({ action: before ? 'theme.update' : 'theme.create', resource: { type: 'theme', id: saved.id }, before: before ?? null, after: saved });
-        return saved;
-      });
-      return { status: 200, body: after, etag: etagOf(after) };
+      return writeResource(c, { ...target(c.params.id), save: (admin) => admin.themes.save({ theme: c.body, by: by(c.principal.actor) }) });
     },
   }),
   route({
@@ -116,16 +126,7 @@ export const themeRoutes: Route[] = [
     params: themeParams,
     ifMatch: 'required',
     response: { status: 204 },
-    handle: async (c) => {
-      await c.write(async (admin, audit) => {
-        const before = await themeOf(admin, c.params.id);
-        c.ifMatch(etagOf(before));
-        const refusal = await admin.themes.delete({ id: before.id });
-        if (refusal) throw refused(refusal);
-        await audit({ action: 'theme.delete', resource: { type: 'theme', id: before.id }, before, after: null });
-      });
-      return { status: 204 };
-    },
+    handle: (c) => deleteResource(c, { ...target(c.params.id), remove: (admin, before) => admin.themes.delete({ id: before.id }) }),
   }),
   route({
     id: 'getThemeDraft',
@@ -154,15 +155,7 @@ export const themeRoutes: Route[] = [
     response: { status: 200, schema: draft, etag: true },
     handle: async (c) => {
       checkSameId('id', c.body.id, c.params.id);
-      const after = await c.write(async (admin, audit) => {
-        const before = await admin.themes.draft({ id: c.params.id });
-        c.ifMatch(draftEtag(before));
-        const saved = await admin.themes.saveDraft({ theme: c.body, by: by(c.principal.actor) });
-        if ('error' in saved) throw refused(saved);
-        await audit({ action: 'theme.draft.save', resource: { type: 'theme', id: c.params.id }, before: before?.theme ?? null, after: saved.theme });
-        return saved;
-      });
-      return { status: 200, body: draftBody(after), etag: draftEtag(after) };
+      return writeResource(c, { ...draftTarget(c.params.id), action: 'theme.draft.save', save: (admin) => admin.themes.saveDraft({ theme: c.body, by: by(c.principal.actor) }), body: (_shown, d) => draftBody(d) });
     },
   }),
   route({
@@ -174,16 +167,7 @@ export const themeRoutes: Route[] = [
     params: themeParams,
     ifMatch: 'required',
     response: { status: 204 },
-    handle: async (c) => {
-      await c.write(async (admin, audit) => {
-        const before = await admin.themes.draft({ id: c.params.id });
-        if (!before) throw notFound(`draft of theme "${c.params.id}"`);
-        c.ifMatch(draftEtag(before));
-        await admin.themes.discardDraft({ id: c.params.id });
-        await audit({ action: 'theme.draft.discard', resource: { type: 'theme', id: c.params.id }, before: before.theme, after: null });
-      });
-      return { status: 204 };
-    },
+    handle: (c) => deleteResource(c, { ...draftTarget(c.params.id), action: 'theme.draft.discard', remove: (admin) => admin.themes.discardDraft({ id: c.params.id }) }),
   }),
   route({
     id: 'publishTheme',

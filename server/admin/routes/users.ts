@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AdminOps, AdminRefusal } from '../../pool';
 import { etagOf } from '../etag';
-import { notFound, pointer, Problem } from '../problem';
+import { notFound } from '../problem';
+import { deleteResource, refused, writeResource } from '../write';
 import { route, type Call, type Route } from '../route';
 import * as s from '../schemas';
 import { cursorKey, pageOut } from './paging';
@@ -15,34 +16,27 @@ async function rowOf(admin: AdminOps, username: string) {
   return row;
 }
 
-/** A refused write as a problem: 400 with field errors, or 409. */
-export function refused(r: AdminRefusal): Problem {
-  if (r.error === 'conflict') return new Problem(409, 'conflict', 'Conflicts with an existing resource', r.message, { errors: [{ pointer: pointer(r.path), detail: r.message }] });
-  return new Problem(400, 'invalid-request', 'The request is not valid', r.problems.map((p) => p.message).join('; '), {
-    errors: r.problems.map((p) => ({ pointer: pointer(p.path), detail: p.message, ...(p.code ? { code: p.code, params: p.params ?? {} } : {}) })),
-  });
-}
+type UserRow = NonNullable<Awaited<ReturnType<AdminOps['users']['row']>>>;
+
+/** A user: stored as a row, shown as its record. */
+const userTarget = (username: string) => ({
+  type: 'user',
+  what: `user "${username}"`,
+  load: (admin: AdminOps) => admin.users.row({ username }),
+  show: (row: UserRow, admin: AdminOps) => admin.users.record({ row }),
+  idOf: (u: { username: string }) => u.username,
+});
 
 /**
  * A change to one user in one transaction: the row locked, If-Match checked against what it
  * showed, `change` applied, the record after audited and answered with its new ETag.
  */
-async function changeUser(
+function changeUser(
   c: Call<{ username: string }, unknown, unknown>,
   action: string,
-  change: (admin: AdminOps, row: NonNullable<Awaited<ReturnType<AdminOps['users']['row']>>>) => Promise<AdminRefusal | void>,
+  change: (admin: AdminOps, row: UserRow) => Promise<AdminRefusal | void>,
 ) {
-  const after = await c.write(async (admin, audit) => {
-    const row = await rowOf(admin, c.params.username);
-    const before = await admin.users.record({ row });
-    c.ifMatch(etagOf(before));
-    const refusal = await change(admin, row);
-    if (refusal) throw refused(refusal);
-    const now = await admin.users.record({ row: await rowOf(admin, row.username) });
-    await audit({ action, resource: { type: 'user', id: row.username }, before, after: now });
-    return now;
-  });
-  return { status: 200 as const, body: after, etag: etagOf(after) };
+  return writeResource(c, { ...userTarget(c.params.username), existing: true, action, save: change });
 }
 
 export const userRoutes: Route[] = [
@@ -119,16 +113,7 @@ export const userRoutes: Route[] = [
     params: userParams,
     ifMatch: 'required',
     response: { status: 204 },
-    handle: async (c) => {
-      await c.write(async (admin, audit) => {
-        const row = await rowOf(admin, c.params.username);
-        const before = await admin.users.record({ row });
-        c.ifMatch(etagOf(before));
-        await admin.users.delete({ userId: row.id });
-        await audit({ action: 'user.delete', resource: { type: 'user', id: row.username }, before, after: null });
-      });
-      return { status: 204 };
-    },
+    handle: (c) => deleteResource(c, { ...userTarget(c.params.username), remove: (admin, row) => admin.users.delete({ userId: row.id }) }),
   }),
   route({
     id: 'disableUser',

@@ -2,9 +2,7 @@ import { callAdmin, type ConsoleCtx } from '@/app/_lib/console';
 import { ConsoleFrame, Panel } from './ConsoleFrame';
 import { SearchForm, type SearchField } from './SearchForm';
 import { apiQuery, pageQuery, type LogKind } from '@/app/_lib/console-logs';
-import { cell as tableCell } from './table';
-
-export type LogColumn<T> = { label: string; cell: (row: T) => string; ltr?: boolean };
+import { ConsoleTable, NextPage, type Column } from './ConsoleTable';
 
 /**
  * The events and audit screens: filters (a GET form), a page of rows newest first, the next page,
@@ -23,7 +21,7 @@ export async function LogScreen<T extends { id: number; at: number }>({
   query: Record<string, string | undefined>;
   heading: string;
   filters: SearchField[];
-  columns: LogColumn<T>[];
+  columns: Column<T>[];
 }) {
   const { t, locale } = ctx;
   const params = apiQuery(kind, query);
@@ -33,7 +31,6 @@ export async function LogScreen<T extends { id: number; at: number }>({
   const page = got.ok ? (got.body as { items: T[]; next?: string }) : { items: [] as T[] };
   const own = pageQuery(kind, query);
   const when = new Intl.DateTimeFormat(locale === 'ar' ? 'ar' : 'en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
-  const cell = `${tableCell} align-top`;
   const dates: SearchField[] = [
     { name: 'since', label: t('logs.since'), value: query.since ?? '', type: 'date' },
     { name: 'until', label: t('logs.until'), value: query.until ?? '', type: 'date' },
@@ -53,33 +50,16 @@ export async function LogScreen<T extends { id: number; at: number }>({
         <p className="text-muted">{t('logs.noRows')}</p>
       ) : (
         <div className="overflow-x-auto bg-surface border border-line rounded-theme">
-          <table className="w-full text-sm">
-            <thead>
-              <tr>
-                <th scope="col" className={cell}>{t('logs.when')}</th>
-                {columns.map((c) => (
-                  <th key={c.label} scope="col" className={cell}>{c.label}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((row) => (
-                <tr key={row.id} data-testid={`${kind === 'audit' ? 'audit' : 'event'}-row`}>
-                  <td className={cell}>{when.format(new Date(row.at))}</td>
-                  {columns.map((c) => (
-                    <td key={c.label} className={cell} dir={c.ltr ? 'ltr' : 'auto'}>{c.cell(row)}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ConsoleTable
+            rows={page.items}
+            rowKey={(row) => row.id}
+            rowTestId={kind === 'audit' ? 'audit-row' : 'event-row'}
+            align="top"
+            columns={[{ label: t('logs.when'), cell: (row) => when.format(new Date(row.at)) }, ...columns]}
+          />
         </div>
       )}
-      {page.next ? (
-        <p className="mt-3">
-          <a className="text-link underline" href={`/${locale}/admin/${kind}?${new URLSearchParams([...own, ['cursor', page.next]])}`}>{t('common.next')}</a>
-        </p>
-      ) : null}
+      <NextPage href={page.next && `/${locale}/admin/${kind}?${new URLSearchParams([...own, ['cursor', page.next]])}`} label={t('common.next')} />
     </ConsoleFrame>
   );
 }

@@ -4,7 +4,7 @@ export type SearchField = { name: string; label: string; value: string; type?: '
 
 const look = 'w-full border-2 border-field-line bg-field text-ink rounded-theme px-3 py-2';
 
-/** A filter form of a console list: a plain GET form, so results are links and work without JavaScript. */
+/** A filter form of a console list: a plain GET form, so results are links and work without JavaScript. Its fields are about other people: no autofill of the admin's own name (WCAG 3.3.8 check, fieldsAbout: others). */
 export function SearchForm({ action, fields, submit, testId, extra }: { action: string; fields: SearchField[]; submit: string; testId: string; extra?: React.ReactNode }) {
   return (
     <form method="get" action={action} className="flex flex-wrap items-end gap-3" data-testid={testId}>
@@ -22,7 +22,7 @@ export function SearchForm({ action, fields, submit, testId, extra }: { action: 
               ))}
             </select>
           ) : (
-            <input id={`search-${f.name}`} name={f.name} type={f.type ?? 'text'} defaultValue={f.value} className={look} maxLength={2048} />
+            <input id={`search-${f.name}`} name={f.name} type={f.type ?? 'text'} defaultValue={f.value} className={look} maxLength={2048} autoComplete="off" />
           )}
         </div>
       ))}

@@ -22,10 +22,10 @@ export default async function ConsoleAuditPage(props: PageProps) {
         { name: 'resource_id', label: t('audit.resourceId'), value: query.resource_id ?? '' },
       ]}
       columns={[
-        { label: t('audit.action'), cell: (e) => e.action, ltr: true },
-        { label: t('audit.actor'), cell: (e) => `${e.actor.type}:${e.actor.id}`, ltr: true },
-        { label: t('audit.resourceType'), cell: (e) => e.resource.type, ltr: true },
-        { label: t('audit.resourceId'), cell: (e) => e.resource.id, ltr: true },
+        { label: t('audit.action'), cell: (e) => e.action, dir: 'ltr' },
+        { label: t('audit.actor'), cell: (e) => `${e.actor.type}:${e.actor.id}`, dir: 'ltr' },
+        { label: t('audit.resourceType'), cell: (e) => e.resource.type, dir: 'ltr' },
+        { label: t('audit.resourceId'), cell: (e) => e.resource.id, dir: 'ltr' },
       ]}
     />
   );

@@ -35,7 +35,8 @@ function read(data: FormData) {
 function refusedForm(ctx: ConsoleCtx, done: Parameters<typeof problemState>[1], values: Record<string, string>) {
   const { t } = ctx;
   const names = [...TEXT_FIELDS, ...LIST_FIELDS, ...CHECKBOXES] as const;
-  const fields = Object.fromEntries(names.flatMap((n) => [[`/${n}`, { name: n, label: t(`clients.fields.${n}`) }], ...(LIST_FIELDS as readonly string[]).includes(n) ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => [`/${n}/${i}`, { name: n, label: t(`clients.fields.${n}`) }]) : []]));
+  // A list's pointer (`/redirect_uris/2`) leads to its field, the whole list.
+  const fields = Object.fromEntries(names.map((n) => [`/${n}`, { name: n, label: t(`clients.fields.${n}`) }]));
   return problemState(t, done, fields, values);
 }
 

@@ -20,10 +20,10 @@ export default async function ConsoleEventsPage(props: PageProps) {
         { name: 'username', label: t('events.username'), value: query.username ?? '' },
       ]}
       columns={[
-        { label: t('events.type'), cell: (e) => e.type, ltr: true },
-        { label: t('events.user'), cell: (e) => e.user_id ?? '', ltr: true },
-        { label: t('events.ip'), cell: (e) => e.ip ?? '', ltr: true },
-        { label: t('logs.detail'), cell: (e) => (e.detail === null ? '' : JSON.stringify(e.detail)), ltr: true },
+        { label: t('events.type'), cell: (e) => e.type, dir: 'ltr' },
+        { label: t('events.user'), cell: (e) => e.user_id ?? '', dir: 'ltr' },
+        { label: t('events.ip'), cell: (e) => e.ip ?? '', dir: 'ltr' },
+        { label: t('logs.detail'), cell: (e) => (e.detail === null ? '' : JSON.stringify(e.detail)), dir: 'ltr' },
       ]}
     />
   );

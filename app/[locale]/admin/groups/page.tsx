@@ -5,7 +5,7 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { saveGroupAction } from './actions';
 import { groupFields } from './group-fields';
-import { cell } from '../_frame/table';
+import { ConsoleTable, ItemLink, NextPage } from '../_frame/ConsoleTable';
 
 type Group = { name: string; description?: string; precedence?: number };
 
@@ -21,35 +21,19 @@ export default async function ConsoleGroupsPage(props: PageProps) {
     <ConsoleFrame ctx={ctx} screen="groups" heading={t('groups.title')}>
       {query.notice === 'deleted' ? <Alert tone="notice">{t('groups.deleted')}</Alert> : null}
       <Panel id="group-list" heading={t('groups.title')}>
-        {page.items.length === 0 ? (
-          <p className="text-muted">{t('groups.none')}</p>
-        ) : (
-          <table className="w-full text-sm" data-testid="group-list">
-            <thead>
-              <tr>
-                <th scope="col" className={cell}>{t('groups.name')}</th>
-                <th scope="col" className={cell}>{t('groups.description')}</th>
-                <th scope="col" className={cell}>{t('groups.precedence')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((g) => (
-                <tr key={g.name} data-testid="group-row">
-                  <td className={cell}>
-                    <a className="text-link underline" href={`/${locale}/admin/groups/${seg(g.name)}`}><bdi>{g.name}</bdi></a>
-                  </td>
-                  <td className={cell} dir="auto">{g.description ?? ''}</td>
-                  <td className={cell}>{g.precedence ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {page.next ? (
-          <p className="mt-3">
-            <a className="text-link underline" href={`/${locale}/admin/groups?cursor=${encodeURIComponent(page.next)}`}>{t('common.next')}</a>
-          </p>
-        ) : null}
+        <ConsoleTable
+          rows={page.items}
+          rowKey={(g) => g.name}
+          empty={t('groups.none')}
+          testId="group-list"
+          rowTestId="group-row"
+          columns={[
+            { label: t('groups.name'), cell: (g) => <ItemLink href={`/${locale}/admin/groups/${seg(g.name)}`}>{g.name}</ItemLink> },
+            { label: t('groups.description'), cell: (g) => g.description ?? '', dir: 'auto' },
+            { label: t('groups.precedence'), cell: (g) => g.precedence ?? '' },
+          ]}
+        />
+        <NextPage href={page.next && `/${locale}/admin/groups?cursor=${encodeURIComponent(page.next)}`} label={t('common.next')} />
       </Panel>
       <Panel id="create-group" heading={t('groups.create')}>
         <div className="max-w-md">

@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/FlowForm';
-import { callAdmin, consoleAction, isConsoleCtx, problemState, seg } from '@/app/_lib/console';
+import { callAdmin, consoleAction, isConsoleCtx, jsonField, problemState, seg } from '@/app/_lib/console';
 import { field, refusal } from '@/app/_lib/flow';
 import { FederationError, IDP_START_PATH } from '@/server/federation';
 
@@ -16,20 +16,17 @@ export async function saveProviderAction(_prev: FormState, data: FormData): Prom
   if (!isConsoleCtx(ctx)) return ctx;
   const { t } = ctx;
   const text = field(data, 'provider');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return refusal(t('settings.notJson'), 400, { field: 'provider', values: { provider: text } });
-  }
+  const parsed = await jsonField(data, 'provider', t('settings.notJson'));
+  if ('refused' in parsed) return parsed.refused;
+  const body = parsed.value;
+  const whole = { '': { name: 'provider', label: t('providers.json') } };
   const fixed = field(data, 'name');
   const named = body && typeof body === 'object' && typeof (body as { name?: unknown }).name === 'string' ? (body as { name: string }).name : '';
   const name = fixed || named;
-  if (!name) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/name', detail: '' }] } }, { '/name': { name: 'provider', label: '/name' } }, { provider: text });
+  if (!name) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/name', detail: '' }] } }, whole, { provider: text });
   const done = await callAdmin(ctx, { method: 'PUT', path: `/identity-providers/${seg(name)}`, body, ifMatch: field(data, 'etag') || undefined });
   if (!done.ok) {
-    const fields = Object.fromEntries(done.problem.errors.map((e) => [e.pointer, { name: 'provider', label: e.pointer }]));
-    return problemState(t, done, fields, { provider: text });
+    return problemState(t, done, whole, { provider: text });
   }
   redirect(`/${ctx.locale}/admin/identity-providers/${seg(name)}?notice=saved`);
 }

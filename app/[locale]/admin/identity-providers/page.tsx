@@ -4,7 +4,7 @@ import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { saveProviderAction } from './actions';
-import { cell } from '../_frame/table';
+import { ConsoleTable, ItemLink } from '../_frame/ConsoleTable';
 
 type Provider = { name: string; type: string };
 
@@ -22,28 +22,17 @@ export default async function ConsoleProvidersPage(props: PageProps) {
     <ConsoleFrame ctx={ctx} screen="identityProviders" heading={t('providers.title')}>
       {query.notice === 'deleted' ? <Alert tone="notice">{t('providers.deleted')}</Alert> : null}
       <Panel id="provider-list" heading={t('providers.title')}>
-        {items.length === 0 ? (
-          <p className="text-muted">{t('providers.none')}</p>
-        ) : (
-          <table className="w-full text-sm" data-testid="provider-list">
-            <thead>
-              <tr>
-                <th scope="col" className={cell}>{t('providers.name')}</th>
-                <th scope="col" className={cell}>{t('providers.type')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.name} data-testid="provider-row">
-                  <td className={cell}>
-                    <a className="text-link underline" href={`/${locale}/admin/identity-providers/${seg(p.name)}`}><bdi>{p.name}</bdi></a>
-                  </td>
-                  <td className={cell}><bdi>{p.type}</bdi></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ConsoleTable
+          rows={items}
+          rowKey={(p) => p.name}
+          empty={t('providers.none')}
+          testId="provider-list"
+          rowTestId="provider-row"
+          columns={[
+            { label: t('providers.name'), cell: (p) => <ItemLink href={`/${locale}/admin/identity-providers/${seg(p.name)}`}>{p.name}</ItemLink> },
+            { label: t('providers.type'), cell: (p) => <bdi>{p.type}</bdi> },
+          ]}
+        />
       </Panel>
       <Panel id="create-provider" heading={t('providers.create')}>
         <p className="text-sm text-muted mb-3">{t('providers.explain')}</p>

@@ -28,11 +28,8 @@ export async function saveResourceServerAction(_prev: FormState, data: FormData)
   if (!values.identifier) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/identifier', detail: '' }] } }, { '/identifier': { name: 'identifier', label: labels.identifier } }, values);
   const done = await callAdmin(ctx, { method: 'PUT', path: `/resource-servers/${seg(values.identifier)}`, body, ifMatch: etag });
   if (!done.ok) {
-    // The API names `/scopes/3/name`: the field is the first segment of the pointer.
-    const fields = Object.fromEntries(done.problem.errors.map((e) => {
-      const name = e.pointer.split('/')[1] as keyof typeof labels;
-      return [e.pointer, labels[name] ? { name, label: labels[name] } : { name: 'name', label: e.pointer }];
-    }));
+    // `/scopes/3/name` leads to the scopes field.
+    const fields = Object.fromEntries(Object.entries(labels).map(([name, label]) => [`/${name}`, { name, label }]));
     return problemState(t, done, fields, values);
   }
   redirect(`/${ctx.locale}/admin/resource-servers/${seg(values.identifier)}?notice=saved`);

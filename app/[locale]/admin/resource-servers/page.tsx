@@ -5,7 +5,7 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { saveResourceServerAction } from './actions';
 import { serverFields, type ResourceServerRecord } from './server-fields';
-import { cell } from '../_frame/table';
+import { ConsoleTable, ItemLink } from '../_frame/ConsoleTable';
 
 /** Resource servers (the built-in foyer first, read-only), and a form to create one. */
 export default async function ConsoleResourceServersPage(props: PageProps) {
@@ -18,26 +18,17 @@ export default async function ConsoleResourceServersPage(props: PageProps) {
     <ConsoleFrame ctx={ctx} screen="resourceServers" heading={t('resourceServers.title')}>
       {query.notice === 'deleted' ? <Alert tone="notice">{t('resourceServers.deleted')}</Alert> : null}
       <Panel id="resource-server-list" heading={t('resourceServers.title')}>
-        <table className="w-full text-sm" data-testid="resource-server-list">
-          <thead>
-            <tr>
-              <th scope="col" className={cell}>{t('resourceServers.fields.identifier')}</th>
-              <th scope="col" className={cell}>{t('resourceServers.fields.name')}</th>
-              <th scope="col" className={cell}>{t('resourceServers.fields.scopes')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((rs) => (
-              <tr key={rs.identifier} data-testid="resource-server-row">
-                <td className={cell}>
-                  <a className="text-link underline" href={`/${locale}/admin/resource-servers/${seg(rs.identifier)}`}><bdi>{rs.identifier}</bdi></a>
-                </td>
-                <td className={cell} dir="auto">{rs.name}</td>
-                <td className={cell}><bdi>{rs.scopes.map((s) => s.name).join(' ')}</bdi></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ConsoleTable
+          rows={items}
+          rowKey={(rs) => rs.identifier}
+          testId="resource-server-list"
+          rowTestId="resource-server-row"
+          columns={[
+            { label: t('resourceServers.fields.identifier'), cell: (rs) => <ItemLink href={`/${locale}/admin/resource-servers/${seg(rs.identifier)}`}>{rs.identifier}</ItemLink> },
+            { label: t('resourceServers.fields.name'), cell: (rs) => rs.name, dir: 'auto' },
+            { label: t('resourceServers.fields.scopes'), cell: (rs) => <bdi>{rs.scopes.map((s) => s.name).join(' ')}</bdi> },
+          ]}
+        />
       </Panel>
       <Panel id="create-resource-server" heading={t('resourceServers.create')}>
         <div className="max-w-xl">

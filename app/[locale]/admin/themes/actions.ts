@@ -37,9 +37,8 @@ export async function saveDraftAction(_prev: FormState, data: FormData): Promise
   }
   const done = await callAdmin(ctx, { method: 'PUT', path: `/themes/${seg(id)}/draft`, body, ifMatch: field(data, 'etag') || undefined });
   if (!done.ok) {
-    // The API names the offending member by JSON Pointer: shown as the field's name.
-    const fields = Object.fromEntries(done.problem.errors.map((e) => [e.pointer, { name: 'theme', label: e.pointer }]));
-    return problemState(t, done, fields, { theme: text });
+    // The API names the offending member by JSON Pointer: shown beside the editor.
+    return problemState(t, done, { '': { name: 'theme', label: t('themes.draft') } }, { theme: text });
   }
   redirect(`/${ctx.locale}/admin/themes/${seg(id)}?notice=saved`);
 }
@@ -64,8 +63,7 @@ export async function importThemeAction(_prev: FormState, data: FormData): Promi
   const current = await callAdmin(ctx, { method: 'GET', path });
   const done = await callAdmin(ctx, { method: 'PUT', path, body, ifMatch: current.ok ? current.etag : undefined });
   if (!done.ok) {
-    const fields = Object.fromEntries(done.problem.errors.map((e) => [e.pointer, { name: 'theme', label: e.pointer }]));
-    return problemState(t, done, fields, { theme: field(data, 'theme') });
+    return problemState(t, done, { '': { name: 'theme', label: t('themes.draft') } }, { theme: field(data, 'theme') });
   }
   redirect(`/${ctx.locale}/admin/themes/${seg(id)}?notice=imported`);
 }

@@ -2,8 +2,8 @@ import { FlowForm } from '@/components/FlowForm';
 import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
-import { cell } from '../_frame/table';
 import { importThemeAction } from './actions';
+import { ConsoleTable, ItemLink } from '../_frame/ConsoleTable';
 
 type Theme = { id: string; name?: string };
 
@@ -19,30 +19,18 @@ export default async function ConsoleThemesPage(props: PageProps) {
     <ConsoleFrame ctx={ctx} screen="themes" heading={t('themes.title')}>
       <Panel id="theme-list" heading={t('themes.title')}>
         {used ? <p className="text-sm mb-3" data-testid="pool-theme">{t('themes.poolUses', { id: used })}</p> : null}
-        {items.length === 0 ? (
-          <p className="text-muted">{t('themes.none')}</p>
-        ) : (
-          <table className="w-full text-sm" data-testid="theme-list">
-            <thead>
-              <tr>
-                <th scope="col" className={cell}>{t('themes.id')}</th>
-                <th scope="col" className={cell}>{t('themes.name')}</th>
-                <th scope="col" className={cell}>{t('themes.inUse')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((th) => (
-                <tr key={th.id} data-testid="theme-row">
-                  <td className={cell}>
-                    <a className="text-link underline" href={`/${locale}/admin/themes/${seg(th.id)}`}><bdi>{th.id}</bdi></a>
-                  </td>
-                  <td className={cell} dir="auto">{th.name ?? ''}</td>
-                  <td className={cell}>{th.id === used ? t('common.yes') : t('common.no')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ConsoleTable
+          rows={items}
+          rowKey={(th) => th.id}
+          empty={t('themes.none')}
+          testId="theme-list"
+          rowTestId="theme-row"
+          columns={[
+            { label: t('themes.id'), cell: (th) => <ItemLink href={`/${locale}/admin/themes/${seg(th.id)}`}>{th.id}</ItemLink> },
+            { label: t('themes.name'), cell: (th) => th.name ?? '', dir: 'auto' },
+            { label: t('themes.inUse'), cell: (th) => (th.id === used ? t('common.yes') : t('common.no')) },
+          ]}
+        />
       </Panel>
       <Panel id="theme-import" heading={t('themes.importHeading')}>
         <p className="text-sm text-muted mb-3">{t('themes.importExplain')}</p>

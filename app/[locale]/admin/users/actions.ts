@@ -29,7 +29,7 @@ export async function createUserAction(_prev: FormState, data: FormData): Promis
         '/email': { name: 'email', label: t('users.email') },
         '/password': { name: 'password', label: t('users.password') },
       },
-      { username, email },
+      { username, email, email_verified: data.get('email_verified') === 'on' ? 'on' : '', permanent: permanent ? 'on' : '' },
     );
   }
   redirect(`/${ctx.locale}/admin/users/${seg(username)}?notice=created`);

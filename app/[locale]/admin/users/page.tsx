@@ -5,7 +5,7 @@ import { pageInput, type PageProps } from '@/app/_lib/page-props';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { SearchForm, type SearchField } from '../_frame/SearchForm';
 import { createUserAction } from './actions';
-import { cell } from '../_frame/table';
+import { ConsoleTable, ItemLink, NextPage } from '../_frame/ConsoleTable';
 
 type UserRow = { username: string; email?: string; phone_number?: string; enabled: boolean; status: string };
 const BY = ['username', 'email', 'phone_number', 'sub', 'attribute'] as const;
@@ -42,39 +42,21 @@ export default async function ConsoleUsersPage(props: PageProps) {
       <Panel id="find-users" heading={t('users.searchLabel')}>
         <SearchForm action={`/${locale}/admin/users`} fields={fields} submit={t('common.search')} testId="user-search" />
         {!found.ok ? <p role="alert" className="text-danger mt-3">{t('errors.invalid-request')}</p> : null}
-        {page.items.length === 0 ? (
-          <p className="text-muted mt-3">{t('users.noResults')}</p>
-        ) : (
-          <table className="w-full text-sm mt-3" data-testid="user-results">
-            <thead>
-              <tr>
-                <th scope="col" className={cell}>{t('users.username')}</th>
-                <th scope="col" className={cell}>{t('users.email')}</th>
-                <th scope="col" className={cell}>{t('users.phone')}</th>
-                <th scope="col" className={cell}>{t('users.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((u) => (
-                <tr key={u.username} data-testid="user-row">
-                  <td className={cell}>
-                    <a className="text-link underline" href={`/${locale}/admin/users/${seg(u.username)}`}>
-                      <bdi>{u.username}</bdi>
-                    </a>
-                  </td>
-                  <td className={cell} dir="ltr">{u.email ?? ''}</td>
-                  <td className={cell} dir="ltr">{u.phone_number ?? ''}</td>
-                  <td className={cell}>{u.enabled ? t('users.enabled') : t('users.disabled')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {next ? (
-          <p className="mt-3">
-            <a className="text-link underline" href={next} data-testid="next-page">{t('common.next')}</a>
-          </p>
-        ) : null}
+        <ConsoleTable
+          rows={page.items}
+          rowKey={(u) => u.username}
+          empty={t('users.noResults')}
+          className="mt-3"
+          testId="user-results"
+          rowTestId="user-row"
+          columns={[
+            { label: t('users.username'), cell: (u) => <ItemLink href={`/${locale}/admin/users/${seg(u.username)}`}>{u.username}</ItemLink> },
+            { label: t('users.email'), cell: (u) => u.email ?? '', dir: 'ltr' },
+            { label: t('users.phone'), cell: (u) => u.phone_number ?? '', dir: 'ltr' },
+            { label: t('users.status'), cell: (u) => (u.enabled ? t('users.enabled') : t('users.disabled')) },
+          ]}
+        />
+        <NextPage href={next} label={t('common.next')} testId="next-page" />
       </Panel>
       <Panel id="create-user" heading={t('users.create')}>
         <div className="max-w-md">

@@ -33,12 +33,16 @@ export default async function ConsoleGroupPage(props: Props) {
   const hidden = { ...ctx.hidden, name, etag };
   const here = `/${locale}/admin${path}`;
   const notice = typeof query.notice === 'string' && t.has(`groups.notices.${query.notice}` as never) ? t(`groups.notices.${query.notice}` as never) : null;
-  const row = 'flex items-center justify-between gap-3 py-2 border-b border-line last:border-b-0 text-sm';
+  const row = 'flex flex-wrap items-center justify-between gap-3 py-2 border-b border-line last:border-b-0 text-sm';
+  const actionLink = 'inline-block border-2 border-line rounded-theme px-3 py-2 font-semibold text-ink bg-surface';
   return (
     <ConsoleFrame ctx={ctx} screen="groups" heading={t('groups.group', { name })}>
       {notice ? <Alert tone="notice">{notice}</Alert> : null}
       {query.confirm === 'delete' ? (
         <ConfirmStep question={t('groups.confirmDelete', { name })} action={groupChangeAction} hidden={{ ...hidden, op: 'delete' }} confirm={t('groups.delete')} cancel={t('common.cancel')} cancelHref={here} testId="confirm" />
+      ) : null}
+      {query.confirm === 'remove' && typeof query.member === 'string' ? (
+        <ConfirmStep question={t('groups.confirmRemove', { name: query.member, group: name })} action={groupChangeAction} hidden={{ ...hidden, op: 'remove', username: query.member }} confirm={t('groups.remove', { name: query.member })} cancel={t('common.cancel')} cancelHref={here} testId="confirm" />
       ) : null}
       <Panel id="group-settings" heading={t('groups.save')}>
         <div className="max-w-md">
@@ -54,9 +58,9 @@ export default async function ConsoleGroupPage(props: Props) {
           {usernames.map((u) => (
             <li key={u} className={row} data-testid="group-member">
               <a className="text-link underline" href={`/${locale}/admin/users/${seg(u)}`}><bdi>{u}</bdi></a>
-              <div className="w-48">
-                <FlowForm action={groupChangeAction} hidden={{ ...hidden, op: 'remove', username: u }} fields={[]} buttons={[{ label: t('groups.remove', { name: u }), variant: 'secondary', testId: 'remove-member' }]} />
-              </div>
+              <a className={actionLink} href={`${here}?${new URLSearchParams({ confirm: 'remove', member: u })}`} data-testid="remove-member">
+                {t('groups.remove', { name: u })}
+              </a>
             </li>
           ))}
         </ul>

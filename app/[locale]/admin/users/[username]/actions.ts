@@ -37,7 +37,7 @@ export async function setPasswordAction(_prev: FormState, data: FormData): Promi
     body: { password: field(data, 'password'), permanent: data.get('permanent') === 'on' },
     ifMatch: u.etag,
   });
-  if (!done.ok) return problemState(t, done, { '/password': { name: 'password', label: t('user.newPassword') } });
+  if (!done.ok) return problemState(t, done, { '/password': { name: 'password', label: t('user.newPassword') } }, { permanent: data.get('permanent') === 'on' ? 'on' : '' });
   redirect(`${u.base}?notice=password_set`);
 }
 
