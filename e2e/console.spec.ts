@@ -218,6 +218,8 @@ test('an admin edits the draft in the field form (live contrast, uploads checked
   const ratio = admin.getByTestId('contrast-light-brandText-brand').getByTestId('ratio');
   const brandText = BRAND_TEXT;
   await expect(ratio).toHaveText(`${shownRatio(contrastRatio(OLD_BRAND, brandText))}:1`);
+  // The meter listens once the page's JavaScript has run (a busy machine: a moment after the page shows).
+  await expect(admin.getByTestId('contrast')).toHaveAttribute('data-live', 'on');
   await form.locator('[name="c-light-brand-pick"]').fill(NEW_BRAND);
   await expect(ratio).toHaveText(`${shownRatio(contrastRatio(NEW_BRAND, brandText))}:1`);
   await expect(form.locator('[name="c-light-brand"]')).toHaveValue(NEW_BRAND);

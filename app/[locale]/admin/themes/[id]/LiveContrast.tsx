@@ -21,6 +21,8 @@ export function palettesOf(read: (name: string) => string | undefined, inherited
  */
 export function LiveContrast({ initial, inherited, labels }: { initial: Palettes; inherited: Palettes; labels: ContrastLabels }) {
   const [palettes, setPalettes] = useState(initial);
+  // Set once the form is listened to: before that (JavaScript loading), the server's ratios stand.
+  const [live, setLive] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const form = root.current?.closest('form');
@@ -39,11 +41,12 @@ export function LiveContrast({ initial, inherited, labels }: { initial: Palettes
       setPalettes(palettesOf((name) => input(name)?.value.trim(), inherited));
     };
     form.addEventListener('input', onInput);
+    setLive(true);
     return () => form.removeEventListener('input', onInput);
   }, [inherited]);
   const cell = 'px-2 py-1 border-b border-line text-start';
   return (
-    <div ref={root} id="contrast" tabIndex={-1} className="mt-4" data-testid="contrast">
+    <div ref={root} id="contrast" tabIndex={-1} className="mt-4" data-testid="contrast" data-live={live ? 'on' : undefined}>
       <h3 className="font-medium mb-1">{labels.heading}</h3>
       <p className="text-sm text-muted mb-2">{labels.explain}</p>
       <div className="overflow-x-auto">
