@@ -1,4 +1,8 @@
+import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
+import { connectSqlite } from '../server/db/connect';
+import { installVault, resolveDeploymentSecret } from '../server/secrets';
+import { mintAdminToken } from '../server/testing/admin-token';
 import { expect, test, type Foyer, type SmtpSink } from './fixtures/foyer';
 import { startMailingFoyer } from './fixtures/own-foyer';
 import { freshUser, GOOD_PASSPHRASE } from './fixtures/flows';
@@ -6,10 +10,10 @@ import { expectFocus, focused, follow, press, sendWith, tabCycle, tabTo } from '
 import { totpAt } from './fixtures/totp';
 
 /**
- * Sign-up, the account pages, sign-in with a second factor and a password reset with the keyboard
- * alone: no click, no fill, only Tab, Shift+Tab, Enter, Space and typing into what has the focus.
- * Every focus stop is checked for a visible ring and for being in view (fixtures/keyboard.ts).
- * The tests run in order: each goes on with the account the one before made.
+ * Sign-up, the account pages, sign-in with a second factor, the admin console and a password
+ * reset with the keyboard alone: no click, no fill, only Tab, Shift+Tab, Enter, Space and typing
+ * into what has the focus. Every focus stop is checked for a visible ring and for being in view
+ * (fixtures/keyboard.ts). The tests run in order: each goes on with the account the one before made.
  */
 
 let foyer: Foyer;
@@ -23,6 +27,8 @@ test.afterAll(async () => stop?.());
 const person = { ...freshUser('keys'), password: GOOD_PASSPHRASE };
 const NEW_PASSWORD = 'Keyboard-Only-Passphrase-Renewed-9';
 let totpSecret = '';
+/** The browser signed in with the authenticator app, kept for the console test. */
+let mfaPage: Page | undefined;
 
 async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ baseURL: foyer.url });
@@ -153,6 +159,44 @@ test('sign-in with the authenticator app: password, then the code, by keyboard',
   await sendWith(page, 'Enter');
   await expect(page).toHaveURL(/\/en\/demo$/);
   await expect(page.getByTestId('id-token-claims').locator('tr[data-claim="amr"] td')).toHaveText('["pwd","otp","mfa"]');
+  // Kept for the console: this browser's session proved a second factor, as the console asks of admins.
+  mfaPage = page;
+});
+
+test('the console: navigation, a group created, a member added, the group deleted after confirming, by keyboard', async () => {
+  const page = mfaPage!;
+  // An operator makes the person an admin (through the admin API, as a robot would).
+  installVault(resolveDeploymentSecret({ dataDir: foyer.dataDir, previousSecrets: [] }, { create: false }).vault);
+  const db = connectSqlite(path.join(foyer.dataDir, 'foyer.db'));
+  const token = await mintAdminToken(db.kysely, { issuer: foyer.url, clientId: 'keyboard-robot' }).finally(() => db.close());
+  const added = await page.request.put(`/admin/api/v1/groups/admins/members/${person.username}`, { headers: { authorization: `Bearer ${token}` } });
+  expect(added.status()).toBe(204);
+
+  await page.goto('/en/admin');
+  await expect(page).toHaveURL(/\/en\/admin$/);
+  expect((await press(page, 'Tab')).name).toMatch(/^a "Skip to/);
+  await tabTo(page, /^a "Groups"$/);
+  await follow(page, 'Enter', /\/en\/admin\/groups$/);
+  await tabTo(page, 'input[name]');
+  await page.keyboard.type('keyboarders');
+  await tabTo(page, 'create-group');
+  await sendWith(page, 'Enter');
+  await expect(page).toHaveURL(/\/en\/admin\/groups\/keyboarders\?notice=created$/);
+
+  await tabTo(page, 'input[username]');
+  await page.keyboard.type(person.username);
+  await tabTo(page, 'add-member');
+  await sendWith(page, 'Enter');
+  await expect(page).toHaveURL(/notice=member_added$/);
+  await expect(page.getByTestId('group-member')).toContainText(person.username);
+
+  // Deleting asks first; the question's button is reached by Tab like any other.
+  await tabTo(page, 'group-delete');
+  await follow(page, 'Enter', /\?confirm=delete$/);
+  await tabTo(page, 'confirm-yes');
+  await sendWith(page, 'Enter');
+  await expect(page).toHaveURL(/\/en\/admin\/groups\?notice=deleted$/);
+  await expect(page.getByTestId('group-list')).not.toContainText('keyboarders');
   await page.context().close();
 });
 
