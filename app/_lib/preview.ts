@@ -115,6 +115,8 @@ export interface PreviewRequest {
   /** The palette the editor forces, if it does. */
   scheme?: 'light' | 'dark';
   applied: AppliedTheme;
+  /** The signed token (it may also name unsaved custom text, which e-mails and texts then show). */
+  token: string;
 }
 
 /**
@@ -131,5 +133,5 @@ export const previewRequest = cache(async (): Promise<PreviewRequest | undefined
   const applied = await (await runtime()).themes.preview(token, scheme);
   if (!applied) return undefined;
   const state = h.get('x-foyer-preview-state');
-  return { screen, state: (previewStates as readonly string[]).includes(state ?? '') ? (state as PreviewState) : 'empty', scheme, applied };
+  return { screen, state: (previewStates as readonly string[]).includes(state ?? '') ? (state as PreviewState) : 'empty', scheme, applied, token };
 });
