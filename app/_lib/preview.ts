@@ -104,8 +104,15 @@ export function previewMessage(screen: PreviewScreen): { channel: 'email'; templ
 }
 
 export type PreviewScreen = FlowPreviewScreen | PagePreviewScreen | MailPreviewScreen | TextPreviewScreen;
-/** Every screen the theme editor can show, in the order its chooser lists them. */
-export const previewScreens: readonly PreviewScreen[] = [...(Object.keys(previewSteps) as FlowPreviewScreen[]), ...previewPages, ...mailScreens, ...textScreens];
+/** Every screen the previews can show, by kind, in the order the console's choosers list them. */
+export const previewScreenGroups = {
+  flow: Object.keys(previewSteps) as FlowPreviewScreen[],
+  pages: previewPages,
+  email: mailScreens,
+  sms: textScreens,
+} as const satisfies Record<string, readonly PreviewScreen[]>;
+export type PreviewScreenGroup = keyof typeof previewScreenGroups;
+export const previewScreens: readonly PreviewScreen[] = Object.values(previewScreenGroups).flat();
 const known = new Set<string>(previewScreens);
 export const isPreviewScreen = (s: string): s is PreviewScreen => known.has(s);
 
