@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { locales } from '../../../i18n/locales';
 import { englishMessages, MAX_PREVIEW_TEXTS, MAX_TEXT_LENGTH } from '../../pool/custom-text';
-import { builtInThemes } from '../../../themes/built-in';
+import { builtInThemes } from '../../pool/themes/resolve';
 import { themeId } from '../../../themes/schema';
 import { etagOf } from '../etag';
 import { notFound, Problem } from '../problem';

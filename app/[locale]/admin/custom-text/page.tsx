@@ -85,7 +85,7 @@ export default async function ConsoleCustomTextPage(props: PageProps) {
   const slots = key ? custom.slots(key) : [];
   // The theme the preview is shown in: the one the last "Preview" asked for, else the pool's.
   const poolTheme = (settings.ok ? (settings.body as { theme?: string }).theme : undefined) ?? 'default';
-  const themeIds = [...new Set([...Object.keys(builtInThemes), ...(themeList.ok ? (themeList.body as { items: { id: string }[] }).items.map((x) => x.id) : [])])];
+  const themeIds = [...new Set(['default', ...Object.keys(builtInThemes), ...(themeList.ok ? (themeList.body as { items: { id: string }[] }).items.map((x) => x.id) : [])])];
   const previewTheme = query.theme && themeIds.includes(query.theme) ? query.theme : '';
   const clients = clientList.ok ? (clientList.body as { items: { client_id: string; client_name?: string; theme?: string }[] }).items : [];
   const notice = query.notice === 'saved' || query.notice === 'deleted' ? t(`customText.notices.${query.notice}`) : null;
