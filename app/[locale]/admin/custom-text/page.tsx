@@ -53,12 +53,7 @@ export default async function ConsoleCustomTextPage(props: PageProps) {
   const ns = query.ns && groups.includes(query.ns) ? query.ns : '';
   const words = (query.q ?? '').trim().toLowerCase();
 
-  const [listed, settings, clientList, themeList] = await Promise.all([
-    callAdmin(ctx, { method: 'GET', path: `/custom-text/${textLocale}` }),
-    callAdmin(ctx, { method: 'GET', path: '/settings' }),
-    callAdmin(ctx, { method: 'GET', path: '/clients?limit=200' }),
-    callAdmin(ctx, { method: 'GET', path: '/themes' }),
-  ]);
+  const listed = await callAdmin(ctx, { method: 'GET', path: `/custom-text/${textLocale}` });
   const overrides = listed.ok ? (listed.body as { texts: Record<string, string> }).texts : {};
   const matching = [...english.keys()].filter(
     (k) => (!ns || k.startsWith(`${ns}.`)) && (!words || [k, shipped.get(k) ?? '', overrides[k] ?? ''].some((s) => s.toLowerCase().includes(words))),
@@ -84,10 +79,13 @@ export default async function ConsoleCustomTextPage(props: PageProps) {
   const screen = query.screen && isPreviewScreen(query.screen) ? query.screen : key ? previewScreenOf(key) : 'login';
   const slots = key ? custom.slots(key) : [];
   // The theme the preview is shown in: the one the last "Preview" asked for, else the pool's.
-  const poolTheme = (settings.ok ? (settings.body as { theme?: string }).theme : undefined) ?? 'default';
-  const themeIds = [...new Set(['default', ...Object.keys(builtInThemes), ...(themeList.ok ? (themeList.body as { items: { id: string }[] }).items.map((x) => x.id) : [])])];
+  const [settings, clientList, themeList] = key
+    ? await Promise.all(['/settings', '/clients?limit=200', '/themes'].map((path) => callAdmin(ctx, { method: 'GET', path })))
+    : [];
+  const poolTheme = (settings?.ok ? (settings.body as { theme?: string }).theme : undefined) ?? 'default';
+  const themeIds = [...new Set(['default', ...Object.keys(builtInThemes), ...(themeList?.ok ? (themeList.body as { items: { id: string }[] }).items.map((x) => x.id) : [])])];
   const previewTheme = query.theme && themeIds.includes(query.theme) ? query.theme : '';
-  const clients = clientList.ok ? (clientList.body as { items: { client_id: string; client_name?: string; theme?: string }[] }).items : [];
+  const clients = clientList?.ok ? (clientList.body as { items: { client_id: string; client_name?: string; theme?: string }[] }).items : [];
   const notice = query.notice === 'saved' || query.notice === 'deleted' ? t(`customText.notices.${query.notice}`) : null;
   const language = (l: Locale) => `${localeName(l)} (${l})`;
   const textProps = { lang: textLocale, dir: 'auto' as const };
