@@ -254,6 +254,17 @@ test('an admin edits the draft in the field form (live contrast, uploads checked
   }
   await admin.goto('/en/admin/themes/brand');
 
+  // The preview chooser names the screens, grouped by kind (a GET form: ids are its values).
+  const chooser = admin.getByTestId('preview-form');
+  const screens = chooser.locator('select[name="screen"]');
+  expect(await screens.locator('optgroup').evaluateAll((groups) => groups.map((g) => g.getAttribute('label')))).toEqual(['Sign-in screens', 'Account pages and consent', 'E-mails', 'Text messages']);
+  await expect(screens.locator('option[value="mfa-setup-sms"]')).toHaveText('Set up codes by text message');
+  await screens.selectOption('email-security-totp_added');
+  await chooser.getByRole('button').click();
+  await expect(admin).toHaveURL(/[?&]screen=email-security-totp_added(&|$)/);
+  await expect(frame.getByTestId('preview-mail-subject')).toContainText('security change');
+  await expect(screens.locator('option:checked')).toHaveText('Security: authenticator app added');
+
   // Publish, after confirming: live, logo and all.
   await admin.getByTestId('theme-publish').click();
   await submit(admin, admin.getByTestId('confirm-yes'));
