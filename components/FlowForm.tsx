@@ -4,6 +4,7 @@ import { useActionState, useContext, useEffect, useRef, type HTMLInputTypeAttrib
 import { Alert } from './Alert';
 import { Button } from './Button';
 import { FormPreviewContext, type FormPreviewState } from './FormPreview';
+import { SelectOptions, type OptionGroup } from './SelectOptions';
 
 /** How a text input looks; its hooks are added where it is drawn. */
 export const inputLook = 'w-full border-2 border-field-line bg-field text-ink rounded-theme px-3 py-2';
@@ -28,6 +29,8 @@ export interface FieldSpec {
   link?: { href: string; text: string };
   /** With type `textarea`: a multi-line field of this many rows (the console's JSON and text editors). */
   rows?: number;
+  /** With type `select`: its choices, in groups where a group has a label (the console's choosers). */
+  options?: OptionGroup[];
 }
 
 /**
@@ -198,6 +201,19 @@ export function FlowForm({
                 aria-describedby={described}
                 className={`inputField-customizable font-mono text-sm ${inputLook}`}
               />
+            ) : f.type === 'select' ? (
+              <select
+                id={f.name}
+                name={f.name}
+                required={f.required}
+                defaultValue={state.values?.[f.name] ?? f.defaultValue}
+                autoFocus={f.autoFocus || state.error?.field === f.name}
+                aria-invalid={invalid || undefined}
+                aria-describedby={described}
+                className={`inputField-customizable ${inputLook}`}
+              >
+                <SelectOptions groups={f.options ?? []} />
+              </select>
             ) : (
             <input
               id={f.name}

@@ -254,6 +254,17 @@ test('an admin edits the draft in the field form (live contrast, uploads checked
   }
   await admin.goto('/en/admin/themes/brand');
 
+  // The preview chooser names the screens, grouped by kind (a GET form: ids are its values).
+  const chooser = admin.getByTestId('preview-form');
+  const screens = chooser.locator('select[name="screen"]');
+  expect(await screens.locator('optgroup').evaluateAll((groups) => groups.map((g) => g.getAttribute('label')))).toEqual(['Sign-in screens', 'Account pages and consent', 'E-mails', 'Text messages']);
+  await expect(screens.locator('option[value="mfa-setup-sms"]')).toHaveText('Set up codes by text message');
+  await screens.selectOption('email-security-totp_added');
+  await chooser.getByRole('button').click();
+  await expect(admin).toHaveURL(/[?&]screen=email-security-totp_added(&|$)/);
+  await expect(frame.getByTestId('preview-mail-subject')).toContainText('security change');
+  await expect(screens.locator('option:checked')).toHaveText('Security: authenticator app added');
+
   // Publish, after confirming: live, logo and all.
   await admin.getByTestId('theme-publish').click();
   await submit(admin, admin.getByTestId('confirm-yes'));
@@ -324,6 +335,22 @@ test('an admin rewords the German sign-in title: a bad text is refused on its fi
   await submit(admin, admin.getByTestId('confirm-yes'));
   await expect(admin).toHaveURL(/notice=deleted$/);
   expect(await liveHeading(browser, 'de')).toBe(shipped);
+
+  // An e-mail's subject previews on that e-mail (not the sign-in screen), in a theme picked for the
+  // preview; the chooser names the screens by kind.
+  await admin.goto('/en/admin/custom-text?tlocale=de&key=email.confirmSignUp.subject');
+  await text.fill(`{code}: ${marker} {pool}`);
+  await admin.getByTestId('custom-text-form').locator('select[name="theme"]').selectOption('midnight');
+  await submit(admin, admin.getByTestId('custom-text-preview'));
+  await expect(admin).toHaveURL(/[?&]screen=email-confirmSignUp&.*[?&]theme=midnight#preview$/);
+  const mail = admin.frameLocator('[data-testid="custom-text-frame"]');
+  await expect(mail.getByTestId('preview-mail-subject')).toHaveText(`123456: ${marker} Foyer test`);
+  expect(await mail.locator('html').evaluate((h) => getComputedStyle(h).colorScheme)).toBe('dark');
+  const chooser = admin.getByTestId('custom-text-screen-form').locator('select[name="screen"]');
+  await expect(chooser.locator('option:checked')).toHaveText('Sign-up confirmation code');
+  await expect(chooser.locator('optgroup[label="Text messages"] option[value="sms-mfaCode"]')).toHaveText('Second-factor code');
+  // Nothing was saved: the override is still absent.
+  await expect(admin.getByTestId('text-override')).toHaveText('No override: the shipped text shows.');
 });
 
 test('an admin creates an app client, sees its secret once (and it works), then deletes it after confirming', async ({ browser }) => {

@@ -104,8 +104,15 @@ export function previewMessage(screen: PreviewScreen): { channel: 'email'; templ
 }
 
 export type PreviewScreen = FlowPreviewScreen | PagePreviewScreen | MailPreviewScreen | TextPreviewScreen;
-/** Every screen the theme editor can show, in the order its chooser lists them. */
-export const previewScreens: readonly PreviewScreen[] = [...(Object.keys(previewSteps) as FlowPreviewScreen[]), ...previewPages, ...mailScreens, ...textScreens];
+/** Every screen the previews can show, by kind, in the order the console's choosers list them. */
+export const previewScreenGroups = {
+  flow: Object.keys(previewSteps) as FlowPreviewScreen[],
+  pages: previewPages,
+  email: mailScreens,
+  sms: textScreens,
+} as const satisfies Record<string, readonly PreviewScreen[]>;
+export type PreviewScreenGroup = keyof typeof previewScreenGroups;
+export const previewScreens: readonly PreviewScreen[] = Object.values(previewScreenGroups).flat();
 const known = new Set<string>(previewScreens);
 export const isPreviewScreen = (s: string): s is PreviewScreen => known.has(s);
 
@@ -115,6 +122,8 @@ export interface PreviewRequest {
   /** The palette the editor forces, if it does. */
   scheme?: 'light' | 'dark';
   applied: AppliedTheme;
+  /** The signed token (it may also name unsaved custom text, which e-mails and texts then show). */
+  token: string;
 }
 
 /**
@@ -131,5 +140,5 @@ export const previewRequest = cache(async (): Promise<PreviewRequest | undefined
   const applied = await (await runtime()).themes.preview(token, scheme);
   if (!applied) return undefined;
   const state = h.get('x-foyer-preview-state');
-  return { screen, state: (previewStates as readonly string[]).includes(state ?? '') ? (state as PreviewState) : 'empty', scheme, applied };
+  return { screen, state: (previewStates as readonly string[]).includes(state ?? '') ? (state as PreviewState) : 'empty', scheme, applied, token };
 });

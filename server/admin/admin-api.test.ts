@@ -426,6 +426,13 @@ describeEachDb('admin API', (open) => {
         ['/texts/login.subtitle', 'extra_argument'],
       ]);
       problem(await call('POST', '/custom-text/fr/preview', { body: { texts: {} } }), 400);
+      // In another theme than the pool's: a published one (built in here); an unknown one is not found.
+      const themed = await call('POST', '/custom-text/fr/preview', { body: { texts: { 'login.title': 'Aperçu' }, theme: 'midnight' } });
+      expect(themed.status).toBe(200);
+      expect((await pool.themes.preview(themed.json!.token as string))?.theme.id).toBe('midnight');
+      expect((await pool.themes.preview(previewToken))?.theme.id).not.toBe('midnight');
+      problem(await call('POST', '/custom-text/fr/preview', { body: { texts: { 'login.title': 'Aperçu' }, theme: 'nope' } }), 404);
+      problem(await call('POST', '/custom-text/fr/preview', { body: { texts: { 'login.title': 'Aperçu' }, theme: 'Not An Id' } }), 400);
       problem(await call('POST', '/custom-text/fr/preview', { body: { texts: { 'login.nope': 'x' } } }), 400);
 
       const one = await call('GET', '/custom-text/fr/login.title');

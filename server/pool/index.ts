@@ -109,7 +109,7 @@ export function createPool(deps: { db: Kysely<Database>; outbox: OutboxLink; sec
     /** Operators' custom text at request time: each locale's catalogue with its overrides. */
     customText,
     /** Mail and texts as they would be sent, in a previewed theme, never queued (the theme editor's preview). */
-    messagePreview: messagePreview({ poolName: async () => (await settings()).name, customText: (locale) => customText.messages(locale), publicUrl }),
+    messagePreview: messagePreview({ poolName: async () => (await settings()).name, customText: (locale) => customText.messages(locale), previewText: (locale, token) => customText.previewMessages(locale, token), publicUrl }),
     /** The theme and name of a client (the pool's theme, no name, without one) for the pages Foyer renders outside Next.js. */
     async pageBrand(clientId: string | null): Promise<PageBrand> {
       const client = clientId && clientId !== ACCOUNT_CLIENT_ID ? await findClient(deps.db, clientId) : undefined;

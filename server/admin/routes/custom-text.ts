@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { locales } from '../../../i18n/locales';
 import { englishMessages, MAX_PREVIEW_TEXTS, MAX_TEXT_LENGTH } from '../../pool/custom-text';
+import { builtInThemes } from '../../pool/themes/resolve';
+import { themeId } from '../../../themes/schema';
 import { etagOf } from '../etag';
 import { notFound, Problem } from '../problem';
 import { route, type Call, type Route } from '../route';
@@ -77,13 +79,20 @@ export const customTextRoutes: Route[] = [
     method: 'POST',
     path: '/custom-text/{locale}/preview',
     tag: 'custom-text',
-    summary: 'Unsaved overrides on the preview screens: each checked as a PUT would be (400 names the problem under /texts/{key}); a short-lived token whose preview screens show them in the pool’s theme',
+    summary: 'Unsaved overrides on the preview screens (e-mails and text messages included): each checked as a PUT would be (400 names the problem under /texts/{key}); a short-lived token whose preview screens show them in the pool’s theme, or the published theme `theme` names',
     params: localeParams,
-    body: z.object({ texts: z.record(key, text).describe(`Up to ${MAX_PREVIEW_TEXTS} overrides by dotted key`) }).strict(),
+    body: z
+      .object({
+        texts: z.record(key, text).describe(`Up to ${MAX_PREVIEW_TEXTS} overrides by dotted key`),
+        theme: themeId.optional().describe('The published theme (built in or stored) the screens are shown in; the pool’s by default'),
+      })
+      .strict(),
     response: { status: 200, schema: z.object({ token: z.string(), expires_at: z.number().int(), path: z.string().describe('the login screen’s preview; other screens: /{locale}/preview/{screen}?preview={token}') }) },
     handle: async (c) => {
       const { locale } = c.params;
-      const made = await c.admin.customText.preview({ locale, texts: c.body.texts });
+      const { theme } = c.body;
+      if (theme !== undefined && !(theme in builtInThemes) && !(await c.admin.themes.get({ id: theme }))) throw notFound(`theme "${theme}"`);
+      const made = await c.admin.customText.preview({ locale, texts: c.body.texts, theme });
       if ('error' in made) throw refused(made.error === 'invalid' ? { ...made, problems: made.problems.map((p) => ({ ...p, path: ['texts', ...p.path] })) } : made);
       return { status: 200, body: { token: made.token, expires_at: made.expiresAt, path: `/${locale}/preview/login?preview=${encodeURIComponent(made.token)}` } };
     },

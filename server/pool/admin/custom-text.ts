@@ -41,14 +41,15 @@ export async function deleteText(ctx: PoolContext, locale: string, key: string):
 
 /**
  * Overrides to see before saving them: checked as a save would be, stored for a while, and named
- * by a preview token of the pool's published theme, whose screens then show them.
+ * by a preview token of a published theme (`theme`, else the pool's; the caller checks it exists),
+ * whose screens then show them.
  */
-export async function previewTexts(ctx: PoolContext, locale: string, texts: Record<string, string>): Promise<AdminRefusal | { token: string; expiresAt: number }> {
+export async function previewTexts(ctx: PoolContext, locale: string, texts: Record<string, string>, theme?: string): Promise<AdminRefusal | { token: string; expiresAt: number }> {
   const count = Object.keys(texts).length;
   if (count === 0 || count > MAX_PREVIEW_TEXTS) return { error: 'invalid', problems: [{ path: [], message: `a preview shows 1 to ${MAX_PREVIEW_TEXTS} overrides` }] };
   const refused = refusal(locale, texts);
   if (refused) return refused;
-  const { theme } = await ctx.settings();
+  const shown = theme ?? (await ctx.settings()).theme ?? DEFAULT_THEME_ID;
   const { id, expiresAt } = await storePreview(ctx.db, { locale, texts }, ctx.now());
-  return { token: mintPreviewToken(ctx.secret, { theme: theme ?? DEFAULT_THEME_ID, draft: false, expiresAt, text: id }), expiresAt };
+  return { token: mintPreviewToken(ctx.secret, { theme: shown, draft: false, expiresAt, text: id }), expiresAt };
 }

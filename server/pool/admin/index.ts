@@ -101,7 +101,7 @@ function adminOps(ctx: PoolContext) {
       replace: (o: { locale: string; texts: Record<string, string> }) => replaceLocale(ctx, o.locale, o.texts),
       delete: (o: { locale: string; key: string }) => deleteText(ctx, o.locale, o.key),
       /** Unsaved overrides checked and stored for the preview screens; a token that shows them. */
-      preview: (o: { locale: string; texts: Record<string, string> }) => previewTexts(ctx, o.locale, o.texts),
+      preview: (o: { locale: string; texts: Record<string, string>; theme?: string }) => previewTexts(ctx, o.locale, o.texts, o.theme),
       /** After a write commits: this instance's screens and mail use it at once (others within a second). */
       refresh: () => ctx.customText?.invalidate(),
     },

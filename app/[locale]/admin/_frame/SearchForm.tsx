@@ -1,6 +1,8 @@
 import { Button } from '@/components/Button';
+import { SelectOptions, type OptionGroup } from '@/components/SelectOptions';
 
-export type SearchField = { name: string; label: string; value: string; type?: 'text' | 'search' | 'date'; options?: { value: string; label: string }[] };
+/** `options`: a select's choices; `groups`: a select's choices in labelled groups. */
+export type SearchField = { name: string; label: string; value: string; type?: 'text' | 'search' | 'date'; options?: { value: string; label: string }[]; groups?: OptionGroup[] };
 
 const look = 'w-full border-2 border-field-line bg-field text-ink rounded-theme px-3 py-2';
 
@@ -13,13 +15,9 @@ export function SearchForm({ action, fields, submit, testId, extra }: { action: 
           <label htmlFor={`search-${f.name}`} className="text-sm font-medium">
             {f.label}
           </label>
-          {f.options ? (
+          {f.options || f.groups ? (
             <select id={`search-${f.name}`} name={f.name} defaultValue={f.value} className={look}>
-              {f.options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
+              <SelectOptions groups={f.groups ?? [{ options: f.options ?? [] }]} />
             </select>
           ) : (
             <input id={`search-${f.name}`} name={f.name} type={f.type ?? 'text'} defaultValue={f.value} className={look} maxLength={2048} autoComplete="off" />

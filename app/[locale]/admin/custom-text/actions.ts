@@ -49,11 +49,13 @@ export async function customTextAction(_prev: FormState, data: FormData): Promis
   // The field's label as the page shows it.
   const label = t('customText.text', { locale: `${localeName(textLocale)} (${textLocale})` });
   if (op === 'preview') {
-    const made = await callAdmin(ctx, { method: 'POST', path: `/custom-text/${textLocale}/preview`, body: { texts: { [key]: text } } });
+    // The theme to preview in: an app client's or any published one; the pool's when none is chosen.
+    const theme = field(data, 'theme');
+    const made = await callAdmin(ctx, { method: 'POST', path: `/custom-text/${textLocale}/preview`, body: { texts: { [key]: text }, ...(theme ? { theme } : {}) } });
     if (!made.ok) return refusedText(ctx, made, label, values);
     const asked = field(data, 'screen');
     const screen = isPreviewScreen(asked) ? asked : previewScreenOf(key);
-    redirect(editorHref(ctx, { tlocale: textLocale, key, screen, preview: (made.body as { token: string }).token }, '#preview'));
+    redirect(editorHref(ctx, { tlocale: textLocale, key, screen, preview: (made.body as { token: string }).token, ...(theme ? { theme } : {}) }, '#preview'));
   }
   const saved = await callAdmin(ctx, { method: 'PUT', path: `/custom-text/${textLocale}/${seg(key)}`, body: { text }, ifMatch: field(data, 'etag') || undefined });
   if (!saved.ok) return refusedText(ctx, saved, label, values);

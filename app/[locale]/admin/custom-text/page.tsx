@@ -2,10 +2,14 @@ import { Alert } from '@/components/Alert';
 import { FlowForm } from '@/components/FlowForm';
 import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
-import { isPreviewScreen, previewScreens } from '@/app/_lib/preview';
+import { isPreviewScreen } from '@/app/_lib/preview';
+import { builtInThemes } from '@/themes/built-in';
+import type { OptionGroup } from '@/components/SelectOptions';
+import type { ConsoleT } from '@/i18n/console';
 import { isLocale, localeName, locales, type Locale } from '@/i18n/locales';
 import { ConsoleFrame, Panel } from '../_frame/ConsoleFrame';
 import { ConfirmStep } from '../_frame/ConfirmStep';
+import { previewScreenChoices, previewScreenName } from '../_frame/preview-screens';
 import { SearchForm } from '../_frame/SearchForm';
 import { cell } from '../_frame/table';
 import { customTextAction, deleteCustomTextAction } from './actions';
@@ -15,13 +19,27 @@ import { previewScreenOf } from './screens';
 const PAGE_SIZE = 25;
 
 /**
+ * The themes a preview can be shown in: the pool's (the default, an empty value), each app
+ * client's, and every published theme by id.
+ */
+function themeChoices(t: ConsoleT, poolTheme: string, clients: { client_id: string; client_name?: string; theme?: string }[], themes: string[]): OptionGroup[] {
+  const ofClients = clients.flatMap((c) => (c.theme ? [{ value: c.theme, label: t('customText.clientTheme', { id: c.theme, client: c.client_name || c.client_id }) }] : []));
+  return [
+    { label: t('customText.themeGroups.pool'), options: [{ value: '', label: t('customText.poolTheme', { id: poolTheme }) }] },
+    ...(ofClients.length > 0 ? [{ label: t('customText.themeGroups.clients'), options: ofClients }] : []),
+    { label: t('customText.themeGroups.all'), options: themes.map((id) => ({ value: id, label: id })) },
+  ];
+}
+
+/**
  * Custom text (issue 12 point 5): a language's messages (screens, e-mails, texts), filtered by
  * group and words, a page at a time, each with its shipped text and override; the editor of one
  * override with its English original, a preview of the unsaved text on a hosted screen, save and
  * delete. Every step is a link or a form: it works without JavaScript.
  *
  * Query: `tlocale` the texts' language, `ns` a message group, `q` words, `page`; `key` the message
- * edited, `preview` a preview token (with its unsaved text), `screen` the screen previewed.
+ * edited, `preview` a preview token (with its unsaved text), `screen` the screen previewed, `theme`
+ * the theme the preview was asked in (the pool's when absent).
  */
 export default async function ConsoleCustomTextPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
@@ -60,6 +78,14 @@ export default async function ConsoleCustomTextPage(props: PageProps) {
   const previewed = pending && pending.locale === textLocale && key && pending.texts[key] !== undefined ? pending.texts[key] : undefined;
   const screen = query.screen && isPreviewScreen(query.screen) ? query.screen : key ? previewScreenOf(key) : 'login';
   const slots = key ? custom.slots(key) : [];
+  // The theme the preview is shown in: the one the last "Preview" asked for, else the pool's.
+  const [settings, clientList, themeList] = key
+    ? await Promise.all(['/settings', '/clients?limit=200', '/themes'].map((path) => callAdmin(ctx, { method: 'GET', path })))
+    : [];
+  const poolTheme = (settings?.ok ? (settings.body as { theme?: string }).theme : undefined) ?? 'default';
+  const themeIds = [...new Set(['default', ...Object.keys(builtInThemes), ...(themeList?.ok ? (themeList.body as { items: { id: string }[] }).items.map((x) => x.id) : [])])];
+  const previewTheme = query.theme && themeIds.includes(query.theme) ? query.theme : '';
+  const clients = clientList?.ok ? (clientList.body as { items: { client_id: string; client_name?: string; theme?: string }[] }).items : [];
   const notice = query.notice === 'saved' || query.notice === 'deleted' ? t(`customText.notices.${query.notice}`) : null;
   const language = (l: Locale) => `${localeName(l)} (${l})`;
   const textProps = { lang: textLocale, dir: 'auto' as const };
@@ -107,6 +133,7 @@ export default async function ConsoleCustomTextPage(props: PageProps) {
                   hint: slots.length > 0 ? t('customText.placeholders', { list: slots.join(' ') }) : t('customText.noPlaceholders'),
                   defaultValue: previewed ?? override ?? shipped.get(key) ?? '',
                 },
+                { name: 'theme', label: t('customText.previewTheme'), type: 'select', autoComplete: 'off', defaultValue: previewTheme, options: themeChoices(t, poolTheme, clients, themeIds) },
               ]}
               buttons={[
                 { label: t('customText.preview'), name: 'op', value: 'preview', variant: 'secondary', testId: 'custom-text-preview' },
@@ -125,25 +152,26 @@ export default async function ConsoleCustomTextPage(props: PageProps) {
       ) : null}
       {key ? (
         <Panel id="preview" heading={t('customText.preview')}>
-          <p className="text-sm text-muted mb-3">{query.preview && previewed !== undefined ? t('customText.previewExplain') : t('customText.previewNone')}</p>
+          <p className="text-sm text-muted mb-3">{query.preview && previewed !== undefined ? t('customText.previewExplain', { theme: previewTheme || poolTheme }) : t('customText.previewNone')}</p>
           {query.preview && previewed !== undefined ? (
             <>
               <SearchForm
                 action={base}
                 testId="custom-text-screen-form"
                 submit={t('customText.showScreen')}
-                fields={[{ name: 'screen', label: t('customText.screen'), value: screen, options: previewScreens.map((s) => ({ value: s, label: s })) }]}
+                fields={[{ name: 'screen', label: t('customText.screen'), value: screen, groups: previewScreenChoices(t) }]}
                 extra={
                   <>
                     <input type="hidden" name="tlocale" value={textLocale} />
                     <input type="hidden" name="key" value={key} />
                     <input type="hidden" name="preview" value={query.preview} />
+                    {previewTheme ? <input type="hidden" name="theme" value={previewTheme} /> : null}
                   </>
                 }
               />
               <iframe
                 src={`/${textLocale}/preview/${screen}?${new URLSearchParams({ preview: query.preview, state: 'empty' })}`}
-                title={t('customText.previewTitle', { screen })}
+                title={t('customText.previewTitle', { screen: previewScreenName(t, screen) })}
                 width={1024}
                 height={640}
                 className="mt-4 max-w-full border-2 border-line"

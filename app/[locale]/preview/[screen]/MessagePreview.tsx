@@ -15,7 +15,7 @@ export async function MessagePreview({ locale, screen, token, preview, message }
   const frame = { theme: preview.applied.theme, locale, path: `/preview/${screen}`, query: { preview: token, state: preview.state, scheme: preview.scheme } };
   const dl = 'grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 mb-4 text-sm';
   if (message.channel === 'sms') {
-    const { body } = await rt.pool.messagePreview.sms({ to: t('preview.samples.phone'), template: message.template, locale });
+    const { body } = await rt.pool.messagePreview.sms({ to: t('preview.samples.phone'), template: message.template, locale, token: preview.token });
     return (
       <PageFrame {...frame} heading={t('preview.message.smsTitle')}>
         <dl className={dl}>
@@ -26,7 +26,7 @@ export async function MessagePreview({ locale, screen, token, preview, message }
       </PageFrame>
     );
   }
-  const mail = await rt.pool.messagePreview.mail({ to: t('preview.samples.email'), template: message.template, locale, theme: preview.applied });
+  const mail = await rt.pool.messagePreview.mail({ to: t('preview.samples.email'), template: message.template, locale, theme: preview.applied, token: preview.token });
   return (
     <PageFrame {...frame} heading={t('preview.message.emailTitle')}>
       <dl className={dl}>

@@ -3,11 +3,13 @@ import { renderToReadableStream } from 'react-dom/server';
 import { createFormatter, createTranslator } from 'next-intl';
 import { expect, it, vi } from 'vitest';
 import ar from '@/messages/ar.json';
+import de from '@/messages/de.json';
 import en from '@/messages/en.json';
 import type { Locale } from '@/i18n/locales';
 import { parseSeed } from '@/server/config/seed';
 import { applySeedIfEmpty } from '@/server/pool-config/apply';
 import { createPool } from '@/server/pool';
+import { queueMail, queueSms } from '@/server/pool/messages';
 import { describeEachDb } from '@/server/testing/databases';
 import { testOutbox } from '@/server/testing/outbox';
 import type { PreviewRequest, PreviewScreen } from '@/app/_lib/preview';
@@ -62,17 +64,18 @@ describeEachDb('preview screens', (open) => {
       }),
       now,
     );
-    const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely, { now: () => now }).link, secret: 'test-secret', now: () => now });
+    const outbox = testOutbox(db.kysely, { now: () => now });
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => now });
     request.rt = { pool, themes: pool.themes, env: { publicUrl: 'http://localhost:3000' }, federation: { providers: { list: async () => [] } }, outboxVisibleTo: () => true };
-    return { pool };
+    return { pool, outbox };
   }
 
-  async function render(locale: Locale, screen: PreviewScreen, state: PreviewRequest['state'] = 'filled'): Promise<string> {
+  async function render(locale: Locale, screen: PreviewScreen, state: PreviewRequest['state'] = 'filled', token = TOKEN): Promise<string> {
     const { pool } = request.rt as { pool: ReturnType<typeof createPool> };
-    request.preview = { screen, state, applied: await pool.themes.forClient(null) };
+    request.preview = { screen, state, applied: await pool.themes.forClient(null), token };
     request.cookiesRead = [];
     const { default: PreviewPage } = await import('./page');
-    const props = { params: Promise.resolve({ locale, screen }), searchParams: Promise.resolve({ preview: TOKEN, state }) };
+    const props = { params: Promise.resolve({ locale, screen }), searchParams: Promise.resolve({ preview: token, state }) };
     const stream = await renderToReadableStream(createElement(PreviewPage, props));
     await stream.allReady;
     return new Response(stream).text();
@@ -121,6 +124,33 @@ describeEachDb('preview screens', (open) => {
     expect(security).toContain('Preview Pool');
     const sms = await render('en', 'sms-mfaCode');
     expect(sms).toMatch(/data-testid="preview-sms"[^>]*>123456 is your Preview Pool sign-in code/);
+  });
+
+  it('shows an e-mail’s and a text’s unsaved custom text (the custom-text editor’s preview) in its locale only, never in a sent message', async () => {
+    const { pool, outbox } = await setup();
+    const made = await pool.admin.customText.preview({
+      locale: 'de',
+      texts: { 'email.confirmSignUp.subject': 'Vorschau {pool}: {code}', 'email.confirmSignUp.body': 'Vorschau-Text {pool} {code} ({minutes})', 'sms.mfaCode': 'Vorschau-SMS {code} {pool} {minutes, plural, one {# Minute} other {# Minuten}}' },
+    });
+    if ('error' in made) throw new Error(JSON.stringify(made));
+    const mail = await render('de', 'email-confirmSignUp', 'filled', made.token);
+    expect(mail).toMatch(/data-testid="preview-mail-subject"[^>]*>Vorschau Preview Pool: 123456</);
+    expect(mail).toMatch(/data-testid="preview-mail-text"[^>]*>Vorschau-Text Preview Pool 123456 \(15\)</);
+    const theme = await pool.themes.forClient(null);
+    const template = { kind: 'confirmSignUp', code: '123456', minutes: 15 } as const;
+    // The HTML part (./mail/route.ts renders it so) has the unsaved text too.
+    expect((await pool.messagePreview.mail({ to: '', template, locale: 'de', theme, token: made.token })).html).toContain('Vorschau-Text Preview Pool 123456');
+    expect(await render('de', 'sms-mfaCode', 'filled', made.token)).toMatch(/data-testid="preview-sms"[^>]*>Vorschau-SMS 123456 Preview Pool 5 Minuten</);
+    // Another locale, a token without text, or no token: the catalogue's words.
+    expect((await pool.messagePreview.mail({ to: '', template, locale: 'fr', theme, token: made.token })).subject).not.toContain('Vorschau');
+    expect((await pool.messagePreview.mail({ to: '', template, locale: 'de', theme, token: pool.admin.themes.previewToken({ id: 'brand', draft: false }).token })).subject).not.toContain('Vorschau');
+    expect((await pool.messagePreview.sms({ to: '', template: { kind: 'mfaCode', code: '1', minutes: 5 }, locale: 'de' })).body).not.toContain('Vorschau');
+    // A message really sent in German meanwhile has the catalogue's words.
+    await queueMail(pool.ctx, 'neu@example.org', template, 'de');
+    await queueSms(pool.ctx, '+447700900123', { kind: 'mfaCode', code: '1', minutes: 5 }, 'de');
+    await outbox.deliver();
+    expect(outbox.mails.map((m) => m.subject)).toEqual([de.email.confirmSignUp.subject.replace('{pool}', 'Preview Pool').replace('{code}', '123456')]);
+    expect(outbox.texts[0].body).not.toContain('Vorschau');
   });
 
   it('shows the account pages with the sample user, a code pending where a screen says so, and the sample error on one form', async () => {

@@ -8,6 +8,7 @@ import { builtInThemes } from '@/themes/built-in';
 import type { ThemeInput } from '@/themes/schema';
 import { ConsoleFrame, Panel } from '../../_frame/ConsoleFrame';
 import { ConfirmStep } from '../../_frame/ConfirmStep';
+import { previewScreenChoices } from '../../_frame/preview-screens';
 import { SearchForm } from '../../_frame/SearchForm';
 import { assignThemeAction, saveDraftAction, saveFieldsAction, themeChangeAction } from '../actions';
 import { parentOf } from './inherited';
@@ -92,7 +93,7 @@ export default async function ConsoleThemePage(props: Props) {
           testId="preview-form"
           submit={t('themes.show')}
           fields={[
-            { name: 'screen', label: t('themes.screen'), value: screen, options: previewScreens.map((s) => ({ value: s, label: s })) },
+            { name: 'screen', label: t('themes.screen'), value: screen, groups: previewScreenChoices(t) },
             { name: 'state', label: t('themes.state'), value: state, options: previewStates.map((s) => ({ value: s, label: s })) },
             { name: 'plocale', label: t('themes.locale'), value: previewLocale, options: locales.map((l) => ({ value: l, label: l })) },
             { name: 'scheme', label: t('themes.scheme'), value: scheme, options: [{ value: 'light', label: t('themes.light') }, { value: 'dark', label: t('themes.dark') }] },

@@ -12,6 +12,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ loc
   const preview = await previewRequest();
   const message = preview ? previewMessage(preview.screen) : undefined;
   if (!preview || !isLocale(locale) || message?.channel !== 'email') return new Response(null, { status: 404, headers: { 'cache-control': 'no-store' } });
-  const { html } = await (await runtime()).pool.messagePreview.mail({ to: '', template: message.template, locale, theme: preview.applied });
+  const { html } = await (await runtime()).pool.messagePreview.mail({ to: '', template: message.template, locale, theme: preview.applied, token: preview.token });
   return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
 }
