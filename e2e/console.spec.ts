@@ -5,6 +5,7 @@ import { FULL_MATRIX, rotatingSlice, SAMPLE_SEED } from './fixtures/sample';
 import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
 import { contrastRatio, shownRatio } from '../themes/contrast';
+import { startRelyingParty, type RelyingParty } from './fixtures/callbacks';
 
 /**
  * The admin console at /{locale}/admin (issue 12): signed in through the hosted UI as the
@@ -29,6 +30,8 @@ const BRAND = { id: 'brand', name: 'Brand', colors: { light: { brand: OLD_BRAND,
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 let foyer: Foyer;
+/** An outside app, signing in through the client the admin creates in the console. */
+let rp: RelyingParty;
 test.beforeAll(async () => {
   foyer = await startFoyer({
     config: (url: string) => {
@@ -36,8 +39,10 @@ test.beforeAll(async () => {
       return { ...c, pool: { ...c.pool, theme: BRAND.id, mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, themes: [BRAND], users: [...c.users, ROOT, NINA] };
     },
   });
+  rp = await startRelyingParty(foyer.url);
 });
 test.afterAll(async () => {
+  rp?.stop();
   await foyer?.stop();
 });
 
@@ -353,7 +358,85 @@ test('an admin rewords the German sign-in title: a bad text is refused on its fi
   await expect(admin.getByTestId('text-override')).toHaveText('No override: the shipped text shows.');
 });
 
-test('an admin creates an app client, sees its secret once (and it works), then deletes it after confirming', async ({ browser }) => {
+/** The theme the admin imports, assigns to the app client it creates, then to the pool. */
+const SHOP_BRAND = '#5b2a86';
+const SHOP = { id: 'shop', name: 'Shop', colors: { light: { brand: '#1f4e79', brandText: BRAND_TEXT } } };
+
+/** Submits a form (in a browser without JavaScript, a full page post): the status its post was answered with. */
+async function posted(page: Page, button: Locator): Promise<number> {
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).origin === foyer.url);
+  await button.click();
+  const status = (await answered).status();
+  await page.waitForLoadState();
+  return status;
+}
+
+test('an admin imports a theme by paste and by file (a bad one refused on its field, nothing made), edits it in the field form without JavaScript, and publishes it', async ({ browser }) => {
+  const admin = await consoleAsRoot(browser);
+  // The same console session in a browser that runs no script: every form is a plain post.
+  const plain = await (await browser.newContext({ baseURL: foyer.url, javaScriptEnabled: false, storageState: await admin.context().storageState() })).newPage();
+  await plain.goto('/en/admin/themes');
+  const importForm = plain.getByTestId('import-form');
+  const pasted = importForm.locator('[name="theme"]');
+
+  // Not JSON, then JSON the theme schema refuses: each refused on the text's field with a 400.
+  await pasted.fill('{"id": "shop", "name": ');
+  expect(await posted(plain, plain.getByTestId('import-theme'))).toBe(400);
+  await expect(errorMessage(plain)).toContainText('This is not valid JSON.');
+  await expect(pasted).toHaveAttribute('aria-invalid', 'true');
+  await pasted.fill(JSON.stringify({ id: 'shop', name: 'Shop', radius: 'round' }));
+  expect(await posted(plain, plain.getByTestId('import-theme'))).toBe(400);
+  await expect(errorMessage(plain)).toContainText('Check “Advanced: the draft as JSON”: this value is not accepted.');
+  await expect(pasted).toHaveAttribute('aria-invalid', 'true');
+  const drafts = async () => ((await (await admin.request.get('/admin/api/v1/theme-drafts')).json()) as { items: { theme: { id: string } }[] }).items.map((d) => d.theme.id);
+  expect(await drafts()).not.toContain('shop');
+  expect((await admin.request.get('/admin/api/v1/themes/shop')).status()).toBe(404);
+
+  // Pasted: a draft of a new theme, opened in the editor.
+  await pasted.fill(JSON.stringify({ id: 'shop', name: 'Shop (pasted)' }));
+  expect(await posted(plain, plain.getByTestId('import-theme'))).toBe(303);
+  await expect(plain).toHaveURL(/\/en\/admin\/themes\/shop\?notice=imported$/);
+  await expect(plain.getByTestId('theme-fields-form').locator('[name="name"]')).toHaveValue('Shop (pasted)');
+
+  // As a file: it replaces that draft; listed (not yet published), it opens in the editor.
+  await admin.goto('/en/admin/themes');
+  await admin.getByTestId('import-form').locator('[name="themeFile"]').setInputFiles({ name: 'shop.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SHOP)) });
+  await submit(admin, admin.getByTestId('import-theme'));
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/shop\?notice=imported$/);
+  await admin.goto('/en/admin/themes');
+  await expect(admin.getByTestId('theme-row').filter({ hasText: 'shop' })).toContainText('Not yet: a draft only');
+  await admin.getByTestId('theme-row').getByRole('link', { name: 'shop' }).click();
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/shop$/);
+  await expect(admin.getByTestId('draft-state')).toHaveText('Editing the unpublished draft.');
+  await expect(admin.getByTestId('theme-fields-form').locator('[name="name"]')).toHaveValue(SHOP.name);
+
+  // The field form without JavaScript: a refused colour on its field (400), then a good one saved.
+  await plain.goto('/en/admin/themes/shop');
+  const fields = plain.getByTestId('theme-fields-form');
+  const brand = fields.locator('[name="c-light-brand"]');
+  await expect(brand).toHaveValue(SHOP.colors.light.brand);
+  await brand.fill('#xyzxyz');
+  expect(await posted(plain, plain.getByTestId('save-fields'))).toBe(400);
+  await expect(plain.getByTestId('field-error-c-light-brand')).toContainText('This value is not accepted.');
+  await expect(brand).toHaveAttribute('aria-invalid', 'true');
+  await expect(brand).toHaveValue('#xyzxyz');
+  await brand.fill(SHOP_BRAND);
+  expect(await posted(plain, plain.getByTestId('save-fields'))).toBe(303);
+  await expect(plain).toHaveURL(/\/en\/admin\/themes\/shop\?notice=saved$/);
+  await expect(noticeMessage(plain)).toHaveText('Draft saved.');
+  await expect(plain.getByTestId('theme-fields-form').locator('[name="c-light-brand"]')).toHaveValue(SHOP_BRAND);
+  await plain.context().close();
+
+  // Published: listed as such.
+  await admin.goto('/en/admin/themes/shop');
+  await admin.getByTestId('theme-publish').click();
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(admin).toHaveURL(/notice=published$/);
+  await admin.goto('/en/admin/themes');
+  await expect(admin.getByTestId('theme-row').filter({ hasText: 'shop' })).not.toContainText('Not yet');
+});
+
+test('an admin creates an app client, sees its secret once (and it works), an outside app signs in through it in the theme assigned to it (then the pool\'s), then deletes it after confirming', async ({ browser }) => {
   const admin = await consoleAsRoot(browser);
   await admin.goto('/en/admin/clients');
   // Foyer's own apps are shown, read-only.
@@ -368,12 +451,13 @@ test('an admin creates an app client, sees its secret once (and it works), then 
   // The API's schema decides: authorization_code without a redirect URI is refused on its field.
   await submit(admin, admin.getByTestId('create-client'));
   await expect(errorMessage(admin)).toContainText('Redirect URIs');
-  await create.locator('[name="redirect_uris"]').fill('https://shop.example.test/callback\nhttps://shop.example.test/other');
+  await create.locator('[name="redirect_uris"]').fill(`${rp.redirectUri}\nhttps://shop.example.test/other`);
   await submit(admin, admin.getByTestId('create-client'));
   const notice = noticeMessage(admin);
   await expect(notice).toContainText('Copy its secret now');
   const secret = /Secret: (\S+)$/.exec((await notice.textContent()) ?? '')?.[1] ?? '';
   expect(secret.length).toBeGreaterThanOrEqual(16);
+  rp.use('shop-web', secret);
 
   // The secret is the client's: introspection takes it, and refuses another.
   const basic = (s: string) => ({ authorization: `Basic ${Buffer.from(`shop-web:${s}`).toString('base64')}` });
@@ -387,8 +471,42 @@ test('an admin creates an app client, sees its secret once (and it works), then 
   await expect(admin.getByTestId('client-row').filter({ hasText: 'shop-web' })).toHaveCount(1);
   await expect(admin.locator('body')).not.toContainText(secret);
   await admin.getByRole('link', { name: 'shop-web' }).click();
-  await expect(admin.getByTestId('save-client-form').locator('[name="redirect_uris"]')).toHaveValue('https://shop.example.test/callback\nhttps://shop.example.test/other');
+  await expect(admin.getByTestId('save-client-form').locator('[name="redirect_uris"]')).toHaveValue(`${rp.redirectUri}\nhttps://shop.example.test/other`);
   await expect(admin.locator('body')).not.toContainText(secret);
+
+  // Assigned on the theme's page, the client's theme: its sign-in wears it, the pool's screens do not.
+  await admin.goto('/en/admin/themes/shop');
+  const assign = admin.getByTestId('assign-form');
+  await assign.locator('[name="client-shop-web"]').check();
+  await submit(admin, admin.getByTestId('assign-save'));
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/shop\?notice=assigned$/);
+  await expect(assign.locator('[name="client-shop-web"]')).toBeChecked();
+  await expect(assign.locator('[name="pool"]')).not.toBeChecked();
+
+  // The outside app (openid-client: PKCE, state, nonce, the secret shown above) signs nina in.
+  const user = await (await browser.newContext()).newPage();
+  await user.goto(rp.url);
+  await expect(user).toHaveURL(new RegExp(`^${foyer.url}/en/login\\?uid=`));
+  expect(await user.getByTestId('sign-in').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(rgb(SHOP_BRAND));
+  expect((await liveBrand(browser)).colour).toBe(rgb(OLD_BRAND));
+  await signIn(user, NINA.username, PASSWORD);
+  await expect(user).toHaveURL(new RegExp(`^${rp.redirectUri}\\?`));
+  await expect(user.getByTestId('rp-username')).toHaveText(NINA.username);
+  const nina = (await (await admin.request.get('/admin/api/v1/users/nina')).json()) as { sub: string };
+  await expect(user.getByTestId('rp-sub')).toHaveText(nina.sub);
+  await user.context().close();
+
+  // Assigned to the pool too: every screen wears it; the pool given back its own theme, the old colour.
+  await assign.locator('[name="pool"]').check();
+  await submit(admin, admin.getByTestId('assign-save'));
+  await expect(assign.locator('[name="pool"]')).toBeChecked();
+  await expect.poll(async () => (await liveBrand(browser)).colour).toBe(rgb(SHOP_BRAND));
+  await admin.goto('/en/admin/themes/brand');
+  await admin.getByTestId('assign-form').locator('[name="pool"]').check();
+  await submit(admin, admin.getByTestId('assign-save'));
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/brand\?notice=assigned$/);
+  await expect.poll(async () => (await liveBrand(browser)).colour).toBe(rgb(OLD_BRAND));
+  await admin.goto('/en/admin/clients/shop-web');
 
   // Delete: asks first.
   await admin.getByTestId('client-delete').click();

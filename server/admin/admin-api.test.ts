@@ -323,6 +323,10 @@ describeEachDb('admin API', (open) => {
         problem(await call('PUT', '/themes/brand/draft', { body: green }), 428);
         expect((await call('GET', '/themes/brand')).json).toEqual(red);
         expect(await primaryOn(elsewhere)).toBe('#b00020');
+        // A theme never published (an import) has only its draft: not among the themes, among the drafts.
+        expect((await call('PUT', '/themes/fresh/draft', { body: { id: 'fresh', name: 'Fresh' } })).status).toBe(200);
+        expect((await call('GET', '/themes')).json!.items).not.toContainEqual(expect.objectContaining({ id: 'fresh' }));
+        expect(((await call('GET', '/theme-drafts')).json!.items as { theme: { id: string } }[]).map((d) => d.theme.id)).toEqual(['brand', 'fresh']);
 
         // The preview token shows the draft, only with a valid signature, and never the live screens.
         const preview = await call('POST', '/themes/brand/preview', { body: {} });

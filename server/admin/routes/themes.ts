@@ -89,6 +89,15 @@ export const themeRoutes: Route[] = [
     handle: async (c) => ({ status: 200, body: { items: await c.admin.themes.list() } }),
   }),
   route({
+    id: 'listThemeDrafts',
+    method: 'GET',
+    path: '/theme-drafts',
+    tag: 'themes',
+    summary: 'Every unpublished draft: of published themes, and of themes never published (an import), which `GET /themes` does not list',
+    response: { status: 200, schema: z.object({ items: z.array(draft) }) },
+    handle: async (c) => ({ status: 200, body: { items: (await c.admin.themes.drafts()).map(draftBody) } }),
+  }),
+  route({
     id: 'getTheme',
     method: 'GET',
     path: '/themes/{id}',

@@ -1,6 +1,6 @@
 import type { PoolSettings, UserSeed } from '../../config/seed';
 import { readPoolSettings, writePoolSettings } from './settings';
-import { deleteTheme, discardDraft, getDraft, getTheme, getVersion, listThemes, listVersions, previewToken, publishDraft, rollBack, saveTheme, saveThemeDraft } from './themes';
+import { deleteTheme, discardDraft, getDraft, getTheme, getVersion, listThemeDrafts, listThemes, listVersions, previewToken, publishDraft, rollBack, saveTheme, saveThemeDraft } from './themes';
 import { deleteText, localeTexts, previewTexts, putText, replaceLocale } from './custom-text';
 import type { ThemeInput } from '../../../themes/schema';
 import type { PoolContext } from '../context';
@@ -83,6 +83,7 @@ function adminOps(ctx: PoolContext) {
       /** Refused (conflict) while the pool, a client or another theme names it. */
       delete: (o: { id: string }) => deleteTheme(ctx, o.id),
       draft: (o: { id: string }) => getDraft(ctx, o.id),
+      drafts: () => listThemeDrafts(ctx),
       saveDraft: (o: { theme: ThemeInput; by: string }) => saveThemeDraft(ctx, o.theme, o.by),
       discardDraft: (o: { id: string }) => discardDraft(ctx, o.id),
       /** Undefined when the theme has no draft. */

@@ -3,7 +3,7 @@ import type { PoolContext } from '../context';
 import { prepareForDb, writeThemes } from '../themes';
 import { ThemeError } from '../themes/prepare';
 import { mintPreviewToken, PREVIEW_TOKEN_TTL_MS } from '../themes/preview-token';
-import { bumpThemesVersion, findDraft, removeDraft, removeThemes, saveAssets, saveDraft, storedThemes, themeVersion, themeVersions, type ThemeDraft } from '../themes/store';
+import { bumpThemesVersion, findDraft, listDrafts, removeDraft, removeThemes, saveAssets, saveDraft, storedThemes, themeVersion, themeVersions, type ThemeDraft } from '../themes/store';
 import { locksRows } from './lock';
 import { readPoolSettings } from './settings';
 import type { AdminRefusal } from './users';
@@ -57,6 +57,9 @@ export async function getDraft(ctx: PoolContext, id: string): Promise<ThemeDraft
   if (locksRows(ctx)) await ctx.db.selectFrom('theme_drafts').select('theme_id').where('theme_id', '=', id).forUpdate().execute();
   return findDraft(ctx.db, id);
 }
+
+/** Every draft: of published themes, and of themes never published yet (imports). */
+export const listThemeDrafts = (ctx: PoolContext) => listDrafts(ctx.db);
 
 /**
  * Keeps a draft, checked as a published theme is (so publishing it cannot fail on its own

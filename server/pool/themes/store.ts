@@ -85,6 +85,15 @@ export async function findDraft(db: Kysely<Database>, id: string): Promise<Theme
   return row && parsed?.success ? { theme: parsed.data, updatedBy: row.updated_by, updatedAt: Number(row.updated_at) } : undefined;
 }
 
+/** Every draft, of a published theme or of one never published (an import), by id. */
+export async function listDrafts(db: Kysely<Database>): Promise<ThemeDraft[]> {
+  const rows = await db.selectFrom('theme_drafts').selectAll().orderBy('theme_id').execute();
+  return rows.flatMap((row) => {
+    const parsed = themeInput.safeParse(parseJson(row.definition));
+    return parsed.success ? [{ theme: parsed.data, updatedBy: row.updated_by, updatedAt: Number(row.updated_at) }] : [];
+  });
+}
+
 export async function saveDraft(db: Kysely<Database>, t: ThemeInput, by: string, now: number): Promise<void> {
   const values = { definition: JSON.stringify(t), updated_by: by, updated_at: now };
   await db

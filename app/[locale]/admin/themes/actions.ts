@@ -162,7 +162,8 @@ export async function assignThemeAction(_prev: FormState, data: FormData): Promi
     const done = await callAdmin(ctx, { method: 'PUT', path: '/settings', body: on('pool') ? { ...rest, theme: id } : rest, ifMatch: settings.etag });
     if (!done.ok) return problemState(t, done);
   }
-  for (const clientId of field(data, 'clients').split('\n').filter(Boolean).slice(0, 200)) {
+  // A form post turns each line break of a value into CR LF: split on both, or every id but the last keeps a CR (and is not found).
+  for (const clientId of field(data, 'clients').split(/\r?\n/).filter(Boolean).slice(0, 200)) {
     const path = `/clients/${seg(clientId)}`;
     const got = await callAdmin(ctx, { method: 'GET', path });
     if (!got.ok) return problemState(t, got);

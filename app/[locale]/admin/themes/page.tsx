@@ -7,13 +7,17 @@ import { ConsoleTable, ItemLink } from '../_frame/ConsoleTable';
 
 type Theme = { id: string; name?: string };
 
-/** Themes: the stored ones, which one the pool uses (its settings' `theme`), and an import (a theme's JSON, as a draft). */
+/** Themes: the stored ones (and imports not yet published), which one the pool uses (its settings' `theme`), and an import (a theme's JSON, as a draft). */
 export default async function ConsoleThemesPage(props: PageProps) {
   const { locale } = await pageInput(props);
   const ctx = await loadConsolePage(locale, '/themes');
   const { t } = ctx;
-  const [got, settings] = await Promise.all([callAdmin(ctx, { method: 'GET', path: '/themes' }), callAdmin(ctx, { method: 'GET', path: '/settings' })]);
-  const items = got.ok ? (got.body as { items: Theme[] }).items : [];
+  const [got, drafts, settings] = await Promise.all([callAdmin(ctx, { method: 'GET', path: '/themes' }), callAdmin(ctx, { method: 'GET', path: '/theme-drafts' }), callAdmin(ctx, { method: 'GET', path: '/settings' })]);
+  const published = got.ok ? (got.body as { items: Theme[] }).items : [];
+  // A theme imported but never published has only its draft: listed too, marked, so it can be opened.
+  const known = new Set(published.map((th) => th.id));
+  const unpublished = drafts.ok ? (drafts.body as { items: { theme: Theme }[] }).items.map((d) => ({ ...d.theme, draftOnly: true })).filter((th) => !known.has(th.id)) : [];
+  const items: (Theme & { draftOnly?: boolean })[] = [...published, ...unpublished];
   const used = settings.ok ? (settings.body as { theme?: string }).theme : undefined;
   return (
     <ConsoleFrame ctx={ctx} screen="themes" heading={t('themes.title')}>
@@ -29,6 +33,7 @@ export default async function ConsoleThemesPage(props: PageProps) {
             { label: t('themes.id'), cell: (th) => <ItemLink href={`/${locale}/admin/themes/${seg(th.id)}`}>{th.id}</ItemLink> },
             { label: t('themes.name'), cell: (th) => th.name ?? '', dir: 'auto' },
             { label: t('themes.inUse'), cell: (th) => (th.id === used ? t('common.yes') : t('common.no')) },
+            { label: t('themes.published'), cell: (th) => (th.draftOnly ? t('themes.draftOnly') : t('common.yes')) },
           ]}
         />
       </Panel>
