@@ -6,7 +6,7 @@ import { expectAccessible } from './fixtures/a11y';
 import { claim, demoLogin, newPage } from './fixtures/federation-oidc';
 import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
-import { startUpstream, type Upstream } from './fixtures/upstream-oidc';
+import { startUpstream, type Upstream } from '../server/testing/upstream-oidc';
 
 /**
  * The console's identity-provider and resource-server screens in Chromium (issue 12), with ONE
