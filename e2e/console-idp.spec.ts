@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { test, type Browser, type Page } from '@playwright/test';
 // Playwright's own `test`: this file starts its one Foyer itself (the fixtures' `test` would start a worker Foyer too).
 import { expect, startFoyer, testConfig, type Foyer } from './fixtures/foyer';
@@ -6,14 +7,18 @@ import { expectAccessible } from './fixtures/a11y';
 import { claim, demoLogin, newPage } from './fixtures/federation-oidc';
 import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
-import { startUpstream, type Upstream } from './fixtures/upstream-oidc';
+import { startUpstream, type Upstream } from '../server/testing/upstream-oidc';
+import { startSamlIdp, type SamlIdp } from '../server/testing/saml-idp';
+import { connectSqlite } from '../server/db/connect';
 
 /**
  * The console's identity-provider and resource-server screens in Chromium (issue 12), with ONE
  * admin sign-in for the file: an OIDC provider added through the console form (pointing at an
  * upstream oidc-provider on loopback), its "test sign-in" (verified like a sign-in, signing nobody
- * in), its button on the hosted sign-in page once an app allows it, and a resource server created,
- * edited and deleted. Axe audits the provider page (en) and a resource server's page (ar).
+ * in, the upstream asked to authenticate the user again), its button on the hosted sign-in page
+ * once an app allows it; a SAML provider added from its IdP's metadata and tested against a SAML
+ * IdP on loopback; and a resource server created, edited and deleted. Axe audits the provider
+ * page (en) and a resource server's page (ar).
  */
 
 const PASSWORD = 'Console-Admin-Passphrase-42';
@@ -24,8 +29,9 @@ const API_PATH = encodeURIComponent(API);
 
 let foyer: Foyer;
 let up: Upstream;
+let saml: SamlIdp;
 test.beforeAll(async () => {
-  up = await startUpstream('corp');
+  [up, saml] = await Promise.all([startUpstream('corp'), startSamlIdp()]);
   foyer = await startFoyer({
     config: (url: string) => {
       up.registerClient({ client_id: 'foyer', client_secret: UPSTREAM_SECRET, redirect_uris: [`${url}/oauth2/idpresponse`] });
@@ -37,6 +43,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await foyer?.stop();
   await up?.stop();
+  await saml?.stop();
 });
 
 test.describe.configure({ mode: 'serial' });
@@ -63,15 +70,27 @@ async function consoleAdmin(browser: Browser): Promise<Page> {
   return page;
 }
 
+/** How many users and provider links the pool has, read from Foyer's database. */
+async function usersAndLinks(): Promise<{ users: number; links: number }> {
+  const db = connectSqlite(path.join(foyer.dataDir, 'foyer.db'));
+  try {
+    const count = async (table: 'users' | 'user_identities') => Number((await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    return { users: await count('users'), links: await count('user_identities') };
+  } finally {
+    await db.close();
+  }
+}
+
 /** Clicks "Test sign-in" and waits to be back on the provider's page with the result. */
-async function testSignIn(page: Page) {
-  const requests = up.authorizationRequests.length;
+async function testSignIn(page: Page, provider: 'Corp' | 'Okta' = 'Corp') {
+  const sent = () => (provider === 'Corp' ? up.authorizationRequests.length : saml.authnRequests.length);
+  const requests = sent();
   const before = page.url();
   await page.getByTestId('test-sign-in').click();
   // Back with a new result (the page may show the last one until then).
-  await page.waitForURL((url) => url.href !== before && /\/en\/admin\/identity-providers\/Corp\?test=[A-Za-z0-9_-]{43}#test-sign-in$/.test(url.href));
+  await page.waitForURL((url) => url.href !== before && new RegExp(`/en/admin/identity-providers/${provider}\\?test=[A-Za-z0-9_-]{43}#test-sign-in$`).test(url.href));
   // It went to the provider for real.
-  expect(up.authorizationRequests.length).toBe(requests + 1);
+  expect(sent()).toBe(requests + 1);
 }
 
 test('an admin adds an OIDC provider; its test sign-in shows the claims and mapped attributes and signs nobody in; once the app allows it, its button signs a user in', async ({ browser }) => {
@@ -106,6 +125,10 @@ test('an admin adds an OIDC provider; its test sign-in shows the claims and mapp
   const sent = up.authorizationRequests.at(-1)!;
   expect(sent.get('code_challenge_method')).toBe('S256');
   expect(sent.get('nonce')).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+  // A test proves the provider works now: it is asked to authenticate the user again (and the ID
+  // token's auth_time is checked against max_age=0).
+  expect(sent.get('prompt')).toBe('login');
+  expect(sent.get('max_age')).toBe('0');
   await expect(page.getByTestId('test-result-ok')).toHaveText('Test sign-in with Corp succeeded.');
   await expect(page.getByTestId('test-subject')).toHaveText(sub);
   const mapped = (attribute: string) => page.locator(`[data-testid="test-mapped-row"][data-attribute="${attribute}"] td`).last();
@@ -139,15 +162,74 @@ test('an admin adds an OIDC provider; its test sign-in shows the claims and mapp
   await expect(user.getByTestId('idp-Corp')).toHaveText('Continue with Corp SSO');
   await user.getByTestId('idp-Corp').click();
   await expect(user).toHaveURL(/\/en\/demo$/);
+  // A sign-in asks the provider nothing more than a sign-in does.
+  const signInRequest = up.authorizationRequests.at(-1)!;
+  expect(signInRequest.get('prompt')).toBeNull();
+  expect(signInRequest.get('max_age')).toBeNull();
   await expect(claim(user, 'cognito:username')).toHaveText(`Corp_${sub}`);
   await expect(claim(user, 'custom:department')).toHaveText('Research');
   await user.context().close();
 
-  // Now the same identity would sign in its user (the admin's browser still has the provider's session).
+  // Now the same identity would sign in its user. The admin's browser still has the provider's
+  // session, yet the provider asked for the sign-in again, as the test told it to.
   await page.goto('/en/admin/identity-providers/Corp');
+  const logins = up.logins;
   await testSignIn(page);
   await expect(page.getByTestId('test-outcome')).toHaveText(`A sign-in with this identity would sign in the linked user Corp_${sub}.`);
+  expect(up.prompts.at(-1)).toEqual({ hadSession: true, reasons: expect.arrayContaining(['login_prompt']) });
+  expect(up.logins).toBe(logins + 1);
+});
 
+test('an admin adds a SAML provider from its metadata; its test sign-in shows the attributes and what they map to, creates nobody, and refuses a wrong audience', async ({ browser }) => {
+  test.slow(); // three round trips to the IdP on a loaded machine
+  const page = await consoleAdmin(browser);
+  const id = Date.now().toString(36);
+  saml.user = { nameId: `okta-${id}`, sessionIndex: `_s-${id}`, attributes: { email: `okta-${id}@saml.test`, given_name: 'Sam', department: 'Research', groups: ['staff', 'ops'] } };
+
+  // Added as the config's JSON pointing at the IdP's metadata URL, then its metadata pasted in.
+  await page.goto('/en/admin/identity-providers');
+  const provider = { name: 'Okta', type: 'saml', metadata_url: saml.metadataUrl, attribute_mapping: { email: 'email', given_name: 'given_name', 'custom:department': 'department', phone_number: 'phone' } };
+  await page.getByTestId('create-provider-form').locator('[name="provider"]').fill(JSON.stringify(provider));
+  await submit(page, page.getByTestId('create-provider'));
+  await expect(page).toHaveURL(/\/en\/admin\/identity-providers\/Okta\?notice=saved$/);
+  await page.getByTestId('metadata-form').locator('[name="metadata_xml"]').fill(saml.metadataXml);
+  await submit(page, page.getByTestId('import-metadata'));
+  await expect(page).toHaveURL(/\/en\/admin\/identity-providers\/Okta\?notice=imported$/);
+  // The IdP learns Foyer's service provider from the metadata Foyer serves for it (once the
+  // sign-in side's provider cache has the new record: within seconds).
+  const spMetadata = () => fetch(`${foyer.url}/saml2/metadata/Okta`);
+  await expect.poll(async () => (await spMetadata()).status).toBe(200);
+  saml.registerMetadata(await (await spMetadata()).text());
+  const before = await usersAndLinks();
+
+  // An assertion for another audience is refused as at any sign-in, the reason translated.
+  saml.scenario = 'wrong-audience';
+  try {
+    await testSignIn(page, 'Okta');
+    await expect(page.getByTestId('test-result-failed')).toHaveText("Test sign-in with Okta failed: the assertion's audience is not this provider's SP entity ID.");
+  } finally {
+    saml.scenario = 'ok';
+  }
+  // A signed AuthnRequest asking the IdP to authenticate the user anew.
+  expect(saml.authnRequests.at(-1)).toMatchObject({ signed: true, forceAuthn: true, hadSession: false });
+
+  await testSignIn(page, 'Okta');
+  // The browser has the IdP's session now; the request still asks for a new authentication.
+  expect(saml.authnRequests.at(-1)).toMatchObject({ signed: true, forceAuthn: true, hadSession: true });
+  await expect(page.getByTestId('test-result-ok')).toHaveText('Test sign-in with Okta succeeded.');
+  await expect(page.getByTestId('test-subject')).toHaveText(`okta-${id}`);
+  const claimRow = (name: string) => page.locator(`[data-testid="test-claim-row"][data-claim="${name}"] td`);
+  await expect(claimRow('email')).toHaveText(`["okta-${id}@saml.test"]`);
+  await expect(claimRow('groups')).toHaveText('["staff","ops"]');
+  const mapped = (attribute: string) => page.locator(`[data-testid="test-mapped-row"][data-attribute="${attribute}"] td`).last();
+  await expect(mapped('email')).toHaveText(`okta-${id}@saml.test`);
+  await expect(mapped('given_name')).toHaveText('Sam');
+  await expect(mapped('custom:department')).toHaveText('Research');
+  await expect(mapped('phone_number')).toHaveText('(not received or not valid)');
+  await expect(page.getByTestId('test-outcome')).toHaveText(`A sign-in with this identity would create the user Okta_okta-${id}.`);
+
+  // Nobody was created or linked.
+  expect(await usersAndLinks()).toEqual(before);
 });
 
 test('an admin creates a resource server with scopes, edits it and deletes it after confirming', async ({ browser }) => {

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { ALICE, expect, SPA_REDIRECT_URI, test, type Foyer, type SmtpSink } from './fixtures/foyer';
-import type { Upstream } from './fixtures/upstream-oidc';
+import type { Upstream } from '../server/testing/upstream-oidc';
 import { expectAccessible } from './fixtures/a11y';
 import { expectError, signIn, submit } from './fixtures/pages';
 import { spaAuthorizeUrl } from './fixtures/flows';

@@ -8,7 +8,7 @@ import { addAuthenticator, addPasskeyOnAccountPage } from './fixtures/passkeys';
 import { startSamlIdp, type SamlIdp } from '../server/testing/saml-idp';
 import { httpsRequest, startTlsProxy, type TlsProxy } from './fixtures/tls-proxy';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
-import { startUpstream, type Upstream } from './fixtures/upstream-oidc';
+import { startUpstream, type Upstream } from '../server/testing/upstream-oidc';
 import { test as tlsTest } from './fixtures/trusted-tls';
 
 /**

@@ -12,7 +12,10 @@ export interface StartRequest {
   /** Our public URL (the issuer); callbacks live under it. */
   publicUrl: string;
   loginHint?: string;
-  /** A console admin's test sign-in: saved with the request, so its answer signs nobody in. */
+  /**
+   * A console admin's test sign-in: saved with the request, so its answer signs nobody in; the
+   * provider is asked to authenticate the user again, so the test proves it works now.
+   */
   test?: TestBinding;
 }
 

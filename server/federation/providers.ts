@@ -48,6 +48,11 @@ export function providerReader(db: Kysely<Database>) {
   return {
     list,
     get: async (name: string) => (await list()).find((p) => p.name === name),
+    /** As `get`, read from the database now (and cached): an admin tests the record they just saved. */
+    fresh: async (name: string) => {
+      cached = undefined;
+      return (await list()).find((p) => p.name === name);
+    },
     forget: () => void (cached = undefined),
   };
 }

@@ -1,4 +1,5 @@
-import { afterEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { startUpstream, type Upstream } from '../testing/upstream-oidc';
 import { parseSeed } from '../config/seed';
 import type { Db } from '../db/connect';
 import { describeEachDb } from '../testing/databases';
@@ -9,16 +10,53 @@ import { createPool } from '../pool';
 import { applySeedIfEmpty } from '../pool-config/apply';
 import { FederationError } from './errors';
 import { createFederation, type Federation } from './index';
+import { verifyAuthorizationResponse } from './oidc/callback';
+import type { OAuthRequestData } from './oidc/authorize';
+import { IDP_RESPONSE_PATH } from './paths';
+import type { OAuthProvider } from './presets';
 import { consumeResponse } from './saml/consume';
 import { samlIdentity, samlProviderOf, type SamlIdentityProvider } from './saml/protocol';
 
 /**
- * A console admin's test sign-in (server/federation/test-sign-in.ts) with a real SAML IdP on
- * loopback: the answer goes through the same verification as a sign-in, and nothing is written
- * but the result; tickets, answers and results belong to the console session that started them.
+ * A console admin's test sign-in (server/federation/test-sign-in.ts) with a real SAML IdP and a
+ * real upstream OpenID provider on loopback: the answer goes through the same verification as a
+ * sign-in, and nothing is written but the result; tickets, answers and results belong to the
+ * console session that started them; the provider is asked to authenticate the user again.
  */
 
 afterEach(stopTestIdps);
+
+const UPSTREAM_SECRET = 'upstream-secret-for-test-sign-ins';
+let up: Upstream;
+beforeAll(async () => {
+  up = await startUpstream('testsignin');
+  up.registerClient({ client_id: 'foyer', client_secret: UPSTREAM_SECRET, redirect_uris: [`${TEST_PUBLIC_URL}${IDP_RESPONSE_PATH}`], token_endpoint_auth_method: 'client_secret_post' });
+  up.setAccount({ sub: 'dana', email: 'dana@corp.test', email_verified: true });
+  up.loginAs = 'dana';
+});
+afterAll(() => up?.stop());
+
+/**
+ * A browser at the upstream: follows its redirects with its cookies (in `jar`) until it is sent
+ * back to Foyer's callback, whose query it returns.
+ */
+async function atUpstream(start: string, jar: Map<string, string>): Promise<URLSearchParams> {
+  let url = start;
+  for (let hops = 0; hops < 10; hops++) {
+    if (url.startsWith(TEST_PUBLIC_URL)) return new URL(url).searchParams;
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      if (value && !/max-age=0|expires=thu, 01 jan 1970/i.test(c)) jar.set(name, value);
+      else jar.delete(name);
+    }
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`the upstream answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    url = new URL(location, url).href;
+  }
+  throw new Error('too many redirects');
+}
 
 const SAM = { nameId: 'n-1', sessionIndex: '_s-1', attributes: { email: 'sam@acme.test', given_name: 'Sam', department: 'Research', groups: ['staff', 'ops'] } };
 const ADMIN = 'console-session-of-root';
@@ -35,6 +73,7 @@ describeEachDb('test sign-ins from the console', (open) => {
         pool: { custom_attributes: [{ name: 'custom:department' }] },
         identity_providers: [
           { name: 'Acme', type: 'saml', metadata_xml: bed.idp.metadataXml, attribute_mapping: { email: 'email', email_verified: 'email_verified', given_name: 'given_name', 'custom:department': 'department', phone_number: 'phone' } },
+          { name: 'Corp', type: 'oidc', issuer: up.issuer, client_id: 'foyer', client_secret: UPSTREAM_SECRET, token_endpoint_auth_method: 'client_secret_post' },
         ],
         users: [{ username: 'alice', email: 'alice@acme.test', email_verified: true, password: 'violet tractor under seven lanterns' }],
       }),
@@ -74,7 +113,7 @@ describeEachDb('test sign-ins from the console', (open) => {
 
   /** From the console's ticket to the IdP's answer, as the start route and the browser carry it. */
   async function toIdpAndBack(federation: Federation, session: string, locale = 'ar') {
-    const ticket = await federation.tests.prepare({ provider: 'Acme', session, locale });
+    const ticket = (await federation.tests.prepare({ provider: 'Acme', session, locale }))!;
     const redeemed = await federation.tests.redeem(ticket, session);
     expect(redeemed.locale).toBe(locale);
     const started = await federation.start(redeemed.idp, { uid: '', locale, browser: 'browser-hash', publicUrl: TEST_PUBLIC_URL, ip: '203.0.113.1', test: { session } });
@@ -90,8 +129,8 @@ describeEachDb('test sign-ins from the console', (open) => {
     const before = await footprint(db);
 
     const { idp, fields, state } = await toIdpAndBack(federation, ADMIN);
-    // A real, signed AuthnRequest went to the IdP, as for a sign-in.
-    expect(bed.idp.authnRequests.at(-1)).toMatchObject({ binding: 'redirect', signed: true, relayState: state });
+    // A real, signed AuthnRequest went to the IdP, as for a sign-in, asking it to authenticate anew.
+    expect(bed.idp.authnRequests.at(-1)).toMatchObject({ binding: 'redirect', signed: true, relayState: state, forceAuthn: true });
     const request = (await federation.requests.take(state))!;
     // Bound to the console session, with no interaction; the binding is not protocol data.
     expect(request).toMatchObject({ provider: 'Acme', uid: '', browser: 'browser-hash', test: { session: ADMIN } });
@@ -118,6 +157,58 @@ describeEachDb('test sign-ins from the console', (open) => {
     expect(await footprint(db)).toEqual(before);
     // The same answer once more is a replay, refused as at any sign-in.
     expect(await consumeResponse(bed.ctx, samlProviderOf(idp), fields)).toMatchObject({ error: 'saml_replay' });
+
+    // A sign-in's AuthnRequest lets the IdP use its session.
+    const signIn = await federation.start(idp, { uid: 'uid-1', locale: 'en', browser: 'browser-hash', publicUrl: TEST_PUBLIC_URL, ip: '203.0.113.1' });
+    if (!('redirect' in signIn)) throw new Error('expected a redirect');
+    expect((await follow({ binding: 'redirect', url: signIn.redirect, messageId: '' })).page).toBeDefined();
+    expect(bed.idp.authnRequests.at(-1)).toMatchObject({ signed: true, forceAuthn: false });
+  });
+
+  it('an OpenID provider is asked to authenticate again (prompt=login, max_age=0) though it has a session, and its auth_time is checked; a sign-in uses the session', async () => {
+    const db = await open();
+    const { federation } = await setup(db);
+    const corp = (await federation.providers.get('Corp')) as OAuthProvider;
+    const jar = new Map<string, string>();
+    const redirectUri = `${TEST_PUBLIC_URL}${IDP_RESPONSE_PATH}`;
+    /** A start (a test's when `test`), the browser at the upstream, the answer verified as the callback does. */
+    const roundTrip = async (test: boolean, override?: Partial<OAuthRequestData>) => {
+      const started = await federation.start(corp, { uid: test ? '' : 'uid-1', locale: 'en', browser: 'browser-hash', publicUrl: TEST_PUBLIC_URL, ip: '203.0.113.1', test: test ? { session: ADMIN } : undefined });
+      if (!('redirect' in started)) throw new Error('expected a redirect');
+      const sent = new URL(started.redirect).searchParams;
+      const answer = await atUpstream(started.redirect, jar);
+      const request = (await federation.requests.take(answer.get('state')!))!;
+      if (test) federation.tests.check(request, ADMIN);
+      const verified = verifyAuthorizationResponse(corp, answer, { ...(request.data as unknown as OAuthRequestData), ...override, state: answer.get('state')!, redirectUri });
+      return { sent, verified };
+    };
+
+    const first = await roundTrip(true);
+    expect([first.sent.get('prompt'), first.sent.get('max_age')]).toEqual(['login', '0']);
+    expect(up.prompts.at(-1)).toMatchObject({ hadSession: false });
+    const since = Math.floor(Date.now() / 1000);
+    expect((await first.verified).subject).toBe('dana');
+
+    // The upstream has a session with this browser now; a test still makes it ask.
+    const logins = up.logins;
+    const second = await roundTrip(true);
+    expect(up.prompts.at(-1)).toEqual({ hadSession: true, reasons: expect.arrayContaining(['login_prompt']) });
+    expect(up.logins).toBe(logins + 1);
+    expect(Number((await second.verified).claims.auth_time)).toBeGreaterThanOrEqual(since - 1);
+
+    // A sign-in asks for nothing more: the upstream uses its session and asks nobody.
+    const prompts = up.prompts.length;
+    const signIn = await roundTrip(false);
+    expect([signIn.sent.get('prompt'), signIn.sent.get('max_age')]).toEqual([null, null]);
+    expect((await signIn.verified).subject).toBe('dana');
+    expect(up.prompts.length).toBe(prompts);
+
+    // An answer that does not show a new authentication (here a provider that ignored max_age=0:
+    // no auth_time) does not pass a test.
+    const ignored = await roundTrip(false, { max_age: 0 });
+    const refused = await ignored.verified.then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(FederationError);
+    expect(refused).toMatchObject({ code: 'invalid_response', message: expect.stringContaining('auth_time') });
   });
 
   it('says which user a sign-in would reach: a new one, the linked one, or one to link by verified e-mail', async () => {
@@ -143,21 +234,27 @@ describeEachDb('test sign-ins from the console', (open) => {
   it('a ticket is taken once, by the session it was made for, before it expires; a provider that does not exist has none', async () => {
     const db = await open();
     const { federation, advance } = await setup(db);
-    expect(await refusal(federation.tests.prepare({ provider: 'Nobody', session: ADMIN, locale: 'en' }))).toBe('unknown_provider');
+    expect(await federation.tests.prepare({ provider: 'Nobody', session: ADMIN, locale: 'en' })).toBeUndefined();
 
-    const once = await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' });
+    const once = (await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' }))!;
     expect((await federation.tests.redeem(once, ADMIN)).idp.name).toBe('Acme');
     expect(await refusal(federation.tests.redeem(once, ADMIN))).toBe('bad_state');
 
     // Another console session (another admin's browser) cannot use it, and it is spent.
-    const foreign = await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' });
+    const foreign = (await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' }))!;
     expect(await refusal(federation.tests.redeem(foreign, OTHER))).toBe('bad_state');
     expect(await refusal(federation.tests.redeem(foreign, ADMIN))).toBe('bad_state');
 
-    const late = await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' });
+    const late = (await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' }))!;
     advance(REQUEST_TTL_MS + 1);
     expect(await refusal(federation.tests.redeem(late, ADMIN))).toBe('bad_state');
     expect(await refusal(federation.tests.redeem('not a ticket', ADMIN))).toBe('bad_state');
+
+    // The providers are cached for sign-ins; a test reads them as they are now (an admin tests
+    // the record they just saved, or one just deleted has no test).
+    expect(await federation.providers.get('Acme')).toBeDefined();
+    await db.kysely.deleteFrom('identity_providers').where('name', '=', 'Acme').execute();
+    expect(await federation.tests.prepare({ provider: 'Acme', session: ADMIN, locale: 'en' })).toBeUndefined();
   });
 
   it('an answer is accepted from the starting session only, and not once expired; results are that session\'s, until they expire', async () => {

@@ -50,6 +50,8 @@ export async function verifyAuthorizationResponse(p: OAuthProvider, response: UR
       pkceCodeVerifier: request.verifier,
       expectedState: request.state,
       ...(isOidc ? { expectedNonce: request.nonce, idTokenExpected: true } : {}),
+      // A max_age we sent: the ID token must carry an auth_time within it (OIDC Core 3.1.2.1).
+      ...(isOidc && request.max_age !== undefined ? { maxAge: request.max_age } : {}),
     });
     if (settings.kind === 'oauth2') {
       const { subject, claims } = await settings.profile(config, tokens.access_token, settings.endpoints.userinfo_endpoint);

@@ -12,7 +12,7 @@ export const oauthProtocol: FederationProtocol = {
     if (idp.type === 'saml') throw new FederationError('unknown_provider', 'not an OAuth provider');
     let request;
     try {
-      request = await authorizationRequest(idp, { redirectUri: `${r.publicUrl}${IDP_RESPONSE_PATH}`, loginHint: r.loginHint });
+      request = await authorizationRequest(idp, { redirectUri: `${r.publicUrl}${IDP_RESPONSE_PATH}`, loginHint: r.loginHint, reauthenticate: r.test !== undefined });
     } catch (e) {
       throw new FederationError('provider_unavailable', (e as Error).message, { cause: e });
     }

@@ -19,6 +19,11 @@ export type OAuthSettings = {
   scopes: string[];
   responseMode: 'query' | 'form_post';
   authorizeParams: Record<string, string>;
+  /**
+   * What asks the provider to authenticate the user again rather than reuse its session (a test
+   * sign-in), in the provider's own terms; {} where it documents no way.
+   */
+  reauthenticate: Record<string, string>;
   /** Claims that ride beside the authorization response (Apple's first-time name). */
   responseClaims?: (response: URLSearchParams) => Record<string, unknown>;
   /** Whether the `identities` claim names the issuer (Cognito gives null for social providers). */
@@ -32,7 +37,7 @@ const secretAuth = (method: 'client_secret_basic' | 'client_secret_post' | 'none
   method === 'none' ? oidc.None() : method === 'client_secret_post' ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret);
 
 export function oauthSettings(p: OAuthProvider): OAuthSettings {
-  const base = { clientId: p.client_id, authorizeParams: p.authorize_params ?? {}, responseMode: 'query' as const, issuerInIdentities: false };
+  const base = { clientId: p.client_id, authorizeParams: p.authorize_params ?? {}, responseMode: 'query' as const, issuerInIdentities: false, reauthenticate: {} };
   switch (p.type) {
     case 'oidc':
       return {
@@ -43,8 +48,12 @@ export function oauthSettings(p: OAuthProvider): OAuthSettings {
         scopes: p.scopes ?? ['openid', 'email', 'profile'],
         responseMode: p.response_mode,
         issuerInIdentities: true,
+        // OIDC Core 3.1.2.1: prompt=login SHOULD re-authenticate; max_age=0 MUST, and makes the ID
+        // token carry auth_time, which the callback checks (a provider that ignored both is caught).
+        reauthenticate: { prompt: 'login', max_age: '0' },
       };
     case 'google':
+      // Google refuses prompt=login (it knows none, consent and select_account): nothing to ask.
       return { ...base, kind: 'oidc', issuer: p.issuer ?? 'https://accounts.google.com', clientAuth: secretAuth('client_secret_basic', p.client_secret), scopes: p.scopes ?? ['openid', 'email', 'profile'] };
     case 'microsoft':
       return {
@@ -55,6 +64,7 @@ export function oauthSettings(p: OAuthProvider): OAuthSettings {
         clientAuth: secretAuth('client_secret_post', p.client_secret),
         scopes: p.scopes ?? ['openid', 'email', 'profile'],
         issuerInIdentities: true,
+        reauthenticate: { prompt: 'login' },
       };
     case 'apple': {
       const issuer = p.issuer ?? APPLE_ISSUER;
@@ -81,6 +91,8 @@ export function oauthSettings(p: OAuthProvider): OAuthSettings {
         profile: facebookProfile,
         clientAuth: secretAuth('client_secret_post', p.client_secret),
         scopes: p.scopes ?? ['public_profile', 'email'],
+        // Facebook Login's re-authentication (it has no prompt=login).
+        reauthenticate: { auth_type: 'reauthenticate' },
       };
     case 'amazon':
       return {

@@ -56,7 +56,7 @@ const noCache: CacheProvider = {
  */
 export function nodeSaml(
   setup: ProviderSetup,
-  options: { id?: string; signAuthnRequests?: boolean; postBinding?: boolean; logoutUrl?: string } = {},
+  options: { id?: string; signAuthnRequests?: boolean; postBinding?: boolean; logoutUrl?: string; forceAuthn?: boolean } = {},
 ): SAML {
   const { idp, keys, sp, provider } = setup;
   const sign = options.signAuthnRequests ?? true;
@@ -83,6 +83,8 @@ export function nodeSaml(
     identifierFormat: provider.name_id_format ?? null,
     // Asking for a given authentication context makes some IdPs refuse (NoAuthnContext).
     disableRequestedAuthnContext: true,
+    // ForceAuthn="true": the IdP MUST authenticate the user anew, not rely on its session (SAML core 3.4.1).
+    forceAuthn: options.forceAuthn === true,
     // The HTTP-POST binding carries the XML as is; only HTTP-Redirect deflates it.
     skipRequestCompression: options.postBinding === true,
     generateUniqueId: () => options.id ?? newMessageId(),

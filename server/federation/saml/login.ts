@@ -24,9 +24,10 @@ export function checkRelayState(relayState: string | undefined): void {
  * when the IdP does not offer it). Its ID is stored for REQUEST_TTL_MS with `relayState`, so that
  * consumeResponse accepts exactly one answer to it, carrying that same RelayState. `relayState` is
  * the caller's: at most 80 bytes, an opaque handle such as the interaction's uid, never a URL to
- * trust. Throws a TypeError for a longer one (a programming error, not input).
+ * trust. Throws a TypeError for a longer one (a programming error, not input). `forceAuthn` asks the
+ * IdP to authenticate the user again rather than reuse its session (a console test sign-in).
  */
-export async function startLogin(ctx: SamlContext, provider: SamlProvider, options: { relayState?: string } = {}): Promise<SamlResult<SamlOutbound>> {
+export async function startLogin(ctx: SamlContext, provider: SamlProvider, options: { relayState?: string; forceAuthn?: boolean } = {}): Promise<SamlResult<SamlOutbound>> {
   checkRelayState(options.relayState);
   return attempt(async () => {
     const setup = await setUp(ctx, provider);
@@ -35,7 +36,7 @@ export async function startLogin(ctx: SamlContext, provider: SamlProvider, optio
     const id = newMessageId();
     // An IdP that wants signed requests gets them whatever the record says.
     const sign = provider.sign_requests || setup.idp.wantAuthnRequestsSigned;
-    const saml = nodeSaml(setup, { id, signAuthnRequests: sign, postBinding: post });
+    const saml = nodeSaml(setup, { id, signAuthnRequests: sign, postBinding: post, forceAuthn: options.forceAuthn });
     const relayState = options.relayState ?? '';
     await rememberRequest(ctx.db, { id, provider: provider.name, kind: 'authn', relayState: options.relayState ?? null });
     if (post) {

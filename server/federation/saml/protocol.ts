@@ -69,7 +69,7 @@ export const samlProtocol: FederationProtocol = {
   async start(ctx, idp, r) {
     if (idp.type !== 'saml') throw new FederationError('unknown_provider', 'not a SAML provider');
     const state = newState();
-    const sent = unwrap(await startLogin(samlContext(ctx.db, r.publicUrl), samlProviderOf(idp), { relayState: state }));
+    const sent = unwrap(await startLogin(samlContext(ctx.db, r.publicUrl), samlProviderOf(idp), { relayState: state, forceAuthn: r.test !== undefined }));
     await saveRequest(ctx, state, { provider: idp.name, uid: r.uid, locale: r.locale, browser: r.browser, data: { request_id: sent.messageId }, test: r.test });
     return outbound(sent);
   },

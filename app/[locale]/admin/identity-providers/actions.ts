@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/FlowForm';
 import { callAdmin, consoleAction, isConsoleCtx, jsonField, problemState, seg } from '@/app/_lib/console';
 import { field, refusal } from '@/app/_lib/flow';
-import { FederationError, IDP_START_PATH } from '@/server/federation';
+import { IDP_START_PATH } from '@/server/federation';
 
 /**
  * Creates or saves an identity provider given as the config's JSON (PUT /identity-providers/{name},
@@ -58,12 +58,7 @@ export async function deleteProviderAction(_prev: FormState, data: FormData): Pr
 export async function testSignInAction(_prev: FormState, data: FormData): Promise<FormState> {
   const ctx = await consoleAction(data);
   if (!isConsoleCtx(ctx)) return ctx;
-  let ticket: string;
-  try {
-    ticket = await ctx.rt.federation.tests.prepare({ provider: field(data, 'name'), session: ctx.session.id, locale: ctx.locale });
-  } catch (e) {
-    if (!(e instanceof FederationError)) throw e;
-    return refusal(ctx.t('errors.not-found'), 404);
-  }
+  const ticket = await ctx.rt.federation.tests.prepare({ provider: field(data, 'name'), session: ctx.session.id, locale: ctx.locale });
+  if (!ticket) return refusal(ctx.t('errors.not-found'), 404);
   redirect(`${IDP_START_PATH}?${new URLSearchParams({ test: ticket, locale: ctx.locale })}`);
 }
