@@ -40,6 +40,10 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // A navigation that fails (the tests' relying parties on 127.0.0.1:9, where nothing listens)
+        // shows an error page that Chromium reloads by itself 1 s later, then 5 s…: a second request
+        // for the same ?code= callback, which looked like the product redirecting twice.
+        '--disable-auto-reload',
       ],
     },
   },
