@@ -84,8 +84,8 @@ export async function replaceClient(ctx: PoolContext, before: AppClient, input: 
         {
           path: ['token_endpoint_auth_method'],
           message: `a ${isConfidential(before) ? 'confidential client stays confidential' : 'public client stays public'}: create another client instead`,
-          code: 'client_type_fixed',
-          params: { type: isConfidential(before) ? 'confidential' : 'public' },
+          code: isConfidential(before) ? 'confidential_stays' : 'public_stays',
+          params: {},
         },
       ],
     };
