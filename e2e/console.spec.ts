@@ -5,6 +5,7 @@ import { FULL_MATRIX, rotatingSlice, SAMPLE_SEED } from './fixtures/sample';
 import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
 import { contrastRatio, shownRatio } from '../themes/contrast';
+import { consoleCatalogues } from '../i18n/console';
 
 /**
  * The admin console at /{locale}/admin (issue 12): signed in through the hosted UI as the
@@ -131,6 +132,15 @@ test('an admin with MFA creates a user who then signs in; disabling them refuses
   // Root's sign-ins to the account pages and to the console are today's (the newest row).
   const before = await today(admin);
   expect(before.signIns).toBeGreaterThanOrEqual(2);
+
+  // In the Arabic console the API's refusal is worded at the field in Arabic (by its code, not
+  // in the API's English detail).
+  await admin.goto('/ar/admin/users');
+  await admin.getByTestId('create-user-form').locator('[name="username"]').fill('newbie');
+  await admin.getByTestId('create-user-form').locator('[name="email"]').fill('newbie@localhost');
+  await submit(admin, admin.getByTestId('create-user'));
+  await expect(admin.getByTestId('email-error')).toHaveText(consoleCatalogues.ar.apiErrors.invalid_email);
+  await expect(admin.getByTestId('email-error')).not.toHaveAttribute('lang', 'en');
 
   // Create, as the admin API would (its validation: a bad e-mail is refused on its field).
   await admin.goto('/en/admin/users');
