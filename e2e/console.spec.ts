@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
@@ -6,6 +7,7 @@ import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
 import { contrastRatio, shownRatio } from '../themes/contrast';
 import { startRelyingParty, type RelyingParty } from './fixtures/callbacks';
+import type { ConsoleMessages } from '../i18n/console';
 
 /**
  * The admin console at /{locale}/admin (issue 12): signed in through the hosted UI as the
@@ -94,6 +96,9 @@ async function today(admin: Page): Promise<{ signIns: number; failures: number }
 /** An OIDC provider the provider screens show (created through the admin API by the axe test). */
 const PROVIDER = { name: 'Corp', type: 'oidc', issuer: 'https://idp.example.test', client_id: 'foyer', client_secret: 'axe-secret' };
 
+/** The Arabic console's catalogue (read as a file: Playwright's loader takes no JSON import). */
+const arabicConsole = JSON.parse(fs.readFileSync(new URL('../messages/console/ar.json', import.meta.url), 'utf8')) as ConsoleMessages;
+
 /** A console state to audit: a screen, and what is done on it first (a refused form, a confirmation). */
 type AxeState = { name: string; path: string; act?: (page: Page) => Promise<void> };
 
@@ -136,6 +141,15 @@ test('an admin with MFA creates a user who then signs in; disabling them refuses
   // Root's sign-ins to the account pages and to the console are today's (the newest row).
   const before = await today(admin);
   expect(before.signIns).toBeGreaterThanOrEqual(2);
+
+  // In the Arabic console the API's refusal is worded at the field in Arabic (by its code, not
+  // in the API's English detail).
+  await admin.goto('/ar/admin/users');
+  await admin.getByTestId('create-user-form').locator('[name="username"]').fill('newbie');
+  await admin.getByTestId('create-user-form').locator('[name="email"]').fill('newbie@localhost');
+  await submit(admin, admin.getByTestId('create-user'));
+  await expect(admin.getByTestId('email-error')).toHaveText(arabicConsole.apiErrors.invalid_email);
+  await expect(admin.getByTestId('email-error')).not.toHaveAttribute('lang', 'en');
 
   // Create, as the admin API would (its validation: a bad e-mail is refused on its field).
   await admin.goto('/en/admin/users');

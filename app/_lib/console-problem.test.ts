@@ -1,44 +1,93 @@
 import { describe, expect, it } from 'vitest';
+import { consoleCatalogues, consoleTranslator } from '@/i18n/console';
+import { FIELD_CODES } from '@/server/admin';
 import { fieldReasons } from './console-problem';
 
 const fields = {
   '/email': { name: 'email', label: 'E-mail' },
   '/redirect_uris': { name: 'redirect_uris', label: 'Redirect URIs' },
 };
+const en = consoleTranslator('en');
+const ar = consoleTranslator('ar');
 
 describe('the admin API’s field errors on a console form', () => {
-  it('puts each reason beside the field its pointer leads to, a list item on its list, in the API’s words', () => {
+  it('puts each reason beside the field its pointer leads to, a list item on its list, worded by its code', () => {
     const { reasons, marked } = fieldReasons(
+      en,
       [
-        { pointer: '/email', detail: 'Invalid email address' },
-        { pointer: '/redirect_uris/1', detail: 'must be an https URL' },
-        { pointer: '/redirect_uris/0', detail: 'Invalid URL' },
+        { pointer: '/email', detail: 'Invalid email address', code: 'invalid_email', params: {} },
+        { pointer: '/redirect_uris/1', detail: 'a redirect URI may not contain a fragment', code: 'no_fragment', params: {} },
+        { pointer: '/redirect_uris/0', detail: 'Invalid URL', code: 'invalid_url', params: {} },
       ],
       fields,
     );
     expect(reasons).toEqual([
-      { field: 'email', text: 'Invalid email address', lang: 'en' },
-      { field: 'redirect_uris', text: '/redirect_uris/1: must be an https URL', lang: 'en' },
-      { field: 'redirect_uris', text: '/redirect_uris/0: Invalid URL', lang: 'en' },
+      { field: 'email', text: 'Not a valid e-mail address.' },
+      { field: 'redirect_uris', text: '/redirect_uris/1: May not contain a fragment (#).' },
+      { field: 'redirect_uris', text: '/redirect_uris/0: Not a valid URL.' },
     ]);
     expect(marked).toEqual(['E-mail', 'Redirect URIs']);
   });
 
+  it('words a code in Arabic with its params, and keeps the English detail (marked) for a code it does not word', () => {
+    const { reasons } = fieldReasons(
+      ar,
+      [
+        { pointer: '/email', detail: 'Too big: expected string to have <=320 characters', code: 'too_long', params: { max: '320' } },
+        { pointer: '/email', detail: 'only for type String', code: 'custom', params: {} },
+        { pointer: '/email', detail: 'the placeholder {name} is missing', code: 'missing_argument', params: { name: '{name}' } },
+      ],
+      fields,
+    );
+    expect(reasons).toEqual([
+      { field: 'email', text: '320 من الأحرف على الأكثر.' },
+      { field: 'email', text: 'only for type String', lang: 'en' },
+      { field: 'email', text: 'the placeholder {name} is missing', lang: 'en' },
+    ]);
+  });
+
   it('keeps a reason no field is mapped for, for the summary; a JSON editor takes every pointer and names it', () => {
-    expect(fieldReasons([{ pointer: '/scope', detail: 'unknown scope' }], fields)).toEqual({ reasons: [{ field: undefined, text: '/scope: unknown scope', lang: 'en' }], marked: [] });
+    expect(fieldReasons(en, [{ pointer: '/scope', detail: 'unknown scope "a/b"', code: 'unknown_scope', params: { scope: 'a/b' } }], fields)).toEqual({
+      reasons: [{ field: undefined, text: '/scope: There is no scope “a/b” of a resource server.' }],
+      marked: [],
+    });
     const editor = { '': { name: 'settings', label: 'Policies (JSON)' } };
-    expect(fieldReasons([{ pointer: '/password_policy/min_length', detail: 'Too small: expected number to be >=6' }, { pointer: '', detail: 'Invalid input' }], editor)).toEqual({
+    expect(
+      fieldReasons(
+        en,
+        [
+          { pointer: '/password_policy/min_length', detail: 'Too small: expected number to be >=6', code: 'too_small', params: { min: '6' } },
+          { pointer: '', detail: 'Invalid input', code: 'invalid_union', params: {} },
+        ],
+        editor,
+      ),
+    ).toEqual({
       reasons: [
-        { field: 'settings', text: '/password_policy/min_length: Too small: expected number to be >=6', lang: 'en' },
-        { field: 'settings', text: '/: Invalid input', lang: 'en' },
+        { field: 'settings', text: '/password_policy/min_length: At least 6.' },
+        { field: 'settings', text: '/: Matches none of the accepted forms.' },
       ],
       marked: ['Policies (JSON)'],
     });
   });
 
   it('does not take a pointer that only starts like a mapped one', () => {
-    expect(fieldReasons([{ pointer: '/emails', detail: 'x' }], fields).reasons[0].field).toBeUndefined();
+    const e = { detail: 'x', code: 'required', params: {} } as const;
+    expect(fieldReasons(en, [{ pointer: '/emails', ...e }], fields).reasons[0].field).toBeUndefined();
     // A pointer naming an inherited property of a plain object is no field either.
-    expect(fieldReasons([{ pointer: '/constructor', detail: 'x' }], fields).reasons[0].field).toBeUndefined();
+    expect(fieldReasons(en, [{ pointer: '/constructor', ...e }], fields).reasons[0].field).toBeUndefined();
+  });
+});
+
+describe('the console’s words for the API’s codes', () => {
+  const args = (text: string) => new Set([...text.matchAll(/\{(\w+)[,}]/g)].map((m) => m[1]));
+  const worded = Object.entries(FIELD_CODES).filter(([code]) => code !== 'custom');
+
+  it.each(['en', 'ar'] as const)('has every code in %s, taking exactly the params the API sends', (locale) => {
+    const words = consoleCatalogues[locale].apiErrors as Record<string, string>;
+    for (const [code, params] of worded) {
+      expect(words[code], code).toBeTypeOf('string');
+      expect(args(words[code]), code).toEqual(new Set(params));
+    }
+    expect(Object.keys(words).sort()).toEqual(worded.map(([c]) => c).sort());
   });
 });

@@ -1,7 +1,22 @@
 import type { FieldReason } from '@/components/FlowForm';
-import type { AdminCallResult } from '@/server/admin';
+import type { ConsoleT } from '@/i18n/console';
+import { isFieldCode, type AdminCallResult, type FieldCode } from '@/server/admin';
 
 type FieldError = Extract<AdminCallResult, { ok: false }>['problem']['errors'][number];
+
+/** The codes the console words; `custom` (a rule with no code of its own) says no more than its detail. */
+export type WordedCode = Exclude<FieldCode, 'custom'>;
+
+/**
+ * A field error in the console's language, by its code; undefined for a code the console does not
+ * word (custom text's own, `custom`), whose English detail then shows. Typed by the English
+ * catalogue: a code without a message fails the type check.
+ */
+export function wordOf(t: ConsoleT, e: Pick<FieldError, 'code' | 'params'>): string | undefined {
+  if (!isFieldCode(e.code) || e.code === 'custom') return undefined;
+  const code: WordedCode = e.code;
+  return t(`apiErrors.${code}`, e.params as never);
+}
 
 /** A form field the admin API's JSON Pointers lead to: its name and label. */
 export type FieldOf = { name: string; label: string };
@@ -16,19 +31,22 @@ function fieldAt(fields: Record<string, FieldOf>, pointer: string): { at: string
 
 /**
  * The admin API's field errors as a form's reasons: each beside the field its pointer leads to
- * (its own words, English, marked so), naming the pointer where the field holds more than it (a
- * list, a JSON editor); errors no field is mapped for are kept, for the error summary. `marked`:
- * the labels of the fields at fault, once each, in the API's order.
+ * (worded by its code in the console's language, else the API's English detail, marked so),
+ * naming the pointer where the field holds more than it (a list, a JSON editor); errors no field
+ * is mapped for are kept, for the error summary. `marked`: the labels of the fields at fault, once
+ * each, in the API's order.
  */
-export function fieldReasons(errors: readonly FieldError[], fields: Record<string, FieldOf>): { reasons: FieldReason[]; marked: string[] } {
+export function fieldReasons(t: ConsoleT, errors: readonly FieldError[], fields: Record<string, FieldOf>): { reasons: FieldReason[]; marked: string[] } {
   const marked = new Map<string, string>();
   const reasons = errors.map((e) => {
     const hit = fieldAt(fields, e.pointer);
     if (hit) marked.set(hit.field.name, hit.field.label);
     const where = e.pointer || '/';
     const exact = hit !== undefined && hit.at === e.pointer && e.pointer !== '';
-    const text = exact ? e.detail || where : e.detail ? `${where}: ${e.detail}` : where;
-    return { field: hit?.field.name, text, lang: 'en' };
+    const worded = wordOf(t, e);
+    const words = worded ?? e.detail;
+    const text = exact ? words || where : words ? `${where}: ${words}` : where;
+    return { field: hit?.field.name, text, ...(worded === undefined ? { lang: 'en' } : {}) };
   });
   return { reasons, marked: [...marked.values()] };
 }

@@ -119,13 +119,13 @@ export async function jsonField(data: FormData, field: string, message: string):
 
 /**
  * A refused admin call as a form state: the translated kind of refusal, and each of the API's
- * field errors (zod's or the pool's reason, in the API's English) beside the field it is about.
+ * field errors (worded by its code, see fieldReasons) beside the field it is about.
  * `fields` maps a JSON Pointer of the body to a form field: `/email` the e-mail field, `/scopes`
  * every `/scopes/3/name` too, `''` the whole body (a JSON editor, where the reason names its pointer).
  */
 export async function problemState(t: ConsoleT, r: Extract<AdminCallResult, { ok: false }>, fields: Record<string, FieldOf> = {}, values?: Record<string, string>): Promise<FormState> {
   const kind = r.problem.kind;
-  const { reasons, marked } = fieldReasons(r.problem.errors, fields);
+  const { reasons, marked } = fieldReasons(t, r.problem.errors, fields);
   const known = ['invalid-request', 'not-found', 'conflict', 'precondition-failed', 'precondition-required', 'forbidden'] as const;
   const message =
     marked.length === 1

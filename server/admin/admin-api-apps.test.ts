@@ -178,10 +178,10 @@ describeEachDb('admin API: clients, resource servers, identity providers', (open
       expect((await exportPoolConfig(db.kysely, { includeSecrets: true })).identity_providers).toEqual([expect.objectContaining({ name: 'Corp', client_secret: upstreamSecret, display_name: 'Corp SSO' })]);
       const placeholder = await call('PUT', '/identity-providers/Other', { body: { ...oidc, name: 'Other', client_secret: REDACTED, idp_identifiers: [] } });
       problem(placeholder, 400);
-      expect(placeholder.json!.errors).toEqual([{ pointer: '/client_secret', detail: expect.stringMatching(/placeholder/) }]);
+      expect(placeholder.json!.errors).toEqual([{ pointer: '/client_secret', detail: expect.stringMatching(/placeholder/), code: 'secret_placeholder', params: {} }]);
       const taken = await call('PUT', '/identity-providers/Other', { body: { ...oidc, name: 'Other' } });
       problem(taken, 400);
-      expect(taken.json!.errors).toEqual([{ pointer: '/idp_identifiers/0', detail: expect.stringMatching(/Corp/) }]);
+      expect(taken.json!.errors).toEqual([{ pointer: '/idp_identifiers/0', detail: expect.stringMatching(/Corp/), code: 'in_use', params: { by: 'Corp' } }]);
       problem(await call('PUT', '/identity-providers/Corp', { body: oidc, headers: { 'if-match': made.headers.get('etag')! } }), 412);
       problem(await call('PUT', '/identity-providers/Bad', { body: { name: 'Bad', type: 'oidc', issuer: 'http://evil.example.test', client_id: 'x', client_secret: 'y' } }), 400);
 
@@ -190,7 +190,7 @@ describeEachDb('admin API: clients, resource servers, identity providers', (open
       for (const xml of ['<not-xml', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="e"/>']) {
         const bad = await call('PUT', '/identity-providers/Campus', { body: { ...saml, metadata_xml: xml } });
         problem(bad, 400);
-        expect((bad.json!.errors as { pointer: string }[])[0].pointer).toBe('/metadata_xml');
+        expect((bad.json!.errors as unknown[])[0]).toEqual({ pointer: '/metadata_xml', detail: expect.any(String), code: 'saml_metadata_invalid', params: {} });
       }
       const campus = await call('PUT', '/identity-providers/Campus', { body: saml });
       expect(campus.status).toBe(200);

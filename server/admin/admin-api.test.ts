@@ -136,23 +136,42 @@ describeEachDb('admin API', (open) => {
       problem(await call('POST', '/users', { raw: JSON.stringify({ username: 'big', attributes: { name: 'x'.repeat(300_000) } }) }), 413);
       const invalid = await call('POST', '/users', { body: { username: 'carol', email: 'not-an-email', attributes: { 'custom:unknown': 'x' } } });
       problem(invalid, 400);
-      expect((invalid.json!.errors as { pointer: string }[]).map((e) => e.pointer)).toContain('/email');
+      // Each field error has a code and its params, for a client (the console) to word in its language.
+      expect(invalid.json!.errors).toContainEqual({ pointer: '/email', detail: expect.any(String), code: 'invalid_email', params: {} });
+      const shapes = await call('POST', '/users', { body: { email: 'x@example.test', username_: 1, status: 'GONE', phone_number: '0123' } });
+      problem(shapes, 400);
+      expect(shapes.json!.errors).toEqual(
+        expect.arrayContaining([
+          { pointer: '/username', detail: expect.any(String), code: 'required', params: {} },
+          { pointer: '/status', detail: expect.any(String), code: 'invalid_value', params: { values: expect.stringContaining('CONFIRMED, UNCONFIRMED') } },
+          { pointer: '/', detail: expect.any(String), code: 'unknown_keys', params: { keys: 'username_' } },
+          { pointer: '/phone_number', detail: expect.any(String), code: 'invalid_pattern', params: {} },
+        ]),
+      );
+      const long = await call('POST', '/users', { body: { username: 'x'.repeat(129) } });
+      expect(long.json!.errors).toEqual([{ pointer: '/username', detail: expect.any(String), code: 'too_long', params: { max: '128' } }]);
       const unknownAttribute = await call('POST', '/users', { body: { username: 'carol', attributes: { 'custom:unknown': 'x' } } });
       problem(unknownAttribute, 400);
-      expect(unknownAttribute.json!.errors).toEqual([{ pointer: '/attributes/custom:unknown', detail: expect.stringMatching(/unknown attribute/) }]);
+      expect(unknownAttribute.json!.errors).toEqual([{ pointer: '/attributes/custom:unknown', detail: expect.stringMatching(/unknown attribute/), code: 'unknown_attribute', params: {} }]);
       const weak = await call('POST', '/users', { body: { username: 'carol', password: 'short' } });
       problem(weak, 400);
-      expect(weak.json!.errors).toEqual([{ pointer: '/password', detail: 'password_too_short' }]);
-      problem(await call('POST', '/users', { body: { username: 'ALICE' } }), 409);
+      expect(weak.json!.errors).toEqual([{ pointer: '/password', detail: 'password_too_short', code: 'password_too_short', params: { min: expect.stringMatching(/^\d+$/) } }]);
+      const taken = await call('POST', '/users', { body: { username: 'ALICE' } });
+      problem(taken, 409);
+      expect(taken.json!.errors).toEqual([{ pointer: '/username', detail: expect.any(String), code: 'username_taken', params: {} }]);
       const sameMail = await call('POST', '/users', { body: { username: 'alias', email: 'ALICE@example.test', email_verified: true } });
       problem(sameMail, 409);
-      expect(sameMail.json!.errors).toEqual([{ pointer: '/email', detail: expect.any(String) }]);
+      expect(sameMail.json!.errors).toEqual([{ pointer: '/email', detail: expect.any(String), code: 'email_taken', params: {} }]);
       // Unverified, an address blocks no one.
       expect((await call('POST', '/users', { body: { username: 'alias', email: 'alice@example.test' } })).status).toBe(201);
       const alias = await call('GET', '/users/alias');
       problem(await call('PATCH', '/users/alias', { body: { email_verified: true }, headers: { 'if-match': alias.headers.get('etag')! } }), 409);
-      problem(await call('GET', '/users?limit=0'), 400);
-      problem(await call('GET', '/users?cursor=garbage'), 400);
+      const zero = await call('GET', '/users?limit=0');
+      problem(zero, 400);
+      expect(zero.json!.errors).toEqual([{ pointer: '/limit', detail: expect.any(String), code: 'too_small', params: { min: '1' } }]);
+      const garbage = await call('GET', '/users?cursor=garbage');
+      problem(garbage, 400);
+      expect(garbage.json!.errors).toEqual([{ pointer: '/cursor', detail: expect.any(String), code: 'unknown_cursor', params: {} }]);
       problem(await call('GET', '/users?bogus=1'), 400);
       problem(await call('GET', '/users/%E0%A4%A'), 400);
       problem(await call('GET', '/nothing-here'), 404);
@@ -163,7 +182,7 @@ describeEachDb('admin API', (open) => {
       // Past what the database's integer column holds: refused on the field, not a failed insert.
       const huge = await call('PUT', '/groups/huge', { body: { precedence: 2 ** 31 } });
       problem(huge, 400);
-      expect(huge.json!.errors).toEqual([{ pointer: '/precedence', detail: expect.any(String) }]);
+      expect(huge.json!.errors).toEqual([{ pointer: '/precedence', detail: expect.any(String), code: 'too_big', params: { max: String(2 ** 31 - 1) } }]);
     });
   });
 
@@ -250,7 +269,7 @@ describeEachDb('admin API', (open) => {
       problem(await call('PUT', '/settings', { body: wanted }), 428);
       const badTheme = await call('PUT', '/settings', { body: { ...wanted, theme: 'no-such-theme' }, headers: { 'if-match': read.headers.get('etag')! } });
       problem(badTheme, 400);
-      expect(badTheme.json!.errors).toEqual([{ pointer: '/theme', detail: expect.stringMatching(/does not exist/) }]);
+      expect(badTheme.json!.errors).toEqual([{ pointer: '/theme', detail: expect.stringMatching(/does not exist/), code: 'unknown_theme', params: { theme: expect.any(String) } }]);
       problem(await call('PUT', '/settings', { body: { ...wanted, lockout: { free_failures: 0 } }, headers: { 'if-match': read.headers.get('etag')! } }), 400);
       const put = await call('PUT', '/settings', { body: { ...wanted, theme: 'midnight' }, headers: { 'if-match': read.headers.get('etag')! } });
       expect(put.status).toBe(200);
@@ -307,14 +326,14 @@ describeEachDb('admin API', (open) => {
         problem(await call('GET', '/themes/brand/draft'), 404);
         const bad = await call('PUT', '/themes/brand/draft', { body: { ...blue, colors: { light: { text: '#ffffff', surface: '#ffffff' } } } });
         problem(bad, 400);
-        expect((bad.json!.errors as { pointer: string }[])[0].pointer).toBe('/colors');
+        expect(bad.json!.errors).toEqual([{ pointer: '/colors', detail: expect.any(String), code: 'low_contrast', params: { pairs: expect.stringContaining('light text/surface 1:1 < 4.5:1') } }]);
         // Custom CSS is refused one problem per line at fault, each on /css with its line.
         const css = '.submitButton-customizable { color: red }\n@import "x.css";\n.banner-customizable { behavior: url(x.htc) }';
         const badCss = await call('PUT', '/themes/brand/draft', { body: { ...blue, css } });
         problem(badCss, 400);
         expect(badCss.json!.errors).toEqual([
-          { pointer: '/css', detail: expect.stringMatching(/^line 2, "@import": @import is refused/) },
-          { pointer: '/css', detail: expect.stringMatching(/^line 3, ".*": "behavior" is refused/) },
+          { pointer: '/css', detail: expect.stringMatching(/^line 2, "@import": @import is refused/), code: 'css_line', params: { line: '2', rule: '"@import"', reason: expect.stringMatching(/^@import is refused/) } },
+          { pointer: '/css', detail: expect.stringMatching(/^line 3, ".*": "behavior" is refused/), code: 'css_line', params: { line: '3', rule: expect.any(String), reason: expect.stringMatching(/^"behavior" is refused/) } },
         ]);
         problem(await call('PUT', '/themes/other/draft', { body: blue }), 400);
         const drafted = await call('PUT', '/themes/brand/draft', { body: blue });

@@ -48,7 +48,7 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
 function parsed<S extends z.ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'path'): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
-  if (!result.success) throw invalidInput(where, result.error);
+  if (!result.success) throw invalidInput(where, result.error, value);
   return result.data;
 }
 

@@ -5,3 +5,4 @@ export { bearerAuthenticator, ADMIN_AUDIENCE, type Authenticator, type Principal
 export { adminRoutes } from './routes';
 export { adminRouteLabels } from './labels';
 export { openApiDocument, API_BASE } from './openapi';
+export { isFieldCode, FIELD_CODES, type FieldCode } from '../config/field-codes';

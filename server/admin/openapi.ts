@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { FIELD_CODES } from '../config/field-codes';
+import { OVERRIDE_CODES } from '../pool/custom-text';
 import { scopes } from './auth';
 import type { Route } from './route';
 
@@ -16,7 +18,24 @@ const problem = {
           title: { type: 'string' },
           status: { type: 'integer' },
           detail: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object', required: ['pointer', 'detail'], properties: { pointer: { type: 'string' }, detail: { type: 'string' }, code: { type: 'string', description: 'Why, as a code, where the operation has them (custom text)' }, params: { type: 'object', additionalProperties: { type: 'string' }, description: 'The values the code’s wording needs' } } } },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['pointer', 'detail', 'code', 'params'],
+              properties: {
+                pointer: { type: 'string', description: 'JSON Pointer (RFC 6901) into the body or query' },
+                detail: { type: 'string', description: 'Why, in English' },
+                code: {
+                  type: 'string',
+                  description: `Why, as a stable code to word in your own language: ${Object.entries(FIELD_CODES)
+                    .map(([code, params]) => (params.length ? `${code} (${params.join(', ')})` : code))
+                    .join('; ')}; custom text's overrides have their own codes (${OVERRIDE_CODES.join(', ')}). \`custom\`: a rule without a code of its own, said by \`detail\`.`,
+                },
+                params: { type: 'object', additionalProperties: { type: 'string' }, description: 'The values the code’s wording needs (named after the code above)' },
+              },
+            },
+          },
         },
       },
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coded } from '../config/field-codes';
 import { userSeedSchema } from '../config/seed';
 
 /**
@@ -75,7 +76,7 @@ export const userSearch = z
     limit,
   })
   .strict()
-  .refine((q) => (q.attribute_name === undefined) === (q.attribute_value === undefined), { message: 'give attribute_name and attribute_value together', path: ['attribute_value'] });
+  .refine((q) => (q.attribute_name === undefined) === (q.attribute_value === undefined), coded('not_together', 'give attribute_name and attribute_value together', { path: ['attribute_value'], params: { other: 'attribute_name' } }));
 
 export const eventQuery = z
   .object({ type: z.string().max(64).optional(), username: z.string().max(128).optional(), since: instant.optional(), until: instant.optional(), cursor, limit })

@@ -1,15 +1,17 @@
-import type { AdminOps, AdminRefusal } from '../pool';
+import type { AdminOps, AdminRefusal, RefusalProblem } from '../pool';
 import { etagOf } from './etag';
-import { notFound, pointer, Problem } from './problem';
+import { notFound, pointer, Problem, type FieldError } from './problem';
 import type { Call, Reply } from './route';
 
 /** A refused write as a problem: 400 with field errors, or 409. */
 export function refused(r: AdminRefusal): Problem {
-  if (r.error === 'conflict') return new Problem(409, 'conflict', 'Conflicts with an existing resource', r.message, { errors: [{ pointer: pointer(r.path), detail: r.message }] });
+  if (r.error === 'conflict') return new Problem(409, 'conflict', 'Conflicts with an existing resource', r.message, { errors: [fieldError(r)] });
   return new Problem(400, 'invalid-request', 'The request is not valid', r.problems.map((p) => p.message).join('; '), {
-    errors: r.problems.map((p) => ({ pointer: pointer(p.path), detail: p.message, ...(p.code ? { code: p.code, params: p.params ?? {} } : {}) })),
+    errors: r.problems.map(fieldError),
   });
 }
+
+const fieldError = (p: RefusalProblem): FieldError => ({ pointer: pointer(p.path), detail: p.message, code: p.code, params: p.params });
 
 /** What a change answers: a refusal, or the stored resource as it now is (nothing: read it again). */
 type Saved<S> = S | AdminRefusal | void | undefined;

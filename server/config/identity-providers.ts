@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { REDACTED } from './redacted';
+import { coded } from './field-codes';
 
 /**
  * Outside identity providers in the pool config (`identity_providers`), as stored in the
@@ -26,7 +27,7 @@ export const COGNITO = 'COGNITO';
 const providerName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, '1 to 32 letters, digits and ._- (starting with a letter or digit)')
-  .refine((n) => n.toUpperCase() !== COGNITO, '"COGNITO" is reserved for the pool\'s own sign-in');
+  .refine((n) => n.toUpperCase() !== COGNITO, coded('reserved', '"COGNITO" is reserved for the pool\'s own sign-in'));
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** Provider endpoints are https; plain http only on this machine (tests, local development). */
@@ -35,8 +36,8 @@ const endpoint = z
   .refine((u) => {
     const url = new URL(u);
     return url.protocol === 'https:' || loopbackHosts.has(url.hostname);
-  }, 'must be an https URL (http only on a loopback address)')
-  .refine((u) => !u.includes('#'), 'may not contain a fragment');
+  }, coded('https_only', 'must be an https URL (http only on a loopback address)'))
+  .refine((u) => !u.includes('#'), coded('no_fragment', 'may not contain a fragment'));
 
 /** Pool attributes a provider's claims may fill; custom:* ones must be declared by the pool. */
 export const mappableAttributes = [
@@ -74,7 +75,7 @@ const oauthClient = {
   authorize_params: z.record(z.string().regex(/^[a-z_]{1,64}$/, 'lower-case letters and _'), z.string().max(512)).optional(),
 };
 const withOpenid = (s: string[] | undefined) => !s || s.includes('openid');
-const openidMessage = { message: 'must include openid', path: ['scopes'] };
+const openidMessage = coded('needs_openid', 'must include openid', { path: ['scopes'] });
 
 const oidcProvider = z
   .object({
@@ -88,7 +89,7 @@ const oidcProvider = z
   })
   .strict()
   .refine((p) => withOpenid(p.scopes), openidMessage)
-  .refine((p) => p.token_endpoint_auth_method === 'none' || !!p.client_secret, { message: 'required unless token_endpoint_auth_method is "none"', path: ['client_secret'] });
+  .refine((p) => p.token_endpoint_auth_method === 'none' || !!p.client_secret, coded('required_when', 'required unless token_endpoint_auth_method is "none"', { path: ['client_secret'], params: { other: 'token_endpoint_auth_method ≠ none' } }));
 
 const googleProvider = z
   .object({ ...common, ...oauthClient, type: z.literal('google'), issuer: endpoint.optional() })
@@ -118,7 +119,7 @@ const applePrivateKey = z
     } catch {
       return false;
     }
-  }, 'must be the .p8 key (PEM, PKCS #8, EC P-256) downloaded from Apple');
+  }, coded('apple_key', 'must be the .p8 key (PEM, PKCS #8, EC P-256) downloaded from Apple'));
 
 const appleProvider = z
   .object({
@@ -168,8 +169,8 @@ const samlProvider = z
     sign_out: z.boolean().default(true),
   })
   .strict()
-  .refine((p) => !!p.metadata_url !== !!p.metadata_xml, { message: 'give exactly one of metadata_url and metadata_xml', path: ['metadata_url'] })
-  .refine((p) => !p.idp_initiated || !!p.idp_initiated_login, { message: 'required when idp_initiated is true', path: ['idp_initiated_login'] });
+  .refine((p) => !!p.metadata_url !== !!p.metadata_xml, coded('exactly_one', 'give exactly one of metadata_url and metadata_xml', { path: ['metadata_url'], params: { other: 'metadata_xml' } }))
+  .refine((p) => !p.idp_initiated || !!p.idp_initiated_login, coded('required_when', 'required when idp_initiated is true', { path: ['idp_initiated_login'], params: { other: 'idp_initiated' } }));
 
 export const identityProviderSchema = z.discriminatedUnion('type', [
   oidcProvider,
@@ -204,16 +205,16 @@ export function checkProviderReferences(
   const identifiers = new Map<string, string>();
   providers.forEach((p, i) => {
     const lower = p.name.toLowerCase();
-    if (names.has(lower)) ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'name'], message: 'duplicate provider name' });
+    if (names.has(lower)) ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'name'], message: 'duplicate provider name', params: { code: 'duplicate' } });
     names.add(lower);
     for (const key of Object.keys(p.attribute_mapping ?? {})) {
       if (key.startsWith('custom:') && !customAttributes.has(key)) {
-        ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'attribute_mapping', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)' });
+        ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'attribute_mapping', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)', params: { code: 'unknown_attribute' } });
       }
     }
     p.idp_identifiers.forEach((id, j) => {
       const owner = identifiers.get(id.toLowerCase());
-      if (owner !== undefined) ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'idp_identifiers', j], message: `already used by provider "${owner}"` });
+      if (owner !== undefined) ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'idp_identifiers', j], message: `already used by provider "${owner}"`, params: { code: 'in_use', by: owner } });
       identifiers.set(id.toLowerCase(), p.name);
     });
   });
@@ -230,9 +231,9 @@ export function checkProviderReferences(
     const seen = new Set<string>();
     c.supported_identity_providers.forEach((name, j) => {
       const path = ['clients', i, 'supported_identity_providers', j];
-      if (seen.has(name)) ctx.addIssue({ code: 'custom', path, message: 'listed twice' });
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', path, message: 'listed twice', params: { code: 'duplicate' } });
       seen.add(name);
-      if (name !== COGNITO && !exact.has(name)) ctx.addIssue({ code: 'custom', path, message: `"${name}" is neither COGNITO nor a provider declared in "identity_providers"` });
+      if (name !== COGNITO && !exact.has(name)) ctx.addIssue({ code: 'custom', path, message: `"${name}" is neither COGNITO nor a provider declared in "identity_providers"`, params: { code: 'unknown_provider', provider: name } });
     });
   });
 }

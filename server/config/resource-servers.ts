@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coded } from './field-codes';
 
 /**
  * Resource servers (`resource_servers` in the pool config), as Cognito has them: an API named by
@@ -12,7 +13,7 @@ const identifier = z
   .min(1)
   .max(256)
   .regex(/^[\x21\x24-\x5B\x5D-\x7E]+$/, 'printable ASCII without spaces, ", # or \\')
-  .refine((id) => !id.startsWith('urn:foyer:'), 'urn:foyer: identifiers are reserved');
+  .refine((id) => !id.startsWith('urn:foyer:'), coded('reserved', 'urn:foyer: identifiers are reserved'));
 
 const scopeName = z
   .string()
@@ -31,7 +32,7 @@ export const resourceServerSchema = z
       .superRefine((scopes, ctx) => {
         const seen = new Set<string>();
         scopes.forEach((s, i) => {
-          if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'duplicate scope name' });
+          if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'duplicate scope name', params: { code: 'duplicate' } });
           seen.add(s.name);
         });
       }),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { coded, type CodedProblem, type FieldCode } from './field-codes';
 import { customValueSchema } from '../pool/custom-attributes';
 import { hashProblem } from '../pool/passwords/formats';
 import { MAX_PER_LOCALE } from '../pool/custom-text/limits';
@@ -40,8 +41,8 @@ export const customAttributeSchema = z
     };
     misplaced(['min_length', 'max_length'], 'String');
     misplaced(['min_value', 'max_value'], 'Number');
-    if (a.min_length !== undefined && a.max_length !== undefined && a.min_length > a.max_length) ctx.addIssue({ code: 'custom', path: ['min_length'], message: 'may not exceed max_length' });
-    if (a.min_value !== undefined && a.max_value !== undefined && a.min_value > a.max_value) ctx.addIssue({ code: 'custom', path: ['min_value'], message: 'may not exceed max_value' });
+    if (a.min_length !== undefined && a.max_length !== undefined && a.min_length > a.max_length) ctx.addIssue({ code: 'custom', path: ['min_length'], message: 'may not exceed max_length', params: { code: 'not_above', other: 'max_length' } });
+    if (a.min_value !== undefined && a.max_value !== undefined && a.min_value > a.max_value) ctx.addIssue({ code: 'custom', path: ['min_value'], message: 'may not exceed max_value', params: { code: 'not_above', other: 'max_value' } });
   });
 export type CustomAttribute = z.infer<typeof customAttributeSchema>;
 
@@ -61,7 +62,7 @@ export const poolSettingsSchema = z
     required_attributes: z.array(z.enum(['email', 'phone_number', 'name', 'given_name', 'family_name'])).default(['email']),
     custom_attributes: z
       .array(customAttributeSchema)
-      .refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'duplicate custom attribute name')
+      .refine((list) => new Set(list.map((a) => a.name)).size === list.length, coded('duplicate', 'duplicate custom attribute name'))
       .default([]),
     password_policy: z
       .object({
@@ -81,7 +82,7 @@ export const poolSettingsSchema = z
     sign_in_methods: z
       .array(z.enum(['password', 'passkey', 'email_otp', 'sms_otp', 'magic_link']))
       .min(1)
-      .refine((a) => new Set(a).size === a.length, 'each method once')
+      .refine((a) => new Set(a).size === a.length, coded('duplicate', 'each method once'))
       .default(['password', 'passkey']),
     // OPTIONAL: users who enrolled a factor are asked for it. REQUIRED: everyone enrols at sign-in.
     mfa: z
@@ -144,7 +145,7 @@ export type PoolSettings = z.infer<typeof poolSettingsSchema>;
 
 const url = z.url({ protocol: /^https?$/ });
 /** Redirect URIs are compared exactly and may not carry a fragment (RFC 6749 §3.1.2). */
-const redirectUri = url.refine((u) => !u.includes('#'), 'a redirect URI may not contain a fragment');
+const redirectUri = url.refine((u) => !u.includes('#'), coded('no_fragment', 'a redirect URI may not contain a fragment'));
 /** The scopes the pool knows; a client may be allowed a subset. */
 export const knownScopes = ['openid', 'email', 'phone', 'profile', 'address'] as const;
 /**
@@ -243,20 +244,20 @@ export const clientFields = z
 const clientRules =
   (secretGiven: boolean) =>
   (c: Omit<z.output<typeof clientFields>, 'client_secret' | 'client_id'> & { client_secret?: string }, ctx: z.RefinementCtx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const issue = (path: string, message: string, code: FieldCode) => ctx.addIssue({ code: 'custom', path: [path], message, params: { code } });
     const grants = new Set(c.grant_types);
-    if (secretGiven && c.token_endpoint_auth_method !== 'none' && !c.client_secret) issue('client_secret', 'a confidential client needs a client_secret');
-    if (grants.has('refresh_token') && !grants.has('authorization_code')) issue('grant_types', 'refresh_token needs authorization_code');
+    if (secretGiven && c.token_endpoint_auth_method !== 'none' && !c.client_secret) issue('client_secret', 'a confidential client needs a client_secret', 'required');
+    if (grants.has('refresh_token') && !grants.has('authorization_code')) issue('grant_types', 'refresh_token needs authorization_code', 'refresh_needs_code');
     if (grants.has('client_credentials') && c.token_endpoint_auth_method === 'none') {
-      issue('grant_types', 'client_credentials is for confidential clients only (token_endpoint_auth_method may not be none)');
+      issue('grant_types', 'client_credentials is for confidential clients only (token_endpoint_auth_method may not be none)', 'credentials_confidential');
     }
     if (!grants.has('client_credentials') && scopeWords(c.scope).some((s) => splitCustomScope(s)?.identifier === FOYER_RESOURCE_SERVER.identifier)) {
       // A user's sign-in into an app must not hand the app admin power.
-      issue('scope', 'the admin API\'s foyer/ scopes are granted through client_credentials only');
+      issue('scope', 'the admin API\'s foyer/ scopes are granted through client_credentials only', 'admin_scope_credentials');
     }
     if (grants.has('authorization_code')) {
-      if (c.redirect_uris.length === 0) issue('redirect_uris', 'a client using authorization_code needs at least one redirect URI');
-      if (c.scope !== undefined && !scopeWords(c.scope).includes('openid')) issue('scope', 'must include openid');
+      if (c.redirect_uris.length === 0) issue('redirect_uris', 'a client using authorization_code needs at least one redirect URI', 'redirect_uri_needed');
+      if (c.scope !== undefined && !scopeWords(c.scope).includes('openid')) issue('scope', 'must include openid', 'needs_openid');
     }
   };
 const withDefaultScope = <C extends { grant_types: string[]; scope?: string }>(c: C) => ({ ...c, scope: c.scope ?? (c.grant_types.includes('authorization_code') ? DEFAULT_SCOPE : '') });
@@ -314,7 +315,7 @@ export type UserSeed = z.infer<typeof userSeedSchema>;
  * checked against the English one when the config is planned (server/pool-config/plan.ts), as
  * themes are: this module stays free of the catalogues.
  */
-export const customTextSchema = z.record(z.string().max(16), z.record(z.string().max(200), z.string()).refine((m) => Object.keys(m).length <= MAX_PER_LOCALE, `at most ${MAX_PER_LOCALE} overrides per locale`));
+export const customTextSchema = z.record(z.string().max(16), z.record(z.string().max(200), z.string()).refine((m) => Object.keys(m).length <= MAX_PER_LOCALE, coded('too_many_overrides', `at most ${MAX_PER_LOCALE} overrides per locale`, { params: { max: String(MAX_PER_LOCALE) } })));
 
 export const seedSchema = z
   .object({
@@ -333,40 +334,40 @@ export const seedSchema = z
   .superRefine((seed, ctx) => {
     const servers = new Set<string>();
     seed.resource_servers.forEach((r, i) => {
-      if (servers.has(r.identifier)) ctx.addIssue({ code: 'custom', path: ['resource_servers', i, 'identifier'], message: 'duplicate identifier' });
+      if (servers.has(r.identifier)) ctx.addIssue({ code: 'custom', path: ['resource_servers', i, 'identifier'], message: 'duplicate identifier', params: { code: 'duplicate' } });
       if (r.identifier === FOYER_RESOURCE_SERVER.identifier) ctx.addIssue({ code: 'custom', path: ['resource_servers', i, 'identifier'], message: 'foyer is the built-in resource server of the admin API' });
       servers.add(r.identifier);
     });
     // References inside the file must resolve, so a bad file fails here and not half-way through.
     const groups = new Set<string>();
     seed.groups.forEach((g, i) => {
-      if (groups.has(g.name)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: 'duplicate group name' });
+      if (groups.has(g.name)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: 'duplicate group name', params: { code: 'duplicate' } });
       groups.add(g.name);
     });
     const custom = new Set(seed.pool.custom_attributes.map((a) => a.name));
     checkProviderReferences(seed.identity_providers, seed.clients, custom, ctx);
     const clientIds = new Set<string>();
     seed.clients.forEach((c, i) => {
-      if (clientIds.has(c.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'duplicate client_id' });
+      if (clientIds.has(c.client_id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: 'duplicate client_id', params: { code: 'duplicate' } });
       if (c.client_id === 'foyer-account' || c.client_id === 'foyer-console')
-        ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: `${c.client_id} is reserved for Foyer's own pages` });
+        ctx.addIssue({ code: 'custom', path: ['clients', i, 'client_id'], message: `${c.client_id} is reserved for Foyer's own pages`, params: { code: 'reserved' } });
       clientIds.add(c.client_id);
     });
     const themeIds = new Set<string>();
     seed.themes.forEach((t, i) => {
-      if (themeIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['themes', i, 'id'], message: 'duplicate theme id' });
+      if (themeIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['themes', i, 'id'], message: 'duplicate theme id', params: { code: 'duplicate' } });
       themeIds.add(t.id);
     });
     const seen = { username: new Set<string>(), sub: new Set<string>(), identity: new Set<string>() };
     const providers = new Set(seed.identity_providers.map((p) => p.name));
     seed.users.forEach((u, i) => {
       const unique = (kind: keyof typeof seen, value: string, path: (string | number)[]) => {
-        if (seen[kind].has(value)) ctx.addIssue({ code: 'custom', path: ['users', i, ...path], message: `duplicate ${kind}` });
+        if (seen[kind].has(value)) ctx.addIssue({ code: 'custom', path: ['users', i, ...path], message: `duplicate ${kind}`, params: { code: 'duplicate' } });
         seen[kind].add(value);
       };
       unique('username', u.username.toLowerCase(), ['username']);
       if (u.sub) unique('sub', u.sub.toLowerCase(), ['sub']);
-      for (const problem of userReferenceProblems(u, { groups, custom, providers, declared: seed.pool.custom_attributes })) ctx.addIssue({ code: 'custom', path: ['users', i, ...problem.path], message: problem.message });
+      for (const problem of userReferenceProblems(u, { groups, custom, providers, declared: seed.pool.custom_attributes })) ctx.addIssue({ code: 'custom', path: ['users', i, ...problem.path], message: problem.message, params: { code: problem.code, ...problem.params } });
       u.identities.forEach((id, j) => unique('identity', `${id.provider}\n${id.subject}`, ['identities', j, 'subject']));
     });
   });
@@ -378,20 +379,20 @@ export const seedSchema = z
 export function userReferenceProblems(
   u: Pick<UserSeed, 'groups' | 'attributes' | 'identities'>,
   known: { groups: Set<string>; custom: Set<string>; providers: Set<string>; declared?: CustomAttribute[] },
-): { path: (string | number)[]; message: string }[] {
-  const problems: { path: (string | number)[]; message: string }[] = [];
+): CodedProblem[] {
+  const problems: CodedProblem[] = [];
   u.groups.forEach((g, j) => {
-    if (!known.groups.has(g)) problems.push({ path: ['groups', j], message: `group "${g}" is not declared in "groups"` });
+    if (!known.groups.has(g)) problems.push({ path: ['groups', j], message: `group "${g}" is not declared in "groups"`, code: 'unknown_group', params: { group: g } });
   });
   for (const key of Object.keys(u.attributes)) {
     const ok = key.startsWith('custom:') ? known.custom.has(key) : profileAttributes.has(key);
-    if (!ok) problems.push({ path: ['attributes', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)' });
+    if (!ok) problems.push({ path: ['attributes', key], message: 'unknown attribute (declare custom ones in pool.custom_attributes)', code: 'unknown_attribute', params: {} });
     // A typed attribute's value must read as its type, as a sign-up's would.
     const declared = known.declared?.find((a) => a.name === key);
-    if (declared && !customValueSchema(declared).safeParse(u.attributes[key]).success) problems.push({ path: ['attributes', key], message: `not a valid ${declared.type} for this attribute's bounds` });
+    if (declared && !customValueSchema(declared).safeParse(u.attributes[key]).success) problems.push({ path: ['attributes', key], message: `not a valid ${declared.type} for this attribute's bounds`, code: 'attribute_value_invalid', params: { type: declared.type } });
   }
   u.identities.forEach((id, j) => {
-    if (!known.providers.has(id.provider)) problems.push({ path: ['identities', j, 'provider'], message: `provider "${id.provider}" is not declared in "identity_providers"` });
+    if (!known.providers.has(id.provider)) problems.push({ path: ['identities', j, 'provider'], message: `provider "${id.provider}" is not declared in "identity_providers"`, code: 'unknown_provider', params: { provider: id.provider } });
   });
   return problems;
 }

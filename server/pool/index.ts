@@ -70,7 +70,7 @@ export type { ConsoleRefusal } from './account/console';
 export type { MailTemplate, MessagePreview, SecurityChange, SmsTemplate } from './message-preview';
 export { isMethodKind } from './methods/registry';
 export { enrolableKinds } from './methods/enrolment';
-export type { Actor, AdminOps, AdminRefusal, AuditEntry, FactorSummary, GroupRecord, Page, PoolEvent, PublishedTheme, UserPatch, UserQuery, UserRecord } from './admin';
+export type { Actor, AdminOps, AdminRefusal, AuditEntry, RefusalProblem, FactorSummary, GroupRecord, Page, PoolEvent, PublishedTheme, UserPatch, UserQuery, UserRecord } from './admin';
 export { BUILT_IN_CLIENTS, clientRecordOf, decodeCursor, isBuiltInResourceServer, providerRecordOf, type ClientRecord } from './admin';
 
 type Step<K extends StepName> = StepOf<K>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identityProviderSchema, type IdentityProviderConfig } from '../../config/identity-providers';
+import { isFieldCode } from '../../config/field-codes';
 import { importIdpMetadata } from '../../federation/saml/import';
 import { providerRecordOf, type AdminOps } from '../../pool';
 import { etagOf } from '../etag';
@@ -29,7 +30,7 @@ async function providerOf(admin: AdminOps, name: string) {
 async function checkedMetadata(xml: string) {
   const read = await importIdpMetadata({ xml });
   if ('error' in read) {
-    throw new Problem(400, 'invalid-request', 'The request is not valid', 'the SAML metadata cannot be used', { errors: [{ pointer: '/metadata_xml', detail: read.detail ?? read.error }] });
+    throw new Problem(400, 'invalid-request', 'The request is not valid', 'the SAML metadata cannot be used', { errors: [{ pointer: '/metadata_xml', detail: read.detail ?? read.error, code: isFieldCode(read.error) ? read.error : 'saml_metadata_invalid', params: {} }] });
   }
   const { entityId, sso, signingCertificates } = read.ok.metadata;
   return { entity_id: entityId, single_sign_on: sso, signing_certificates: signingCertificates.length };

@@ -5,7 +5,7 @@ import { Problem } from '../problem';
 export function cursorKey<T extends 'string' | 'number'>(cursor: string | undefined, type: T): (T extends 'string' ? string : number) | undefined {
   if (cursor === undefined) return undefined;
   const key = decodeCursor(cursor);
-  if (typeof key !== type) throw new Problem(400, 'invalid-request', 'The request is not valid', 'the cursor is not one this API gave', { errors: [{ pointer: '/cursor', detail: 'unknown cursor' }] });
+  if (typeof key !== type) throw new Problem(400, 'invalid-request', 'The request is not valid', 'the cursor is not one this API gave', { errors: [{ pointer: '/cursor', detail: 'unknown cursor', code: 'unknown_cursor', params: {} }] });
   return key as T extends 'string' ? string : number;
 }
 

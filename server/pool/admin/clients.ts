@@ -10,7 +10,7 @@ import { builtInThemes } from '../themes/resolve';
 import { storedThemes } from '../themes/store';
 import { locksRows } from './lock';
 import { pageOf, type Page } from './page';
-import type { AdminRefusal } from './users';
+import type { AdminRefusal, RefusalProblem } from './users';
 
 /**
  * The apps that live in Foyer itself (the account pages, the admin console): their records follow
@@ -47,19 +47,19 @@ export async function listClients(ctx: PoolContext, o: { after?: string; limit: 
 
 /** What the client names must exist: its providers, its resource servers' scopes, its theme. */
 async function referenceProblems(ctx: PoolContext, c: ClientInput): Promise<AdminRefusal | undefined> {
-  const problems: { path: (string | number)[]; message: string }[] = [];
+  const problems: RefusalProblem[] = [];
   const providers = new Set((await ctx.db.selectFrom('identity_providers').select('name').execute()).map((p) => p.name));
   c.supported_identity_providers.forEach((name, i) => {
-    if (name !== COGNITO && !providers.has(name)) problems.push({ path: ['supported_identity_providers', i], message: `"${name}" is neither COGNITO nor a stored identity provider` });
+    if (name !== COGNITO && !providers.has(name)) problems.push({ path: ['supported_identity_providers', i], message: `"${name}" is neither COGNITO nor a stored identity provider`, code: 'unknown_provider', params: { provider: name } });
   });
   const servers = await listResourceServers(ctx.db);
   const known = new Set(servers.flatMap(customScopesOf));
   for (const scope of scopeWords(c.scope)) {
     const split = splitCustomScope(scope);
-    if (split && !known.has(scope)) problems.push({ path: ['scope'], message: `unknown scope "${scope}": no resource server "${split.identifier}" with a scope "${split.name}"` });
+    if (split && !known.has(scope)) problems.push({ path: ['scope'], message: `unknown scope "${scope}": no resource server "${split.identifier}" with a scope "${split.name}"`, code: 'unknown_scope', params: { scope } });
   }
   if (c.theme !== undefined && !(c.theme in builtInThemes) && !(await storedThemes(ctx.db)).has(c.theme)) {
-    problems.push({ path: ['theme'], message: `theme "${c.theme}" does not exist (not stored, not built in)` });
+    problems.push({ path: ['theme'], message: `theme "${c.theme}" does not exist (not stored, not built in)`, code: 'unknown_theme', params: { theme: c.theme } });
   }
   return problems.length > 0 ? { error: 'invalid', problems } : undefined;
 }
@@ -67,7 +67,7 @@ async function referenceProblems(ctx: PoolContext, c: ClientInput): Promise<Admi
 /** Creates a client; a confidential one gets a new secret, answered here and never again. */
 export async function createClient(ctx: PoolContext, input: ClientInput): Promise<{ client: AppClient; secret?: string } | AdminRefusal> {
   const clientId = input.client_id ?? newClientId();
-  if (BUILT_IN_CLIENTS.has(clientId) || (await getClient(ctx, clientId))) return { error: 'conflict', path: ['client_id'], message: `client "${clientId}" already exists` };
+  if (BUILT_IN_CLIENTS.has(clientId) || (await getClient(ctx, clientId))) return { error: 'conflict', path: ['client_id'], message: `client "${clientId}" already exists`, code: 'client_id_taken', params: { client_id: clientId } };
   const refusal = await referenceProblems(ctx, input);
   if (refusal) return refusal;
   const secret = isConfidential(input) ? newSecret() : undefined;
@@ -80,7 +80,14 @@ export async function replaceClient(ctx: PoolContext, before: AppClient, input: 
   if (isConfidential(before) !== isConfidential(input)) {
     return {
       error: 'invalid',
-      problems: [{ path: ['token_endpoint_auth_method'], message: `a ${isConfidential(before) ? 'confidential client stays confidential' : 'public client stays public'}: create another client instead` }],
+      problems: [
+        {
+          path: ['token_endpoint_auth_method'],
+          message: `a ${isConfidential(before) ? 'confidential client stays confidential' : 'public client stays public'}: create another client instead`,
+          code: isConfidential(before) ? 'confidential_stays' : 'public_stays',
+          params: {},
+        },
+      ],
     };
   }
   const refusal = await referenceProblems(ctx, input);
@@ -91,7 +98,7 @@ export async function replaceClient(ctx: PoolContext, before: AppClient, input: 
 
 /** A new secret for a confidential client: the old one stops working at once (no grace period). */
 export async function rotateClientSecret(ctx: PoolContext, client: AppClient): Promise<string | AdminRefusal> {
-  if (!isConfidential(client)) return { error: 'conflict', path: ['token_endpoint_auth_method'], message: 'a public client has no secret' };
+  if (!isConfidential(client)) return { error: 'conflict', path: ['token_endpoint_auth_method'], message: 'a public client has no secret', code: 'public_client_no_secret', params: {} };
   const secret = newSecret();
   await saveClient(ctx.db, { ...client, client_secret: secret }, ctx.now());
   return secret;
@@ -105,7 +112,7 @@ export async function deleteClient(ctx: PoolContext, clientId: string): Promise<
     const config = JSON.parse(row.config) as { idp_initiated_login?: { client_id?: string } };
     if (config.idp_initiated_login?.client_id === clientId) users.push(`identity provider "${row.name}" (idp_initiated_login)`);
   }
-  if (users.length > 0) return { error: 'conflict', path: ['client_id'], message: `client "${clientId}" is named by ${users.join(', ')}` };
+  if (users.length > 0) return { error: 'conflict', path: ['client_id'], message: `client "${clientId}" is named by ${users.join(', ')}`, code: 'in_use', params: { by: users.join(', ') } };
   await ctx.db.deleteFrom('clients').where('client_id', '=', clientId).execute();
   return undefined;
 }

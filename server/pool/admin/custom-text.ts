@@ -14,7 +14,7 @@ export async function localeTexts(ctx: PoolContext, locale: string): Promise<Rec
 
 /** Each refused override, with its path (`[key]`) under the locale. */
 function refusal(locale: string, texts: Record<string, string>): AdminRefusal | undefined {
-  if (Object.keys(texts).length > MAX_PER_LOCALE) return { error: 'invalid', problems: [{ path: [], message: `at most ${MAX_PER_LOCALE} overrides per locale` }] };
+  if (Object.keys(texts).length > MAX_PER_LOCALE) return { error: 'invalid', problems: [{ path: [], message: `at most ${MAX_PER_LOCALE} overrides per locale`, code: 'too_many_overrides', params: { max: String(MAX_PER_LOCALE) } }] };
   const problems = Object.entries(texts).flatMap(([key, text]) => overrideProblems(locale, key, text).map((p) => ({ path: [key], message: p.message, code: p.code, params: p.params })));
   return problems.length > 0 ? { error: 'invalid', problems } : undefined;
 }
@@ -46,7 +46,7 @@ export async function deleteText(ctx: PoolContext, locale: string, key: string):
  */
 export async function previewTexts(ctx: PoolContext, locale: string, texts: Record<string, string>, theme?: string): Promise<AdminRefusal | { token: string; expiresAt: number }> {
   const count = Object.keys(texts).length;
-  if (count === 0 || count > MAX_PREVIEW_TEXTS) return { error: 'invalid', problems: [{ path: [], message: `a preview shows 1 to ${MAX_PREVIEW_TEXTS} overrides` }] };
+  if (count === 0 || count > MAX_PREVIEW_TEXTS) return { error: 'invalid', problems: [{ path: [], message: `a preview shows 1 to ${MAX_PREVIEW_TEXTS} overrides`, code: 'preview_count', params: { max: String(MAX_PREVIEW_TEXTS) } }] };
   const refused = refusal(locale, texts);
   if (refused) return refused;
   const shown = theme ?? (await ctx.settings()).theme ?? DEFAULT_THEME_ID;

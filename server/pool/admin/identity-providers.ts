@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { issueCode } from '../../config/field-codes';
 import { checkProviderReferences, identityProviderSchema, type IdentityProviderConfig } from '../../config/identity-providers';
 import { REDACTED } from '../../config/redacted';
 import { syncInternalClientProviders } from '../account/client';
@@ -7,7 +8,7 @@ import type { PoolContext } from '../context';
 import { openProviderConfig, saveProvider } from '../provider-records';
 import { locksRows } from './lock';
 import { readPoolSettings } from './settings';
-import type { AdminRefusal } from './users';
+import type { AdminRefusal, RefusalProblem } from './users';
 import { BUILT_IN_CLIENTS } from './clients';
 
 /** Fields sealed in the stored record: shown as the export's placeholder, which keeps them when written back. */
@@ -43,12 +44,12 @@ export async function getProvider(ctx: PoolContext, name: string): Promise<Ident
  */
 export async function putProvider(ctx: PoolContext, wanted: IdentityProviderConfig, before: IdentityProviderConfig | undefined): Promise<IdentityProviderConfig | AdminRefusal> {
   const resolved: Record<string, unknown> = { ...wanted };
-  const problems: { path: (string | number)[]; message: string }[] = [];
+  const problems: RefusalProblem[] = [];
   for (const f of SECRETS) {
     if (resolved[f] !== REDACTED) continue;
     const kept = (before as Record<string, unknown> | undefined)?.[f];
     if (typeof kept === 'string') resolved[f] = kept;
-    else problems.push({ path: [f], message: 'is the placeholder, and there is no stored secret to keep: give the secret' });
+    else problems.push({ path: [f], message: 'is the placeholder, and there is no stored secret to keep: give the secret', code: 'secret_placeholder', params: {} });
   }
   const others = (await stored(ctx)).filter((p) => p.name !== wanted.name);
   const clients = (await ctx.db.selectFrom('clients').select('metadata').execute())
@@ -57,9 +58,9 @@ export async function putProvider(ctx: PoolContext, wanted: IdentityProviderConf
     .map((c) => ({ client_id: c.client_id, supported_identity_providers: clientProviders(c) }));
   const custom = new Set((await readPoolSettings(ctx)).custom_attributes.map((a) => a.name));
   const at = others.length;
-  const collect = { addIssue: (i: { path?: PropertyKey[]; message?: string }) => {
+  const collect = { addIssue: (i: { path?: PropertyKey[]; message?: string; params?: Record<string, unknown> }) => {
     const [section, index, ...path] = i.path ?? [];
-    if (section === 'identity_providers' && index === at) problems.push({ path: path as (string | number)[], message: i.message ?? 'invalid' });
+    if (section === 'identity_providers' && index === at) problems.push({ path: path as (string | number)[], message: i.message ?? 'invalid', ...issueCode({ code: 'custom', path: [], message: '', params: i.params }, undefined) });
   } } as unknown as z.RefinementCtx;
   checkProviderReferences([...others, resolved as IdentityProviderConfig], clients, custom, collect);
   if (problems.length > 0) return { error: 'invalid', problems };
@@ -76,7 +77,7 @@ export async function deleteProvider(ctx: PoolContext, name: string): Promise<Ad
     .map((c) => `client "${c.client_id}"`);
   const linked = await ctx.db.selectFrom('user_identities').select((eb) => eb.fn.countAll<string>().as('n')).where('provider_name', '=', name).executeTakeFirstOrThrow();
   const users = Number(linked.n) > 0 ? [`${Number(linked.n)} linked user(s) (unlink them first)`] : [];
-  if (clients.length + users.length > 0) return { error: 'conflict', path: ['name'], message: `provider "${name}" is used by ${[...clients, ...users].join(', ')}` };
+  if (clients.length + users.length > 0) return { error: 'conflict', path: ['name'], message: `provider "${name}" is used by ${[...clients, ...users].join(', ')}`, code: 'in_use', params: { by: [...clients, ...users].join(', ') } };
   await ctx.db.deleteFrom('identity_providers').where('name', '=', name).execute();
   await syncInternalClientProviders(ctx.db, ctx.now());
   return undefined;

@@ -25,7 +25,7 @@ import { deleteResourceServer, getResourceServer, putResourceServer } from './re
 export type { Actor, AuditEntry, AuditFilter } from './audit';
 export type { PoolEvent, EventFilter } from './events';
 export type { GroupRecord } from './groups';
-export type { AdminRefusal, FactorSummary, UserPatch, UserQuery, UserRecord } from './users';
+export type { AdminRefusal, FactorSummary, RefusalProblem, UserPatch, UserQuery, UserRecord } from './users';
 export type { Page } from './page';
 export type { PublishedTheme } from './themes';
 export type { ThemeDraft, ThemeVersion } from '../themes/store';

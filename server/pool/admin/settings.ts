@@ -16,7 +16,7 @@ export async function readPoolSettings(ctx: PoolContext): Promise<PoolSettings> 
 /** Replaces the pool's policies; the theme it names must exist. Every instance reads them within a second. */
 export async function writePoolSettings(ctx: PoolContext, s: PoolSettings): Promise<AdminRefusal | undefined> {
   if (s.theme !== undefined && !(s.theme in builtInThemes) && !(await storedThemes(ctx.db)).has(s.theme)) {
-    return { error: 'invalid', problems: [{ path: ['theme'], message: `theme "${s.theme}" does not exist (not stored, not built in)` }] };
+    return { error: 'invalid', problems: [{ path: ['theme'], message: `theme "${s.theme}" does not exist (not stored, not built in)`, code: 'unknown_theme', params: { theme: s.theme } }] };
   }
   await writeSettings(ctx.db, s, ctx.now());
   return undefined;

@@ -42,7 +42,7 @@ async function checked(ctx: PoolContext, theme: ThemeInput) {
   } catch (e) {
     // prepareThemes names the input's index first: the path inside this one theme follows; custom
     // CSS comes back one problem per line at fault.
-    if (e instanceof ThemeError) return { error: 'invalid', problems: e.details.map((message) => ({ path: e.path.slice(1), message })) } satisfies AdminRefusal;
+    if (e instanceof ThemeError) return { error: 'invalid', problems: e.details.map((d) => ({ path: e.path.slice(1), ...d })) } satisfies AdminRefusal;
     throw e;
   }
 }
@@ -107,7 +107,7 @@ export async function themeUsers(ctx: PoolContext, id: string): Promise<string[]
 
 export async function deleteTheme(ctx: PoolContext, id: string): Promise<AdminRefusal | undefined> {
   const users = await themeUsers(ctx, id);
-  if (users.length > 0) return { error: 'conflict', path: [], message: `the theme is in use by ${users.join(', ')}` };
+  if (users.length > 0) return { error: 'conflict', path: [], message: `the theme is in use by ${users.join(', ')}`, code: 'in_use', params: { by: users.join(', ') } };
   await removeThemes(ctx.db, [id]);
   await bumpThemesVersion(ctx.db, ctx.now());
   return undefined;

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { PostgresAdapter } from 'kysely';
+import type { CodedProblem, FieldCode, FieldParams } from '../../config/field-codes';
 import { userReferenceProblems, type UserSeed } from '../../config/seed';
+import type { OverrideProblemCode } from '../custom-text/validate';
 import type { UserStatus } from '../../db/schema';
 import type { PoolContext } from '../context';
 import { hashPassword } from '../passwords/hash';
@@ -31,18 +33,21 @@ export interface UserRecord {
 
 /** Why an admin write was refused: a field's problem (400) or a clash with another record (409). */
 export type AdminRefusal =
-  | { error: 'invalid'; problems: { path: (string | number)[]; message: string; code?: string; params?: Record<string, string> }[] }
-  | { error: 'conflict'; path: (string | number)[]; message: string };
+  | { error: 'invalid'; problems: RefusalProblem[] }
+  | ({ error: 'conflict' } & RefusalProblem);
+
+/** One refused field: English words (the API's detail) and a code the console words. */
+export type RefusalProblem = Omit<CodedProblem, 'code'> & { code: FieldCode | OverrideProblemCode };
 
 /** A verified e-mail signs in (an alias): two users may not hold the same one. */
-const emailTaken: AdminRefusal = { error: 'conflict', path: ['email'], message: 'another user has this e-mail address verified' };
+const emailTaken: AdminRefusal = { error: 'conflict', path: ['email'], message: 'another user has this e-mail address verified', code: 'email_taken', params: {} };
 
 async function verifiedEmailOwner(ctx: PoolContext, email: string): Promise<string | undefined> {
   const row = await ctx.db.selectFrom('users').select('id').where('email_lower', '=', email.toLowerCase()).where('email_verified', '=', 1).executeTakeFirst();
   return row?.id;
 }
 
-const invalid = (path: (string | number)[], message: string): AdminRefusal => ({ error: 'invalid', problems: [{ path, message }] });
+const invalid = (path: (string | number)[], message: string, code: FieldCode, params: FieldParams = {}): AdminRefusal => ({ error: 'invalid', problems: [{ path, message, code, params }] });
 
 export async function userRowByName(ctx: PoolContext, username: string): Promise<UserRow | undefined> {
   const q = ctx.db.selectFrom('users').selectAll().where('username_lower', '=', username.toLowerCase());
@@ -105,7 +110,9 @@ async function referenceProblems(ctx: PoolContext, u: Pick<UserSeed, 'groups' | 
 
 async function passwordProblem(ctx: PoolContext, password: string, who: { username: string; email?: string | null }) {
   const problem = checkPassword(password, (await ctx.settings()).password_policy, { username: who.username, email: who.email ?? undefined });
-  return problem ? problem.code : undefined;
+  if (!problem) return undefined;
+  const { code, ...values } = problem;
+  return { code, params: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)])) };
 }
 
 /**
@@ -118,16 +125,16 @@ const hashOf = async (password: string, pre: PreHashed | undefined) => (pre?.pas
 
 /** A new user from a config-shaped record (`password` is checked against the pool's policy). */
 export async function createUser(ctx: PoolContext, u: UserSeed, pre?: PreHashed): Promise<UserRow | AdminRefusal> {
-  if (await userRowByName(ctx, u.username)) return { error: 'conflict', path: ['username'], message: 'a user with this username exists' };
+  if (await userRowByName(ctx, u.username)) return { error: 'conflict', path: ['username'], message: 'a user with this username exists', code: 'username_taken', params: {} };
   if (u.sub && (await ctx.db.selectFrom('users').select('id').where('id', '=', u.sub.toLowerCase()).executeTakeFirst())) {
-    return { error: 'conflict', path: ['sub'], message: 'a user with this sub exists' };
+    return { error: 'conflict', path: ['sub'], message: 'a user with this sub exists', code: 'sub_taken', params: {} };
   }
   const problems = await referenceProblems(ctx, u);
   if (problems.length > 0) return { error: 'invalid', problems };
   if (u.email && u.email_verified && (await verifiedEmailOwner(ctx, u.email))) return emailTaken;
   if (u.password) {
     const problem = await passwordProblem(ctx, u.password, u);
-    if (problem) return invalid(['password'], problem);
+    if (problem) return invalid(['password'], problem.code, problem.code, problem.params);
   }
   const hash = u.password ? await hashOf(u.password, pre) : null;
   const id = await createSeedUser(ctx.db, u, hash, ctx.now());
@@ -181,7 +188,7 @@ export async function patchUser(ctx: PoolContext, row: UserRow, p: UserPatch): P
  */
 export async function setPassword(ctx: PoolContext, row: UserRow, password: string, permanent: boolean, pre?: PreHashed): Promise<AdminRefusal | undefined> {
   const problem = await passwordProblem(ctx, password, row);
-  if (problem) return invalid(['password'], problem);
+  if (problem) return invalid(['password'], problem.code, problem.code, problem.params);
   const status: UserStatus = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
   await ctx.db.updateTable('users').set({ password_hash: await hashOf(password, pre), status, updated_at: ctx.now() }).where('id', '=', row.id).execute();
   await revokeEverything(ctx, row.id);

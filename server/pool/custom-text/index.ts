@@ -7,7 +7,7 @@ import { findPreview, type PendingText } from './preview';
 import { customTextVersion, storedCustomText, type CustomTexts } from './store';
 import { requiredSlots } from './validate';
 
-export { overrideProblems, englishMessages, MAX_PER_LOCALE, MAX_TEXT_LENGTH, type OverrideProblem } from './validate';
+export { overrideProblems, englishMessages, MAX_PER_LOCALE, MAX_TEXT_LENGTH, OVERRIDE_CODES, type OverrideProblem } from './validate';
 export { storedCustomText, writeCustomText, type CustomTexts } from './store';
 export { MAX_PREVIEW_TEXTS, type PendingText } from './preview';
 

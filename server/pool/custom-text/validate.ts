@@ -23,7 +23,8 @@ export const englishMessages: ReadonlyMap<string, string> = (() => {
   return out;
 })();
 
-export type OverrideProblemCode = 'unknown_locale' | 'unknown_key' | 'empty' | 'too_long' | 'control_characters' | 'bad_icu' | 'missing_argument' | 'extra_argument' | 'argument_kind' | 'plural_category' | 'select_option' | 'tag' | 'missing_tag';
+export const OVERRIDE_CODES = ['unknown_locale', 'unknown_key', 'empty', 'too_long', 'control_characters', 'bad_icu', 'missing_argument', 'extra_argument', 'argument_kind', 'plural_category', 'select_option', 'tag', 'missing_tag'] as const;
+export type OverrideProblemCode = (typeof OVERRIDE_CODES)[number];
 
 /**
  * One reason an override is refused; `message` is for the operator (API, CLI), `code` and

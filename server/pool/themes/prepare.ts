@@ -1,3 +1,4 @@
+import type { FieldCode, FieldParams } from '../../config/field-codes';
 import type { ResolvedTheme, ThemeInput } from '../../../themes/schema';
 import { assetPath, AssetError, checkAsset, dataUrlBytes, type AssetKind, type AssetMime, type CheckedAsset } from './assets';
 import { contrastProblems, describeContrast } from './contrast';
@@ -8,13 +9,20 @@ import { resolveTheme, ThemeChainError } from './resolve';
  * A theme that cannot be stored; `path` is inside the theme (e.g. `logo.light`, `css`). `details`:
  * its problems one by one, where there are several (custom CSS: one per line at fault).
  */
+/** One problem of a theme: English words, and a code the console words. */
+export type ThemeProblem = { message: string; code: FieldCode; params: FieldParams };
+
 export class ThemeError extends Error {
+  readonly details: ThemeProblem[];
   constructor(
     readonly path: (string | number)[],
     message: string,
-    readonly details: string[] = [message],
+    code: FieldCode,
+    params: FieldParams = {},
+    details?: ThemeProblem[],
   ) {
     super(message);
+    this.details = details ?? [{ message, code, params }];
     this.name = 'ThemeError';
   }
 }
@@ -90,19 +98,19 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
       const stored = STORED_ASSET.exec(ref);
       if (stored) {
         const mime = mimes.get(stored[1]) ?? (await ctx.storedAsset(stored[1]));
-        if (!mime) throw new ThemeError([i, ...path], `${ref} is not a stored asset`);
-        if ((mime === 'font/woff2') !== (kind === 'font')) throw new ThemeError([i, ...path], `${ref} is a ${mime}, not a ${kind}`);
+        if (!mime) throw new ThemeError([i, ...path], `${ref} is not a stored asset`, 'asset_not_stored', { ref });
+        if ((mime === 'font/woff2') !== (kind === 'font')) throw new ThemeError([i, ...path], `${ref} is a ${mime}, not a ${kind}`, 'asset_wrong_kind', { ref, kind });
         mimes.set(stored[1], mime);
         return ref;
       }
       let bytes: Buffer;
       if (ref.startsWith('data:')) bytes = dataUrlBytes(ref);
-      else if (!ctx.readFile) throw new ThemeError([i, ...path], 'a file path needs a config file to be relative to: give a data: URL');
+      else if (!ctx.readFile) throw new ThemeError([i, ...path], 'a file path needs a config file to be relative to: give a data: URL', 'asset_needs_file');
       else {
         try {
           bytes = ctx.readFile(ref);
         } catch (e) {
-          throw new ThemeError([i, ...path], `cannot read "${ref}": ${(e as Error).message}`);
+          throw new ThemeError([i, ...path], `cannot read "${ref}": ${(e as Error).message}`, 'asset_unreadable', { ref });
         }
       }
       try {
@@ -112,7 +120,8 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
         assets.push(asset);
         return `asset:${asset.sha256}`;
       } catch (e) {
-        if (e instanceof AssetError) throw new ThemeError([i, ...path], `"${ref.slice(0, 40)}${ref.length > 40 ? '…' : ''}" ${e.message}`);
+        const short = `${ref.slice(0, 40)}${ref.length > 40 ? '…' : ''}`;
+        if (e instanceof AssetError) throw new ThemeError([i, ...path], `"${short}" ${e.message}`, 'asset_invalid', { ref: short, reason: e.message });
         throw e;
       }
     });
@@ -127,11 +136,12 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
     try {
       resolved = resolveTheme(t.id, themes);
     } catch (e) {
-      if (e instanceof ThemeChainError) throw new ThemeError([i, 'extends'], e.message);
+      if (e instanceof ThemeChainError) throw new ThemeError([i, 'extends'], e.message, 'theme_chain', { reason: e.message });
       throw e;
     }
-    const low = contrastProblems(resolved).map(describeContrast);
-    if (low.length > 0 && !resolved.allowLowContrast) throw new ThemeError([i, 'colors'], `${low.join('; ')} (set allowLowContrast: true to keep it anyway)`);
+    const found = contrastProblems(resolved);
+    const low = found.map(describeContrast);
+    if (low.length > 0 && !resolved.allowLowContrast) throw new ThemeError([i, 'colors'], `${low.join('; ')} (set allowLowContrast: true to keep it anyway)`, 'low_contrast', { pairs: found.map((c) => `${c.mode} ${c.pair} ${c.ratio}:1 < ${c.min}:1`).join('; ') });
     p.warnings.push(...low.map((l) => `theme "${t.id}": ${l}`));
     if (t.css) {
       for (const m of cssAssetRefs(t.css)) if (!mimes.has(m)) {
@@ -141,7 +151,7 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
       try {
         sanitiseCustomCss(t.css, cssAssets(mimes, resolved.images));
       } catch (e) {
-        if (e instanceof CustomCssError) throw new ThemeError([i, 'css'], e.message, e.problems.map(describeCssProblem));
+        if (e instanceof CustomCssError) throw new ThemeError([i, 'css'], e.message, 'css_line', {}, e.problems.map((p) => ({ message: describeCssProblem(p), code: 'css_line', params: { line: String(p.line), rule: p.rule, reason: p.reason } })));
         throw e;
       }
     }

@@ -21,7 +21,7 @@ export async function saveGroupAction(_prev: FormState, data: FormData): Promise
   const precedence = field(data, 'precedence');
   const etag = field(data, 'etag') || undefined;
   const values = { name, description, precedence };
-  if (!name) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/name', detail: '' }] } }, { '/name': { name: 'name', label: t('groups.name') } }, values);
+  if (!name) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/name', detail: '', code: 'required', params: {} }] } }, { '/name': { name: 'name', label: t('groups.name') } }, values);
   const body = { ...(description ? { description } : {}), ...(precedenceOf(precedence) !== undefined ? { precedence: precedenceOf(precedence) } : {}) };
   const done = await callAdmin(ctx, { method: 'PUT', path: `/groups/${seg(name)}`, body, ifMatch: etag });
   if (!done.ok) {

@@ -23,7 +23,7 @@ export async function saveProviderAction(_prev: FormState, data: FormData): Prom
   const fixed = field(data, 'name');
   const named = body && typeof body === 'object' && typeof (body as { name?: unknown }).name === 'string' ? (body as { name: string }).name : '';
   const name = fixed || named;
-  if (!name) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/name', detail: '' }] } }, whole, { provider: text });
+  if (!name) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/name', detail: '', code: 'required', params: {} }] } }, whole, { provider: text });
   const done = await callAdmin(ctx, { method: 'PUT', path: `/identity-providers/${seg(name)}`, body, ifMatch: field(data, 'etag') || undefined });
   if (!done.ok) {
     return problemState(t, done, whole, { provider: text });

@@ -25,7 +25,7 @@ export async function saveResourceServerAction(_prev: FormState, data: FormData)
   const clients = lines(values.introspection_clients);
   const body = { identifier: values.identifier, name: values.name.trim(), scopes, ...(clients.length ? { introspection_clients: clients } : {}) };
   const labels = { identifier: t('resourceServers.fields.identifier'), name: t('resourceServers.fields.name'), scopes: t('resourceServers.fields.scopes'), introspection_clients: t('resourceServers.fields.introspection_clients') };
-  if (!values.identifier) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/identifier', detail: '' }] } }, { '/identifier': { name: 'identifier', label: labels.identifier } }, values);
+  if (!values.identifier) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [{ pointer: '/identifier', detail: '', code: 'required', params: {} }] } }, { '/identifier': { name: 'identifier', label: labels.identifier } }, values);
   const done = await callAdmin(ctx, { method: 'PUT', path: `/resource-servers/${seg(values.identifier)}`, body, ifMatch: etag });
   if (!done.ok) {
     // `/scopes/3/name` leads to the scopes field.

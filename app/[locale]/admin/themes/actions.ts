@@ -3,6 +3,7 @@
 import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/FlowForm';
 import { callAdmin, consoleAction, isConsoleCtx, problemState, seg, type ConsoleCtx } from '@/app/_lib/console';
+import { wordOf } from '@/app/_lib/console-problem';
 import { field, refusal } from '@/app/_lib/flow';
 import { uploadProblem } from '@/server/pool/themes';
 import { resolveOver } from '@/themes/built-in';
@@ -131,8 +132,10 @@ export async function saveFieldsAction(_prev: ThemeFormState, data: FormData): P
         if (!problems.contrast) add('contrast', { message: t('themes.form.refused'), detail: e.detail });
         continue;
       }
+      // A CSS line keeps the parser's own (English) reason; any other is worded by its code where the console can.
       const line = name === 'css' ? cssLine(e.detail) : undefined;
-      add(name, line ? { message: t('themes.form.cssLine', { line: line.line, problem: '' }).trim(), detail: line.problem } : { message: t('themes.form.refused'), detail: e.detail });
+      const worded = wordOf(t, e);
+      add(name, line ? { message: t('themes.form.cssLine', { line: line.line, problem: '' }).trim(), detail: line.problem } : worded ? { message: worded } : { message: t('themes.form.refused'), detail: e.detail });
     }
     const state = await refusal(t('themes.form.summary', { count: Object.keys(problems).length }), done.status, { values });
     return { ...state, fields: problems };
