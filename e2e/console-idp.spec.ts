@@ -180,7 +180,7 @@ test('an admin adds an OIDC provider; its test sign-in shows the claims and mapp
   expect(up.logins).toBe(logins + 1);
 });
 
-test('an admin adds a SAML provider from its metadata; its test sign-in shows the attributes and what they map to, creates nobody, and refuses a wrong audience', async ({ browser }) => {
+test('an admin adds a SAML provider from its metadata; its test sign-in shows the attributes and what they map to, creates nobody, and refuses a wrong audience or an IdP that did not authenticate anew', async ({ browser }) => {
   test.slow(); // three round trips to the IdP on a loaded machine
   const page = await consoleAdmin(browser);
   const id = Date.now().toString(36);
@@ -227,6 +227,18 @@ test('an admin adds a SAML provider from its metadata; its test sign-in shows th
   await expect(mapped('custom:department')).toHaveText('Research');
   await expect(mapped('phone_number')).toHaveText('(not received or not valid)');
   await expect(page.getByTestId('test-outcome')).toHaveText(`A sign-in with this identity would create the user Okta_okta-${id}.`);
+
+  // An IdP that ignores ForceAuthn and answers from its session of ten minutes ago (AuthnInstant)
+  // fails the test, as an OpenID provider that ignores max_age=0 does.
+  saml.authenticatedAt = Date.now() - 10 * 60_000;
+  try {
+    await testSignIn(page, 'Okta');
+    await expect(page.getByTestId('test-result-failed')).toHaveText(
+      "Test sign-in with Okta failed: the provider's answer did not verify (signature, nonce, state, PKCE, code refused, or no new sign-in according to its auth_time or SAML AuthnInstant: the provider reused its session instead of asking again).",
+    );
+  } finally {
+    saml.authenticatedAt = undefined;
+  }
 
   // Nobody was created or linked.
   expect(await usersAndLinks()).toEqual(before);

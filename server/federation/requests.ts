@@ -25,6 +25,8 @@ export interface PendingRequest {
   response?: Record<string, string>;
   /** A console admin's test sign-in (./test-sign-in.ts): no interaction, nobody signed in. */
   test?: TestBinding;
+  /** When it was saved (ms): the provider's answer to a test must show an authentication since. */
+  createdAt: number;
 }
 
 /** What a test sign-in is bound to: the console session (its id) that started it. */
@@ -42,7 +44,7 @@ const TEST_KEY = '__test';
  */
 const requestSealer = (id: string) => sealerFor(`federation_requests:${id}`);
 
-export async function saveRequest(ctx: PoolContext, state: string, r: Omit<PendingRequest, 'response'>): Promise<void> {
+export async function saveRequest(ctx: PoolContext, state: string, r: Omit<PendingRequest, 'response' | 'createdAt'>): Promise<void> {
   const now = ctx.now();
   await ctx.db
     .insertInto('federation_requests')
@@ -86,6 +88,7 @@ export async function takeRequest(ctx: PoolContext, state: string): Promise<Pend
     data: protocolData,
     response: response ? (JSON.parse(response) as Record<string, string>) : undefined,
     ...(test ? { test: test as TestBinding } : {}),
+    createdAt: row.created_at,
   };
 }
 

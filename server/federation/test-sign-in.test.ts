@@ -15,7 +15,8 @@ import type { OAuthRequestData } from './oidc/authorize';
 import { IDP_RESPONSE_PATH } from './paths';
 import type { OAuthProvider } from './presets';
 import { consumeResponse } from './saml/consume';
-import { samlIdentity, samlProviderOf, type SamlIdentityProvider } from './saml/protocol';
+import { CLOCK_SKEW_MS } from './saml/client';
+import { samlIdentity, samlProviderOf, verifySamlAnswer, type SamlIdentityProvider } from './saml/protocol';
 
 /**
  * A console admin's test sign-in (server/federation/test-sign-in.ts) with a real SAML IdP and a
@@ -81,7 +82,7 @@ describeEachDb('test sign-ins from the console', (open) => {
     );
     const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', now: () => t, revocation: wiredRevocation(() => t) });
     const federation = createFederation(pool.ctx);
-    return { bed, pool, federation, advance: (ms: number) => (t += ms) };
+    return { bed, pool, federation, advance: (ms: number) => (t += ms), now: () => t };
   }
 
   /** Rows a sign-in writes (users, links, sessions, pending links, provider artifacts, sign-up events). */
@@ -209,6 +210,48 @@ describeEachDb('test sign-ins from the console', (open) => {
     const refused = await ignored.verified.then(() => undefined, (e: unknown) => e);
     expect(refused).toBeInstanceOf(FederationError);
     expect(refused).toMatchObject({ code: 'invalid_response', message: expect.stringContaining('auth_time') });
+  });
+
+  it('a SAML answer to a test must say the IdP authenticated the user since the request (AuthnInstant); a sign-in may use an older session', async () => {
+    const db = await open();
+    const { bed, federation, now } = await setup(db);
+    const idp = (await federation.providers.get('Acme')) as SamlIdentityProvider;
+    /** A start (a test's when `test`), the IdP's answer stashed and taken as the ACS does, verified as it is. */
+    const roundTrip = async (test: boolean) => {
+      const started = await federation.start(idp, { uid: test ? '' : 'uid-1', locale: 'en', browser: 'browser-hash', publicUrl: TEST_PUBLIC_URL, ip: '203.0.113.1', test: test ? { session: ADMIN } : undefined });
+      if (!('redirect' in started)) throw new Error('expected a redirect');
+      const answer = await follow({ binding: 'redirect', url: started.redirect, messageId: '' });
+      if (!answer.page) throw new Error(`the IdP answered ${answer.status}`);
+      const state = answer.page.fields.RelayState;
+      expect(await federation.requests.stashResponse(state, answer.page.fields)).toBe(true);
+      const request = (await federation.requests.take(state))!;
+      expect(request.createdAt).toBe(now());
+      return verifySamlAnswer(bed.ctx, idp, request);
+    };
+    const refused = (answer: Promise<unknown>) => answer.then(() => undefined, (e: unknown) => e);
+
+    // An IdP that honours ForceAuthn authenticates the user at the request: the test passes.
+    expect((await roundTrip(true)).subject).toBe('n-1');
+    expect(bed.idp.authnRequests.at(-1)).toMatchObject({ forceAuthn: true });
+    // Clocks differ a little: an AuthnInstant within the tolerated skew before the request passes.
+    bed.idp.authenticatedAt = now() - CLOCK_SKEW_MS + 2_000;
+    expect((await roundTrip(true)).subject).toBe('n-1');
+
+    // An IdP that ignored ForceAuthn and reused its session of ten minutes ago fails the test, as
+    // one just past the skew does, and one that does not say when the user authenticated.
+    for (const authenticatedAt of [now() - 10 * 60_000, now() - CLOCK_SKEW_MS - 2_000, null]) {
+      bed.idp.authenticatedAt = authenticatedAt;
+      const e = await refused(roundTrip(true));
+      expect(e).toBeInstanceOf(FederationError);
+      expect(e).toMatchObject({ code: 'invalid_response', message: expect.stringContaining(authenticatedAt === null ? 'no AuthnInstant' : 'AuthnInstant 20') });
+    }
+
+    // A sign-in does not ask for a new authentication: the IdP's older session is fine.
+    for (const authenticatedAt of [now() - 10 * 60_000, null]) {
+      bed.idp.authenticatedAt = authenticatedAt;
+      expect((await roundTrip(false)).subject).toBe('n-1');
+      expect(bed.idp.authnRequests.at(-1)).toMatchObject({ forceAuthn: false });
+    }
   });
 
   it('says which user a sign-in would reach: a new one, the linked one, or one to link by verified e-mail', async () => {

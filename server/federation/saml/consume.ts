@@ -19,6 +19,12 @@ export interface SamlSignIn {
   /** The IdP's entity ID. */
   issuer: string;
   assertionId: string;
+  /**
+   * When the IdP authenticated the subject: the latest AuthnStatement's AuthnInstant (ms) of the
+   * signed assertion; null when it has none (or none that is a date). Only a test sign-in, which
+   * sent ForceAuthn, requires it (./protocol.ts).
+   */
+  authnInstant: number | null;
 }
 
 /** The largest SAMLResponse we read (decoded). */
@@ -86,6 +92,7 @@ export async function consumeResponse(
       relayState,
       issuer: setup.idp.entityId,
       assertionId: checked.assertionId,
+      authnInstant: authnInstantOf(assertion),
     };
   });
 }
@@ -183,6 +190,14 @@ function time(value: string | undefined, name: string): number {
   const t = value ? Date.parse(value) : NaN;
   if (Number.isNaN(t)) throw new SamlError('saml_bad_response', `${name} missing or not a date`);
   return t;
+}
+
+/** The latest AuthnInstant of the assertion's AuthnStatements; null when none is a date. */
+function authnInstantOf(assertion: Element): number | null {
+  const instants = children(assertion, NS.assertion, 'AuthnStatement')
+    .map((s) => Date.parse(attr(s, 'AuthnInstant') ?? ''))
+    .filter((t) => !Number.isNaN(t));
+  return instants.length > 0 ? Math.max(...instants) : null;
 }
 
 function attributesOf(assertion: Element): Record<string, string[]> {

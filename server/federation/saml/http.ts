@@ -11,7 +11,7 @@ import type { VerifiedIdentity } from '../sign-in';
 import { consumeResponse } from './consume';
 import { SAML_PATHS } from './endpoints';
 import { answerLogoutRequest, consumeLogoutRequest, consumeLogoutResponse, type SamlInbound } from './logout';
-import { samlContext, samlIdentity, samlProviderOf, unwrap, type SamlIdentityProvider } from './protocol';
+import { samlContext, samlIdentity, samlProviderOf, unwrap, verifySamlAnswer, type SamlIdentityProvider } from './protocol';
 import { findProvider } from './route';
 import { spMetadataXml } from './sp-metadata';
 
@@ -57,9 +57,7 @@ export function createSamlHttp(core: FederationHttpCore) {
     const ctx = { locale, uid: request.uid, provider: idp.name };
     if (!isSaml(idp)) return;
     try {
-      const signIn = unwrap(await consumeResponse(sctx, samlProviderOf(idp), request.response ?? {}));
-      const identity = samlIdentity(idp, signIn);
-      if (!identity) throw new FederationError('saml_bad_response', 'NameID unusable');
+      const identity = await verifySamlAnswer(sctx, idp, request);
       if (request.test) return await core.concludeTest(res, { idp, identity, session: request.test.session, locale: request.locale });
       return await core.complete(req, res, { uid: request.uid, locale, idp, identity });
     } catch (e) {

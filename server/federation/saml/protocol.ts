@@ -4,12 +4,12 @@ import type { IdentityProviderOf } from '../../config/identity-providers';
 import type { Database } from '../../db/schema';
 import { FederationError } from '../errors';
 import type { FederationProtocol, OutboundPost, StartResult } from '../protocols';
-import { saveRequest } from '../requests';
+import { saveRequest, type PendingRequest } from '../requests';
 import type { IdentityProvider } from '../providers';
 import type { VerifiedIdentity } from '../sign-in';
 import { subjectSchema } from '../mapping';
-import type { SamlContext } from './client';
-import type { SamlSignIn } from './consume';
+import { CLOCK_SKEW_MS, type SamlContext } from './client';
+import { consumeResponse, type SamlSignIn } from './consume';
 import type { SamlResult } from './errors';
 import { startLogin, type SamlOutbound } from './login';
 import { startLogout } from './logout';
@@ -57,6 +57,24 @@ export function samlIdentity(idp: IdentityProvider, s: SamlSignIn): VerifiedIden
   if (!subject.success) return null;
   const session: SamlSession = { name_id: s.nameId, name_id_format: s.nameIdFormat, session_index: s.sessionIndex };
   return { provider: idp.name, subject: subject.data, claims: s.attributes, issuer: s.issuer, session: { ...session } };
+}
+
+/**
+ * The identity in the IdP's answer to `request` (the SAMLResponse stashed with it), verified as
+ * consume.ts does for every sign-in. A test sign-in sent ForceAuthn, which the IdP MUST honour:
+ * its assertion must also say the IdP authenticated the user since the request was made (within
+ * the clock skew allowed elsewhere), else an IdP that ignored ForceAuthn and reused its session
+ * would pass the test. Refused as OIDC refuses a missing or stale auth_time (oidc/callback.ts).
+ */
+export async function verifySamlAnswer(ctx: SamlContext, idp: SamlIdentityProvider, request: PendingRequest): Promise<VerifiedIdentity> {
+  const signIn = unwrap(await consumeResponse(ctx, samlProviderOf(idp), request.response ?? {}));
+  if (request.test && (signIn.authnInstant === null || signIn.authnInstant < request.createdAt - CLOCK_SKEW_MS)) {
+    const at = signIn.authnInstant === null ? 'no AuthnInstant' : `AuthnInstant ${new Date(signIn.authnInstant).toISOString()}`;
+    throw new FederationError('invalid_response', `${at}, not after the test's ForceAuthn request of ${new Date(request.createdAt).toISOString()}`);
+  }
+  const identity = samlIdentity(idp, signIn);
+  if (!identity) throw new FederationError('saml_bad_response', 'NameID unusable');
+  return identity;
 }
 
 const newState = () => randomBytes(32).toString('base64url');
