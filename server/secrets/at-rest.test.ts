@@ -166,7 +166,7 @@ describeEachDb('secrets at rest', (open) => {
     expect(await stashResponse(ctx, 'state-1', { code: 'upstream-code-secret', state: 'state-1' })).toBe(true);
     const raw = JSON.stringify(await db.kysely.selectFrom('federation_requests').selectAll().execute());
     for (const secret of ['pkce-verifier-secret', 'nonce-secret', 'upstream-code-secret']) expect(raw).not.toContain(secret);
-    expect(await takeRequest(ctx, 'state-1')).toEqual({ ...request, response: { code: 'upstream-code-secret', state: 'state-1' } });
+    expect(await takeRequest(ctx, 'state-1')).toEqual({ ...request, response: { code: 'upstream-code-secret', state: 'state-1' }, createdAt: expect.any(Number) });
 
     await saveRequest(ctx, 'state-2', request);
     await db.kysely.updateTable('federation_requests').set({ data: JSON.stringify(request.data) }).where('uid', '=', 'uid-1').where('used_at', 'is', null).execute();
