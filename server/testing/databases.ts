@@ -2,7 +2,8 @@
  * Runs one suite against both databases: SQLite (always) and PostgreSQL (when reachable).
  *
  * SQLite: every `open()` gets its own file, a copy of one migrated once per test file (see
- * `migratedSqlite`). PostgreSQL: TEST_DATABASE_URL (default
+ * `migratedSqlite`). PostgreSQL: the database of this Vitest worker (`<name>_w<pool id>`, made by
+ * postgres-workers.ts on the server of TEST_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/test). Every `open()` gets its own fresh schema `t_<hex>`,
  * migrated, and dropped again on close.
  * When the server cannot be reached the PostgreSQL suite is skipped with a console note,
@@ -16,10 +17,11 @@ import pg from 'pg';
 import { afterEach, describe } from 'vitest';
 import { connectPostgres, connectSqlite, type Db } from '../db/connect';
 import { migrate } from '../db/migrate';
+import { baseTestDatabaseUrl, workerDatabaseUrl } from './postgres-workers';
 
 export type TestDbName = 'sqlite' | 'postgres';
 
-export const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const postgresUrl = workerDatabaseUrl(baseTestDatabaseUrl, process.env.VITEST_POOL_ID);
 const requirePostgres = process.env.FOYER_REQUIRE_POSTGRES === '1';
 
 /** The URL without its password, for messages. */
