@@ -52,11 +52,12 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Json): 
   const { $schema: _, $defs, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Json & { $defs?: Json };
   void _;
   const suffix = io === 'input' ? 'Input' : '';
-  for (const [name, def] of Object.entries($defs ?? {})) components[`${name}${suffix}`] = def;
+  // References between definitions too (a named schema inside another) point into components.
+  const relocated = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/"#\/\$defs\/([^"]+)"/g, (_m, n: string) => `"#/components/schemas/${n}${suffix}"`)) as Json;
+  for (const [name, def] of Object.entries($defs ?? {})) components[`${name}${suffix}`] = relocated(def);
   // A named schema at the top level is itself a component.
   const id = (rest as { id?: string }).id;
-  const text = JSON.stringify(rest).replace(/"#\/\$defs\/([^"]+)"/g, (_m, n: string) => `"#/components/schemas/${n}${suffix}"`);
-  const out = JSON.parse(text) as Json;
+  const out = relocated(rest);
   if (id) {
     delete out.id;
     components[`${id}${suffix}`] = out;
