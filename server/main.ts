@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -12,6 +11,7 @@ import { loadActionIds } from './http/action-shape';
 import { queryProblem } from './http/query';
 import { isPagePost, originFormTarget, readBody, replay, screenActionCall, screenHead, type Refusal } from './http/screen';
 import { normaliseForwarded } from './http/forwarded';
+import { withRequestId } from './http/request-id';
 import { answerHealth, HEALTH_PATHS } from './http/health';
 import { drainer, freePort, listen } from './http/lifecycle';
 import { DRAIN_LIMIT_BYTES, formPolicy } from './http/limits';
@@ -22,13 +22,12 @@ import { sendRenderedPage, type PageRenderer } from './http/rendered-page';
 import { applyStatusSignal } from './http/status-signal';
 import { answerSdk, SDK_PATH } from './http/sdk';
 import { answerThemeFile, isThemeFilePath } from './http/theme-files';
-import { captureConsole, errorMessage, log, withRequestContext } from './log';
+import { captureConsole, errorMessage, log } from './log';
 import { isLocale } from '../i18n/locales';
 import { installRuntime, startRuntime } from './runtime';
 import { isCognitoApiRequest } from './oidc/cognito-api';
 import { adminRouteLabels, isAdminApiPath } from './admin';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Methods counted by name in metrics; anything else is `other` (no unbounded labels). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -76,12 +75,8 @@ async function main() {
   const actionIds = loadActionIds(distDir);
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const given = req.headers['x-request-id'];
-    // A request id from the proxy in front ties its logs to ours; a client's is not believed.
-    const reqId = env.trustProxy > 0 && typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('x-request-id', reqId);
     lifecycle.track(res);
-    withRequestContext({ reqId }, () => route(req, res, reqId));
+    withRequestId(req, res, env.trustProxy, (reqId) => route(req, res, reqId));
   };
 
   const route = (req: http.IncomingMessage, res: http.ServerResponse, reqId: string) => {

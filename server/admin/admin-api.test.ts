@@ -19,6 +19,7 @@ describeEachDb('admin API', (open) => {
     await withApi(open, async ({ call, db }) => {
       const created = await call('POST', '/users', {
         body: { username: 'bob', email: 'bob@example.test', password: PASSWORD, attributes: { 'custom:plan': 'free' }, groups: ['staff'] },
+        headers: { 'x-request-id': 'chosen-by-the-client' },
       });
       expect(created.status).toBe(201);
       expect(created.headers.get('location')).toBe('/admin/api/v1/users/bob');
@@ -56,7 +57,11 @@ describeEachDb('admin API', (open) => {
       expect(entries[0].actor).toEqual({ type: 'client', id: 'admin-robot' });
       expect(entries[1].before).toMatchObject({ attributes: { 'custom:plan': 'free' } });
       expect(entries[1].after).toMatchObject({ attributes: { 'custom:plan': 'pro' } });
-      expect(entries.every((e) => e.request_id)).toBe(true);
+      // Each row names the request that wrote it, as its answer did (a client's own id is not believed).
+      const answered = [deleted, patched, created].map((r) => r.headers.get('x-request-id'));
+      expect(answered[2]).not.toBe('chosen-by-the-client');
+      expect(new Set(answered).size).toBe(3);
+      expect(entries.map((e) => e.request_id)).toEqual(answered);
       // No secret in the audit log: no password, no hash.
       expect(JSON.stringify(entries)).not.toMatch(/password|argon2|violet/);
     });

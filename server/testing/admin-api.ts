@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { parseSeed } from '../config/seed';
+import { withRequestId } from '../http/request-id';
 import type { Db } from '../db/connect';
 import { privateKeys, readKeySet } from '../oidc/keys';
 import { providerRevocation } from '../oidc/revocation';
@@ -34,7 +35,8 @@ export async function start(db: Db, o: { failedAuthLimit?: Limit } = {}) {
   const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', revocation: providerRevocation() });
   const keys = await privateKeys(db.kysely, (await readKeySet(db.kysely)).kids);
   const api = createAdminApi({ pool, issuer: ISSUER, authenticators: [bearerAuthenticator({ issuer: ISSUER, keys: () => keys })], failedAuthLimit: o.failedAuthLimit });
-  const server = http.createServer((req, res) => void api.handle(req, res));
+  // Each request named as server/main.ts names it (no proxy trusted).
+  const server = http.createServer((req, res) => withRequestId(req, res, 0, () => void api.handle(req, res)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin/api/v1`;
   const token = (o: Partial<MintOptions> = {}) => mintAdminToken(db.kysely, { issuer: ISSUER, ...o });
