@@ -119,7 +119,7 @@ describeEachDb('admin API: clients, resource servers, identity providers', (open
     });
   });
 
-  it('resource servers: created by URL-encoded identifier, scopes in use kept, the built-in foyer never changed; config export reads them back', async () => {
+  it('resource servers: created by URL-encoded identifier, a stale ETag refused, scopes in use kept, the built-in foyer never changed; config export reads them back', async () => {
     await withApi(open, async ({ call, db }) => {
       const listed = await call('GET', '/resource-servers');
       expect((listed.json!.items as { identifier: string }[]).map((r) => r.identifier)).toEqual(['foyer']);
@@ -146,6 +146,9 @@ describeEachDb('admin API: clients, resource servers, identity providers', (open
       problem(await call('DELETE', `/resource-servers/${enc(API)}`, { headers: { 'if-match': made.headers.get('etag')! } }), 409);
       const withIntrospector = await call('PUT', `/resource-servers/${enc(API)}`, { body: { ...api, name: 'Orders', introspection_clients: ['orders-worker'] }, headers: { 'if-match': made.headers.get('etag')! } });
       expect(withIntrospector.status).toBe(200);
+      // The first ETag is stale now: neither a replace nor a delete lands with it.
+      problem(await call('PUT', `/resource-servers/${enc(API)}`, { body: api, headers: { 'if-match': made.headers.get('etag')! } }), 412);
+      expect((await call('GET', `/resource-servers/${enc(API)}`)).json).toEqual(withIntrospector.json);
 
       const exported = await exportPoolConfig(db.kysely, { includeSecrets: false });
       expect(exported.resource_servers).toEqual([withIntrospector.json]);
@@ -155,6 +158,7 @@ describeEachDb('admin API: clients, resource servers, identity providers', (open
       problem(await call('DELETE', '/clients/orders-worker', { headers: { 'if-match': client.headers.get('etag')! } }), 409);
       const cleared = await call('PUT', `/resource-servers/${enc(API)}`, { body: api, headers: { 'if-match': withIntrospector.headers.get('etag')! } });
       expect((await call('DELETE', '/clients/orders-worker', { headers: { 'if-match': client.headers.get('etag')! } })).status).toBe(204);
+      problem(await call('DELETE', `/resource-servers/${enc(API)}`, { headers: { 'if-match': withIntrospector.headers.get('etag')! } }), 412);
       expect((await call('DELETE', `/resource-servers/${enc(API)}`, { headers: { 'if-match': cleared.headers.get('etag')! } })).status).toBe(204);
       const actions = ((await call('GET', '/audit?resource_type=resource_server')).json!.items as { action: string }[]).map((e) => e.action);
       expect(actions).toEqual(['resource_server.delete', 'resource_server.update', 'resource_server.update', 'resource_server.create']);

@@ -237,13 +237,17 @@ describeEachDb('admin API', (open) => {
     });
   });
 
-  it('groups: create, read, replace with If-Match, members, delete; the audit log pages and exports as JSON Lines', async () => {
+  it('groups: create, read, replace with If-Match (a stale one refused), members, delete; the audit log pages and exports as JSON Lines', async () => {
     await withApi(open, async ({ call, base, token }) => {
       const made = await call('PUT', '/groups/editors', { body: { description: 'Editors', precedence: 5 } });
       expect(made.json).toEqual({ name: 'editors', description: 'Editors', precedence: 5 });
       problem(await call('PUT', '/groups/editors', { body: { description: 'Again' } }), 428);
       const replaced = await call('PUT', '/groups/editors', { body: { description: 'Writers' }, headers: { 'if-match': made.headers.get('etag')! } });
       expect(replaced.json).toEqual({ name: 'editors', description: 'Writers' });
+      // The first ETag is stale now: neither a replace nor a delete lands with it.
+      problem(await call('PUT', '/groups/editors', { body: { description: 'Stale' }, headers: { 'if-match': made.headers.get('etag')! } }), 412);
+      problem(await call('DELETE', '/groups/editors', { headers: { 'if-match': made.headers.get('etag')! } }), 412);
+      expect((await call('GET', '/groups/editors')).json).toEqual(replaced.json);
       expect((await call('PUT', '/groups/editors/members/alice')).status).toBe(204);
       expect((await call('GET', '/groups/editors/members')).json).toEqual({ items: ['alice'] });
       expect((await call('GET', '/users/alice')).json).toMatchObject({ groups: ['editors', 'staff'] });
