@@ -49,7 +49,10 @@ test('admin API round trip: create, get, update with If-Match, a stale ETag refu
   expect(exported.users.find((u) => u.username === username)).toMatchObject({ attributes: { name: 'Renamed Person' }, enabled: true });
 
   const audit = await request.get(`${api}/audit?resource_id=${username}`, { headers });
-  expect((await audit.json()).items.map((e: { action: string }) => e.action)).toEqual(['user.update', 'user.create']);
+  const entries = (await audit.json()).items as { action: string; request_id: string }[];
+  expect(entries.map((e) => e.action)).toEqual(['user.update', 'user.create']);
+  // Each row names the request that wrote it, as the server's answer did.
+  expect(entries.map((e) => e.request_id)).toEqual([updated.headers()['x-request-id'], created.headers()['x-request-id']]);
 
   const deleted = await request.delete(`${api}/users/${username}`, { headers: { ...headers, 'if-match': updated.headers()['etag'] } });
   expect(deleted.status()).toBe(204);

@@ -204,7 +204,39 @@ test('an admin with MFA creates a user who then signs in; disabling them refuses
   await admin.goto('/en/admin/audit');
   await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.disable' })).toHaveCount(1);
   await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.create' })).toHaveCount(1);
+  // Filtered (a plain GET form), it shows that change only, and exports just what it shows.
+  await filterLog(admin, 'audit', { action: 'user.disable', resource_id: 'newbie' });
+  await expect(admin.getByTestId('audit-row')).toHaveCount(1);
+  await expect(admin.getByTestId('audit-row')).toContainText('user.disable');
+  expect(await exportedLog(admin, 'audit')).toEqual([expect.objectContaining({ action: 'user.disable', resource: { type: 'user', id: 'newbie' }, actor: expect.objectContaining({ type: 'user' }) })]);
+
+  // The events screen alike: the user's one sign-in, by user and type; nothing until yesterday.
+  await admin.goto('/en/admin/events');
+  await filterLog(admin, 'events', { type: 'sign_in', username: 'newbie' });
+  await expect(admin.getByTestId('event-row')).toHaveCount(1);
+  expect(await exportedLog(admin, 'events')).toEqual([expect.objectContaining({ type: 'sign_in', user_id: expect.any(String) })]);
+  await filterLog(admin, 'events', { until: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) });
+  await expect(admin.getByTestId('event-row')).toHaveCount(0);
+  expect(await exportedLog(admin, 'events')).toEqual([]);
 });
+
+/** Fills a log screen's filter form (the other fields as they are) and waits for the filtered page. */
+async function filterLog(page: Page, kind: 'events' | 'audit', values: Record<string, string>): Promise<void> {
+  const form = page.getByTestId(`${kind}-filter`);
+  for (const [name, value] of Object.entries(values)) await form.locator(`[name="${name}"]`).fill(value);
+  const [name, value] = Object.entries(values)[0];
+  await Promise.all([page.waitForURL((url) => url.searchParams.get(name) === value), form.locator('button[type="submit"]').click()]);
+}
+
+/** What a log screen's export link downloads: JSON Lines, each line parsed (a line that is not JSON fails). */
+async function exportedLog(page: Page, kind: 'events' | 'audit'): Promise<unknown[]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`${kind}-export`).click()]);
+  expect(download.suggestedFilename()).toBe(`foyer-${kind}.jsonl`);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  if (text === '') return [];
+  expect(text.endsWith('\n')).toBe(true);
+  return text.slice(0, -1).split('\n').map((line) => JSON.parse(line) as unknown);
+}
 
 /** The sign-in button's colour on the live sign-in screen, in a browser signed in to nothing, and whether it draws the uploaded logo. */
 async function liveBrand(browser: Browser): Promise<{ colour: string; logo: boolean }> {
