@@ -289,6 +289,18 @@ describeEachDb('admin API', (open) => {
       problem(federated, 409);
       expect(federated.json!.errors).toEqual([{ pointer: '/status', detail: expect.any(String), code: 'no_password', params: {} }]);
       expect((await call('GET', '/users/nomail')).json).toMatchObject({ status: 'CONFIRMED' });
+
+      // A disabled user is mailed nothing (they could not use it); once enabled, their sign-in mails the code.
+      expect((await call('POST', '/users', { body: { username: 'away', email: 'away@example.test', email_verified: true, password: PASSWORD } })).status).toBe(201);
+      await call('POST', '/users/away/disable');
+      expect((await call('POST', '/users/away/reset-password')).json).toMatchObject({ status: 'RESET_REQUIRED', enabled: false });
+      await call('POST', '/users/away/enable');
+      await outbox.deliver();
+      expect(outbox.mails.filter((m) => m.to === 'away@example.test')).toEqual([]);
+      const back = await pool.signIn({ identifier: 'away', password: PASSWORD, ip: '203.0.113.5', locale: 'en' });
+      expect(back).toMatchObject({ next: { step: 'reset-password', forced: true } });
+      await outbox.deliver();
+      expect(outbox.mails.filter((m) => m.to === 'away@example.test').map((m) => codeIn(m))).toHaveLength(1);
     });
   });
 
