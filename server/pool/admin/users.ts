@@ -7,7 +7,7 @@ import type { UserStatus } from '../../db/schema';
 import type { PoolContext } from '../context';
 import { hashPassword } from '../passwords/hash';
 import { checkPassword } from '../passwords/policy';
-import { codeTemplates, mailCode } from '../messages';
+import { mailCode } from '../messages';
 import { defaultLocale } from '../../../i18n/locales';
 import { revokeEverything } from '../revocation';
 import { createSeedUser } from '../seed-user';
@@ -199,8 +199,8 @@ export async function setPassword(ctx: PoolContext, row: UserRow, password: stri
 
 /**
  * Cognito's AdminResetUserPassword: the password signs in no more (it leads to the reset screen
- * only, see sign-in.ts), every sign-in ends, and an enabled user is mailed a reset code, as the
- * forgot-password flow mails it (a disabled one is mailed at the sign-in after being enabled).
+ * only, see sign-in.ts), every sign-in ends, and an enabled user is mailed a reset code saying an
+ * administrator reset it (a disabled one is mailed at the sign-in after being enabled).
  * Refused for whom could not finish it: no password of ours, or no address to mail the code to.
  */
 export async function resetUserPassword(ctx: PoolContext, row: UserRow): Promise<AdminRefusal | undefined> {
@@ -209,7 +209,7 @@ export async function resetUserPassword(ctx: PoolContext, row: UserRow): Promise
   await ctx.db.updateTable('users').set({ status: 'RESET_REQUIRED', updated_at: ctx.now() }).where('id', '=', row.id).execute();
   await revokeEverything(ctx, row.id);
   // The admin's reset is not a user's request: no per-user send quota, the reader's own language.
-  if (row.enabled === 1) await mailCode(ctx, { userId: row.id, purpose: 'reset_password', to: row.email, kind: codeTemplates.reset_password, locale: defaultLocale });
+  if (row.enabled === 1) await mailCode(ctx, { userId: row.id, purpose: 'reset_password', to: row.email, kind: 'adminResetPassword', locale: defaultLocale });
   return undefined;
 }
 
