@@ -3,7 +3,8 @@ import type { Browser, Locator, Page } from '@playwright/test';
 import { expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
 import { FULL_MATRIX, rotatingSlice, SAMPLE_SEED } from './fixtures/sample';
-import { errorMessage, noticeMessage, signIn, submit } from './fixtures/pages';
+import { errorMessage, noticeMessage, resetPassword, signIn, submit } from './fixtures/pages';
+import { waitForDevOutbox } from './fixtures/dev-outbox';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
 import { contrastRatio, shownRatio } from '../themes/contrast';
 import { startRelyingParty, type RelyingParty } from './fixtures/callbacks';
@@ -135,7 +136,7 @@ function axeSample(): (AxeState & { locale: 'en' | 'ar' })[] {
 
 test.describe.configure({ mode: 'serial' });
 
-test('an admin with MFA creates a user who then signs in; disabling them refuses sign-in and ends their sessions', async ({ browser }) => {
+test('an admin with MFA creates a user who then signs in; disabling them refuses sign-in and ends their sessions; a password reset mails a code the user resets with', async ({ browser }) => {
   const admin = await consoleAsRoot(browser);
   await expect(admin.getByTestId('overview-users')).toHaveText(/^\d+$/);
   // Root's sign-ins to the account pages and to the console are today's (the newest row).
@@ -200,9 +201,30 @@ test('an admin with MFA creates a user who then signs in; disabling them refuses
   // A failure, counted as one.
   expect(await today(admin)).toEqual({ signIns: before.signIns + 1, failures: before.failures + 1 });
 
+  // Enabled again, then its password reset (asks first): the old password leads only to the
+  // reset screen, where the code the reset mailed sets a new one.
+  await admin.goto('/en/admin/users/newbie');
+  await submit(admin, admin.getByTestId('user-enable'));
+  await admin.getByTestId('user-reset-password').click();
+  await expect(admin.getByTestId('confirm')).toContainText('Reset the password of newbie?');
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(admin).toHaveURL(/\/en\/admin\/users\/newbie\?notice=password_reset$/);
+  await expect(noticeMessage(admin)).toBeVisible();
+  await expect(admin.getByTestId('user-status')).toContainText('RESET_REQUIRED');
+  const mailed = await waitForDevOutbox(user.context().request, 'newbie@example.test', /reset/, { baseUrl: foyer.url });
+  const code = /\b(\d{6})\b/.exec(mailed.text)?.[1] ?? '';
+  await user.goto('/en/account');
+  await signIn(user, 'newbie', NEWBIE_PASSWORD);
+  await expect(user).toHaveURL(/\/en\/reset-password\?uid=/);
+  await resetPassword(user, code, `${NEWBIE_PASSWORD} renewed`);
+  await expect(user).toHaveURL(/\/en\/login\?uid=.*notice=password_changed/);
+  await signIn(user, 'newbie', `${NEWBIE_PASSWORD} renewed`);
+  await expect(user).toHaveURL(/\/en\/account/);
+
   // The audit log names the admin's changes.
   await admin.goto('/en/admin/audit');
   await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.disable' })).toHaveCount(1);
+  await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.reset_password' })).toHaveCount(1);
   await expect(admin.getByTestId('audit-row').filter({ hasText: 'user.create' })).toHaveCount(1);
   // Filtered (a plain GET form), it shows that change only, and exports just what it shows.
   await filterLog(admin, 'audit', { action: 'user.disable', resource_id: 'newbie' });

@@ -55,6 +55,7 @@ type MailKind = Exclude<MailTemplate['kind'], 'securityChange'>;
 export const previewMails: { [K in MailKind]: Extract<MailTemplate, { kind: K }> } = {
   confirmSignUp: { kind: 'confirmSignUp', code: '123456', minutes: 15 },
   resetPassword: { kind: 'resetPassword', code: '123456', minutes: 15 },
+  adminResetPassword: { kind: 'adminResetPassword', code: '123456', minutes: 15 },
   passwordChanged: { kind: 'passwordChanged' },
   accountExists: { kind: 'accountExists' },
   recoveryCodeUsed: { kind: 'recoveryCodeUsed', remaining: 7 },

@@ -10,7 +10,7 @@ import { createPool } from '../pool';
 import { exportPoolConfig } from '../pool-config/export';
 import { ISSUER, PASSWORD, problem, start, withApi, type Api } from '../testing/admin-api';
 import { mintAdminToken } from '../testing/admin-token';
-import { testOutbox } from '../testing/outbox';
+import { codeIn, testOutbox } from '../testing/outbox';
 import { anotherConnection, describeEachDb } from '../testing/databases';
 import { adminRoutes } from './routes';
 
@@ -234,6 +234,78 @@ describeEachDb('admin API', (open) => {
       expect((await call('GET', '/events?username=alice')).status).toBe(200);
       const actions = ((await call('GET', '/audit?resource_id=alice')).json!.items as { action: string }[]).map((e) => e.action);
       expect(actions).toEqual(['user.sign_out', 'user.reset_mfa', 'user.set_password', 'user.enable', 'user.disable']);
+    });
+  });
+
+  it('resets a password (AdminResetUserPassword): sign-ins end, the old password only leads to the reset, the mailed code sets a new one; audited; 404, 409 and read-only refused', async () => {
+    await withApi(open, async ({ call, db, pool, outbox, token }) => {
+      const sub = (await call('GET', '/users/alice')).json!.sub as string;
+      // A browser of alice's: its session and a refresh token, as the provider stores them.
+      const artifact = (model: string, id: string) =>
+        db.kysely
+          .insertInto('oidc_artifacts')
+          .values({ model, id, payload: JSON.stringify({ accountId: sub, loginTs: Math.floor(Date.now() / 1000) }), account_id: sub, grant_id: null, user_code: null, uid: null, expires_at: Date.now() + 3600_000, consumed_at: null })
+          .execute();
+      await artifact('Session', 'alice-session');
+      await artifact('RefreshToken', 'alice-rt');
+      expect((await call('GET', '/users/alice/sessions')).json!.items).toHaveLength(1);
+
+      problem(await call('POST', '/users/alice/reset-password', { token: await token({ scope: 'foyer/admin.read' }) }), 403);
+      problem(await call('POST', '/users/nobody/reset-password'), 404);
+      problem(await call('POST', '/users/alice/reset-password', { headers: { 'if-match': '"stale"' } }), 412);
+      await outbox.deliver();
+      expect(outbox.mails).toEqual([]);
+      expect((await call('GET', '/users/alice')).json).toMatchObject({ status: 'CONFIRMED' });
+
+      const reset = await call('POST', '/users/alice/reset-password');
+      expect(reset.status).toBe(200);
+      expect(reset.json).toMatchObject({ username: 'alice', status: 'RESET_REQUIRED', enabled: true });
+      expect(reset.headers.get('etag')).toBe((await call('GET', '/users/alice')).headers.get('etag'));
+      expect((await call('GET', '/users/alice/sessions')).json!.items).toEqual([]);
+      expect(await db.kysely.selectFrom('oidc_artifacts').select('id').where('account_id', '=', sub).execute()).toEqual([]);
+      await outbox.deliver();
+      expect(outbox.mails.map((m) => m.to)).toEqual(['alice@example.test']);
+      const code = codeIn(outbox.mails[0]);
+
+      const entry = ((await call('GET', '/audit?resource_id=alice')).json!.items as { action: string; before: { status: string }; after: { status: string } }[])[0];
+      expect([entry.action, entry.before.status, entry.after.status]).toEqual(['user.reset_password', 'CONFIRMED', 'RESET_REQUIRED']);
+
+      // The old password signs in no more: it leads to the reset screen, which takes the mailed code (no second mail).
+      const signIn = (password: string) => pool.signIn({ identifier: 'alice', password, ip: '203.0.113.5', locale: 'en' });
+      const old = await signIn(PASSWORD);
+      if (!('next' in old) || old.next.step !== 'reset-password') throw new Error(`expected the reset step, got ${JSON.stringify(old)}`);
+      expect(old.next).toMatchObject({ forced: true, userId: sub });
+      const fresh = 'copper herons wade past the old mill';
+      expect(await pool.resetPassword({ step: old.next, code, password: fresh, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
+      await outbox.deliver();
+      expect(outbox.mails.filter((m) => m.subject.includes('password reset code'))).toHaveLength(1);
+      expect(await signIn(PASSWORD)).toEqual({ error: 'invalid_credentials' });
+      expect(await signIn(fresh)).toEqual({ done: { userId: sub, amr: ['pwd'] } });
+
+      // Whoever could not finish a reset is refused: no e-mail, or no password of ours.
+      expect((await call('POST', '/users', { body: { username: 'nomail', password: PASSWORD } })).status).toBe(201);
+      const noMail = await call('POST', '/users/nomail/reset-password');
+      problem(noMail, 409);
+      expect(noMail.json!.errors).toEqual([{ pointer: '/email', detail: expect.any(String), code: 'no_reset_destination', params: {} }]);
+      // A user made by a federated sign-in (as the pool's federation stores one: no password).
+      expect((await call('POST', '/users', { body: { username: 'fed', email: 'fed@example.test' } })).status).toBe(201);
+      await db.kysely.updateTable('users').set({ status: 'EXTERNAL_PROVIDER' }).where('username', '=', 'fed').execute();
+      const federated = await call('POST', '/users/fed/reset-password');
+      problem(federated, 409);
+      expect(federated.json!.errors).toEqual([{ pointer: '/status', detail: expect.any(String), code: 'no_password', params: {} }]);
+      expect((await call('GET', '/users/nomail')).json).toMatchObject({ status: 'CONFIRMED' });
+
+      // A disabled user is mailed nothing (they could not use it); once enabled, their sign-in mails the code.
+      expect((await call('POST', '/users', { body: { username: 'away', email: 'away@example.test', email_verified: true, password: PASSWORD } })).status).toBe(201);
+      await call('POST', '/users/away/disable');
+      expect((await call('POST', '/users/away/reset-password')).json).toMatchObject({ status: 'RESET_REQUIRED', enabled: false });
+      await call('POST', '/users/away/enable');
+      await outbox.deliver();
+      expect(outbox.mails.filter((m) => m.to === 'away@example.test')).toEqual([]);
+      const back = await pool.signIn({ identifier: 'away', password: PASSWORD, ip: '203.0.113.5', locale: 'en' });
+      expect(back).toMatchObject({ next: { step: 'reset-password', forced: true } });
+      await outbox.deliver();
+      expect(outbox.mails.filter((m) => m.to === 'away@example.test').map((m) => codeIn(m))).toHaveLength(1);
     });
   });
 

@@ -51,6 +51,8 @@ export const FIELD_CODES = {
   username_taken: [],
   sub_taken: [],
   email_taken: [],
+  no_password: [],
+  no_reset_destination: [],
   client_id_taken: ['client_id'],
   unknown_group: ['group'],
   unknown_attribute: [],

@@ -59,6 +59,7 @@ export function catalogueLocale(locale: string): MailLocale {
 export type MailTemplate =
   | { kind: 'confirmSignUp'; code: string; minutes: number }
   | { kind: 'resetPassword'; code: string; minutes: number }
+  | { kind: 'adminResetPassword'; code: string; minutes: number }
   | { kind: 'passwordChanged' }
   | { kind: 'accountExists' }
   | { kind: 'recoveryCodeUsed'; remaining: number }

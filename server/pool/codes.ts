@@ -76,6 +76,12 @@ async function currentCode(ctx: PoolContext, holder: CodeHolder, purpose: CodePu
   return row && { table: 'codes', id: row.id, codeHash: row.code_hash, attempts: Number(row.attempts), expiresAt: Number(row.expires_at) };
 }
 
+/** Whether the user holds a code for `purpose` that can still be used (unspent, unexpired, tries left). */
+export async function hasLiveCode(ctx: PoolContext, userId: string, purpose: CodePurpose): Promise<boolean> {
+  const row = await currentCode(ctx, { userId }, purpose);
+  return !!row && row.expiresAt > ctx.now() && row.attempts < MAX_ATTEMPTS;
+}
+
 /** One try at the current code: counted on it first (five burn it), then compared; a match consumes it. */
 async function tryCode(ctx: PoolContext, row: Current | undefined, code: string): Promise<CodeCheck> {
   // A decoy is compared too (against nothing that can match), so it takes the same work.

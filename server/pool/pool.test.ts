@@ -6,9 +6,8 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { parseSeed } from '../config/seed';
 import type { Db } from '../db/connect';
-import type { OutgoingMail } from '../mail/mailer';
 import { describeEachDb } from '../testing/databases';
-import { testOutbox } from '../testing/outbox';
+import { codeIn, testOutbox } from '../testing/outbox';
 import { sweepMessages } from '../outbox/store';
 import { createPool, type FlowOutcome, type FlowStep, type PoolError } from './index';
 import { isCommonPassword } from './passwords/common-passwords';
@@ -32,11 +31,6 @@ function step<K extends FlowStep['step']>(r: Result, kind: K): Extract<FlowStep,
   return s as Extract<FlowStep, { step: K }>;
 }
 
-function codeIn(mail: OutgoingMail | undefined): string {
-  const m = mail?.text.match(/\b(\d{6})\b/);
-  if (!m) throw new Error(`no 6-digit code in mail: ${JSON.stringify(mail)}`);
-  return m[1];
-}
 function otherCode(code: string): string {
   return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 }

@@ -2,6 +2,7 @@ import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { maskEmail, type FlowOutcome } from './flow';
 import { attempt, wrongAnswer } from './attempts';
+import { hasLiveCode } from './codes';
 import { confirmationDestination, sendConfirmationCode } from './confirmation';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords/hash';
 import { perIp } from './rate-limit';
@@ -58,8 +59,11 @@ export async function signInWithPassword(ctx: PoolContext, input: SignInInput): 
       return { next: { step: 'confirm-account', userId: row.id, destination: confirmationDestination({ email: row.email, phoneNumber: row.phone_number }) } };
     }
     case 'RESET_REQUIRED': {
-      const sent = await sendCode(ctx, row, 'reset_password', input.locale);
-      if ('error' in sent) return sent;
+      // A code the admin's reset mailed still works: a new one would void it ("Send a new code" is there).
+      if (!(await hasLiveCode(ctx, row.id, 'reset_password'))) {
+        const sent = await sendCode(ctx, row, 'reset_password', input.locale);
+        if ('error' in sent) return sent;
+      }
       return { next: { step: 'reset-password', userId: row.id, identifier: input.identifier, destination: row.email ? maskEmail(row.email) : null, forced: true } };
     }
   }

@@ -32,7 +32,8 @@ export async function start(db: Db, o: { failedAuthLimit?: Limit } = {}) {
     }),
   );
   await ensureAccountClient(db.kysely, ISSUER, Date.now());
-  const pool = createPool({ db: db.kysely, outbox: testOutbox(db.kysely).link, secret: 'test-secret', revocation: providerRevocation() });
+  const outbox = testOutbox(db.kysely);
+  const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', revocation: providerRevocation() });
   const keys = await privateKeys(db.kysely, (await readKeySet(db.kysely)).kids);
   const api = createAdminApi({ pool, issuer: ISSUER, authenticators: [bearerAuthenticator({ issuer: ISSUER, keys: () => keys })], failedAuthLimit: o.failedAuthLimit });
   // Each request named as server/main.ts names it (no proxy trusted).
@@ -50,7 +51,7 @@ export async function start(db: Db, o: { failedAuthLimit?: Limit } = {}) {
     const text = await res.text();
     return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined, text };
   };
-  return { db, pool, base, token, call, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { db, pool, outbox, base, token, call, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export const problem = (r: { status: number; headers: Headers; json?: Record<string, unknown> }, status: number) => {

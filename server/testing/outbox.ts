@@ -32,3 +32,10 @@ export function testOutbox(
   const link: OutboxLink = { sealer, kick: worker.kick };
   return { link, worker, sealer, mails, texts, deliver: () => worker.deliverDue() };
 }
+
+/** The 6-digit code a mail carries. */
+export function codeIn(mail: OutgoingMail | undefined): string {
+  const m = mail?.text.match(/\b(\d{6})\b/);
+  if (!m) throw new Error(`no 6-digit code in mail: ${JSON.stringify(mail)}`);
+  return m[1];
+}

@@ -153,6 +153,17 @@ export const userRoutes: Route[] = [
     },
   }),
   route({
+    id: 'resetUserPassword',
+    method: 'POST',
+    path: '/users/{username}/reset-password',
+    tag: 'users',
+    summary: "Reset the password (Cognito's AdminResetUserPassword): it signs in no more, every sign-in ends, and the user is mailed a code to choose a new one",
+    params: userParams,
+    ifMatch: 'optional',
+    response: { status: 200, schema: s.userRecord, etag: true },
+    handle: (c) => changeUser(c, 'user.reset_password', (admin, row) => admin.users.resetPassword({ row })),
+  }),
+  route({
     id: 'resetUserMfa',
     method: 'POST',
     path: '/users/{username}/reset-mfa',

@@ -10,7 +10,7 @@ import { hit, type Limit } from '../rate-limit';
 import { listAudit, recordAudit, type Actor, type AuditFilter } from './audit';
 import { listEvents, type EventFilter } from './events';
 import { addMember, deleteGroup, getGroup, groupMembers, listGroups, putGroup, removeMember, type GroupRecord } from './groups';
-import { createUser, deleteUser, preHash, type PreHashed, factorsOf, patchUser, resetMfa, searchUsers, sessionsOf, setPassword, userRecordOf, userRowByName, type UserPatch, type UserQuery } from './users';
+import { createUser, deleteUser, preHash, type PreHashed, factorsOf, patchUser, resetMfa, resetUserPassword, searchUsers, sessionsOf, setPassword, userRecordOf, userRowByName, type UserPatch, type UserQuery } from './users';
 import type { UserRow } from '../users';
 import { listIdentities } from '../identities';
 import type { ClientInput } from '../../config/seed';
@@ -70,6 +70,8 @@ function adminOps(ctx: PoolContext) {
       setEnabled: (o: { userId: string; enabled: boolean }) => setUserEnabled(ctx, o.userId, o.enabled),
       signOutEverywhere: (o: { userId: string }) => revokeEverything(ctx, o.userId),
       resetMfa: (o: { userId: string }) => resetMfa(ctx, o.userId),
+      /** AdminResetUserPassword: RESET_REQUIRED, every sign-in ended, a reset code mailed. */
+      resetPassword: (o: { row: UserRow }) => resetUserPassword(ctx, o.row),
       delete: (o: { userId: string }) => deleteUser(ctx, o.userId),
       factors: (o: { userId: string }) => factorsOf(ctx, o.userId),
       sessions: (o: { userId: string }) => sessionsOf(ctx, o.userId),

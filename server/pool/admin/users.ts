@@ -7,6 +7,8 @@ import type { UserStatus } from '../../db/schema';
 import type { PoolContext } from '../context';
 import { hashPassword } from '../passwords/hash';
 import { checkPassword } from '../passwords/policy';
+import { mailCode } from '../messages';
+import { defaultLocale } from '../../../i18n/locales';
 import { revokeEverything } from '../revocation';
 import { createSeedUser } from '../seed-user';
 import { groupsOf, type UserRow } from '../users';
@@ -192,6 +194,22 @@ export async function setPassword(ctx: PoolContext, row: UserRow, password: stri
   const status: UserStatus = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
   await ctx.db.updateTable('users').set({ password_hash: await hashOf(password, pre), status, updated_at: ctx.now() }).where('id', '=', row.id).execute();
   await revokeEverything(ctx, row.id);
+  return undefined;
+}
+
+/**
+ * Cognito's AdminResetUserPassword: the password signs in no more (it leads to the reset screen
+ * only, see sign-in.ts), every sign-in ends, and an enabled user is mailed a reset code saying an
+ * administrator reset it (a disabled one is mailed at the sign-in after being enabled).
+ * Refused for whom could not finish it: no password of ours, or no address to mail the code to.
+ */
+export async function resetUserPassword(ctx: PoolContext, row: UserRow): Promise<AdminRefusal | undefined> {
+  if (row.status === 'EXTERNAL_PROVIDER') return { error: 'conflict', path: ['status'], message: 'the user signs in at an outside provider: no password to reset', code: 'no_password', params: {} };
+  if (!row.email) return { error: 'conflict', path: ['email'], message: 'the user has no e-mail address to mail a reset code to', code: 'no_reset_destination', params: {} };
+  await ctx.db.updateTable('users').set({ status: 'RESET_REQUIRED', updated_at: ctx.now() }).where('id', '=', row.id).execute();
+  await revokeEverything(ctx, row.id);
+  // The admin's reset is not a user's request: no per-user send quota, the reader's own language.
+  if (row.enabled === 1) await mailCode(ctx, { userId: row.id, purpose: 'reset_password', to: row.email, kind: 'adminResetPassword', locale: defaultLocale });
   return undefined;
 }
 

@@ -46,9 +46,10 @@ export default async function ConsoleUserPage(props: Props) {
     disable: t('user.confirmDisable', { name: username }),
     delete: t('user.confirmDelete', { name: username }),
     'sign-out': t('user.confirmSignOut', { name: username }),
+    'reset-password': t('user.confirmResetPassword', { name: username }),
     'reset-mfa': t('user.confirmResetMfa', { name: username }),
   };
-  const opLabel: Record<UserOp, string> = { disable: t('user.disable'), enable: t('user.enable'), 'sign-out': t('user.signOut'), 'reset-mfa': t('user.resetMfa'), delete: t('user.delete') };
+  const opLabel: Record<UserOp, string> = { disable: t('user.disable'), enable: t('user.enable'), 'sign-out': t('user.signOut'), 'reset-password': t('user.resetPassword'), 'reset-mfa': t('user.resetMfa'), delete: t('user.delete') };
   const row = 'py-2 border-b border-line last:border-b-0 text-sm';
   const actionLink = 'inline-block border-2 border-line rounded-theme px-3 py-2 font-semibold text-ink bg-surface';
   return (
@@ -75,6 +76,7 @@ export default async function ConsoleUserPage(props: Props) {
             </li>
           )}
           <li><a className={actionLink} href={`${here}?confirm=sign-out`} data-testid="user-sign-out">{opLabel['sign-out']}</a></li>
+          <li><a className={actionLink} href={`${here}?confirm=reset-password`} data-testid="user-reset-password">{opLabel['reset-password']}</a></li>
           <li><a className={actionLink} href={`${here}?confirm=reset-mfa`} data-testid="user-reset-mfa">{opLabel['reset-mfa']}</a></li>
           <li><a className={`${actionLink} text-danger border-danger`} href={`${here}?confirm=delete`} data-testid="user-delete">{opLabel.delete}</a></li>
         </ul>

@@ -3,6 +3,7 @@ export const userOps = {
   disable: { method: 'POST', sub: '/disable', notice: 'disabled' },
   enable: { method: 'POST', sub: '/enable', notice: 'enabled' },
   'sign-out': { method: 'POST', sub: '/sign-out', notice: 'signed_out' },
+  'reset-password': { method: 'POST', sub: '/reset-password', notice: 'password_reset' },
   'reset-mfa': { method: 'POST', sub: '/reset-mfa', notice: 'mfa_reset' },
   delete: { method: 'DELETE', sub: '', notice: 'deleted' },
 } as const;
