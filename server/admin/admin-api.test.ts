@@ -278,7 +278,10 @@ describeEachDb('admin API', (open) => {
       const fresh = 'copper herons wade past the old mill';
       expect(await pool.resetPassword({ step: old.next, code, password: fresh, locale: 'en' })).toEqual({ next: { step: 'sign-in' } });
       await outbox.deliver();
-      expect(outbox.mails.filter((m) => m.subject.includes('password reset code'))).toHaveLength(1);
+      // One code mail, the administrator's (its own words: the old password no longer signs in), none from the forgot-password flow.
+      expect(outbox.mails.filter((m) => m.subject.includes('password was reset'))).toHaveLength(1);
+      expect(outbox.mails.filter((m) => m.subject.includes('password reset code'))).toHaveLength(0);
+      expect(outbox.mails[0].text).toContain('no longer signs in');
       expect(await signIn(PASSWORD)).toEqual({ error: 'invalid_credentials' });
       expect(await signIn(fresh)).toEqual({ done: { userId: sub, amr: ['pwd'] } });
 
