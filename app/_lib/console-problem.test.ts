@@ -61,6 +61,10 @@ describe('the admin API’s field errors on a console form', () => {
       { field: 'email', text: 'استخدم الأحرف اللاتينية والأرقام و._~- فقط (بحد أقصى 128 من الأحرف).' },
       { field: 'email', text: 'للسمات من النوع Number فقط.' },
     ]);
+    // A CSS problem: its reason a code, the CSS it is about a param; a rule named in English (none) left out.
+    const css = (params: Record<string, string>) => fieldReasons(ar, [{ pointer: '/email', detail: 'x', code: 'css_line', params: { line: '3', rule: 'none', reason: 'syntax', name: '', ...params } }], fields).reasons[0].text;
+    expect(css({ rule: '".banner-customizable"', reason: 'property', name: 'position' })).toBe('السطر 3، ".banner-customizable": الخاصية position غير مسموح بها.');
+    expect(css({})).toBe('السطر 3: خطأ في الصياغة.');
   });
 
   it('keeps a reason no field is mapped for, for the summary; a JSON editor takes every pointer and names it', () => {
