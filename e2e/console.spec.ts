@@ -436,7 +436,7 @@ test('an admin imports a theme by paste and by file (a bad one refused on its fi
   await expect(brand).toHaveValue(SHOP.colors.light.brand);
   await brand.fill('#xyzxyz');
   expect(await posted(plain, plain.getByTestId('save-fields'))).toBe(400);
-  await expect(plain.getByTestId('field-error-c-light-brand')).toContainText('Not in the expected format.');
+  await expect(plain.getByTestId('field-error-c-light-brand')).toContainText('Not a colour: use #rrggbb.');
   await expect(brand).toHaveAttribute('aria-invalid', 'true');
   await expect(brand).toHaveValue('#xyzxyz');
   await brand.fill(SHOP_BRAND);
