@@ -325,6 +325,11 @@ test('an admin edits the draft in the field form (live contrast, uploads checked
     await admin.getByTestId('theme-preview').evaluate((f) => f.remove());
     await expectAccessible(admin, locale, 'console theme editor', { fieldsAbout: 'others' });
   }
+  // Custom CSS refused in the Arabic editor: worded at its field from the API's codes, no English left.
+  await admin.getByTestId('theme-fields-form').locator('[name="css"]').fill('.banner-customizable { behavior: none }');
+  await submit(admin, admin.getByTestId('save-fields'));
+  await expect(admin.getByTestId('field-error-css')).toHaveText('السطر 1، ".banner-customizable": behavior مرفوض: فهو يشغّل شيفرة في المتصفحات القديمة.');
+  await expect(admin.getByTestId('field-error-css').locator('[lang="en"]')).toHaveCount(0);
   await admin.goto('/en/admin/themes/brand');
 
   // The preview chooser names the screens, grouped by kind (a GET form: ids are its values).
@@ -485,7 +490,7 @@ test('an admin imports a theme by paste and by file (a bad one refused on its fi
   await expect(brand).toHaveValue(SHOP.colors.light.brand);
   await brand.fill('#xyzxyz');
   expect(await posted(plain, plain.getByTestId('save-fields'))).toBe(400);
-  await expect(plain.getByTestId('field-error-c-light-brand')).toContainText('Not in the expected format.');
+  await expect(plain.getByTestId('field-error-c-light-brand')).toContainText('Not a colour: use #rrggbb.');
   await expect(brand).toHaveAttribute('aria-invalid', 'true');
   await expect(brand).toHaveValue('#xyzxyz');
   await brand.fill(SHOP_BRAND);

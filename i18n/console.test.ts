@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { consoleCatalogues, consoleLocaleOf, consoleTranslator } from './console';
+
+/** The ICU arguments a message uses, once per use (a select's or plural's cases and tags' contents included). */
+function argsOf(elements: MessageFormatElement[]): string[] {
+  return elements.flatMap((el) => {
+    if (el.type === TYPE.literal || el.type === TYPE.pound) return [];
+    if (el.type === TYPE.tag) return argsOf(el.children);
+    const cases = el.type === TYPE.select || el.type === TYPE.plural ? Object.values(el.options).flatMap((o) => argsOf(o.value)) : [];
+    return [el.value, ...cases];
+  });
+}
 
 /** Every leaf of a catalogue, as dotted key → ICU placeholders it uses. */
 function leaves(o: object, prefix = ''): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [k, v] of Object.entries(o)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'string') out.set(key, [...v.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort());
+    if (typeof v === 'string') out.set(key, argsOf(parse(v)).sort());
     else for (const [kk, vv] of leaves(v as object, key)) out.set(kk, vv);
   }
   return out;

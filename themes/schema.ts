@@ -8,7 +8,8 @@ import { z } from 'zod';
  * - `ResolvedTheme`: a theme merged over its ancestors, every field present, what screens render.
  */
 
-const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb');
+export const COLOUR_PATTERN = /^#[0-9a-fA-F]{6}$/;
+const color = z.string().regex(COLOUR_PATTERN, 'a colour is #rrggbb');
 
 export const paletteNames = [
   'background',
@@ -30,7 +31,8 @@ export type PaletteName = (typeof paletteNames)[number];
 const palette = z.strictObject(Object.fromEntries(paletteNames.map((n) => [n, color])) as Record<PaletteName, typeof color>);
 export type Palette = z.infer<typeof palette>;
 
-export const themeId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a theme id is lower-case letters, digits and dashes');
+export const THEME_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const themeId = z.string().regex(THEME_ID_PATTERN, 'a theme id is lower-case letters, digits and dashes');
 
 /**
  * An image or font: a `data:` URL, a path relative to the config file (read when the config is
@@ -44,6 +46,7 @@ export const assetRef = z
   .max(8_000_000)
   .refine((s) => /^data:[a-z0-9.+/-]+(;[a-z0-9=.-]+)*;base64,[A-Za-z0-9+/=\s]+$/i.test(s) || /^asset:[0-9a-f]{64}$/.test(s) || isRelativePath(s), {
     message: 'an image or font is a data: URL or a path relative to the config file',
+    params: { code: 'asset_ref' }, // a code of server/config/field-codes.ts
   });
 
 function isRelativePath(s: string): boolean {
@@ -57,8 +60,9 @@ const localisedUrl = z.record(z.string().regex(/^(default|[a-z]{2,3}(-[A-Za-z0-9
  * Images custom CSS may use (a banner's background, say), by name: `url(image:<name>)` in `css`.
  * Same sources, checks and limits as the logo.
  */
-export const imageName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'an image name is lower-case letters, digits and dashes');
-const images = z.record(imageName, assetRef).refine((r) => Object.keys(r).length <= 16, { message: 'at most 16 images' });
+export const IMAGE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+export const imageName = z.string().regex(IMAGE_NAME_PATTERN, 'an image name is lower-case letters, digits and dashes');
+const images = z.record(imageName, assetRef).refine((r) => Object.keys(r).length <= 16, { message: 'at most 16 images', params: { code: 'too_many', max: '16' } });
 
 export const builtInFonts = ['noto-sans', 'inter', 'ibm-plex-sans', 'system'] as const;
 export type BuiltInFont = (typeof builtInFonts)[number];

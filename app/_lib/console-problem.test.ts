@@ -46,6 +46,27 @@ describe('the admin API’s field errors on a console form', () => {
     ]);
   });
 
+  it('words the schemas’ formats and rules in Arabic, nothing left in English', () => {
+    const { reasons } = fieldReasons(
+      ar,
+      [
+        { pointer: '/email', detail: 'a colour is #rrggbb', code: 'invalid_colour', params: {} },
+        { pointer: '/email', detail: 'letters, digits and ._~- only', code: 'allowed_chars', params: { chars: '._~-', max: '128' } },
+        { pointer: '/email', detail: 'only for type Number', code: 'only_for_type', params: { type: 'Number' } },
+      ],
+      fields,
+    );
+    expect(reasons).toEqual([
+      { field: 'email', text: 'ليس لونًا: استخدم الصيغة #rrggbb.' },
+      { field: 'email', text: 'استخدم الأحرف اللاتينية والأرقام و._~- فقط (بحد أقصى 128 من الأحرف).' },
+      { field: 'email', text: 'للسمات من النوع Number فقط.' },
+    ]);
+    // A CSS problem: its reason a code, the CSS it is about a param; a rule named in English (none) left out.
+    const css = (params: Record<string, string>) => fieldReasons(ar, [{ pointer: '/email', detail: 'x', code: 'css_line', params: { line: '3', rule: 'none', reason: 'syntax', name: '', ...params } }], fields).reasons[0].text;
+    expect(css({ rule: '".banner-customizable"', reason: 'property', name: 'position' })).toBe('السطر 3، ".banner-customizable": الخاصية position غير مسموح بها.');
+    expect(css({})).toBe('السطر 3: خطأ في الصياغة.');
+  });
+
   it('keeps a reason no field is mapped for, for the summary; a JSON editor takes every pointer and names it', () => {
     expect(fieldReasons(en, [{ pointer: '/scope', detail: 'unknown scope "a/b"', code: 'unknown_scope', params: { scope: 'a/b' } }], fields)).toEqual({
       reasons: [{ field: undefined, text: '/scope: There is no scope “a/b” of a resource server.' }],

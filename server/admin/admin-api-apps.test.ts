@@ -56,6 +56,16 @@ describeEachDb('admin API: clients, resource servers, identity providers', (open
       const unknown = await call('POST', '/clients', { body: { client_id: 'z', redirect_uris: ['https://z.example.test/cb'], supported_identity_providers: ['Nowhere'], scope: 'openid https://nowhere.example/read' } });
       problem(unknown, 400);
       expect((unknown.json!.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual(['/supported_identity_providers/0', '/scope']);
+      // The schema's rules and formats carry codes of their own, for the console to word.
+      const shapes = await call('POST', '/clients', { body: { client_id: 'a b', redirect_uris: ['https://z.example.test/cb'], scope: 'openid not-a-scope', frame_ancestors: ['https://app.example/path'] } });
+      problem(shapes, 400);
+      expect(shapes.json!.errors).toEqual(
+        expect.arrayContaining([
+          { pointer: '/client_id', detail: expect.any(String), code: 'allowed_chars', params: { chars: '._~-', max: '128' } },
+          { pointer: '/scope', detail: expect.stringContaining('space-separated'), code: 'scope_list', params: {} },
+          { pointer: '/frame_ancestors/0', detail: expect.stringContaining('exact origin'), code: 'frame_ancestor', params: {} },
+        ]),
+      );
 
       const page = await call('GET', '/clients?limit=1');
       const ids = [((page.json!.items as { client_id: string }[])[0]).client_id];

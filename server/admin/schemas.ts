@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { coded } from '../config/field-codes';
-import { userSeedSchema } from '../config/seed';
+import { E164, userSeedSchema } from '../config/seed';
 
 /**
  * The API's shapes, shared by validation and the OpenAPI document. Bodies are the pool config's
@@ -33,7 +33,7 @@ export const userPatch = z
   .object({
     email: z.email().nullable().optional(),
     email_verified: z.boolean().optional(),
-    phone_number: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'an E.164 number, e.g. +14155550100').nullable().optional(),
+    phone_number: z.string().regex(E164, 'an E.164 number, e.g. +14155550100').nullable().optional(),
     phone_number_verified: z.boolean().optional(),
     attributes: z.record(z.string(), z.string().max(2048).nullable()).optional(),
   })

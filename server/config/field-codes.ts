@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { COLOUR_PATTERN, IMAGE_NAME_PATTERN, THEME_ID_PATTERN } from '../../themes/schema';
 
 /**
  * Every code an admin API field error carries, with the names of the params its wording takes
@@ -21,6 +22,17 @@ export const FIELD_CODES = {
   invalid_url: [],
   invalid_format: ['format'],
   invalid_pattern: [],
+  // Formats (regexes) users meet in console forms, each saying what is expected.
+  invalid_colour: [],
+  invalid_phone: [],
+  invalid_slug: ['max'],
+  allowed_chars: ['chars', 'max'],
+  printable_token: ['except'],
+  custom_attribute_name: [],
+  locale_tag: [],
+  apple_id: [],
+  tenant_guid: [],
+  version_like: ['example'],
   invalid_value: ['values'],
   unknown_keys: ['keys'],
   invalid_union: [],
@@ -43,6 +55,14 @@ export const FIELD_CODES = {
   credentials_confidential: [],
   admin_scope_credentials: [],
   redirect_uri_needed: [],
+  frame_ancestor: [],
+  scope_list: [],
+  only_for_type: ['type'],
+  external_provider_user: [],
+  idp_initiated_client: ['provider'],
+  password_hash_format: [],
+  message_key: [],
+  asset_ref: [],
   // Refusals of the pool.
   password_too_short: ['min'],
   password_too_long: ['max'],
@@ -73,10 +93,17 @@ export const FIELD_CODES = {
   asset_wrong_kind: ['ref', 'kind'],
   asset_needs_file: [],
   asset_unreadable: ['ref'],
-  asset_invalid: ['ref', 'reason'],
+  // An asset refused by its content (server/pool/themes/assets.ts's AssetProblem).
+  asset_unknown_type: ['ref'],
+  asset_not_font: ['ref'],
+  asset_font_not_image: ['ref'],
+  asset_too_large: ['ref', 'kb'],
+  asset_bad_svg: ['ref'],
+  asset_too_many_pixels: ['ref', 'width', 'height', 'max'],
   theme_chain: ['reason'],
   low_contrast: ['pairs'],
-  css_line: ['line', 'rule', 'reason'],
+  /** `rule`: the rule's CSS, or `none`; `reason`: custom-css.ts's CssReason, about `name` (CSS, or ''). */
+  css_line: ['line', 'rule', 'reason', 'name'],
   saml_metadata_invalid: [],
   saml_metadata_fetch: [],
   saml_metadata_timeout: [],
@@ -103,6 +130,18 @@ export const coded = (code: FieldCode, message: string, more: { path?: (string |
   ...(more.path ? { path: more.path } : {}),
   params: { code, ...more.params },
 });
+
+/** Regexes whose refusal has a code of its own (zod's regex issues carry only the pattern), by pattern. */
+const PATTERN_CODES = new Map<string, { code: FieldCode; params: FieldParams }>();
+/** A regex with the code (and params) of its refusal: `.regex(codedPattern(/^…$/, 'locale_tag'), '…')`. */
+export function codedPattern(re: RegExp, code: FieldCode, params: FieldParams = {}): RegExp {
+  PATTERN_CODES.set(String(re), { code, params });
+  return re;
+}
+// themes/ is presentation and imports nothing of server/: its patterns are coded here.
+codedPattern(COLOUR_PATTERN, 'invalid_colour');
+codedPattern(THEME_ID_PATTERN, 'invalid_slug', { max: '64' });
+codedPattern(IMAGE_NAME_PATTERN, 'invalid_slug', { max: '32' });
 
 const list = (values: readonly unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
 
@@ -136,7 +175,7 @@ export function issueCode(issue: z.core.$ZodIssue, input: unknown): { code: Fiel
     case 'invalid_format':
       if (issue.format === 'email') return { code: 'invalid_email', params: none };
       if (issue.format === 'url') return { code: 'invalid_url', params: none };
-      if (issue.format === 'regex') return { code: 'invalid_pattern', params: none };
+      if (issue.format === 'regex') return PATTERN_CODES.get(issue.pattern ?? '') ?? { code: 'invalid_pattern', params: none };
       return { code: 'invalid_format', params: { format: issue.format } };
     case 'not_multiple_of':
       return { code: 'not_multiple_of', params: { divisor: String(issue.divisor) } };
@@ -144,9 +183,13 @@ export function issueCode(issue: z.core.$ZodIssue, input: unknown): { code: Fiel
       return { code: 'unknown_keys', params: { keys: issue.keys.join(', ') } };
     case 'invalid_value':
       return { code: 'invalid_value', params: { values: list(issue.values) } };
-    case 'invalid_union':
     case 'invalid_key':
-    case 'invalid_element':
+    case 'invalid_element': {
+      // A record's key or a map's element says what is wrong with it through its own issue.
+      const inner = issue.issues[0];
+      return inner ? issueCode(inner, at(input, issue.path)) : { code: issue.code, params: none };
+    }
+    case 'invalid_union':
       return { code: issue.code, params: none };
     case 'custom': {
       const { code, ...params } = (issue.params ?? {}) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { REDACTED } from './redacted';
-import { coded } from './field-codes';
+import { coded, codedPattern } from './field-codes';
 
 /**
  * Outside identity providers in the pool config (`identity_providers`), as stored in the
@@ -26,7 +26,7 @@ export const COGNITO = 'COGNITO';
 
 const providerName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, '1 to 32 letters, digits and ._- (starting with a letter or digit)')
+  .regex(codedPattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'allowed_chars', { chars: '._-', max: '32' }), '1 to 32 letters, digits and ._- (starting with a letter or digit)')
   .refine((n) => n.toUpperCase() !== COGNITO, coded('reserved', '"COGNITO" is reserved for the pool\'s own sign-in'));
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -47,7 +47,7 @@ export const mappableAttributes = [
 ] as const;
 const mappedAttribute = z.union([
   z.enum(mappableAttributes),
-  z.string().regex(/^custom:[A-Za-z0-9_]{1,20}$/, `must be one of ${mappableAttributes.join(', ')} or custom:name`),
+  z.string().regex(codedPattern(/^custom:[A-Za-z0-9_]{1,20}$/, 'custom_attribute_name'), `must be one of ${mappableAttributes.join(', ')} or custom:name`),
 ]);
 /** pool attribute -> provider claim (OIDC) or attribute (SAML); a dotted path reaches into objects. */
 const attributeMapping = z.record(mappedAttribute, z.string().min(1).max(256));
@@ -55,9 +55,9 @@ const attributeMapping = z.record(mappedAttribute, z.string().min(1).max(256));
 /** E-mail domains (domain search) or names (Cognito's `idp_identifier`). */
 const idpIdentifier = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._+=@-]{0,39}$/, '1 to 40 letters, digits and ._+=@- (an e-mail domain or a name)');
+  .regex(codedPattern(/^[A-Za-z0-9][A-Za-z0-9._+=@-]{0,39}$/, 'allowed_chars', { chars: '._+=@-', max: '40' }), '1 to 40 letters, digits and ._+=@- (an e-mail domain or a name)');
 
-const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/, 'a scope is one token without spaces or quotes');
+const scopeToken = z.string().regex(codedPattern(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/, 'printable_token', { except: '" \\' }), 'a scope is one token without spaces or quotes');
 
 const common = {
   name: providerName,
@@ -102,7 +102,7 @@ const microsoftProvider = z
     ...oauthClient,
     type: z.literal('microsoft'),
     /** The directory (tenant) ID: a single-tenant app, so the issuer is fixed and checked. */
-    tenant_id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the directory (tenant) ID, a GUID'),
+    tenant_id: z.string().regex(codedPattern(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'tenant_guid'), 'must be the directory (tenant) ID, a GUID'),
     issuer: endpoint.optional(),
   })
   .strict()
@@ -127,8 +127,8 @@ const appleProvider = z
     type: z.literal('apple'),
     /** The Services ID. */
     client_id: z.string().min(1).max(256),
-    team_id: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character Team ID'),
-    key_id: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character Key ID'),
+    team_id: z.string().regex(codedPattern(/^[A-Z0-9]{10}$/, 'apple_id'), 'must be the 10-character Team ID'),
+    key_id: z.string().regex(codedPattern(/^[A-Z0-9]{10}$/, 'apple_id'), 'must be the 10-character Key ID'),
     private_key: applePrivateKey.or(z.literal(REDACTED)),
     scopes: oauthClient.scopes,
     authorize_params: oauthClient.authorize_params,
@@ -144,7 +144,7 @@ const oauthEndpoints = {
   userinfo_endpoint: endpoint.optional(),
 };
 const facebookProvider = z
-  .object({ ...common, ...oauthClient, ...oauthEndpoints, type: z.literal('facebook'), api_version: z.string().regex(/^v[0-9]{1,3}\.[0-9]$/, 'like v19.0').optional() })
+  .object({ ...common, ...oauthClient, ...oauthEndpoints, type: z.literal('facebook'), api_version: z.string().regex(codedPattern(/^v[0-9]{1,3}\.[0-9]$/, 'version_like', { example: 'v19.0' }), 'like v19.0').optional() })
   .strict();
 const amazonProvider = z.object({ ...common, ...oauthClient, ...oauthEndpoints, type: z.literal('amazon') }).strict();
 
@@ -223,7 +223,7 @@ export function checkProviderReferences(
     const { client_id } = p.idp_initiated_login;
     const client = clients.find((c) => c.client_id === client_id);
     if (!client || !client.supported_identity_providers.includes(p.name)) {
-      ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'idp_initiated_login', 'client_id'], message: `must be an app client whose supported_identity_providers include "${p.name}"` });
+      ctx.addIssue({ code: 'custom', path: ['identity_providers', i, 'idp_initiated_login', 'client_id'], message: `must be an app client whose supported_identity_providers include "${p.name}"`, params: { code: 'idp_initiated_client', provider: p.name } });
     }
   });
   const exact = new Set(providers.map((p) => p.name));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { coded } from './field-codes';
+import { coded, codedPattern } from './field-codes';
 
 /**
  * Resource servers (`resource_servers` in the pool config), as Cognito has them: an API named by
@@ -12,14 +12,14 @@ const identifier = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[\x21\x24-\x5B\x5D-\x7E]+$/, 'printable ASCII without spaces, ", # or \\')
+  .regex(codedPattern(/^[\x21\x24-\x5B\x5D-\x7E]+$/, 'printable_token', { except: '" # \\' }), 'printable ASCII without spaces, ", # or \\')
   .refine((id) => !id.startsWith('urn:foyer:'), coded('reserved', 'urn:foyer: identifiers are reserved'));
 
 const scopeName = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$/, 'printable ASCII without spaces, ", / or \\');
+  .regex(codedPattern(/^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$/, 'printable_token', { except: '" / \\' }), 'printable ASCII without spaces, ", / or \\');
 
 export const resourceServerSchema = z
   .object({

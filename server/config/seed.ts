@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { coded, type CodedProblem, type FieldCode } from './field-codes';
+import { coded, codedPattern, type CodedProblem, type FieldCode } from './field-codes';
 import { customValueSchema } from '../pool/custom-attributes';
 import { hashProblem } from '../pool/passwords/formats';
 import { MAX_PER_LOCALE } from '../pool/custom-text/limits';
@@ -16,7 +16,9 @@ export const profileAttributes: ReadonlySet<string> = new Set([
   'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'address',
 ]);
 
-const customName = z.string().regex(/^custom:[A-Za-z0-9_]{1,20}$/, 'must look like custom:name');
+/** A phone number in E.164 form. */
+export const E164 = codedPattern(/^\+[1-9][0-9]{6,14}$/, 'invalid_phone');
+const customName = z.string().regex(codedPattern(/^custom:[A-Za-z0-9_]{1,20}$/, 'custom_attribute_name'), 'must look like custom:name');
 
 /**
  * A custom attribute as Cognito declares one: its type and bounds (min/max length for String,
@@ -33,11 +35,11 @@ export const customAttributeSchema = z
     max_length: z.number().int().min(1).max(2048).optional(),
     min_value: z.number().finite().optional(),
     max_value: z.number().finite().optional(),
-    labels: z.record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a locale such as en or ar'), z.string().min(1).max(100)).optional(),
+    labels: z.record(z.string().regex(codedPattern(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'locale_tag'), 'a locale such as en or ar'), z.string().min(1).max(100)).optional(),
   })
   .superRefine((a, ctx) => {
     const misplaced = (keys: readonly (keyof typeof a)[], type: string) => {
-      for (const k of keys) if (a[k] !== undefined && a.type !== type) ctx.addIssue({ code: 'custom', path: [k], message: `only for type ${type}` });
+      for (const k of keys) if (a[k] !== undefined && a.type !== type) ctx.addIssue({ code: 'custom', path: [k], message: `only for type ${type}`, params: { code: 'only_for_type', type } });
     };
     misplaced(['min_length', 'max_length'], 'String');
     misplaced(['min_value', 'max_value'], 'Number');
@@ -49,7 +51,7 @@ export type CustomAttribute = z.infer<typeof customAttributeSchema>;
 /** Who may sign up: anyone, or only users an admin created; and the terms they accept doing so. */
 const signUpSchema = z.strictObject({
   mode: z.enum(['open', 'invitation_only']).default('open'),
-  terms: z.strictObject({ version: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'letters, digits and ._- only') }).optional(),
+  terms: z.strictObject({ version: z.string().regex(codedPattern(/^[A-Za-z0-9._-]{1,32}$/, 'allowed_chars', { chars: '._-', max: '32' }), 'letters, digits and ._- only') }).optional(),
 });
 
 export const poolSettingsSchema = z
@@ -178,10 +180,10 @@ export const tokenValiditySchema = z
     refresh_token_idle_seconds: z.number().int().min(5 * MINUTE).max(3650 * DAY).optional(),
   })
   .strict()
-  .refine((v) => v.refresh_token_idle_seconds === undefined || v.refresh_token_idle_seconds <= v.refresh_token_seconds, {
-    message: 'may not exceed refresh_token_seconds',
-    path: ['refresh_token_idle_seconds'],
-  });
+  .refine(
+    (v) => v.refresh_token_idle_seconds === undefined || v.refresh_token_idle_seconds <= v.refresh_token_seconds,
+    coded('not_above', 'may not exceed refresh_token_seconds', { path: ['refresh_token_idle_seconds'], params: { other: 'refresh_token_seconds' } }),
+  );
 export type TokenValidity = z.infer<typeof tokenValiditySchema>;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -194,11 +196,11 @@ export const frameAncestor = z.string().refine((v) => {
   if (!/^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(v) || !URL.canParse(v)) return false;
   const u = new URL(v);
   return u.origin === v && (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname)));
-}, 'an exact origin such as https://app.example (scheme, host and optional port; no path, no wildcard; http only on loopback)');
+}, coded('frame_ancestor', 'an exact origin such as https://app.example (scheme, host and optional port; no path, no wildcard; http only on loopback)'));
 
 export const clientFields = z
   .object({
-    client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and ._~- only'),
+    client_id: z.string().regex(codedPattern(/^[A-Za-z0-9._~-]{1,128}$/, 'allowed_chars', { chars: '._~-', max: '128' }), 'letters, digits and ._~- only'),
     client_secret: z.string().min(16).max(256).optional(), // or REDACTED: keep the stored one
     client_name: z.string().min(1).max(100).optional(),
     // None for a client that only uses client_credentials (RFC 7591 §2 allows it).
@@ -221,7 +223,7 @@ export const clientFields = z
       .max(8192)
       .refine(
         (v) => scopeWords(v).every((s) => standardScopes.has(s) || splitCustomScope(s)),
-        `scopes are a space-separated list of: ${[...standardScopes].join(' ')}, or resource servers' scopes (<identifier>/<name>)`,
+        coded('scope_list', `scopes are a space-separated list of: ${[...standardScopes].join(' ')}, or resource servers' scopes (<identifier>/<name>)`),
       )
       .optional(),
     third_party: z.boolean().default(false),
@@ -278,7 +280,7 @@ export type ClientInput = z.infer<typeof clientInputSchema>;
 
 const passwordHash = z.string().max(1024).superRefine((h, ctx) => {
   const problem = hashProblem(h);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'password_hash_format' } });
 });
 
 export const userSeedSchema = z
@@ -288,7 +290,7 @@ export const userSeedSchema = z
     sub: z.guid().optional(),
     email: z.email().optional(),
     email_verified: z.boolean().default(false),
-    phone_number: z.string().regex(/^\+[1-9][0-9]{6,14}$/).optional(),
+    phone_number: z.string().regex(E164).optional(),
     phone_number_verified: z.boolean().default(false),
     password: z.string().min(1).max(1024).optional(),
     /** A hash made elsewhere (see server/pool/passwords/formats.ts), replaced by argon2id at sign-in. */
@@ -303,11 +305,11 @@ export const userSeedSchema = z
       .default([]),
   })
   .strict()
-  .refine((u) => !(u.password && u.password_hash), { message: 'give password or password_hash, not both', path: ['password_hash'] })
-  .refine((u) => u.status !== 'EXTERNAL_PROVIDER' || (u.identities.length > 0 && !u.password && !u.password_hash), {
-    message: 'an EXTERNAL_PROVIDER user has identities and no password',
-    path: ['status'],
-  });
+  .refine((u) => !(u.password && u.password_hash), coded('exactly_one', 'give password or password_hash, not both', { path: ['password_hash'], params: { other: 'password' } }))
+  .refine(
+    (u) => u.status !== 'EXTERNAL_PROVIDER' || (u.identities.length > 0 && !u.password && !u.password_hash),
+    coded('external_provider_user', 'an EXTERNAL_PROVIDER user has identities and no password', { path: ['status'] }),
+  );
 export type UserSeed = z.infer<typeof userSeedSchema>;
 
 /**
@@ -335,7 +337,7 @@ export const seedSchema = z
     const servers = new Set<string>();
     seed.resource_servers.forEach((r, i) => {
       if (servers.has(r.identifier)) ctx.addIssue({ code: 'custom', path: ['resource_servers', i, 'identifier'], message: 'duplicate identifier', params: { code: 'duplicate' } });
-      if (r.identifier === FOYER_RESOURCE_SERVER.identifier) ctx.addIssue({ code: 'custom', path: ['resource_servers', i, 'identifier'], message: 'foyer is the built-in resource server of the admin API' });
+      if (r.identifier === FOYER_RESOURCE_SERVER.identifier) ctx.addIssue({ code: 'custom', path: ['resource_servers', i, 'identifier'], message: 'foyer is the built-in resource server of the admin API', params: { code: 'reserved' } });
       servers.add(r.identifier);
     });
     // References inside the file must resolve, so a bad file fails here and not half-way through.

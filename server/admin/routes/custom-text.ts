@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coded } from '../../config/field-codes';
 import { locales } from '../../../i18n/locales';
 import { englishMessages, MAX_PREVIEW_TEXTS, MAX_TEXT_LENGTH } from '../../pool/custom-text';
 import { builtInThemes } from '../../pool/themes/resolve';
@@ -12,7 +13,7 @@ const locale = z.enum(locales).describe('A supported locale');
 const key = z
   .string()
   .max(200)
-  .refine((k) => englishMessages.has(k), 'not a message key of the catalogue')
+  .refine((k) => englishMessages.has(k), coded('message_key', 'not a message key of the catalogue'))
   .describe('A dotted key of messages/en.json, e.g. `login.title` or `email.confirmSignUp.subject`');
 const text = z.string().min(1).max(MAX_TEXT_LENGTH).describe('An ICU message with exactly the English message’s placeholders, plural and select arguments and tags');
 const localeParams = z.object({ locale });

@@ -6,7 +6,7 @@ import type { OverrideProblemCode } from '../custom-text/validate';
 import type { UserStatus } from '../../db/schema';
 import type { PoolContext } from '../context';
 import { hashPassword } from '../passwords/hash';
-import { checkPassword } from '../passwords/policy';
+import { checkPassword, type PasswordProblem } from '../passwords/policy';
 import { mailCode } from '../messages';
 import { defaultLocale } from '../../../i18n/locales';
 import { revokeEverything } from '../revocation';
@@ -110,11 +110,25 @@ async function referenceProblems(ctx: PoolContext, u: Pick<UserSeed, 'groups' | 
   return userReferenceProblems(u, { groups, custom, providers });
 }
 
+/** A password problem in English words, the API's detail (the console words its code). */
+function passwordDetail(p: PasswordProblem): string {
+  switch (p.code) {
+    case 'password_too_short':
+      return `the password needs at least ${p.min} characters`;
+    case 'password_too_long':
+      return `the password may have at most ${p.max} characters`;
+    case 'password_common':
+      return 'this password is too common';
+    case 'password_contains_username':
+      return 'the password may not contain the username or e-mail address';
+  }
+}
+
 async function passwordProblem(ctx: PoolContext, password: string, who: { username: string; email?: string | null }) {
   const problem = checkPassword(password, (await ctx.settings()).password_policy, { username: who.username, email: who.email ?? undefined });
   if (!problem) return undefined;
   const { code, ...values } = problem;
-  return { code, params: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)])) };
+  return { code, detail: passwordDetail(problem), params: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)])) };
 }
 
 /**
@@ -136,7 +150,7 @@ export async function createUser(ctx: PoolContext, u: UserSeed, pre?: PreHashed)
   if (u.email && u.email_verified && (await verifiedEmailOwner(ctx, u.email))) return emailTaken;
   if (u.password) {
     const problem = await passwordProblem(ctx, u.password, u);
-    if (problem) return invalid(['password'], problem.code, problem.code, problem.params);
+    if (problem) return invalid(['password'], problem.detail, problem.code, problem.params);
   }
   const hash = u.password ? await hashOf(u.password, pre) : null;
   const id = await createSeedUser(ctx.db, u, hash, ctx.now());
@@ -190,7 +204,7 @@ export async function patchUser(ctx: PoolContext, row: UserRow, p: UserPatch): P
  */
 export async function setPassword(ctx: PoolContext, row: UserRow, password: string, permanent: boolean, pre?: PreHashed): Promise<AdminRefusal | undefined> {
   const problem = await passwordProblem(ctx, password, row);
-  if (problem) return invalid(['password'], problem.code, problem.code, problem.params);
+  if (problem) return invalid(['password'], problem.detail, problem.code, problem.params);
   const status: UserStatus = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
   await ctx.db.updateTable('users').set({ password_hash: await hashOf(password, pre), status, updated_at: ctx.now() }).where('id', '=', row.id).execute();
   await revokeEverything(ctx, row.id);

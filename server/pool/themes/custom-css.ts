@@ -8,10 +8,21 @@ import { hooks, LOGIN_ROOT_CLASS } from '../../../themes/hooks';
 
 export const CUSTOM_CSS_MAX_BYTES = 64 * 1024;
 
+/** Why a piece of CSS is refused, as a code the console words (`name`: the CSS it is about). */
+export type CssReason =
+  | 'outside_root' | 'pseudo_class' | 'pseudo_element' | 'not_hook' | 'nesting' | 'no_hook' | 'image_unknown' | 'url_refused'
+  | 'asset_unknown' | 'not_font' | 'font_only' | 'expression' | 'function' | 'javascript' | 'not_declaration' | 'runs_code'
+  | 'property' | 'media_type' | 'media_feature' | 'media_query' | 'selector_parse' | 'font_face_src' | 'import' | 'at_rule'
+  | 'not_css' | 'too_large' | 'syntax';
+
 export interface CssProblem {
   line: number;
+  /** The rule's CSS (quoted), or English words where there is none (`syntax`, `the stylesheet`). */
   rule: string;
+  /** English, for the API's detail and logs. */
   reason: string;
+  code: CssReason;
+  name?: string;
 }
 
 /** One problem as the API and logs say it: `line <n>, <rule>: <reason>` (the console reads the line back). */
@@ -96,16 +107,16 @@ function checkSelector(list: csstree.SelectorList, problems: Problems, rule: str
       if (n.type === 'ClassSelector' && hookSet.has(n.name)) hooked = true;
     });
     csstree.walk(sel, (n) => {
-      if (n.type === 'TypeSelector' && escaping.has(n.name.toLowerCase())) problems.push({ line, rule, reason: `"${n.name}" selects outside the login root` });
+      if (n.type === 'TypeSelector' && escaping.has(n.name.toLowerCase())) problems.push({ line, rule, reason: `"${n.name}" selects outside the login root`, code: 'outside_root', name: n.name });
       else if (n.type === 'PseudoClassSelector') {
         const name = n.name.toLowerCase();
-        if (escaping.has(name)) problems.push({ line, rule, reason: `":${n.name}" selects outside the login root` });
-        else if (!pseudoClasses.has(name)) problems.push({ line, rule, reason: `the pseudo-class ":${n.name}" is not allowed` });
-      } else if (n.type === 'PseudoElementSelector' && !pseudoElements.has(n.name.toLowerCase())) problems.push({ line, rule, reason: `the pseudo-element "::${n.name}" is not allowed` });
-      else if (n.type === 'ClassSelector' && !hookSet.has(n.name)) problems.push({ line, rule, reason: `".${n.name}" is not a documented hook (see themes/hooks.ts)` });
-      else if (n.type === 'NestingSelector') problems.push({ line, rule, reason: 'nesting ("&") is not allowed' });
+        if (escaping.has(name)) problems.push({ line, rule, reason: `":${n.name}" selects outside the login root`, code: 'outside_root', name: `:${n.name}` });
+        else if (!pseudoClasses.has(name)) problems.push({ line, rule, reason: `the pseudo-class ":${n.name}" is not allowed`, code: 'pseudo_class', name: `:${n.name}` });
+      } else if (n.type === 'PseudoElementSelector' && !pseudoElements.has(n.name.toLowerCase())) problems.push({ line, rule, reason: `the pseudo-element "::${n.name}" is not allowed`, code: 'pseudo_element', name: `::${n.name}` });
+      else if (n.type === 'ClassSelector' && !hookSet.has(n.name)) problems.push({ line, rule, reason: `".${n.name}" is not a documented hook (see themes/hooks.ts)`, code: 'not_hook', name: `.${n.name}` });
+      else if (n.type === 'NestingSelector') problems.push({ line, rule, reason: 'nesting ("&") is not allowed', code: 'nesting' });
     });
-    if (!hooked) problems.push({ line, rule, reason: `the selector "${csstree.generate(sel)}" names no documented hook, so it would reach outside the login root` });
+    if (!hooked) problems.push({ line, rule, reason: `the selector "${csstree.generate(sel)}" names no documented hook, so it would reach outside the login root`, code: 'no_hook', name: csstree.generate(sel) });
   });
 }
 
@@ -117,17 +128,17 @@ function checkValue(value: csstree.CssNode, assets: CssAssets, problems: Problem
       const named = IMAGE.exec(n.value);
       const sha = named ? assets.image?.(named[1]) : ASSET.exec(n.value)?.[1];
       const url = sha ? assets.url(sha) : undefined;
-      if (named && !sha) problems.push({ line, rule, reason: `url(${n.value}) names no image of the theme (add it to "images")` });
-      else if (!sha) problems.push({ line, rule, reason: `url(${n.value}) is refused: only uploaded assets (url(asset:<sha256>)) and the theme's images (url(image:<name>)) may be referenced` });
-      else if (!url) problems.push({ line, rule, reason: `url(${n.value}) names no uploaded asset` });
-      else if (opts.font !== assets.isFont(sha)) problems.push({ line, rule, reason: opts.font ? `url(${n.value}) is not an uploaded woff2 font` : `url(${n.value}) is a font, usable in @font-face only` });
+      if (named && !sha) problems.push({ line, rule, reason: `url(${n.value}) names no image of the theme (add it to "images")`, code: 'image_unknown', name: `url(${n.value})` });
+      else if (!sha) problems.push({ line, rule, reason: `url(${n.value}) is refused: only uploaded assets (url(asset:<sha256>)) and the theme's images (url(image:<name>)) may be referenced`, code: 'url_refused', name: `url(${n.value})` });
+      else if (!url) problems.push({ line, rule, reason: `url(${n.value}) names no uploaded asset`, code: 'asset_unknown', name: `url(${n.value})` });
+      else if (opts.font !== assets.isFont(sha)) problems.push({ line, rule, ...(opts.font ? { reason: `url(${n.value}) is not an uploaded woff2 font`, code: 'not_font' } : { reason: `url(${n.value}) is a font, usable in @font-face only`, code: 'font_only' }), name: `url(${n.value})` });
       else n.value = url;
     } else if (n.type === 'Function') {
       const name = n.name.toLowerCase();
-      if (name === 'expression') problems.push({ line, rule, reason: 'expression() is refused: it runs script in old browsers' });
-      else if (!functions.has(name)) problems.push({ line, rule, reason: `the function ${n.name}() is not allowed` });
+      if (name === 'expression') problems.push({ line, rule, reason: 'expression() is refused: it runs script in old browsers', code: 'expression' });
+      else if (!functions.has(name)) problems.push({ line, rule, reason: `the function ${n.name}() is not allowed`, code: 'function', name: `${n.name}()` });
     } else if ((n.type === 'Identifier' || n.type === 'String' || n.type === 'Raw') && ('name' in n ? n.name : n.value).toLowerCase().includes('javascript:')) {
-      problems.push({ line, rule, reason: '"javascript:" is refused' });
+      problems.push({ line, rule, reason: '"javascript:" is refused', code: 'javascript' });
     }
   });
 }
@@ -135,12 +146,12 @@ function checkValue(value: csstree.CssNode, assets: CssAssets, problems: Problem
 function checkDeclarations(block: csstree.Block, assets: CssAssets, problems: Problems, rule: string, allowed: (p: string) => boolean, font: boolean): void {
   block.children.forEach((d) => {
     if (d.type !== 'Declaration') {
-      problems.push({ line: lineOf(d), rule, reason: 'only declarations may appear in a rule' });
+      problems.push({ line: lineOf(d), rule, reason: 'only declarations may appear in a rule', code: 'not_declaration' });
       return;
     }
     const property = d.property.toLowerCase();
     const line = lineOf(d);
-    if (dangerous[property]) problems.push({ line, rule, reason: dangerous[property] });
+    if (dangerous[property]) problems.push({ line, rule, reason: dangerous[property], code: 'runs_code', name: d.property });
     else if (property.startsWith('--') && !font) {
       // A custom property's value is raw text: parse it as a value so var() cannot smuggle a url().
       if (d.value.type === 'Raw') {
@@ -148,7 +159,7 @@ function checkDeclarations(block: csstree.Block, assets: CssAssets, problems: Pr
         checkValue(parsed, assets, problems, rule, { font: false });
         d.value = { type: 'Raw', value: csstree.generate(parsed) };
       }
-    } else if (!allowed(property)) problems.push({ line, rule, reason: `the property "${d.property}" is not allowed` });
+    } else if (!allowed(property)) problems.push({ line, rule, reason: `the property "${d.property}" is not allowed`, code: 'property', name: d.property });
     else checkValue(d.value, assets, problems, rule, { font });
   });
 }
@@ -157,9 +168,9 @@ function checkMedia(at: csstree.Atrule, problems: Problems, rule: string): void 
   if (!at.prelude) return;
   csstree.walk(at.prelude, (n) => {
     const line = lineOf(n);
-    if (n.type === 'MediaQuery' && n.mediaType && !mediaTypes.has(n.mediaType.toLowerCase())) problems.push({ line, rule, reason: `the media type "${n.mediaType}" is not allowed (screen, all)` });
-    if (n.type === 'Feature' && !mediaFeatures.has(n.name.toLowerCase())) problems.push({ line, rule, reason: `the media feature "${n.name}" is not allowed` });
-    if (n.type === 'Raw' || n.type === 'Url' || n.type === 'Function') problems.push({ line, rule, reason: 'this media query is not allowed' });
+    if (n.type === 'MediaQuery' && n.mediaType && !mediaTypes.has(n.mediaType.toLowerCase())) problems.push({ line, rule, reason: `the media type "${n.mediaType}" is not allowed (screen, all)`, code: 'media_type', name: n.mediaType });
+    if (n.type === 'Feature' && !mediaFeatures.has(n.name.toLowerCase())) problems.push({ line, rule, reason: `the media feature "${n.name}" is not allowed`, code: 'media_feature', name: n.name });
+    if (n.type === 'Raw' || n.type === 'Url' || n.type === 'Function') problems.push({ line, rule, reason: 'this media query is not allowed', code: 'media_query' });
   });
 }
 
@@ -176,7 +187,7 @@ function checkRules(children: csstree.List<csstree.CssNode>, assets: CssAssets, 
     const line = lineOf(node);
     if (node.type === 'Rule') {
       const rule = node.prelude.type === 'SelectorList' ? `"${csstree.generate(node.prelude)}"` : 'a rule';
-      if (node.prelude.type !== 'SelectorList') problems.push({ line, rule, reason: 'the selector does not parse' });
+      if (node.prelude.type !== 'SelectorList') problems.push({ line, rule, reason: 'the selector does not parse', code: 'selector_parse' });
       else {
         checkSelector(node.prelude, problems, rule, line);
         scope(node.prelude);
@@ -192,24 +203,24 @@ function checkRules(children: csstree.List<csstree.CssNode>, assets: CssAssets, 
         checkDeclarations(node.block, assets, problems, rule, (p) => fontFaceProperties.has(p), true);
         let src = false;
         node.block.children.forEach((d) => void (d.type === 'Declaration' && d.property.toLowerCase() === 'src' && (src = true)));
-        if (!src) problems.push({ line, rule, reason: '@font-face needs a src: url(asset:<sha256>) of an uploaded woff2' });
-      } else if (name === 'import') problems.push({ line, rule, reason: '@import is refused: only uploaded assets may be loaded' });
-      else problems.push({ line, rule, reason: `@${node.name} is not allowed (only @media and @font-face)` });
-    } else if (node.type === 'Raw') problems.push({ line, rule: 'text', reason: 'does not parse as CSS' });
+        if (!src) problems.push({ line, rule, reason: '@font-face needs a src: url(asset:<sha256>) of an uploaded woff2', code: 'font_face_src' });
+      } else if (name === 'import') problems.push({ line, rule, reason: '@import is refused: only uploaded assets may be loaded', code: 'import' });
+      else problems.push({ line, rule, reason: `@${node.name} is not allowed (only @media and @font-face)`, code: 'at_rule', name: `@${node.name}` });
+    } else if (node.type === 'Raw') problems.push({ line, rule: 'text', reason: 'does not parse as CSS', code: 'not_css' });
   });
 }
 
 /** The CSS checked and scoped under `.foyer-root`, or a CustomCssError naming every problem. */
 export function sanitiseCustomCss(css: string, assets: CssAssets): string {
   if (css.trim() === '') return '';
-  if (Buffer.byteLength(css) > CUSTOM_CSS_MAX_BYTES) throw new CustomCssError([{ line: 1, rule: 'the stylesheet', reason: `is over ${CUSTOM_CSS_MAX_BYTES / 1024} KB` }]);
+  if (Buffer.byteLength(css) > CUSTOM_CSS_MAX_BYTES) throw new CustomCssError([{ line: 1, rule: 'the stylesheet', reason: `is over ${CUSTOM_CSS_MAX_BYTES / 1024} KB`, code: 'too_large', name: String(CUSTOM_CSS_MAX_BYTES / 1024) }]);
   const problems: Problems = [];
   const ast = csstree.parse(css, {
     positions: true,
     parseCustomProperty: false,
-    onParseError: (e) => problems.push({ line: (e as { line?: number }).line ?? 1, rule: 'syntax', reason: e.message }),
+    onParseError: (e) => problems.push({ line: (e as { line?: number }).line ?? 1, rule: 'syntax', reason: e.message, code: 'syntax' }),
   });
-  if (ast.type !== 'StyleSheet') throw new CustomCssError([{ line: 1, rule: 'the stylesheet', reason: 'does not parse' }]);
+  if (ast.type !== 'StyleSheet') throw new CustomCssError([{ line: 1, rule: 'the stylesheet', reason: 'does not parse', code: 'not_css' }]);
   checkRules(ast.children, assets, problems, true);
   if (problems.length > 0) throw new CustomCssError(problems.sort((a, b) => a.line - b.line));
   return csstree.generate(ast);

@@ -1,8 +1,8 @@
 import type { FieldCode, FieldParams } from '../../config/field-codes';
 import type { ResolvedTheme, ThemeInput } from '../../../themes/schema';
-import { assetPath, AssetError, checkAsset, dataUrlBytes, type AssetKind, type AssetMime, type CheckedAsset } from './assets';
+import { assetPath, AssetError, checkAsset, dataUrlBytes, type AssetKind, type AssetMime, type AssetProblem, type CheckedAsset } from './assets';
 import { contrastProblems, describeContrast } from './contrast';
-import { CustomCssError, describeCssProblem, sanitiseCustomCss, type CssAssets } from './custom-css';
+import { CustomCssError, describeCssProblem, sanitiseCustomCss, type CssAssets, type CssProblem } from './custom-css';
 import { resolveTheme, ThemeChainError } from './resolve';
 
 /**
@@ -11,6 +11,21 @@ import { resolveTheme, ThemeChainError } from './resolve';
  */
 /** One problem of a theme: English words, and a code the console words. */
 export type ThemeProblem = { message: string; code: FieldCode; params: FieldParams };
+
+/** An asset's problem as the admin API's field code (the console words it). */
+const ASSET_CODES: Record<AssetProblem, FieldCode> = {
+  unknown_type: 'asset_unknown_type',
+  not_font: 'asset_not_font',
+  font_not_image: 'asset_font_not_image',
+  too_large: 'asset_too_large',
+  bad_svg: 'asset_bad_svg',
+  unreadable: 'asset_unreadable',
+  too_many_pixels: 'asset_too_many_pixels',
+};
+const stringValues = (o: Record<string, number>): FieldParams => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
+
+/** A CSS problem's params: codes and CSS only, for the console's words (the rule's English names say `none`). */
+const cssParams = (p: CssProblem): FieldParams => ({ line: String(p.line), rule: p.rule.startsWith('"') ? p.rule : 'none', reason: p.code, name: p.name ?? '' });
 
 export class ThemeError extends Error {
   readonly details: ThemeProblem[];
@@ -121,7 +136,7 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
         return `asset:${asset.sha256}`;
       } catch (e) {
         const short = `${ref.slice(0, 40)}${ref.length > 40 ? '…' : ''}`;
-        if (e instanceof AssetError) throw new ThemeError([i, ...path], `"${short}" ${e.message}`, 'asset_invalid', { ref: short, reason: e.message });
+        if (e instanceof AssetError) throw new ThemeError([i, ...path], `"${short}" ${e.message}`, ASSET_CODES[e.code], { ref: short, ...stringValues(e.params) });
         throw e;
       }
     });
@@ -151,7 +166,7 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
       try {
         sanitiseCustomCss(t.css, cssAssets(mimes, resolved.images));
       } catch (e) {
-        if (e instanceof CustomCssError) throw new ThemeError([i, 'css'], e.message, 'css_line', {}, e.problems.map((p) => ({ message: describeCssProblem(p), code: 'css_line', params: { line: String(p.line), rule: p.rule, reason: p.reason } })));
+        if (e instanceof CustomCssError) throw new ThemeError([i, 'css'], e.message, 'css_line', {}, e.problems.map((p) => ({ message: describeCssProblem(p), code: 'css_line', params: cssParams(p) })));
         throw e;
       }
     }

@@ -10,7 +10,7 @@ import { resolveOver } from '@/themes/built-in';
 import type { ThemeInput } from '@/themes/schema';
 import type { FieldProblem, ThemeFormState } from './[id]/form-model';
 import { lowContrast, parentOf } from './[id]/inherited';
-import { colour, colourField, cssLine, fieldOfPointer, schemes, themeFromForm, uploadFields, type UploadField } from './[id]/theme-form';
+import { colour, colourField, fieldOfPointer, schemes, themeFromForm, uploadFields, type UploadField } from './[id]/theme-form';
 import { paletteNames } from '@/themes/schema';
 
 const invalid = { ok: false as const, status: 400, problem: { kind: 'invalid-request', title: '', errors: [] } };
@@ -132,10 +132,9 @@ export async function saveFieldsAction(_prev: ThemeFormState, data: FormData): P
         if (!problems.contrast) add('contrast', { message: t('themes.form.refused'), detail: e.detail });
         continue;
       }
-      // A CSS line keeps the parser's own (English) reason; any other is worded by its code where the console can.
-      const line = name === 'css' ? cssLine(e.detail) : undefined;
+      // Worded by its code where the console can (a CSS syntax error keeps the parser's English words beside).
       const worded = wordOf(t, e);
-      add(name, line ? { message: t('themes.form.cssLine', { line: line.line, problem: '' }).trim(), detail: line.problem } : worded ? { message: worded } : { message: t('themes.form.refused'), detail: e.detail });
+      add(name, worded ? { message: worded, ...(e.params.reason === 'syntax' ? { detail: e.detail } : {}) } : { message: t('themes.form.refused'), detail: e.detail });
     }
     const state = await refusal(t('themes.form.summary', { count: Object.keys(problems).length }), done.status, { values });
     return { ...state, fields: problems };

@@ -5,7 +5,7 @@ import { builtInTheme } from '@/themes/css';
 import { lowContrast, parentOf } from './inherited';
 import { themeFormModel } from './model';
 import { palettesOf } from './LiveContrast';
-import { cssLine, fieldOfPointer, parseLinks, themeFromForm } from './theme-form';
+import { fieldOfPointer, parseLinks, themeFromForm } from './theme-form';
 
 const form = (entries: Record<string, string>) => {
   const d = new FormData();
@@ -127,11 +127,6 @@ describe('the theme field form', () => {
     expect(fieldOfPointer('/showPoweredBy')).toBe('poweredBy');
     expect(fieldOfPointer('/css')).toBe('css');
     expect(fieldOfPointer('/nope')).toBeUndefined();
-  });
-
-  it('reads the line of a custom CSS problem back', () => {
-    expect(cssLine('line 3, ".x": the property "behavior" is refused')).toEqual({ line: 3, problem: '".x": the property "behavior" is refused' });
-    expect(cssLine('is over 64 KB')).toBeUndefined();
   });
 });
 

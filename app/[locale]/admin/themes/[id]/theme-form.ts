@@ -191,10 +191,4 @@ export function fieldOfPointer(pointer: string): string | undefined {
   }
 }
 
-/** `line <n>, <rule>: <reason>` (a custom CSS problem, as the pool words it) → its line and the rest. */
-export function cssLine(detail: string): { line: number; problem: string } | undefined {
-  const m = /^line (\d+), ([\s\S]*)$/.exec(detail);
-  return m ? { line: Number(m[1]), problem: m[2] } : undefined;
-}
-
 export const isHex = (s: string) => HEX.test(s);
