@@ -385,7 +385,7 @@ async function posted(page: Page, button: Locator): Promise<number> {
   return status;
 }
 
-test('an admin imports a theme by paste and by file (a bad one refused on its field, nothing made), edits it in the field form without JavaScript, and publishes it', async ({ browser }) => {
+test('an admin imports a theme by paste and by file (a bad one refused on its field, nothing made; a draft there is replaced only when ticked), edits it in the field form without JavaScript, and publishes it', async ({ browser }) => {
   const admin = await consoleAsRoot(browser);
   // The same console session in a browser that runs no script: every form is a plain post.
   const plain = await (await browser.newContext({ baseURL: foyer.url, javaScriptEnabled: false, storageState: await admin.context().storageState() })).newPage();
@@ -412,9 +412,17 @@ test('an admin imports a theme by paste and by file (a bad one refused on its fi
   await expect(plain).toHaveURL(/\/en\/admin\/themes\/shop\?notice=imported$/);
   await expect(plain.getByTestId('theme-fields-form').locator('[name="name"]')).toHaveValue('Shop (pasted)');
 
-  // As a file: it replaces that draft; listed (not yet published), it opens in the editor.
+  // As a file: that draft, never shown on this screen, is not overwritten unless the admin says so (409
+  // on the box); ticked, it replaces the draft; listed (not yet published), it opens in the editor.
   await admin.goto('/en/admin/themes');
-  await admin.getByTestId('import-form').locator('[name="themeFile"]').setInputFiles({ name: 'shop.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SHOP)) });
+  const file = { name: 'shop.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SHOP)) };
+  await admin.getByTestId('import-form').locator('[name="themeFile"]').setInputFiles(file);
+  await submit(admin, admin.getByTestId('import-theme'));
+  await expect(errorMessage(admin)).toContainText('shop already has an unpublished draft');
+  await expect(admin.getByTestId('import-form').locator('[name="replaceDraft"]')).toHaveAttribute('aria-invalid', 'true');
+  expect((await (await admin.request.get('/admin/api/v1/themes/shop/draft')).json()).theme.name).toBe('Shop (pasted)');
+  await admin.getByTestId('import-form').locator('[name="themeFile"]').setInputFiles(file);
+  await admin.getByTestId('import-form').locator('[name="replaceDraft"]').check();
   await submit(admin, admin.getByTestId('import-theme'));
   await expect(admin).toHaveURL(/\/en\/admin\/themes\/shop\?notice=imported$/);
   await admin.goto('/en/admin/themes');
