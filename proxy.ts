@@ -29,6 +29,11 @@ export default function proxy(request: NextRequest) {
   const segments = url.pathname.split('/');
   const pathLocale = isLocale(segments[1]) ? segments[1] : undefined;
 
+  // A console form posted by someone the console refuses: the action answers its refusal, then
+  // the page's guard redirects here with a 307, which a browser follows as a POST, and Next.js
+  // would answer a bare "Server Action unavailable". The refusal page has no form: GET it.
+  if (isRefusalPage(segments, pathLocale) && request.method !== 'GET' && request.method !== 'HEAD') return NextResponse.redirect(url, 303);
+
   // `?ui_locales=ar en` (the first supported) or Cognito's `?lang=ar` switches the page's language.
   const wanted = matchLocale(url.searchParams.get('ui_locales')) ?? matchLocale(url.searchParams.get('lang'));
   if (wanted && wanted !== pathLocale) {
@@ -124,9 +129,12 @@ export default function proxy(request: NextRequest) {
     response.cookies.set(csrfCookie, csrf, cookieOptions('csrf', secure));
   }
   // The admin console's refusal page is a refusal: 403 (server/http/status-signal.ts applies it).
-  if (pathLocale && segments[2] === 'admin' && segments[3] === 'refused' && segments.length === 4) response.headers.set(STATUS_HEADER, '403');
+  if (isRefusalPage(segments, pathLocale)) response.headers.set(STATUS_HEADER, '403');
   return response;
 }
+
+/** `/<locale>/admin/refused`: the console's refusal page. */
+const isRefusalPage = (segments: string[], pathLocale: string | undefined) => pathLocale !== undefined && segments[2] === 'admin' && segments[3] === 'refused' && segments.length === 4;
 
 export const config = {
   // Paths with a dot are taken as files and skipped, except the console's: its path segments are

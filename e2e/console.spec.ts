@@ -21,6 +21,8 @@ const PASSWORD = 'Console-Admin-Passphrase-42';
 const NEWBIE_PASSWORD = 'Violet-Harbour-Passphrase-43';
 const ROOT = { username: 'root', email: 'root@example.test', email_verified: true, password: PASSWORD, groups: ['admins'] };
 const NINA = { username: 'nina', email: 'nina@example.test', email_verified: true, password: PASSWORD };
+/** A user without a second factor, made an admin while signed in to the console (then refused as no_mfa). */
+const OLGA = { username: 'olga', email: 'olga@example.test', email_verified: true, password: PASSWORD };
 
 /** Every console screen, as a path under /{locale}/admin. */
 const SCREENS = ['', '/users', '/users/root', '/groups', '/clients', '/clients/foyer-console', '/resource-servers', '/resource-servers/foyer', '/identity-providers', '/themes', '/themes/brand', '/custom-text', '/settings', '/events', '/audit'];
@@ -39,7 +41,7 @@ test.beforeAll(async () => {
   foyer = await startFoyer({
     config: (url: string) => {
       const c = testConfig(url);
-      return { ...c, pool: { ...c.pool, theme: BRAND.id, mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, themes: [BRAND], users: [...c.users, ROOT, NINA] };
+      return { ...c, pool: { ...c.pool, theme: BRAND.id, mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, themes: [BRAND], users: [...c.users, ROOT, NINA, OLGA] };
     },
   });
   rp = await startRelyingParty(foyer.url);
@@ -318,11 +320,10 @@ test('an admin edits the draft in the field form (live contrast, uploads checked
   await expect.poll(() => drawn(frame.getByRole('img', { name: LOGO_ALT }))).toBe(true);
   expect(await liveBrand(browser)).toEqual({ colour: rgb(OLD_BRAND), logo: false });
 
-  // Axe on the editor in English and Arabic (the preview frame, a hosted screen audited by
-  // a11y.spec, taken out: its landmark-unique clash with the console is issue 12's open note).
+  // Axe on the editor in English and Arabic, the preview frame and all.
   for (const locale of ['en', 'ar'] as const) {
     await admin.goto(`/${locale}/admin/themes/brand`);
-    await admin.getByTestId('theme-preview').evaluate((f) => f.remove());
+    await expect(admin.frameLocator('[data-testid="theme-preview"]').getByTestId('sign-in')).toBeVisible();
     await expectAccessible(admin, locale, 'console theme editor', { fieldsAbout: 'others' });
   }
   // Custom CSS refused in the Arabic editor: worded at its field from the API's codes, no English left.
@@ -444,7 +445,7 @@ async function posted(page: Page, button: Locator): Promise<number> {
   return status;
 }
 
-test('an admin imports a theme by paste and by file (a bad one refused on its field, nothing made), edits it in the field form without JavaScript, and publishes it', async ({ browser }) => {
+test('an admin imports a theme by paste and by file (a bad one refused on its field, nothing made; a draft there is replaced only when ticked), edits it in the field form without JavaScript, and publishes it', async ({ browser }) => {
   const admin = await consoleAsRoot(browser);
   // The same console session in a browser that runs no script: every form is a plain post.
   const plain = await (await browser.newContext({ baseURL: foyer.url, javaScriptEnabled: false, storageState: await admin.context().storageState() })).newPage();
@@ -471,9 +472,17 @@ test('an admin imports a theme by paste and by file (a bad one refused on its fi
   await expect(plain).toHaveURL(/\/en\/admin\/themes\/shop\?notice=imported$/);
   await expect(plain.getByTestId('theme-fields-form').locator('[name="name"]')).toHaveValue('Shop (pasted)');
 
-  // As a file: it replaces that draft; listed (not yet published), it opens in the editor.
+  // As a file: that draft, never shown on this screen, is not overwritten unless the admin says so (409
+  // on the box); ticked, it replaces the draft; listed (not yet published), it opens in the editor.
   await admin.goto('/en/admin/themes');
-  await admin.getByTestId('import-form').locator('[name="themeFile"]').setInputFiles({ name: 'shop.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SHOP)) });
+  const file = { name: 'shop.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SHOP)) };
+  await admin.getByTestId('import-form').locator('[name="themeFile"]').setInputFiles(file);
+  await submit(admin, admin.getByTestId('import-theme'));
+  await expect(errorMessage(admin)).toContainText('shop already has an unpublished draft');
+  await expect(admin.getByTestId('import-form').locator('[name="replaceDraft"]')).toHaveAttribute('aria-invalid', 'true');
+  expect((await (await admin.request.get('/admin/api/v1/themes/shop/draft')).json()).theme.name).toBe('Shop (pasted)');
+  await admin.getByTestId('import-form').locator('[name="themeFile"]').setInputFiles(file);
+  await admin.getByTestId('import-form').locator('[name="replaceDraft"]').check();
   await submit(admin, admin.getByTestId('import-theme'));
   await expect(admin).toHaveURL(/\/en\/admin\/themes\/shop\?notice=imported$/);
   await admin.goto('/en/admin/themes');
@@ -608,16 +617,87 @@ test(`axe finds nothing on the console screens and their states, light and dark,
   }
 });
 
-test('a signed-in user outside the admin group is refused on every console page and by the admin API', async ({ browser }) => {
+/** The console pages a non-admin (or an admin without a second factor) is refused on: every screen and the detail ones. */
+const GUARDED = [...SCREENS, '/groups/admins', `/identity-providers/${PROVIDER.name}`, '/custom-text?tlocale=de&key=login.title', '/themes/shop'];
+
+/** The fields a console form posts (without JavaScript: its action's id among them), read from the page. */
+async function formEntries(form: Locator): Promise<Record<string, string>> {
+  return form.evaluate((f) => Object.fromEntries([...new FormData(f as HTMLFormElement)].filter((e): e is [string, string] => typeof e[1] === 'string')));
+}
+const csrfCookie = async (page: Page) => (await page.context().cookies()).find((c) => /csrf$/.test(c.name))?.value;
+
+/** `username` signs in to the console, which turns them away (`not_admin`). */
+async function refusedSignIn(browser: Browser, username: string): Promise<Page> {
   const page = await newPage(browser);
   await page.goto('/en/admin');
-  await signIn(page, NINA.username, PASSWORD);
+  await signIn(page, username, PASSWORD);
   await expect(page).toHaveURL(/\/en\/admin\/refused\?reason=not_admin$/);
-  for (const path of SCREENS) {
+  return page;
+}
+
+/**
+ * Every guarded console page answers 403 with the refusal's `words` (and may not be framed), and
+ * the console's own routes (the log exports, a theme version's) 403 too.
+ */
+async function refusedEverywhere(page: Page, words: string): Promise<void> {
+  for (const path of GUARDED) {
     const res = await page.goto(`/en/admin${path}`);
     expect(res?.status(), path).toBe(403);
-    await expect(page.getByTestId('console-refused')).toContainText('not a member');
+    expect(res?.headers()['content-security-policy'], path).toContain("frame-ancestors 'none'");
+    await expect(page.getByTestId('console-refused')).toContainText(words);
   }
+  for (const path of ['/api/console/export/events', '/api/console/export/audit', '/api/console/themes/brand/1']) {
+    expect((await page.request.get(path)).status(), path).toBe(403);
+  }
+}
+
+test('console forms refuse a post whose CSRF token is missing or wrong (403, nothing made); console pages may not be framed', async ({ browser }) => {
+  const admin = await consoleAsRoot(browser);
+  const res = await admin.goto('/en/admin/users');
+  expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(res?.headers()['x-frame-options']).toBe('DENY');
+  const form = admin.getByTestId('create-user-form');
+  await form.locator('[name="username"]').fill('forged');
+  const entries = await formEntries(form);
+  expect(entries.csrf).toBe(await csrfCookie(admin));
+  const { csrf: _, ...without } = entries;
+  for (const [label, multipart] of [['missing', without], ['wrong', { ...entries, csrf: `${entries.csrf.slice(0, -2)}xx` }]] as const) {
+    const r = await admin.request.post('/en/admin/users', { multipart, headers: { origin: foyer.url }, maxRedirects: 0 });
+    expect(r.status(), label).toBe(403);
+    expect(await r.text(), label).toContain('The form expired. Reload the page and try again.');
+  }
+  expect((await admin.request.get('/admin/api/v1/users/forged')).status()).toBe(404);
+  // The same replay with the right token is taken: the refusals above were the token's.
+  const taken = await admin.request.post('/en/admin/users', { multipart: entries, headers: { origin: foyer.url }, maxRedirects: 0 });
+  expect(taken.status()).toBe(303);
+  const made = await admin.request.get('/admin/api/v1/users/forged');
+  expect(made.status()).toBe(200);
+  expect((await admin.request.delete('/admin/api/v1/users/forged', { headers: { origin: foyer.url, 'if-match': made.headers().etag } })).status()).toBe(204);
+});
+
+test('a signed-in user outside the admin group is refused on every console page, route and action, and by the admin API', async ({ browser }) => {
+  // The admin's create-user form, to be replayed by the non-admin with a CSRF token of her own.
+  const admin = await consoleAsRoot(browser);
+  await admin.goto('/en/admin/users');
+  const form = admin.getByTestId('create-user-form');
+  await form.locator('[name="username"]').fill('sneaky');
+  const entries = await formEntries(form);
+
+  const page = await refusedSignIn(browser, NINA.username);
+  await refusedEverywhere(page, 'not a member');
+  // A console action, posted with her own valid CSRF token: refused, nothing made.
+  const mine = await csrfCookie(page);
+  expect(mine).toBeTruthy();
+  const replay = await page.request.post('/en/admin/users', { multipart: { ...entries, csrf: mine! }, headers: { origin: foyer.url }, maxRedirects: 0 });
+  expect(await replay.text()).toContain('not a member');
+  // The page's guard sends her on (307, a browser posts again); the refusal page answers a post with a 303 to itself.
+  expect(replay.headers().location).toBe('/en/admin/refused?reason=not_admin');
+  const onward = await page.request.post(replay.headers().location, { multipart: { ...entries, csrf: mine! }, headers: { origin: foyer.url }, maxRedirects: 0 });
+  expect(onward.status()).toBe(303);
+  const landed = await page.request.get(onward.headers().location);
+  expect(landed.status()).toBe(403);
+  expect(await landed.text()).toContain('not a member');
+  expect((await admin.request.get('/admin/api/v1/users/sneaky')).status()).toBe(404);
   // The console's cookie is in this browser, but opens no admin API route.
   for (const path of ['/users', '/groups', '/settings', '/events', '/audit']) {
     const r = await page.request.get(`/admin/api/v1${path}`);
@@ -625,4 +705,15 @@ test('a signed-in user outside the admin group is refused on every console page 
   }
   const write = await page.request.post('/admin/api/v1/users', { data: { username: 'sneaky' }, headers: { origin: foyer.url } });
   expect(write.status()).toBe(403);
+});
+
+test('a user made an admin after signing in with a password only is refused on every console page (no_mfa) and by the admin API', async ({ browser }) => {
+  const page = await refusedSignIn(browser, OLGA.username);
+  // Made an admin since (the group is read at every request): her sign-in proved no second factor.
+  const admin = await consoleAsRoot(browser);
+  expect((await admin.request.put(`/admin/api/v1/groups/admins/members/${OLGA.username}`, { headers: { origin: foyer.url } })).status()).toBe(204);
+  await page.goto('/en/admin');
+  await expect(page).toHaveURL(/\/en\/admin\/refused\?reason=no_mfa$/);
+  await refusedEverywhere(page, 'needs a sign-in with a second factor');
+  expect((await page.request.get('/admin/api/v1/users')).status()).toBe(403);
 });

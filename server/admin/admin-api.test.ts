@@ -530,9 +530,14 @@ describeEachDb('admin API', (open) => {
       problem(await call('PUT', '/custom-text/fr/login.title', { body: { text: 'x' }, token: await token({ scope: 'foyer/admin.read' }) }), 403);
       problem(await call('GET', '/custom-text/fr', { token: null }), 401);
 
-      const bulk = await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'Connexion', 'login.subtitle': 'vers {app}' } } });
+      // Replacing the whole locale wants the ETag of the overrides as read: without it 428, stale 412, nothing written.
+      const read = (await call('GET', '/custom-text/fr')).headers.get('etag')!;
+      problem(await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'Connexion' } } }), 428);
+      problem(await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'Connexion' } }, headers: { 'if-match': made.headers.get('etag')! } }), 412);
+      expect((await call('GET', '/custom-text/fr')).headers.get('etag')).toBe(read);
+      const bulk = await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'Connexion', 'login.subtitle': 'vers {app}' } }, headers: { 'if-match': read } });
       expect(bulk.json).toEqual({ locale: 'fr', texts: { 'login.subtitle': 'vers {app}', 'login.title': 'Connexion' } });
-      const refusedBulk = await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'ok', 'login.subtitle': 'no app' } } });
+      const refusedBulk = await call('PUT', '/custom-text/fr', { body: { texts: { 'login.title': 'ok', 'login.subtitle': 'no app' } }, headers: { 'if-match': bulk.headers.get('etag')! } });
       problem(refusedBulk, 400);
       expect(refusedBulk.json!.errors).toEqual([{ pointer: '/login.subtitle', detail: 'the placeholder {app} is missing', code: 'missing_argument', params: { name: '{app}' } }]);
       const listed = await call('GET', '/custom-text/fr');

@@ -59,7 +59,8 @@ export const customTextRoutes: Route[] = [
     params: localeParams,
     body: z.object({ texts: z.record(z.string(), z.string()) }).strict(),
     bodyLimit: BULK_BODY_LIMIT_BYTES,
-    ifMatch: 'optional',
+    // It replaces every override of the locale: one saved since the caller's GET would be lost.
+    ifMatch: 'required',
     response: { status: 200, schema: localeTexts, etag: true },
     handle: async (c) => {
       const { locale } = c.params;

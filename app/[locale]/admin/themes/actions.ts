@@ -59,9 +59,13 @@ export async function importThemeAction(_prev: FormState, data: FormData): Promi
   }
   const id = body && typeof body === 'object' && 'id' in body && typeof body.id === 'string' ? body.id : undefined;
   if (!id || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(id)) return refusal(t('themes.importNoId'), 400, { field: 'theme', values: { theme: field(data, 'theme') } });
-  // An import replaces the draft there is, if any: its ETag is read here, not shown.
+  // A draft there is was never shown on this screen: it is replaced only when the admin says so,
+  // else an import would silently overwrite someone's unpublished work.
   const path = `/themes/${seg(id)}/draft`;
   const current = await callAdmin(ctx, { method: 'GET', path });
+  if (current.ok && field(data, 'replaceDraft') !== 'on') {
+    return refusal(t('themes.importDraftExists', { id }), 409, { field: 'replaceDraft', values: { theme: field(data, 'theme') } });
+  }
   const done = await callAdmin(ctx, { method: 'PUT', path, body, ifMatch: current.ok ? current.etag : undefined });
   if (!done.ok) {
     return problemState(t, done, { '': { name: 'theme', label: t('themes.draft') } }, { theme: field(data, 'theme') });

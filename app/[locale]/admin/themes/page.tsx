@@ -47,6 +47,7 @@ export default async function ConsoleThemesPage(props: PageProps) {
             fields={[
               { name: 'themeFile', label: t('themes.importFile'), type: 'file', autoComplete: 'off' },
               { name: 'theme', label: t('themes.importPaste'), type: 'textarea', rows: 8, autoComplete: 'off', maxLength: 12_000_000, dir: 'ltr' },
+              { name: 'replaceDraft', label: t('themes.importReplace'), type: 'checkbox', autoComplete: 'off' },
             ]}
             buttons={[{ label: t('themes.importSubmit'), testId: 'import-theme' }]}
           />
