@@ -97,7 +97,7 @@ export function FlowForm({
   const invalidFields = fields.filter((f) => isInvalid(f.name));
   const loose = reasons.filter((r) => !r.field || !fields.some((f) => f.name === r.field));
   return (
-    <form action={formAction} className="foyer-form" data-testid={testId} aria-describedby={state.error ? errorId : undefined} noValidate={false}>
+    <form action={formAction} className="foyer-form" data-testid={testId} aria-describedby={state.error ? errorId : undefined} aria-busy={pending || undefined} noValidate={false}>
       {state.error ? (
         <div id={errorId} ref={summary} tabIndex={-1} className="foyer-error-summary">
           <Alert tone="error">{state.error.message}</Alert>
