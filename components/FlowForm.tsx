@@ -264,11 +264,11 @@ export function FlowForm({
 }
 
 /** A previewed form's action: nothing is posted anywhere. */
-async function inert(state: FormState): Promise<FormState> {
+export async function inert(state: FormState): Promise<FormState> {
   return state;
 }
 
-function previewState(p: FormPreviewState, fields: FieldSpec[], testId: string | undefined): FormState {
+export function previewState(p: FormPreviewState, fields: FieldSpec[], testId: string | undefined): FormState {
   if (p.state === 'empty') return {};
   const sample = (f: FieldSpec) => (f.type === 'checkbox' ? 'on' : (p.samples[f.autoComplete.split(' ')[0]] ?? p.samples[String(f.type)] ?? p.samples.text));
   const values = Object.fromEntries(fields.map((f) => [f.name, sample(f)]));

@@ -154,8 +154,9 @@ test('preview screens render with sample data in every state', async ({ page, re
     if (width === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${at} at ${widths.phone} px`).toBeLessThanOrEqual(0);
 
     // The state, on every form of the flow the screen has.
-    // Not the passkey ceremony's form: it shows no preview state yet (components/passkeys/PasskeyCeremony.tsx).
-    const forms = page.locator('main form.foyer-form:not([data-testid=create-passkey-form])');
+    // The passkey ceremony's form shows once the page is hydrated (and the browser has passkeys).
+    if (screen === 'passkey-setup') await expect(page.getByTestId('create-passkey-form')).toBeVisible();
+    const forms = page.locator('main form.foyer-form');
     expect((await forms.count()) > 0, `${at}: forms`).toBe(!formless.includes(screen));
     const fields = await forms.locator('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea').evaluateAll((es) => es.map((e) => (e as HTMLInputElement).value));
     // Empty: as the page opens (a field may have its own default); filled: every field a sample.
