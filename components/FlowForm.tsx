@@ -97,7 +97,7 @@ export function FlowForm({
   const invalidFields = fields.filter((f) => isInvalid(f.name));
   const loose = reasons.filter((r) => !r.field || !fields.some((f) => f.name === r.field));
   return (
-    <form action={formAction} className="foyer-form" data-testid={testId} aria-describedby={state.error ? errorId : undefined} noValidate={false}>
+    <form action={formAction} className="foyer-form" data-testid={testId} aria-describedby={state.error ? errorId : undefined} aria-busy={pending || undefined} noValidate={false}>
       {state.error ? (
         <div id={errorId} ref={summary} tabIndex={-1} className="foyer-error-summary">
           <Alert tone="error">{state.error.message}</Alert>
@@ -264,11 +264,11 @@ export function FlowForm({
 }
 
 /** A previewed form's action: nothing is posted anywhere. */
-async function inert(state: FormState): Promise<FormState> {
+export async function inert(state: FormState): Promise<FormState> {
   return state;
 }
 
-function previewState(p: FormPreviewState, fields: FieldSpec[], testId: string | undefined): FormState {
+export function previewState(p: FormPreviewState, fields: FieldSpec[], testId: string | undefined): FormState {
   if (p.state === 'empty') return {};
   const sample = (f: FieldSpec) => (f.type === 'checkbox' ? 'on' : (p.samples[f.autoComplete.split(' ')[0]] ?? p.samples[String(f.type)] ?? p.samples.text));
   const values = Object.fromEntries(fields.map((f) => [f.name, sample(f)]));

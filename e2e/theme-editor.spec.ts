@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { connectSqlite } from '../server/db/connect';
@@ -97,13 +98,34 @@ test('edit a theme → the preview shows it, the live screen does not → publis
   expect(await liveBrand(page)).toBe(rgb(OLD));
 });
 
+/** The sample values a previewed form is filled with (app/[locale]/preview/[screen]/page.tsx), by locale. */
+const samplesOf = (locale: string): string[] => {
+  const { text, email, password, phone, code } = JSON.parse(fs.readFileSync(new URL(`../messages/${locale}.json`, import.meta.url), 'utf8')).preview.samples;
+  return [text, email, password, phone, code];
+};
+
+/** Relative luminance (WCAG) of a computed `rgb(…)` colour. */
+function luminance(colour: string): number {
+  const [r, g, b] = (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map((c) => {
+    const v = Number(c) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
 /**
- * Every preview screen renders from its real page (a few screens and states a day, rotating;
- * `PREVIEW_ALL=1` renders them all in every state), RTL in Arabic, dark when asked.
+ * Every screen of the editor's sign-in group renders from its real page (a few screens, states,
+ * locales, palettes and widths a day, rotating; `PREVIEW_ALL=1` renders every screen in every
+ * state) and shows what was asked: RTL in Arabic, the forced palette whatever the browser
+ * prefers, the state on its forms, and at the editor's phone width no sideways scroll.
  */
 test('preview screens render with sample data in every state', async ({ page, request }) => {
-  const screens = ['login', 'signup', 'forgot-password', 'confirm', 'new-password', 'reset-password', 'passwordless', 'mfa-totp', 'mfa-email', 'mfa-sms', 'mfa-setup', 'mfa-setup-sms', 'passkey-setup', 'recovery-codes', 'federation-link', 'error', 'signed-out'];
+  const screens = ['login', 'signup', 'forgot-password', 'confirm', 'new-password', 'reset-password', 'passwordless', 'mfa-totp', 'mfa-email', 'mfa-sms', 'mfa-setup', 'mfa-setup-sms', 'passkey-setup', 'recovery-codes', 'federation-link', 'magic-link', 'federation-error', 'error', 'logout', 'signed-out'];
+  // Pages with no form of the flow (the sign-out's form posts to the provider: it has no states).
+  const formless = ['federation-error', 'error', 'logout', 'signed-out'];
   const states = ['empty', 'filled', 'error', 'loading'];
+  // The console frames the preview this wide (app/[locale]/admin/themes/[id]/page.tsx WIDTHS).
+  const widths = { phone: 375, desktop: 1024 };
   const day = Math.floor(Date.now() / 86_400_000);
   const all = process.env.PREVIEW_ALL === '1';
   if (all) test.setTimeout(900_000);
@@ -112,13 +134,43 @@ test('preview screens render with sample data in every state', async ({ page, re
     : [0, 1, 2, 3].map((i) => [screens[(day * 4 + i) % screens.length], states[(day + i) % states.length]]);
   const { token } = (await (await request.post(`${api}/themes/brand/preview`, { headers, data: { draft: false } })).json()) as { token: string };
   for (const [i, [screen, state]] of cases.entries()) {
+    const at = `${screen} ${state}`;
     const locale = i % 2 === 0 ? 'en' : 'ar';
-    const scheme = i % 2 === 0 ? 'light' : 'dark';
+    const scheme = (i >> 1) % 2 === 0 ? 'light' : 'dark';
+    const width = (i + day) % 2 === 0 ? 'phone' : 'desktop';
+    await page.setViewportSize({ width: widths[width], height: 720 });
     const res = await page.goto(`${foyer.url}/${locale}/preview/${screen}?preview=${encodeURIComponent(token)}&state=${state}&scheme=${scheme}`);
-    expect(res?.status(), `${screen} ${state}`).toBe(200);
+    expect(res?.status(), at).toBe(200);
     await expect(page.locator('main h1')).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
-    if (state === 'error' && (await page.locator('main form').count()) > 0) await expect(page.locator('.foyer-error-summary').first()).toBeVisible();
+
+    // The palette asked for, though the browser prefers light: background darker than text in dark.
+    const look = await page.locator('.foyer-root').evaluate((e) => {
+      const style = getComputedStyle(e);
+      return { scheme: getComputedStyle(document.documentElement).colorScheme, background: style.backgroundColor, ink: style.color };
+    });
+    expect(look.scheme, at).toEqual(scheme === 'dark' ? 'dark' : expect.not.stringContaining('dark'));
+    expect(luminance(look.background) < luminance(look.ink), `${at} ${scheme}: ${JSON.stringify(look)}`).toBe(scheme === 'dark');
+    if (width === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${at} at ${widths.phone} px`).toBeLessThanOrEqual(0);
+
+    // The state, on every form of the flow the screen has.
+    // The passkey ceremony's form shows once the page is hydrated (and the browser has passkeys).
+    if (screen === 'passkey-setup') await expect(page.getByTestId('create-passkey-form')).toBeVisible();
+    const forms = page.locator('main form.foyer-form');
+    expect((await forms.count()) > 0, `${at}: forms`).toBe(!formless.includes(screen));
+    const fields = await forms.locator('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea').evaluateAll((es) => es.map((e) => (e as HTMLInputElement).value));
+    // Empty: as the page opens (a field may have its own default); filled: every field a sample.
+    const samples = samplesOf(locale);
+    if (state === 'empty') expect(fields.filter((v) => samples.includes(v)), at).toEqual([]);
+    if (state === 'filled') expect(fields.filter((v) => !samples.includes(v)), at).toEqual([]);
+    if (state === 'error' && !formless.includes(screen)) await expect(page.locator('.foyer-error-summary').first()).toBeVisible();
+    else await expect(page.locator('.foyer-error-summary'), at).toHaveCount(0);
+    const busy = state === 'loading';
+    for (const form of await forms.all()) {
+      if (busy) await expect(form, at).toHaveAttribute('aria-busy', 'true');
+      else await expect(form, at).not.toHaveAttribute('aria-busy', /.*/);
+      for (const button of await form.locator('button[type=submit]').all()) await (busy ? expect(button, at).toBeDisabled() : expect(button, at).toBeEnabled());
+    }
   }
 });
 

@@ -35,11 +35,14 @@ export const previewSteps = {
   'passkey-setup': { step: 'passkey-setup', userId: USER, amr },
   'recovery-codes': { step: 'recovery-codes', userId: USER, amr, codes: ['7K3D-9QXM', 'P4VN-2HJT', 'W8RB-6CFL', 'M2ZS-5GYE', 'D9LA-3TKU', 'H6QP-8NWX', 'B5JV-4RMC', 'X3TE-7DLG'] },
   'federation-link': { step: 'link-account', userId: USER, provider: 'Example', email: 'ana@example.com' },
+  'magic-link': null,
+  'federation-error': null,
   error: null,
+  logout: null,
   'signed-out': null,
 } as const satisfies Record<string, FlowStep | null>;
 
-/** The sign-in screens (and the two pages beside the flow: error, signed out). */
+/** The sign-in screens, and the pages beside the flow (a mailed link's landing, errors, signing out). */
 export type FlowPreviewScreen = keyof typeof previewSteps;
 
 /**

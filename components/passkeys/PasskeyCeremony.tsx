@@ -9,10 +9,11 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
-import { useActionState, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useActionState, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Alert } from '../Alert';
 import { Button } from '../Button';
-import { inputLook, type FormState } from '../FlowForm';
+import { inert, inputLook, previewState, type FormState } from '../FlowForm';
+import { FormPreviewContext } from '../FormPreview';
 
 /** Translated sentences for what can go wrong in the browser, before the server is asked. */
 export interface PasskeyProblems {
@@ -131,13 +132,22 @@ export function PasskeyCeremony(props: Props) {
 
   // After a refused button press the autofill offer comes back. Not after a refused autofill:
   // an authenticator that answers by itself would be asked again and again.
-  const [state, formAction, pending] = useActionState(async (prev: FormState, data: FormData) => {
-    const answer = await action(prev, data);
-    if (answer.error && !fromAutofill.current) setTimeout(listen, 0);
-    return answer;
-  }, {});
+  // On the theme editor's preview: the state asked for, and no ceremony (components/FormPreview).
+  const preview = useContext(FormPreviewContext);
+  const previewed = preview && previewState(preview, props.kind === 'register' ? [{ name: 'name', label: props.nameField.label, type: 'text', autoComplete: 'off' }] : [], `${props.testId}-form`);
+  const [state, formAction, pending] = useActionState(
+    preview
+      ? inert
+      : async (prev: FormState, data: FormData) => {
+          const answer = await action(prev, data);
+          if (answer.error && !fromAutofill.current) setTimeout(listen, 0);
+          return answer;
+        },
+    previewed || {},
+  );
 
   const run = async () => {
+    if (preview) return;
     setProblem(undefined);
     if (!form.current || !form.current.reportValidity()) return;
     setBusy(true);
@@ -171,9 +181,9 @@ export function PasskeyCeremony(props: Props) {
     ) : null;
   }
   const message = problem ?? state.error?.message;
-  const working = busy || pending;
+  const working = busy || pending || preview?.state === 'loading';
   return (
-    <form ref={form} action={formAction} data-testid={`${props.testId}-form`} className="foyer-form mt-4">
+    <form ref={form} action={formAction} data-testid={`${props.testId}-form`} className="foyer-form mt-4" aria-busy={working || undefined}>
       {props.lead}
       {message ? <Alert tone="error">{message}</Alert> : null}
       {state.notice && !message ? <Alert tone="notice">{state.notice}</Alert> : null}

@@ -14,6 +14,12 @@ it('previews an e-mail’s or a text message’s keys on that message, other key
   expect(previewScreenOf('account.title')).toBe('account');
   expect(previewScreenOf('consent.title')).toBe('consent');
   expect(previewScreenOf('login.title')).toBe('login');
+  expect(previewScreenOf('logout.confirm')).toBe('logout');
+  expect(previewScreenOf('logout.doneBody')).toBe('signed-out');
+  expect(previewScreenOf('federation.errors.denied')).toBe('federation-error');
+  expect(previewScreenOf('federation.link.title')).toBe('federation-link');
+  expect(previewScreenOf('passwordless.linkSubmit')).toBe('magic-link');
+  expect(previewScreenOf('passwordless.codeTitle')).toBe('passwordless');
   // Every e-mail and text message key of the catalogue opens its message's preview.
   for (const key of flatMessages({ email: en.email, sms: en.sms }).keys()) {
     const screen = previewScreenOf(key);

@@ -30,18 +30,17 @@ const screenOf: Partial<Record<keyof typeof en, PreviewScreen>> = {
   federation: 'federation-link',
   passwordless: 'passwordless',
   errorPage: 'error',
-  logout: 'signed-out',
+  logout: 'logout',
   consent: 'consent',
   account: 'account',
 };
 
-/** Account page sections that have a page of their own. */
-const accountPages: Partial<Record<keyof (typeof en)['account'], PreviewScreen>> = {
-  emailChange: 'account-email',
-  phoneChange: 'account-phone',
-  password: 'account-password',
-  totp: 'account-totp',
-  recovery: 'account-recovery-codes',
+/** The keys of a group that show on another screen than the group's: account sections with a page of their own, and the like. */
+const sections: { [G in keyof typeof en]?: Partial<Record<keyof (typeof en)[G], PreviewScreen>> } = {
+  account: { emailChange: 'account-email', phoneChange: 'account-phone', password: 'account-password', totp: 'account-totp', recovery: 'account-recovery-codes' },
+  logout: { doneTitle: 'signed-out', doneBody: 'signed-out' },
+  federation: { errors: 'federation-error' },
+  passwordless: { linkHeading: 'magic-link', linkExplain: 'magic-link', linkSubmit: 'magic-link', elsewhereHeading: 'magic-link', elsewhere: 'magic-link', invalidHeading: 'magic-link' },
 };
 
 /**
@@ -53,6 +52,6 @@ export function previewScreenOf(key: string): PreviewScreen {
   if (group === 'email' && part === 'securityChange') return 'email-security-totp_added';
   const message = group === 'email' ? `email-${part}` : group === 'sms' ? `sms-${part}` : undefined;
   if (message && isPreviewScreen(message)) return message;
-  if (group === 'account' && part) return accountPages[part as keyof (typeof en)['account']] ?? 'account';
-  return screenOf[group as keyof typeof en] ?? 'login';
+  const section = (sections[group as keyof typeof en] as Record<string, PreviewScreen> | undefined)?.[part];
+  return section ?? screenOf[group as keyof typeof en] ?? 'login';
 }

@@ -5,6 +5,7 @@ import { PageFrame } from '@/components/PageFrame';
 import { TextLink } from '@/components/TextLink';
 import { flowHref } from '@/app/_lib/flow';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
+import { PREVIEW_UID, previewRequest } from '@/app/_lib/preview';
 import { requestInfo } from '@/app/_lib/request';
 import { currentTheme } from '@/app/_lib/theme';
 import { readInteraction } from '@/server/oidc';
@@ -15,12 +16,20 @@ import { magicLinkAction } from '../passwordless/actions';
  * Where a mailed sign-in link lands. Opening it does nothing by itself (mail scanners open links):
  * in the browser whose sign-in asked for it, at that attempt, a button finishes the sign-in; in
  * any other browser the page says to go back, and nothing is offered that could sign this one in.
+ * On the theme editor's preview: that button, its form inert, and no link looked up.
  */
 export default async function MagicLinkPage(props: PageProps) {
   const { locale, query } = await pageInput(props);
   const t = await getTranslations({ locale });
-  const rt = await runtime();
   const theme = await currentTheme();
+  if (await previewRequest()) {
+    return (
+      <PageFrame theme={theme} locale={locale} path="/login/link" heading={t('passwordless.linkHeading')} subheading={t('passwordless.linkExplain')}>
+        <LinkForm hidden={{ uid: PREVIEW_UID, csrf: '', locale, link: '', token: '' }} label={t('passwordless.linkSubmit')} />
+      </PageFrame>
+    );
+  }
+  const rt = await runtime();
   const { uid, link: id, token } = query;
   const found = uid && id && token ? await rt.pool.passwordless.inspectLink({ id, token }) : undefined;
   const req = await requestInfo();
@@ -52,13 +61,11 @@ export default async function MagicLinkPage(props: PageProps) {
   }
   return (
     <PageFrame {...frame} heading={t('passwordless.linkHeading')} subheading={t('passwordless.linkExplain')}>
-      <FlowForm
-        testId="magic-link-form"
-        action={magicLinkAction}
-        hidden={{ uid: view.uid, csrf: req.csrf ?? '', locale, link: id!, token: token! }}
-        fields={[]}
-        buttons={[{ label: t('passwordless.linkSubmit'), testId: 'use-link' }]}
-      />
+      <LinkForm hidden={{ uid: view.uid, csrf: req.csrf ?? '', locale, link: id!, token: token! }} label={t('passwordless.linkSubmit')} />
     </PageFrame>
   );
+}
+
+function LinkForm({ hidden, label }: { hidden: Record<string, string>; label: string }) {
+  return <FlowForm testId="magic-link-form" action={magicLinkAction} hidden={hidden} fields={[]} buttons={[{ label, testId: 'use-link' }]} />;
 }

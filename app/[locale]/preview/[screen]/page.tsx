@@ -14,11 +14,14 @@ import AccountTotpPage from '../../account/totp/page';
 import ConfirmPage from '../../confirm/page';
 import ConsentPage from '../../consent/page';
 import ErrorPage from '../../error/page';
+import FederationErrorPage from '../../federation/error/page';
 import LinkAccountPage from '../../federation/link/page';
 import ForgotPasswordPage from '../../forgot-password/page';
 import LoginPage from '../../login/page';
+import MagicLinkPage from '../../login/link/page';
 import PasswordlessPage from '../../login/passwordless/page';
 import LoggedOutPage from '../../logout/done/page';
+import LogoutPage from '../../logout/page';
 import MfaPage from '../../mfa/page';
 import PasskeySetupPage from '../../mfa/passkey/page';
 import RecoveryCodesPage from '../../mfa/recovery-codes/page';
@@ -52,7 +55,10 @@ const screens: Record<FlowPreviewScreen | PagePreviewScreen, { page: ComponentTy
   'passkey-setup': { page: PasskeySetupPage },
   'recovery-codes': { page: RecoveryCodesPage },
   'federation-link': { page: LinkAccountPage },
+  'magic-link': { page: MagicLinkPage },
+  'federation-error': { page: FederationErrorPage, query: { code: 'denied' } },
   error: { page: ErrorPage, query: { code: 'access_denied' } },
+  logout: { page: LogoutPage },
   'signed-out': { page: LoggedOutPage },
   consent: { page: ConsentPage },
   account: { page: AccountPage, errorForm: 'sign-out-form' },

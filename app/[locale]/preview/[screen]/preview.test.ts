@@ -153,6 +153,21 @@ describeEachDb('preview screens', (open) => {
     expect(outbox.texts[0].body).not.toContain('Vorschau');
   });
 
+  it('shows the pages beside the flow that a real request would fill (a sign-out to confirm, a mailed link opened, a federated failure) from sample data alone', async () => {
+    await setup();
+    // The runtime here has no provider: a page that read a real interaction or link would throw.
+    const logout = await render('ar', 'logout');
+    expect(logout).toContain(ar.preview.appName);
+    expect(logout).toContain('data-testid="confirm-logout"');
+    const link = await render('en', 'magic-link', 'loading');
+    expect(link).toMatch(/<form[^>]*data-testid="magic-link-form"[^>]*aria-busy="true"/);
+    expect(link).toMatch(/<button[^>]*disabled=""[^>]*data-testid="use-link"/);
+    const failed = await render('en', 'federation-error');
+    expect(failed).toContain(en.federation.errors.denied);
+    expect(failed).toContain('href="/en/login?uid=preview"');
+    expect(request.cookiesRead).toEqual([]);
+  });
+
   it('shows the account pages with the sample user, a code pending where a screen says so, and the sample error on one form', async () => {
     await setup();
     const home = await render('en', 'account');
