@@ -181,6 +181,16 @@ export function FlowForm({
             </div>
           );
         }
+        // What every kind of control carries: its name, value kept from a refused post, focus and error hooks.
+        const control = {
+          id: f.name,
+          name: f.name,
+          required: f.required,
+          defaultValue: state.values?.[f.name] ?? f.defaultValue,
+          autoFocus: f.autoFocus || state.error?.field === f.name,
+          'aria-invalid': invalid || undefined,
+          'aria-describedby': described,
+        };
         return (
           <div key={f.name} className="foyer-field mb-4">
             <label htmlFor={f.name} className="label-customizable block font-medium mb-1">
@@ -188,49 +198,31 @@ export function FlowForm({
             </label>
             {f.type === 'textarea' ? (
               <textarea
-                id={f.name}
-                name={f.name}
+                {...control}
                 rows={f.rows ?? 8}
-                required={f.required}
                 maxLength={f.maxLength}
                 dir={f.dir}
                 spellCheck={false}
-                defaultValue={state.values?.[f.name] ?? f.defaultValue}
-                autoFocus={f.autoFocus || state.error?.field === f.name}
-                aria-invalid={invalid || undefined}
-                aria-describedby={described}
                 className={`inputField-customizable font-mono text-sm ${inputLook}`}
               />
             ) : f.type === 'select' ? (
               <select
-                id={f.name}
-                name={f.name}
-                required={f.required}
-                defaultValue={state.values?.[f.name] ?? f.defaultValue}
-                autoFocus={f.autoFocus || state.error?.field === f.name}
-                aria-invalid={invalid || undefined}
-                aria-describedby={described}
+                {...control}
                 className={`inputField-customizable ${inputLook}`}
               >
                 <SelectOptions groups={f.options ?? []} />
               </select>
             ) : (
             <input
-              id={f.name}
-              name={f.name}
+              {...control}
               type={f.type}
               autoComplete={f.autoComplete}
-              required={f.required}
               maxLength={f.maxLength}
               min={f.min}
               max={f.max}
               step={f.step}
               inputMode={f.inputMode}
               dir={f.dir}
-              defaultValue={state.values?.[f.name] ?? f.defaultValue}
-              autoFocus={f.autoFocus || state.error?.field === f.name}
-              aria-invalid={invalid || undefined}
-              aria-describedby={described}
               className={`inputField-customizable ${f.autoComplete === 'one-time-code' ? 'foyer-code-input ' : ''}${inputLook}`}
             />
             )}
