@@ -67,7 +67,9 @@ async function main() {
   const handleNext = app.getRequestHandler();
   const handleOidc = rt.handleOidc;
   const secure = publicUrl.protocol === 'https:';
-  const server = http.createServer();
+  const server = http.createServer({ keepAliveTimeout: env.keepAliveTimeoutSeconds * 1000 });
+  // A request's headers may arrive on a connection that was idle up to the keep-alive timeout.
+  server.headersTimeout = env.keepAliveTimeoutSeconds * 1000 + 5000;
   const metricsServer = env.metricsPort !== undefined ? http.createServer() : undefined;
   const lifecycle = drainer([server]);
   const distDir = path.resolve(process.env.NEXT_DIST_DIR || '.next');

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { decodeJwt } from 'jose';
 import { inProcessClientSecret } from '@/server/pool/client-secrets';
+import { log } from '@/server/log';
 import { runtime } from '@/server/runtime-handle';
 
 /**
@@ -89,7 +90,18 @@ export async function finishAuthorization(
     const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
     return { userId: claims.sub, grantId, idToken: tokens.id_token!, authTime: claims.auth_time * 1000, amr };
   } catch (e) {
+    // The page says only "sign in again"; the operator learns why (no values: the library's code and message).
+    log.warn({ callback: callbackPath, failure: describeFailure(e) }, 'sign-in callback refused');
     const reason = e instanceof oidc.AuthorizationResponseError ? e.error : 'session_expired';
     return { error: reason === 'access_denied' || reason === 'login_required' ? reason : 'session_expired' };
   }
+}
+
+/** What went wrong in a round trip, for a log line: the OAuth error, the HTTP status, the library's code. */
+function describeFailure(e: unknown): Record<string, unknown> {
+  if (e instanceof oidc.AuthorizationResponseError) return { kind: 'authorization_response', error: e.error };
+  if (e instanceof oidc.ResponseBodyError) return { kind: 'token_response', error: e.error, status: e.status };
+  const code = e instanceof Error && 'code' in e ? (e as { code?: unknown }).code : undefined;
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : undefined;
+  return { kind: e instanceof Error ? e.name : typeof e, code, message: e instanceof Error ? e.message : undefined, cause };
 }

@@ -24,6 +24,7 @@ const schema = z.object({
   METRICS_HOST: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
+  KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(65),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
 });
@@ -60,6 +61,12 @@ export type Env = {
   shutdownTimeoutSeconds: number;
   /** On SIGTERM, how long to keep serving (not ready) before the port closes: a load balancer's health-check interval. */
   shutdownDelaySeconds: number;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the reverse proxy's own idle
+   * timeout for upstream connections (nginx 60 s, AWS ALB 60 s): otherwise the proxy can send a
+   * request on a connection we are closing, and a POST lost that way is a 502 it does not retry.
+   */
+  keepAliveTimeoutSeconds: number;
   /** Events (the audit log) older than this many days are swept. */
   eventsRetentionDays: number;
   /**
@@ -110,6 +117,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     metricsHost: e.METRICS_HOST ?? e.HOST,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     shutdownDelaySeconds: e.SHUTDOWN_DELAY_SECONDS,
+    keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS,
     eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
