@@ -54,7 +54,8 @@ function isRelativePath(s: string): boolean {
 }
 
 /** A link shown in the footer, per locale (`default` for every other one); https only. */
-const localisedUrl = z.record(z.string().regex(/^(default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/), z.url({ protocol: /^https$/ }));
+export const LINK_LOCALE_PATTERN = /^(default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/;
+const localisedUrl = z.record(z.string().regex(LINK_LOCALE_PATTERN, 'a language tag such as en or ar, or default'), z.url({ protocol: /^https$/ }));
 
 /**
  * Images custom CSS may use (a banner's background, say), by name: `url(image:<name>)` in `css`.
@@ -67,10 +68,13 @@ const images = z.record(imageName, assetRef).refine((r) => Object.keys(r).length
 export const builtInFonts = ['noto-sans', 'inter', 'ibm-plex-sans', 'system'] as const;
 export type BuiltInFont = (typeof builtInFonts)[number];
 
+/** The name custom CSS gives an uploaded font (1 to 64 characters). */
+export const FONT_NAME_PATTERN = /^[A-Za-z0-9 _-]{1,64}$/;
+
 const font = z.union([
   z.strictObject({ family: z.enum(builtInFonts) }),
   /** An uploaded woff2, with the name custom CSS may use in `font-family`. */
-  z.strictObject({ upload: assetRef, name: z.string().regex(/^[A-Za-z0-9 _-]{1,64}$/) }),
+  z.strictObject({ upload: assetRef, name: z.string().regex(FONT_NAME_PATTERN, 'letters, digits, spaces and _- only') }),
 ]);
 
 const background = z.discriminatedUnion('type', [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleCatalogues, consoleTranslator } from '@/i18n/console';
-import { FIELD_CODES } from '@/server/admin';
+import { FIELD_CODES, type FieldCode } from '@/server/admin';
 import { fieldReasons } from './console-problem';
 
 const fields = {
@@ -65,6 +65,22 @@ describe('the admin API’s field errors on a console form', () => {
     const css = (params: Record<string, string>) => fieldReasons(ar, [{ pointer: '/email', detail: 'x', code: 'css_line', params: { line: '3', rule: 'none', reason: 'syntax', name: '', ...params } }], fields).reasons[0].text;
     expect(css({ rule: '".banner-customizable"', reason: 'property', name: 'position' })).toBe('السطر 3، ".banner-customizable": الخاصية position غير مسموح بها.');
     expect(css({})).toBe('السطر 3: خطأ في الصياغة.');
+  });
+
+  it('words the last generic rules in Arabic, and a low-contrast pair by the theme editor’s names for its colours and mode', () => {
+    const word = (code: FieldCode, params: Record<string, string> = {}) => fieldReasons(ar, [{ pointer: '/email', detail: 'x', code, params }], fields).reasons[0];
+    expect(word('allowed_chars_spaces', { chars: '_+=,.@-' })).toEqual({ field: 'email', text: 'استخدم الأحرف اللاتينية والأرقام والمسافات و_+=,.@- فقط.' });
+    expect(word('lower_underscore', { max: '64' }).text).toBe('استخدم الأحرف اللاتينية الصغيرة و_ فقط (بحد أقصى 64 من الأحرف).');
+    expect(word('saml_metadata_source').text).toBe('أدخل البيانات الوصفية لموفر الهوية إما في metadata_url وإما في metadata_xml: واحدًا فقط من الاثنين.');
+    expect(word('no_control_characters').text).toBe('لا يجوز أن يحتوي على محارف تحكم (مثل فواصل الأسطر أو علامات الجدولة).');
+    for (const code of ['link_locale', 'urn', 'trimmed_text'] as const) expect(word(code), code).not.toHaveProperty('lang');
+    const pair = { mode: 'dark', fg: 'text', bg: 'surface', ratio: '1.00', min: '4.5' };
+    expect(word('low_contrast', pair).text).toBe('داكن: النص على خلفية البطاقة نسبته 1.00:1، والمطلوب 4.5:1. اسمح بالتباين المنخفض للإبقاء عليه رغم ذلك.');
+    expect(fieldReasons(en, [{ pointer: '/colors', detail: 'x', code: 'low_contrast', params: { ...pair, mode: 'light', fg: 'brandText', bg: 'brand' } }], {}).reasons[0].text).toBe(
+      '/colors: Light: Text on the brand colour on Brand (buttons) is 1.00:1, 4.5:1 is needed. Allow low contrast to keep it anyway.',
+    );
+    // A colour or mode the console has no name for is shown as sent, never an error.
+    expect(word('low_contrast', { ...pair, mode: 'dim', fg: 'glow' }).text).toBe('dim: glow على خلفية البطاقة نسبته 1.00:1، والمطلوب 4.5:1. اسمح بالتباين المنخفض للإبقاء عليه رغم ذلك.');
   });
 
   it('keeps a reason no field is mapped for, for the summary; a JSON editor takes every pointer and names it', () => {

@@ -1,6 +1,7 @@
 import type { FieldReason } from '@/components/FlowForm';
 import type { ConsoleT } from '@/i18n/console';
 import { isFieldCode, type AdminCallResult, type FieldCode } from '@/server/admin';
+import { paletteNames, type PaletteName } from '@/themes/schema';
 
 type FieldError = Extract<AdminCallResult, { ok: false }>['problem']['errors'][number];
 
@@ -15,7 +16,20 @@ export type WordedCode = Exclude<FieldCode, 'custom'>;
 export function wordOf(t: ConsoleT, e: Pick<FieldError, 'code' | 'params'>): string | undefined {
   if (!isFieldCode(e.code) || e.code === 'custom') return undefined;
   const code: WordedCode = e.code;
-  return t(`apiErrors.${code}`, e.params as never);
+  return t(`apiErrors.${code}`, (code === 'low_contrast' ? contrastParams(t, e.params) : e.params) as never);
+}
+
+const isPaletteName = (v: string | undefined): v is PaletteName => (paletteNames as readonly (string | undefined)[]).includes(v);
+
+/** A colour pair by the labels the theme editor gives its colours, and the mode by its name (a value the console does not know stays as sent). */
+function contrastParams(t: ConsoleT, params: Record<string, string>): Record<string, string> {
+  const { fg, bg, mode } = params;
+  return {
+    ...params,
+    fg: isPaletteName(fg) ? t(`themes.form.palette.${fg}`) : fg,
+    bg: isPaletteName(bg) ? t(`themes.form.palette.${bg}`) : bg,
+    mode: mode === 'light' || mode === 'dark' ? t(`themes.${mode}`) : mode,
+  };
 }
 
 /** A form field the admin API's JSON Pointers lead to: its name and label. */

@@ -432,7 +432,9 @@ describeEachDb('admin API', (open) => {
         problem(await call('GET', '/themes/brand/draft'), 404);
         const bad = await call('PUT', '/themes/brand/draft', { body: { ...blue, colors: { light: { text: '#ffffff', surface: '#ffffff' } } } });
         problem(bad, 400);
-        expect(bad.json!.errors).toEqual([{ pointer: '/colors', detail: expect.any(String), code: 'low_contrast', params: { pairs: expect.stringContaining('light text/surface 1:1 < 4.5:1') } }]);
+        // One error a pair, its colours by palette name (the console names them in the admin's language).
+        expect(bad.json!.errors).toContainEqual({ pointer: '/colors', detail: expect.stringContaining('light text/surface contrast is 1.00:1'), code: 'low_contrast', params: { mode: 'light', fg: 'text', bg: 'surface', ratio: '1.00', min: '4.5' } });
+        expect(new Set((bad.json!.errors as { code: string }[]).map((e) => e.code))).toEqual(new Set(['low_contrast']));
         // Custom CSS is refused one problem per line at fault, each on /css with its line.
         const css = '.submitButton-customizable { color: red }\n@import "x.css";\n.banner-customizable { behavior: url(x.htc) }';
         const badCss = await call('PUT', '/themes/brand/draft', { body: { ...blue, css } });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { issueCode } from './field-codes';
-import { customAttributeSchema, seedSchema } from './seed';
+import { samlProviderSchema } from '../federation/saml/provider';
+import { themeInput } from '../../themes/schema';
+import { customAttributeSchema, providerSubject, seedSchema } from './seed';
 
 /** The codes (and params) of what `schema` refuses in `input`, by dotted path. */
 function codesOf(schema: z.ZodType, input: unknown): Record<string, { code: string; params: Record<string, string> }[]> {
@@ -39,6 +41,40 @@ describe('the codes of the schemas’ rules and formats', () => {
     const saml = { name: 'Okta', type: 'saml', metadata_url: 'https://idp.example/m', idp_initiated: true, idp_initiated_login: { client_id: 'web', login_uri: 'https://app.example/login' } };
     expect(codesOf(seedSchema, { clients: [client], identity_providers: [saml] })).toEqual({
       'identity_providers.0.idp_initiated_login.client_id': [{ code: 'idp_initiated_client', params: { provider: 'Okta' } }],
+    });
+  });
+
+  it('codes a resource server’s name, a provider’s authorize_params names, a SAML provider’s metadata and a user’s provider subject', () => {
+    const codes = codesOf(seedSchema, {
+      resource_servers: [{ identifier: 'https://api.example', name: 'Orders / Billing' }],
+      identity_providers: [
+        { name: 'O', type: 'oidc', issuer: 'https://idp.example', client_id: 'a', client_secret: 'b', authorize_params: { 'Prompt-Mode': 'x', ok_one: 'y' } },
+        { name: 'S', type: 'saml' },
+        { name: 'T', type: 'saml', metadata_url: 'https://idp.example/m', metadata_xml: '<x/>' },
+      ],
+      users: [{ username: 'ann', identities: [{ provider: 'O', subject: 'line\nbreak' }] }],
+    });
+    expect(codes['resource_servers.0.name']).toEqual([{ code: 'allowed_chars_spaces', params: { chars: '_+=,.@-' } }]);
+    expect(codes['identity_providers.0.authorize_params.Prompt-Mode']).toEqual([{ code: 'lower_underscore', params: { max: '64' } }]);
+    expect(codes['identity_providers.1.metadata_url']).toEqual([{ code: 'saml_metadata_source', params: {} }]);
+    expect(codes['identity_providers.2.metadata_url']).toEqual([{ code: 'saml_metadata_source', params: {} }]);
+    expect(codes['users.0.identities.0.subject']).toEqual([{ code: 'no_control_characters', params: {} }]);
+    expect(Object.keys(codes).sort()).toEqual(['identity_providers.0.authorize_params.Prompt-Mode', 'identity_providers.1.metadata_url', 'identity_providers.2.metadata_url', 'resource_servers.0.name', 'users.0.identities.0.subject']);
+    // Federation takes a provider's subject by the same rule (a SAML NameID may be long: 1024).
+    expect(codesOf(providerSubject, 'tab\there')).toEqual({ '': [{ code: 'no_control_characters', params: {} }] });
+    expect(providerSubject.safeParse('x'.repeat(1024)).success).toBe(true);
+  });
+
+  it('codes the SAML core’s own record and a theme’s link languages and font name', () => {
+    expect(codesOf(samlProviderSchema, { name: ' Okta', metadata_url: 'https://idp.example/m', name_id_format: 'email' })).toEqual({
+      name: [{ code: 'trimmed_text', params: {} }],
+      name_id_format: [{ code: 'urn', params: {} }],
+    });
+    expect(codesOf(samlProviderSchema, { name: 'Okta' })).toEqual({ metadata_xml: [{ code: 'saml_metadata_source', params: {} }] });
+    const theme = { id: 'acme', name: 'Acme', links: { terms: { 'EN!': 'https://acme.example/terms', default: 'https://acme.example/t' } }, font: { upload: `asset:${'a'.repeat(64)}`, name: 'Acme/Sans' } };
+    expect(codesOf(themeInput, theme)).toEqual({
+      'links.terms.EN!': [{ code: 'link_locale', params: {} }],
+      'font.name': [{ code: 'allowed_chars_spaces', params: { chars: '_-' } }],
     });
   });
 

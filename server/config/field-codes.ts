@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { COLOUR_PATTERN, IMAGE_NAME_PATTERN, THEME_ID_PATTERN } from '../../themes/schema';
+import { COLOUR_PATTERN, FONT_NAME_PATTERN, IMAGE_NAME_PATTERN, LINK_LOCALE_PATTERN, THEME_ID_PATTERN } from '../../themes/schema';
 
 /**
  * Every code an admin API field error carries, with the names of the params its wording takes
@@ -27,9 +27,19 @@ export const FIELD_CODES = {
   invalid_phone: [],
   invalid_slug: ['max'],
   allowed_chars: ['chars', 'max'],
+  /** As allowed_chars, spaces allowed too (a display name). */
+  allowed_chars_spaces: ['chars'],
+  /** Lower-case letters and _ (a query parameter's name). */
+  lower_underscore: ['max'],
   printable_token: ['except'],
   custom_attribute_name: [],
   locale_tag: [],
+  /** A language tag or `default` (a theme link's language). */
+  link_locale: [],
+  urn: [],
+  no_control_characters: [],
+  /** No control characters, no space at either end. */
+  trimmed_text: [],
   apple_id: [],
   tenant_guid: [],
   version_like: ['example'],
@@ -101,9 +111,12 @@ export const FIELD_CODES = {
   asset_bad_svg: ['ref'],
   asset_too_many_pixels: ['ref', 'width', 'height', 'max'],
   theme_chain: ['reason'],
-  low_contrast: ['pairs'],
+  /** One pair below WCAG AA: `fg` on `bg` (palette names, worded by the console) in `mode` (light, dark). */
+  low_contrast: ['mode', 'fg', 'bg', 'ratio', 'min'],
   /** `rule`: the rule's CSS, or `none`; `reason`: custom-css.ts's CssReason, about `name` (CSS, or ''). */
   css_line: ['line', 'rule', 'reason', 'name'],
+  /** A SAML provider's metadata: metadata_url or metadata_xml, exactly one. */
+  saml_metadata_source: [],
   saml_metadata_invalid: [],
   saml_metadata_fetch: [],
   saml_metadata_timeout: [],
@@ -142,6 +155,8 @@ export function codedPattern(re: RegExp, code: FieldCode, params: FieldParams = 
 codedPattern(COLOUR_PATTERN, 'invalid_colour');
 codedPattern(THEME_ID_PATTERN, 'invalid_slug', { max: '64' });
 codedPattern(IMAGE_NAME_PATTERN, 'invalid_slug', { max: '32' });
+codedPattern(LINK_LOCALE_PATTERN, 'link_locale');
+codedPattern(FONT_NAME_PATTERN, 'allowed_chars_spaces', { chars: '_-' });
 
 const list = (values: readonly unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
 

@@ -72,7 +72,7 @@ const oauthClient = {
   client_secret: z.string().min(1).max(2048),
   scopes: z.array(scopeToken).min(1).max(50).optional(),
   /** Extra authorization request parameters (e.g. `prompt`, Google's `hd`). */
-  authorize_params: z.record(z.string().regex(/^[a-z_]{1,64}$/, 'lower-case letters and _'), z.string().max(512)).optional(),
+  authorize_params: z.record(z.string().regex(codedPattern(/^[a-z_]{1,64}$/, 'lower_underscore', { max: '64' }), 'lower-case letters and _'), z.string().max(512)).optional(),
 };
 const withOpenid = (s: string[] | undefined) => !s || s.includes('openid');
 const openidMessage = coded('needs_openid', 'must include openid', { path: ['scopes'] });
@@ -169,7 +169,7 @@ const samlProvider = z
     sign_out: z.boolean().default(true),
   })
   .strict()
-  .refine((p) => !!p.metadata_url !== !!p.metadata_xml, coded('exactly_one', 'give exactly one of metadata_url and metadata_xml', { path: ['metadata_url'], params: { other: 'metadata_xml' } }))
+  .refine((p) => !!p.metadata_url !== !!p.metadata_xml, coded('saml_metadata_source', 'give exactly one of metadata_url and metadata_xml', { path: ['metadata_url'] }))
   .refine((p) => !p.idp_initiated || !!p.idp_initiated_login, coded('required_when', 'required when idp_initiated is true', { path: ['idp_initiated_login'], params: { other: 'idp_initiated' } }));
 
 export const identityProviderSchema = z.discriminatedUnion('type', [

@@ -24,7 +24,7 @@ const scopeName = z
 export const resourceServerSchema = z
   .object({
     identifier,
-    name: z.string().min(1).max(256).regex(/^[\w\s+=,.@-]+$/, 'letters, digits, spaces and _+=,.@- only'),
+    name: z.string().min(1).max(256).regex(codedPattern(/^[\w\s+=,.@-]+$/, 'allowed_chars_spaces', { chars: '_+=,.@-' }), 'letters, digits, spaces and _+=,.@- only'),
     scopes: z
       .array(z.object({ name: scopeName, description: z.string().min(1).max(256) }).strict())
       .max(100)

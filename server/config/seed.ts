@@ -283,6 +283,17 @@ const passwordHash = z.string().max(1024).superRefine((h, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'password_hash_format' } });
 });
 
+/**
+ * A user's subject at an outside provider: non-empty printable text (OIDC allows 255 ASCII
+ * characters; SAML NameIDs run longer). Federation takes only such subjects from a provider, and a
+ * user record may name only those (an identity no sign-in could reach is refused).
+ */
+export const providerSubject = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((s) => !/\p{Cc}/u.test(s), coded('no_control_characters', 'may not contain control characters'));
+
 export const userSeedSchema = z
   .object({
     username: z.string().min(1).max(128),
@@ -301,7 +312,7 @@ export const userSeedSchema = z
     groups: z.array(z.string()).default([]),
     /** Sign-ins through outside providers linked to the user: the provider's name and its subject. */
     identities: z
-      .array(z.object({ provider: z.string().min(1).max(32), subject: z.string().min(1).max(512), issuer: z.string().max(2048).optional() }).strict())
+      .array(z.object({ provider: z.string().min(1).max(32), subject: providerSubject, issuer: z.string().max(2048).optional() }).strict())
       .default([]),
   })
   .strict()

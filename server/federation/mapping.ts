@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ProviderType } from '../config/identity-providers';
 import * as input from '../pool/input';
 
@@ -94,5 +93,5 @@ export function mapClaims(mapping: Record<string, string>, claims: Record<string
   return out;
 }
 
-/** A provider subject: non-empty printable text (OIDC allows 255 ASCII characters; SAML NameIDs run longer). */
-export const subjectSchema = z.string().min(1).max(1024).refine((s) => !/[\p{Cc}]/u.test(s), 'control characters');
+/** A provider subject: non-empty printable text (the rule user records follow too). */
+export { providerSubject as subjectSchema } from '../config/seed';

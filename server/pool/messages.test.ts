@@ -71,6 +71,45 @@ describeEachDb('pool messages', (open) => {
     expect([await count('users'), await count('codes'), await count('messages')]).toEqual([1, 0, 0]); // alice only
   });
 
+  it("a mail nobody asked for from a page (an admin's reset) speaks the user's stored locale, matched as a page's language; else the default", async () => {
+    const db = await open();
+    const person = (username: string, attributes: Record<string, string> = {}) => ({ username, email: `${username}@example.com`, email_verified: true, password: GOOD, attributes });
+    const users = [
+      person('amal', { locale: 'ar-EG' }),
+      person('joana', { locale: 'PT_ao' }),
+      person('xena', { locale: 'xx' }),
+      person('nobody'),
+      person('hostile', { locale: `${'ar-'.repeat(600)}, *;q=x, en;q=0` }),
+      // Values no form writes (a hand-edited row): not a string at all.
+      person('numeric'),
+      person('listed'),
+    ];
+    await applySeedIfEmpty(db, parseSeed({ users }), START);
+    for (const [username, locale] of [['numeric', 42], ['listed', ['ar']]] as const) {
+      await db.kysely.updateTable('users').set({ attributes: JSON.stringify({ locale }) }).where('username', '=', username).execute();
+    }
+    const outbox = testOutbox(db.kysely, { now: () => START });
+    const pool = createPool({ db: db.kysely, outbox: outbox.link, secret: 'test-secret', now: () => START });
+    for (const { username } of users) {
+      const row = await pool.admin.users.row({ username });
+      expect(await pool.admin.users.resetPassword({ row: row! })).toBeUndefined();
+    }
+    await outbox.deliver();
+    const mail = (username: string) => {
+      const found = outbox.mails.filter((m) => m.to === `${username}@example.com`);
+      expect(found, username).toHaveLength(1);
+      return found[0];
+    };
+    expect(mail('amal').subject).toMatch(/^أُعيد تعيين كلمة مرور Foyer: رمزك هو \d{6}$/);
+    expect(mail('amal').html).toContain('<html lang="ar" dir="rtl">');
+    expect(mail('joana').subject).toMatch(/palavra-passe/);
+    expect(mail('joana').html).toContain('<html lang="pt-PT" dir="ltr">');
+    for (const username of ['xena', 'nobody', 'hostile', 'numeric', 'listed']) {
+      expect(mail(username).subject, username).toMatch(/^Your Foyer password was reset: your code is \d{6}$/);
+      expect(mail(username).html, username).toContain('<html lang="en" dir="ltr">');
+    }
+  });
+
   it('every committed sign-up has its message, also when sign-ups race for the same names', async () => {
     const { pool, outbox, count } = await setup();
     const names = ['ann', 'ben', 'cat', 'dan'];

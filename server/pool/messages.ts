@@ -8,7 +8,7 @@ import { fail, type PoolError } from './errors';
 import { codeLimits, hit } from './rate-limit';
 import { inTransaction } from './transaction';
 import type { UserRow } from './users';
-import { isLocale } from '../../i18n/locales';
+import { matchLocale } from '../../i18n/locales';
 
 /**
  * Messages are rendered now (template, locale, pool name) and written to the outbox, in the
@@ -23,8 +23,11 @@ async function enqueue(ctx: PoolContext, message: OutgoingMessage, status: 'pend
 
 /**
  * Mail and texts speak their reader's language: the `locale` stored on the account the address
- * belongs to (the language it signed up in), else the page's. Every message looks it up, decoys
- * too, so the lookup costs the same for addresses no account has.
+ * belongs to (the language it signed up in, or what an admin, an import or an upstream provider
+ * wrote), matched to a shipped locale as a page's language is (`ar-EG` → ar, `pt_AO` → pt-PT),
+ * else `asked`: the page's, or the default locale for a message nobody asked for from a page (an
+ * admin's reset). Every message looks it up, decoys too, so the lookup costs the same for
+ * addresses no account has. A stored value that names no shipped locale is ignored, never an error.
  */
 async function readerLocale(ctx: PoolContext, channel: 'email' | 'sms', to: string, asked: string): Promise<string> {
   const row = await (channel === 'email'
@@ -39,7 +42,7 @@ async function readerLocale(ctx: PoolContext, channel: 'email' | 'sms', to: stri
   } catch {
     stored = undefined;
   }
-  return isLocale(stored) ? stored : asked;
+  return (typeof stored === 'string' ? matchLocale(stored) : undefined) ?? asked;
 }
 
 /** The reader's catalogue with the operator's custom text, read through the context's connection (a transaction's inside one). */

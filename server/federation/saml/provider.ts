@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coded, codedPattern } from '../../config/field-codes';
 
 /** The common SAML name-identifier formats. */
 export const NAME_ID_FORMATS = [
@@ -20,7 +21,7 @@ export const samlProviderSchema = z
       .string()
       .min(1)
       .max(32)
-      .regex(/^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u, 'no control characters, no leading or trailing spaces'),
+      .regex(codedPattern(/^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u, 'trimmed_text'), 'no control characters, no leading or trailing spaces'),
     metadata_xml: z.string().min(1).max(1_048_576).optional(),
     metadata_url: z.url({ protocol: /^https?$/ }).optional(),
     /** Pool attribute (e.g. `email`, `custom:plan`) → SAML attribute Name. */
@@ -34,12 +35,9 @@ export const samlProviderSchema = z
     /** Refuse assertions that are not encrypted to our SP encryption key. */
     want_encrypted_assertions: z.boolean().optional(),
     /** The NameIDPolicy Format to ask for (a URN, e.g. one of NAME_ID_FORMATS); without it the IdP chooses. */
-    name_id_format: z.string().max(256).regex(/^urn:[\x21-\x7e]+$/, 'a URN').optional(),
+    name_id_format: z.string().max(256).regex(codedPattern(/^urn:[\x21-\x7e]+$/, 'urn'), 'a URN').optional(),
   })
-  .refine((p) => (p.metadata_xml === undefined) !== (p.metadata_url === undefined), {
-    message: 'give exactly one of metadata_xml and metadata_url',
-    path: ['metadata_xml'],
-  });
+  .refine((p) => (p.metadata_xml === undefined) !== (p.metadata_url === undefined), coded('saml_metadata_source', 'give exactly one of metadata_xml and metadata_url', { path: ['metadata_xml'] }));
 
 export type SamlProviderInput = z.input<typeof samlProviderSchema>;
 export type SamlProvider = z.output<typeof samlProviderSchema>;

@@ -222,7 +222,9 @@ export async function resetUserPassword(ctx: PoolContext, row: UserRow): Promise
   if (!row.email) return { error: 'conflict', path: ['email'], message: 'the user has no e-mail address to mail a reset code to', code: 'no_reset_destination', params: {} };
   await ctx.db.updateTable('users').set({ status: 'RESET_REQUIRED', updated_at: ctx.now() }).where('id', '=', row.id).execute();
   await revokeEverything(ctx, row.id);
-  // The admin's reset is not a user's request: no per-user send quota, the reader's own language.
+  // The admin's reset is not a user's request: no per-user send quota, and no page whose language
+  // to speak: the user's own `locale` (see messages.ts readerLocale), else the default locale (the
+  // pool has no language setting of its own).
   if (row.enabled === 1) await mailCode(ctx, { userId: row.id, purpose: 'reset_password', to: row.email, kind: 'adminResetPassword', locale: defaultLocale });
   return undefined;
 }

@@ -16,7 +16,7 @@ describe('contrast guard', () => {
   it('names the pair, mode and ratio of a low-contrast palette', () => {
     const colors = { ...builtInTheme.colors, dark: { ...builtInTheme.colors.dark, brand: '#8ab4f8', brandText: '#ffffff', focus: '#15181c' } };
     const problems = contrastProblems({ mode: 'auto', colors });
-    expect(problems.map((p) => [p.mode, p.pair, p.min])).toEqual([
+    expect(problems.map((p) => [p.mode, `${p.fg}/${p.bg}`, p.min])).toEqual([
       ['dark', 'brandText/brand', 4.5],
       ['dark', 'focus/background', 3],
     ]);
@@ -26,6 +26,6 @@ describe('contrast guard', () => {
   it('checks only the palette a fixed mode shows', () => {
     const colors = { ...builtInTheme.colors, dark: { ...builtInTheme.colors.dark, text: '#101215' } };
     expect(contrastProblems({ mode: 'light', colors })).toEqual([]);
-    expect(contrastProblems({ mode: 'dark', colors }).map((p) => p.pair)).toEqual(['text/background', 'text/surface']);
+    expect(contrastProblems({ mode: 'dark', colors }).map((p) => `${p.fg}/${p.bg}`)).toEqual(['text/background', 'text/surface']);
   });
 });

@@ -1,12 +1,14 @@
-import { contrastPairs as pairs, contrastRatio } from '../../../themes/contrast';
+import { contrastPairs as pairs, contrastRatio, shownRatio } from '../../../themes/contrast';
 import type { Palette, ResolvedTheme } from '../../../themes/schema';
 
 // One formula for the guard and the built-in themes' tests.
-export { contrastRatio } from '../../../themes/contrast';
+export { contrastRatio, shownRatio } from '../../../themes/contrast';
 
 export interface ContrastProblem {
   mode: 'light' | 'dark';
-  pair: `${keyof Palette}/${keyof Palette}`;
+  fg: keyof Palette;
+  bg: keyof Palette;
+  /** The exact ratio (shown rounded down: `shownRatio`). */
   ratio: number;
   min: number;
 }
@@ -17,11 +19,11 @@ export function contrastProblems(theme: Pick<ResolvedTheme, 'colors' | 'mode'>):
   return modes.flatMap((mode) =>
     pairs.flatMap(({ fg, bg, min }) => {
       const ratio = contrastRatio(theme.colors[mode][fg], theme.colors[mode][bg]);
-      return ratio < min ? [{ mode, pair: `${fg}/${bg}` as const, ratio: Math.floor(ratio * 100) / 100, min }] : [];
+      return ratio < min ? [{ mode, fg, bg, ratio, min }] : [];
     }),
   );
 }
 
 export function describeContrast(p: ContrastProblem): string {
-  return `${p.mode} ${p.pair} contrast is ${p.ratio.toFixed(2)}:1, below WCAG 2.2 AA's ${p.min}:1`;
+  return `${p.mode} ${p.fg}/${p.bg} contrast is ${shownRatio(p.ratio)}:1, below WCAG 2.2 AA's ${p.min}:1`;
 }

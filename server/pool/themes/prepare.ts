@@ -1,7 +1,7 @@
 import type { FieldCode, FieldParams } from '../../config/field-codes';
 import type { ResolvedTheme, ThemeInput } from '../../../themes/schema';
 import { assetPath, AssetError, checkAsset, dataUrlBytes, type AssetKind, type AssetMime, type AssetProblem, type CheckedAsset } from './assets';
-import { contrastProblems, describeContrast } from './contrast';
+import { contrastProblems, describeContrast, shownRatio } from './contrast';
 import { CustomCssError, describeCssProblem, sanitiseCustomCss, type CssAssets, type CssProblem } from './custom-css';
 import { resolveTheme, ThemeChainError } from './resolve';
 
@@ -156,7 +156,12 @@ export async function prepareThemes(inputs: ThemeInput[], ctx: PrepareContext): 
     }
     const found = contrastProblems(resolved);
     const low = found.map(describeContrast);
-    if (low.length > 0 && !resolved.allowLowContrast) throw new ThemeError([i, 'colors'], `${low.join('; ')} (set allowLowContrast: true to keep it anyway)`, 'low_contrast', { pairs: found.map((c) => `${c.mode} ${c.pair} ${c.ratio}:1 < ${c.min}:1`).join('; ') });
+    if (low.length > 0 && !resolved.allowLowContrast) {
+      // One problem a pair, its colours by palette name: the console words them in the admin's language.
+      const keep = ' (set allowLowContrast: true to keep it anyway)';
+      const pairs = found.map((c, j) => ({ message: low[j] + keep, code: 'low_contrast' as const, params: { mode: c.mode, fg: c.fg, bg: c.bg, ratio: shownRatio(c.ratio), min: String(c.min) } }));
+      throw new ThemeError([i, 'colors'], low.join('; ') + keep, 'low_contrast', {}, pairs);
+    }
     p.warnings.push(...low.map((l) => `theme "${t.id}": ${l}`));
     if (t.css) {
       for (const m of cssAssetRefs(t.css)) if (!mimes.has(m)) {

@@ -6,10 +6,8 @@ import { callAdmin, consoleAction, isConsoleCtx, problemState, seg, type Console
 import { wordOf } from '@/app/_lib/console-problem';
 import { field, refusal } from '@/app/_lib/flow';
 import { uploadProblem } from '@/server/pool/themes';
-import { resolveOver } from '@/themes/built-in';
 import type { ThemeInput } from '@/themes/schema';
 import type { FieldProblem, ThemeFormState } from './[id]/form-model';
-import { lowContrast, parentOf } from './[id]/inherited';
 import { colour, colourField, fieldOfPointer, schemes, themeFromForm, uploadFields, type UploadField } from './[id]/theme-form';
 import { paletteNames } from '@/themes/schema';
 
@@ -85,11 +83,11 @@ function valuesOf(data: FormData): Record<string, string> {
   return out;
 }
 
-async function stored(ctx: ConsoleCtx, id: string): Promise<{ draft?: ThemeInput; others: Map<string, ThemeInput> }> {
+/** The draft the form edits: the stored draft, else a copy of the published theme. */
+async function stored(ctx: ConsoleCtx, id: string): Promise<ThemeInput | undefined> {
   const path = `/themes/${seg(id)}`;
-  const [draft, published, list] = await Promise.all([callAdmin(ctx, { method: 'GET', path: `${path}/draft` }), callAdmin(ctx, { method: 'GET', path }), callAdmin(ctx, { method: 'GET', path: '/themes' })]);
-  const others = new Map(list.ok ? (list.body as { items: ThemeInput[] }).items.map((x) => [x.id, x]) : []);
-  return { draft: draft.ok ? (draft.body as { theme: ThemeInput }).theme : published.ok ? (published.body as ThemeInput) : undefined, others };
+  const [draft, published] = await Promise.all([callAdmin(ctx, { method: 'GET', path: `${path}/draft` }), callAdmin(ctx, { method: 'GET', path })]);
+  return draft.ok ? (draft.body as { theme: ThemeInput }).theme : published.ok ? (published.body as ThemeInput) : undefined;
 }
 
 /**
@@ -104,7 +102,7 @@ export async function saveFieldsAction(_prev: ThemeFormState, data: FormData): P
   const { t } = ctx;
   const id = field(data, 'id');
   const values = valuesOf(data);
-  const { draft: base, others } = await stored(ctx, id);
+  const base = await stored(ctx, id);
   if (!base) return problemState(t, { ...invalid, status: 404, problem: { ...invalid.problem, kind: 'not-found' } });
   const problems: Record<string, FieldProblem[]> = {};
   const add = (name: string, p: FieldProblem) => void (problems[name] ??= []).push(p);
@@ -127,16 +125,8 @@ export async function saveFieldsAction(_prev: ThemeFormState, data: FormData): P
     if (done.problem.kind !== 'invalid-request' || done.problem.errors.length === 0) return { ...(await problemState(t, done, {}, values)), values };
     for (const e of done.problem.errors) {
       const name = fieldOfPointer(e.pointer) ?? 'name';
-      if (name === 'contrast') {
-        // Worded here, pair by pair, from the same pairs and formula the API checked.
-        const resolved = resolveOver(parentOf(theme, others), theme);
-        for (const low of lowContrast(resolved)) {
-          add('contrast', { message: t('themes.form.contrastLow', { scheme: t(`themes.${low.scheme}`), pair: t('themes.form.pairOn', { fg: t(`themes.form.palette.${low.pair.split('/')[0]}` as never), bg: t(`themes.form.palette.${low.pair.split('/')[1]}` as never) }), ratio: low.ratio, min: low.min }) });
-        }
-        if (!problems.contrast) add('contrast', { message: t('themes.form.refused'), detail: e.detail });
-        continue;
-      }
-      // Worded by its code where the console can (a CSS syntax error keeps the parser's English words beside).
+      // Worded by its code where the console can (a CSS syntax error keeps the parser's English
+      // words beside); a colour pair too low in contrast is one error each, its colours named.
       const worded = wordOf(t, e);
       add(name, worded ? { message: worded, ...(e.params.reason === 'syntax' ? { detail: e.detail } : {}) } : { message: t('themes.form.refused'), detail: e.detail });
     }

@@ -1,5 +1,4 @@
 import { builtInThemes, resolveOver } from '@/themes/built-in';
-import { contrastPairs, contrastRatio, shownRatio } from '@/themes/contrast';
 import { builtInTheme } from '@/themes/css';
 import type { ResolvedTheme, ThemeInput } from '@/themes/schema';
 
@@ -21,13 +20,3 @@ export function parentOf(draft: Pick<ThemeInput, 'id' | 'extends'>, stored: Read
   return chain.reduce(resolveOver, builtInTheme);
 }
 
-/** The pairs below WCAG AA in the modes the theme shows, for a translated refusal. */
-export function lowContrast(theme: Pick<ResolvedTheme, 'colors' | 'mode'>) {
-  const modes = theme.mode === 'auto' ? (['light', 'dark'] as const) : [theme.mode];
-  return modes.flatMap((scheme) =>
-    contrastPairs.flatMap(({ fg, bg, min }) => {
-      const ratio = contrastRatio(theme.colors[scheme][fg], theme.colors[scheme][bg]);
-      return ratio < min ? [{ scheme, pair: `${fg}/${bg}`, ratio: shownRatio(ratio), min }] : [];
-    }),
-  );
-}
