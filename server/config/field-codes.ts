@@ -73,6 +73,8 @@ export const FIELD_CODES = {
   email_taken: [],
   no_password: [],
   no_reset_destination: [],
+  has_password: [],
+  no_invitation_destination: [],
   client_id_taken: ['client_id'],
   unknown_group: ['group'],
   unknown_attribute: [],

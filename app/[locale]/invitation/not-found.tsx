@@ -1,0 +1,19 @@
+import { getLocale, getTranslations } from 'next-intl/server';
+import { Alert } from '@/components/Alert';
+import { PageFrame } from '@/components/PageFrame';
+import { isLocale } from '@/i18n/locales';
+import { currentTheme } from '@/app/_lib/theme';
+
+/** An invitation link that is unknown, used or expired (404): ask the administrator for a new one. */
+export default async function InvitationNotFound() {
+  const asked = await getLocale();
+  const locale = isLocale(asked) ? asked : 'en';
+  const t = await getTranslations({ locale });
+  return (
+    <PageFrame theme={await currentTheme()} locale={locale} path="/invitation" heading={t('invitation.invalidTitle')}>
+      <Alert tone="error" testId="invitation-invalid">
+        {t('errors.invitation_invalid')}
+      </Alert>
+    </PageFrame>
+  );
+}
