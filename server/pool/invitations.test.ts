@@ -78,7 +78,8 @@ describeEachDb('invitations', (open) => {
     expect(await user('benjamin')).toMatchObject({ status: 'CONFIRMED', email_verified: 1 });
     expect(await signIn(FRESH)).toEqual({ done: { userId: made && 'id' in made ? made.id : '', amr: ['pwd'] } });
 
-    // Single use: read and accept refuse it now, and the password stays.
+    // Single use: the row is spent, read and accept refuse it now, and the password stays.
+    expect((await db.kysely.selectFrom('codes').select('consumed_at').where('id', '=', link.id).executeTakeFirstOrThrow()).consumed_at).not.toBeNull();
     expect(await pool.invitations.read(link)).toBeUndefined();
     expect(await accept(link, 'another long enough password here')).toEqual({ error: 'invitation_invalid' });
     expect(await signIn(FRESH)).toMatchObject({ done: {} });
