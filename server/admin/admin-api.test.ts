@@ -325,7 +325,7 @@ describeEachDb('admin API', (open) => {
     await withApi(open, async ({ call, pool, outbox, token }) => {
       const both = await call('POST', '/users', { body: { username: 'ben', email: 'ben@example.test', invite: true, password: PASSWORD } });
       problem(both, 400);
-      expect(both.json!.errors).toEqual([{ pointer: '/password', detail: expect.any(String), code: 'not_together', params: { other: 'invite' } }]);
+      expect(both.json!.errors).toEqual([{ pointer: '/password', detail: expect.any(String), code: 'not_with_invite', params: {} }]);
       const noMail = await call('POST', '/users', { body: { username: 'ben', invite: true } });
       problem(noMail, 400);
       expect(noMail.json!.errors).toEqual([{ pointer: '/email', detail: expect.any(String), code: 'required_when', params: { other: 'invite' } }]);

@@ -16,9 +16,9 @@ export const userCreate = userSeedSchema
     /** Cognito's AdminCreateUser invitation, as a link: no password, mailed a link to choose one. */
     invite: z.boolean().default(false).meta({ description: 'Mail the user a one-time link (valid 7 days) to choose their password; needs `email`, takes no `password` or `password_hash`. The user is FORCE_CHANGE_PASSWORD and cannot sign in until then.' }),
   })
-  .refine((u) => !(u.invite && u.password), coded('not_together', 'an invited user chooses their own password: give invite or password, not both', { path: ['password'], params: { other: 'invite' } }))
-  .refine((u) => !(u.invite && u.password_hash), coded('not_together', 'an invited user chooses their own password: give invite or password_hash, not both', { path: ['password_hash'], params: { other: 'invite' } }))
-  .refine((u) => !(u.invite && u.status === 'EXTERNAL_PROVIDER'), coded('not_together', 'an EXTERNAL_PROVIDER user signs in at their provider: no invitation', { path: ['status'], params: { other: 'invite' } }))
+  .refine((u) => !(u.invite && u.password), coded('not_with_invite', 'an invited user chooses their own password: give invite or password, not both', { path: ['password'] }))
+  .refine((u) => !(u.invite && u.password_hash), coded('not_with_invite', 'an invited user chooses their own password: give invite or password_hash, not both', { path: ['password_hash'] }))
+  .refine((u) => !(u.invite && u.status === 'EXTERNAL_PROVIDER'), coded('not_with_invite', 'an EXTERNAL_PROVIDER user signs in at their provider: no invitation', { path: ['status'] }))
   .refine((u) => !u.invite || !!u.email, coded('required_when', 'an invitation is mailed: invite needs email', { path: ['email'], params: { other: 'invite' } }))
   .meta({ id: 'UserCreate', description: 'A user as in `users` of the pool config; `password` is checked against the pool policy. With `invite`, no password: the user is mailed a link to choose one.' });
 

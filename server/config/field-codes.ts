@@ -59,6 +59,7 @@ export const FIELD_CODES = {
   scope_list: [],
   only_for_type: ['type'],
   external_provider_user: [],
+  not_with_invite: [],
   idp_initiated_client: ['provider'],
   password_hash_format: [],
   message_key: [],
