@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { expect, startFoyer, test, testConfig, type Foyer, type Mail, type SmtpSink } from './fixtures/foyer';
 import { adminToken } from './fixtures/admin-token';
+import { expectAccessible } from './fixtures/a11y';
 import { errorMessage, signIn, submit } from './fixtures/pages';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
 import { startSmtpSink } from '../server/testing/smtp';
@@ -82,7 +83,13 @@ test('an admin invites a user in the console; the mailed link sets a password (a
   expect(first.text).toContain('Your username: invitee');
   const firstLink = linkIn(first);
 
-  // Resend, after a confirmation: a new mail, and the first link is dead.
+  // Resend, after a confirmation (the console's new words audited in both directions): a new mail, and the first link is dead.
+  await admin.goto('/ar/admin/users/invitee?confirm=invite');
+  await expect(admin.getByTestId('confirm')).toBeVisible();
+  await expectAccessible(admin, 'ar', 'console: resend invitation, confirm', { schemes: ['dark'], fieldsAbout: 'others' });
+  await admin.goto('/en/admin/users');
+  await expectAccessible(admin, 'en', 'console: users, with the invite choice', { schemes: ['light'], fieldsAbout: 'others' });
+  await admin.goto('/en/admin/users/invitee');
   await admin.getByTestId('user-resend-invitation').click();
   await expect(admin.getByTestId('confirm')).toContainText('Send invitee a new invitation?');
   await submit(admin, admin.getByTestId('confirm-yes'));
