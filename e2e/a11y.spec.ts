@@ -4,6 +4,7 @@ import { freshUser, GOOD_PASSPHRASE, reachReset, reachScreen, type Locale, type 
 import { errorMessage, signIn, signUp, submit } from './fixtures/pages';
 import { expectAccessible, SCHEMES, TAGS, type Scheme } from './fixtures/a11y';
 import { waitForDevOutbox } from './fixtures/dev-outbox';
+import { adminToken } from './fixtures/admin-token';
 
 /**
  * Accessibility of every hosted screen, left-to-right (en) and right-to-left (ar): axe-core with
@@ -86,6 +87,26 @@ for (const locale of LOCALES) {
         await page.goto(`${foyer.url}/${locale}${path}`);
         await expectAccessible(page, locale, name, { schemes: plainSchemes });
       }
+    });
+
+    // The invitation screen: reached by a link an admin's invitation mails (made here through the admin API).
+    const invitationSchemes = schemesFor(locale, FLOW_SCREENS.length + 3);
+    test(`invitation screen, with a refused password, and its dead-link page have no axe violations (${named(invitationSchemes)})`, async ({ page, foyer, smtp, request }) => {
+      const username = `invited-${locale}-${Date.now()}`;
+      const headers = { authorization: `Bearer ${await adminToken(foyer.dataDir, foyer.url)}` };
+      expect((await request.post(`${foyer.url}/admin/api/v1/users`, { headers, data: { username, email: `${username}@example.test`, invite: true } })).status()).toBe(201);
+      const link = new URL((await smtp.waitFor(`${username}@example.test`)).text.match(/https?:\/\/\S+/)![0]);
+      await page.goto(`${foyer.url}/${locale}/invitation${link.search}`);
+      await expect(page.getByTestId('invitation-form')).toBeVisible();
+      await expectAccessible(page, locale, 'invitation', { schemes: invitationSchemes });
+      await page.getByTestId('invitation-form').locator('[name="password"]').fill('short');
+      await submit(page, page.getByTestId('set-password'));
+      await expect(errorMessage(page)).toBeVisible();
+      await expectAccessible(page, locale, 'invitation refused', { schemes: invitationSchemes });
+      link.searchParams.set('token', 'A'.repeat(43));
+      await page.goto(`${foyer.url}/${locale}/invitation${link.search}`);
+      await expect(page.getByTestId('invitation-invalid')).toBeVisible();
+      await expectAccessible(page, locale, 'invitation link dead', { schemes: invitationSchemes });
     });
 
     const signedInSchemes = schemesFor(locale, FLOW_SCREENS.length + 2);

@@ -120,7 +120,7 @@ function luminance(colour: string): number {
  * prefers, the state on its forms, and at the editor's phone width no sideways scroll.
  */
 test('preview screens render with sample data in every state', async ({ page, request }) => {
-  const screens = ['login', 'signup', 'forgot-password', 'confirm', 'new-password', 'reset-password', 'passwordless', 'mfa-totp', 'mfa-email', 'mfa-sms', 'mfa-setup', 'mfa-setup-sms', 'passkey-setup', 'recovery-codes', 'federation-link', 'magic-link', 'federation-error', 'error', 'logout', 'signed-out'];
+  const screens = ['login', 'signup', 'forgot-password', 'confirm', 'new-password', 'reset-password', 'passwordless', 'mfa-totp', 'mfa-email', 'mfa-sms', 'mfa-setup', 'mfa-setup-sms', 'passkey-setup', 'recovery-codes', 'federation-link', 'magic-link', 'invitation', 'federation-error', 'error', 'logout', 'signed-out'];
   // Pages with no form of the flow (the sign-out's form posts to the provider: it has no states).
   const formless = ['federation-error', 'error', 'logout', 'signed-out'];
   const states = ['empty', 'filled', 'error', 'loading'];
@@ -182,7 +182,7 @@ test('preview screens render with sample data in every state', async ({ page, re
 test(`consent, account, e-mail and text previews: the draft's colours, sample data only (sample ${SAMPLE_SEED})`, async ({ page, request }) => {
   const DRAFT = '#5b2a86';
   const accounts = ['account', 'account-email', 'account-email-code', 'account-phone', 'account-phone-code', 'account-password', 'account-totp', 'account-recovery-codes'];
-  const mails = ['confirmSignUp', 'resetPassword', 'passwordChanged', 'accountExists', 'recoveryCodeUsed', 'mfaEmailCode', 'signInCode', 'magicLink', 'changeEmailCode', 'emailChanged', 'security-totp_added', 'security-session_revoked'].map((k) => `email-${k}`);
+  const mails = ['confirmSignUp', 'resetPassword', 'passwordChanged', 'accountExists', 'recoveryCodeUsed', 'mfaEmailCode', 'signInCode', 'magicLink', 'invitation', 'changeEmailCode', 'emailChanged', 'security-totp_added', 'security-session_revoked'].map((k) => `email-${k}`);
   const texts = ['mfaCode', 'verifyPhone', 'confirmSignUp', 'signInCode'].map((k) => `sms-${k}`);
   const screens = ['consent', ...rotatingSlice(accounts, 2), ...rotatingSlice(mails, 2, 1), ...rotatingSlice(texts, 1, 2)];
   // Two strict audits (light and dark, 320 px, 400 % zoom) take most of a minute each on a busy 2-core machine.

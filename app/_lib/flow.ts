@@ -115,18 +115,32 @@ type Ctx = {
  * step is the pool's to check, as the action runs (`actOn`, `pool.flow.run`).
  */
 export async function actionContext(data: FormData): Promise<Ctx | FormState> {
-  const locale = String(data.get('locale') ?? '');
-  const t = await translator(isLocale(locale) ? locale : 'en');
-  if (!isLocale(locale)) return errorState(t, { error: 'invalid_input' });
-  const req = await requestInfo();
-  const csrf = data.get('csrf');
-  if (typeof csrf !== 'string' || !req.csrf || csrf !== req.csrf) return errorState(t, { error: 'csrf' });
+  const form = await formContext(data);
+  if (!isFormCtx(form)) return form;
+  const { locale, t, req } = form;
   const uid = data.get('uid');
   if (typeof uid !== 'string' || !UID.test(uid)) return errorState(t, { error: 'session_expired' });
   const rt = await runtime();
   const view = await readInteraction(rt.provider, req.headers, uid);
   if (!view) return errorState(t, { error: 'session_expired' });
   return { rt, uid, locale, ip: req.ip, headers: req.headers, view, t };
+}
+
+type FormCtx = { locale: Locale; t: Ctx['t']; req: Awaited<ReturnType<typeof requestInfo>> };
+
+/** A hosted form's locale and CSRF token checked: where every action outside the console starts. */
+export async function formContext(data: FormData): Promise<FormCtx | FormState> {
+  const locale = String(data.get('locale') ?? '');
+  const t = await translator(isLocale(locale) ? locale : 'en');
+  if (!isLocale(locale)) return errorState(t, { error: 'invalid_input' });
+  const req = await requestInfo();
+  const csrf = data.get('csrf');
+  if (typeof csrf !== 'string' || !req.csrf || csrf !== req.csrf) return errorState(t, { error: 'csrf' });
+  return { locale, t, req };
+}
+
+export function isFormCtx(x: FormCtx | FormState): x is FormCtx {
+  return 'req' in x;
 }
 
 export function isCtx(x: Ctx | FormState): x is Ctx {

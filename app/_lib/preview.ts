@@ -36,6 +36,7 @@ export const previewSteps = {
   'recovery-codes': { step: 'recovery-codes', userId: USER, amr, codes: ['7K3D-9QXM', 'P4VN-2HJT', 'W8RB-6CFL', 'M2ZS-5GYE', 'D9LA-3TKU', 'H6QP-8NWX', 'B5JV-4RMC', 'X3TE-7DLG'] },
   'federation-link': { step: 'link-account', userId: USER, provider: 'Example', email: 'ana@example.com' },
   'magic-link': null,
+  invitation: null,
   'federation-error': null,
   error: null,
   logout: null,
@@ -65,6 +66,7 @@ export const previewMails: { [K in MailKind]: Extract<MailTemplate, { kind: K }>
   mfaEmailCode: { kind: 'mfaEmailCode', code: '123456', minutes: 5 },
   signInCode: { kind: 'signInCode', code: '123456', minutes: 5 },
   magicLink: { kind: 'magicLink', url: 'https://example.com/preview-link', minutes: 15 },
+  invitation: { kind: 'invitation', username: 'ana', url: 'https://example.com/preview-link', days: 7 },
   changeEmailCode: { kind: 'changeEmailCode', code: '123456', minutes: 15 },
   emailChanged: { kind: 'emailChanged', destination: 'ana.new@example.com' },
 };

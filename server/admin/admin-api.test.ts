@@ -321,6 +321,53 @@ describeEachDb('admin API', (open) => {
     });
   });
 
+  it('invites (AdminCreateUser with an invitation): created without a password, a link mailed; resent with If-Match (the old link dies), audited; refusals coded: 400 for invite with a password or without an e-mail, 409 for a user with a password or no e-mail', async () => {
+    await withApi(open, async ({ call, pool, outbox, token }) => {
+      const both = await call('POST', '/users', { body: { username: 'ben', email: 'ben@example.test', invite: true, password: PASSWORD } });
+      problem(both, 400);
+      expect(both.json!.errors).toEqual([{ pointer: '/password', detail: expect.any(String), code: 'not_with_invite', params: {} }]);
+      const noMail = await call('POST', '/users', { body: { username: 'ben', invite: true } });
+      problem(noMail, 400);
+      expect(noMail.json!.errors).toEqual([{ pointer: '/email', detail: expect.any(String), code: 'required_when', params: { other: 'invite' } }]);
+      problem(await call('POST', '/users', { body: { username: 'ben', email: 'ben@example.test', invite: 'yes' } }), 400);
+      await outbox.deliver();
+      expect(outbox.mails).toEqual([]);
+
+      const made = await call('POST', '/users', { body: { username: 'ben', email: 'ben@example.test', invite: true } });
+      expect(made.status).toBe(201);
+      expect(made.json).toMatchObject({ username: 'ben', status: 'FORCE_CHANGE_PASSWORD', email_verified: false });
+      expect(made.json).not.toHaveProperty('invite');
+      const pending = await call('GET', '/users/ben/invitation');
+      expect(pending.json).toEqual({ pending: true, expires_at: expect.any(Number) });
+      expect((await call('GET', '/users/alice/invitation')).json).toEqual({ pending: false });
+
+      problem(await call('POST', '/users/ben/invite', { token: await token({ scope: 'foyer/admin.read' }) }), 403);
+      problem(await call('POST', '/users/nobody/invite'), 404);
+      problem(await call('POST', '/users/ben/invite', { headers: { 'if-match': '"stale"' } }), 412);
+      const resent = await call('POST', '/users/ben/invite', { headers: { 'if-match': made.headers.get('etag')! } });
+      expect(resent.status).toBe(200);
+      expect(resent.json).toMatchObject({ username: 'ben', status: 'FORCE_CHANGE_PASSWORD' });
+      await outbox.deliver();
+      const links = outbox.mails.filter((m) => m.to === 'ben@example.test').map((m) => new URL(m.text.match(/https?:\/\/\S+/)![0]));
+      expect(links).toHaveLength(2);
+      const [old, fresh] = links.map((u) => ({ id: u.searchParams.get('link')!, token: u.searchParams.get('token')! }));
+      expect(await pool.invitations.read(old)).toBeUndefined();
+      expect(await pool.invitations.read(fresh)).toEqual({ username: 'ben' });
+      const actions = ((await call('GET', '/audit?resource_id=ben')).json!.items as { action: string }[]).map((e) => e.action);
+      expect(actions).toEqual(['user.invite', 'user.create']);
+
+      const hasPassword = await call('POST', '/users/alice/invite');
+      problem(hasPassword, 409);
+      expect(hasPassword.json!.errors).toEqual([{ pointer: '/password', detail: expect.any(String), code: 'has_password', params: {} }]);
+      expect((await call('POST', '/users', { body: { username: 'nomail' } })).status).toBe(201);
+      const nowhere = await call('POST', '/users/nomail/invite');
+      problem(nowhere, 409);
+      expect(nowhere.json!.errors).toEqual([{ pointer: '/email', detail: expect.any(String), code: 'no_invitation_destination', params: {} }]);
+      await outbox.deliver();
+      expect(outbox.mails.filter((m) => m.to !== 'ben@example.test')).toEqual([]);
+    });
+  });
+
   it('groups: create, read, replace with If-Match (a stale one refused), members, delete; the audit log pages and exports as JSON Lines', async () => {
     await withApi(open, async ({ call, base, token }) => {
       const made = await call('PUT', '/groups/editors', { body: { description: 'Editors', precedence: 5 } });

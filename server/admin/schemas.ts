@@ -11,7 +11,23 @@ export const groupName = z.string().min(1).max(128);
 /** A group's precedence is stored in a 32-bit integer column. */
 export const MAX_PRECEDENCE = 2 ** 31 - 1;
 
-export const userCreate = userSeedSchema.meta({ id: 'UserCreate', description: 'A user as in `users` of the pool config; `password` is checked against the pool policy.' });
+export const userCreate = userSeedSchema
+  .extend({
+    /** Cognito's AdminCreateUser invitation, as a link: no password, mailed a link to choose one. */
+    invite: z.boolean().default(false).meta({ description: 'Mail the user a one-time link (valid 7 days) to choose their password; needs `email`, takes no `password` or `password_hash`. The user is FORCE_CHANGE_PASSWORD and cannot sign in until then.' }),
+  })
+  .refine((u) => !(u.invite && u.password), coded('not_with_invite', 'an invited user chooses their own password: give invite or password, not both', { path: ['password'] }))
+  .refine((u) => !(u.invite && u.password_hash), coded('not_with_invite', 'an invited user chooses their own password: give invite or password_hash, not both', { path: ['password_hash'] }))
+  .refine((u) => !(u.invite && u.status === 'EXTERNAL_PROVIDER'), coded('not_with_invite', 'an EXTERNAL_PROVIDER user signs in at their provider: no invitation', { path: ['status'] }))
+  .refine((u) => !u.invite || !!u.email, coded('required_when', 'an invitation is mailed: invite needs email', { path: ['email'], params: { other: 'invite' } }))
+  .meta({ id: 'UserCreate', description: 'A user as in `users` of the pool config; `password` is checked against the pool policy. With `invite`, no password: the user is mailed a link to choose one.' });
+
+export const invitation = z
+  .object({
+    pending: z.boolean().meta({ description: 'The user has no password yet and an e-mail address: an invitation can be (re)sent.' }),
+    expires_at: z.number().int().optional().meta({ description: 'When the latest link stops working (ms since the epoch); absent when none works.' }),
+  })
+  .meta({ id: 'Invitation', description: "A user's invitation to choose a password." });
 
 export const userRecord = z
   .object({

@@ -66,6 +66,7 @@ export type MailTemplate =
   | { kind: 'mfaEmailCode'; code: string; minutes: number }
   | { kind: 'signInCode'; code: string; minutes: number }
   | { kind: 'magicLink'; url: string; minutes: number }
+  | { kind: 'invitation'; username: string; url: string; days: number }
   | { kind: 'changeEmailCode'; code: string; minutes: number }
   | { kind: 'emailChanged'; destination: string }
   | { kind: 'securityChange'; change: SecurityChange };

@@ -45,6 +45,7 @@ export type PoolErrorCode =
   | 'last_factor'
   | 'not_found'
   | 'link_invalid'
+  | 'invitation_invalid'
   | 'csrf';
 
 export interface PoolError {

@@ -20,6 +20,7 @@ import { createCustomText } from './custom-text';
 import { pageBrand, type PageBrand } from '../../themes/page-brand';
 import { ACCOUNT_CLIENT_ID } from './account/client';
 import { signInWithPassword } from './sign-in';
+import { acceptInvitation, readInvitation } from './invitations';
 import { answerPasswordlessCode, inspectLink, resendPasswordless, startPasswordless, spendMagicLink } from './passwordless';
 import { signUp } from './sign-up';
 import { acknowledgeRecoveryCodes, answerMfaCode, answerRecoveryCode, chooseMfaMethod, enrolAndAnswerTotp, requireSecondFactor, resendMfaCode } from './mfa/gate';
@@ -299,6 +300,14 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
         }),
     },
     passkeys,
+    /** A mailed invitation's screen: `read` changes nothing, `accept` sets the password and spends the link. */
+    invitations: {
+      read: async (o: { id: string; token: string }) => {
+        const found = await readInvitation(ctx, o);
+        return found ? { username: found.user.username } : undefined;
+      },
+      accept: (o: { id: string; token: string; password: string; ip: string }) => acceptInvitation(ctx, o),
+    },
     users: {
       get: async (o: { id: string }) => {
         const row = await getUserRow(ctx, o.id);
@@ -335,7 +344,7 @@ function poolOn(ctx: PoolContext, publicUrl: string) {
     /** Removes expired flows, codes, challenges, rate-limit windows and locks (the runtime's timer calls it). */
     sweep: () => sweepPool(ctx),
     /** An administrator's operations (the admin API): users by username, groups, events, the audit log. */
-    admin: adminFacade(ctx),
+    admin: adminFacade(ctx, publicUrl),
     /** The admin console's own sessions (members of the admin group, signed in with a second factor) and its overview. */
     console: {
       sessions: consoleSessions(ctx),

@@ -46,7 +46,7 @@ export async function confirmAccount(ctx: PoolContext, step: Step<'confirm-accou
  * Marks a user's e-mail verified, unless another account already holds it verified: a verified
  * e-mail is a sign-in name and must stay unique (Cognito's AliasExistsException).
  */
-async function verifyEmailOf(ctx: PoolContext, userId: string): Promise<boolean> {
+export async function verifyEmailOf(ctx: PoolContext, userId: string): Promise<boolean> {
   const row = await getUserRow(ctx, userId);
   if (!row?.email_lower) return false;
   if (row.email_verified === 1) return true;

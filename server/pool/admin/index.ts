@@ -10,7 +10,7 @@ import { hit, type Limit } from '../rate-limit';
 import { listAudit, recordAudit, type Actor, type AuditFilter } from './audit';
 import { listEvents, type EventFilter } from './events';
 import { addMember, deleteGroup, getGroup, groupMembers, listGroups, putGroup, removeMember, type GroupRecord } from './groups';
-import { createUser, deleteUser, preHash, type PreHashed, factorsOf, patchUser, resetMfa, resetUserPassword, searchUsers, sessionsOf, setPassword, userRecordOf, userRowByName, type UserPatch, type UserQuery } from './users';
+import { createUser, deleteUser, invitationOf, inviteUser, preHash, type PreHashed, factorsOf, patchUser, resetMfa, resetUserPassword, searchUsers, sessionsOf, setPassword, userRecordOf, userRowByName, type UserPatch, type UserQuery } from './users';
 import type { UserRow } from '../users';
 import { listIdentities } from '../identities';
 import type { ClientInput } from '../../config/seed';
@@ -39,11 +39,12 @@ export { decodeCursor } from './page';
  * username, as in the pool config. `atomically` runs several operations and their audit row in
  * one transaction.
  */
-export function adminFacade(ctx: PoolContext) {
-  return { ...adminOps(ctx), atomically: <T>(fn: (admin: AdminOps) => Promise<T>) => inTransaction(ctx, (tx) => fn(adminOps(tx))) };
+export function adminFacade(ctx: PoolContext, publicUrl: string) {
+  return { ...adminOps(ctx, publicUrl), atomically: <T>(fn: (admin: AdminOps) => Promise<T>) => inTransaction(ctx, (tx) => fn(adminOps(tx, publicUrl))) };
 }
 
-function adminOps(ctx: PoolContext) {
+/** `publicUrl`: where mailed links (invitations) point. */
+function adminOps(ctx: PoolContext, publicUrl: string) {
   return {
     /**
      * Counts a refused credential from `ip` (the admin API's bearer tokens); `allowed` false past
@@ -64,7 +65,11 @@ function adminOps(ctx: PoolContext) {
       search: (o: { query: UserQuery; after?: string; limit: number }) => searchUsers(ctx, o.query, o),
       /** Hashes a password outside the write that uses it (give the result to `create` or `setPassword`). */
       preHash: (o: { password: string | undefined }) => preHash(o.password),
-      create: (o: { user: UserSeed; preHashed?: PreHashed }) => createUser(ctx, o.user, o.preHashed),
+      /** `invite`: no password, and the user is mailed a link to choose one. */
+      create: (o: { user: UserSeed & { invite?: boolean }; preHashed?: PreHashed }) => createUser(ctx, o.user, o.preHashed, publicUrl),
+      /** Mails a new invitation (the earlier link dies); refused (conflict) for a user with a password or no e-mail. */
+      invite: (o: { row: UserRow }) => inviteUser(ctx, o.row, publicUrl),
+      invitation: (o: { row: UserRow }) => invitationOf(ctx, o.row),
       patch: (o: { row: UserRow; patch: UserPatch }) => patchUser(ctx, o.row, o.patch),
       setPassword: (o: { row: UserRow; password: string; permanent: boolean; preHashed?: PreHashed }) => setPassword(ctx, o.row, o.password, o.permanent, o.preHashed),
       setEnabled: (o: { userId: string; enabled: boolean }) => setUserEnabled(ctx, o.userId, o.enabled),

@@ -10,6 +10,7 @@ import { checkPassword, type PasswordProblem } from '../passwords/policy';
 import { mailCode } from '../messages';
 import { defaultLocale } from '../../../i18n/locales';
 import { revokeEverything } from '../revocation';
+import { invitable, invitationExpiry, issueInvitation } from '../invitations';
 import { createSeedUser } from '../seed-user';
 import { groupsOf, type UserRow } from '../users';
 import { locksRows } from './lock';
@@ -139,8 +140,13 @@ export type PreHashed = { password: string; hash: string };
 export const preHash = async (password: string | undefined): Promise<PreHashed | undefined> => (password ? { password, hash: await hashPassword(password) } : undefined);
 const hashOf = async (password: string, pre: PreHashed | undefined) => (pre?.password === password ? pre.hash : hashPassword(password));
 
-/** A new user from a config-shaped record (`password` is checked against the pool's policy). */
-export async function createUser(ctx: PoolContext, u: UserSeed, pre?: PreHashed): Promise<UserRow | AdminRefusal> {
+/**
+ * A new user from a config-shaped record (`password` is checked against the pool's policy).
+ * `invite`: no password (the schema refuses one) and an e-mail address: the user is
+ * FORCE_CHANGE_PASSWORD, signs in nowhere, and is mailed a link to choose a password
+ * (`publicUrl`: where the link points).
+ */
+export async function createUser(ctx: PoolContext, u: UserSeed & { invite?: boolean }, pre?: PreHashed, publicUrl?: string): Promise<UserRow | AdminRefusal> {
   if (await userRowByName(ctx, u.username)) return { error: 'conflict', path: ['username'], message: 'a user with this username exists', code: 'username_taken', params: {} };
   if (u.sub && (await ctx.db.selectFrom('users').select('id').where('id', '=', u.sub.toLowerCase()).executeTakeFirst())) {
     return { error: 'conflict', path: ['sub'], message: 'a user with this sub exists', code: 'sub_taken', params: {} };
@@ -153,8 +159,29 @@ export async function createUser(ctx: PoolContext, u: UserSeed, pre?: PreHashed)
     if (problem) return invalid(['password'], problem.detail, problem.code, problem.params);
   }
   const hash = u.password ? await hashOf(u.password, pre) : null;
-  const id = await createSeedUser(ctx.db, u, hash, ctx.now());
-  return (await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  const id = await createSeedUser(ctx.db, u.invite ? { ...u, status: 'FORCE_CHANGE_PASSWORD' } : u, hash, ctx.now());
+  const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  if (u.invite && publicUrl) await issueInvitation(ctx, row, publicUrl);
+  return row;
+}
+
+/**
+ * Mails a new invitation (the earlier link dies). Refused for a user who could not use one: one
+ * with a password (or who signs in at an outside provider), or with no address to mail it to.
+ */
+export async function inviteUser(ctx: PoolContext, row: UserRow, publicUrl: string): Promise<AdminRefusal | undefined> {
+  if (row.status === 'EXTERNAL_PROVIDER') return { error: 'conflict', path: ['status'], message: 'the user signs in at an outside provider: no password to set', code: 'no_password', params: {} };
+  if (row.password_hash !== null) return { error: 'conflict', path: ['password'], message: 'the user already has a password: an invitation is for a user without one', code: 'has_password', params: {} };
+  if (!row.email) return { error: 'conflict', path: ['email'], message: 'the user has no e-mail address to mail an invitation to', code: 'no_invitation_destination', params: {} };
+  await issueInvitation(ctx, row, publicUrl);
+  return undefined;
+}
+
+/** Whether the user waits for an invitation (no password, an address), and until when the latest link works. */
+export async function invitationOf(ctx: PoolContext, row: UserRow): Promise<{ pending: boolean; expires_at?: number }> {
+  const pending = invitable(row) && row.status === 'FORCE_CHANGE_PASSWORD';
+  const expires = pending ? await invitationExpiry(ctx, row.id) : undefined;
+  return { pending, ...(expires !== undefined ? { expires_at: expires } : {}) };
 }
 
 export interface UserPatch {

@@ -16,6 +16,7 @@ const screenOf: Partial<Record<keyof typeof en, PreviewScreen>> = {
   forgot: 'forgot-password',
   reset: 'reset-password',
   newPassword: 'new-password',
+  invitation: 'invitation',
   mfa: 'mfa-totp',
   mfaChoose: 'mfa-totp',
   mfaRecovery: 'mfa-totp',

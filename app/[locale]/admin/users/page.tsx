@@ -70,6 +70,7 @@ export default async function ConsoleUsersPage(props: PageProps) {
               { name: 'email_verified', label: t('users.emailVerified'), type: 'checkbox', autoComplete: 'off' },
               { name: 'password', label: t('users.password'), type: 'password', autoComplete: 'new-password', maxLength: 1024, hint: t('users.passwordHint') },
               { name: 'permanent', label: t('users.permanent'), type: 'checkbox', autoComplete: 'off' },
+              { name: 'invite', label: t('users.invite'), type: 'checkbox', autoComplete: 'off', hint: t('users.inviteHint') },
             ]}
             buttons={[{ label: t('users.create'), testId: 'create-user' }]}
           />

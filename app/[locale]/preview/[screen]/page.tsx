@@ -17,6 +17,7 @@ import ErrorPage from '../../error/page';
 import FederationErrorPage from '../../federation/error/page';
 import LinkAccountPage from '../../federation/link/page';
 import ForgotPasswordPage from '../../forgot-password/page';
+import InvitationPage from '../../invitation/page';
 import LoginPage from '../../login/page';
 import MagicLinkPage from '../../login/link/page';
 import PasswordlessPage from '../../login/passwordless/page';
@@ -56,6 +57,7 @@ const screens: Record<FlowPreviewScreen | PagePreviewScreen, { page: ComponentTy
   'recovery-codes': { page: RecoveryCodesPage },
   'federation-link': { page: LinkAccountPage },
   'magic-link': { page: MagicLinkPage },
+  invitation: { page: InvitationPage },
   'federation-error': { page: FederationErrorPage, query: { code: 'denied' } },
   error: { page: ErrorPage, query: { code: 'access_denied' } },
   logout: { page: LogoutPage },

@@ -37,6 +37,8 @@ export default async function ConsoleUserPage(props: Props) {
   const sessions = await list<{ signed_in_at?: number; clients: string[] }>('/sessions');
   const identities = await list<{ provider: string; subject: string }>('/identities');
   const events = await list<{ id: number; type: string; at: number; ip: string | null }>('/events?limit=20');
+  const invitation = await callAdmin(ctx, { method: 'GET', path: `${path}/invitation` });
+  const invitationPending = invitation.ok && (invitation.body as { pending: boolean }).pending;
   const when = (ms: number) => new Intl.DateTimeFormat(locale === 'ar' ? 'ar' : 'en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(ms));
   const hidden = { ...ctx.hidden, username, etag };
   const here = `/${locale}/admin${path}`;
@@ -48,8 +50,17 @@ export default async function ConsoleUserPage(props: Props) {
     'sign-out': t('user.confirmSignOut', { name: username }),
     'reset-password': t('user.confirmResetPassword', { name: username }),
     'reset-mfa': t('user.confirmResetMfa', { name: username }),
+    invite: t('user.confirmResendInvitation', { name: username }),
   };
-  const opLabel: Record<UserOp, string> = { disable: t('user.disable'), enable: t('user.enable'), 'sign-out': t('user.signOut'), 'reset-password': t('user.resetPassword'), 'reset-mfa': t('user.resetMfa'), delete: t('user.delete') };
+  const opLabel: Record<UserOp, string> = {
+    disable: t('user.disable'),
+    enable: t('user.enable'),
+    'sign-out': t('user.signOut'),
+    'reset-password': t('user.resetPassword'),
+    'reset-mfa': t('user.resetMfa'),
+    invite: t('user.resendInvitation'),
+    delete: t('user.delete'),
+  };
   const row = 'py-2 border-b border-line last:border-b-0 text-sm';
   const actionLink = 'inline-block border-2 border-line rounded-theme px-3 py-2 font-semibold text-ink bg-surface';
   return (
@@ -67,6 +78,7 @@ export default async function ConsoleUserPage(props: Props) {
         />
       ) : null}
       <Panel id="actions" heading={t('user.actions')}>
+        {invitationPending ? <p className="text-sm mb-3" data-testid="invitation-pending">{t('user.invitationPending')}</p> : null}
         <ul className="flex flex-wrap gap-2">
           {user.enabled ? (
             <li><a className={actionLink} href={`${here}?confirm=disable`} data-testid="user-disable">{opLabel.disable}</a></li>
@@ -76,6 +88,7 @@ export default async function ConsoleUserPage(props: Props) {
             </li>
           )}
           <li><a className={actionLink} href={`${here}?confirm=sign-out`} data-testid="user-sign-out">{opLabel['sign-out']}</a></li>
+          {invitationPending ? <li><a className={actionLink} href={`${here}?confirm=invite`} data-testid="user-resend-invitation">{opLabel.invite}</a></li> : null}
           <li><a className={actionLink} href={`${here}?confirm=reset-password`} data-testid="user-reset-password">{opLabel['reset-password']}</a></li>
           <li><a className={actionLink} href={`${here}?confirm=reset-mfa`} data-testid="user-reset-mfa">{opLabel['reset-mfa']}</a></li>
           <li><a className={`${actionLink} text-danger border-danger`} href={`${here}?confirm=delete`} data-testid="user-delete">{opLabel.delete}</a></li>

@@ -5,6 +5,7 @@ export const userOps = {
   'sign-out': { method: 'POST', sub: '/sign-out', notice: 'signed_out' },
   'reset-password': { method: 'POST', sub: '/reset-password', notice: 'password_reset' },
   'reset-mfa': { method: 'POST', sub: '/reset-mfa', notice: 'mfa_reset' },
+  invite: { method: 'POST', sub: '/invite', notice: 'invited' },
   delete: { method: 'DELETE', sub: '', notice: 'deleted' },
 } as const;
 export type UserOp = keyof typeof userOps;
