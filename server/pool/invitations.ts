@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { defaultLocale, isLocale } from '../../i18n/locales';
+import { defaultLocale, matchLocale } from '../../i18n/locales';
 import type { PoolContext } from './context';
 import { fail, type PoolError } from './errors';
 import { queueMail } from './messages';
@@ -32,8 +32,8 @@ function localeOf(row: UserRow): string {
   } catch {
     stored = undefined;
   }
-  // h3: the shared rule for an admin's mail language replaces this.
-  return isLocale(stored) ? stored : defaultLocale;
+  // Matched as the mail's own language is (messages.ts: ar-EG → ar), so the link opens the screen in the mail's language.
+  return (typeof stored === 'string' ? matchLocale(stored) : undefined) ?? defaultLocale;
 }
 
 /** A new link for `row` (the earlier one dies), mailed in the same transaction. The caller checks `invitable`. */
