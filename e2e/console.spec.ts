@@ -128,7 +128,7 @@ const AXE_STATES: AxeState[] = [
   { name: 'resource server refused', path: '/resource-servers', act: refuse('create-resource-server-form', { identifier: 'https://api.axe.test', name: 'Axe', scopes: 'not/a/scope!' }, 'create-resource-server') },
   { name: 'user confirm', path: '/users/root?confirm=delete' },
   { name: 'client confirm', path: '/clients/demo?confirm=delete' },
-  { name: 'theme confirm', path: '/themes/brand?confirm=delete' },
+  // The theme's confirmation (delete; discard is the same step), refused: the pool uses the theme.
   {
     name: 'theme delete refused',
     path: '/themes/brand?confirm=delete',
