@@ -128,6 +128,15 @@ const AXE_STATES: AxeState[] = [
   { name: 'resource server refused', path: '/resource-servers', act: refuse('create-resource-server-form', { identifier: 'https://api.axe.test', name: 'Axe', scopes: 'not/a/scope!' }, 'create-resource-server') },
   { name: 'user confirm', path: '/users/root?confirm=delete' },
   { name: 'client confirm', path: '/clients/demo?confirm=delete' },
+  // The theme's confirmation (delete; discard is the same step), refused: the pool uses the theme.
+  {
+    name: 'theme delete refused',
+    path: '/themes/brand?confirm=delete',
+    act: async (page) => {
+      await submit(page, page.getByTestId('confirm-yes'));
+      await expect(errorMessage(page)).toBeVisible();
+    },
+  },
 ];
 
 /** A few states × languages per run, a different few each day (every one with E2E_FULL=1 or CONSOLE_AXE_ALL=1). */
@@ -523,6 +532,116 @@ test('an admin imports a theme by paste and by file (a bad one refused on its fi
   await expect(admin).toHaveURL(/notice=published$/);
   await admin.goto('/en/admin/themes');
   await expect(admin.getByTestId('theme-row').filter({ hasText: 'shop' })).not.toContainText('Not yet');
+});
+
+/** Writes through the admin API with the console's session (a write must come from the console's origin). */
+const apiPut = (admin: Page, path: string, data: unknown, etag?: string) => admin.request.put(`/admin/api/v1${path}`, { data, headers: { origin: foyer.url, ...(etag ? { 'if-match': etag } : {}) } });
+const apiStatus = async (admin: Page, path: string) => (await admin.request.get(`/admin/api/v1${path}`)).status();
+
+test('an admin exports a draft (assets inline) and imports it back, discards drafts and deletes themes after confirming, by keyboard; a theme in use, a stale draft and a gone theme are refused in words', async ({ browser }) => {
+  const admin = await consoleAsRoot(browser);
+  const logo = `data:image/png;base64,${PNG.toString('base64')}`;
+  expect((await apiPut(admin, '/themes/spare', { id: 'spare', name: 'Spare' })).status()).toBe(200);
+  expect((await apiPut(admin, '/themes/spare/draft', { id: 'spare', name: 'Spare 2', logo: { light: logo, alt: LOGO_ALT, height: 40 } })).status()).toBe(200);
+  expect((await apiPut(admin, '/themes/sketch/draft', { id: 'sketch', name: 'Sketch' })).status()).toBe(200);
+
+  // The draft exports as a file whose logo is inline (another deployment has none of this one's assets).
+  await admin.goto('/en/admin/themes/spare');
+  const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByTestId('theme-export-draft').click()]);
+  expect(download.suggestedFilename()).toBe('spare-draft.json');
+  const file = fs.readFileSync(await download.path());
+  expect(JSON.parse(file.toString('utf8'))).toEqual({ id: 'spare', name: 'Spare 2', logo: { light: logo, alt: LOGO_ALT, height: 40 } });
+
+  // Discard, by keyboard, after confirming: the editor shows the published theme again.
+  await admin.getByTestId('theme-discard').focus();
+  await admin.keyboard.press('Enter');
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/spare\?confirm=discard$/);
+  await expect(admin.getByTestId('confirm')).toContainText('Discard the draft of “spare”? The editor goes back to the published theme');
+  await admin.getByTestId('confirm-yes').focus();
+  await admin.keyboard.press('Enter');
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/spare\?notice=discarded$/);
+  await expect(noticeMessage(admin)).toHaveText('Draft discarded: the editor shows the published theme.');
+  await expect(admin.getByTestId('draft-state')).toHaveText('No draft: editing a copy of the published theme.');
+  await expect(admin.getByTestId('theme-fields-form').locator('[name="name"]')).toHaveValue('Spare');
+  await expect(admin.getByTestId('theme-discard')).toHaveCount(0);
+  await expect(admin.getByTestId('theme-export-draft')).toHaveCount(0);
+
+  // The exported file imports back as the draft, logo and all.
+  await admin.goto('/en/admin/themes');
+  await admin.getByTestId('import-form').locator('[name="themeFile"]').setInputFiles({ name: 'spare-draft.json', mimeType: 'application/json', buffer: file });
+  await submit(admin, admin.getByTestId('import-theme'));
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\/spare\?notice=imported$/);
+  await expect(admin.getByTestId('theme-fields-form').locator('[name="name"]')).toHaveValue('Spare 2');
+  await expect.poll(() => drawn(admin.frameLocator('[data-testid="theme-preview"]').getByRole('img', { name: LOGO_ALT }))).toBe(true);
+
+  // A stale confirmation: the draft changed after the page was opened; refused, the new draft kept.
+  await admin.getByTestId('theme-discard').click();
+  const current = await admin.request.get('/admin/api/v1/themes/spare/draft');
+  expect((await apiPut(admin, '/themes/spare/draft', { id: 'spare', name: 'Spare 3' }, current.headers().etag)).status()).toBe(200);
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(errorMessage(admin)).toHaveText('Someone changed it since you opened this page. Reload and try again.');
+  expect((await (await admin.request.get('/admin/api/v1/themes/spare/draft')).json()).theme.name).toBe('Spare 3');
+
+  // The pool's theme is not deleted: said in Arabic, with what uses it; nothing lost. Axe on the refusal.
+  await admin.goto('/ar/admin/themes/brand');
+  await admin.getByTestId('theme-delete').click();
+  await expect(admin.getByTestId('confirm')).toContainText(arabicConsole.themes.confirmDelete.replace('{id}', 'brand'));
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(errorMessage(admin)).toHaveText(arabicConsole.themes.stillUsed.replace('{id}', 'brand'));
+  await expect(admin.getByTestId('confirm').locator('li')).toHaveText([arabicConsole.apiErrors.used_by_pool]);
+  await expectAccessible(admin, 'ar', 'console theme delete refused', { fieldsAbout: 'others' });
+  expect(await apiStatus(admin, '/themes/brand')).toBe(200);
+
+  // A theme no one uses goes, with its draft; the list says so.
+  await admin.goto('/en/admin/themes/spare');
+  await admin.getByTestId('theme-delete').click();
+  await expect(admin.getByTestId('confirm')).toContainText('Delete the theme “spare” and any unpublished draft of it?');
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\?notice=deleted$/);
+  await expect(noticeMessage(admin)).toHaveText('Theme deleted.');
+  await expect(admin.getByTestId('theme-row').filter({ hasText: 'spare' })).toHaveCount(0);
+  expect([await apiStatus(admin, '/themes/spare'), await apiStatus(admin, '/themes/spare/draft')]).toEqual([404, 404]);
+
+  // A theme only ever a draft: nothing to delete but its draft; discarded, the theme is gone.
+  await admin.getByTestId('theme-row').getByRole('link', { name: 'sketch' }).click();
+  await expect(admin.getByTestId('theme-delete')).toHaveCount(0);
+  await admin.getByTestId('theme-discard').click();
+  await expect(admin.getByTestId('confirm')).toContainText('It was never published, so the theme is deleted with it.');
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(admin).toHaveURL(/\/en\/admin\/themes\?notice=deleted$/);
+  await expect(admin.getByTestId('theme-row').filter({ hasText: 'sketch' })).toHaveCount(0);
+
+  // Gone meanwhile (deleted elsewhere): the confirmation is refused as such.
+  expect((await apiPut(admin, '/themes/gone', { id: 'gone', name: 'Gone' })).status()).toBe(200);
+  await admin.goto('/en/admin/themes/gone?confirm=delete');
+  const gone = await admin.request.get('/admin/api/v1/themes/gone');
+  expect((await admin.request.delete('/admin/api/v1/themes/gone', { headers: { origin: foyer.url, 'if-match': gone.headers().etag } })).status()).toBe(204);
+  await submit(admin, admin.getByTestId('confirm-yes'));
+  await expect(errorMessage(admin)).toHaveText('It no longer exists.');
+});
+
+test('without JavaScript, a draft is discarded and a theme deleted after confirming (303); a theme in use is refused with a 409 and its reasons', async ({ browser }) => {
+  const admin = await consoleAsRoot(browser);
+  expect((await apiPut(admin, '/themes/plain', { id: 'plain', name: 'Plain' })).status()).toBe(200);
+  expect((await apiPut(admin, '/themes/plain/draft', { id: 'plain', name: 'Plain 2' })).status()).toBe(200);
+  const plain = await (await browser.newContext({ baseURL: foyer.url, javaScriptEnabled: false, storageState: await admin.context().storageState() })).newPage();
+
+  await plain.goto('/en/admin/themes/brand');
+  await plain.getByTestId('theme-delete').click();
+  expect(await posted(plain, plain.getByTestId('confirm-yes'))).toBe(409);
+  await expect(errorMessage(plain)).toHaveText('“brand” is still in use, so it was not deleted.');
+  await expect(plain.getByTestId('confirm').locator('li')).toHaveText(['The pool uses it: untick the pool under “Where this theme is used” first.']);
+
+  await plain.goto('/en/admin/themes/plain');
+  await plain.getByTestId('theme-discard').click();
+  expect(await posted(plain, plain.getByTestId('confirm-yes'))).toBe(303);
+  await expect(plain).toHaveURL(/\/en\/admin\/themes\/plain\?notice=discarded$/);
+  await expect(plain.getByTestId('theme-fields-form').locator('[name="name"]')).toHaveValue('Plain');
+  await plain.getByTestId('theme-delete').click();
+  expect(await posted(plain, plain.getByTestId('confirm-yes'))).toBe(303);
+  await expect(plain).toHaveURL(/\/en\/admin\/themes\?notice=deleted$/);
+  await expect(noticeMessage(plain)).toHaveText('Theme deleted.');
+  await plain.context().close();
 });
 
 test('an admin creates an app client, sees its secret once (and it works), an outside app signs in through it in the theme assigned to it (then the pool\'s), then deletes it after confirming', async ({ browser }) => {

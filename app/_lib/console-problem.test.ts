@@ -107,6 +107,17 @@ describe('the admin API’s field errors on a console form', () => {
     });
   });
 
+  it('says a reason about the whole resource, mapped to no field, without its pointer', () => {
+    const used = [
+      { pointer: '/', detail: 'the pool', code: 'used_by_pool', params: {} },
+      { pointer: '/', detail: 'client web', code: 'used_by_client', params: { client: 'web' } },
+    ] as const;
+    expect(fieldReasons(ar, used, fields).reasons).toEqual([
+      { field: undefined, text: 'يستخدمها المجمّع: ألغِ تحديد المجمّع في «أين تُستخدم هذه السمة» أولًا.' },
+      { field: undefined, text: 'يستخدمها التطبيق «web»: ألغِ تحديده في «أين تُستخدم هذه السمة» أولًا.' },
+    ]);
+  });
+
   it('does not take a pointer that only starts like a mapped one', () => {
     const e = { detail: 'x', code: 'required', params: {} } as const;
     expect(fieldReasons(en, [{ pointer: '/emails', ...e }], fields).reasons[0].field).toBeUndefined();

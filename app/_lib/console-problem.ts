@@ -47,7 +47,7 @@ function fieldAt(fields: Record<string, FieldOf>, pointer: string): { at: string
  * The admin API's field errors as a form's reasons: each beside the field its pointer leads to
  * (worded by its code in the console's language, else the API's English detail, marked so),
  * naming the pointer where the field holds more than it (a list, a JSON editor); errors no field
- * is mapped for are kept, for the error summary. `marked`: the labels of the fields at fault, once
+ * is mapped for are kept, for the error summary (one about the whole resource without its pointer). `marked`: the labels of the fields at fault, once
  * each, in the API's order.
  */
 export function fieldReasons(t: ConsoleT, errors: readonly FieldError[], fields: Record<string, FieldOf>): { reasons: FieldReason[]; marked: string[] } {
@@ -59,7 +59,9 @@ export function fieldReasons(t: ConsoleT, errors: readonly FieldError[], fields:
     const exact = hit !== undefined && hit.at === e.pointer && e.pointer !== '';
     const worded = wordOf(t, e);
     const words = worded ?? e.detail;
-    const text = exact ? words || where : words ? `${where}: ${words}` : where;
+    // About the whole resource (a theme still in use) and shown on no field: the words alone.
+    const whole = hit === undefined && (e.pointer === '' || e.pointer === '/') && words;
+    const text = exact ? words || where : whole ? words : words ? `${where}: ${words}` : where;
     return { field: hit?.field.name, text, ...(worded === undefined ? { lang: 'en' } : {}) };
   });
   return { reasons, marked: [...marked.values()] };

@@ -459,6 +459,74 @@ describeEachDb('admin API', (open) => {
     });
   });
 
+  it('themes: deleting one in use is refused with a coded reason per user (the pool, app clients, a theme extending it); freed, it goes with its draft', async () => {
+    await withApi(open, async ({ call }) => {
+      const made = await call('PUT', '/themes/shop', { body: { id: 'shop', name: 'Shop' } });
+      await call('PUT', '/themes/kid', { body: { id: 'kid', name: 'Kid', extends: 'shop' } });
+      const settings = await call('GET', '/settings');
+      const assigned = await call('PUT', '/settings', { body: { ...settings.json, theme: 'shop' }, headers: { 'if-match': settings.headers.get('etag')! } });
+      for (const id of ['web', 'app']) expect((await call('POST', '/clients', { body: { client_id: id, client_name: id, redirect_uris: [`https://${id}.example.test/cb`], theme: 'shop' } })).status).toBe(201);
+      const etag = { 'if-match': made.headers.get('etag')! };
+      const inUse = await call('DELETE', '/themes/shop', { headers: etag });
+      problem(inUse, 409);
+      expect(inUse.json!.detail).toBe('the theme is in use by the pool, client app, client web, theme kid');
+      expect(inUse.json!.errors).toEqual([
+        { pointer: '/', detail: 'the pool', code: 'used_by_pool', params: {} },
+        { pointer: '/', detail: 'client app', code: 'used_by_client', params: { client: 'app' } },
+        { pointer: '/', detail: 'client web', code: 'used_by_client', params: { client: 'web' } },
+        { pointer: '/', detail: 'theme kid', code: 'extended_by_theme', params: { theme: 'kid' } },
+      ]);
+      expect((await call('GET', '/themes/shop')).status).toBe(200);
+
+      // Freed one user at a time, each refusal names only those left; then it goes, its draft with it.
+      const { theme: _pool, ...unassigned } = assigned.json!;
+      await call('PUT', '/settings', { body: unassigned, headers: { 'if-match': assigned.headers.get('etag')! } });
+      for (const id of ['web', 'app']) {
+        const client = await call('GET', `/clients/${id}`);
+        const { theme: _theme, ...rest } = client.json!;
+        expect((await call('PUT', `/clients/${id}`, { body: rest, headers: { 'if-match': client.headers.get('etag')! } })).status).toBe(200);
+      }
+      expect((await call('DELETE', '/themes/shop', { headers: etag })).json!.errors).toEqual([expect.objectContaining({ code: 'extended_by_theme' })]);
+      const kid = await call('GET', '/themes/kid');
+      expect((await call('DELETE', '/themes/kid', { headers: { 'if-match': kid.headers.get('etag')! } })).status).toBe(204);
+      await call('PUT', '/themes/shop/draft', { body: { id: 'shop', name: 'Shop 2' } });
+      expect((await call('DELETE', '/themes/shop', { headers: etag })).status).toBe(204);
+      problem(await call('GET', '/themes/shop'), 404);
+      problem(await call('GET', '/themes/shop/draft'), 404);
+    });
+  });
+
+  it('themes: a draft (or a version) exports with its assets inline, and imports into another deployment as it was', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const logo = `data:image/png;base64,${png.toString('base64')}`;
+    let exported: { theme: Record<string, unknown> } | undefined;
+    let version: Record<string, unknown> | undefined;
+    await withApi(open, async ({ call }) => {
+      await call('PUT', '/themes/brand', { body: { id: 'brand', name: 'Brand', images: { hero: logo } } });
+      expect((await call('PUT', '/themes/brand/draft', { body: { id: 'brand', name: 'Brand 2', logo: { light: logo, alt: 'Brand', height: 40 }, images: { hero: logo } } })).status).toBe(200);
+      // As stored: references to this deployment's assets.
+      const stored = await call('GET', '/themes/brand/draft');
+      expect(stored.json).toMatchObject({ theme: { logo: { light: expect.stringMatching(/^asset:[0-9a-f]{64}$/) } } });
+      const inline = await call('GET', '/themes/brand/draft?assets=inline');
+      expect(inline.json).toMatchObject({ theme: { name: 'Brand 2', logo: { light: `data:image/png;base64,${png.toString('base64')}` }, images: { hero: `data:image/png;base64,${png.toString('base64')}` } } });
+      expect(inline.headers.get('etag')).toBe(stored.headers.get('etag'));
+      exported = inline.json as typeof exported;
+      version = (await call('GET', '/themes/brand/versions/1?assets=inline')).json!;
+      expect(version).toMatchObject({ images: { hero: expect.stringMatching(/^data:image\/png;base64,/) } });
+      problem(await call('GET', '/themes/brand/draft?assets=all'), 400);
+      problem(await call('GET', '/themes/brand/versions/1?other=1'), 400);
+    });
+    // Another deployment (an empty database): the stored references would be refused, the export is taken.
+    await withApi(open, async ({ call }) => {
+      const refs = { id: 'brand', name: 'Brand', images: { hero: `asset:${'0'.repeat(64)}` } };
+      expect((await call('PUT', '/themes/brand/draft', { body: refs })).json!.errors).toEqual([expect.objectContaining({ code: 'asset_not_stored' })]);
+      expect((await call('PUT', '/themes/brand/draft', { body: exported!.theme })).status).toBe(200);
+      expect((await call('PUT', '/themes/other', { body: { ...version, id: 'other' } })).status).toBe(200);
+      const logoRef = (((await call('GET', '/themes/brand/draft')).json!.theme as { logo: { light: string } }).logo.light);
+      expect(logoRef).toMatch(/^asset:[0-9a-f]{64}$/);
+    });
+  });
+
   it('themes: a draft changes no screen until published; history with who and when; roll back republishes an old version; a preview token shows the draft', async () => {
     await withApi(open, async ({ call, db }) => {
       const red = { id: 'brand', name: 'Brand', colors: { light: { brand: '#b00020' } } };

@@ -5,7 +5,7 @@ import type { Call, Reply } from './route';
 
 /** A refused write as a problem: 400 with field errors, or 409. */
 export function refused(r: AdminRefusal): Problem {
-  if (r.error === 'conflict') return new Problem(409, 'conflict', 'Conflicts with an existing resource', r.message, { errors: [fieldError(r)] });
+  if (r.error === 'conflict') return new Problem(409, 'conflict', 'Conflicts with an existing resource', r.message, { errors: 'problems' in r ? r.problems.map(fieldError) : [fieldError(r)] });
   return new Problem(400, 'invalid-request', 'The request is not valid', r.problems.map((p) => p.message).join('; '), {
     errors: r.problems.map(fieldError),
   });

@@ -99,6 +99,10 @@ export const FIELD_CODES = {
   public_stays: [],
   public_client_no_secret: [],
   in_use: ['by'],
+  // A theme still in use (one reason per user of it).
+  used_by_pool: [],
+  used_by_client: ['client'],
+  extended_by_theme: ['theme'],
   secret_placeholder: [],
   too_many_overrides: ['max'],
   preview_count: ['max'],

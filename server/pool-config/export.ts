@@ -4,9 +4,8 @@ import { identityProviderSchema } from '../config/identity-providers';
 import { resourceServerSchema } from '../config/resource-servers';
 import { REDACTED } from '../config/redacted';
 import type { Database } from '../db/schema';
-import { themeInput, type ThemeInput } from '../../themes/schema';
-import { cssAssetRefs, mapAssets, STORED_ASSET } from '../pool/themes/prepare';
-import { findAsset } from '../pool/themes/store';
+import { themeInput } from '../../themes/schema';
+import { portableTheme } from '../pool/themes/portable';
 import { normalized } from './plan';
 import { readStoredState } from './state';
 
@@ -20,27 +19,6 @@ function redact(record: Json, fields: string[], include: boolean): Json {
 /** Drops null and undefined fields: the seed format writes an absent field rather than null. */
 function compact(record: Json): Json {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null && v !== undefined));
-}
-
-/**
- * A stored theme that applies to any database, an empty one on another machine too: every
- * `asset:<sha256>` it names becomes a `data:` URL of the asset's bytes. An asset its CSS names by
- * hash (`url(asset:…)`) comes along as one of its `images`, which applying stores under the same
- * hash before the CSS is checked.
- */
-async function portableTheme(db: Kysely<Database>, theme: ThemeInput): Promise<ThemeInput> {
-  const inline = async (ref: string) => {
-    const sha = STORED_ASSET.exec(ref)?.[1];
-    const asset = sha ? await findAsset(db, sha) : undefined;
-    return asset ? `data:${asset.mime};base64,${asset.bytes.toString('base64')}` : ref;
-  };
-  const out = await mapAssets(theme, inline);
-  const named = new Set(Object.values(theme.images ?? {}));
-  const fromCss = cssAssetRefs(theme.css ?? '').filter((sha) => !named.has(`asset:${sha}`));
-  if (fromCss.length === 0) return out;
-  const images = { ...out.images };
-  for (const sha of fromCss) images[`css-${sha.slice(0, 24)}`] = await inline(`asset:${sha}`);
-  return { ...out, images };
 }
 
 /**

@@ -132,7 +132,7 @@ export const customTextRoutes: Route[] = [
         const refusal = await admin.customText.put({ locale, key, text: c.body.text });
         if (refusal) {
           // Each problem on the body's `text`, with its code and values (the console words them).
-          const problems = refusal.error === 'invalid' ? refusal.problems : [refusal];
+          const problems = 'problems' in refusal ? refusal.problems : [refusal];
           const errors = problems.map((p) => ({ pointer: '/text', detail: p.message, code: p.code, params: p.params }));
           throw new Problem(400, 'invalid-request', 'The request is not valid', problems.map((p) => p.message).join('; '), { errors });
         }

@@ -27,6 +27,16 @@ const versionSummary = z
     rolled_back_from: z.number().int().positive().nullable().describe('the version this one republished'),
   })
   .meta({ id: 'ThemeVersion' });
+/** An export's choice: assets as stored references (this deployment only) or inlined (any deployment). */
+const exportQuery = z
+  .object({
+    assets: z
+      .enum(['stored', 'inline'])
+      .default('stored')
+      .describe('`inline`: every `asset:<sha256>` as a `data:` URL of its bytes, so the theme imports into another deployment (PUT it, or the console’s import)'),
+  })
+  .strict();
+const exported = (admin: AdminOps, t: ThemeInput, assets: 'stored' | 'inline') => (assets === 'inline' ? admin.themes.portable({ theme: t }) : t);
 const versionParams = themeParams.extend({ version: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 
 const draftBody = (d: { theme: z.output<typeof theme>; updatedBy: string; updatedAt: number }) => ({ theme: d.theme, updated_by: d.updatedBy, updated_at: d.updatedAt });
@@ -131,7 +141,7 @@ export const themeRoutes: Route[] = [
     method: 'DELETE',
     path: '/themes/{id}',
     tag: 'themes',
-    summary: 'Delete a theme no one uses (409 while the pool, a client or another theme names it)',
+    summary: 'Delete a theme no one uses, with its draft (409 while the pool, a client or another theme names it: one error each, coded `used_by_pool`, `used_by_client`, `extended_by_theme`)',
     params: themeParams,
     ifMatch: 'required',
     response: { status: 204 },
@@ -142,13 +152,15 @@ export const themeRoutes: Route[] = [
     method: 'GET',
     path: '/themes/{id}/draft',
     tag: 'themes',
-    summary: 'The unpublished edit of a theme (404 when there is none)',
+    summary: 'The unpublished edit of a theme (404 when there is none); `assets=inline` exports it for another deployment',
     params: themeParams,
+    query: exportQuery,
     response: { status: 200, schema: draft, etag: true },
     handle: async (c) => {
       const d = await c.admin.themes.draft({ id: c.params.id });
       if (!d) throw notFound(`draft of theme "${c.params.id}"`);
-      return { status: 200, body: draftBody(d), etag: draftEtag(d) };
+      // The ETag stays the stored draft's: an inlined copy is for export, not for an If-Match.
+      return { status: 200, body: draftBody({ ...d, theme: await exported(c.admin, d.theme, c.query.assets) }), etag: draftEtag(d) };
     },
   }),
   route({
@@ -172,7 +184,7 @@ export const themeRoutes: Route[] = [
     method: 'DELETE',
     path: '/themes/{id}/draft',
     tag: 'themes',
-    summary: 'Discard a draft',
+    summary: 'Discard a draft (of a theme never published: the theme is gone with it)',
     params: themeParams,
     ifMatch: 'required',
     response: { status: 204 },
@@ -214,13 +226,14 @@ export const themeRoutes: Route[] = [
     method: 'GET',
     path: '/themes/{id}/versions/{version}',
     tag: 'themes',
-    summary: 'The definition a version was published with (export it, or roll back to it)',
+    summary: 'The definition a version was published with (export it, with `assets=inline` for another deployment, or roll back to it)',
     params: versionParams,
+    query: exportQuery,
     response: { status: 200, schema: theme },
     handle: async (c) => {
       const t = await c.admin.themes.version({ id: c.params.id, version: c.params.version });
       if (!t) throw notFound(`version ${c.params.version} of theme "${c.params.id}"`);
-      return { status: 200, body: t };
+      return { status: 200, body: await exported(c.admin, t, c.query.assets) };
     },
   }),
   route({

@@ -1,5 +1,6 @@
 import type { PoolSettings, UserSeed } from '../../config/seed';
 import { readPoolSettings, writePoolSettings } from './settings';
+import { portableTheme } from '../themes/portable';
 import { deleteTheme, discardDraft, getDraft, getTheme, getVersion, listThemeDrafts, listThemes, listVersions, previewToken, publishDraft, rollBack, saveTheme, saveThemeDraft } from './themes';
 import { deleteText, localeTexts, previewTexts, putText, replaceLocale } from './custom-text';
 import type { ThemeInput } from '../../../themes/schema';
@@ -101,6 +102,8 @@ function adminOps(ctx: PoolContext, publicUrl: string) {
       rollBack: (o: { id: string; version: number; by: string }) => rollBack(ctx, o.id, o.version, o.by),
       /** A token for the preview screens (`/<locale>/preview/<screen>?preview=<token>`). */
       previewToken: (o: { id: string; draft: boolean }) => previewToken(ctx, o.id, o.draft),
+      /** The theme with every stored asset inlined as a data: URL: it applies to any other deployment. */
+      portable: (o: { theme: ThemeInput }) => portableTheme(ctx.db, o.theme),
     },
     customText: {
       /** A locale's overrides, by dotted key. */

@@ -6,7 +6,7 @@ import { mintPreviewToken, PREVIEW_TOKEN_TTL_MS } from '../themes/preview-token'
 import { bumpThemesVersion, findDraft, listDrafts, removeDraft, removeThemes, saveAssets, saveDraft, storedThemes, themeVersion, themeVersions, type ThemeDraft } from '../themes/store';
 import { locksRows } from './lock';
 import { readPoolSettings } from './settings';
-import type { AdminRefusal } from './users';
+import type { AdminRefusal, RefusalProblem } from './users';
 
 /** The stored themes, as `themes` of the pool config (assets as `asset:<sha256>`). */
 export async function listThemes(ctx: PoolContext): Promise<ThemeInput[]> {
@@ -95,19 +95,22 @@ export async function rollBack(ctx: PoolContext, id: string, version: number, by
   return old && publishChecked(ctx, old, by, version);
 }
 
-/** What still names the theme: the pool, app clients, other themes (their `extends`). */
-export async function themeUsers(ctx: PoolContext, id: string): Promise<string[]> {
-  const users: string[] = [];
-  if ((await readPoolSettings(ctx)).theme === id) users.push('the pool');
-  const clients = await ctx.db.selectFrom('clients').select(['client_id', 'metadata']).execute();
-  for (const c of clients) if ((JSON.parse(c.metadata) as { theme?: string }).theme === id) users.push(`client ${c.client_id}`);
-  for (const t of await listThemes(ctx)) if (t.extends === id) users.push(`theme ${t.id}`);
+/**
+ * What still names the theme, one coded reason each: the pool, app clients, other themes (their
+ * `extends`). A production pool must never name a theme that is gone, so these refuse its deletion.
+ */
+export async function themeUsers(ctx: PoolContext, id: string): Promise<RefusalProblem[]> {
+  const users: RefusalProblem[] = [];
+  if ((await readPoolSettings(ctx)).theme === id) users.push({ path: [], message: 'the pool', code: 'used_by_pool', params: {} });
+  const clients = await ctx.db.selectFrom('clients').select(['client_id', 'metadata']).orderBy('client_id').execute();
+  for (const c of clients) if ((JSON.parse(c.metadata) as { theme?: string }).theme === id) users.push({ path: [], message: `client ${c.client_id}`, code: 'used_by_client', params: { client: c.client_id } });
+  for (const t of await listThemes(ctx)) if (t.extends === id) users.push({ path: [], message: `theme ${t.id}`, code: 'extended_by_theme', params: { theme: t.id } });
   return users;
 }
 
 export async function deleteTheme(ctx: PoolContext, id: string): Promise<AdminRefusal | undefined> {
   const users = await themeUsers(ctx, id);
-  if (users.length > 0) return { error: 'conflict', path: [], message: `the theme is in use by ${users.join(', ')}`, code: 'in_use', params: { by: users.join(', ') } };
+  if (users.length > 0) return { error: 'conflict', message: `the theme is in use by ${users.map((u) => u.message).join(', ')}`, problems: users };
   await removeThemes(ctx.db, [id]);
   await bumpThemesVersion(ctx.db, ctx.now());
   return undefined;

@@ -37,7 +37,9 @@ export interface UserRecord {
 /** Why an admin write was refused: a field's problem (400) or a clash with another record (409). */
 export type AdminRefusal =
   | { error: 'invalid'; problems: RefusalProblem[] }
-  | ({ error: 'conflict' } & RefusalProblem);
+  | ({ error: 'conflict' } & RefusalProblem)
+  /** A conflict with several reasons, each coded (a theme still used by the pool and by app clients). */
+  | { error: 'conflict'; message: string; problems: RefusalProblem[] };
 
 /** One refused field: English words (the API's detail) and a code the console words. */
 export type RefusalProblem = Omit<CodedProblem, 'code'> & { code: FieldCode | OverrideProblemCode };

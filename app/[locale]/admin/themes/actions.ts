@@ -172,7 +172,13 @@ export async function assignThemeAction(_prev: FormState, data: FormData): Promi
   }
   redirect(`/${ctx.locale}/admin/themes/${seg(id)}?notice=assigned`);
 }
-/** Publishes the draft (POST /themes/{id}/publish) or rolls back (POST /themes/{id}/versions/{n}/republish). */
+/**
+ * The theme's confirmed changes, each with If-Match the ETag the page showed: publish the draft
+ * (POST /themes/{id}/publish), roll back (POST /themes/{id}/versions/{n}/republish), discard the
+ * draft (DELETE /themes/{id}/draft: the editor then shows the published theme, or, for a theme
+ * never published, the theme is gone and the list shows), delete the theme (DELETE /themes/{id},
+ * refused while in use: one translated reason per user).
+ */
 export async function themeChangeAction(_prev: FormState, data: FormData): Promise<FormState> {
   const ctx = await consoleAction(data);
   if (!isConsoleCtx(ctx)) return ctx;
@@ -182,13 +188,29 @@ export async function themeChangeAction(_prev: FormState, data: FormData): Promi
   const version = field(data, 'version');
   const base = `/themes/${seg(id)}`;
   const ifMatch = field(data, 'etag') || undefined;
-  const done =
+  const call =
     op === 'publish'
-      ? await callAdmin(ctx, { method: 'POST', path: `${base}/publish`, ifMatch })
+      ? ({ method: 'POST', path: `${base}/publish` } as const)
       : op === 'rollback' && /^\d+$/.test(version)
-        ? await callAdmin(ctx, { method: 'POST', path: `${base}/versions/${version}/republish`, ifMatch })
-        : undefined;
-  if (!done) return problemState(t, { ok: false, status: 400, problem: { kind: 'invalid-request', title: '', errors: [] } });
-  if (!done.ok) return problemState(t, done);
-  redirect(`/${ctx.locale}/admin${base}?notice=${op === 'publish' ? 'published' : 'rolled_back'}`);
+        ? ({ method: 'POST', path: `${base}/versions/${version}/republish` } as const)
+        : op === 'discard'
+          ? ({ method: 'DELETE', path: `${base}/draft` } as const)
+          : op === 'delete'
+            ? ({ method: 'DELETE', path: base } as const)
+            : undefined;
+  if (!call) return problemState(t, invalid);
+  const done = await callAdmin(ctx, { ...call, ifMatch });
+  if (!done.ok) {
+    const state = await problemState(t, done);
+    // In use: said as such (not as a taken name), each user's reason listed below.
+    return done.status === 409 && state.error ? { ...state, error: { ...state.error, message: t('themes.stillUsed', { id }) } } : state;
+  }
+  const list = `/${ctx.locale}/admin/themes`;
+  if (op === 'delete') redirect(`${list}?notice=deleted`);
+  if (op === 'discard') {
+    // A theme never published went with its draft.
+    const published = await callAdmin(ctx, { method: 'GET', path: base });
+    redirect(published.ok ? `${list}/${seg(id)}?notice=discarded` : `${list}?notice=deleted`);
+  }
+  redirect(`${list}/${seg(id)}?notice=${op === 'publish' ? 'published' : 'rolled_back'}`);
 }

@@ -1,3 +1,4 @@
+import { Alert } from '@/components/Alert';
 import { FlowForm } from '@/components/FlowForm';
 import { callAdmin, loadConsolePage, seg } from '@/app/_lib/console';
 import { pageInput, type PageProps } from '@/app/_lib/page-props';
@@ -9,7 +10,7 @@ type Theme = { id: string; name?: string };
 
 /** Themes: the stored ones (and imports not yet published), which one the pool uses (its settings' `theme`), and an import (a theme's JSON, as a draft). */
 export default async function ConsoleThemesPage(props: PageProps) {
-  const { locale } = await pageInput(props);
+  const { locale, query } = await pageInput(props);
   const ctx = await loadConsolePage(locale, '/themes');
   const { t } = ctx;
   const [got, drafts, settings] = await Promise.all([callAdmin(ctx, { method: 'GET', path: '/themes' }), callAdmin(ctx, { method: 'GET', path: '/theme-drafts' }), callAdmin(ctx, { method: 'GET', path: '/settings' })]);
@@ -19,8 +20,11 @@ export default async function ConsoleThemesPage(props: PageProps) {
   const unpublished = drafts.ok ? (drafts.body as { items: { theme: Theme }[] }).items.map((d) => ({ ...d.theme, draftOnly: true })).filter((th) => !known.has(th.id)) : [];
   const items: (Theme & { draftOnly?: boolean })[] = [...published, ...unpublished];
   const used = settings.ok ? (settings.body as { theme?: string }).theme : undefined;
+  // After a theme was deleted (or a never-published one's draft discarded) in its editor.
+  const notice = query.notice === 'deleted' ? t('themes.notices.deleted') : null;
   return (
     <ConsoleFrame ctx={ctx} screen="themes" heading={t('themes.title')}>
+      {notice ? <Alert tone="notice">{notice}</Alert> : null}
       <Panel id="theme-list" heading={t('themes.title')}>
         {used ? <p className="text-sm mb-3" data-testid="pool-theme">{t('themes.poolUses', { id: used })}</p> : null}
         <ConsoleTable

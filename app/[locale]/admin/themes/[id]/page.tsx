@@ -28,8 +28,8 @@ const WIDTHS = { phone: 375, desktop: 1024 } as const;
 /**
  * One theme: every field of its draft (colours with pickers and their live contrast, uploads),
  * the draft as JSON (import by pasting or by file), a framed preview of the draft (a token minted
- * by the API), publish, where the theme is used (the pool, app clients), and the published
- * versions with export and roll back.
+ * by the API), publish, discard or export the draft, delete the theme, where the theme is used
+ * (the pool, app clients), and the published versions with export and roll back.
  */
 export default async function ConsoleThemePage(props: Props) {
   const { locale, id: raw } = await props.params;
@@ -68,6 +68,7 @@ export default async function ConsoleThemePage(props: Props) {
   const src = token ? `/${previewLocale}/preview/${screen}?${new URLSearchParams({ preview: token, state, scheme })}` : undefined;
   const version = typeof query.version === 'string' && /^\d+$/.test(query.version) ? query.version : '';
   const row = 'flex flex-wrap items-center justify-between gap-3 py-2 border-b border-line last:border-b-0 text-sm';
+  const danger = 'inline-block border-2 border-danger text-danger rounded-theme px-3 py-2 font-semibold bg-surface';
   return (
     <ConsoleFrame ctx={ctx} screen="themes" heading={t('themes.theme', { id })}>
       {notice ? <Alert tone="notice">{notice}</Alert> : null}
@@ -77,15 +78,25 @@ export default async function ConsoleThemePage(props: Props) {
       {query.confirm === 'rollback' && version ? (
         <ConfirmStep question={t('themes.confirmRollBack', { id, version })} action={themeChangeAction} hidden={{ ...hidden, op: 'rollback', version, etag: published.ok ? (published.etag ?? '') : '' }} confirm={t('themes.rollBack', { version })} cancel={t('common.cancel')} cancelHref={here} testId="confirm" />
       ) : null}
+      {query.confirm === 'discard' && draft.ok ? (
+        <ConfirmStep question={t(published.ok ? 'themes.confirmDiscard' : 'themes.confirmDiscardOnly', { id })} action={themeChangeAction} hidden={{ ...hidden, op: 'discard', etag: draft.etag ?? '' }} confirm={t('themes.discard')} cancel={t('common.cancel')} cancelHref={here} testId="confirm" />
+      ) : null}
+      {query.confirm === 'delete' && published.ok ? (
+        <ConfirmStep question={t('themes.confirmDelete', { id })} action={themeChangeAction} hidden={{ ...hidden, op: 'delete', etag: published.etag ?? '' }} confirm={t('themes.delete')} cancel={t('common.cancel')} cancelHref={here} testId="confirm" />
+      ) : null}
       <Panel id="fields" heading={t('themes.form.heading')}>
         <p className="text-sm text-muted mb-3">{t('themes.form.explain')}</p>
         <p className="text-sm mb-3" data-testid="draft-state">{draft.ok ? t('themes.hasDraft') : t('themes.noDraft')}</p>
         <ThemeFieldsForm action={saveFieldsAction} model={model} hidden={{ ...hidden, etag: draft.ok ? (draft.etag ?? '') : '' }} />
-        {draft.ok ? (
-          <p className="mt-4">
-            <a className="inline-block border-2 border-danger text-danger rounded-theme px-3 py-2 font-semibold bg-surface" href={`${here}?confirm=publish`} data-testid="theme-publish">{t('themes.publish')}</a>
-          </p>
-        ) : null}
+        <p className="mt-4 flex flex-wrap gap-3">
+          {draft.ok ? (
+            <>
+              <a className={danger} href={`${here}?confirm=publish`} data-testid="theme-publish">{t('themes.publish')}</a>
+              <a className={danger} href={`${here}?confirm=discard`} data-testid="theme-discard">{t('themes.discard')}</a>
+            </>
+          ) : null}
+          {published.ok ? <a className={danger} href={`${here}?confirm=delete`} data-testid="theme-delete">{t('themes.delete')}</a> : null}
+        </p>
       </Panel>
       <Panel id="preview" heading={t('themes.preview')}>
         <SearchForm
@@ -132,6 +143,11 @@ export default async function ConsoleThemePage(props: Props) {
             buttons={[{ label: t('themes.saveDraft'), testId: 'save-draft' }]}
           />
         </div>
+        {draft.ok ? (
+          <p className="mt-3 text-sm">
+            <a className="text-link underline" href={`/api/console/themes/${seg(id)}/draft`} download={`${id}-draft.json`} data-testid="theme-export-draft">{t('themes.exportDraft')}</a>
+          </p>
+        ) : null}
       </Panel>
       <Panel id="history" heading={t('themes.history')}>
         {history.length === 0 ? <p className="text-sm text-muted">{t('themes.noHistory')}</p> : null}
