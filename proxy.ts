@@ -31,8 +31,9 @@ export default function proxy(request: NextRequest) {
 
   // A console form posted by someone the console refuses: the action answers its refusal, then
   // the page's guard redirects here with a 307, which a browser follows as a POST, and Next.js
-  // would answer a bare "Server Action unavailable". The refusal page has no form: GET it.
-  if (isRefusalPage(segments, pathLocale) && request.method !== 'GET' && request.method !== 'HEAD') return NextResponse.redirect(url, 303);
+  // would answer a bare "Server Action unavailable". These pages have no form: GET them.
+  const turnedAway = turnedAwayStatus(segments, pathLocale);
+  if (turnedAway && request.method !== 'GET' && request.method !== 'HEAD') return NextResponse.redirect(url, 303);
 
   // `?ui_locales=ar en` (the first supported) or Cognito's `?lang=ar` switches the page's language.
   const wanted = matchLocale(url.searchParams.get('ui_locales')) ?? matchLocale(url.searchParams.get('lang'));
@@ -128,13 +129,16 @@ export default function proxy(request: NextRequest) {
   if (mintCsrf) {
     response.cookies.set(csrfCookie, csrf, cookieOptions('csrf', secure));
   }
-  // The admin console's refusal page is a refusal: 403 (server/http/status-signal.ts applies it).
-  if (isRefusalPage(segments, pathLocale)) response.headers.set(STATUS_HEADER, '403');
+  // The admin console's refusal page is a refusal (403), its session-ended page asks to sign in
+  // again (401); server/http/status-signal.ts applies the status.
+  if (turnedAway) response.headers.set(STATUS_HEADER, String(turnedAway));
   return response;
 }
 
-/** `/<locale>/admin/refused`: the console's refusal page. */
-const isRefusalPage = (segments: string[], pathLocale: string | undefined) => pathLocale !== undefined && segments[2] === 'admin' && segments[3] === 'refused' && segments.length === 4;
+/** The console's pages for a browser it turns away, and their status: `/<locale>/admin/refused`, `/<locale>/admin/session-ended`. */
+const TURNED_AWAY: Record<string, number> = { refused: 403, 'session-ended': 401 };
+const turnedAwayStatus = (segments: string[], pathLocale: string | undefined): number | undefined =>
+  pathLocale !== undefined && segments[2] === 'admin' && segments.length === 4 && Object.hasOwn(TURNED_AWAY, segments[3]) ? TURNED_AWAY[segments[3]] : undefined;
 
 export const config = {
   // Paths with a dot are taken as files and skipped, except the console's: its path segments are

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from '@playwright/test';
 import { expect, startFoyer, test, testConfig, type Foyer } from './fixtures/foyer';
 import { expectAccessible } from './fixtures/a11y';
 import { FULL_MATRIX, rotatingSlice, SAMPLE_SEED } from './fixtures/sample';
-import { errorMessage, noticeMessage, resetPassword, signIn, submit } from './fixtures/pages';
+import { errorMessage, noticeMessage, resetPassword, posted, signIn, submit } from './fixtures/pages';
 import { waitForDevOutbox } from './fixtures/dev-outbox';
 import { addAuthenticatorApp, totpAt } from './fixtures/totp';
 import { contrastRatio, shownRatio } from '../themes/contrast';
@@ -32,6 +32,9 @@ const OLD_BRAND = '#8a1538';
 const NEW_BRAND = '#0b5d1e';
 const BRAND_TEXT = '#ffffff';
 const BRAND = { id: 'brand', name: 'Brand', colors: { light: { brand: OLD_BRAND, brandText: BRAND_TEXT } } };
+/** A published theme from the start, which the app-client test assigns to the client it creates, then to the pool. */
+const STORE_BRAND = '#6b2d5c';
+const STORE = { id: 'store', name: 'Store', colors: { light: { brand: STORE_BRAND, brandText: BRAND_TEXT } } };
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 let foyer: Foyer;
@@ -41,7 +44,7 @@ test.beforeAll(async () => {
   foyer = await startFoyer({
     config: (url: string) => {
       const c = testConfig(url);
-      return { ...c, pool: { ...c.pool, theme: BRAND.id, mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, themes: [BRAND], users: [...c.users, ROOT, NINA, OLGA] };
+      return { ...c, pool: { ...c.pool, theme: BRAND.id, mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, themes: [BRAND, STORE], users: [...c.users, ROOT, NINA, OLGA] };
     },
   });
   rp = await startRelyingParty(foyer.url);
@@ -57,7 +60,7 @@ async function newPage(browser: Browser): Promise<Page> {
 }
 
 let rootSecret: string | undefined;
-/** The admin's console, kept for the serial tests: a second sign-in would need a third TOTP period. */
+/** The admin's console, kept for the next tests: a second sign-in would need a third TOTP period. */
 let rootPage: Page | undefined;
 
 /**
@@ -66,6 +69,8 @@ let rootPage: Page | undefined;
  */
 async function consoleAsRoot(browser: Browser): Promise<Page> {
   if (rootPage) return rootPage;
+  // The first test to run (any, alone) pays for this sign-in on top of its own work.
+  test.info().setTimeout(test.info().timeout + 60_000);
   const page = await newPage(browser);
   if (!rootSecret) {
     await page.goto('/en/account');
@@ -145,7 +150,8 @@ function axeSample(): (AxeState & { locale: 'en' | 'ar' })[] {
   return process.env.CONSOLE_AXE_ALL === '1' ? all : rotatingSlice(all, 4);
 }
 
-test.describe.configure({ mode: 'serial' });
+// Each test makes the data it needs (the pool config above holds what several share), so any one
+// runs alone; run together, in order in one worker, they share the server and the admin's console.
 
 test('an admin with MFA creates a user who then signs in; disabling them refuses sign-in and ends their sessions; a password reset mails a code the user resets with', async ({ browser }) => {
   const admin = await consoleAsRoot(browser);
@@ -448,18 +454,9 @@ test('an admin rewords the German sign-in title: a bad text is refused on its fi
   await expect(admin.getByTestId('text-override')).toHaveText('No override: the shipped text shows.');
 });
 
-/** The theme the admin imports, assigns to the app client it creates, then to the pool. */
+/** The theme the admin imports, then edits and publishes. */
 const SHOP_BRAND = '#5b2a86';
 const SHOP = { id: 'shop', name: 'Shop', colors: { light: { brand: '#1f4e79', brandText: BRAND_TEXT } } };
-
-/** Submits a form (in a browser without JavaScript, a full page post): the status its post was answered with. */
-async function posted(page: Page, button: Locator): Promise<number> {
-  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).origin === foyer.url);
-  await button.click();
-  const status = (await answered).status();
-  await page.waitForLoadState();
-  return status;
-}
 
 test('an admin imports a theme by paste and by file (a bad one refused on its field, nothing made; a draft there is replaced only when ticked), edits it in the field form without JavaScript, and publishes it', async ({ browser }) => {
   const admin = await consoleAsRoot(browser);
@@ -683,11 +680,11 @@ test('an admin creates an app client, sees its secret once (and it works), an ou
   await expect(admin.locator('body')).not.toContainText(secret);
 
   // Assigned on the theme's page, the client's theme: its sign-in wears it, the pool's screens do not.
-  await admin.goto('/en/admin/themes/shop');
+  await admin.goto(`/en/admin/themes/${STORE.id}`);
   const assign = admin.getByTestId('assign-form');
   await assign.locator('[name="client-shop-web"]').check();
   await submit(admin, admin.getByTestId('assign-save'));
-  await expect(admin).toHaveURL(/\/en\/admin\/themes\/shop\?notice=assigned$/);
+  await expect(admin).toHaveURL(new RegExp(`/en/admin/themes/${STORE.id}\\?notice=assigned$`));
   await expect(assign.locator('[name="client-shop-web"]')).toBeChecked();
   await expect(assign.locator('[name="pool"]')).not.toBeChecked();
 
@@ -695,7 +692,7 @@ test('an admin creates an app client, sees its secret once (and it works), an ou
   const user = await (await browser.newContext()).newPage();
   await user.goto(rp.url);
   await expect(user).toHaveURL(new RegExp(`^${foyer.url}/en/login\\?uid=`));
-  expect(await user.getByTestId('sign-in').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(rgb(SHOP_BRAND));
+  expect(await user.getByTestId('sign-in').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(rgb(STORE_BRAND));
   expect((await liveBrand(browser)).colour).toBe(rgb(OLD_BRAND));
   await signIn(user, NINA.username, PASSWORD);
   await expect(user).toHaveURL(new RegExp(`^${rp.redirectUri}\\?`));
@@ -708,7 +705,7 @@ test('an admin creates an app client, sees its secret once (and it works), an ou
   await assign.locator('[name="pool"]').check();
   await submit(admin, admin.getByTestId('assign-save'));
   await expect(assign.locator('[name="pool"]')).toBeChecked();
-  await expect.poll(async () => (await liveBrand(browser)).colour).toBe(rgb(SHOP_BRAND));
+  await expect.poll(async () => (await liveBrand(browser)).colour).toBe(rgb(STORE_BRAND));
   await admin.goto('/en/admin/themes/brand');
   await admin.getByTestId('assign-form').locator('[name="pool"]').check();
   await submit(admin, admin.getByTestId('assign-save'));
@@ -744,7 +741,7 @@ test(`axe finds nothing on the console screens and their states, light and dark,
 });
 
 /** The console pages a non-admin (or an admin without a second factor) is refused on: every screen and the detail ones. */
-const GUARDED = [...SCREENS, '/groups/admins', `/identity-providers/${PROVIDER.name}`, '/custom-text?tlocale=de&key=login.title', '/themes/shop'];
+const GUARDED = [...SCREENS, '/groups/admins', `/identity-providers/${PROVIDER.name}`, '/custom-text?tlocale=de&key=login.title', `/themes/${STORE.id}`];
 
 /** The fields a console form posts (without JavaScript: its action's id among them), read from the page. */
 async function formEntries(form: Locator): Promise<Record<string, string>> {

@@ -15,6 +15,9 @@ export const isConsolePath = (p: string | null | undefined): p is string => type
 
 export const consoleSignInHref = (locale: string, returnTo: string) => `/api/console/login?lang=${locale}&return=${encodeURIComponent(returnTo)}`;
 
+/** The page a console form posted without a console session is sent to: it says so, and signs in again back to `returnTo`. */
+const sessionEndedHref = (locale: string, returnTo: string) => `/${locale}/admin/session-ended?return=${encodeURIComponent(returnTo)}`;
+
 async function currentConsoleSession() {
   const rt = await runtime();
   const found = await rt.pool.console.sessions.find({ token: (await ourCookies()).get('console') });
@@ -67,7 +70,14 @@ export async function consoleReader(locale: Locale): Promise<ConsoleCtx | undefi
   return found && !found.refusal ? ctxOf(rt, locale, found.session, '') : undefined;
 }
 
-/** Every console action starts here: CSRF, then the same guard as the pages (answered as a refused form). */
+/**
+ * Every console action starts here: CSRF, then the same guard as the pages (a refusal answered as
+ * a refused form). A session that ended while the form was open (signed out in another tab, its
+ * grant revoked, expired) sends the browser on (303, a GET with or without JavaScript) to a page
+ * that says nothing was saved and signs in again back to the page posted from. Answered as a form
+ * instead, the page's own guard would redirect its re-render with a 307, which a browser follows
+ * with the post, to the GET-only sign-in route (405); and with JavaScript nothing is re-rendered.
+ */
 export async function consoleAction(data: FormData): Promise<ConsoleCtx | FormState> {
   const raw = String(data.get('locale') ?? '');
   const locale: Locale = isLocale(raw) ? raw : 'en';
@@ -76,7 +86,11 @@ export async function consoleAction(data: FormData): Promise<ConsoleCtx | FormSt
   const csrf = data.get('csrf');
   if (typeof csrf !== 'string' || !req.csrf || csrf !== req.csrf) return refusal(t('errors.csrf'), 403);
   const { rt, found } = await currentConsoleSession();
-  if (!found) return refusal(t('errors.session_expired'), 401);
+  if (!found) {
+    // The page posted to, as the proxy saw it (x-foyer-path: never a client's own header).
+    const from = req.headers['x-foyer-path'];
+    redirect(sessionEndedHref(locale, isConsolePath(from) ? from : `/${locale}/admin`));
+  }
   if (found.refusal) return refusal(t(`refused.${found.refusal}`), 403);
   return ctxOf(rt, locale, found.session, req.csrf);
 }
