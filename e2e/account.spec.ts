@@ -18,7 +18,7 @@ const codeAt = (secret: string, at: number) =>
 const PASSWORD = 'Account-Owner-Passphrase-42';
 const NEW_PASSWORD = 'Brand-New-Account-Passphrase-43';
 const user = (name: string) => ({ username: name, email: `${name}@example.test`, email_verified: true, password: PASSWORD });
-const USERS = ['pat', 'quinn', 'robin', 'sam', 'tess', 'uma', 'audit-en', 'audit-ar', 'vic'].map(user);
+const USERS = ['pat', 'quinn', 'robin', 'sam', 'tess', 'uma', 'audit-en', 'audit-ar', 'vic', 'wyn'].map(user);
 const REAUTH_SECONDS = 20; // long enough for a loaded CI machine to finish each test's steps within it
 
 let foyer: Foyer;
@@ -90,6 +90,28 @@ test('a page of the account needs a sign-in, and a forged session cookie is not 
   await page.context().addCookies([{ name: 'foyer.account', value: 'forged-token-value', url: foyer.url }]);
   await page.goto('/en/account/password');
   await expect(page).toHaveURL(/\/en\/login\?uid=/);
+  await page.context().close();
+});
+
+test('a form sent after the account session ended (no JavaScript): through the sign-in and back to the page, nothing changed, never a 405', async ({ browser }) => {
+  const who = USERS[9];
+  const page = await newPage(browser, false);
+  await openAccount(page, who, '/password');
+  // The account session ends while the page is open (its cookie gone, as when it expires).
+  await page.context().clearCookies({ name: /foyer\.account$/ });
+  const answers: { url: string; status: number }[] = [];
+  page.on('response', (r) => answers.push({ url: new URL(r.url()).pathname, status: r.status() }));
+  const form = page.getByTestId('change-password-form');
+  await form.locator('[name="current_password"]').fill(PASSWORD);
+  await form.locator('[name="new_password"]').fill(NEW_PASSWORD);
+  await submit(page, form.getByTestId('change-password'));
+  // The pool's session still holds: the sign-in comes straight back to the page the form was on.
+  await expect(page).toHaveURL(/\/en\/account\/password$/);
+  expect(answers.filter((a) => a.status >= 400), 'no refusal on the way').toEqual([]);
+  // Nothing was changed: the old password still signs in.
+  const again = await newPage(browser);
+  await openAccount(again, who);
+  await again.context().close();
   await page.context().close();
 });
 
