@@ -496,6 +496,35 @@ describeEachDb('admin API', (open) => {
     });
   });
 
+  it('a client saved naming a theme while the theme is being deleted: it waits for the delete, then is refused; never names a deleted theme', async () => {
+    await withApi(open, async ({ call, db }) => {
+      await call('PUT', '/themes/brief', { body: { id: 'brief', name: 'Brief' } });
+      const body = { client_id: 'web', client_name: 'Web', redirect_uris: ['https://web.example.test/cb'], theme: 'brief' };
+      let saved: Awaited<ReturnType<typeof call>>;
+      if (db.dialect === 'postgres') {
+        // Another session deletes the theme, holding its row as the API's delete does, until the save waits on it.
+        const other = anotherConnection(db);
+        let pending: Promise<Awaited<ReturnType<typeof call>>> | undefined;
+        await other.kysely.transaction().execute(async (tx) => {
+          await tx.selectFrom('themes').select('id').where('id', '=', 'brief').forUpdate().execute();
+          await tx.deleteFrom('themes').where('id', '=', 'brief').execute();
+          pending = call('POST', '/clients', { body });
+          // Asked outside this transaction: inside it, pg_stat_activity is a snapshot taken once.
+          const waiting = async () =>
+            Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db.kysely)).rows[0].n);
+          await expect.poll(waiting, { timeout: 10_000 }).toBe(1);
+        });
+        saved = await pending!;
+      } else {
+        await db.kysely.deleteFrom('themes').where('id', '=', 'brief').execute();
+        saved = await call('POST', '/clients', { body });
+      }
+      problem(saved, 400);
+      expect(saved.json!.errors).toEqual([expect.objectContaining({ pointer: '/theme', code: 'unknown_theme' })]);
+      problem(await call('GET', '/clients/web'), 404);
+    });
+  });
+
   it('themes: a draft (or a version) exports with its assets inline, and imports into another deployment as it was', async () => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
     const logo = `data:image/png;base64,${png.toString('base64')}`;

@@ -58,6 +58,9 @@ async function referenceProblems(ctx: PoolContext, c: ClientInput): Promise<Admi
     const split = splitCustomScope(scope);
     if (split && !known.has(scope)) problems.push({ path: ['scope'], message: `unknown scope "${scope}": no resource server "${split.identifier}" with a scope "${split.name}"`, code: 'unknown_scope', params: { scope } });
   }
+  // The theme's row held (shared) until this write commits: a delete of it waits for us, and we
+  // wait for a delete already under way, then see the theme gone (PostgreSQL; SQLite has one writer).
+  if (c.theme !== undefined && locksRows(ctx)) await ctx.db.selectFrom('themes').select('id').where('id', '=', c.theme).forShare().execute();
   if (c.theme !== undefined && !(c.theme in builtInThemes) && !(await storedThemes(ctx.db)).has(c.theme)) {
     problems.push({ path: ['theme'], message: `theme "${c.theme}" does not exist (not stored, not built in)`, code: 'unknown_theme', params: { theme: c.theme } });
   }
