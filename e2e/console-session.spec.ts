@@ -21,6 +21,7 @@ const admin = (username: string) => ({ username, email: `${username}@example.tes
 const ADA = admin('ada');
 const BEA = admin('bea');
 const CLEO = admin('cleo');
+const DORA = admin('dora');
 /** The user whose attribute form is open. */
 const DAN = { username: 'dan', email: 'dan@example.test', email_verified: true, password: PASSWORD };
 
@@ -32,7 +33,7 @@ test.beforeAll(async () => {
   foyer = await startFoyer({
     config: (url: string) => {
       const c = testConfig(url);
-      return { ...c, pool: { ...c.pool, custom_attributes: [{ name: 'custom:department' }], mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, users: [...c.users, ADA, BEA, CLEO, DAN] };
+      return { ...c, pool: { ...c.pool, custom_attributes: [{ name: 'custom:department' }], mfa: { mode: 'OPTIONAL', factors: ['totp'] } }, users: [...c.users, ADA, BEA, CLEO, DORA, DAN] };
     },
   });
 });
@@ -164,5 +165,27 @@ test('without JavaScript: the console session\'s row gone, a create-group post m
   await expect(page).toHaveURL(/\/en\/admin\/groups$/);
   await expect(page.getByTestId('group-row').filter({ hasText: 'day-shift' })).toHaveCount(0);
   expect(await apiStatus(page, '/groups/day-shift')).toBe(404);
+  expect(failed).toEqual([]);
+});
+
+test('"Sign out" after the console session ended still ends the pool\'s session: the pool asks first (no ID token to name the user), then the sign-in is gone', async ({ browser }) => {
+  const { page } = await consoleAs(browser, DORA.username);
+  await page.goto('/en/admin/groups');
+  const db = connectSqlite(path.join(foyer.dataDir, 'foyer.db'));
+  try {
+    const dora = db.kysely.selectFrom('users').select('id').where('username', '=', DORA.username);
+    expect(Number((await db.kysely.deleteFrom('account_sessions').where('user_id', 'in', dora).executeTakeFirst()).numDeletedRows)).toBeGreaterThan(0);
+  } finally {
+    await db.close();
+  }
+
+  const failed = failures(page);
+  await page.getByTestId('console-sign-out').click();
+  await expect(page).toHaveURL(/\/en\/logout\?/);
+  await page.getByTestId('confirm-logout').click();
+  await expect(page).toHaveURL(/\/en\/logout\/done$/);
+  // The pool's session went too: the console asks for the password again.
+  await page.goto('/en/admin');
+  await expect(page).toHaveURL(/\/en\/login\?uid=/);
   expect(failed).toEqual([]);
 });

@@ -78,7 +78,7 @@ export async function consoleReader(locale: Locale): Promise<ConsoleCtx | undefi
  * instead, the page's own guard would redirect its re-render with a 307, which a browser follows
  * with the post, to the GET-only sign-in route (405); and with JavaScript nothing is re-rendered.
  */
-export async function consoleAction(data: FormData): Promise<ConsoleCtx | FormState> {
+export async function consoleAction(data: FormData, o: { onEnded?: (locale: Locale) => Promise<never> } = {}): Promise<ConsoleCtx | FormState> {
   const raw = String(data.get('locale') ?? '');
   const locale: Locale = isLocale(raw) ? raw : 'en';
   const t = consoleTranslator(locale);
@@ -86,6 +86,8 @@ export async function consoleAction(data: FormData): Promise<ConsoleCtx | FormSt
   const csrf = data.get('csrf');
   if (typeof csrf !== 'string' || !req.csrf || csrf !== req.csrf) return refusal(t('errors.csrf'), 403);
   const { rt, found } = await currentConsoleSession();
+  // Sign-out goes on without a console session (`onEnded`).
+  if (!found && o.onEnded) return o.onEnded(locale);
   if (!found) {
     // The page posted to, as the proxy saw it (x-foyer-path: never a client's own header).
     const from = req.headers['x-foyer-path'];
